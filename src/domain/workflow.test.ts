@@ -1,0 +1,964 @@
+import { describe, expect, it } from "vitest";
+import {
+  ACTION_LABELS,
+  type ActionRequest,
+  availableActions,
+  decide,
+  fixReadyGuardHolds,
+  isOpen,
+  MAX_URL_LENGTH,
+  REJECTABLE_STATES,
+  REJECTION_LABELS,
+  REJECTION_REASONS,
+  REPORT_ACTIONS,
+  REPORT_STATES,
+  type ReportAction,
+  type ReportFacts,
+  type ReportState,
+  SEVERITIES,
+  STATE_LABELS,
+} from "./workflow.ts";
+
+/**
+ * The lifecycle from the product design, written out independently of the module's own table:
+ * for each action, the states it may run in and the state it leads to.
+ */
+const SPEC: Record<ReportAction, Partial<Record<ReportState, ReportState>>> = {
+  acknowledge: { new: "acknowledged" },
+  assign: {
+    new: "new",
+    acknowledged: "acknowledged",
+    triage: "triage",
+    confirmed: "confirmed",
+    remediation: "remediation",
+    fix_ready: "fix_ready",
+    released: "released",
+    disclosed: "disclosed",
+    closed: "closed",
+    rejected: "rejected",
+  },
+  start_triage: { acknowledged: "triage" },
+  set_severity: {
+    new: "new",
+    acknowledged: "acknowledged",
+    triage: "triage",
+    confirmed: "confirmed",
+    remediation: "remediation",
+    fix_ready: "fix_ready",
+    released: "released",
+    disclosed: "disclosed",
+  },
+  confirm: { triage: "confirmed" },
+  reject: {
+    new: "rejected",
+    acknowledged: "rejected",
+    triage: "rejected",
+    confirmed: "rejected",
+    remediation: "rejected",
+    fix_ready: "rejected",
+  },
+  mark_duplicate: {
+    new: "rejected",
+    acknowledged: "rejected",
+    triage: "rejected",
+    confirmed: "rejected",
+    remediation: "rejected",
+    fix_ready: "rejected",
+  },
+  start_remediation: { confirmed: "remediation" },
+  add_fix: { remediation: "remediation", fix_ready: "fix_ready" },
+  verify_fix: { remediation: "fix_ready", fix_ready: "fix_ready" },
+  release: { fix_ready: "released" },
+  disclose: { released: "disclosed" },
+  close: { disclosed: "closed", rejected: "closed" },
+  reopen: { closed: "triage" },
+};
+
+/** A request for each action whose parameters satisfy every guard. */
+const GOOD: Record<ReportAction, ActionRequest> = {
+  acknowledge: { action: "acknowledge" },
+  assign: { action: "assign", assigneeId: "u-second" },
+  start_triage: { action: "start_triage" },
+  set_severity: { action: "set_severity", severity: "critical" },
+  confirm: { action: "confirm" },
+  reject: { action: "reject", reason: "out_of_scope", message: "The staging host is out of scope." },
+  mark_duplicate: {
+    action: "mark_duplicate",
+    originalId: "r-1",
+    reportId: "r-2",
+    message: "Already reported.",
+  },
+  start_remediation: { action: "start_remediation" },
+  add_fix: { action: "add_fix", url: "https://git.example.org/app/commit/abc123", authorId: "u-dev" },
+  verify_fix: { action: "verify_fix", fixId: null, verifierId: "u-qa" },
+  release: { action: "release", verification: "passed", overrideReason: null },
+  disclose: {
+    action: "disclose",
+    advisoryUrl: "https://example.org/advisories/EMB-1",
+    noAdvisoryReason: null,
+  },
+  close: { action: "close", message: "Thank you for the report; the fix is out." },
+  reopen: { action: "reopen", reason: "The fix regressed in 2.1." },
+};
+
+/** Facts under which every parameter-independent guard holds. */
+function facts(state: ReportState, over: Partial<ReportFacts> = {}): ReportFacts {
+  return {
+    state,
+    assigneeId: "u-rm",
+    severity: "high",
+    fixes: [{ id: "f-1", authorId: "u-dev" }],
+    fixVerifications: [],
+    ...over,
+  };
+}
+
+/** Facts of a report nobody has worked on: no assignee, no severity, no fixes. */
+function bare(state: ReportState): ReportFacts {
+  return { state, assigneeId: null, severity: null, fixes: [], fixVerifications: [] };
+}
+
+function refusal(d: ReturnType<typeof decide>): { code: string; message: string } {
+  if (d.ok) throw new Error(`expected a refusal, got ${JSON.stringify(d)}`);
+  return { code: d.code, message: d.message };
+}
+
+const PAIRS = REPORT_STATES.flatMap((state) => REPORT_ACTIONS.map((action) => ({ state, action })));
+
+describe("the vocabulary", () => {
+  it("lists ten states, five severities, seven rejection reasons and fourteen actions", () => {
+    expect(REPORT_STATES).toHaveLength(10);
+    expect(SEVERITIES).toEqual(["note", "low", "medium", "high", "critical"]);
+    expect(REJECTION_REASONS).toHaveLength(7);
+    expect(REPORT_ACTIONS).toHaveLength(14);
+  });
+
+  it("has a human label for every state, action and rejection reason", () => {
+    expect(Object.keys(STATE_LABELS).sort()).toEqual([...REPORT_STATES].sort());
+    expect(Object.keys(ACTION_LABELS).sort()).toEqual([...REPORT_ACTIONS].sort());
+    expect(Object.keys(REJECTION_LABELS).sort()).toEqual([...REJECTION_REASONS].sort());
+    for (const label of [
+      ...Object.values(STATE_LABELS),
+      ...Object.values(ACTION_LABELS),
+      ...Object.values(REJECTION_LABELS),
+    ]) {
+      expect(label).toMatch(/^[A-Z][a-z' ]+[a-z]$/);
+      expect(label).not.toContain("_");
+    }
+    expect(STATE_LABELS.fix_ready).toBe("Fix ready");
+    expect(REJECTION_LABELS.wont_fix).toBe("Won't fix");
+  });
+
+  it("makes everything from new up to fix_ready rejectable, and nothing after", () => {
+    expect(REJECTABLE_STATES).toEqual([
+      "new",
+      "acknowledged",
+      "triage",
+      "confirmed",
+      "remediation",
+      "fix_ready",
+    ]);
+    expect(Object.isFrozen(REJECTABLE_STATES)).toBe(true);
+  });
+});
+
+describe("decide: the full state table (10 states × 14 actions)", () => {
+  it("covers all 140 pairs", () => {
+    expect(PAIRS).toHaveLength(140);
+  });
+
+  const allowed = PAIRS.filter(({ state, action }) => SPEC[action][state] !== undefined);
+  const refused = PAIRS.filter(({ state, action }) => SPEC[action][state] === undefined);
+
+  it("has 43 allowed and 97 refused pairs", () => {
+    expect(allowed).toHaveLength(43);
+    expect(refused).toHaveLength(97);
+  });
+
+  it.each(allowed)("allows $action in $state", ({ state, action }) => {
+    const to = SPEC[action][state];
+    expect(decide(facts(state), GOOD[action])).toEqual({
+      ok: true,
+      from: state,
+      to,
+      stateChanged: to !== state,
+    });
+  });
+
+  it.each(refused)("refuses $action in $state as an invalid transition", ({ state, action }) => {
+    const d = refusal(decide(facts(state), GOOD[action]));
+    expect(d.code).toBe("invalid_transition");
+    expect(d.message).toMatch(/^Cannot /);
+    expect(d.message).toContain(ACTION_LABELS[action]);
+  });
+
+  it.each(refused)("refuses $action in $state before looking at the guards", ({ state, action }) => {
+    expect(refusal(decide(bare(state), GOOD[action])).code).toBe("invalid_transition");
+  });
+
+  it("explains a refused transition in words, naming where the action is possible", () => {
+    expect(refusal(decide(facts("remediation"), GOOD.release)).message).toBe(
+      "Cannot release a report that is in remediation. Release is only possible when the report is Fix ready.",
+    );
+    expect(refusal(decide(facts("new"), GOOD.start_triage)).message).toBe(
+      "Cannot start triage on a report that is new. Start triage is only possible when the report is Acknowledged.",
+    );
+    expect(refusal(decide(facts("released"), GOOD.reject)).message).toBe(
+      "Cannot reject a report that is released. Reject is only possible when the report is " +
+        "New, Acknowledged, Triage, Confirmed, Remediation or Fix ready.",
+    );
+    expect(refusal(decide(facts("triage"), GOOD.close)).message).toBe(
+      "Cannot close a report that is in triage. Close is only possible when the report is Disclosed or Rejected.",
+    );
+  });
+
+  it("never reports stateChanged for actions that keep the state", () => {
+    for (const state of REPORT_STATES) {
+      for (const action of ["assign", "set_severity", "add_fix"] as const) {
+        const d = decide(facts(state), GOOD[action]);
+        if (d.ok) expect(d).toMatchObject({ from: state, to: state, stateChanged: false });
+      }
+    }
+  });
+
+  it("walks the happy path from new to closed", () => {
+    const path: Array<[ReportAction, ReportState]> = [
+      ["acknowledge", "acknowledged"],
+      ["start_triage", "triage"],
+      ["confirm", "confirmed"],
+      ["start_remediation", "remediation"],
+      ["verify_fix", "fix_ready"],
+      ["release", "released"],
+      ["disclose", "disclosed"],
+      ["close", "closed"],
+      ["reopen", "triage"],
+    ];
+    let state: ReportState = "new";
+    for (const [action, expected] of path) {
+      const d = decide(facts(state), GOOD[action]);
+      expect(d).toMatchObject({ ok: true, from: state, to: expected, stateChanged: true });
+      state = expected;
+    }
+    expect(state).toBe("triage");
+  });
+
+  it("does not mutate the facts or the request", () => {
+    const f = facts("remediation", { fixVerifications: [{ fixId: "f-1", verifierId: "u-other" }] });
+    const snapshot = structuredClone(f);
+    const req = structuredClone(GOOD.verify_fix);
+    decide(Object.freeze(f), Object.freeze(req));
+    expect(f).toEqual(snapshot);
+    expect(req).toEqual(GOOD.verify_fix);
+  });
+});
+
+describe("decide: assign", () => {
+  it("refuses an empty assignee", () => {
+    for (const assigneeId of ["", "   ", "\t\n", "\u200b", "\u00a0"]) {
+      const d = refusal(decide(facts("triage"), { action: "assign", assigneeId }));
+      expect(d).toEqual({ code: "guard_failed", message: "Choose a team member to assign the report to." });
+    }
+  });
+
+  it("refuses an assignee that is not a string", () => {
+    for (const assigneeId of [null, undefined, 42, {}, ["u-1"]]) {
+      expect(refusal(decide(facts("triage"), { action: "assign", assigneeId } as never)).code).toBe(
+        "guard_failed",
+      );
+    }
+  });
+
+  it("accepts reassignment to the same person and unicode ids", () => {
+    expect(decide(facts("triage"), { action: "assign", assigneeId: "u-rm" }).ok).toBe(true);
+    expect(decide(facts("closed"), { action: "assign", assigneeId: "ユーザー-1" }).ok).toBe(true);
+  });
+});
+
+describe("decide: start_triage", () => {
+  it("refuses to start triage without a Response Manager", () => {
+    expect(refusal(decide(facts("acknowledged", { assigneeId: null }), GOOD.start_triage))).toEqual({
+      code: "guard_failed",
+      message: "Assign a Response Manager before starting triage.",
+    });
+  });
+
+  it("treats a blank assignee id as no assignee", () => {
+    expect(refusal(decide(facts("acknowledged", { assigneeId: "  " }), GOOD.start_triage)).code).toBe(
+      "guard_failed",
+    );
+  });
+});
+
+describe("decide: set_severity", () => {
+  it.each(SEVERITIES)("accepts severity %s", (severity) => {
+    expect(decide(facts("triage"), { action: "set_severity", severity })).toEqual({
+      ok: true,
+      from: "triage",
+      to: "triage",
+      stateChanged: false,
+    });
+  });
+
+  it("refuses severities outside the list, whatever their type", () => {
+    for (const severity of [
+      "CRITICAL",
+      "urgent",
+      "",
+      " high",
+      "__proto__",
+      "toString",
+      null,
+      5,
+      Number.NaN,
+    ]) {
+      const d = refusal(decide(facts("triage"), { action: "set_severity", severity } as never));
+      expect(d).toEqual({
+        code: "guard_failed",
+        message: "Choose a severity: note, low, medium, high, critical.",
+      });
+    }
+  });
+});
+
+describe("decide: confirm", () => {
+  it("refuses to confirm without a severity", () => {
+    expect(refusal(decide(facts("triage", { severity: null }), GOOD.confirm))).toEqual({
+      code: "guard_failed",
+      message: "Set a severity before confirming the report.",
+    });
+  });
+
+  it("refuses to confirm with a corrupted severity", () => {
+    expect(refusal(decide(facts("triage", { severity: "bogus" as never }), GOOD.confirm)).code).toBe(
+      "guard_failed",
+    );
+  });
+
+  it("confirms with any known severity, including note", () => {
+    expect(decide(facts("triage", { severity: "note" }), GOOD.confirm).ok).toBe(true);
+  });
+});
+
+describe("decide: reject", () => {
+  const nonDuplicate = REJECTION_REASONS.filter((r) => r !== "duplicate");
+
+  it.each(nonDuplicate)("rejects with reason %s and a message", (reason) => {
+    expect(decide(facts("triage"), { action: "reject", reason, message: "Explained." })).toEqual({
+      ok: true,
+      from: "triage",
+      to: "rejected",
+      stateChanged: true,
+    });
+  });
+
+  it("refuses a rejection without a message to the reporter", () => {
+    for (const message of ["", " ", "\n\t", "\u200b\u200b", null, undefined, 0]) {
+      const d = refusal(decide(facts("triage"), { action: "reject", reason: "invalid", message } as never));
+      expect(d).toEqual({
+        code: "guard_failed",
+        message: "A rejection needs a message to the reporter explaining the decision.",
+      });
+    }
+  });
+
+  it("sends duplicates to mark_duplicate, which names the original", () => {
+    const d = refusal(decide(facts("triage"), { action: "reject", reason: "duplicate", message: "Dup." }));
+    expect(d.code).toBe("guard_failed");
+    expect(d.message).toContain("Mark as duplicate");
+    expect(d.message).toContain("original");
+  });
+
+  it("refuses unknown rejection reasons, listing the valid ones", () => {
+    for (const reason of ["nonsense", "INVALID", "__proto__", "constructor", "", null, 3]) {
+      const d = refusal(decide(facts("triage"), { action: "reject", reason, message: "x" } as never));
+      expect(d.code).toBe("guard_failed");
+      expect(d.message).toContain("Out of scope");
+    }
+  });
+
+  it("accepts a huge unicode message (length limits belong to the service's schema)", () => {
+    const message = `Danke schön — ありがとう 🙏 ${"x".repeat(1_000_000)}`;
+    expect(decide(facts("new"), { action: "reject", reason: "spam", message }).ok).toBe(true);
+  });
+});
+
+describe("decide: mark_duplicate", () => {
+  it("moves the report to rejected", () => {
+    expect(decide(facts("confirmed"), GOOD.mark_duplicate)).toEqual({
+      ok: true,
+      from: "confirmed",
+      to: "rejected",
+      stateChanged: true,
+    });
+  });
+
+  it("refuses a report as a duplicate of itself", () => {
+    for (const [originalId, reportId] of [
+      ["r-2", "r-2"],
+      [" r-2 ", "r-2"],
+    ]) {
+      const d = refusal(
+        decide(facts("triage"), { action: "mark_duplicate", originalId, reportId, message: "x" } as never),
+      );
+      expect(d).toEqual({ code: "guard_failed", message: "A report cannot be a duplicate of itself." });
+    }
+  });
+
+  it("refuses without the original report", () => {
+    for (const originalId of ["", "  ", null, 7]) {
+      const d = refusal(
+        decide(facts("triage"), {
+          action: "mark_duplicate",
+          originalId,
+          reportId: "r-2",
+          message: "x",
+        } as never),
+      );
+      expect(d).toEqual({ code: "guard_failed", message: "Name the original report this one duplicates." });
+    }
+  });
+
+  it("refuses without a message to the reporter", () => {
+    const d = refusal(
+      decide(facts("triage"), {
+        action: "mark_duplicate",
+        originalId: "r-1",
+        reportId: "r-2",
+        message: " \n ",
+      }),
+    );
+    expect(d.code).toBe("guard_failed");
+    expect(d.message).toContain("message to the reporter");
+  });
+});
+
+describe("decide: add_fix", () => {
+  const add = (url: unknown, authorId: unknown = "u-dev") =>
+    decide(facts("remediation"), { action: "add_fix", url, authorId } as never);
+
+  it("accepts absolute http and https URLs, in any case and with unicode hosts", () => {
+    for (const url of [
+      "https://git.example.org/app/commit/abc123",
+      "http://intranet.example/patch?id=1#L10",
+      "HTTPS://EXAMPLE.ORG/PR/1",
+      "https://bücher.example/fix",
+      "https://[2001:db8::1]/fix",
+      `https://example.org/${"a".repeat(MAX_URL_LENGTH - "https://example.org/".length)}`,
+    ]) {
+      expect(add(url)).toMatchObject({
+        ok: true,
+        from: "remediation",
+        to: "remediation",
+        stateChanged: false,
+      });
+    }
+  });
+
+  it("refuses dangerous and non-web schemes", () => {
+    for (const [url, scheme] of [
+      ["javascript:alert(1)", "javascript:"],
+      ["JaVaScRiPt:alert(1)", "javascript:"],
+      ["data:text/html,<script>alert(1)</script>", "data:"],
+      ["ftp://example.org/fix.patch", "ftp:"],
+      ["file:///etc/passwd", "file:"],
+      ["vbscript:msgbox", "vbscript:"],
+    ] as const) {
+      expect(refusal(add(url))).toEqual({
+        code: "guard_failed",
+        message: `The fix link must start with https:// or http:// (got ${scheme}).`,
+      });
+    }
+  });
+
+  it("refuses relative, malformed and scheme-only URLs", () => {
+    for (const url of [
+      "/commit/abc",
+      "example.org/fix",
+      "//example.org/fix",
+      "https://",
+      "http://:80",
+      "https://exa mple",
+    ]) {
+      expect(refusal(add(url)).code).toBe("guard_failed");
+    }
+    expect(refusal(add("/commit/abc")).message).toBe(
+      "The fix link must be an absolute URL starting with https:// or http://.",
+    );
+  });
+
+  it("refuses URLs the parser would silently repair", () => {
+    expect(refusal(add("https:example.org/fix")).message).toBe(
+      "The fix link must start with https:// or http://.",
+    );
+    expect(refusal(add(" https://example.org/fix")).message).toBe(
+      "The fix link must not contain spaces or control characters.",
+    );
+    expect(refusal(add("https://example.org/fix\n")).code).toBe("guard_failed");
+    expect(refusal(add("https://exa\u0000mple.org/")).code).toBe("guard_failed");
+  });
+
+  it("refuses URLs with credentials, which disguise the real host", () => {
+    expect(refusal(add("https://github.com@evil.example/fix")).message).toBe(
+      "The fix link must not contain a user name or password.",
+    );
+    expect(refusal(add("https://user:pw@example.org/fix")).code).toBe("guard_failed");
+  });
+
+  it("refuses blank, non-string and over-long URLs", () => {
+    expect(refusal(add("")).message).toBe("The fix link is empty.");
+    expect(refusal(add("   ")).message).toBe("The fix link is empty.");
+    expect(refusal(add(null)).message).toBe("The fix link must be a URL.");
+    expect(refusal(add(42)).message).toBe("The fix link must be a URL.");
+    expect(refusal(add(`https://example.org/${"a".repeat(MAX_URL_LENGTH)}`)).message).toBe(
+      "The fix link is longer than 2048 characters.",
+    );
+    expect(refusal(add(`https://example.org/${"a".repeat(10_000_000)}`)).code).toBe("guard_failed");
+  });
+
+  it("refuses a fix without an author", () => {
+    expect(refusal(add("https://example.org/fix", "  ")).message).toBe("A fix needs an author.");
+  });
+
+  it("adds further fixes in fix_ready without leaving it", () => {
+    expect(decide(facts("fix_ready"), GOOD.add_fix)).toEqual({
+      ok: true,
+      from: "fix_ready",
+      to: "fix_ready",
+      stateChanged: false,
+    });
+  });
+});
+
+describe("decide: verify_fix", () => {
+  const twoFixes = [
+    { id: "f-1", authorId: "u-dev" },
+    { id: "f-2", authorId: "u-qa" },
+  ];
+
+  it("refuses verification before any fix exists", () => {
+    expect(refusal(decide(facts("remediation", { fixes: [] }), GOOD.verify_fix))).toEqual({
+      code: "guard_failed",
+      message: "Add a fix link before verifying.",
+    });
+  });
+
+  it("refuses a fix id that does not belong to the report", () => {
+    for (const fixId of ["f-404", "", "__proto__", "constructor", "F-1"]) {
+      const d = refusal(decide(facts("remediation"), { action: "verify_fix", fixId, verifierId: "u-qa" }));
+      expect(d).toEqual({
+        code: "guard_failed",
+        message: "That fix does not belong to this report; choose one of its fixes.",
+      });
+    }
+    expect(
+      refusal(decide(facts("remediation"), { action: "verify_fix", fixId: 1, verifierId: "u-qa" } as never))
+        .code,
+    ).toBe("guard_failed");
+  });
+
+  it("refuses fix_ready without an independent verification", () => {
+    expect(
+      refusal(decide(facts("remediation"), { action: "verify_fix", fixId: "f-1", verifierId: "u-dev" })),
+    ).toEqual({
+      code: "guard_failed",
+      message: "The fix's author cannot verify it; another team member must.",
+    });
+  });
+
+  it("verifies the most recently added fix when no fix id is given", () => {
+    const f = facts("remediation", { fixes: twoFixes });
+    // f-2 is the latest and was written by u-qa, so u-qa may not verify it...
+    expect(refusal(decide(f, { action: "verify_fix", fixId: null, verifierId: "u-qa" })).message).toContain(
+      "author cannot verify",
+    );
+    // ...but u-dev may.
+    expect(decide(f, { action: "verify_fix", fixId: null, verifierId: "u-dev" })).toMatchObject({
+      ok: true,
+      to: "fix_ready",
+    });
+  });
+
+  it("moves remediation to fix_ready on an independent verification", () => {
+    expect(decide(facts("remediation"), { action: "verify_fix", fixId: "f-1", verifierId: "u-qa" })).toEqual({
+      ok: true,
+      from: "remediation",
+      to: "fix_ready",
+      stateChanged: true,
+    });
+  });
+
+  it("keeps fix_ready when another fix is verified", () => {
+    const f = facts("fix_ready", {
+      fixes: twoFixes,
+      fixVerifications: [{ fixId: "f-1", verifierId: "u-qa" }],
+    });
+    expect(decide(f, { action: "verify_fix", fixId: "f-2", verifierId: "u-rm" })).toEqual({
+      ok: true,
+      from: "fix_ready",
+      to: "fix_ready",
+      stateChanged: false,
+    });
+  });
+
+  it("refuses the same person verifying the same fix twice", () => {
+    const f = facts("fix_ready", { fixVerifications: [{ fixId: "f-1", verifierId: "u-qa" }] });
+    expect(refusal(decide(f, { action: "verify_fix", fixId: "f-1", verifierId: "u-qa" })).message).toContain(
+      "already verified",
+    );
+  });
+
+  it("refuses a verification without a verifier", () => {
+    for (const verifierId of ["", "   ", null]) {
+      expect(
+        refusal(decide(facts("remediation"), { action: "verify_fix", fixId: null, verifierId } as never))
+          .message,
+      ).toBe("A verification needs a verifier.");
+    }
+  });
+
+  it("treats missing fix lists in corrupt facts as empty rather than crashing", () => {
+    const f = { ...facts("remediation"), fixes: undefined, fixVerifications: null } as never;
+    expect(refusal(decide(f, GOOD.verify_fix)).message).toBe("Add a fix link before verifying.");
+  });
+});
+
+describe("fixReadyGuardHolds", () => {
+  it("is false without fixes or verifications", () => {
+    expect(fixReadyGuardHolds({ fixes: [], fixVerifications: [] })).toBe(false);
+    expect(fixReadyGuardHolds({ fixes: [{ id: "f-1", authorId: "a" }], fixVerifications: [] })).toBe(false);
+  });
+
+  it("is false when only the author verified", () => {
+    expect(
+      fixReadyGuardHolds({
+        fixes: [{ id: "f-1", authorId: "a" }],
+        fixVerifications: [{ fixId: "f-1", verifierId: "a" }],
+      }),
+    ).toBe(false);
+  });
+
+  it("is false when the verification points at another report's fix", () => {
+    expect(
+      fixReadyGuardHolds({
+        fixes: [{ id: "f-1", authorId: "a" }],
+        fixVerifications: [{ fixId: "f-9", verifierId: "b" }],
+      }),
+    ).toBe(false);
+  });
+
+  it("is false when the verifier id is blank", () => {
+    expect(
+      fixReadyGuardHolds({
+        fixes: [{ id: "f-1", authorId: "a" }],
+        fixVerifications: [{ fixId: "f-1", verifierId: " " }],
+      }),
+    ).toBe(false);
+  });
+
+  it("is true when any fix is verified by someone other than its author", () => {
+    expect(
+      fixReadyGuardHolds({
+        fixes: [
+          { id: "f-1", authorId: "a" },
+          { id: "f-2", authorId: "b" },
+        ],
+        fixVerifications: [
+          { fixId: "f-1", verifierId: "a" },
+          { fixId: "f-2", verifierId: "a" },
+        ],
+      }),
+    ).toBe(true);
+  });
+});
+
+describe("decide: release", () => {
+  it("releases on a passed package verification", () => {
+    expect(
+      decide(facts("fix_ready"), { action: "release", verification: "passed", overrideReason: null }),
+    ).toEqual({
+      ok: true,
+      from: "fix_ready",
+      to: "released",
+      stateChanged: true,
+    });
+  });
+
+  it("releases on an override with a reason, even after a failed verification", () => {
+    for (const verification of [null, "failed"] as const) {
+      expect(
+        decide(facts("fix_ready"), {
+          action: "release",
+          verification,
+          overrideReason: "Signed manually by release eng.",
+        }).ok,
+      ).toBe(true);
+    }
+  });
+
+  it("refuses a failed verification without an override", () => {
+    for (const overrideReason of [null, "", "  "]) {
+      expect(
+        refusal(decide(facts("fix_ready"), { action: "release", verification: "failed", overrideReason })),
+      ).toEqual({
+        code: "guard_failed",
+        message:
+          "The package verification failed; fix the release packages or record an override with a reason.",
+      });
+    }
+  });
+
+  it("refuses when neither a verification nor an override is recorded", () => {
+    expect(
+      refusal(decide(facts("fix_ready"), { action: "release", verification: null, overrideReason: " " })),
+    ).toEqual({
+      code: "guard_failed",
+      message: "Record a passed package verification, or an override with a reason.",
+    });
+  });
+
+  it("does not take look-alike verification values for passed", () => {
+    for (const verification of ["PASSED", "passed ", true, 1, "ok"]) {
+      expect(
+        refusal(
+          decide(facts("fix_ready"), { action: "release", verification, overrideReason: null } as never),
+        ).code,
+      ).toBe("guard_failed");
+    }
+  });
+});
+
+describe("decide: disclose", () => {
+  const disclose = (advisoryUrl: unknown, noAdvisoryReason: unknown) =>
+    decide(facts("released"), { action: "disclose", advisoryUrl, noAdvisoryReason } as never);
+
+  it("discloses with an advisory link", () => {
+    expect(disclose("https://example.org/advisories/EMB-1", null)).toEqual({
+      ok: true,
+      from: "released",
+      to: "disclosed",
+      stateChanged: true,
+    });
+  });
+
+  it("discloses without an advisory when the reason is recorded", () => {
+    expect(disclose(null, "Internal service; customers were notified directly.").ok).toBe(true);
+    expect(disclose("", "No public advisory for a config fix.").ok).toBe(true);
+    expect(disclose("   ", "No public advisory for a config fix.").ok).toBe(true);
+  });
+
+  it("refuses when there is neither an advisory nor a reason", () => {
+    for (const [url, reason] of [
+      [null, null],
+      ["", ""],
+      [null, "  \t"],
+    ]) {
+      expect(refusal(disclose(url, reason))).toEqual({
+        code: "guard_failed",
+        message: "Link the published advisory, or explain why there is no advisory.",
+      });
+    }
+  });
+
+  it("names the problem with an advisory URL that is present but invalid, even with a reason", () => {
+    expect(refusal(disclose("javascript:alert(1)", "reason"))).toEqual({
+      code: "guard_failed",
+      message: "The advisory URL must start with https:// or http:// (got javascript:).",
+    });
+    expect(refusal(disclose("advisories/1", null)).message).toBe(
+      "The advisory URL must be an absolute URL starting with https:// or http://.",
+    );
+    expect(refusal(disclose(12, null)).message).toBe("The advisory URL must be a URL.");
+  });
+});
+
+describe("decide: close", () => {
+  it.each(["disclosed", "rejected"] as const)("closes a %s report with final feedback", (state) => {
+    expect(decide(facts(state), GOOD.close)).toEqual({
+      ok: true,
+      from: state,
+      to: "closed",
+      stateChanged: true,
+    });
+  });
+
+  it("refuses to close without final feedback to the reporter", () => {
+    for (const message of ["", "  ", "\u200b", null]) {
+      expect(refusal(decide(facts("rejected"), { action: "close", message } as never))).toEqual({
+        code: "guard_failed",
+        message: "Closing needs final feedback to the reporter.",
+      });
+    }
+  });
+});
+
+describe("decide: reopen", () => {
+  it("reopens into triage", () => {
+    expect(decide(facts("closed"), GOOD.reopen)).toEqual({
+      ok: true,
+      from: "closed",
+      to: "triage",
+      stateChanged: true,
+    });
+  });
+
+  it("refuses to reopen without a reason", () => {
+    expect(refusal(decide(facts("closed"), { action: "reopen", reason: " " }))).toEqual({
+      code: "guard_failed",
+      message: "Reopening needs a reason.",
+    });
+  });
+
+  it("refuses to reopen without a Response Manager", () => {
+    expect(refusal(decide(facts("closed", { assigneeId: null }), GOOD.reopen))).toEqual({
+      code: "guard_failed",
+      message: "Assign a Response Manager before reopening; triage needs one.",
+    });
+  });
+});
+
+describe("decide: hostile requests", () => {
+  it("returns invalid_transition for unknown actions instead of throwing", () => {
+    for (const action of [
+      "explode",
+      "",
+      " acknowledge",
+      "ACKNOWLEDGE",
+      "__proto__",
+      "constructor",
+      "toString",
+      "hasOwnProperty",
+      "acknowledge\u0000",
+      "ａｃｋｎｏｗｌｅｄｇｅ",
+      null,
+      undefined,
+      42,
+      Number.NaN,
+      {},
+      ["acknowledge"],
+    ]) {
+      const d = refusal(decide(facts("new"), { action } as never));
+      expect(d).toEqual({ code: "invalid_transition", message: "Unknown action." });
+    }
+  });
+
+  it("returns invalid_transition for a request that is not an object", () => {
+    for (const req of [null, undefined, "acknowledge", 1, true]) {
+      expect(refusal(decide(facts("new"), req as never)).code).toBe("invalid_transition");
+    }
+  });
+
+  it("returns invalid_transition for facts in an unknown state", () => {
+    for (const state of ["open", "", "__proto__", "constructor", null, 0]) {
+      expect(refusal(decide(facts(state as never), GOOD.assign))).toEqual({
+        code: "invalid_transition",
+        message: "The report is in an unknown state.",
+      });
+    }
+  });
+
+  it("ignores extra request fields that try to steer the outcome", () => {
+    const req = { action: "acknowledge", to: "closed", stateChanged: false, ok: true } as never;
+    expect(decide(facts("new"), req)).toEqual({
+      ok: true,
+      from: "new",
+      to: "acknowledged",
+      stateChanged: true,
+    });
+  });
+});
+
+describe("availableActions", () => {
+  it.each(REPORT_STATES)(
+    "offers exactly the actions the table allows in %s when every guard holds",
+    (state) => {
+      const expected = REPORT_ACTIONS.filter((a) => SPEC[a][state] !== undefined);
+      expect(availableActions(facts(state))).toEqual(expected);
+    },
+  );
+
+  it("offers the expected actions for a few states, spelled out", () => {
+    expect(availableActions(facts("new"))).toEqual([
+      "acknowledge",
+      "assign",
+      "set_severity",
+      "reject",
+      "mark_duplicate",
+    ]);
+    expect(availableActions(facts("fix_ready"))).toEqual([
+      "assign",
+      "set_severity",
+      "reject",
+      "mark_duplicate",
+      "add_fix",
+      "verify_fix",
+      "release",
+    ]);
+    expect(availableActions(facts("closed"))).toEqual(["assign", "reopen"]);
+    expect(availableActions(facts("rejected"))).toEqual(["assign", "close"]);
+  });
+
+  it("hides start_triage without an assignee", () => {
+    expect(availableActions(bare("acknowledged"))).toEqual([
+      "assign",
+      "set_severity",
+      "reject",
+      "mark_duplicate",
+    ]);
+  });
+
+  it("hides confirm without a severity", () => {
+    expect(availableActions(facts("triage", { severity: null }))).not.toContain("confirm");
+    expect(availableActions(facts("triage"))).toContain("confirm");
+  });
+
+  it("hides verify_fix before any fix exists, but offers add_fix", () => {
+    const offered = availableActions(facts("remediation", { fixes: [] }));
+    expect(offered).toContain("add_fix");
+    expect(offered).not.toContain("verify_fix");
+  });
+
+  it("hides reopen without an assignee", () => {
+    expect(availableActions(bare("closed"))).toEqual(["assign"]);
+  });
+
+  it("offers release in fix_ready even though its parameters are not known yet", () => {
+    expect(availableActions(bare("fix_ready"))).toContain("release");
+  });
+
+  it("agrees with decide() for every state and fact variant, given suitable parameters", () => {
+    const variants = (s: ReportState): ReportFacts[] => [
+      facts(s),
+      bare(s),
+      facts(s, { assigneeId: null }),
+      facts(s, { severity: null }),
+      facts(s, { fixes: [] }),
+    ];
+    for (const state of REPORT_STATES) {
+      for (const f of variants(state)) {
+        const offered = availableActions(f);
+        for (const action of REPORT_ACTIONS) {
+          expect([action, state, offered.includes(action)]).toEqual([
+            action,
+            state,
+            decide(f, GOOD[action]).ok,
+          ]);
+        }
+      }
+    }
+  });
+
+  it("offers nothing for an unknown state", () => {
+    expect(availableActions(facts("__proto__" as never))).toEqual([]);
+    expect(availableActions(null as never)).toEqual([]);
+  });
+});
+
+describe("isOpen", () => {
+  it("is false only for closed and rejected", () => {
+    expect(REPORT_STATES.filter((s) => !isOpen(s))).toEqual(["closed", "rejected"]);
+  });
+
+  it("is false for unknown states", () => {
+    for (const s of ["", "open", "__proto__", null]) expect(isOpen(s as never)).toBe(false);
+  });
+});

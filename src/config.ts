@@ -1,0 +1,90 @@
+import path from "node:path";
+import { z } from "zod";
+
+const urlWithProtocols = (protocols: string[], example: string) =>
+  z
+    .string()
+    .trim()
+    .refine(
+      (value) => {
+        try {
+          return protocols.includes(new URL(value).protocol);
+        } catch {
+          return false;
+        }
+      },
+      {
+        message: `must be a URL starting with ${protocols.map((p) => `${p}//`).join(" or ")}, e.g. ${example}`,
+      },
+    );
+
+const optional = <T extends z.ZodTypeAny>(schema: T) =>
+  z.preprocess((v) => (typeof v === "string" && v.trim() === "" ? undefined : v), schema.optional());
+
+/** One schema over the environment, so every misconfiguration is reported at once before anything starts. */
+export const configSchema = z.object({
+  /** Where PGlite, the lock file and the generated key file live. */
+  EMBARGO_DATA_DIR: optional(z.string().trim().min(1)).transform((v) => path.resolve(v ?? "./data")),
+  /** Unset: embedded PGlite in the data dir. Set: a PostgreSQL server. */
+  DATABASE_URL: optional(
+    urlWithProtocols(["postgres:", "postgresql:"], "postgres://user:pass@host:5432/embargo"),
+  ),
+  PORT: optional(
+    z.coerce
+      .number({ message: "must be a number" })
+      .int("must be a whole number")
+      .min(1, "must be between 1 and 65535")
+      .max(65535, "must be between 1 and 65535"),
+  ).transform((v) => v ?? 8080),
+  HOST: optional(z.string().trim().min(1)).transform((v) => v ?? "0.0.0.0"),
+  /** The address people use to reach Embargo; links in mail and security.txt are built from it. */
+  PUBLIC_URL: optional(urlWithProtocols(["http:", "https:"], "https://security.example.org")).transform((v) =>
+    v?.replace(/\/+$/, ""),
+  ),
+  /** 32 bytes as base64 or 64 hex characters. Unset: a key file is created in the data dir on first start. */
+  EMBARGO_SECRET_KEY: optional(
+    z.string().refine((v) => decodeSecretKey(v) !== null, {
+      message: "must be 32 bytes encoded as 64 hex characters or base64 (try: openssl rand -base64 32)",
+    }),
+  ),
+  SMTP_URL: optional(urlWithProtocols(["smtp:", "smtps:"], "smtps://user:pass@mail.example.org:465")),
+  MAIL_FROM: optional(z.email({ message: "must be an email address, e.g. security@example.org" })),
+  IMAP_URL: optional(urlWithProtocols(["imap:", "imaps:"], "imaps://user:pass@mail.example.org:993/INBOX")),
+  LOG_LEVEL: optional(z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"])).transform(
+    (v) => v ?? "info",
+  ),
+});
+
+export type Config = z.output<typeof configSchema> & { publicUrl: string };
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Embargo cannot start; fix the configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.name = "ConfigError";
+  }
+}
+
+/** Parses the environment once at start; throws ConfigError listing every problem so the operator fixes them in one go. */
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  const parsed = configSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => {
+      const key = issue.path.join(".");
+      return `${key}: ${issue.message}`;
+    });
+    throw new ConfigError(problems);
+  }
+  const value = parsed.data;
+  return { ...value, publicUrl: value.PUBLIC_URL ?? `http://localhost:${value.PORT}` };
+}
+
+/** Accepts the two encodings operators commonly produce (hex or base64) and insists on exactly 32 bytes. */
+export function decodeSecretKey(value: string): Buffer | null {
+  const trimmed = value.trim();
+  if (/^[0-9a-fA-F]{64}$/.test(trimmed)) return Buffer.from(trimmed, "hex");
+  if (/^[A-Za-z0-9+/_-]+={0,2}$/.test(trimmed)) {
+    const buf = Buffer.from(trimmed.replace(/-/g, "+").replace(/_/g, "/"), "base64");
+    if (buf.length === 32) return buf;
+  }
+  return null;
+}

@@ -1,0 +1,128 @@
+import { PGlite } from "@electric-sql/pglite";
+import { type SQL, sql } from "drizzle-orm";
+import { drizzle as drizzlePg } from "drizzle-orm/node-postgres";
+import type { PgDatabase, PgQueryResultHKT, PgTransaction } from "drizzle-orm/pg-core";
+import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
+import type { ExtractTablesWithRelations } from "drizzle-orm/relations";
+import pg from "pg";
+import * as schema from "./schema.ts";
+
+export type Schema = typeof schema;
+/** The database or an open transaction: repositories accept either, so services decide the transaction boundary. */
+export type Db = PgDatabase<PgQueryResultHKT, Schema>;
+export type Tx = PgTransaction<PgQueryResultHKT, Schema, ExtractTablesWithRelations<Schema>>;
+
+/** What pg-boss needs to run its SQL on our connection (PGlite has only one). */
+export interface SqlExecutor {
+  executeSql(text: string, values?: unknown[]): Promise<{ rows: Record<string, unknown>[] }>;
+}
+
+export interface Database {
+  kind: "pglite" | "postgres";
+  db: Db;
+  executor: SqlExecutor;
+  /** Runs fn while holding a session-level advisory lock (PGlite has one connection, so it just runs fn). */
+  withLock<T>(key: number, fn: () => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+/** Opens PGlite in a directory, or in memory when dataDir is null (tests). */
+export async function openPglite(dataDir: string | null): Promise<Database> {
+  const client = dataDir ? new PGlite(dataDir) : new PGlite();
+  await client.waitReady;
+  const db = drizzlePglite(client, { schema }) as unknown as Db;
+  const executor: SqlExecutor = {
+    async executeSql(text, values) {
+      if (values && values.length > 0) {
+        const result = await client.query<Record<string, unknown>>(text, values);
+        return { rows: result.rows };
+      }
+      // pg-boss sends multi-statement scripts without parameters; only exec() runs those on PGlite.
+      const results = await client.exec(text);
+      return { rows: (results.at(-1)?.rows ?? []) as Record<string, unknown>[] };
+    },
+  };
+  return {
+    kind: "pglite",
+    db,
+    executor,
+    withLock: (_key, fn) => fn(),
+    close: async () => {
+      await client.close();
+    },
+  };
+}
+
+/** Opens a pool on a PostgreSQL server. */
+export async function openPostgres(url: string, options: { max?: number } = {}): Promise<Database> {
+  const pool = new pg.Pool({ connectionString: url, max: options.max ?? 10 });
+  pool.on("error", () => {
+    // An idle client lost its connection; the pool replaces it. Queries report their own errors.
+  });
+  const probe = await pool.connect().catch((error: Error) => {
+    throw new Error(`Cannot connect to PostgreSQL at ${redactUrl(url)}: ${error.message}`);
+  });
+  probe.release();
+  const db = drizzlePg(pool, { schema }) as unknown as Db;
+  return {
+    kind: "postgres",
+    db,
+    executor: {
+      async executeSql(text, values) {
+        const result = await pool.query(text, values as unknown[] | undefined);
+        return { rows: result.rows };
+      },
+    },
+    async withLock(key, fn) {
+      const client = await pool.connect();
+      try {
+        await client.query("select pg_advisory_lock($1)", [key]);
+        return await fn();
+      } finally {
+        await client.query("select pg_advisory_unlock($1)", [key]).catch(() => undefined);
+        client.release();
+      }
+    },
+    close: () => pool.end(),
+  };
+}
+
+/**
+ * Runs pg-boss's SQL inside one of our transactions, so a queued job commits or rolls back with the change
+ * (and, on PGlite, so it does not wait on the connection the transaction holds).
+ */
+export function txExecutor(tx: Db): SqlExecutor {
+  return {
+    async executeSql(text, values = []) {
+      const query = bindPositional(text, values);
+      const result = (await tx.execute(query)) as unknown as { rows: Record<string, unknown>[] };
+      return { rows: result.rows };
+    },
+  };
+}
+
+/** Turns `$1`-style SQL into a drizzle SQL object with bound parameters. */
+export function bindPositional(text: string, values: unknown[]): SQL {
+  const chunks: SQL[] = [];
+  let last = 0;
+  for (const match of text.matchAll(/\$(\d+)/g)) {
+    const index = Number(match[1]) - 1;
+    if (index < 0 || index >= values.length) throw new Error(`SQL placeholder ${match[0]} has no value`);
+    chunks.push(sql.raw(text.slice(last, match.index)));
+    chunks.push(sql.param(values[index] ?? null));
+    last = (match.index ?? 0) + match[0].length;
+  }
+  chunks.push(sql.raw(text.slice(last)));
+  return sql.join(chunks);
+}
+
+/** Hides the password of a connection URL in messages. */
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = "***";
+    return u.toString();
+  } catch {
+    return "(invalid URL)";
+  }
+}

@@ -1,0 +1,73 @@
+import PgBoss from "pg-boss";
+import type { Logger } from "pino";
+import { type Db, type SqlExecutor, txExecutor } from "../db/client.ts";
+
+export interface QueueDefinition {
+  name: string;
+  retryLimit: number;
+  retryDelay: number;
+  retryBackoff: boolean;
+}
+
+export type JobHandler = (data: unknown, job: { id: string; retryCount: number }) => Promise<void>;
+
+/** Durable jobs on our own database (PGlite or PostgreSQL); `send` joins the caller's transaction. */
+export interface JobQueue {
+  send(
+    tx: Db,
+    name: string,
+    data: object,
+    options?: { startAfter?: Date; singletonKey?: string },
+  ): Promise<void>;
+  work(name: string, handler: JobHandler): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** Starts pg-boss on our connection: its schema is created or migrated, and the queues exist, before anyone sends. */
+export async function startJobQueue(
+  executor: SqlExecutor,
+  queues: readonly QueueDefinition[],
+  logger: Logger,
+  options: { pollingIntervalSeconds?: number } = {},
+): Promise<JobQueue> {
+  const boss = new PgBoss({
+    db: executor as unknown as PgBoss.Db,
+    schema: "pgboss",
+    supervise: true,
+    schedule: false,
+    migrate: true,
+  });
+  boss.on("error", (error: Error) => logger.error({ err: error }, "job queue error"));
+  await boss.start();
+  for (const queue of queues) {
+    await boss.createQueue(queue.name, {
+      name: queue.name,
+      retryLimit: queue.retryLimit,
+      retryDelay: queue.retryDelay,
+      retryBackoff: queue.retryBackoff,
+    });
+  }
+  const polling = options.pollingIntervalSeconds ?? 2;
+  return {
+    async send(tx, name, data, opts = {}) {
+      await boss.send(name, data, {
+        db: txExecutor(tx) as unknown as PgBoss.Db,
+        ...(opts.startAfter ? { startAfter: opts.startAfter } : {}),
+        ...(opts.singletonKey ? { singletonKey: opts.singletonKey } : {}),
+      });
+    },
+    async work(name, handler) {
+      await boss.work(name, { pollingIntervalSeconds: polling, batchSize: 1 }, async (jobs) => {
+        for (const job of jobs) {
+          await handler(job.data, {
+            id: job.id,
+            retryCount: (job as unknown as { retryCount?: number }).retryCount ?? 0,
+          });
+        }
+      });
+    },
+    async stop() {
+      await boss.stop({ graceful: true, wait: true, timeout: 5000 });
+    },
+  };
+}

@@ -1,0 +1,64 @@
+import type { Db } from "../../db/client.ts";
+import { badRequest, notFound } from "../../http/errors.ts";
+import { zodFieldErrors } from "../../http/validation.ts";
+import type { Clock } from "../../services.ts";
+import { appendAuditEvent } from "../audit/audit.repo.ts";
+import { insertAsset, listAssets, updateAsset } from "./assets.repo.ts";
+import { assetSchema } from "./assets.schema.ts";
+
+export function createAssetsService(deps: { db: Db; clock: Clock }) {
+  const { db, clock } = deps;
+  const parse = (input: unknown) => {
+    const parsed = assetSchema.safeParse(input);
+    if (!parsed.success) throw badRequest("Some fields are not valid.", zodFieldErrors(parsed.error));
+    return parsed.data;
+  };
+  return {
+    list: (opts: { activeOnly?: boolean } = {}) => listAssets(db, opts),
+
+    /** Adds an asset to the scope (in or out). */
+    async create(actorId: string, input: unknown) {
+      const values = parse(input);
+      return db.transaction(async (tx) => {
+        const now = clock();
+        const asset = await insertAsset(tx, { ...values, createdAt: now });
+        await appendAuditEvent(
+          tx,
+          {
+            actorType: "user",
+            actorId,
+            action: "scope.asset_added",
+            reportId: null,
+            data: { assetId: asset.id, name: asset.name, inScope: asset.inScope },
+          },
+          now,
+        );
+        return asset;
+      });
+    },
+
+    /** Edits an asset; retiring one (active=false) keeps old reports pointing at it. */
+    async update(actorId: string, id: string, input: unknown) {
+      const values = parse(input);
+      if (!/^[0-9a-f-]{36}$/i.test(id)) throw notFound("Asset");
+      return db.transaction(async (tx) => {
+        const asset = await updateAsset(tx, id, values);
+        if (!asset) throw notFound("Asset");
+        await appendAuditEvent(
+          tx,
+          {
+            actorType: "user",
+            actorId,
+            action: "scope.asset_updated",
+            reportId: null,
+            data: { assetId: id, name: asset.name, inScope: asset.inScope, active: asset.active },
+          },
+          clock(),
+        );
+        return asset;
+      });
+    },
+  };
+}
+
+export type AssetsService = ReturnType<typeof createAssetsService>;

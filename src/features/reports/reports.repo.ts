@@ -1,0 +1,210 @@
+import { and, asc, count, desc, eq, ilike, inArray, isNull, or, type SQL, sql } from "drizzle-orm";
+import type { Db } from "../../db/client.ts";
+import {
+  assets,
+  attachments,
+  fixes,
+  fixVerifications,
+  messages,
+  reporters,
+  reports,
+  severityScores,
+  trackingTokens,
+  users,
+} from "../../db/schema.ts";
+
+export type ReportRow = typeof reports.$inferSelect;
+export type MessageRow = typeof messages.$inferSelect;
+export type AttachmentMeta = Omit<typeof attachments.$inferSelect, "dataEnc">;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Finds a report by its id or its human reference (EMB-2026-0001), as both appear in URLs and the API. */
+export async function findReport(
+  db: Db,
+  idOrReference: string,
+  opts: { forUpdate?: boolean } = {},
+): Promise<ReportRow | null> {
+  const key = idOrReference.trim();
+  const where = UUID.test(key) ? eq(reports.id, key) : eq(reports.reference, key.toUpperCase());
+  const query = db.select().from(reports).where(where);
+  const [row] = opts.forUpdate ? await query.for("update") : await query;
+  return row ?? null;
+}
+
+export async function findReportByTokenHash(db: Db, tokenHash: string): Promise<ReportRow | null> {
+  const [row] = await db
+    .select({ report: reports })
+    .from(trackingTokens)
+    .innerJoin(reports, eq(reports.id, trackingTokens.reportId))
+    .where(and(eq(trackingTokens.tokenHash, tokenHash), isNull(trackingTokens.revokedAt)));
+  return row?.report ?? null;
+}
+
+export async function nextReportNumber(db: Db): Promise<number> {
+  const result = (await db.execute(sql`select nextval('report_seq')::int as n`)) as unknown as {
+    rows: { n: number }[];
+  };
+  return Number(result.rows[0]!.n);
+}
+
+export async function insertReporter(db: Db, values: typeof reporters.$inferInsert) {
+  const [row] = await db.insert(reporters).values(values).returning();
+  return row!;
+}
+
+export async function insertReport(db: Db, values: typeof reports.$inferInsert): Promise<ReportRow> {
+  const [row] = await db.insert(reports).values(values).returning();
+  return row!;
+}
+
+export async function updateReport(
+  db: Db,
+  id: string,
+  values: Partial<typeof reports.$inferInsert>,
+): Promise<ReportRow> {
+  const [row] = await db.update(reports).set(values).where(eq(reports.id, id)).returning();
+  return row!;
+}
+
+export async function insertTrackingToken(db: Db, reportId: string, tokenHash: string, now: Date) {
+  await db.insert(trackingTokens).values({ reportId, tokenHash, createdAt: now });
+}
+
+export async function insertMessage(db: Db, values: typeof messages.$inferInsert): Promise<MessageRow> {
+  const [row] = await db.insert(messages).values(values).returning();
+  return row!;
+}
+
+export async function insertAttachment(db: Db, values: typeof attachments.$inferInsert) {
+  const [row] = await db.insert(attachments).values(values).returning({ id: attachments.id });
+  return row!;
+}
+
+export async function listMessages(db: Db, reportId: string, visibility?: "reporter"): Promise<MessageRow[]> {
+  const where = visibility
+    ? and(eq(messages.reportId, reportId), eq(messages.visibility, visibility))
+    : eq(messages.reportId, reportId);
+  return db.select().from(messages).where(where).orderBy(asc(messages.createdAt), asc(messages.id));
+}
+
+export async function listAttachmentMeta(db: Db, reportId: string): Promise<AttachmentMeta[]> {
+  return db
+    .select({
+      id: attachments.id,
+      reportId: attachments.reportId,
+      messageId: attachments.messageId,
+      filename: attachments.filename,
+      contentType: attachments.contentType,
+      size: attachments.size,
+      sha256: attachments.sha256,
+      createdAt: attachments.createdAt,
+    })
+    .from(attachments)
+    .where(eq(attachments.reportId, reportId))
+    .orderBy(asc(attachments.createdAt));
+}
+
+export async function findAttachment(db: Db, reportId: string, attachmentId: string) {
+  if (!UUID.test(attachmentId)) return null;
+  const [row] = await db
+    .select()
+    .from(attachments)
+    .where(and(eq(attachments.reportId, reportId), eq(attachments.id, attachmentId)));
+  return row ?? null;
+}
+
+export async function listFixes(db: Db, reportId: string) {
+  return db
+    .select()
+    .from(fixes)
+    .where(eq(fixes.reportId, reportId))
+    .orderBy(asc(fixes.createdAt), asc(fixes.id));
+}
+
+export async function listFixVerifications(db: Db, fixIds: string[]) {
+  if (fixIds.length === 0) return [];
+  return db
+    .select()
+    .from(fixVerifications)
+    .where(inArray(fixVerifications.fixId, fixIds))
+    .orderBy(asc(fixVerifications.createdAt));
+}
+
+export async function insertFix(db: Db, values: typeof fixes.$inferInsert) {
+  const [row] = await db.insert(fixes).values(values).returning();
+  return row!;
+}
+
+export async function insertFixVerification(db: Db, values: typeof fixVerifications.$inferInsert) {
+  await db.insert(fixVerifications).values(values);
+}
+
+export async function insertSeverityScore(db: Db, values: typeof severityScores.$inferInsert) {
+  await db.insert(severityScores).values(values);
+}
+
+export async function listSeverityScores(db: Db, reportId: string) {
+  return db
+    .select({ score: severityScores, setBy: users.name })
+    .from(severityScores)
+    .leftJoin(users, eq(users.id, severityScores.setById))
+    .where(eq(severityScores.reportId, reportId))
+    .orderBy(desc(severityScores.createdAt));
+}
+
+export async function findReporter(db: Db, id: string) {
+  const [row] = await db.select().from(reporters).where(eq(reporters.id, id));
+  return row!;
+}
+
+export async function findAsset(db: Db, id: string | null) {
+  if (!id) return null;
+  const [row] = await db.select().from(assets).where(eq(assets.id, id));
+  return row ?? null;
+}
+
+export interface InboxFilter {
+  states: string[] | null;
+  severity: string | null;
+  assigneeId: string | null | "none";
+  text: string | null;
+  sort: { column: "received" | "updated" | "severity" | "reference" | "state"; desc: boolean };
+  limit: number;
+  offset: number;
+}
+
+const severityRank = sql`case ${reports.severity} when 'critical' then 5 when 'high' then 4 when 'medium' then 3 when 'low' then 2 when 'note' then 1 else 0 end`;
+
+/** One page of the inbox with the total count, filtered and sorted in SQL so paging stays cheap. */
+export async function queryInbox(db: Db, filter: InboxFilter) {
+  const conditions: SQL[] = [];
+  if (filter.states) conditions.push(inArray(reports.state, filter.states));
+  if (filter.severity === "none") conditions.push(isNull(reports.severity));
+  else if (filter.severity) conditions.push(eq(reports.severity, filter.severity));
+  if (filter.assigneeId === "none") conditions.push(isNull(reports.assigneeId));
+  else if (filter.assigneeId) conditions.push(eq(reports.assigneeId, filter.assigneeId));
+  if (filter.text) {
+    const pattern = `%${filter.text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    conditions.push(or(ilike(reports.title, pattern), ilike(reports.reference, pattern))!);
+  }
+  const where = conditions.length > 0 ? and(...conditions) : undefined;
+  const column = {
+    received: reports.receivedAt,
+    updated: reports.updatedAt,
+    severity: severityRank,
+    reference: reports.seq,
+    state: reports.state,
+  }[filter.sort.column];
+  const order = filter.sort.desc ? desc(column) : asc(column);
+  const rows = await db
+    .select({ report: reports, assigneeName: users.name, assigneeEmail: users.email })
+    .from(reports)
+    .leftJoin(users, eq(users.id, reports.assigneeId))
+    .where(where)
+    .orderBy(order, desc(reports.seq))
+    .limit(filter.limit)
+    .offset(filter.offset);
+  const [total] = await db.select({ n: count() }).from(reports).where(where);
+  return { rows, total: Number(total?.n ?? 0) };
+}

@@ -1,0 +1,213 @@
+import { z } from "zod";
+import { isKnownWeakness } from "../../domain/weaknesses.ts";
+import { REJECTION_REASONS } from "../../domain/workflow.ts";
+
+const text = (label: string, min: number, max: number) =>
+  z
+    .string({ message: `Enter the ${label}.` })
+    .trim()
+    .min(min, min <= 1 ? `Enter the ${label}.` : `The ${label} needs at least ${min} characters.`)
+    .max(max, `The ${label} can have at most ${max.toLocaleString("en")} characters.`);
+
+const optionalText = (max: number, message: string) =>
+  z
+    .string({ message })
+    .trim()
+    .max(max, message)
+    .optional()
+    .transform((v) => (v ? v : null));
+
+/** A new report, from the web form or the JSON intake: the same rules for both. */
+export const intakeSchema = z.object({
+  /** A one-line summary of the vulnerability. */
+  title: text("title", 5, 200),
+  /** The id of an asset from the scope, or "other". */
+  asset: z
+    .string({ message: "Choose the affected asset, or Other." })
+    .trim()
+    .min(1, "Choose the affected asset, or Other.")
+    .max(64, "Choose the affected asset, or Other."),
+  /** A CWE id from the short list, or "other". */
+  weakness: z
+    .string()
+    .trim()
+    .optional()
+    .transform((v) => v || "other")
+    .refine(isKnownWeakness, "Choose a weakness from the list, or Other."),
+  /** What the vulnerability is. */
+  description: text("description", 20, 20_000),
+  /** How to reproduce it. */
+  steps: text("steps to reproduce", 1, 20_000),
+  /** What an attacker could achieve. */
+  impact: text("impact", 1, 10_000),
+  /** Optional; without it the reporter follows the report only through the tracking link. */
+  email: z
+    .string({ message: "Enter a valid email address, or leave it empty." })
+    .trim()
+    .max(254, "Use at most 254 characters.")
+    .optional()
+    .transform((v) => (v ? v.toLowerCase() : null))
+    .refine(
+      (v) => v === null || z.email().safeParse(v).success,
+      "Enter a valid email address, or leave it empty.",
+    ),
+  /** Name or handle for the credit. */
+  name: optionalText(100, "Use at most 100 characters for the name or handle."),
+  /** How the reporter wants to be credited. */
+  credit: z
+    .enum(["name", "handle", "anonymous"], { message: "Choose name, handle or anonymous." })
+    .optional()
+    .transform((v) => v ?? "anonymous"),
+});
+export type IntakeInput = z.output<typeof intakeSchema>;
+
+/** Credit by name or handle needs one to print. */
+export const intakeRefined = intakeSchema.superRefine((value, ctx) => {
+  if (value.credit !== "anonymous" && !value.name) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["name"],
+      message: "Enter the name or handle to credit, or choose anonymous.",
+    });
+  }
+});
+
+/** The JSON intake's attachments: base64 content with a file name. */
+export const jsonAttachmentSchema = z.array(
+  z.object({
+    filename: z.string().trim().min(1, "Each attachment needs a filename.").max(255),
+    content: z
+      .string()
+      .max(15_000_000, "An attachment is larger than 10 MB.")
+      .regex(/^[A-Za-z0-9+/=\s]*$/, "Attachment content must be base64."),
+  }),
+  { message: "attachments must be a list of {filename, content}." },
+);
+
+const reason = (what: string) =>
+  z
+    .string({ message: `Give ${what}.` })
+    .trim()
+    .min(1, `Give ${what}.`)
+    .max(10_000, "Use at most 10,000 characters.");
+
+const uuidOrReference = z
+  .string()
+  .trim()
+  .min(1, "Name the original report.")
+  .max(64, "Name the original report.");
+
+const nullableText = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max, `Use at most ${max} characters.`)
+    .nullish()
+    .transform((v) => (v ? v : null));
+
+/** Every lifecycle action with its parameters, as sent by the JSON API or the report page's forms. */
+export const actionSchema = z.discriminatedUnion(
+  "action",
+  [
+    z.object({ action: z.literal("acknowledge"), message: nullableText(10_000) }),
+    z.object({
+      action: z.literal("assign"),
+      assignee: z
+        .string({ message: "Name the Response Manager by email." })
+        .trim()
+        .min(1, "Choose a Response Manager.")
+        .max(254),
+    }),
+    z.object({ action: z.literal("start_triage") }),
+    z.object({
+      action: z.literal("set_severity"),
+      owasp: z.string({ message: "Give an OWASP vector." }).max(200, "The vector is too long."),
+      reason: nullableText(2000),
+    }),
+    z.object({ action: z.literal("confirm") }),
+    z.object({
+      action: z.literal("reject"),
+      reason: z.enum(REJECTION_REASONS, {
+        message: `reason must be one of ${REJECTION_REASONS.join(", ")}.`,
+      }),
+      message: reason("a message to the reporter explaining the decision"),
+    }),
+    z.object({
+      action: z.literal("mark_duplicate"),
+      of: uuidOrReference,
+      message: reason("a message to the reporter"),
+    }),
+    z.object({ action: z.literal("start_remediation") }),
+    z.object({
+      action: z.literal("add_fix"),
+      url: z
+        .string({ message: "Give the fix's URL." })
+        .trim()
+        .min(1, "Give the fix's URL.")
+        .max(2048, "The URL is too long."),
+    }),
+    z.object({ action: z.literal("verify_fix"), fix: z.string().trim().max(64).nullish() }),
+    z.object({
+      action: z.literal("release"),
+      verification: z
+        .enum(["passed", "failed"], { message: "verification must be passed or failed." })
+        .nullish(),
+      override_reason: nullableText(2000),
+    }),
+    z.object({
+      action: z.literal("disclose"),
+      advisory_url: nullableText(2048),
+      no_advisory_reason: nullableText(2000),
+    }),
+    z.object({ action: z.literal("close"), message: reason("the final feedback to the reporter") }),
+    z.object({ action: z.literal("reopen"), reason: reason("a reason for reopening") }),
+  ],
+  { error: (issue) => (issue.code === "invalid_union" ? "Unknown action." : undefined) },
+);
+export type ActionInput = z.output<typeof actionSchema>;
+
+/** A message in a report's conversation. */
+export const messageSchema = z.object({
+  body: z
+    .string({ message: "Write a message." })
+    .trim()
+    .min(1, "Write a message.")
+    .max(20_000, "Use at most 20,000 characters."),
+  visibility: z.enum(["reporter", "internal"], { message: 'visibility must be "reporter" or "internal".' }),
+});
+
+/** The reporter's reply on the tracking page. */
+export const reporterReplySchema = z.object({
+  body: z
+    .string({ message: "Write a message." })
+    .trim()
+    .min(1, "Write a message.")
+    .max(20_000, "Use at most 20,000 characters."),
+});
+
+/** Inbox filters, sorting and paging from the query string. */
+export const inboxQuerySchema = z.object({
+  state: z.string().max(20).optional().catch(undefined),
+  severity: z.string().max(20).optional().catch(undefined),
+  assignee: z.string().max(64).optional().catch(undefined),
+  q: z.string().trim().max(200).optional().catch(undefined),
+  sort: z
+    .enum([
+      "received",
+      "-received",
+      "updated",
+      "-updated",
+      "severity",
+      "-severity",
+      "reference",
+      "-reference",
+      "state",
+      "-state",
+    ])
+    .optional()
+    .catch(undefined),
+  page: z.coerce.number().int().min(1).max(100_000).optional().catch(undefined),
+  perPage: z.coerce.number().int().min(5).max(200).optional().catch(undefined),
+  closed: z.enum(["1", "0", "true", "false"]).optional().catch(undefined),
+});
+export type InboxQuery = z.output<typeof inboxQuerySchema>;

@@ -1,0 +1,869 @@
+import { createHash } from "node:crypto";
+import type { DataCipher } from "../../crypto/data-key.ts";
+import { randomToken, sha256Hex } from "../../crypto/tokens.ts";
+import type { Db } from "../../db/client.ts";
+import { attachmentContentType, attachmentsProblem, safeFilename } from "../../domain/attachments.ts";
+import { type OwaspRating, owaspReportSeverity, scoreOwaspVector } from "../../domain/owasp-risk.ts";
+import { can } from "../../domain/permissions.ts";
+import { computeDeadlines, evaluateSla } from "../../domain/sla.ts";
+import {
+  type ActionRequest,
+  availableActions,
+  decide,
+  isOpen,
+  REJECTION_LABELS,
+  REPORT_STATES,
+  type ReportFacts,
+  type ReportState,
+  SEVERITIES,
+  type Severity,
+  STATE_LABELS,
+} from "../../domain/workflow.ts";
+import { AppError, badRequest, forbidden, notFound } from "../../http/errors.ts";
+import type { CurrentUser } from "../../http/types.ts";
+import { zodFieldErrors } from "../../http/validation.ts";
+import type { JobQueue } from "../../jobs/queue.ts";
+import type { Clock } from "../../services.ts";
+import { appendAuditEvent, listReportEvents } from "../audit/audit.repo.ts";
+import { queueMail } from "../outbox/outbox.jobs.ts";
+import { listAssets } from "../policy/assets.repo.ts";
+import { loadOrgSettings, loadSlaPolicy } from "../settings/settings.service.ts";
+import { findUserByEmail, findUserById, updateUser } from "../team/team.repo.ts";
+import {
+  findAsset,
+  findAttachment,
+  findReport,
+  findReportByTokenHash,
+  findReporter,
+  insertAttachment,
+  insertFix,
+  insertFixVerification,
+  insertMessage,
+  insertReport,
+  insertReporter,
+  insertSeverityScore,
+  insertTrackingToken,
+  listAttachmentMeta,
+  listFixes,
+  listFixVerifications,
+  listMessages,
+  listSeverityScores,
+  nextReportNumber,
+  queryInbox,
+  type ReportRow,
+  updateReport,
+} from "./reports.repo.ts";
+import {
+  type ActionInput,
+  actionSchema,
+  type InboxQuery,
+  intakeRefined,
+  messageSchema,
+  reporterReplySchema,
+} from "./reports.schema.ts";
+import { describeEvent, reporterTimeline } from "./timeline.ts";
+
+export interface UploadedFile {
+  filename: string;
+  data: Buffer;
+}
+
+export interface ReportBody {
+  description: string;
+  steps: string;
+  impact: string;
+}
+
+export interface ReportsDeps {
+  db: Db;
+  clock: Clock;
+  cipher: DataCipher;
+  jobs: JobQueue;
+  publicUrl: string;
+}
+
+/** The reference people quote: EMB-<year>-<number>, unique because the number comes from a sequence. */
+export function formatReference(year: number, n: number): string {
+  return `EMB-${year}-${String(n).padStart(4, "0")}`;
+}
+
+export function createReportsService(deps: ReportsDeps) {
+  const { db, clock, cipher, jobs, publicUrl } = deps;
+
+  const trackingUrl = (token: string) => `${publicUrl}/r/${token}`;
+
+  function checkFiles(files: readonly UploadedFile[]): Record<string, string> {
+    const problem = attachmentsProblem(files.map((f) => ({ filename: f.filename, size: f.data.length })));
+    return problem ? { attachments: problem } : {};
+  }
+
+  async function storeAttachments(
+    tx: Db,
+    reportId: string,
+    messageId: string | null,
+    files: readonly UploadedFile[],
+    now: Date,
+  ) {
+    for (const file of files) {
+      const filename = safeFilename(file.filename);
+      await insertAttachment(tx, {
+        reportId,
+        messageId,
+        filename,
+        contentType: attachmentContentType(filename) ?? "application/octet-stream",
+        size: file.data.length,
+        sha256: createHash("sha256").update(file.data).digest("hex"),
+        dataEnc: cipher.encrypt(file.data),
+        createdAt: now,
+      });
+    }
+  }
+
+  /** Mail to the reporter carries only the reference and where to read the news, never vulnerability details. */
+  async function notifyReporter(
+    tx: Db,
+    report: ReportRow,
+    email: string | null,
+    what: string,
+    link?: string,
+  ) {
+    if (!email) return;
+    const org = await loadOrgSettings(tx);
+    const lines = [
+      `Hello,`,
+      ``,
+      `${what}`,
+      ``,
+      link
+        ? `Your private tracking link (keep it secret; anyone with it can read and answer your report):\n${link}`
+        : `Read it on your private tracking page, using the link you received when you submitted the report.\nLost the link? Request a new one at ${publicUrl}/r/recover`,
+      ``,
+      `Reference: ${report.reference}`,
+      ``,
+      `${org.name} security team`,
+    ];
+    await queueMail(
+      tx,
+      jobs,
+      {
+        reportId: report.id,
+        to: email,
+        subject: `[${report.reference}] Update on your security report`,
+        body: lines.join("\n"),
+      },
+      clock(),
+    );
+  }
+
+  async function loadFacts(tx: Db, report: ReportRow): Promise<ReportFacts> {
+    const fixRows = await listFixes(tx, report.id);
+    const verifications = await listFixVerifications(
+      tx,
+      fixRows.map((f) => f.id),
+    );
+    return {
+      state: report.state as ReportState,
+      assigneeId: report.assigneeId,
+      severity: (report.severity as Severity | null) ?? null,
+      fixes: fixRows.map((f) => ({ id: f.id, authorId: f.authorId })),
+      fixVerifications: verifications.map((v) => ({ fixId: v.fixId, verifierId: v.verifierId })),
+    };
+  }
+
+  async function requireReport(tx: Db, idOrRef: string, forUpdate = false): Promise<ReportRow> {
+    const report = await findReport(tx, idOrRef, { forUpdate });
+    if (!report) throw notFound("Report");
+    return report;
+  }
+
+  function decryptBody(report: ReportRow): ReportBody {
+    return cipher.decryptJson<ReportBody>(report.bodyEnc);
+  }
+
+  /** Turns the parsed action into the domain's request, resolving people and reports the client named. */
+  async function toDomainRequest(tx: Db, actor: CurrentUser, report: ReportRow, input: ActionInput) {
+    switch (input.action) {
+      case "assign": {
+        const assignee = await findUserByEmail(tx, input.assignee);
+        if (!assignee || !assignee.active) {
+          throw badRequest("No active team member has that email.", {
+            assignee: "No active team member has that email.",
+          });
+        }
+        if (assignee.role === "viewer") {
+          throw badRequest("Viewers cannot be Response Managers.", {
+            assignee: "Viewers cannot be Response Managers; choose a responder or admin.",
+          });
+        }
+        return { req: { action: "assign", assigneeId: assignee.id } as ActionRequest, extra: { assignee } };
+      }
+      case "set_severity": {
+        const scored = scoreOwaspVector(input.owasp);
+        if (!scored.ok) throw badRequest(scored.error, { owasp: scored.error });
+        const org = await loadOrgSettings(tx);
+        const severity = owaspReportSeverity(scored.value, org.severityImpact);
+        return {
+          req: { action: "set_severity", severity } as ActionRequest,
+          extra: { rating: scored.value, impact: org.severityImpact },
+        };
+      }
+      case "mark_duplicate": {
+        const original = await findReport(tx, input.of);
+        if (!original)
+          throw badRequest("The original report does not exist.", {
+            of: "No report has that id or reference.",
+          });
+        return {
+          req: {
+            action: "mark_duplicate",
+            originalId: original.id,
+            reportId: report.id,
+            message: input.message,
+          } as ActionRequest,
+          extra: { original },
+        };
+      }
+      case "add_fix":
+        return { req: { action: "add_fix", url: input.url, authorId: actor.id } as ActionRequest, extra: {} };
+      case "verify_fix":
+        return {
+          req: { action: "verify_fix", fixId: input.fix ?? null, verifierId: actor.id } as ActionRequest,
+          extra: {},
+        };
+      case "release":
+        return {
+          req: {
+            action: "release",
+            verification: input.verification ?? null,
+            overrideReason: input.override_reason,
+          } as ActionRequest,
+          extra: {},
+        };
+      case "disclose":
+        return {
+          req: {
+            action: "disclose",
+            advisoryUrl: input.advisory_url,
+            noAdvisoryReason: input.no_advisory_reason,
+          } as ActionRequest,
+          extra: {},
+        };
+      case "acknowledge":
+        return { req: { action: "acknowledge" } as ActionRequest, extra: {} };
+      default:
+        return { req: input as unknown as ActionRequest, extra: {} };
+    }
+  }
+
+  const service = {
+    /** Takes a new report from the form or the JSON intake; returns the one-time tracking token. */
+    async submit(fields: unknown, files: readonly UploadedFile[], source: "web" | "api" | "email") {
+      const parsed = intakeRefined.safeParse(fields);
+      const errors = { ...(parsed.success ? {} : zodFieldErrors(parsed.error)), ...checkFiles(files) };
+      return db.transaction(async (tx) => {
+        let assetId: string | null = null;
+        if (parsed.success && parsed.data.asset !== "other") {
+          const asset = (await listAssets(tx, { activeOnly: true })).find((a) => a.id === parsed.data.asset);
+          if (!asset) errors.asset = "Choose one of the listed assets, or Other.";
+          else assetId = asset.id;
+        }
+        if (!parsed.success || Object.keys(errors).length > 0) {
+          throw new AppError("invalid_input", 400, "Some fields need attention.", errors);
+        }
+        const input = parsed.data;
+        const now = clock();
+        const sla = await loadSlaPolicy(tx);
+        const deadlines = computeDeadlines(now, sla);
+        const reporter = await insertReporter(tx, {
+          email: input.email,
+          name: input.name,
+          credit: input.credit,
+          createdAt: now,
+        });
+        const seq = await nextReportNumber(tx);
+        const reference = formatReference(now.getUTCFullYear(), seq);
+        const report = await insertReport(tx, {
+          seq,
+          reference,
+          title: input.title,
+          assetId,
+          weakness: input.weakness,
+          bodyEnc: cipher.encryptJson({
+            description: input.description,
+            steps: input.steps,
+            impact: input.impact,
+          }),
+          source,
+          reporterId: reporter.id,
+          state: "new",
+          receivedAt: now,
+          acknowledgeBy: deadlines.acknowledgeBy,
+          triageBy: deadlines.triageBy,
+          resolveBy: deadlines.resolveBy,
+          updatedAt: now,
+        });
+        const token = randomToken(16);
+        await insertTrackingToken(tx, report.id, sha256Hex(token), now);
+        await storeAttachments(tx, report.id, null, files, now);
+        await appendAuditEvent(
+          tx,
+          {
+            actorType: "reporter",
+            actorId: reporter.id,
+            action: "report.received",
+            reportId: report.id,
+            data: { reference, source, attachments: files.length, titleSha256: sha256Hex(input.title) },
+          },
+          now,
+        );
+        await notifyReporter(
+          tx,
+          report,
+          input.email,
+          `We received your security report "${reference}".`,
+          trackingUrl(token),
+        );
+        return { report, token, trackingUrl: trackingUrl(token) };
+      });
+    },
+
+    /** Runs one lifecycle action; the domain decides, and the change, its audit event and its mail commit together. */
+    async act(actor: CurrentUser, idOrRef: string, raw: unknown) {
+      if (!can(actor.role, "report.act")) throw forbidden("Viewers cannot change reports.");
+      const parsed = actionSchema.safeParse(raw);
+      if (!parsed.success) {
+        const fields = zodFieldErrors(parsed.error);
+        throw badRequest(fields.action ?? Object.values(fields)[0] ?? "The action is not valid.", fields);
+      }
+      const input = parsed.data;
+      await db.transaction(async (tx) => {
+        // Locking the row makes concurrent actions on one report run one after the other against fresh facts.
+        const report = await requireReport(tx, idOrRef, true);
+        const facts = await loadFacts(tx, report);
+        const { req, extra } = await toDomainRequest(tx, actor, report, input);
+        const decision = decide(facts, req);
+        if (!decision.ok) throw new AppError(decision.code, 409, decision.message);
+        const now = clock();
+        const reporter = await findReporter(tx, report.reporterId);
+        const patch: Partial<ReportRow> = { state: decision.to, updatedAt: now };
+        const audit: Record<string, unknown> = { from: decision.from, to: decision.to };
+        const reporterMessage = async (
+          kind: "acknowledgement" | "rejection" | "final_feedback",
+          body: string,
+        ) => {
+          await insertMessage(tx, {
+            reportId: report.id,
+            authorType: "team",
+            authorUserId: actor.id,
+            visibility: "reporter",
+            kind,
+            bodyEnc: cipher.encrypt(body),
+            createdAt: now,
+          });
+          patch.lastReporterUpdateAt = now;
+          await notifyReporter(
+            tx,
+            report,
+            reporter.email,
+            `There is news on your security report ${report.reference}.`,
+          );
+        };
+
+        switch (req.action) {
+          case "acknowledge": {
+            patch.acknowledgedAt = now;
+            const body =
+              input.action === "acknowledge" && input.message
+                ? input.message
+                : await defaultAcknowledgement(tx, report);
+            await reporterMessage("acknowledgement", body);
+            break;
+          }
+          case "assign": {
+            const assignee = (extra as { assignee: { id: string; email: string; name: string } }).assignee;
+            patch.assigneeId = assignee.id;
+            audit.assignee = { id: assignee.id, email: assignee.email, name: assignee.name };
+            audit.previousAssigneeId = report.assigneeId;
+            await updateUser(tx, assignee.id, { lastAssignedAt: now });
+            break;
+          }
+          case "start_triage":
+            patch.triagedAt = now;
+            break;
+          case "set_severity": {
+            const { rating, impact } = extra as { rating: OwaspRating; impact: string };
+            patch.severity = req.severity;
+            const reason = input.action === "set_severity" ? input.reason : null;
+            await insertSeverityScore(tx, {
+              reportId: report.id,
+              method: "owasp",
+              vector: rating.vector,
+              severity: req.severity,
+              details: { ...rating, impactUsed: impact },
+              reason: reason ?? "",
+              setById: actor.id,
+              createdAt: now,
+            });
+            Object.assign(audit, {
+              previousSeverity: report.severity,
+              severity: req.severity,
+              method: "owasp",
+              vector: rating.vector,
+              reason,
+            });
+            break;
+          }
+          case "reject":
+          case "mark_duplicate": {
+            patch.rejectionReason = req.action === "reject" ? req.reason : "duplicate";
+            patch.resolvedAt = now;
+            if (req.action === "mark_duplicate") {
+              const original = (extra as { original: ReportRow }).original;
+              patch.duplicateOfId = original.id;
+              Object.assign(audit, { originalId: original.id, originalReference: original.reference });
+            }
+            audit.reason = patch.rejectionReason;
+            await reporterMessage("rejection", req.message);
+            break;
+          }
+          case "add_fix": {
+            const fix = await insertFix(tx, {
+              reportId: report.id,
+              url: req.url,
+              authorId: actor.id,
+              createdAt: now,
+            });
+            Object.assign(audit, { fixId: fix.id, url: req.url });
+            break;
+          }
+          case "verify_fix": {
+            const fixId = req.fixId ?? facts.fixes.at(-1)!.id;
+            await insertFixVerification(tx, { fixId, verifierId: actor.id, createdAt: now });
+            audit.fixId = fixId;
+            break;
+          }
+          case "release":
+            patch.releaseVerification = req.verification;
+            patch.releaseOverrideReason = req.overrideReason;
+            patch.resolvedAt = now;
+            Object.assign(audit, { verification: req.verification, overrideReason: req.overrideReason });
+            break;
+          case "disclose":
+            patch.advisoryUrl = req.advisoryUrl;
+            patch.noAdvisoryReason = req.advisoryUrl ? null : req.noAdvisoryReason;
+            Object.assign(audit, {
+              advisoryUrl: patch.advisoryUrl,
+              noAdvisoryReason: patch.noAdvisoryReason,
+            });
+            break;
+          case "close":
+            patch.closedAt = now;
+            await reporterMessage("final_feedback", req.message);
+            break;
+          case "reopen":
+            patch.closedAt = null;
+            patch.resolvedAt = null;
+            patch.rejectionReason = null;
+            patch.duplicateOfId = null;
+            audit.reason = req.reason;
+            break;
+          default:
+            break;
+        }
+        await updateReport(tx, report.id, patch);
+        await appendAuditEvent(
+          tx,
+          {
+            actorType: "user",
+            actorId: actor.id,
+            action: `report.${req.action}`,
+            reportId: report.id,
+            data: audit,
+          },
+          now,
+        );
+      });
+      return service.teamView(idOrRef);
+    },
+
+    /** Adds a team message: a reply the reporter sees, or an internal note only the team sees. */
+    async postMessage(
+      actor: CurrentUser,
+      idOrRef: string,
+      raw: unknown,
+      files: readonly UploadedFile[] = [],
+    ) {
+      if (!can(actor.role, "report.message")) throw forbidden("Viewers cannot post messages.");
+      const parsed = messageSchema.safeParse(raw);
+      const errors = { ...(parsed.success ? {} : zodFieldErrors(parsed.error)), ...checkFiles(files) };
+      if (!parsed.success || Object.keys(errors).length > 0)
+        throw badRequest("The message is not valid.", errors);
+      return db.transaction(async (tx) => {
+        const report = await requireReport(tx, idOrRef, true);
+        const now = clock();
+        const message = await insertMessage(tx, {
+          reportId: report.id,
+          authorType: "team",
+          authorUserId: actor.id,
+          visibility: parsed.data.visibility,
+          kind: parsed.data.visibility === "internal" ? "note" : "message",
+          bodyEnc: cipher.encrypt(parsed.data.body),
+          createdAt: now,
+        });
+        await storeAttachments(tx, report.id, message.id, files, now);
+        const patch: Partial<ReportRow> = { updatedAt: now };
+        if (parsed.data.visibility === "reporter") {
+          patch.lastReporterUpdateAt = now;
+          const reporter = await findReporter(tx, report.reporterId);
+          await notifyReporter(
+            tx,
+            report,
+            reporter.email,
+            `There is a new message on your security report ${report.reference}.`,
+          );
+        }
+        await updateReport(tx, report.id, patch);
+        await appendAuditEvent(
+          tx,
+          {
+            actorType: "user",
+            actorId: actor.id,
+            action: parsed.data.visibility === "internal" ? "message.internal_note" : "message.to_reporter",
+            reportId: report.id,
+            data: { messageId: message.id, attachments: files.length },
+          },
+          now,
+        );
+        return { id: message.id, visibility: message.visibility, createdAt: message.createdAt };
+      });
+    },
+
+    /** A reply from the reporter through their tracking link. */
+    async replyAsReporter(token: string, raw: unknown, files: readonly UploadedFile[] = []) {
+      const parsed = reporterReplySchema.safeParse(raw);
+      const errors = { ...(parsed.success ? {} : zodFieldErrors(parsed.error)), ...checkFiles(files) };
+      return db.transaction(async (tx) => {
+        const report = await findReportByTokenHash(tx, sha256Hex(token));
+        if (!report) throw notFound("Report");
+        if (!parsed.success || Object.keys(errors).length > 0)
+          throw badRequest("The message is not valid.", errors);
+        const now = clock();
+        const message = await insertMessage(tx, {
+          reportId: report.id,
+          authorType: "reporter",
+          visibility: "reporter",
+          kind: "message",
+          bodyEnc: cipher.encrypt(parsed.data.body),
+          createdAt: now,
+        });
+        await storeAttachments(tx, report.id, message.id, files, now);
+        await updateReport(tx, report.id, { updatedAt: now });
+        await appendAuditEvent(
+          tx,
+          {
+            actorType: "reporter",
+            actorId: report.reporterId,
+            action: "message.from_reporter",
+            reportId: report.id,
+            data: { messageId: message.id, attachments: files.length },
+          },
+          now,
+        );
+        return { id: message.id };
+      });
+    },
+
+    /** The inbox page: filters, sort, paging, and each row's SLA picture. */
+    async inbox(query: InboxQuery) {
+      const states = query.state
+        ? query.state === "open"
+          ? REPORT_STATES.filter(isOpen)
+          : query.state === "all"
+            ? null
+            : [query.state]
+        : REPORT_STATES.filter(isOpen);
+      if (states && states.some((s) => !(REPORT_STATES as readonly string[]).includes(s))) {
+        throw badRequest(`state must be one of open, all, ${REPORT_STATES.join(", ")}.`, {
+          state: "Unknown state.",
+        });
+      }
+      if (
+        query.severity &&
+        query.severity !== "none" &&
+        !(SEVERITIES as readonly string[]).includes(query.severity)
+      ) {
+        throw badRequest(`severity must be one of none, ${SEVERITIES.join(", ")}.`, {
+          severity: "Unknown severity.",
+        });
+      }
+      let assigneeId: string | null | "none" = null;
+      if (query.assignee === "none") assigneeId = "none";
+      else if (query.assignee) {
+        const user = query.assignee.includes("@")
+          ? await findUserByEmail(db, query.assignee)
+          : await findUserById(db, query.assignee);
+        if (!user)
+          throw badRequest("No team member matches the assignee filter.", {
+            assignee: "Unknown team member.",
+          });
+        assigneeId = user.id;
+      }
+      const sortKey = query.sort ?? "-received";
+      const perPage = query.perPage ?? 25;
+      const page = query.page ?? 1;
+      const { rows, total } = await queryInbox(db, {
+        states,
+        severity: query.severity ?? null,
+        assigneeId,
+        text: query.q || null,
+        sort: { column: sortKey.replace("-", "") as "received", desc: sortKey.startsWith("-") },
+        limit: perPage,
+        offset: (page - 1) * perPage,
+      });
+      const sla = await loadSlaPolicy(db);
+      const now = clock();
+      return {
+        total,
+        page,
+        perPage,
+        pages: Math.max(1, Math.ceil(total / perPage)),
+        items: rows.map(({ report, assigneeName, assigneeEmail }) => ({
+          id: report.id,
+          reference: report.reference,
+          title: report.title,
+          state: report.state as ReportState,
+          severity: report.severity as Severity | null,
+          assignee: assigneeEmail,
+          assigneeName,
+          receivedAt: report.receivedAt,
+          updatedAt: report.updatedAt,
+          sla: evaluateSla(slaFacts(report), sla, now),
+        })),
+      };
+    },
+
+    /** Everything the team sees about one report. */
+    async teamView(idOrRef: string) {
+      const report = await requireReport(db, idOrRef);
+      const [reporter, asset, messageRows, attachmentRows, facts, scores, events, sla] = await Promise.all([
+        findReporter(db, report.reporterId),
+        findAsset(db, report.assetId),
+        listMessages(db, report.id),
+        listAttachmentMeta(db, report.id),
+        loadFacts(db, report),
+        listSeverityScores(db, report.id),
+        listReportEvents(db, report.id),
+        loadSlaPolicy(db),
+      ]);
+      const people = new Map<string, { id: string; name: string; email: string }>();
+      const person = async (id: string | null) => {
+        if (!id) return null;
+        if (!people.has(id)) {
+          const u = await findUserById(db, id);
+          people.set(
+            id,
+            u ? { id: u.id, name: u.name, email: u.email } : { id, name: "(removed)", email: "" },
+          );
+        }
+        return people.get(id)!;
+      };
+      const fixRows = await listFixes(db, report.id);
+      const verifications = await listFixVerifications(
+        db,
+        fixRows.map((f) => f.id),
+      );
+      const duplicateOf = report.duplicateOfId ? await findReport(db, report.duplicateOfId) : null;
+      const now = clock();
+      return {
+        id: report.id,
+        reference: report.reference,
+        title: report.title,
+        state: report.state as ReportState,
+        stateLabel: STATE_LABELS[report.state as ReportState],
+        severity: report.severity as Severity | null,
+        assignee: (await person(report.assigneeId))?.email ?? null,
+        assigneeUser: await person(report.assigneeId),
+        source: report.source,
+        asset: asset
+          ? { id: asset.id, name: asset.name, identifier: asset.identifier, inScope: asset.inScope }
+          : null,
+        weakness: report.weakness,
+        ...decryptBody(report),
+        reporter: { name: reporter.name, email: reporter.email, credit: reporter.credit },
+        receivedAt: report.receivedAt,
+        acknowledgedAt: report.acknowledgedAt,
+        triagedAt: report.triagedAt,
+        resolvedAt: report.resolvedAt,
+        closedAt: report.closedAt,
+        updatedAt: report.updatedAt,
+        deadlines: {
+          acknowledgeBy: report.acknowledgeBy,
+          triageBy: report.triageBy,
+          resolveBy: report.resolveBy,
+        },
+        sla: evaluateSla(slaFacts(report), sla, now),
+        rejectionReason: report.rejectionReason,
+        duplicateOf: duplicateOf ? { id: duplicateOf.id, reference: duplicateOf.reference } : null,
+        release: { verification: report.releaseVerification, overrideReason: report.releaseOverrideReason },
+        advisoryUrl: report.advisoryUrl,
+        noAdvisoryReason: report.noAdvisoryReason,
+        fixes: await Promise.all(
+          fixRows.map(async (f) => ({
+            id: f.id,
+            url: f.url,
+            author: await person(f.authorId),
+            createdAt: f.createdAt,
+            verifications: await Promise.all(
+              verifications
+                .filter((v) => v.fixId === f.id)
+                .map(async (v) => ({ verifier: await person(v.verifierId), at: v.createdAt })),
+            ),
+          })),
+        ),
+        severityHistory: scores.map(({ score, setBy }) => ({
+          method: score.method,
+          vector: score.vector,
+          severity: score.severity,
+          details: score.details,
+          reason: score.reason,
+          setBy,
+          at: score.createdAt,
+        })),
+        messages: await Promise.all(
+          messageRows.map(async (m) => ({
+            id: m.id,
+            authorType: m.authorType,
+            author:
+              m.authorType === "team"
+                ? ((await person(m.authorUserId))?.name ?? "Team")
+                : m.authorType === "reporter"
+                  ? (reporter.name ?? "Reporter")
+                  : "Embargo",
+            visibility: m.visibility,
+            kind: m.kind,
+            body: cipher.decryptText(m.bodyEnc),
+            createdAt: m.createdAt,
+            attachments: attachmentRows.filter((a) => a.messageId === m.id),
+          })),
+        ),
+        attachments: attachmentRows.filter((a) => a.messageId === null),
+        timeline: await Promise.all(
+          events.map(async (e) => ({
+            at: new Date(e.occurredAt),
+            actor:
+              e.actorType === "user"
+                ? ((await person(e.actorId))?.name ?? "Team")
+                : e.actorType === "reporter"
+                  ? "Reporter"
+                  : "Embargo",
+            action: e.action,
+            text: describeEvent(e.action, e.data as Record<string, unknown>),
+          })),
+        ),
+        availableActions: availableActions(facts),
+      };
+    },
+
+    /** What the holder of a tracking link may see: no internal notes, no team identities beyond "security team". */
+    async reporterView(token: string) {
+      const report = await findReportByTokenHash(db, sha256Hex(token));
+      if (!report) return null;
+      const [reporter, messageRows, attachmentRows, events, asset] = await Promise.all([
+        findReporter(db, report.reporterId),
+        listMessages(db, report.id, "reporter"),
+        listAttachmentMeta(db, report.id),
+        listReportEvents(db, report.id),
+        findAsset(db, report.assetId),
+      ]);
+      return {
+        reference: report.reference,
+        title: report.title,
+        state: report.state as ReportState,
+        stateLabel: STATE_LABELS[report.state as ReportState],
+        severity: report.severity as Severity | null,
+        rejectionReason: report.rejectionReason
+          ? REJECTION_LABELS[report.rejectionReason as keyof typeof REJECTION_LABELS]
+          : null,
+        asset: asset?.name ?? "Other",
+        weakness: report.weakness,
+        ...decryptBody(report),
+        reporter: { name: reporter.name, email: reporter.email, credit: reporter.credit },
+        receivedAt: report.receivedAt,
+        deadlines: {
+          acknowledgeBy: report.acknowledgedAt ? null : report.acknowledgeBy,
+          acknowledgedAt: report.acknowledgedAt,
+          triageBy: report.triagedAt ? null : report.triageBy,
+          resolveBy: isOpen(report.state as ReportState) && !report.resolvedAt ? report.resolveBy : null,
+        },
+        timeline: reporterTimeline(events),
+        messages: messageRows.map((m) => ({
+          id: m.id,
+          from: m.authorType === "reporter" ? "You" : "Security team",
+          mine: m.authorType === "reporter",
+          kind: m.kind,
+          body: cipher.decryptText(m.bodyEnc),
+          createdAt: m.createdAt,
+          attachments: attachmentRows.filter((a) => a.messageId === m.id),
+        })),
+        attachments: attachmentRows.filter((a) => a.messageId === null),
+      };
+    },
+
+    /** An attachment for the team. */
+    async attachmentForTeam(idOrRef: string, attachmentId: string) {
+      const report = await requireReport(db, idOrRef);
+      const row = await findAttachment(db, report.id, attachmentId);
+      if (!row) throw notFound("Attachment");
+      return { filename: row.filename, contentType: row.contentType, data: cipher.decrypt(row.dataEnc) };
+    },
+
+    /** An attachment for the reporter: only the report's own files and those on reporter-visible messages. */
+    async attachmentForReporter(token: string, attachmentId: string) {
+      const report = await findReportByTokenHash(db, sha256Hex(token));
+      if (!report) throw notFound("Attachment");
+      const row = await findAttachment(db, report.id, attachmentId);
+      if (!row) throw notFound("Attachment");
+      if (row.messageId) {
+        const visible = await listMessages(db, report.id, "reporter");
+        if (!visible.some((m) => m.id === row.messageId)) throw notFound("Attachment");
+      }
+      return { filename: row.filename, contentType: row.contentType, data: cipher.decrypt(row.dataEnc) };
+    },
+  };
+
+  async function defaultAcknowledgement(tx: Db, report: ReportRow): Promise<string> {
+    const org = await loadOrgSettings(tx);
+    const when = (d: Date) => d.toUTCString().replace(":00 GMT", " UTC");
+    return [
+      `Thank you for your report ${report.reference}. We have received it, and the ${org.name} security team is now handling it.`,
+      ``,
+      `What happens next:`,
+      `- A Response Manager will assess the report and tell you whether we can confirm it by ${when(report.triageBy)}.`,
+      `- We will keep you informed at every stage, and you can reply here at any time.`,
+      `- We aim to fix confirmed issues by ${when(report.resolveBy)} and will agree the disclosure date and your credit with you.`,
+      ``,
+      `Please keep the details confidential until we have released a fix and agreed on disclosure.`,
+    ].join("\n");
+  }
+
+  return service;
+}
+
+function slaFacts(report: ReportRow) {
+  return {
+    receivedAt: report.receivedAt,
+    acknowledgedAt: report.acknowledgedAt,
+    triagedAt: report.triagedAt,
+    resolvedAt: report.resolvedAt,
+    lastReporterUpdateAt: report.lastReporterUpdateAt,
+    open: isOpen(report.state as ReportState),
+    // The deadlines promised at receipt stay with the report; later SLA setting changes do not move them.
+    deadlines: {
+      acknowledgeBy: report.acknowledgeBy,
+      triageBy: report.triageBy,
+      resolveBy: report.resolveBy,
+    },
+  };
+}
+
+export type ReportsService = ReturnType<typeof createReportsService>;

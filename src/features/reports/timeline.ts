@@ -1,0 +1,90 @@
+import type { ChainedEvent } from "../../domain/audit-chain.ts";
+import {
+  REJECTION_LABELS,
+  type RejectionReason,
+  type ReportState,
+  STATE_LABELS,
+} from "../../domain/workflow.ts";
+
+type Data = Record<string, unknown>;
+const str = (v: unknown) => (typeof v === "string" ? v : "");
+
+/** A sentence for the team's timeline for one audit event. */
+export function describeEvent(action: string, data: Data): string {
+  const to = STATE_LABELS[data.to as ReportState];
+  switch (action) {
+    case "report.received":
+      return `Report received via ${str(data.source) || "web"}${data.attachments ? ` with ${data.attachments} attachment(s)` : ""}.`;
+    case "report.acknowledge":
+      return "Acknowledged; the reporter was told what happens next.";
+    case "report.assign": {
+      const a = data.assignee as { name?: string; email?: string } | undefined;
+      return `Response Manager set to ${a?.name ?? "someone"}${a?.email ? ` <${a.email}>` : ""}.`;
+    }
+    case "report.start_triage":
+      return "Triage started.";
+    case "report.set_severity":
+      return `Severity set to ${str(data.severity)} (OWASP ${str(data.vector)})${data.reason ? `: ${str(data.reason)}` : ""}.`;
+    case "report.confirm":
+      return "Confirmed as a vulnerability.";
+    case "report.reject":
+      return `Rejected as ${REJECTION_LABELS[data.reason as RejectionReason] ?? str(data.reason)}.`;
+    case "report.mark_duplicate":
+      return `Marked as a duplicate of ${str(data.originalReference)}.`;
+    case "report.start_remediation":
+      return "Remediation started.";
+    case "report.add_fix":
+      return `Fix linked: ${str(data.url)}.`;
+    case "report.verify_fix":
+      return data.from !== data.to
+        ? `Fix verified internally; state is now ${to}.`
+        : "Fix verified internally.";
+    case "report.release":
+      return data.verification === "passed"
+        ? "Released; package verification passed."
+        : `Released with an override: ${str(data.overrideReason)}.`;
+    case "report.disclose":
+      return data.advisoryUrl
+        ? `Disclosed; advisory: ${str(data.advisoryUrl)}.`
+        : `Disclosed without an advisory: ${str(data.noAdvisoryReason)}.`;
+    case "report.close":
+      return "Closed; final feedback sent to the reporter.";
+    case "report.reopen":
+      return `Reopened: ${str(data.reason)}.`;
+    case "message.to_reporter":
+      return "Replied to the reporter.";
+    case "message.internal_note":
+      return "Added an internal note.";
+    case "message.from_reporter":
+      return "The reporter replied.";
+    default:
+      return action;
+  }
+}
+
+/** Which steps a reporter sees on their tracking page, in their words; internal work stays internal. */
+const REPORTER_STEPS: Record<string, (data: Data) => string> = {
+  "report.received": () => "Report received",
+  "report.acknowledge": () => "Acknowledged by the security team",
+  "report.start_triage": () => "Being assessed",
+  "report.confirm": () => "Confirmed as a vulnerability",
+  "report.start_remediation": () => "Fix in progress",
+  "report.verify_fix": (d) => (d.from !== d.to ? "Fix ready and verified" : ""),
+  "report.release": () => "Fix released",
+  "report.disclose": () => "Publicly disclosed",
+  "report.reject": (d) =>
+    `Closed without a fix: ${REJECTION_LABELS[d.reason as RejectionReason] ?? "rejected"}`,
+  "report.mark_duplicate": () => "Closed as a duplicate of an earlier report",
+  "report.close": () => "Closed",
+  "report.reopen": () => "Reopened",
+};
+
+export function reporterTimeline(events: readonly ChainedEvent[]): { at: Date; text: string }[] {
+  const out: { at: Date; text: string }[] = [];
+  for (const event of events) {
+    const step = REPORTER_STEPS[event.action];
+    const text = step ? step(event.data as Data) : "";
+    if (text) out.push({ at: new Date(event.occurredAt), text });
+  }
+  return out;
+}

@@ -1,0 +1,15 @@
+import { eq } from "drizzle-orm";
+import type { Db } from "../../db/client.ts";
+import { settings } from "../../db/schema.ts";
+
+export async function readSetting(db: Db, key: string): Promise<unknown> {
+  const [row] = await db.select().from(settings).where(eq(settings.key, key));
+  return row?.value;
+}
+
+export async function writeSetting(db: Db, key: string, value: unknown, now: Date): Promise<void> {
+  await db
+    .insert(settings)
+    .values({ key, value, updatedAt: now })
+    .onConflictDoUpdate({ target: settings.key, set: { value, updatedAt: now } });
+}

@@ -1,0 +1,138 @@
+import { hashPassword, passwordProblem } from "../../crypto/password.ts";
+import { randomToken, sha256Hex } from "../../crypto/tokens.ts";
+import type { Db } from "../../db/client.ts";
+import { AppError, badRequest, conflict, notFound } from "../../http/errors.ts";
+import { zodFieldErrors } from "../../http/validation.ts";
+import type { Clock } from "../../services.ts";
+import { appendAuditEvent } from "../audit/audit.repo.ts";
+import {
+  countActiveAdmins,
+  deleteUserSessions,
+  findUserByEmail,
+  findUserById,
+  insertApiToken,
+  insertUser,
+  listUsers,
+  type UserRow,
+  updateUser,
+} from "./team.repo.ts";
+import { createMemberSchema, updateMemberSchema } from "./team.schema.ts";
+
+export function createTeamService(deps: { db: Db; clock: Clock }) {
+  const { db, clock } = deps;
+
+  async function checkedPasswordHash(
+    password: string | undefined,
+    field = "password",
+  ): Promise<string | null> {
+    if (password === undefined || password === "") return null;
+    const problem = passwordProblem(password);
+    if (problem) throw badRequest("The password is too weak.", { [field]: problem });
+    return hashPassword(password);
+  }
+
+  return {
+    list: () => listUsers(db),
+    byId: (id: string) => findUserById(db, id),
+    byEmail: (email: string) => findUserByEmail(db, email),
+    countActiveAdmins: () => countActiveAdmins(db),
+
+    /** Adds a team member; `actorId` null means the CLI or the first-admin setup. */
+    createMember(actorId: string | null, input: unknown): Promise<UserRow> {
+      return db.transaction((tx) => this.createMemberIn(tx, actorId, input));
+    },
+
+    /** The same, inside a caller's transaction (the setup link uses itself up in the same one). */
+    async createMemberIn(tx: Db, actorId: string | null, input: unknown): Promise<UserRow> {
+      const parsed = createMemberSchema.safeParse(input);
+      if (!parsed.success) throw badRequest("Some fields are not valid.", zodFieldErrors(parsed.error));
+      const { email, name, role, password, expertise } = parsed.data;
+      const passwordHash = await checkedPasswordHash(password);
+      if (await findUserByEmail(tx, email)) {
+        throw new AppError("email_taken", 409, "A team member with this email already exists.", {
+          email: "A team member with this email already exists.",
+        });
+      }
+      const now = clock();
+      const user = await insertUser(tx, { email, name, role, passwordHash, expertise, createdAt: now });
+      await appendAuditEvent(
+        tx,
+        {
+          actorType: actorId ? "user" : "system",
+          actorId,
+          action: "team.member_added",
+          reportId: null,
+          data: { userId: user.id, email, role },
+        },
+        now,
+      );
+      return user;
+    },
+
+    /** Changes role, activity, expertise or availability; never leaves the team without an active admin. */
+    async updateMember(actorId: string, userId: string, input: unknown): Promise<UserRow> {
+      const parsed = updateMemberSchema.safeParse(input);
+      if (!parsed.success) throw badRequest("Some fields are not valid.", zodFieldErrors(parsed.error));
+      const { password, awayUntil, ...rest } = parsed.data;
+      const passwordHash = await checkedPasswordHash(password);
+      return db.transaction(async (tx) => {
+        const user = await findUserById(tx, userId);
+        if (!user) throw notFound("Team member");
+        const losesAdmin =
+          user.role === "admin" &&
+          user.active &&
+          (rest.active === false || (rest.role && rest.role !== "admin"));
+        if (losesAdmin && (await countActiveAdmins(tx)) <= 1) {
+          throw conflict("last_admin", "This is the last active admin; make someone else an admin first.");
+        }
+        const values: Partial<UserRow> = { ...rest };
+        if (awayUntil !== undefined) {
+          values.awayUntil = awayUntil ? new Date(Date.parse(`${awayUntil}T00:00:00Z`) + 86_400_000) : null;
+        }
+        if (passwordHash) values.passwordHash = passwordHash;
+        const updated = await updateUser(tx, userId, values);
+        if (rest.active === false || passwordHash) await deleteUserSessions(tx, userId);
+        const changed = Object.keys(values).filter((k) => k !== "passwordHash");
+        if (passwordHash) changed.push("password");
+        await appendAuditEvent(
+          tx,
+          {
+            actorType: "user",
+            actorId,
+            action: "team.member_updated",
+            reportId: null,
+            data: { userId, changed, role: updated.role, active: updated.active },
+          },
+          clock(),
+        );
+        return updated;
+      });
+    },
+
+    /** Issues an API bearer token; only its hash is stored, so it is shown once. */
+    async createApiToken(email: string, label = "cli"): Promise<{ token: string; user: UserRow }> {
+      return db.transaction(async (tx) => {
+        const user = await findUserByEmail(tx, email);
+        if (!user) throw notFound("Team member");
+        if (!user.active) throw conflict("member_disabled", "This team member is disabled.");
+        const token = `emb_${randomToken(32)}`;
+        const now = clock();
+        await insertApiToken(tx, user.id, sha256Hex(token), label, now);
+        await appendAuditEvent(
+          tx,
+          {
+            actorType: "system",
+            actorId: null,
+            action: "team.api_token_created",
+            reportId: null,
+            data: { userId: user.id, label },
+          },
+          now,
+        );
+        return { token, user };
+      });
+    },
+  };
+}
+
+export type TeamService = ReturnType<typeof createTeamService>;

@@ -1,0 +1,189 @@
+import { serve } from "@hono/node-server";
+import { Command, CommanderError } from "commander";
+import pino from "pino";
+import { scoreVectorLine } from "./cli/score.ts";
+import { readStdin } from "./cli/stdin.ts";
+import { ConfigError, loadConfig } from "./config.ts";
+import { DataDirLockedError } from "./db/lock.ts";
+import { createApp } from "./http/app.tsx";
+import { AppError } from "./http/errors.ts";
+import { openRuntime } from "./runtime.ts";
+
+/** Exit codes: 0 ok, 1 a command's own failure, 2 configuration or usage errors. */
+export async function main(argv: string[]): Promise<number> {
+  let exitCode = 0;
+  const out = (line: string) => process.stdout.write(`${line}\n`);
+  const err = (line: string) => process.stderr.write(`${line}\n`);
+
+  const config = () => {
+    const cfg = loadConfig(process.env);
+    return cfg;
+  };
+  const logger = (level?: string) =>
+    pino(
+      { level: level ?? process.env.LOG_LEVEL ?? "info", base: undefined },
+      pino.destination({ dest: 2, sync: true }),
+    );
+
+  /** Opens the runtime for one command, closes it afterwards, and turns known errors into messages. */
+  const withRuntime = async (fn: (rt: Awaited<ReturnType<typeof openRuntime>>) => Promise<number>) => {
+    const cfg = config();
+    const rt = await openRuntime(cfg, logger(cfg.LOG_LEVEL === "info" ? "warn" : cfg.LOG_LEVEL), {
+      worker: false,
+    });
+    try {
+      return await fn(rt);
+    } finally {
+      await rt.close();
+    }
+  };
+
+  const program = new Command()
+    .name("embargo")
+    .description("Embargo: coordinated vulnerability disclosure, self-hosted.")
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => process.stdout.write(s), writeErr: (s) => process.stderr.write(s) });
+
+  program
+    .command("serve")
+    .description("run the web server and the job worker")
+    .action(async () => {
+      const cfg = config();
+      const log = logger(cfg.LOG_LEVEL);
+      const rt = await openRuntime(cfg, log, { worker: true });
+      const app = createApp(rt.services, log);
+      const server = serve({ fetch: app.fetch, port: cfg.PORT, hostname: cfg.HOST });
+      await new Promise<void>((resolve, reject) => {
+        server.once("listening", () => resolve());
+        server.once("error", reject);
+      });
+      log.info({ url: cfg.publicUrl, port: cfg.PORT, database: rt.database.kind }, "Embargo is running");
+      out(
+        `Embargo is running at ${cfg.publicUrl} (database: ${rt.database.kind === "pglite" ? `PGlite in ${cfg.EMBARGO_DATA_DIR}` : "PostgreSQL"})`,
+      );
+      const setup = await rt.services.auth.createSetupLinkIfNeeded();
+      if (setup) {
+        out(
+          `No admin exists yet. Create the first admin here (one-time link, valid until ${setup.expiresAt.toISOString()}):`,
+        );
+        out(`  ${cfg.publicUrl}/setup/${setup.token}`);
+      }
+      await new Promise<void>((resolve) => {
+        const stop = () => resolve();
+        process.once("SIGINT", stop);
+        process.once("SIGTERM", stop);
+      });
+      log.info("shutting down");
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await rt.close();
+    });
+
+  program
+    .command("migrate")
+    .description("apply database migrations, then exit")
+    .action(async () => {
+      await withRuntime(async (rt) => {
+        out(`Migrations applied (${rt.database.kind}).`);
+        return 0;
+      });
+    });
+
+  const admin = program.command("admin").description("manage team members");
+  admin
+    .command("create")
+    .description("create an admin; the password is read from stdin")
+    .requiredOption("--email <email>", "the admin's email")
+    .requiredOption("--name <name>", "the admin's name")
+    .option("--password-stdin", "read the password from standard input (required)")
+    .option("--role <role>", "admin, responder or viewer", "admin")
+    .action(async (opts: { email: string; name: string; passwordStdin?: boolean; role: string }) => {
+      if (!opts.passwordStdin)
+        throw new AppError("usage", 400, "Pass --password-stdin and send the password on standard input.");
+      const password = (await readStdin()).replace(/\r?\n$/, "");
+      exitCode = await withRuntime(async (rt) => {
+        const user = await rt.services.team.createMember(null, {
+          email: opts.email,
+          name: opts.name,
+          role: opts.role,
+          password,
+        });
+        if (!user.passwordHash)
+          throw new AppError("invalid_input", 400, "The password is empty.", {
+            password: "Send the password on stdin.",
+          });
+        out(`Created ${user.role} ${user.email}.`);
+        return 0;
+      });
+    });
+
+  program
+    .command("token")
+    .description("manage API tokens")
+    .command("create")
+    .description("create an API bearer token for a member; printed once, as the last line")
+    .requiredOption("--email <email>", "the member's email")
+    .option("--label <label>", "what the token is for", "cli")
+    .action(async (opts: { email: string; label: string }) => {
+      exitCode = await withRuntime(async (rt) => {
+        const { token, user } = await rt.services.team.createApiToken(opts.email, opts.label);
+        out(`API token for ${user.email} (${user.role}); it is shown only now:`);
+        out(token);
+        return 0;
+      });
+    });
+
+  program
+    .command("audit")
+    .description("the audit log")
+    .command("verify")
+    .description("recompute the hash chain; exit 0 if intact, 1 naming the first bad event")
+    .action(async () => {
+      exitCode = await withRuntime(async (rt) => {
+        const verdict = await rt.services.audit.verify();
+        if (verdict.ok) {
+          out(`Audit chain intact: ${verdict.count} events, head ${verdict.headHash.slice(0, 16)}…`);
+          return 0;
+        }
+        err(
+          `Audit chain BROKEN at ${verdict.seq === null ? "the head" : `event #${verdict.seq}`}${verdict.id ? ` (${verdict.id})` : ""}: ${verdict.problem}`,
+        );
+        return 1;
+      });
+    });
+
+  program
+    .command("score")
+    .description("score OWASP Risk Rating vectors (arguments, or one per line on stdin); one JSON line each")
+    .argument("[vectors...]")
+    .action(async (vectors: string[]) => {
+      const lines =
+        vectors.length > 0 ? vectors : (await readStdin()).split(/\r?\n/).filter((l) => l.trim() !== "");
+      for (const line of lines) {
+        const result = scoreVectorLine(line);
+        out(JSON.stringify(result));
+        if ("error" in result) exitCode = 1;
+      }
+    });
+
+  try {
+    await program.parseAsync(argv);
+    return exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
+    if (error instanceof ConfigError) {
+      err(error.message);
+      return 2;
+    }
+    if (error instanceof DataDirLockedError) {
+      err(error.message);
+      return 1;
+    }
+    if (error instanceof AppError) {
+      const fields = error.fields ? Object.entries(error.fields).map(([k, v]) => `  ${k}: ${v}`) : [];
+      err([error.userMessage, ...fields].join("\n"));
+      return error.code === "usage" ? 2 : 1;
+    }
+    err(`embargo: ${error instanceof Error ? error.message : String(error)}`);
+    return 1;
+  }
+}

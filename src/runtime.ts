@@ -1,0 +1,87 @@
+import path from "node:path";
+import type { Logger } from "pino";
+import type { Config } from "./config.ts";
+import { createDataCipher, loadDataKey } from "./crypto/data-key.ts";
+import { type Database, openPglite, openPostgres } from "./db/client.ts";
+import { lockDataDir } from "./db/lock.ts";
+import { runMigrations } from "./db/migrate.ts";
+import { createMailDeliveryHandler, MAIL_DELIVER, mailQueues } from "./features/outbox/outbox.jobs.ts";
+import { startJobQueue } from "./jobs/queue.ts";
+import { createMailTransport } from "./mail/transport.ts";
+import { createServices, type Services } from "./services.ts";
+
+export interface Runtime {
+  services: Services;
+  database: Database;
+  close(): Promise<void>;
+}
+
+/** Opens the database the configuration names, taking the data-dir lock first when it is PGlite. */
+export async function openDatabase(config: Config): Promise<{ database: Database; release: () => void }> {
+  if (config.DATABASE_URL)
+    return { database: await openPostgres(config.DATABASE_URL), release: () => undefined };
+  const release = lockDataDir(config.EMBARGO_DATA_DIR);
+  try {
+    return { database: await openPglite(path.join(config.EMBARGO_DATA_DIR, "pgdata")), release };
+  } catch (error) {
+    release();
+    throw error;
+  }
+}
+
+/** config -> database -> migrations -> jobs -> services; with `worker`, this process also runs the job handlers. */
+export async function openRuntime(
+  config: Config,
+  logger: Logger,
+  options: { worker: boolean },
+): Promise<Runtime> {
+  const { database, release } = await openDatabase(config);
+  try {
+    await runMigrations(database);
+    const { key, source, file } = loadDataKey(config.EMBARGO_SECRET_KEY, config.EMBARGO_DATA_DIR);
+    if (source === "new-file")
+      logger.warn({ file }, "created a new data key file; back it up, or move it to EMBARGO_SECRET_KEY");
+    const cipher = createDataCipher(key);
+    const jobs = await startJobQueue(database.executor, [...mailQueues], logger, {
+      pollingIntervalSeconds: 2,
+    });
+    const clock = () => new Date();
+    const services = createServices({
+      database,
+      cipher,
+      jobs,
+      clock,
+      logger,
+      publicUrl: config.publicUrl,
+      smtpConfigured: Boolean(config.SMTP_URL),
+    });
+    if (options.worker) {
+      const transport = createMailTransport(
+        config.SMTP_URL,
+        config.MAIL_FROM ?? `security@${new URL(config.publicUrl).hostname}`,
+      );
+      await jobs.work(
+        MAIL_DELIVER,
+        createMailDeliveryHandler({
+          db: database.db,
+          transport,
+          clock,
+          publicHost: new URL(config.publicUrl).hostname,
+        }),
+      );
+    }
+    return {
+      services,
+      database,
+      async close() {
+        await jobs.stop().catch(() => undefined);
+        await database.close().catch(() => undefined);
+        release();
+      },
+    };
+  } catch (error) {
+    await database.close().catch(() => undefined);
+    release();
+    throw error;
+  }
+}

@@ -1,0 +1,51 @@
+import type { Logger } from "pino";
+import type { DataCipher } from "./crypto/data-key.ts";
+import type { Database } from "./db/client.ts";
+import { createAuditService } from "./features/audit/audit.service.ts";
+import { createAuthService } from "./features/auth/auth.service.ts";
+import { listOutbox } from "./features/outbox/outbox.repo.ts";
+import { createAssetsService } from "./features/policy/assets.service.ts";
+import { createReportsService } from "./features/reports/reports.service.ts";
+import { createSettingsService } from "./features/settings/settings.service.ts";
+import { createTeamService } from "./features/team/team.service.ts";
+import type { JobQueue } from "./jobs/queue.ts";
+
+/** The time source; tests pass a movable one. */
+export type Clock = () => Date;
+
+export interface ServiceDeps {
+  database: Database;
+  cipher: DataCipher;
+  jobs: JobQueue;
+  clock: Clock;
+  logger: Logger;
+  publicUrl: string;
+  /** Whether mail leaves through SMTP; without it admins read the outbox. */
+  smtpConfigured: boolean;
+}
+
+/** Builds every service from its dependencies; one small call per feature. */
+export function createServices(deps: ServiceDeps) {
+  const { database, clock } = deps;
+  const db = database.db;
+  const team = createTeamService({ db, clock });
+  return {
+    deps,
+    db,
+    team,
+    auth: createAuthService({ db, clock, team }),
+    settings: createSettingsService({ db, clock }),
+    assets: createAssetsService({ db, clock }),
+    audit: createAuditService({ db }),
+    reports: createReportsService({
+      db,
+      clock,
+      cipher: deps.cipher,
+      jobs: deps.jobs,
+      publicUrl: deps.publicUrl,
+    }),
+    outbox: { list: () => listOutbox(db) },
+  };
+}
+
+export type Services = ReturnType<typeof createServices>;

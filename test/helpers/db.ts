@@ -1,0 +1,99 @@
+import { randomBytes } from "node:crypto";
+import pg from "pg";
+import pino from "pino";
+import { createDataCipher } from "../../src/crypto/data-key.ts";
+import { type Database, openPglite, openPostgres } from "../../src/db/client.ts";
+import { runMigrations } from "../../src/db/migrate.ts";
+import { mailQueues } from "../../src/features/outbox/outbox.jobs.ts";
+import { type JobQueue, startJobQueue } from "../../src/jobs/queue.ts";
+import { createServices, type Services } from "../../src/services.ts";
+
+export type DbKind = "pglite" | "postgres";
+export const DB_KINDS: DbKind[] = ["pglite", "postgres"];
+
+/** The server tests use: TEST_DATABASE_URL, or the local PostgreSQL. */
+export function postgresAdminUrl(): string {
+  return process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
+}
+
+/** A movable clock: tests set and advance time instead of sleeping. */
+export function testClock(start = new Date("2026-03-02T09:00:00Z")) {
+  let now = new Date(start);
+  const clock = () => new Date(now);
+  clock.set = (d: Date | string) => {
+    now = new Date(d);
+  };
+  clock.advance = (ms: number) => {
+    now = new Date(now.getTime() + ms);
+  };
+  return clock;
+}
+export type TestClock = ReturnType<typeof testClock>;
+
+export interface TestDb {
+  kind: DbKind;
+  database: Database;
+  jobs: JobQueue;
+  services: Services;
+  clock: TestClock;
+  close(): Promise<void>;
+}
+
+/**
+ * A fresh, migrated database with pg-boss started, on PGlite (in memory) or on a new PostgreSQL database
+ * that is dropped on close. PostgreSQL being unreachable fails loudly; it never skips.
+ */
+export async function createTestDb(kind: DbKind, options: { publicUrl?: string } = {}): Promise<TestDb> {
+  let database: Database;
+  let drop = async () => {};
+  if (kind === "pglite") {
+    database = await openPglite(null);
+  } else {
+    const adminUrl = postgresAdminUrl();
+    const name = `embargo_test_${randomBytes(6).toString("hex")}`;
+    const admin = new pg.Client({ connectionString: adminUrl });
+    await admin.connect().catch((error: Error) => {
+      throw new Error(
+        `PostgreSQL tests need a server: could not connect to ${adminUrl} (${error.message}). Start PostgreSQL or set TEST_DATABASE_URL.`,
+      );
+    });
+    await admin.query(`create database ${name}`);
+    await admin.end();
+    const url = new URL(adminUrl);
+    url.pathname = `/${name}`;
+    database = await openPostgres(url.toString(), { max: 5 });
+    drop = async () => {
+      const a = new pg.Client({ connectionString: adminUrl });
+      await a.connect();
+      await a.query(`drop database if exists ${name} with (force)`);
+      await a.end();
+    };
+  }
+  await runMigrations(database);
+  const logger = pino({ level: "silent" });
+  const jobs = await startJobQueue(database.executor, [...mailQueues], logger, {
+    pollingIntervalSeconds: 0.5,
+  });
+  const clock = testClock();
+  const services = createServices({
+    database,
+    cipher: createDataCipher(randomBytes(32)),
+    jobs,
+    clock,
+    logger,
+    publicUrl: options.publicUrl ?? "http://embargo.test",
+    smtpConfigured: false,
+  });
+  return {
+    kind,
+    database,
+    jobs,
+    services,
+    clock,
+    async close() {
+      await jobs.stop().catch(() => undefined);
+      await database.close();
+      await drop();
+    },
+  };
+}

@@ -109,7 +109,7 @@ export function bindPositional(text: string, values: unknown[]): SQL {
     const index = Number(match[1]) - 1;
     if (index < 0 || index >= values.length) throw new Error(`SQL placeholder ${match[0]} has no value`);
     chunks.push(sql.raw(text.slice(last, match.index)));
-    chunks.push(sql.param(values[index] ?? null));
+    chunks.push(sql`${sql.param(values[index] ?? null)}`);
     last = (match.index ?? 0) + match[0].length;
   }
   chunks.push(sql.raw(text.slice(last)));

@@ -78,13 +78,15 @@ CREATE TABLE "login_failures" (
 --> statement-breakpoint
 CREATE TABLE "messages" (
 	"id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
+	"seq" bigserial NOT NULL,
 	"report_id" uuid NOT NULL,
 	"author_type" text NOT NULL,
 	"author_user_id" uuid,
 	"visibility" text NOT NULL,
 	"kind" text DEFAULT 'message' NOT NULL,
 	"body_enc" text NOT NULL,
-	"created_at" timestamp with time zone DEFAULT now() NOT NULL
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	CONSTRAINT "messages_seq_unique" UNIQUE("seq")
 );
 --> statement-breakpoint
 CREATE TABLE "one_time_tokens" (

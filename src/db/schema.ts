@@ -182,6 +182,8 @@ export const messages = pgTable(
   "messages",
   {
     id: uuid("id").primaryKey().defaultRandom(),
+    /** Insertion order: messages written in one instant still read back in the order they were written. */
+    seq: bigserial("seq", { mode: "number" }).notNull().unique(),
     reportId: uuid("report_id")
       .notNull()
       .references(() => reports.id, { onDelete: "cascade" }),

@@ -85,7 +85,7 @@ export async function listMessages(db: Db, reportId: string, visibility?: "repor
   const where = visibility
     ? and(eq(messages.reportId, reportId), eq(messages.visibility, visibility))
     : eq(messages.reportId, reportId);
-  return db.select().from(messages).where(where).orderBy(asc(messages.createdAt), asc(messages.id));
+  return db.select().from(messages).where(where).orderBy(asc(messages.seq));
 }
 
 export async function listAttachmentMeta(db: Db, reportId: string): Promise<AttachmentMeta[]> {
@@ -207,4 +207,14 @@ export async function queryInbox(db: Db, filter: InboxFilter) {
     .offset(filter.offset);
   const [total] = await db.select({ n: count() }).from(reports).where(where);
   return { rows, total: Number(total?.n ?? 0) };
+}
+
+/** Every report a reporter address has sent, oldest first, for link recovery. */
+export async function listReportsByReporterEmail(db: Db, email: string) {
+  return db
+    .select({ id: reports.id, reference: reports.reference, reporterId: reports.reporterId })
+    .from(reports)
+    .innerJoin(reporters, eq(reporters.id, reports.reporterId))
+    .where(sql`lower(${reporters.email}) = ${email.toLowerCase()}`)
+    .orderBy(asc(reports.seq));
 }

@@ -211,3 +211,11 @@ export const inboxQuerySchema = z.object({
   closed: z.enum(["1", "0", "true", "false"]).optional().catch(undefined),
 });
 export type InboxQuery = z.output<typeof inboxQuerySchema>;
+
+/** The address a reporter asks new tracking links for. */
+export const reporterEmailSchema = z
+  .string({ message: "Enter a valid email address." })
+  .trim()
+  .toLowerCase()
+  .max(254, "Use at most 254 characters.")
+  .pipe(z.email({ message: "Enter a valid email address." }));

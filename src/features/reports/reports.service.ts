@@ -47,6 +47,7 @@ import {
   listFixes,
   listFixVerifications,
   listMessages,
+  listReportsByReporterEmail,
   listSeverityScores,
   nextReportNumber,
   queryInbox,
@@ -59,6 +60,7 @@ import {
   type InboxQuery,
   intakeRefined,
   messageSchema,
+  reporterEmailSchema,
   reporterReplySchema,
 } from "./reports.schema.ts";
 import { describeEvent, reporterTimeline } from "./timeline.ts";
@@ -185,7 +187,7 @@ export function createReportsService(deps: ReportsDeps) {
     switch (input.action) {
       case "assign": {
         const assignee = await findUserByEmail(tx, input.assignee);
-        if (!assignee || !assignee.active) {
+        if (!assignee?.active) {
           throw badRequest("No active team member has that email.", {
             assignee: "No active team member has that email.",
           });
@@ -261,10 +263,14 @@ export function createReportsService(deps: ReportsDeps) {
       const parsed = intakeRefined.safeParse(fields);
       const errors = { ...(parsed.success ? {} : zodFieldErrors(parsed.error)), ...checkFiles(files) };
       return db.transaction(async (tx) => {
+        // The asset is checked even when other fields are wrong, so one answer names every problem.
         let assetId: string | null = null;
-        if (parsed.success && parsed.data.asset !== "other") {
-          const asset = (await listAssets(tx, { activeOnly: true })).find((a) => a.id === parsed.data.asset);
-          if (!asset) errors.asset = "Choose one of the listed assets, or Other.";
+        const assetChoice = fieldString(fields, "asset");
+        if (assetChoice && assetChoice !== "other" && !errors.asset) {
+          const asset = (await listAssets(tx, { activeOnly: true })).find(
+            (a) => a.id === assetChoice && a.inScope,
+          );
+          if (!asset) errors.asset = "Choose one of the listed in-scope assets, or Other.";
           else assetId = asset.id;
         }
         if (!parsed.success || Object.keys(errors).length > 0) {
@@ -582,7 +588,7 @@ export function createReportsService(deps: ReportsDeps) {
             ? null
             : [query.state]
         : REPORT_STATES.filter(isOpen);
-      if (states && states.some((s) => !(REPORT_STATES as readonly string[]).includes(s))) {
+      if (states?.some((s) => !(REPORT_STATES as readonly string[]).includes(s))) {
         throw badRequest(`state must be one of open, all, ${REPORT_STATES.join(", ")}.`, {
           state: "Unknown state.",
         });
@@ -829,11 +835,71 @@ export function createReportsService(deps: ReportsDeps) {
       }
       return { filename: row.filename, contentType: row.contentType, data: cipher.decrypt(row.dataEnc) };
     },
+
+    /**
+     * Lost links: every report filed under the address gets a fresh tracking link, all in one mail to that address.
+     * The caller answers the same whether anything matched or not, so the form cannot tell who reported to us;
+     * only the mailbox owner learns the links. Old links keep working: losing one is not the same as leaking it.
+     */
+    async recoverLinks(email: string): Promise<void> {
+      const parsed = reporterEmailSchema.safeParse(email);
+      if (!parsed.success) {
+        const message = parsed.error.issues[0]?.message ?? "Enter a valid email address.";
+        throw badRequest(message, { email: message });
+      }
+      const address = parsed.data;
+      await db.transaction(async (tx) => {
+        const rows = await listReportsByReporterEmail(tx, address);
+        if (rows.length === 0) return;
+        const now = clock();
+        const links: string[] = [];
+        for (const row of rows) {
+          const token = randomToken(16);
+          await insertTrackingToken(tx, row.id, sha256Hex(token), now);
+          links.push(`${row.reference}: ${trackingUrl(token)}`);
+          await appendAuditEvent(
+            tx,
+            {
+              actorType: "reporter",
+              actorId: row.reporterId,
+              action: "report.links_recovered",
+              reportId: row.id,
+              data: {},
+            },
+            now,
+          );
+        }
+        const org = await loadOrgSettings(tx);
+        const body = [
+          "Hello,",
+          "",
+          `Someone (we hope you) asked for new links to the security reports sent to ${org.name} from this address.`,
+          "Here they are. Keep them secret: anyone with a link can read and answer that report.",
+          "",
+          ...links,
+          "",
+          "Your earlier links still work. If you did not ask for this, you can ignore this mail.",
+          "",
+          `${org.name} security team`,
+        ];
+        await queueMail(
+          tx,
+          jobs,
+          {
+            reportId: rows.length === 1 ? rows[0]!.id : null,
+            to: address,
+            subject: "Your security report links",
+            body: body.join("\n"),
+          },
+          now,
+        );
+      });
+    },
   };
 
   async function defaultAcknowledgement(tx: Db, report: ReportRow): Promise<string> {
     const org = await loadOrgSettings(tx);
-    const when = (d: Date) => d.toUTCString().replace(":00 GMT", " UTC");
+    const when = (d: Date) => `${d.toISOString().slice(0, 16).replace("T", " ")} UTC`;
     return [
       `Thank you for your report ${report.reference}. We have received it, and the ${org.name} security team is now handling it.`,
       ``,
@@ -847,6 +913,12 @@ export function createReportsService(deps: ReportsDeps) {
   }
 
   return service;
+}
+
+function fieldString(fields: unknown, key: string): string | null {
+  if (fields === null || typeof fields !== "object") return null;
+  const value = (fields as Record<string, unknown>)[key];
+  return typeof value === "string" ? value.trim() : null;
 }
 
 function slaFacts(report: ReportRow) {

@@ -51,6 +51,8 @@ export function describeEvent(action: string, data: Data): string {
       return "Closed; final feedback sent to the reporter.";
     case "report.reopen":
       return `Reopened: ${str(data.reason)}.`;
+    case "report.links_recovered":
+      return "The reporter requested new tracking links.";
     case "message.to_reporter":
       return "Replied to the reporter.";
     case "message.internal_note":

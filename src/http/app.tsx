@@ -1,0 +1,209 @@
+import fs from "node:fs";
+import { createRequire } from "node:module";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { secureHeaders } from "hono/secure-headers";
+import type { Logger } from "pino";
+import { registerAuthPages } from "../features/auth/auth.pages.tsx";
+import { registerIntakePages } from "../features/intake/intake.pages.tsx";
+import { registerPolicyPages } from "../features/policy/policy.pages.tsx";
+import { registerReportsApi } from "../features/reports/reports.api.ts";
+import { registerReportPages } from "../features/reports/reports.pages.tsx";
+import { registerAdminPages } from "../features/team/admin.pages.tsx";
+import { registerTrackingPages } from "../features/tracking/tracking.pages.tsx";
+import type { Services } from "../services.ts";
+import { loadSession, sameOrigin } from "./auth.ts";
+import { AppError } from "./errors.ts";
+import { Layout } from "./layout.tsx";
+import { registerOpenApi } from "./openapi.ts";
+import type { AppEnv } from "./types.ts";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+const require = createRequire(import.meta.url);
+
+/** Our own static files plus htmx from node_modules, so no page needs another origin. */
+function staticFiles(): Map<string, { body: Buffer; type: string }> {
+  const files = new Map<string, { body: Buffer; type: string }>();
+  const types: Record<string, string> = {
+    ".css": "text/css; charset=utf-8",
+    ".js": "text/javascript; charset=utf-8",
+    ".svg": "image/svg+xml",
+  };
+  const walk = (dir: string, prefix: string) => {
+    if (!fs.existsSync(dir)) return;
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(full, `${prefix}${entry.name}/`);
+      else
+        files.set(`${prefix}${entry.name}`, {
+          body: fs.readFileSync(full),
+          type: types[path.extname(entry.name)] ?? "application/octet-stream",
+        });
+    }
+  };
+  walk(path.join(root, "public"), "");
+  files.set("js/htmx.min.js", {
+    body: fs.readFileSync(require.resolve("htmx.org/dist/htmx.min.js")),
+    type: types[".js"]!,
+  });
+  return files;
+}
+
+function wantsJson(c: { req: { path: string; header(name: string): string | undefined } }): boolean {
+  return c.req.path.startsWith("/api/") || (c.req.header("accept") ?? "").startsWith("application/json");
+}
+
+/** The whole web application; `app.request()` runs it without a socket in tests. */
+export function createApp(services: Services, logger: Logger) {
+  const app = new Hono<AppEnv>();
+  const files = staticFiles();
+  const publicUrl = services.deps.publicUrl;
+
+  app.use("*", async (c, next) => {
+    c.set("requestId", crypto.randomUUID());
+    c.set("services", services);
+    await next();
+  });
+  app.use(
+    "*",
+    secureHeaders({
+      contentSecurityPolicy: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", "data:"],
+        connectSrc: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        baseUri: ["'none'"],
+        objectSrc: ["'none'"],
+      },
+      strictTransportSecurity: publicUrl.startsWith("https:") ? "max-age=31536000; includeSubDomains" : false,
+      // "no-referrer" would make browsers send "Origin: null" on form posts; same-origin still keeps
+      // tracking-link URLs from leaking to other sites.
+      referrerPolicy: "same-origin",
+      crossOriginEmbedderPolicy: false,
+    }),
+  );
+
+  app.get("/static/*", (c) => {
+    const file = files.get(c.req.path.slice("/static/".length));
+    if (!file) return c.text("Not found", 404);
+    return c.body(new Uint8Array(file.body), 200, {
+      "Content-Type": file.type,
+      "Cache-Control": "public, max-age=3600",
+    });
+  });
+  app.get("/healthz", (c) => c.json({ ok: true }));
+
+  // Attachments: 5 files of 10 MB, base64 in JSON, plus text.
+  app.use(
+    "*",
+    bodyLimit({
+      maxSize: 40 * 1024 * 1024,
+      onError: () => {
+        throw new AppError("too_large", 413, "The request is too large: attachments may total 25 MB.");
+      },
+    }),
+  );
+  app.use("*", sameOrigin(publicUrl));
+  app.use("*", loadSession);
+
+  registerPolicyPages(app);
+  registerIntakePages(app);
+  registerTrackingPages(app);
+  registerAuthPages(app);
+  registerReportPages(app);
+  registerAdminPages(app);
+  registerReportsApi(app);
+  registerOpenApi(app);
+
+  app.notFound(async (c) => {
+    if (wantsJson(c))
+      return c.json({ error: { code: "not_found", message: "Not found.", requestId: c.var.requestId } }, 404);
+    return c.html(
+      await errorPage(services, "Not found", "There is nothing at this address.", c.var.user),
+      404,
+    );
+  });
+
+  app.onError(async (err, c) => {
+    const requestId = c.var.requestId ?? "unknown";
+    if (err instanceof AppError) {
+      for (const [k, v] of Object.entries(err.headers ?? {})) c.header(k, v);
+      if (wantsJson(c)) {
+        return c.json(
+          {
+            error: {
+              code: err.code,
+              message: err.userMessage,
+              requestId,
+              ...(err.fields ? { fields: err.fields } : {}),
+            },
+          },
+          err.status,
+        );
+      }
+      return c.html(
+        await errorPage(services, titleFor(err.status), err.userMessage, c.var.user ?? null),
+        err.status,
+      );
+    }
+    logger.error({ err, requestId, path: c.req.path }, "unhandled error");
+    if (wantsJson(c)) {
+      return c.json({ error: { code: "internal", message: "Something went wrong.", requestId } }, 500);
+    }
+    return c.html(
+      await errorPage(
+        services,
+        "Something went wrong",
+        `Something went wrong on our side. Quote this reference if you contact us: ${requestId}`,
+        c.var.user ?? null,
+      ),
+      500,
+    );
+  });
+
+  return app;
+}
+
+function titleFor(status: number): string {
+  return (
+    {
+      400: "Check your input",
+      401: "Sign in needed",
+      403: "Not allowed",
+      404: "Not found",
+      409: "Not possible now",
+      413: "Too large",
+      429: "Slow down",
+    }[status] ?? "Error"
+  );
+}
+
+async function errorPage(
+  services: Services,
+  title: string,
+  message: string,
+  user: AppEnv["Variables"]["user"] | null,
+) {
+  let orgName = "Embargo";
+  try {
+    orgName = (await services.settings.org()).name;
+  } catch {
+    // the database may be the problem; the error page must still render
+  }
+  return (
+    <Layout title={title} orgName={orgName} user={user ?? null}>
+      <section class="card narrow">
+        <h1>{title}</h1>
+        <p>{message}</p>
+        <p>
+          <a href={user ? "/inbox" : "/"}>{user ? "Back to the inbox" : "Back to the policy"}</a>
+        </p>
+      </section>
+    </Layout>
+  );
+}

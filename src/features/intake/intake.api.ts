@@ -1,0 +1,41 @@
+import type { Hono } from "hono";
+import { AppError } from "../../http/errors.ts";
+import { readJsonObject } from "../../http/json-body.ts";
+import type { AppEnv } from "../../http/types.ts";
+import { zodFieldErrors } from "../../http/validation.ts";
+import { intakeRefined, jsonAttachmentSchema } from "../reports/reports.schema.ts";
+import type { UploadedFile } from "../reports/reports.service.ts";
+
+/**
+ * Decodes the JSON intake's attachments. When their shape is wrong the whole request is refused with every
+ * field's problem at once, so a client fixes everything in one round trip instead of one field per try.
+ */
+function decodeAttachments(raw: unknown, fields: Record<string, unknown>): UploadedFile[] {
+  if (raw === undefined || raw === null) return [];
+  const parsed = jsonAttachmentSchema.safeParse(raw);
+  if (parsed.success) {
+    return parsed.data.map((a) => ({
+      filename: a.filename,
+      data: Buffer.from(a.content.replace(/\s+/g, ""), "base64"),
+    }));
+  }
+  const issue = parsed.error.issues[0]!;
+  const where = typeof issue.path[0] === "number" ? `attachments[${issue.path[0]}]: ` : "";
+  const others = intakeRefined.safeParse(fields);
+  throw new AppError("invalid_input", 400, "Some fields need attention.", {
+    ...(others.success ? {} : zodFieldErrors(others.error)),
+    attachments: `${where}${issue.message}`,
+  });
+}
+
+/** The public JSON intake: scanners and tooling file reports without a browser; no token needed. */
+export function registerIntakeApi(app: Hono<AppEnv>) {
+  app.post("/api/v1/reports", async (c) => {
+    const body = await readJsonObject(c);
+    const { attachments, ...fields } = body;
+    const files = decodeAttachments(attachments, fields);
+    const { report, trackingUrl } = await c.var.services.reports.submit(fields, files, "api");
+    c.header("Cache-Control", "no-store");
+    return c.json({ id: report.id, reference: report.reference, trackingUrl }, 201);
+  });
+}

@@ -1,0 +1,99 @@
+import type { Context, Hono } from "hono";
+import { AppError } from "../../http/errors.ts";
+import type { AppEnv } from "../../http/types.ts";
+import type { UploadedFile } from "../reports/reports.service.ts";
+import { registerIntakeApi } from "./intake.api.ts";
+import { REPORT_FORM_FIELDS, ReceiptPage, ReportFormPage } from "./intake.views.tsx";
+
+type ParsedBody = Record<string, string | File | (string | File)[]>;
+
+/** A text field from a parsed form; a repeated field counts once, so a crafted form cannot smuggle an array in. */
+export function formText(body: ParsedBody, name: string): string | undefined {
+  const value = body[name];
+  const first = Array.isArray(value) ? value[0] : value;
+  return typeof first === "string" ? first : undefined;
+}
+
+/**
+ * The files of a multipart field as the services take them. Browsers send an empty, nameless part for a file
+ * input left empty; that is not an attachment, so it is dropped here rather than refused as an empty file.
+ */
+export async function formFiles(body: ParsedBody, name: string): Promise<UploadedFile[]> {
+  const value = body[name];
+  const parts = value === undefined ? [] : Array.isArray(value) ? value : [value];
+  const files: UploadedFile[] = [];
+  for (const part of parts) {
+    if (typeof part === "string") continue;
+    if (part.size === 0 && !part.name) continue;
+    files.push({ filename: part.name, data: Buffer.from(await part.arrayBuffer()) });
+  }
+  return files;
+}
+
+/** A validation failure the page should show next to the fields, as opposed to an error page. */
+export function isFieldError(error: unknown): error is AppError & { fields: Record<string, string> } {
+  return error instanceof AppError && error.status === 400 && error.fields !== undefined;
+}
+
+async function renderForm(
+  c: Context<AppEnv>,
+  values?: Record<string, string>,
+  errors?: Record<string, string>,
+) {
+  const { settings, assets } = c.var.services;
+  const [org, scope] = await Promise.all([settings.org(), assets.list({ activeOnly: true })]);
+  const view = (a: (typeof scope)[number]) => ({
+    id: a.id,
+    name: a.name,
+    identifier: a.identifier,
+    kind: a.kind,
+    description: a.description,
+    inScope: a.inScope,
+  });
+  return c.html(
+    <ReportFormPage
+      orgName={org.name}
+      inScope={scope.filter((a) => a.inScope).map(view)}
+      outOfScope={scope.filter((a) => !a.inScope).map(view)}
+      values={values ?? {}}
+      errors={errors ?? {}}
+    />,
+    errors ? 400 : 200,
+  );
+}
+
+/** The public report form and its receipt, plus the JSON intake that shares the same service call. */
+export function registerIntakePages(app: Hono<AppEnv>) {
+  app.get("/report", (c) => renderForm(c));
+
+  app.post("/report", async (c) => {
+    const body = (await c.req.parseBody({ all: true })) as ParsedBody;
+    const values: Record<string, string> = {};
+    for (const name of REPORT_FORM_FIELDS) {
+      const value = formText(body, name);
+      if (value !== undefined) values[name] = value;
+    }
+    const files = await formFiles(body, "attachments");
+    let result: Awaited<ReturnType<AppEnv["Variables"]["services"]["reports"]["submit"]>>;
+    try {
+      result = await c.var.services.reports.submit(values, files, "web");
+    } catch (error) {
+      if (isFieldError(error)) return renderForm(c, values, error.fields);
+      throw error;
+    }
+    const org = await c.var.services.settings.org();
+    // The page holds the only copy of the tracking link: no cache may keep it.
+    c.header("Cache-Control", "no-store");
+    return c.html(
+      <ReceiptPage
+        orgName={org.name}
+        reference={result.report.reference}
+        trackingUrl={result.trackingUrl}
+        acknowledgeBy={result.report.acknowledgeBy}
+        emailed={Boolean(values.email?.trim())}
+      />,
+    );
+  });
+
+  registerIntakeApi(app);
+}

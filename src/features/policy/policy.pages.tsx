@@ -1,0 +1,58 @@
+import type { Hono } from "hono";
+import type { AppEnv } from "../../http/types.ts";
+import { HallOfFamePage, PolicyPage } from "./policy.views.tsx";
+import { buildSecurityTxt } from "./security-txt.ts";
+
+const WELL_KNOWN = "/.well-known/security.txt";
+
+/** The public face: the policy, security.txt (RFC 9116) and the hall of fame. */
+export function registerPolicyPages(app: Hono<AppEnv>) {
+  app.get("/", async (c) => {
+    const { settings, assets } = c.var.services;
+    const [org, sla, scope] = await Promise.all([
+      settings.org(),
+      settings.sla(),
+      assets.list({ activeOnly: true }),
+    ]);
+    return c.html(
+      <PolicyPage
+        orgName={org.name}
+        securityEmail={org.securityEmail}
+        policyMarkdown={org.policyMarkdown}
+        safeHarborMarkdown={org.safeHarborMarkdown}
+        assets={scope.map((a) => ({
+          id: a.id,
+          name: a.name,
+          identifier: a.identifier,
+          kind: a.kind,
+          description: a.description,
+          inScope: a.inScope,
+        }))}
+        sla={sla}
+      />,
+    );
+  });
+
+  app.get(WELL_KNOWN, async (c) => {
+    const { settings, deps } = c.var.services;
+    const org = await settings.org();
+    const body = buildSecurityTxt({
+      publicUrl: deps.publicUrl,
+      securityEmail: org.securityEmail,
+      preferredLanguages: org.preferredLanguages,
+      now: deps.clock(),
+    });
+    // Expires moves with every request, so caches may keep it for a day at most.
+    return c.body(body, 200, {
+      "Content-Type": "text/plain; charset=utf-8",
+      "Cache-Control": "public, max-age=86400",
+    });
+  });
+
+  app.get("/security.txt", (c) => c.redirect(WELL_KNOWN, 301));
+
+  app.get("/hall-of-fame", async (c) => {
+    const org = await c.var.services.settings.org();
+    return c.html(<HallOfFamePage orgName={org.name} />);
+  });
+}

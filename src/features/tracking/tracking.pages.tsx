@@ -1,0 +1,114 @@
+import type { Context, Hono } from "hono";
+import { AppError } from "../../http/errors.ts";
+import type { AppEnv } from "../../http/types.ts";
+import { formFiles, formText, isFieldError } from "../intake/intake.pages.tsx";
+import { LinkNotFoundPage, RecoverPage, RecoverSentPage, ReporterPage } from "./tracking.views.tsx";
+
+/** Tracking tokens are 128-bit base64url strings; anything else cannot be a link we issued. */
+const TOKEN = /^[A-Za-z0-9_-]{16,128}$/;
+
+/**
+ * Content-Disposition that always downloads and survives any stored name: a plain ASCII fallback plus the
+ * RFC 5987 UTF-8 form when the name has other characters, so no quote or byte of it can break the header.
+ */
+export function attachmentDisposition(filename: string): string {
+  const ascii = filename.replace(/[^\x20-\x7e]/g, "_").replace(/["\\]/g, "_");
+  if (ascii === filename) return `attachment; filename="${ascii}"`;
+  const encoded = encodeURIComponent(filename).replace(
+    /['()*]/g,
+    (ch) => `%${ch.charCodeAt(0).toString(16).toUpperCase()}`,
+  );
+  return `attachment; filename="${ascii}"; filename*=UTF-8''${encoded}`;
+}
+
+/** The same 404 for a malformed token, an unknown token and a foreign attachment. */
+async function linkNotFound(c: Context<AppEnv>) {
+  const org = await c.var.services.settings.org();
+  return c.html(<LinkNotFoundPage orgName={org.name} />, 404);
+}
+
+async function renderReporterPage(
+  c: Context<AppEnv>,
+  token: string,
+  reply?: string,
+  errors?: Record<string, string>,
+) {
+  const { reports, settings } = c.var.services;
+  const [view, org] = await Promise.all([reports.reporterView(token), settings.org()]);
+  if (!view) return linkNotFound(c);
+  return c.html(
+    <ReporterPage orgName={org.name} token={token} view={view} reply={reply ?? ""} errors={errors ?? {}} />,
+    errors ? 400 : 200,
+  );
+}
+
+/** The reporter's side: the capability-link page, replies, attachment downloads and lost-link recovery. */
+export function registerTrackingPages(app: Hono<AppEnv>) {
+  // Capability URLs: never indexed, never cached (the page is the secret's only gate).
+  app.use("/r/*", async (c, next) => {
+    await next();
+    c.header("X-Robots-Tag", "noindex, nofollow");
+    c.header("Cache-Control", "no-store");
+  });
+
+  app.get("/r/recover", async (c) => {
+    const org = await c.var.services.settings.org();
+    return c.html(<RecoverPage orgName={org.name} />);
+  });
+
+  app.post("/r/recover", async (c) => {
+    const body = await c.req.parseBody({ all: true });
+    const email = formText(body, "email") ?? "";
+    const { reports, settings } = c.var.services;
+    const org = await settings.org();
+    try {
+      await reports.recoverLinks(email);
+    } catch (error) {
+      if (isFieldError(error))
+        return c.html(<RecoverPage orgName={org.name} email={email} errors={error.fields} />, 400);
+      throw error;
+    }
+    return c.html(<RecoverSentPage orgName={org.name} />);
+  });
+
+  app.get("/r/:token", async (c) => {
+    const token = c.req.param("token");
+    if (!TOKEN.test(token)) return linkNotFound(c);
+    return renderReporterPage(c, token);
+  });
+
+  app.post("/r/:token/messages", async (c) => {
+    const token = c.req.param("token");
+    if (!TOKEN.test(token)) return linkNotFound(c);
+    const body = await c.req.parseBody({ all: true });
+    const text = formText(body, "body") ?? "";
+    const files = await formFiles(body, "attachments");
+    try {
+      await c.var.services.reports.replyAsReporter(token, { body: text }, files);
+    } catch (error) {
+      if (error instanceof AppError && error.status === 404) return linkNotFound(c);
+      if (isFieldError(error)) return renderReporterPage(c, token, text, error.fields);
+      throw error;
+    }
+    return c.redirect(`/r/${token}#messages`, 303);
+  });
+
+  app.get("/r/:token/attachments/:id", async (c) => {
+    const token = c.req.param("token");
+    if (!TOKEN.test(token)) return linkNotFound(c);
+    let file: Awaited<ReturnType<AppEnv["Variables"]["services"]["reports"]["attachmentForReporter"]>>;
+    try {
+      file = await c.var.services.reports.attachmentForReporter(token, c.req.param("id"));
+    } catch (error) {
+      if (error instanceof AppError && error.status === 404) return linkNotFound(c);
+      throw error;
+    }
+    // Served as an opaque download: a researcher's HTML or SVG proof of concept must never run on our origin.
+    return c.body(new Uint8Array(file.data), 200, {
+      "Content-Type": "application/octet-stream",
+      "Content-Disposition": attachmentDisposition(file.filename),
+      "X-Content-Type-Options": "nosniff",
+      "Cache-Control": "no-store",
+    });
+  });
+}

@@ -1,0 +1,279 @@
+import { getConnInfo } from "@hono/node-server/conninfo";
+import type { Context, Hono } from "hono";
+import { deleteCookie, getCookie, setCookie } from "hono/cookie";
+import { requirePage, SESSION_COOKIE } from "../../http/auth.ts";
+import { AppError } from "../../http/errors.ts";
+import { Layout } from "../../http/layout.tsx";
+import type { AppEnv } from "../../http/types.ts";
+
+type ParsedBody = Record<string, string | File | (string | File)[]>;
+type Errors = Record<string, string>;
+
+const text = (body: ParsedBody, name: string): string => {
+  const value = body[name];
+  const first = Array.isArray(value) ? value[0] : value;
+  return typeof first === "string" ? first : "";
+};
+
+/**
+ * Where to go after signing in. Only a path on this site: "//evil.example" and "/\evil.example" are read by
+ * browsers as other hosts, so they and anything with control characters fall back to the inbox (no open redirect).
+ */
+export function safeNext(next: string | undefined | null): string {
+  if (!next || next.length > 2000) return "/inbox";
+  if (!next.startsWith("/") || next.startsWith("//") || next.includes("\\")) return "/inbox";
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point.
+  if (/[\u0000-\u001f\u007f]/.test(next)) return "/inbox";
+  return next;
+}
+
+/**
+ * The peer address for login throttling. Forwarded headers are not trusted here: anyone could send them and
+ * so escape the per-IP limit. Without a socket (tests, app.request) every client counts as one.
+ */
+function clientIp(c: Context<AppEnv>): string {
+  try {
+    return getConnInfo(c).remote.address ?? "unknown";
+  } catch {
+    return "unknown";
+  }
+}
+
+function isSecure(c: Context<AppEnv>): boolean {
+  return new URL(c.req.url).protocol === "https:" || c.var.services.deps.publicUrl.startsWith("https:");
+}
+
+function startSession(c: Context<AppEnv>, session: { token: string; expiresAt: Date }) {
+  setCookie(c, SESSION_COOKIE, session.token, {
+    httpOnly: true,
+    sameSite: "Lax",
+    path: "/",
+    secure: isSecure(c),
+    expires: session.expiresAt,
+  });
+}
+
+function LoginPage(props: { orgName: string; email: string; next: string; error: string | null }) {
+  return (
+    <Layout
+      title={props.error ? "Error: Team sign-in" : "Team sign-in"}
+      orgName={props.orgName}
+      active="login"
+    >
+      <section class="card narrow auth-card">
+        <h1>Team sign-in</h1>
+        <p class="muted">For the {props.orgName} security team. Researchers do not need an account.</p>
+        {props.error && (
+          <div class="notice error" role="alert" id="login-error">
+            {props.error}
+          </div>
+        )}
+        <form method="post" action="/login">
+          <input type="hidden" name="next" value={props.next} />
+          <label for="login-email">Email</label>
+          <input
+            type="email"
+            id="login-email"
+            name="email"
+            value={props.email}
+            autocomplete="username"
+            required
+            autofocus
+          />
+          <label for="login-password">Password</label>
+          <input
+            type="password"
+            id="login-password"
+            name="password"
+            autocomplete="current-password"
+            required
+          />
+          <div class="actions">
+            <button type="submit">Sign in</button>
+          </div>
+        </form>
+      </section>
+    </Layout>
+  );
+}
+
+interface SetupValues {
+  email: string;
+  name: string;
+}
+
+function SetupPage(props: {
+  orgName: string;
+  token: string;
+  values: SetupValues;
+  errors: Errors;
+  message: string | null;
+}) {
+  const e = props.errors;
+  const field = (id: string, name: string) =>
+    e[name] ? (
+      <p class="field-error" id={`${id}-error`} role="alert">
+        {e[name]}
+      </p>
+    ) : null;
+  return (
+    <Layout title={props.message ? "Error: Set up Embargo" : "Set up Embargo"} orgName={props.orgName}>
+      <section class="card narrow auth-card">
+        <h1>Create the first admin</h1>
+        <p class="muted">
+          This one-time link creates the first administrator. It stops working once used, after 24 hours, or
+          as soon as an admin exists.
+        </p>
+        {props.message && (
+          <div class="notice error" role="alert" id="setup-error">
+            {props.message}
+          </div>
+        )}
+        <form method="post" action={`/setup/${props.token}`}>
+          <label for="setup-email">Email</label>
+          <input
+            type="email"
+            id="setup-email"
+            name="email"
+            value={props.values.email}
+            autocomplete="username"
+            required
+            aria-invalid={e.email ? "true" : undefined}
+            aria-describedby={e.email ? "setup-email-error" : undefined}
+          />
+          {field("setup-email", "email")}
+          <label for="setup-name">Name</label>
+          <input
+            type="text"
+            id="setup-name"
+            name="name"
+            value={props.values.name}
+            autocomplete="name"
+            required
+            aria-invalid={e.name ? "true" : undefined}
+            aria-describedby={e.name ? "setup-name-error" : undefined}
+          />
+          {field("setup-name", "name")}
+          <label for="setup-password">
+            Password <span class="hint">At least 12 characters.</span>
+          </label>
+          <input
+            type="password"
+            id="setup-password"
+            name="password"
+            autocomplete="new-password"
+            required
+            minlength={12}
+            aria-invalid={e.password ? "true" : undefined}
+            aria-describedby={e.password ? "setup-password-error" : undefined}
+          />
+          {field("setup-password", "password")}
+          <label for="setup-confirm">Password again</label>
+          <input
+            type="password"
+            id="setup-confirm"
+            name="passwordConfirm"
+            autocomplete="new-password"
+            required
+            aria-invalid={e.passwordConfirm ? "true" : undefined}
+            aria-describedby={e.passwordConfirm ? "setup-confirm-error" : undefined}
+          />
+          {field("setup-confirm", "passwordConfirm")}
+          <div class="actions">
+            <button type="submit">Create admin and sign in</button>
+          </div>
+        </form>
+      </section>
+    </Layout>
+  );
+}
+
+const SETUP_INVALID = "This setup link is not valid: it was used, has expired, or an admin exists.";
+
+/** Sign-in, sign-out and the first-admin setup link: the only pages that create or end team sessions. */
+export function registerAuthPages(app: Hono<AppEnv>) {
+  app.get("/login", async (c) => {
+    const next = safeNext(c.req.query("next"));
+    if (c.var.user) return c.redirect(next, 303);
+    const org = await c.var.services.settings.org();
+    c.header("Cache-Control", "no-store");
+    return c.html(<LoginPage orgName={org.name} email="" next={next} error={null} />);
+  });
+
+  app.post("/login", async (c) => {
+    const body = (await c.req.parseBody({ all: true })) as ParsedBody;
+    const email = text(body, "email").slice(0, 254);
+    const next = safeNext(text(body, "next"));
+    c.header("Cache-Control", "no-store");
+    try {
+      const session = await c.var.services.auth.login(email, text(body, "password"), clientIp(c));
+      startSession(c, session);
+      return c.redirect(next, 303);
+    } catch (error) {
+      if (!(error instanceof AppError) || (error.status !== 401 && error.status !== 429)) throw error;
+      for (const [name, value] of Object.entries(error.headers ?? {})) c.header(name, value);
+      const org = await c.var.services.settings.org();
+      return c.html(
+        <LoginPage orgName={org.name} email={email} next={next} error={error.userMessage} />,
+        error.status,
+      );
+    }
+  });
+
+  app.post("/logout", requirePage("report.read"), async (c) => {
+    const token = getCookie(c, SESSION_COOKIE);
+    if (token) await c.var.services.auth.logout(token);
+    deleteCookie(c, SESSION_COOKIE, { path: "/", secure: isSecure(c), httpOnly: true, sameSite: "Lax" });
+    return c.redirect("/login", 303);
+  });
+
+  app.get("/setup/:token", async (c) => {
+    const token = c.req.param("token");
+    if (!(await c.var.services.auth.setupLinkValid(token))) {
+      throw new AppError("setup_link_invalid", 404, SETUP_INVALID);
+    }
+    const org = await c.var.services.settings.org();
+    c.header("Cache-Control", "no-store");
+    return c.html(
+      <SetupPage
+        orgName={org.name}
+        token={token}
+        values={{ email: "", name: "" }}
+        errors={{}}
+        message={null}
+      />,
+    );
+  });
+
+  app.post("/setup/:token", async (c) => {
+    const token = c.req.param("token");
+    const services = c.var.services;
+    if (!(await services.auth.setupLinkValid(token))) {
+      throw new AppError("setup_link_invalid", 404, SETUP_INVALID);
+    }
+    const body = (await c.req.parseBody({ all: true })) as ParsedBody;
+    const values = { email: text(body, "email"), name: text(body, "name") };
+    const password = text(body, "password");
+    c.header("Cache-Control", "no-store");
+    const again = async (errors: Errors, message: string) => {
+      const org = await services.settings.org();
+      return c.html(
+        <SetupPage orgName={org.name} token={token} values={values} errors={errors} message={message} />,
+        400,
+      );
+    };
+    if (password !== text(body, "passwordConfirm")) {
+      return again({ passwordConfirm: "The two passwords differ." }, "The two passwords differ.");
+    }
+    try {
+      const session = await services.auth.completeSetup(token, { ...values, password });
+      startSession(c, session);
+      return c.redirect("/inbox", 303);
+    } catch (error) {
+      if (error instanceof AppError && (error.status === 400 || error.status === 409)) {
+        return again(error.fields ?? {}, error.userMessage);
+      }
+      throw error;
+    }
+  });
+}

@@ -1,0 +1,282 @@
+import type { Context, Hono } from "hono";
+import {
+  formatOwaspVector,
+  type OwaspRating,
+  parseOwaspFactorFields,
+  rateOwasp,
+  scoreOwaspVector,
+} from "../../domain/owasp-risk.ts";
+import { can } from "../../domain/permissions.ts";
+import { requirePage } from "../../http/auth.ts";
+import { AppError } from "../../http/errors.ts";
+import type { AppEnv, CurrentUser } from "../../http/types.ts";
+import { formFiles, formText } from "../intake/intake.pages.tsx";
+import { OwaspPreview } from "./owasp.views.tsx";
+import { inboxQuerySchema } from "./reports.schema.ts";
+import {
+  type ActionProblem,
+  type InboxFilters,
+  InboxPage,
+  type InboxResult,
+  type MessageProblem,
+  ReportPage,
+} from "./reports.views.tsx";
+
+type ParsedBody = Record<string, string | File | (string | File)[]>;
+
+/** Team pages show embargoed vulnerability details: no shared or browser cache may keep them. */
+function noStore(c: Context<AppEnv>) {
+  c.header("Cache-Control", "no-store");
+}
+
+/** The signed-in member; requirePage has run, so there is one. */
+function member(c: Context<AppEnv>): CurrentUser {
+  const user = c.var.user;
+  if (!user) throw new AppError("unauthenticated", 401, "Your session has ended. Sign in again.");
+  return user;
+}
+
+/**
+ * A Content-Disposition that always downloads: reporters' files are hostile until proven otherwise, so they are
+ * never rendered by the browser. The plain filename is ASCII-only; the UTF-8 name travels in filename*.
+ */
+export function attachmentDisposition(filename: string): string {
+  const ascii = filename.replace(/[^\x20-\x7e]|["\\%;]/g, "_") || "attachment";
+  const encoded = encodeURIComponent(filename).replace(
+    /['()*]/g,
+    (ch) => `%${ch.charCodeAt(0).toString(16).toUpperCase()}`,
+  );
+  return `attachment; filename="${ascii}"; filename*=UTF-8''${encoded}`;
+}
+
+interface ReportRenderOptions {
+  status?: 200 | 400 | 409;
+  done?: string | undefined;
+  actionProblem?: ActionProblem;
+  messageProblem?: MessageProblem;
+}
+
+async function renderReport(c: Context<AppEnv>, ref: string, options: ReportRenderOptions = {}) {
+  const services = c.var.services;
+  const user = member(c);
+  const view = await services.reports.teamView(ref);
+  const [org, members] = await Promise.all([services.settings.org(), services.team.list()]);
+  const latest = view.severityHistory[0]?.vector;
+  const scored = latest ? scoreOwaspVector(latest) : null;
+  const currentRating = scored?.ok ? scored.value : null;
+  let previewRating: OwaspRating | null = currentRating;
+  const problem = options.actionProblem;
+  if (problem?.action === "set_severity" && problem.owaspSource === "factors") {
+    const typed = parseOwaspFactorFields(problem.values);
+    previewRating = typed.ok ? rateOwasp(typed.value) : null;
+  }
+  noStore(c);
+  return c.html(
+    <ReportPage
+      orgName={org.name}
+      user={user}
+      csrfToken={c.var.csrfToken}
+      view={view}
+      now={services.deps.clock()}
+      canAct={can(user.role, "report.act")}
+      canMessage={can(user.role, "report.message")}
+      assignees={members
+        .filter((m) => m.active && m.role !== "viewer")
+        .map((m) => ({ email: m.email, name: m.name, role: m.role }))}
+      impactUsed={org.severityImpact}
+      currentRating={currentRating}
+      previewRating={previewRating}
+      done={options.done}
+      actionProblem={problem}
+      messageProblem={options.messageProblem}
+    />,
+    options.status ?? 200,
+  );
+}
+
+/** Every text field of a posted form except the CSRF token, first value of each, for re-rendering and the service. */
+function formValues(body: ParsedBody): Record<string, string> {
+  const values: Record<string, string> = {};
+  for (const key of Object.keys(body)) {
+    if (key === "_csrf") continue;
+    const value = formText(body, key);
+    if (value !== undefined) values[key] = value;
+  }
+  return values;
+}
+
+/**
+ * Turns a posted action form into the service's input. For the OWASP factor form the vector is built here from
+ * the sixteen selects, so the service receives one canonical vector whichever form was used.
+ */
+function actionInput(
+  values: Record<string, string>,
+):
+  | { ok: true; input: Record<string, string | null>; owaspSource?: "factors" | "vector" }
+  | { ok: false; problem: ActionProblem } {
+  const action = values.action ?? null;
+  if (action === "set_severity") {
+    const reason = values.reason?.trim() ? values.reason : null;
+    if (Object.hasOwn(values, "owasp")) {
+      return { ok: true, input: { action, owasp: values.owasp ?? "", reason }, owaspSource: "vector" };
+    }
+    const factors = parseOwaspFactorFields(values);
+    if (!factors.ok) {
+      const errors = factors.errors as Record<string, string>;
+      const count = Object.keys(errors).length;
+      return {
+        ok: false,
+        problem: {
+          action,
+          message:
+            count === 1
+              ? (Object.values(errors)[0] ?? "Choose a value for every factor.")
+              : `Choose a value for every factor: ${count} factors need attention.`,
+          fields: errors,
+          values,
+          owaspSource: "factors",
+        },
+      };
+    }
+    return {
+      ok: true,
+      input: { action, owasp: formatOwaspVector(factors.value), reason },
+      owaspSource: "factors",
+    };
+  }
+  // A field left empty means "not given": optional parameters become absent, required ones fail validation.
+  const input: Record<string, string | null> = {};
+  for (const [key, value] of Object.entries(values)) if (value.trim() !== "") input[key] = value;
+  return { ok: true, input };
+}
+
+/** The team's HTML pages for reports: the inbox, one report with its actions and conversation, and downloads. */
+export function registerReportPages(app: Hono<AppEnv>) {
+  app.get("/inbox", requirePage("report.read"), async (c) => {
+    const services = c.var.services;
+    const user = member(c);
+    const raw = c.req.query();
+    // Every field of the schema falls back to its default instead of failing, so parsing never throws.
+    const query = inboxQuerySchema.parse(raw);
+    const shown = (v: string | undefined) => (v ?? "").slice(0, 64);
+    const filters: InboxFilters = {
+      state: shown(raw.state),
+      severity: shown(raw.severity),
+      assignee: shown(raw.assignee),
+      q: query.q ?? "",
+      sort: query.sort ?? "",
+      perPage: query.perPage,
+    };
+    let result: InboxResult | null = null;
+    let error: string | null = null;
+    try {
+      result = await services.reports.inbox(query);
+    } catch (err) {
+      if (!(err instanceof AppError) || err.status !== 400) throw err;
+      error = err.userMessage;
+    }
+    const [org, members] = await Promise.all([services.settings.org(), services.team.list()]);
+    noStore(c);
+    return c.html(
+      <InboxPage
+        orgName={org.name}
+        user={user}
+        csrfToken={c.var.csrfToken}
+        filters={filters}
+        result={result}
+        error={error}
+        members={members
+          .filter((m) => m.role !== "viewer")
+          .map((m) => ({ email: m.email, name: m.name, active: m.active }))}
+        now={services.deps.clock()}
+      />,
+      error ? 400 : 200,
+    );
+  });
+
+  app.get("/reports/:ref", requirePage("report.read"), (c) =>
+    renderReport(c, c.req.param("ref"), { done: c.req.query("done") }),
+  );
+
+  app.get("/reports/:ref/attachments/:id", requirePage("report.read"), async (c) => {
+    const file = await c.var.services.reports.attachmentForTeam(c.req.param("ref"), c.req.param("id"));
+    return c.body(new Uint8Array(file.data), 200, {
+      "Content-Type": "application/octet-stream",
+      "Content-Disposition": attachmentDisposition(file.filename),
+      "X-Content-Type-Options": "nosniff",
+      "Cache-Control": "no-store",
+    });
+  });
+
+  // Read-only: the htmx preview of the OWASP factor form. The math is the server's, so it cannot drift from the
+  // rating that is stored on submit. Invalid input is part of the answer (200), so htmx swaps the explanation in.
+  app.get("/reports/:ref/owasp-preview", requirePage("report.read"), async (c) => {
+    const query = c.req.query();
+    const org = await c.var.services.settings.org();
+    let rating: OwaspRating | null = null;
+    let errors: Record<string, string> | undefined;
+    if (query.owasp !== undefined) {
+      const scored = scoreOwaspVector(query.owasp);
+      if (scored.ok) rating = scored.value;
+      else errors = { owasp: scored.error };
+    } else {
+      const factors = parseOwaspFactorFields(query);
+      if (factors.ok) rating = rateOwasp(factors.value);
+      else errors = factors.errors as Record<string, string>;
+    }
+    noStore(c);
+    return c.html(<OwaspPreview rating={rating} errors={errors} impactUsed={org.severityImpact} />);
+  });
+
+  app.post("/reports/:ref/messages", requirePage("report.message"), async (c) => {
+    const ref = c.req.param("ref");
+    const body = (await c.req.parseBody({ all: true })) as ParsedBody;
+    const values = { body: formText(body, "body") ?? "", visibility: formText(body, "visibility") ?? "" };
+    const files = await formFiles(body, "attachments");
+    try {
+      await c.var.services.reports.postMessage(
+        member(c),
+        ref,
+        { body: values.body, visibility: values.visibility || undefined },
+        files,
+      );
+    } catch (error) {
+      if (error instanceof AppError && error.status === 400) {
+        return renderReport(c, ref, {
+          status: 400,
+          messageProblem: { message: error.userMessage, fields: error.fields ?? {}, values },
+        });
+      }
+      throw error;
+    }
+    const done = values.visibility === "internal" ? "note" : "message";
+    return c.redirect(`/reports/${encodeURIComponent(ref)}?done=${done}#conversation`, 303);
+  });
+
+  app.post("/reports/:ref/actions", requirePage("report.act"), async (c) => {
+    const ref = c.req.param("ref");
+    const values = formValues((await c.req.parseBody({ all: true })) as ParsedBody);
+    const built = actionInput(values);
+    if (!built.ok) return renderReport(c, ref, { status: 400, actionProblem: built.problem });
+    try {
+      // The service decides; whatever the page offered, a refused transition comes back as 409 here.
+      const view = await c.var.services.reports.act(member(c), ref, built.input);
+      const action = encodeURIComponent(values.action ?? "");
+      return c.redirect(`/reports/${encodeURIComponent(view.reference)}?done=${action}#actions`, 303);
+    } catch (error) {
+      if (error instanceof AppError && (error.status === 400 || error.status === 409)) {
+        return renderReport(c, ref, {
+          status: error.status,
+          actionProblem: {
+            action: values.action ?? null,
+            message: error.userMessage,
+            fields: error.fields ?? {},
+            values,
+            owaspSource: built.owaspSource,
+          },
+        });
+      }
+      throw error;
+    }
+  });
+}

@@ -1,0 +1,309 @@
+import type { Context, Hono } from "hono";
+import type { SlaPolicy } from "../../domain/sla.ts";
+import { requirePage } from "../../http/auth.ts";
+import { AppError } from "../../http/errors.ts";
+import type { AppEnv, CurrentUser } from "../../http/types.ts";
+import {
+  type FormProblem,
+  OutboxPage,
+  ScopePage,
+  SettingsPage,
+  type SlaFormValues,
+  TeamPage,
+} from "./admin.views.tsx";
+
+type ParsedBody = Record<string, string | File | (string | File)[]>;
+type Status = 200 | 400 | 409;
+
+/** The last text value of a field: a checked box after its hidden "false" wins, as the browser sent them in order. */
+function lastText(body: ParsedBody, name: string): string | undefined {
+  const value = body[name];
+  const list = Array.isArray(value) ? value : value === undefined ? [] : [value];
+  const texts = list.filter((v): v is string => typeof v === "string");
+  return texts[texts.length - 1];
+}
+
+function allTexts(body: ParsedBody, name: string): string[] {
+  const value = body[name];
+  const list = Array.isArray(value) ? value : value === undefined ? [] : [value];
+  return list.filter((v): v is string => typeof v === "string");
+}
+
+/** The named fields of a posted form that were sent, as text. */
+function pick(body: ParsedBody, names: readonly string[]): Record<string, string> {
+  const values: Record<string, string> = {};
+  for (const name of names) {
+    const value = lastText(body, name);
+    if (value !== undefined) values[name] = value;
+  }
+  return values;
+}
+
+function admin(c: Context<AppEnv>): CurrentUser {
+  const user = c.var.user;
+  if (!user) throw new AppError("unauthenticated", 401, "Your session has ended. Sign in again.");
+  return user;
+}
+
+/** A 400 or 409 from a service becomes a form problem shown on the page; anything else is a real error. */
+function formProblem(
+  error: unknown,
+  values: Record<string, string>,
+): (FormProblem & { status: Status }) | null {
+  if (!(error instanceof AppError) || (error.status !== 400 && error.status !== 409)) return null;
+  return { message: error.userMessage, errors: error.fields ?? {}, values, status: error.status };
+}
+
+const TEAM_DONE: Record<string, string> = {
+  added: "The member was added.",
+  updated: "The member was saved.",
+};
+const SETTINGS_DONE: Record<string, string> = {
+  org: "The organisation settings were saved.",
+  sla: "The SLA targets were saved. They apply to reports received from now on.",
+};
+const SCOPE_DONE: Record<string, string> = { added: "The asset was added.", updated: "The asset was saved." };
+const done = (map: Record<string, string>, key: string | undefined) =>
+  key && Object.hasOwn(map, key) ? map[key] : null;
+
+const MEMBER_ADD_FIELDS = ["email", "name", "role", "password", "expertise"] as const;
+const MEMBER_EDIT_FIELDS = [
+  "name",
+  "role",
+  "active",
+  "expertise",
+  "awayUntil",
+  "availabilityNote",
+  "password",
+] as const;
+const ORG_FIELDS = [
+  "name",
+  "securityEmail",
+  "preferredLanguages",
+  "policyMarkdown",
+  "safeHarborMarkdown",
+  "severityImpact",
+] as const;
+const ASSET_FIELDS = ["name", "identifier", "kind", "inScope", "description", "tags", "active"] as const;
+
+function slaFormValues(policy: SlaPolicy): SlaFormValues {
+  return {
+    acknowledgeBusinessDays: String(policy.acknowledgeBusinessDays),
+    triageBusinessDays: String(policy.triageBusinessDays),
+    updateIntervalDays: String(policy.updateIntervalDays),
+    resolutionDays: String(policy.resolutionDays),
+    timeZone: policy.timeZone,
+    weekendDays: [...policy.weekendDays],
+    holidays: policy.holidays.join("\n"),
+  };
+}
+
+/**
+ * The SLA form as the policy's types: whole numbers as numbers, the checked weekdays as a list (none checked is
+ * an empty list, not "unchanged"), holidays one per line. Text that is not a number is passed on as typed, so
+ * the validator names the field instead of a silent NaN.
+ */
+export function slaInputFromForm(body: ParsedBody): {
+  input: Record<string, unknown>;
+  values: SlaFormValues;
+} {
+  const number = (name: string) => {
+    const raw = (lastText(body, name) ?? "").trim();
+    return /^\d{1,9}$/.test(raw) ? Number(raw) : raw;
+  };
+  const weekendRaw = allTexts(body, "weekendDays").map((v) => v.trim());
+  const weekendDays = weekendRaw.map((v) => (/^\d$/.test(v) ? Number(v) : v));
+  const holidaysText = lastText(body, "holidays") ?? "";
+  const holidays = holidaysText
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter((line) => line !== "");
+  const input = {
+    acknowledgeBusinessDays: number("acknowledgeBusinessDays"),
+    triageBusinessDays: number("triageBusinessDays"),
+    updateIntervalDays: number("updateIntervalDays"),
+    resolutionDays: number("resolutionDays"),
+    timeZone: (lastText(body, "timeZone") ?? "").trim(),
+    weekendDays,
+    holidays,
+  };
+  const values: SlaFormValues = {
+    acknowledgeBusinessDays: lastText(body, "acknowledgeBusinessDays") ?? "",
+    triageBusinessDays: lastText(body, "triageBusinessDays") ?? "",
+    updateIntervalDays: lastText(body, "updateIntervalDays") ?? "",
+    resolutionDays: lastText(body, "resolutionDays") ?? "",
+    timeZone: lastText(body, "timeZone") ?? "",
+    weekendDays: weekendDays.filter((d): d is number => typeof d === "number"),
+    holidays: holidaysText,
+  };
+  return { input, values };
+}
+
+/** Admin pages: the team, organisation and SLA settings, the scope, and the mail outbox. */
+export function registerAdminPages(app: Hono<AppEnv>) {
+  const frame = async (c: Context<AppEnv>) => {
+    const org = await c.var.services.settings.org();
+    c.header("Cache-Control", "no-store");
+    return { orgName: org.name, user: admin(c), csrfToken: c.var.csrfToken };
+  };
+
+  // Team ---------------------------------------------------------------------------------------
+  const renderTeam = async (
+    c: Context<AppEnv>,
+    extra: { add?: FormProblem; edit?: FormProblem & { id: string }; status?: Status } = {},
+  ) => {
+    const services = c.var.services;
+    const members = await services.team.list();
+    return c.html(
+      <TeamPage
+        {...(await frame(c))}
+        members={members}
+        now={services.deps.clock()}
+        done={done(TEAM_DONE, c.req.query("done"))}
+        add={extra.add ?? null}
+        edit={extra.edit ?? null}
+      />,
+      extra.status ?? 200,
+    );
+  };
+
+  app.get("/admin/team", requirePage("team.manage"), (c) => renderTeam(c));
+
+  app.post("/admin/team", requirePage("team.manage"), async (c) => {
+    const values = pick((await c.req.parseBody({ all: true })) as ParsedBody, MEMBER_ADD_FIELDS);
+    try {
+      await c.var.services.team.createMember(admin(c).id, values);
+    } catch (error) {
+      const problem = formProblem(error, { ...values, password: "" });
+      if (!problem) throw error;
+      return renderTeam(c, { add: problem, status: problem.status });
+    }
+    return c.redirect("/admin/team?done=added", 303);
+  });
+
+  app.post("/admin/team/:id", requirePage("team.manage"), async (c) => {
+    const id = c.req.param("id");
+    const values = pick((await c.req.parseBody({ all: true })) as ParsedBody, MEMBER_EDIT_FIELDS);
+    // An empty password field means "keep the current one".
+    const input: Record<string, string> = { ...values };
+    if (!input.password) delete input.password;
+    try {
+      await c.var.services.team.updateMember(admin(c).id, id, input);
+    } catch (error) {
+      const problem = formProblem(error, { ...values, password: "" });
+      if (!problem) throw error;
+      return renderTeam(c, { edit: { ...problem, id }, status: problem.status });
+    }
+    return c.redirect(`/admin/team?done=updated#member-${encodeURIComponent(id)}`, 303);
+  });
+
+  // Settings -----------------------------------------------------------------------------------
+  const renderSettings = async (
+    c: Context<AppEnv>,
+    extra: {
+      org?: Record<string, string>;
+      orgProblem?: FormProblem;
+      sla?: SlaFormValues;
+      slaProblem?: FormProblem;
+      status?: Status;
+    } = {},
+  ) => {
+    const services = c.var.services;
+    const [org, sla] = await Promise.all([services.settings.org(), services.settings.sla()]);
+    return c.html(
+      <SettingsPage
+        {...(await frame(c))}
+        org={extra.org ?? { ...org }}
+        orgProblem={extra.orgProblem ?? null}
+        sla={extra.sla ?? slaFormValues(sla)}
+        slaProblem={extra.slaProblem ?? null}
+        done={done(SETTINGS_DONE, c.req.query("done"))}
+      />,
+      extra.status ?? 200,
+    );
+  };
+
+  app.get("/admin/settings", requirePage("settings.manage"), (c) => renderSettings(c));
+
+  app.post("/admin/settings", requirePage("settings.manage"), async (c) => {
+    const services = c.var.services;
+    const sent = pick((await c.req.parseBody({ all: true })) as ParsedBody, ORG_FIELDS);
+    // Fields the form did not send keep their saved value instead of falling back to the defaults.
+    const current = await services.settings.org();
+    const input = { ...current, ...sent };
+    try {
+      await services.settings.updateOrg(admin(c).id, input);
+    } catch (error) {
+      const problem = formProblem(error, input);
+      if (!problem) throw error;
+      return renderSettings(c, { org: input, orgProblem: problem, status: problem.status });
+    }
+    return c.redirect("/admin/settings?done=org", 303);
+  });
+
+  app.post("/admin/settings/sla", requirePage("settings.manage"), async (c) => {
+    const { input, values } = slaInputFromForm((await c.req.parseBody({ all: true })) as ParsedBody);
+    try {
+      await c.var.services.settings.updateSla(admin(c).id, input);
+    } catch (error) {
+      const problem = formProblem(error, {});
+      if (!problem) throw error;
+      return renderSettings(c, { sla: values, slaProblem: problem, status: problem.status });
+    }
+    return c.redirect("/admin/settings?done=sla#sla", 303);
+  });
+
+  // Scope --------------------------------------------------------------------------------------
+  const renderScope = async (
+    c: Context<AppEnv>,
+    extra: { add?: FormProblem; edit?: FormProblem & { id: string }; status?: Status } = {},
+  ) => {
+    const assets = await c.var.services.assets.list();
+    return c.html(
+      <ScopePage
+        {...(await frame(c))}
+        assets={assets}
+        add={extra.add ?? null}
+        edit={extra.edit ?? null}
+        done={done(SCOPE_DONE, c.req.query("done"))}
+      />,
+      extra.status ?? 200,
+    );
+  };
+
+  app.get("/admin/scope", requirePage("settings.manage"), (c) => renderScope(c));
+
+  app.post("/admin/scope", requirePage("settings.manage"), async (c) => {
+    const values = pick((await c.req.parseBody({ all: true })) as ParsedBody, ASSET_FIELDS);
+    try {
+      await c.var.services.assets.create(admin(c).id, values);
+    } catch (error) {
+      const problem = formProblem(error, values);
+      if (!problem) throw error;
+      return renderScope(c, { add: problem, status: problem.status });
+    }
+    return c.redirect("/admin/scope?done=added", 303);
+  });
+
+  app.post("/admin/scope/:id", requirePage("settings.manage"), async (c) => {
+    const id = c.req.param("id");
+    const values = pick((await c.req.parseBody({ all: true })) as ParsedBody, ASSET_FIELDS);
+    try {
+      await c.var.services.assets.update(admin(c).id, id, values);
+    } catch (error) {
+      const problem = formProblem(error, values);
+      if (!problem) throw error;
+      return renderScope(c, { edit: { ...problem, id }, status: problem.status });
+    }
+    return c.redirect(`/admin/scope?done=updated#asset-${encodeURIComponent(id)}`, 303);
+  });
+
+  // Outbox -------------------------------------------------------------------------------------
+  app.get("/admin/outbox", requirePage("outbox.read"), async (c) => {
+    const services = c.var.services;
+    const rows = await services.outbox.list();
+    return c.html(
+      <OutboxPage {...(await frame(c))} rows={rows} smtpConfigured={services.deps.smtpConfigured} />,
+    );
+  });
+}

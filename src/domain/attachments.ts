@@ -42,6 +42,7 @@ export function safeFilename(name: string): string {
   const base = name.split(/[\\/]/).pop() ?? "";
   const cleaned = base
     .normalize("NFC")
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what must go
     .replace(/[\u0000-\u001f\u007f"<>|:*?]/g, "_")
     .replace(/^\.+/, "")
     .trim()

@@ -255,7 +255,7 @@ export const severityScores = pgTable(
     reportId: uuid("report_id")
       .notNull()
       .references(() => reports.id, { onDelete: "cascade" }),
-    method: text("method", { enum: ["owasp"] }).notNull(),
+    method: text("method", { enum: ["owasp", "cvss"] }).notNull(),
     vector: text("vector").notNull(),
     severity: text("severity").notNull(),
     details: jsonb("details").notNull(),
@@ -309,4 +309,30 @@ export const auditHead = pgTable("audit_head", {
   id: integer("id").primaryKey(),
   seq: bigint("seq", { mode: "number" }).notNull(),
   hash: text("hash").notNull(),
+});
+
+/** Fixed-window counters for rate limits; shared by every instance through the database. */
+export const rateLimits = pgTable(
+  "rate_limits",
+  {
+    key: text("key").notNull(),
+    windowStart: ts("window_start").notNull(),
+    count: integer("count").notNull().default(0),
+  },
+  (t) => [
+    uniqueIndex("rate_limits_key_window").on(t.key, t.windowStart),
+    index("rate_limits_window_idx").on(t.windowStart),
+  ],
+);
+
+/** Admin-managed reply templates with {{variables}}; purpose says where the picker offers them. */
+export const cannedResponses = pgTable("canned_responses", {
+  id: uuid("id").primaryKey().defaultRandom(),
+  name: text("name").notNull().unique(),
+  /** acknowledgement | needs_info | rejection:<reason> | final_feedback | general */
+  purpose: text("purpose").notNull(),
+  body: text("body").notNull(),
+  active: boolean("active").notNull().default(true),
+  createdAt: createdAt(),
+  updatedAt: ts("updated_at").notNull(),
 });

@@ -120,3 +120,13 @@ export function offeredActions(html: string): string[] {
 export function inboxReferences(html: string): string[] {
   return [...html.matchAll(/<a href="\/reports\/(EMB-\d{4}-\d{4})">/g)].map((m) => m[1]!);
 }
+
+/** The standard team (admin, two responders, a viewer), each signed in through the login page. */
+export async function signedInTeam(app: App, t: TestDb) {
+  const { makeTeam } = await import("./actors.ts");
+  const team = await makeTeam(t);
+  const [admin, alice, bob, viewer] = await Promise.all(
+    [team.admin, team.alice, team.bob, team.viewer].map((m) => login(app, m.email, m.password)),
+  );
+  return { team, admin: admin!, alice: alice!, bob: bob!, viewer: viewer! };
+}

@@ -1,5 +1,6 @@
 import pino from "pino";
 import { createApp } from "../../src/http/app.tsx";
+import { reportFields } from "../helpers/actors.ts";
 import type { TestDb } from "../helpers/db.ts";
 
 /** The test server's public origin; browsers send it as Origin on same-site form posts. */
@@ -35,20 +36,9 @@ export function postForm(
   return app.request(path, { method: "POST", body, headers: origin ? { origin } : {} });
 }
 
-/** The form's fields for a valid report, as strings. */
+/** The form's fields for a valid report, as strings: the same report as the service tests use. */
 export function formFields(overrides: Record<string, string> = {}): Record<string, string> {
-  return {
-    title: "Stored XSS in the comment preview",
-    asset: "other",
-    weakness: "CWE-79",
-    description: "The comment preview renders HTML from the comment body without escaping it.",
-    steps: "1. Post a comment containing <img src=x onerror=alert(1)>\n2. Open the preview.",
-    impact: "Session theft of any user who opens the preview.",
-    email: "researcher@example.net",
-    name: "r3searcher",
-    credit: "handle",
-    ...overrides,
-  };
+  return Object.fromEntries(Object.entries(reportFields(overrides)).map(([k, v]) => [k, String(v)]));
 }
 
 /** The token from a tracking URL such as http://embargo.test/r/<token>. */

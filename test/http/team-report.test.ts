@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { makeTeam, reportFields } from "../helpers/actors.ts";
+import { type makeTeam, reportFields } from "../helpers/actors.ts";
 import { createTestDb, DB_KINDS, type TestDb } from "../helpers/db.ts";
 import {
   type App,
@@ -10,6 +10,7 @@ import {
   offeredActions,
   post,
   type Session,
+  signedInTeam,
   unescapeHtml,
 } from "../helpers/http.ts";
 
@@ -35,11 +36,7 @@ describe.each(DB_KINDS)("team report pages on %s", (kind) => {
   beforeAll(async () => {
     t = await createTestDb(kind);
     app = appFor(t);
-    team = await makeTeam(t);
-    admin = await login(app, team.admin.email, team.admin.password);
-    alice = await login(app, team.alice.email, team.alice.password);
-    bob = await login(app, team.bob.email, team.bob.password);
-    viewer = await login(app, team.viewer.email, team.viewer.password);
+    ({ team, admin, alice, bob, viewer } = await signedInTeam(app, t));
   });
   afterAll(async () => {
     await t?.close();

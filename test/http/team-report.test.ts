@@ -6,7 +6,6 @@ import {
   appFor,
   type Fields,
   get,
-  login,
   offeredActions,
   post,
   type Session,

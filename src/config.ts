@@ -50,6 +50,10 @@ export const configSchema = z.object({
   SMTP_URL: optional(urlWithProtocols(["smtp:", "smtps:"], "smtps://user:pass@mail.example.org:465")),
   MAIL_FROM: optional(z.email({ message: "must be an email address, e.g. security@example.org" })),
   IMAP_URL: optional(urlWithProtocols(["imap:", "imaps:"], "imaps://user:pass@mail.example.org:993/INBOX")),
+  /** Behind a reverse proxy: take the client IP (for rate limits) from the first X-Forwarded-For entry. */
+  TRUST_PROXY: optional(
+    z.enum(["true", "false", "1", "0", "yes", "no"], { message: "must be true or false" }),
+  ).transform((v) => v === "true" || v === "1" || v === "yes"),
   LOG_LEVEL: optional(z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"])).transform(
     (v) => v ?? "info",
   ),

@@ -54,6 +54,7 @@ export async function openRuntime(
       logger,
       publicUrl: config.publicUrl,
       smtpConfigured: Boolean(config.SMTP_URL),
+      trustProxy: config.TRUST_PROXY,
     });
     if (options.worker) {
       const transport = createMailTransport(

@@ -22,6 +22,8 @@ export interface ServiceDeps {
   publicUrl: string;
   /** Whether mail leaves through SMTP; without it admins read the outbox. */
   smtpConfigured: boolean;
+  /** Behind a reverse proxy: the client IP is the first X-Forwarded-For entry. */
+  trustProxy?: boolean;
 }
 
 /** Builds every service from its dependencies; one small call per feature. */

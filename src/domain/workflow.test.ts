@@ -361,6 +361,29 @@ describe("decide: reject", () => {
     }
   });
 
+  it("refuses every non-spam reason without a message", () => {
+    for (const reason of nonDuplicate.filter((r) => r !== "spam")) {
+      const d = refusal(decide(facts("triage"), { action: "reject", reason, message: " " }));
+      expect(d.message).toBe("A rejection needs a message to the reporter explaining the decision.");
+    }
+  });
+
+  it("rejects spam without a message: nothing is sent to the sender", () => {
+    for (const message of ["", " ", null, undefined]) {
+      expect(decide(facts("new"), { action: "reject", reason: "spam", message } as never)).toEqual({
+        ok: true,
+        from: "new",
+        to: "rejected",
+        stateChanged: true,
+      });
+    }
+  });
+
+  it("still refuses spam from a state that cannot be rejected", () => {
+    const d = refusal(decide(facts("released"), { action: "reject", reason: "spam" }));
+    expect(d.code).toBe("invalid_transition");
+  });
+
   it("sends duplicates to mark_duplicate, which names the original", () => {
     const d = refusal(decide(facts("triage"), { action: "reject", reason: "duplicate", message: "Dup." }));
     expect(d.code).toBe("guard_failed");

@@ -103,7 +103,7 @@ export type ActionRequest =
   | { action: "start_triage" }
   | { action: "set_severity"; severity: Severity }
   | { action: "confirm" }
-  | { action: "reject"; reason: RejectionReason; message: string }
+  | { action: "reject"; reason: RejectionReason; message?: string | null } // spam needs no message
   | { action: "mark_duplicate"; originalId: string; reportId: string; message: string }
   | { action: "start_remediation" }
   | { action: "add_fix"; url: string; authorId: string }
@@ -344,7 +344,7 @@ export function decide(facts: ReportFacts, req: ActionRequest): Decision {
       if (r.reason === "duplicate") {
         return guardFailed("To reject a duplicate, use “Mark as duplicate” and name the original report.");
       }
-      if (!isNonBlank(r.message)) {
+      if (r.reason !== "spam" && !isNonBlank(r.message)) {
         return guardFailed("A rejection needs a message to the reporter explaining the decision.");
       }
       return accept(state, to);

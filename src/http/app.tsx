@@ -8,6 +8,7 @@ import { secureHeaders } from "hono/secure-headers";
 import type { Logger } from "pino";
 import { registerAuthPages } from "../features/auth/auth.pages.tsx";
 import { registerIntakePages } from "../features/intake/intake.pages.tsx";
+import { registerIntakeAdminPages } from "../features/intake/intake-admin.pages.tsx";
 import { registerPolicyPages } from "../features/policy/policy.pages.tsx";
 import { registerReportsApi } from "../features/reports/reports.api.ts";
 import { registerReportPages } from "../features/reports/reports.pages.tsx";
@@ -113,6 +114,7 @@ export function createApp(services: Services, logger: Logger) {
 
   registerPolicyPages(app);
   registerIntakePages(app);
+  registerIntakeAdminPages(app);
   registerTrackingPages(app);
   registerAuthPages(app);
   registerReportPages(app);

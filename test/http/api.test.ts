@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../../src/http/app.tsx";
 import { type Actor, makeTeam, reportFields } from "../helpers/actors.ts";
 import { createTestDb, DB_KINDS, type TestDb } from "../helpers/db.ts";
+import { raiseIntakeLimits } from "../helpers/intake-limits.ts";
 
 const VECTOR_HIGH = "SL:9/M:9/O:9/S:9/ED:9/EE:9/A:9/ID:9/LC:9/LI:9/LAV:9/LAC:9/FD:9/RD:9/NC:7/PV:9";
 
@@ -33,6 +34,7 @@ describe.each(DB_KINDS)("team JSON API on %s", (kind) => {
 
   beforeAll(async () => {
     t = await createTestDb(kind);
+    await raiseIntakeLimits(t);
     app = createApp(t.services, pino({ level: "silent" }));
     team = await makeTeam(t);
   });

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { reportFields } from "../helpers/actors.ts";
 import { createTestDb, DB_KINDS, type TestDb } from "../helpers/db.ts";
+import { raiseIntakeLimits } from "../helpers/intake-limits.ts";
 import { type App, appFor, countRows, ORIGIN, tokenOf } from "./public-helpers.ts";
 
 /** The intake's two answer shapes, success and error, as one type for the assertions. */
@@ -35,6 +36,7 @@ describe.each(DB_KINDS)("public JSON intake on %s", (kind) => {
 
   beforeAll(async () => {
     t = await createTestDb(kind);
+    await raiseIntakeLimits(t);
     app = appFor(t);
   });
   afterAll(async () => {

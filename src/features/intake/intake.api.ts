@@ -1,10 +1,12 @@
 import type { Hono } from "hono";
 import { AppError } from "../../http/errors.ts";
 import { readJsonObject } from "../../http/json-body.ts";
+import { clientIp, rateLimit } from "../../http/rate-limit.ts";
 import type { AppEnv } from "../../http/types.ts";
 import { zodFieldErrors } from "../../http/validation.ts";
 import { intakeRefined, jsonAttachmentSchema } from "../reports/reports.schema.ts";
 import type { UploadedFile } from "../reports/reports.service.ts";
+import { loadIntakeSettings } from "../settings/intake-settings.ts";
 
 /**
  * Decodes the JSON intake's attachments. When their shape is wrong the whole request is refused with every
@@ -28,9 +30,17 @@ function decodeAttachments(raw: unknown, fields: Record<string, unknown>): Uploa
   });
 }
 
+/** API clients are not challenged, but they share the browser form's hourly budget per address. */
+const reportsLimit = rateLimit({
+  bucket: "reports",
+  limit: async (c) => (await loadIntakeSettings(c.var.services.db)).reportsPerHourPerIp,
+  windowSeconds: 3600,
+  key: clientIp,
+});
+
 /** The public JSON intake: scanners and tooling file reports without a browser; no token needed. */
 export function registerIntakeApi(app: Hono<AppEnv>) {
-  app.post("/api/v1/reports", async (c) => {
+  app.post("/api/v1/reports", reportsLimit, async (c) => {
     const body = await readJsonObject(c);
     const { attachments, ...fields } = body;
     const files = decodeAttachments(attachments, fields);

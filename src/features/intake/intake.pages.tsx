@@ -1,9 +1,12 @@
 import type { Context, Hono } from "hono";
 import { AppError } from "../../http/errors.ts";
+import { clientIp, enforceRateLimit } from "../../http/rate-limit.ts";
 import type { AppEnv } from "../../http/types.ts";
 import type { UploadedFile } from "../reports/reports.service.ts";
+import { loadIntakeSettings } from "../settings/intake-settings.ts";
 import { registerIntakeApi } from "./intake.api.ts";
 import { REPORT_FORM_FIELDS, ReceiptPage, ReportFormPage } from "./intake.views.tsx";
+import { createPowChallenge, verifyPowPayload } from "./intake-pow.ts";
 
 type ParsedBody = Record<string, string | File | (string | File)[]>;
 
@@ -40,8 +43,9 @@ async function renderForm(
   values?: Record<string, string>,
   errors?: Record<string, string>,
 ) {
-  const { settings, assets } = c.var.services;
+  const { settings, assets, db, deps } = c.var.services;
   const [org, scope] = await Promise.all([settings.org(), assets.list({ activeOnly: true })]);
+  const pow = await createPowChallenge(db, deps.clock);
   const view = (a: (typeof scope)[number]) => ({
     id: a.id,
     name: a.name,
@@ -57,9 +61,41 @@ async function renderForm(
       outOfScope={scope.filter((a) => !a.inScope).map(view)}
       values={values ?? {}}
       errors={errors ?? {}}
+      pow={pow}
     />,
     errors ? 400 : 200,
   );
+}
+
+/**
+ * Junk defence for the browser form: a valid solved challenge spends the normal hourly budget, no payload
+ * (JavaScript off) the stricter one instead of a block, and a forged or replayed payload is refused.
+ */
+async function checkReportBudget(c: Context<AppEnv>, payload: string) {
+  const { db, deps } = c.var.services;
+  const limits = await loadIntakeSettings(db);
+  if (payload.trim() === "") {
+    await enforceRateLimit(c, {
+      bucket: "reports-nojs",
+      limit: limits.noJsReportsPerHourPerIp,
+      windowSeconds: 3600,
+      key: clientIp(c),
+    });
+    return;
+  }
+  if (!(await verifyPowPayload(db, deps.clock, payload.trim()))) {
+    throw new AppError(
+      "invalid_pow",
+      400,
+      "The anti-spam check failed or was already used. Reload the form and submit again.",
+    );
+  }
+  await enforceRateLimit(c, {
+    bucket: "reports",
+    limit: limits.reportsPerHourPerIp,
+    windowSeconds: 3600,
+    key: clientIp(c),
+  });
 }
 
 /** The public report form and its receipt, plus the JSON intake that shares the same service call. */
@@ -74,6 +110,7 @@ export function registerIntakePages(app: Hono<AppEnv>) {
       if (value !== undefined) values[name] = value;
     }
     const files = await formFiles(body, "attachments");
+    await checkReportBudget(c, formText(body, "altcha") ?? "");
     let result: Awaited<ReturnType<AppEnv["Variables"]["services"]["reports"]["submit"]>>;
     try {
       result = await c.var.services.reports.submit(values, files, "web");

@@ -2,6 +2,7 @@ import { ATTACHMENT_LIMITS, ATTACHMENT_TYPES } from "../../domain/attachments.ts
 import { WEAKNESSES, weaknessLabel } from "../../domain/weaknesses.ts";
 import { FieldError, formatDate, Layout } from "../../http/layout.tsx";
 import type { ScopeAsset } from "../policy/policy.views.tsx";
+import type { PowChallenge } from "./intake-pow.ts";
 
 /** The form's fields in page order; the error summary lists problems in this order too. */
 export const REPORT_FORM_FIELDS = [
@@ -101,6 +102,8 @@ export interface ReportFormProps {
   outOfScope: readonly ScopeAsset[];
   values?: Values;
   errors?: Errors;
+  /** A proof-of-work challenge that /static/js/pow.js solves; without JavaScript the form still posts. */
+  pow?: PowChallenge | null;
 }
 
 /** The report form. It works without JavaScript; on a failed submission every typed value comes back. */
@@ -123,6 +126,7 @@ export function ReportFormPage(props: ReportFormProps) {
         </p>
         <ErrorSummary errors={e} order={REPORT_FORM_FIELDS} labels={FIELD_LABELS} />
         <form method="post" action="/report" enctype="multipart/form-data" class="card report-form">
+          {props.pow && <PowFields pow={props.pow} />}
           <label for="title">
             Title
             <span class="hint" id="title-hint">
@@ -423,5 +427,21 @@ export function ReceiptPage(props: ReceiptProps) {
         </section>
       </div>
     </Layout>
+  );
+}
+
+/** The challenge as hidden fields plus the script that solves it; `altcha` stays empty when JS is off. */
+function PowFields(props: { pow: PowChallenge }) {
+  const p = props.pow;
+  return (
+    <>
+      <input type="hidden" name="altcha" value="" data-pow="payload" />
+      <input type="hidden" data-pow="algorithm" value={p.algorithm} />
+      <input type="hidden" data-pow="challenge" value={p.challenge} />
+      <input type="hidden" data-pow="salt" value={p.salt} />
+      <input type="hidden" data-pow="signature" value={p.signature} />
+      <input type="hidden" data-pow="maxnumber" value={String(p.maxnumber)} />
+      <script src="/static/js/pow.js" defer></script>
+    </>
   );
 }

@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, ilike, inArray, isNull, or, type SQL, sql } from "drizzle-orm";
+import { and, asc, count, desc, eq, ilike, inArray, isNull, ne, or, type SQL, sql } from "drizzle-orm";
 import type { Db } from "../../db/client.ts";
 import {
   assets,
@@ -169,6 +169,8 @@ export interface InboxFilter {
   severity: string | null;
   assigneeId: string | null | "none";
   text: string | null;
+  /** Leave out reports rejected as spam (kept, not deleted). */
+  hideSpam?: boolean;
   sort: { column: "received" | "updated" | "severity" | "reference" | "state"; desc: boolean };
   limit: number;
   offset: number;
@@ -180,6 +182,9 @@ const severityRank = sql`case ${reports.severity} when 'critical' then 5 when 'h
 export async function queryInbox(db: Db, filter: InboxFilter) {
   const conditions: SQL[] = [];
   if (filter.states) conditions.push(inArray(reports.state, filter.states));
+  if (filter.hideSpam) {
+    conditions.push(or(isNull(reports.rejectionReason), ne(reports.rejectionReason, "spam"))!);
+  }
   if (filter.severity === "none") conditions.push(isNull(reports.severity));
   else if (filter.severity) conditions.push(eq(reports.severity, filter.severity));
   if (filter.assigneeId === "none") conditions.push(isNull(reports.assigneeId));

@@ -125,13 +125,21 @@ export const actionSchema = z.discriminatedUnion(
       reason: nullableText(2000),
     }),
     z.object({ action: z.literal("confirm") }),
-    z.object({
-      action: z.literal("reject"),
-      reason: z.enum(REJECTION_REASONS, {
-        message: `reason must be one of ${REJECTION_REASONS.join(", ")}.`,
+    z
+      .object({
+        action: z.literal("reject"),
+        reason: z.enum(REJECTION_REASONS, {
+          message: `reason must be one of ${REJECTION_REASONS.join(", ")}.`,
+        }),
+        // Spam is rejected silently, so only spam may come without a message.
+        message: nullableText(10_000),
+      })
+      .superRefine((v, ctx) => {
+        if (v.reason !== "spam" && !v.message) {
+          const text = "Give a message to the reporter explaining the decision.";
+          ctx.addIssue({ code: "custom", path: ["message"], message: text });
+        }
       }),
-      message: reason("a message to the reporter explaining the decision"),
-    }),
     z.object({
       action: z.literal("mark_duplicate"),
       of: uuidOrReference,
@@ -191,6 +199,8 @@ export const inboxQuerySchema = z.object({
   severity: z.string().max(20).optional().catch(undefined),
   assignee: z.string().max(64).optional().catch(undefined),
   q: z.string().trim().max(200).optional().catch(undefined),
+  /** "1" shows reports rejected as spam, which the default lists hide. */
+  spam: z.string().max(5).optional().catch(undefined),
   sort: z
     .enum([
       "received",

@@ -27,6 +27,7 @@ import type { Clock } from "../../services.ts";
 import { appendAuditEvent, listReportEvents } from "../audit/audit.repo.ts";
 import { queueMail } from "../outbox/outbox.jobs.ts";
 import { listAssets } from "../policy/assets.repo.ts";
+import { loadIntakeSettings } from "../settings/intake-settings.ts";
 import { loadOrgSettings, loadSlaPolicy } from "../settings/settings.service.ts";
 import { findUserByEmail, findUserById, updateUser } from "../team/team.repo.ts";
 import {
@@ -273,6 +274,12 @@ export function createReportsService(deps: ReportsDeps) {
           if (!asset) errors.asset = "Choose one of the listed in-scope assets, or Other.";
           else assetId = asset.id;
         }
+        // Too-short steps are the mark of junk reports; the minimum is an admin setting.
+        const { minStepsLength } = await loadIntakeSettings(tx);
+        const steps = fieldString(fields, "steps")?.trim() ?? "";
+        if (!errors.steps && steps.length < minStepsLength) {
+          errors.steps = `Describe the steps to reproduce in at least ${minStepsLength} characters.`;
+        }
         if (!parsed.success || Object.keys(errors).length > 0) {
           throw new AppError("invalid_input", 400, "Some fields need attention.", errors);
         }
@@ -429,7 +436,10 @@ export function createReportsService(deps: ReportsDeps) {
               Object.assign(audit, { originalId: original.id, originalReference: original.reference });
             }
             audit.reason = patch.rejectionReason;
-            await reporterMessage("rejection", req.message);
+            // Spam gets no answer: replying would confirm to the sender that the address works.
+            if (req.action === "mark_duplicate" || req.reason !== "spam") {
+              await reporterMessage("rejection", req.message ?? "");
+            }
             break;
           }
           case "add_fix": {
@@ -622,6 +632,7 @@ export function createReportsService(deps: ReportsDeps) {
         severity: query.severity ?? null,
         assigneeId,
         text: query.q || null,
+        hideSpam: query.spam !== "1" && query.state !== "rejected",
         sort: { column: sortKey.replace("-", "") as "received", desc: sortKey.startsWith("-") },
         limit: perPage,
         offset: (page - 1) * perPage,

@@ -874,6 +874,18 @@ function Actions(props: ReportPageProps) {
           </ActionForm>
         </Folded>
       )}
+
+      {available.has("reject") && (
+        // One click for junk: rejected as spam, nothing is sent to the sender, hidden from the inbox.
+        <form method="post" action={`/reports/${ref}/actions`} class="action-form" id="action-spam">
+          <Csrf token={csrf} />
+          <input type="hidden" name="action" value="reject" />
+          <input type="hidden" name="reason" value="spam" />
+          <button type="submit" class="danger">
+            Spam
+          </button>
+        </form>
+      )}
     </section>
   );
 }

@@ -27,11 +27,13 @@ const SECTIONS = [
   { key: "team", href: "/admin/team", label: "Team" },
   { key: "settings", href: "/admin/settings", label: "Settings" },
   { key: "scope", href: "/admin/scope", label: "Scope" },
+  { key: "intake", href: "/admin/intake", label: "Intake limits" },
   { key: "outbox", href: "/admin/outbox", label: "Outbox" },
 ] as const;
 type Section = (typeof SECTIONS)[number]["key"];
 
-function AdminLayout(
+/** The frame every admin page shares: the site layout plus the administration tabs. */
+export function AdminLayout(
   props: AdminFrame & { title: string; section: Section; failed?: boolean; children?: Child },
 ) {
   return (
@@ -40,7 +42,7 @@ function AdminLayout(
       orgName={props.orgName}
       user={props.user}
       csrfToken={props.csrfToken}
-      active={props.section === "scope" ? "settings" : props.section}
+      active={props.section === "scope" || props.section === "intake" ? "settings" : props.section}
     >
       <nav class="admin-nav" aria-label="Administration">
         {SECTIONS.map((s) => (

@@ -1,7 +1,9 @@
 import type { Context, Hono } from "hono";
 import { AppError } from "../../http/errors.ts";
+import { clientIp, rateLimit } from "../../http/rate-limit.ts";
 import type { AppEnv } from "../../http/types.ts";
 import { formFiles, formText, isFieldError } from "../intake/intake.pages.tsx";
+import { loadIntakeSettings } from "../settings/intake-settings.ts";
 import { LinkNotFoundPage, RecoverPage, RecoverSentPage, ReporterPage } from "./tracking.views.tsx";
 
 /** Tracking tokens are 128-bit base64url strings; anything else cannot be a link we issued. */
@@ -42,6 +44,22 @@ async function renderReporterPage(
   );
 }
 
+/** Replies from reporters: per address, so one leaked link cannot be used to flood the team. */
+const repliesLimit = rateLimit({
+  bucket: "replies",
+  limit: async (c) => (await loadIntakeSettings(c.var.services.db)).repliesPerHourPerIp,
+  windowSeconds: 3600,
+  key: clientIp,
+});
+
+/** Recovery mails reporters; its own bucket with the report budget keeps it from becoming a mail cannon. */
+const recoverLimit = rateLimit({
+  bucket: "recover",
+  limit: async (c) => (await loadIntakeSettings(c.var.services.db)).reportsPerHourPerIp,
+  windowSeconds: 3600,
+  key: clientIp,
+});
+
 /** The reporter's side: the capability-link page, replies, attachment downloads and lost-link recovery. */
 export function registerTrackingPages(app: Hono<AppEnv>) {
   // Capability URLs: never indexed, never cached (the page is the secret's only gate).
@@ -56,7 +74,7 @@ export function registerTrackingPages(app: Hono<AppEnv>) {
     return c.html(<RecoverPage orgName={org.name} />);
   });
 
-  app.post("/r/recover", async (c) => {
+  app.post("/r/recover", recoverLimit, async (c) => {
     const body = await c.req.parseBody({ all: true });
     const email = formText(body, "email") ?? "";
     const { reports, settings } = c.var.services;
@@ -77,7 +95,7 @@ export function registerTrackingPages(app: Hono<AppEnv>) {
     return renderReporterPage(c, token);
   });
 
-  app.post("/r/:token/messages", async (c) => {
+  app.post("/r/:token/messages", repliesLimit, async (c) => {
     const token = c.req.param("token");
     if (!TOKEN.test(token)) return linkNotFound(c);
     const body = await c.req.parseBody({ all: true });

@@ -1,0 +1,101 @@
+import type { Context, Hono } from "hono";
+import { requirePage } from "../../http/auth.ts";
+import { AppError } from "../../http/errors.ts";
+import { Csrf, FieldError } from "../../http/layout.tsx";
+import type { AppEnv } from "../../http/types.ts";
+import {
+  type IntakeSettings,
+  loadIntakeSettings,
+  updateIntakeSettings,
+} from "../settings/intake-settings.ts";
+import { AdminLayout } from "../team/admin.views.tsx";
+import { formText, isFieldError } from "./intake.pages.tsx";
+
+const FIELDS: ReadonlyArray<{ name: keyof IntakeSettings; label: string; hint: string }> = [
+  {
+    name: "reportsPerHourPerIp",
+    label: "Reports per hour per address",
+    hint: "Form (with JavaScript) and API.",
+  },
+  {
+    name: "noJsReportsPerHourPerIp",
+    label: "Reports per hour per address without JavaScript",
+    hint: "Browsers that did not solve the anti-spam challenge.",
+  },
+  { name: "repliesPerHourPerIp", label: "Reporter replies per hour per address", hint: "" },
+  {
+    name: "minStepsLength",
+    label: "Minimum length of the steps to reproduce",
+    hint: "In characters; 0 turns the check off.",
+  },
+];
+
+async function renderIntake(
+  c: Context<AppEnv>,
+  values?: Record<string, string>,
+  errors?: Record<string, string>,
+) {
+  const { services } = c.var;
+  const [org, current] = await Promise.all([services.settings.org(), loadIntakeSettings(services.db)]);
+  const saved = c.req.query("done") === "1" && !errors;
+  c.header("Cache-Control", "no-store");
+  return c.html(
+    <AdminLayout
+      title="Intake limits"
+      section="intake"
+      failed={Boolean(errors)}
+      orgName={org.name}
+      user={c.var.user!}
+      csrfToken={c.var.csrfToken}
+    >
+      <section class="card narrow">
+        <h1>Intake limits</h1>
+        <p>Junk and abuse defences for the public report form, the JSON intake and reporter replies.</p>
+        {saved && <p role="status">The intake limits were saved.</p>}
+        <form method="post" action="/admin/intake">
+          <Csrf token={c.var.csrfToken} />
+          {FIELDS.map((f) => (
+            <>
+              <label for={f.name}>
+                {f.label}
+                {f.hint && <span class="hint">{f.hint}</span>}
+              </label>
+              <input
+                type="number"
+                id={f.name}
+                name={f.name}
+                min="0"
+                value={values?.[f.name] ?? String(current[f.name])}
+                aria-invalid={errors?.[f.name] ? "true" : undefined}
+                aria-describedby={errors?.[f.name] ? `${f.name}-error` : undefined}
+              />
+              <FieldError id={f.name} errors={errors} />
+            </>
+          ))}
+          <button type="submit">Save</button>
+        </form>
+      </section>
+    </AdminLayout>,
+    errors ? 400 : 200,
+  );
+}
+
+/** Lets admins tune the rate limits and the minimum report content without a restart. */
+export function registerIntakeAdminPages(app: Hono<AppEnv>) {
+  app.get("/admin/intake", requirePage("settings.manage"), (c) => renderIntake(c));
+
+  app.post("/admin/intake", requirePage("settings.manage"), async (c) => {
+    const body = await c.req.parseBody({ all: true });
+    const values: Record<string, string> = {};
+    for (const f of FIELDS) values[f.name] = formText(body, f.name) ?? "";
+    const user = c.var.user;
+    if (!user) throw new AppError("unauthenticated", 401, "Your session has ended. Sign in again.");
+    try {
+      await updateIntakeSettings(c.var.services.db, c.var.services.deps.clock, user.id, values);
+    } catch (error) {
+      if (isFieldError(error)) return renderIntake(c, values, error.fields);
+      throw error;
+    }
+    return c.redirect("/admin/intake?done=1", 303);
+  });
+}

@@ -1,0 +1,27 @@
+import { lt, sql } from "drizzle-orm";
+import type { Db } from "../db/client.ts";
+import { rateLimits } from "../db/schema.ts";
+
+/** Windows older than this are dead weight; they are removed whenever a new window starts. */
+const KEEP_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * Counts one hit in a fixed window with a single atomic upsert, so several instances sharing the database
+ * agree on the count without locks or a separate store.
+ */
+export async function hitRateLimit(db: Db, key: string, windowStart: Date): Promise<number> {
+  const [row] = await db
+    .insert(rateLimits)
+    .values({ key, windowStart, count: 1 })
+    .onConflictDoUpdate({
+      target: [rateLimits.key, rateLimits.windowStart],
+      set: { count: sql`${rateLimits.count} + 1` },
+    })
+    .returning({ count: rateLimits.count });
+  const count = row?.count ?? 1;
+  // The first hit of a window is the cheap moment to sweep old windows: no cron job is needed.
+  if (count === 1) {
+    await db.delete(rateLimits).where(lt(rateLimits.windowStart, new Date(windowStart.getTime() - KEEP_MS)));
+  }
+  return count;
+}

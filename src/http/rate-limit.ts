@@ -1,0 +1,68 @@
+import { getConnInfo } from "@hono/node-server/conninfo";
+import type { Context, MiddlewareHandler } from "hono";
+import { AppError } from "./errors.ts";
+import { hitRateLimit } from "./rate-limit.repo.ts";
+import type { AppEnv } from "./types.ts";
+
+export interface RateLimitOptions {
+  /** Names the counter, so different routes can share or separate their budgets. */
+  bucket: string;
+  /** Hits allowed per window; a function reads admin settings at request time. */
+  limit: number | ((c: Context<AppEnv>) => number | Promise<number>);
+  windowSeconds: number;
+  /** Who is counted: usually the client IP. */
+  key: (c: Context<AppEnv>) => string;
+}
+
+/**
+ * The client's address for rate limiting: the socket's, or the first X-Forwarded-For entry when the operator
+ * says a proxy sits in front (otherwise anyone could pick their own key). Without a socket it is "unknown".
+ */
+export function clientIp(c: Context<AppEnv>): string {
+  if (c.var.services?.deps.trustProxy) {
+    const first = (c.req.header("x-forwarded-for") ?? "").split(",")[0]?.trim();
+    if (first) return first;
+  }
+  try {
+    return getConnInfo(c).remote.address ?? "unknown";
+  } catch {
+    return "unknown";
+  }
+}
+
+/** Counts a hit and refuses with 429 and Retry-After once the window's budget is spent. */
+export async function enforceRateLimit(
+  c: Context<AppEnv>,
+  options: Omit<RateLimitOptions, "key"> & { key: string },
+): Promise<void> {
+  const { services } = c.var;
+  const now = services.deps.clock().getTime();
+  const windowMs = options.windowSeconds * 1000;
+  const windowStart = Math.floor(now / windowMs) * windowMs;
+  const limit = typeof options.limit === "function" ? await options.limit(c) : options.limit;
+  const count = await hitRateLimit(services.db, `${options.bucket}:${options.key}`, new Date(windowStart));
+  if (count > limit) {
+    const retryAfter = Math.max(1, Math.ceil((windowStart + windowMs - now) / 1000));
+    throw new AppError(
+      "rate_limited",
+      429,
+      `Too many requests from your address. Try again in ${formatWait(retryAfter)}.`,
+      undefined,
+      { "Retry-After": String(retryAfter) },
+    );
+  }
+}
+
+/** Fixed-window limits kept in the database, so every instance behind a load balancer shares one count. */
+export function rateLimit(options: RateLimitOptions): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    await enforceRateLimit(c, { ...options, key: options.key(c) });
+    await next();
+  };
+}
+
+function formatWait(seconds: number): string {
+  if (seconds < 60) return `${seconds} seconds`;
+  const minutes = Math.ceil(seconds / 60);
+  return minutes === 1 ? "a minute" : `${minutes} minutes`;
+}

@@ -5,8 +5,8 @@ import { createDataCipher, loadDataKey } from "./crypto/data-key.ts";
 import { type Database, openPglite, openPostgres } from "./db/client.ts";
 import { lockDataDir } from "./db/lock.ts";
 import { runMigrations } from "./db/migrate.ts";
-import { createMailDeliveryHandler, MAIL_DELIVER, mailQueues } from "./features/outbox/outbox.jobs.ts";
 import { startJobQueue } from "./jobs/queue.ts";
+import { ALL_QUEUES, registerWorkers } from "./jobs/workers.ts";
 import { createMailTransport } from "./mail/transport.ts";
 import { createServices, type Services } from "./services.ts";
 
@@ -42,7 +42,7 @@ export async function openRuntime(
     if (source === "new-file")
       logger.warn({ file }, "created a new data key file; back it up, or move it to EMBARGO_SECRET_KEY");
     const cipher = createDataCipher(key);
-    const jobs = await startJobQueue(database.executor, [...mailQueues], logger, {
+    const jobs = await startJobQueue(database.executor, ALL_QUEUES, logger, {
       pollingIntervalSeconds: 2,
     });
     const clock = () => new Date();
@@ -61,15 +61,15 @@ export async function openRuntime(
         config.SMTP_URL,
         config.MAIL_FROM ?? `security@${new URL(config.publicUrl).hostname}`,
       );
-      await jobs.work(
-        MAIL_DELIVER,
-        createMailDeliveryHandler({
-          db: database.db,
-          transport,
-          clock,
-          publicHost: new URL(config.publicUrl).hostname,
-        }),
-      );
+      await registerWorkers({
+        db: database.db,
+        jobs,
+        cipher,
+        clock,
+        logger,
+        transport,
+        publicUrl: config.publicUrl,
+      });
     }
     return {
       services,

@@ -3,6 +3,7 @@ import {
   bigint,
   bigserial,
   boolean,
+  customType,
   index,
   integer,
   jsonb,
@@ -13,6 +14,9 @@ import {
   uniqueIndex,
   uuid,
 } from "drizzle-orm/pg-core";
+
+/** PostgreSQL's tsvector (PGlite has it too); the search index holds keyed hashes of words, not the words. */
+const tsvector = customType<{ data: string }>({ dataType: () => "tsvector" });
 
 const createdAt = () => timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().defaultNow();
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
@@ -35,6 +39,20 @@ export const users = pgTable(
     awayUntil: ts("away_until"),
     availabilityNote: text("availability_note").notNull().default(""),
     lastAssignedAt: ts("last_assigned_at"),
+    /** IANA zone in which workingHours and awayPeriods are read. */
+    timeZone: text("time_zone").notNull().default("UTC"),
+    /** Weekly hours {days: 0..6[], start: "HH:MM", end: "HH:MM"}, or null for "any time". */
+    workingHours: jsonb("working_hours").$type<{ days: number[]; start: string; end: string } | null>(),
+    /** Whole local days away, both ends inclusive. */
+    awayPeriods: jsonb("away_periods")
+      .$type<{ start: string; end: string }[]>()
+      .notNull()
+      .default(sql`'[]'::jsonb`),
+    /** The member's own alert choices: {email?: boolean, events?: string[]}; empty means the defaults. */
+    alertPrefs: jsonb("alert_prefs")
+      .$type<{ email?: boolean; events?: string[] }>()
+      .notNull()
+      .default(sql`'{}'::jsonb`),
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex("users_email_key").on(sql`lower(${t.email})`)],
@@ -152,6 +170,13 @@ export const reports = pgTable(
     resolvedAt: ts("resolved_at"),
     closedAt: ts("closed_at"),
     lastReporterUpdateAt: ts("last_reporter_update_at"),
+    /** Waiting for the reporter (request_info): the SLA clock is paused since needsInfoSince. */
+    needsInfo: boolean("needs_info").notNull().default(false),
+    needsInfoSince: ts("needs_info_since"),
+    /** Time spent paused in earlier needs-info periods, which pushes the deadlines back. */
+    pausedMs: bigint("paused_ms", { mode: "number" }).notNull().default(0),
+    /** Keyed hashes of the words of title, body and asset (see features/search). */
+    searchIndex: tsvector("search_index"),
     acknowledgeBy: ts("acknowledge_by").notNull(),
     triageBy: ts("triage_by").notNull(),
     resolveBy: ts("resolve_by").notNull(),
@@ -161,6 +186,8 @@ export const reports = pgTable(
     index("reports_state_idx").on(t.state),
     index("reports_assignee_idx").on(t.assigneeId),
     index("reports_received_idx").on(t.receivedAt),
+    index("reports_duplicate_of_idx").on(t.duplicateOfId),
+    index("reports_search_idx").using("gin", t.searchIndex),
   ],
 );
 
@@ -196,9 +223,14 @@ export const messages = pgTable(
       .notNull()
       .default("message"),
     bodyEnc: text("body_enc").notNull(),
+    /** Keyed hashes of the message's words (see features/search). */
+    searchIndex: tsvector("search_index"),
     createdAt: createdAt(),
   },
-  (t) => [index("messages_report_idx").on(t.reportId, t.createdAt)],
+  (t) => [
+    index("messages_report_idx").on(t.reportId, t.createdAt),
+    index("messages_search_idx").using("gin", t.searchIndex),
+  ],
 );
 
 export const attachments = pgTable(
@@ -336,3 +368,56 @@ export const cannedResponses = pgTable("canned_responses", {
   createdAt: createdAt(),
   updatedAt: ts("updated_at").notNull(),
 });
+
+/** Where team alerts go, chosen by admins. config_enc holds the URL/token/secret, encrypted at rest. */
+export const alertChannels = pgTable("alert_channels", {
+  id: uuid("id").primaryKey().defaultRandom(),
+  kind: text("kind", { enum: ["email", "slack", "discord", "matrix", "webhook"] }).notNull(),
+  name: text("name").notNull(),
+  configEnc: text("config_enc").notNull(),
+  /** Which events this channel receives. */
+  events: text("events").array().notNull().default(sql`'{}'::text[]`),
+  active: boolean("active").notNull().default(true),
+  createdAt: createdAt(),
+  updatedAt: ts("updated_at").notNull(),
+});
+
+/** One alert to one channel (or one member's mailbox), with every attempt and its result. */
+export const alertDeliveries = pgTable(
+  "alert_deliveries",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    channelId: uuid("channel_id").references(() => alertChannels.id, { onDelete: "set null" }),
+    userId: uuid("user_id").references(() => users.id, { onDelete: "set null" }),
+    event: text("event").notNull(),
+    reportId: uuid("report_id").references(() => reports.id, { onDelete: "set null" }),
+    /** Makes a re-run job a no-op: one delivery per (event occurrence, target). */
+    dedupeKey: text("dedupe_key").notNull().unique(),
+    status: text("status", { enum: ["pending", "sent", "failed"] })
+      .notNull()
+      .default("pending"),
+    attempts: jsonb("attempts")
+      .$type<{ at: string; ok: boolean; status?: number; error?: string }[]>()
+      .notNull()
+      .default(sql`'[]'::jsonb`),
+    createdAt: createdAt(),
+    sentAt: ts("sent_at"),
+  },
+  (t) => [index("alert_deliveries_created_idx").on(t.createdAt)],
+);
+
+/** SLA reminders and breach escalations already sent, so a re-run job never sends one twice. */
+export const slaNotices = pgTable(
+  "sla_notices",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    reportId: uuid("report_id")
+      .notNull()
+      .references(() => reports.id, { onDelete: "cascade" }),
+    item: text("item").notNull(),
+    kind: text("kind", { enum: ["reminder", "breach"] }).notNull(),
+    dueAt: ts("due_at").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("sla_notices_once").on(t.reportId, t.item, t.kind, t.dueAt)],
+);

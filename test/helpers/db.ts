@@ -4,8 +4,8 @@ import pino from "pino";
 import { createDataCipher } from "../../src/crypto/data-key.ts";
 import { type Database, openPglite, openPostgres } from "../../src/db/client.ts";
 import { runMigrations } from "../../src/db/migrate.ts";
-import { mailQueues } from "../../src/features/outbox/outbox.jobs.ts";
 import { type JobQueue, startJobQueue } from "../../src/jobs/queue.ts";
+import { ALL_QUEUES } from "../../src/jobs/workers.ts";
 import { createServices, type Services } from "../../src/services.ts";
 
 export type DbKind = "pglite" | "postgres";
@@ -71,7 +71,7 @@ export async function createTestDb(kind: DbKind, options: { publicUrl?: string }
   }
   await runMigrations(database);
   const logger = pino({ level: "silent" });
-  const jobs = await startJobQueue(database.executor, [...mailQueues], logger, {
+  const jobs = await startJobQueue(database.executor, ALL_QUEUES, logger, {
     pollingIntervalSeconds: 0.5,
   });
   const clock = testClock();

@@ -1,0 +1,48 @@
+import type { Db } from "../../db/client.ts";
+import type { JobQueue, QueueDefinition } from "../../jobs/queue.ts";
+
+/** What the team is alerted about (seed 003: "alerting team members"). */
+export const ALERT_EVENTS = [
+  "report_received",
+  "report_assigned",
+  "reporter_replied",
+  "sla_reminder",
+  "sla_breach",
+  "needs_info_expired",
+  "nobody_available",
+] as const;
+export type AlertEvent = (typeof ALERT_EVENTS)[number];
+
+export const ALERT_EVENT_LABELS: Record<AlertEvent, string> = {
+  report_received: "New report",
+  report_assigned: "Report assigned",
+  reporter_replied: "Reporter replied",
+  sla_reminder: "SLA deadline approaching",
+  sla_breach: "SLA deadline missed",
+  needs_info_expired: "No answer to a request for information",
+  nobody_available: "Nobody available to assign",
+};
+
+export const TEAM_ALERT = "team-alert";
+export const alertQueues: QueueDefinition[] = [
+  { name: TEAM_ALERT, retryLimit: 8, retryDelay: 30, retryBackoff: true },
+];
+
+export interface TeamAlert {
+  event: AlertEvent;
+  reportId: string;
+  /** Members the alert is about (the assignee for assignments and reminders); admins for escalations. */
+  userIds?: string[];
+  /** A short, non-sensitive line such as "deadline: acknowledge"; never vulnerability details. */
+  detail?: string;
+  /** Unique per occurrence, so a repeated send of the same occurrence fans out only once. */
+  occurrence: string;
+}
+
+/**
+ * Queues a team alert inside the caller's transaction: it exists exactly when the change that caused it
+ * commits. The `team-alert` job fans it out to the channels and members; nothing is sent here.
+ */
+export async function queueTeamAlert(tx: Db, jobs: JobQueue, alert: TeamAlert): Promise<void> {
+  await jobs.send(tx, TEAM_ALERT, alert, { singletonKey: `${alert.event}:${alert.occurrence}` });
+}

@@ -1,0 +1,35 @@
+import type { Logger } from "pino";
+import type { DataCipher } from "../crypto/data-key.ts";
+import type { Db } from "../db/client.ts";
+import { alertQueues } from "../features/alerts/alerts.queue.ts";
+import { createMailDeliveryHandler, MAIL_DELIVER, mailQueues } from "../features/outbox/outbox.jobs.ts";
+import type { MailTransport } from "../mail/transport.ts";
+import type { Clock } from "../services.ts";
+import type { JobQueue, QueueDefinition } from "./queue.ts";
+
+/** Every queue the application uses; each feature adds its own definitions here. */
+export const ALL_QUEUES: readonly QueueDefinition[] = [...mailQueues, ...alertQueues];
+
+/** What job handlers may use. Handlers run outside requests, so they get their own copies of the deps. */
+export interface WorkerContext {
+  db: Db;
+  jobs: JobQueue;
+  cipher: DataCipher;
+  clock: Clock;
+  logger: Logger;
+  transport: MailTransport;
+  publicUrl: string;
+}
+
+/** Starts every job handler in this process; the server calls it, and tests that need real delivery do too. */
+export async function registerWorkers(ctx: WorkerContext): Promise<void> {
+  await ctx.jobs.work(
+    MAIL_DELIVER,
+    createMailDeliveryHandler({
+      db: ctx.db,
+      transport: ctx.transport,
+      clock: ctx.clock,
+      publicHost: new URL(ctx.publicUrl).hostname,
+    }),
+  );
+}

@@ -11,6 +11,7 @@ describe.each(DB_KINDS)("the spam action on %s", (kind) => {
   let t: TestDb;
   let app: App;
   let admin: Session;
+  let adminToken: string;
 
   const jobCount = async () => {
     const result = (await t.database.db.execute(
@@ -28,7 +29,9 @@ describe.each(DB_KINDS)("the spam action on %s", (kind) => {
     t = await createTestDb(kind);
     await raiseIntakeLimits(t);
     app = appFor(t);
-    ({ admin } = await signedInTeam(app, t));
+    const signed = await signedInTeam(app, t);
+    admin = signed.admin;
+    adminToken = signed.team.admin.token;
   });
   afterAll(async () => {
     await t?.close();
@@ -58,6 +61,38 @@ describe.each(DB_KINDS)("the spam action on %s", (kind) => {
     expect(await inbox("?state=rejected")).toContain("Cheap watches spam report");
     expect(await countRows(t, "reports")).toBe(2);
     expect(real).toBeTruthy();
+  });
+
+  it("rejects as spam through the JSON API without a message, and the API listing hides it too", async () => {
+    const ref = await submit("Casino bonus spam via API");
+    const call = (method: string, path: string, body?: unknown) =>
+      app.request(path, {
+        method,
+        headers: { authorization: `Bearer ${adminToken}`, "content-type": "application/json" },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+    const messages = await countRows(t, "messages");
+    const res = await call("POST", `/api/v1/reports/${ref}/actions`, { action: "reject", reason: "spam" });
+    expect(res.status).toBe(200);
+    expect((await t.services.reports.teamView(ref)).state).toBe("rejected");
+    expect(await countRows(t, "messages")).toBe(messages);
+
+    const refused = await call("POST", `/api/v1/reports/${ref}/actions`, { action: "reopen", reason: "" });
+    expect(refused.status).toBe(400);
+    const other = await submit("Another report, not spam");
+    const noMessage = await call("POST", `/api/v1/reports/${other}/actions`, {
+      action: "reject",
+      reason: "wont_fix",
+    });
+    expect(noMessage.status).toBe(400);
+    expect((await noMessage.json()).error.fields.message).toMatch(/message to the reporter/);
+    expect((await t.services.reports.teamView(other)).state).toBe("new");
+
+    const listed = JSON.stringify(await (await call("GET", "/api/v1/reports?state=all")).json());
+    expect(listed).not.toContain("Casino bonus spam via API");
+    expect(listed).toContain("Another report, not spam");
+    const withSpam = JSON.stringify(await (await call("GET", "/api/v1/reports?state=all&spam=1")).json());
+    expect(withSpam).toContain("Casino bonus spam via API");
   });
 
   it("still requires a message for every other reason, and sends it", async () => {

@@ -110,7 +110,16 @@ export function registerIntakePages(app: Hono<AppEnv>) {
       if (value !== undefined) values[name] = value;
     }
     const files = await formFiles(body, "attachments");
-    await checkReportBudget(c, formText(body, "altcha") ?? "");
+    try {
+      await checkReportBudget(c, formText(body, "altcha") ?? "");
+    } catch (error) {
+      // A stale or reused challenge must not cost the researcher what they typed: the form comes back with
+      // a fresh challenge. Rate limits (429) still answer with their own page.
+      if (error instanceof AppError && error.code === "invalid_pow") {
+        return renderForm(c, values, { altcha: error.message });
+      }
+      throw error;
+    }
     let result: Awaited<ReturnType<AppEnv["Variables"]["services"]["reports"]["submit"]>>;
     try {
       result = await c.var.services.reports.submit(values, files, "web");

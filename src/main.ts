@@ -153,7 +153,9 @@ export async function main(argv: string[]): Promise<number> {
 
   program
     .command("score")
-    .description("score OWASP Risk Rating vectors (arguments, or one per line on stdin); one JSON line each")
+    .description(
+      "score CVSS 3.x/4.0 or OWASP Risk Rating vectors (arguments, or one per line on stdin); one JSON line each",
+    )
     .argument("[vectors...]")
     .action(async (vectors: string[]) => {
       const lines =

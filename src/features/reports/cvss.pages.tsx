@@ -1,0 +1,107 @@
+import type { Context, Hono } from "hono";
+import { scoreCvss } from "../../domain/cvss.ts";
+import { requirePage } from "../../http/auth.ts";
+import { AppError } from "../../http/errors.ts";
+import type { AppEnv } from "../../http/types.ts";
+import { CvssLive } from "./cvss.views.tsx";
+import {
+  type CvssFormState,
+  canonicalCvssVector,
+  cvssFormSummary,
+  initialCvssForm,
+  readCvssForm,
+} from "./cvss-form.ts";
+import type { CvssPageProps, TeamView } from "./reports.views.tsx";
+
+/** What a posted calculator asks the page to show again: its state, and whether it came back refused. */
+export interface CvssRender {
+  form: CvssFormState;
+  showErrors: boolean;
+  message?: string | null;
+}
+
+type Render = (options: { status: 200 | 400 | 409; cvss: CvssRender }) => Promise<Response>;
+
+/** Whether a posted report action form is the CVSS calculator. */
+export function isCvssForm(values: Record<string, string>): boolean {
+  return values.action === "set_severity" && values.method === "cvss";
+}
+
+/** The report page's CVSS props: the posted calculator if there is one, else preset from the latest CVSS score. */
+export async function cvssPageProps(
+  c: Context<AppEnv>,
+  view: Pick<TeamView, "severityHistory">,
+  posted: CvssRender | undefined,
+): Promise<CvssPageProps> {
+  const org = await c.var.services.settings.org();
+  const latest = view.severityHistory.find((s) => s.method === "cvss")?.vector;
+  const scored = latest ? scoreCvss(latest) : null;
+  const current = scored?.ok ? { score: scored.value, vector: canonicalCvssVector(scored.value) } : null;
+  return {
+    source: org.severitySource,
+    form: posted?.form ?? initialCvssForm(latest),
+    showErrors: posted?.showErrors ?? false,
+    message: posted?.message ?? null,
+    open: posted !== undefined,
+    current,
+  };
+}
+
+/** The done notice after a saved score: plain about a score that did not change the report's severity. */
+export async function severityDoneKey(c: Context<AppEnv>, method: "owasp" | "cvss"): Promise<string> {
+  const org = await c.var.services.settings.org();
+  return org.severitySource === method ? "set_severity" : `${method}_recorded`;
+}
+
+/**
+ * A posted calculator. Preview re-renders the page with the score and saves nothing; Set severity stores the
+ * score through the same service call as the JSON API. Refusals come back with the error at each field.
+ */
+export async function handleCvssForm(
+  c: Context<AppEnv>,
+  ref: string,
+  values: Record<string, string>,
+  render: Render,
+): Promise<Response> {
+  const form = readCvssForm(values);
+  const failed = Object.keys(form.errors).length > 0;
+  if (values.intent !== "save") {
+    return render({
+      status: failed ? 400 : 200,
+      cvss: { form, showErrors: true, message: failed ? cvssFormSummary(form) : null },
+    });
+  }
+  if (failed || !form.vector) {
+    return render({ status: 400, cvss: { form, showErrors: true, message: cvssFormSummary(form) } });
+  }
+  try {
+    const user = c.var.user;
+    if (!user) throw new AppError("unauthenticated", 401, "Your session has ended. Sign in again.");
+    const view = await c.var.services.reports.act(user, ref, {
+      action: "set_severity",
+      cvss: form.vector,
+      reason: form.reason.trim() ? form.reason : null,
+    });
+    const done = await severityDoneKey(c, "cvss");
+    return c.redirect(`/reports/${encodeURIComponent(view.reference)}?done=${done}#severity`, 303);
+  } catch (error) {
+    if (error instanceof AppError && (error.status === 400 || error.status === 409)) {
+      const errors = error.fields?.cvss ? { ...form.errors, cvss: error.fields.cvss } : form.errors;
+      return render({
+        status: error.status,
+        cvss: { form: { ...form, errors }, showErrors: true, message: error.userMessage },
+      });
+    }
+    throw error;
+  }
+}
+
+/** The htmx fragment of the calculator: read-only, computed by the same code as Preview and Set severity. */
+export function registerCvssPages(app: Hono<AppEnv>) {
+  app.get("/reports/:ref/cvss-calc", requirePage("report.read"), async (c) => {
+    const form = readCvssForm(c.req.query());
+    const org = await c.var.services.settings.org();
+    c.header("Cache-Control", "no-store");
+    return c.html(<CvssLive state={form} source={org.severitySource} showErrors={false} />);
+  });
+}

@@ -2,7 +2,12 @@ import { describe, expect, it } from "vitest";
 import {
   type Candidate,
   chooseResponseManager,
+  describeUnavailability,
   explainChoice,
+  explainRanking,
+  formatDays,
+  formatWorkingHours,
+  lastAwayDate,
   subjectTags,
   unavailability,
   weightedLoad,
@@ -207,7 +212,7 @@ describe("chooseResponseManager", () => {
       NOW,
     );
     expect(result).toMatchObject({ ok: false, reason: "nobody_available" });
-    expect(result.explanation).toMatch(/Ann \(away\).*Ben \(inactive\)/);
+    expect(result.explanation).toBe("Nobody is available: Ann (away until 2026-03-05), Ben (disabled).");
     expect(chooseResponseManager([], web, NOW)).toMatchObject({
       ok: false,
       explanation: expect.stringMatching(/No responder/),
@@ -221,5 +226,100 @@ describe("chooseResponseManager", () => {
         NOW,
       ),
     ).toBe("Assigned to X: no matching expertise, 0 open reports (load 0), never assigned before.");
+  });
+});
+
+describe("explaining availability", () => {
+  it.each([
+    [[1, 2, 3, 4, 5], "Mon–Fri"],
+    [[0, 1, 2, 3, 4, 5, 6], "every day"],
+    [[], "no days"],
+    [[1, 3, 5], "Mon, Wed, Fri"],
+    [[6, 0], "Sat, Sun"],
+    [[5, 6, 0], "Fri–Sun"],
+    [[1, 2, 4, 5, 6], "Mon, Tue, Thu–Sat"],
+    [[1, 1, 9, -1, 2.5, Number.NaN], "Mon"],
+  ])("formatDays(%j) is %s", (days, expected) => {
+    expect(formatDays(days)).toBe(expected);
+  });
+
+  it("describes working hours, with any time for none", () => {
+    expect(formatWorkingHours(null)).toBe("any time");
+    expect(formatWorkingHours({ days: [1, 2, 3, 4, 5], start: "09:00", end: "17:00" })).toBe(
+      "Mon–Fri 09:00–17:00",
+    );
+  });
+
+  it.each([
+    ["no period", [], "2026-03-02", null],
+    ["inside one period", [{ start: "2026-03-01", end: "2026-03-05" }], "2026-03-02", "2026-03-05"],
+    ["on its last day", [{ start: "2026-03-01", end: "2026-03-02" }], "2026-03-02", "2026-03-02"],
+    ["after it", [{ start: "2026-03-01", end: "2026-03-01" }], "2026-03-02", null],
+    [
+      "back-to-back periods read as one absence",
+      [
+        { start: "2026-03-06", end: "2026-03-10" },
+        { start: "2026-03-01", end: "2026-03-05" },
+      ],
+      "2026-03-02",
+      "2026-03-10",
+    ],
+    [
+      "a gap ends the absence",
+      [
+        { start: "2026-03-01", end: "2026-03-05" },
+        { start: "2026-03-07", end: "2026-03-10" },
+      ],
+      "2026-03-02",
+      "2026-03-05",
+    ],
+    ["malformed dates never throw", [{ start: "soon", end: "zzzz" }], "2026-03-02", null],
+  ] as const)("lastAwayDate: %s", (_label, periods, date, expected) => {
+    expect(lastAwayDate(periods, date)).toBe(expected);
+  });
+
+  it("gives each unavailable member an actionable detail", () => {
+    const berlin = member({
+      id: "b",
+      timeZone: "Europe/Berlin",
+      workingHours: { days: [2, 3], start: "09:00", end: "17:00" },
+    });
+    expect(describeUnavailability(berlin, "outside_hours", NOW)).toBe(
+      "outside working hours (Tue, Wed 09:00–17:00 Europe/Berlin)",
+    );
+    const away = member({ id: "a", awayPeriods: [{ start: "2026-03-01", end: "2026-03-20" }] });
+    expect(describeUnavailability(away, "away", NOW)).toBe("away until 2026-03-20");
+    expect(describeUnavailability(member({ id: "z", timeZone: "Mars/Olympus" }), "bad_time_zone", NOW)).toBe(
+      "unknown time zone Mars/Olympus",
+    );
+    expect(describeUnavailability(member({ id: "i" }), "inactive", NOW)).toBe("disabled");
+    const barred = member({ id: "k", eligible: false, ineligibleBecause: "no OpenPGP key" });
+    expect(unavailability(barred, NOW)).toBe("ineligible");
+    expect(describeUnavailability(barred, "ineligible", NOW)).toBe("no OpenPGP key");
+    expect(describeUnavailability(member({ id: "e", eligible: false }), "ineligible", NOW)).toBe(
+      "not eligible",
+    );
+  });
+
+  it("lists the unavailable next to a successful choice, and says automatic choices are automatic", () => {
+    const result = chooseResponseManager(
+      [
+        member({ id: "a", name: "Ann", awayPeriods: [{ start: "2026-03-02", end: "2026-03-02" }] }),
+        member({ id: "b", name: "Ben", lastAssignedAt: new Date("2026-03-01T12:00:00Z") }),
+      ],
+      web,
+      NOW,
+    );
+    expect(result.ok).toBe(true);
+    expect(result.unavailable).toEqual([
+      { id: "a", name: "Ann", why: "away", detail: "away until 2026-03-02" },
+    ]);
+    if (!result.ok) return;
+    expect(explainChoice(result.chosen, NOW, true)).toBe(
+      "Assigned to Ben automatically: no matching expertise, 0 open reports (load 0), last assigned today.",
+    );
+    expect(explainRanking({ ...result.chosen, lastAssignedAt: new Date("2026-03-01T09:00:00Z") }, NOW)).toBe(
+      "no matching expertise, 0 open reports (load 0), last assigned 1 day ago",
+    );
   });
 });

@@ -32,6 +32,8 @@ export interface Candidate {
   lastAssignedAt: Date | null;
   /** False when a rule outside this module (e.g. no valid public key) bars the member. */
   eligible?: boolean;
+  /** Why that rule bars them, in a few words (e.g. "no OpenPGP key"), for the explanation. */
+  ineligibleBecause?: string;
 }
 
 export interface AssignmentSubject {
@@ -117,6 +119,98 @@ export type Unavailability =
   | "outside_hours"
   | "bad_time_zone";
 
+/** Why a member is passed over, for people: the code plus the detail that makes it actionable. */
+export interface UnavailableMember {
+  id: string;
+  name: string;
+  why: Unavailability;
+  /** E.g. "away until 2026-03-20" or "outside working hours (Mon–Fri 09:00–17:00 Europe/Berlin)". */
+  detail: string;
+}
+
+const WEEKDAY_NAMES = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"] as const;
+/** Weeks are read Monday first, so a Monday-to-Friday week compresses to "Mon–Fri". */
+export const WEEKDAY_ORDER = [1, 2, 3, 4, 5, 6, 0] as const;
+const WEEK_ORDER = WEEKDAY_ORDER;
+
+/** Working days in words: runs of consecutive days become ranges ("Mon–Fri", "Mon, Wed, Sat–Sun"). */
+export function formatDays(days: readonly number[]): string {
+  const set = new Set(days.filter((d) => Number.isInteger(d) && d >= 0 && d <= 6));
+  if (set.size === 0) return "no days";
+  if (set.size === 7) return "every day";
+  const runs: number[][] = [];
+  for (const d of WEEK_ORDER) {
+    if (!set.has(d)) continue;
+    const last = runs.at(-1);
+    const prev = last?.at(-1);
+    if (last && prev !== undefined && WEEK_ORDER.indexOf(prev as 0) + 1 === WEEK_ORDER.indexOf(d))
+      last.push(d);
+    else runs.push([d]);
+  }
+  return runs
+    .map((run) =>
+      run.length >= 3
+        ? `${WEEKDAY_NAMES[run[0]!]}–${WEEKDAY_NAMES[run.at(-1)!]}`
+        : run.map((d) => WEEKDAY_NAMES[d]).join(", "),
+    )
+    .join(", ");
+}
+
+/** Weekly hours in words, e.g. "Mon–Fri 09:00–17:00"; null means any time. */
+export function formatWorkingHours(hours: WorkingHours | null): string {
+  if (!hours) return "any time";
+  return `${formatDays(hours.days)} ${hours.start}–${hours.end}`;
+}
+
+function nextDate(date: string): string | null {
+  const t = Date.parse(`${date}T00:00:00Z`);
+  return Number.isNaN(t) || !/^\d{4}-\d{2}-\d{2}$/.test(date)
+    ? null
+    : new Date(t + DAY_MS).toISOString().slice(0, 10);
+}
+
+/**
+ * The last local day of the absence covering `date`, following periods that touch or overlap, so two back-to-back
+ * periods read as one absence. Null when `date` is not in any period.
+ */
+export function lastAwayDate(periods: readonly AwayPeriod[], date: string): string | null {
+  let end: string | null = null;
+  for (const p of periods) if (p.start <= date && date <= p.end && (end === null || p.end > end)) end = p.end;
+  if (end === null) return null;
+  for (let grew = true; grew; ) {
+    grew = false;
+    const after = nextDate(end);
+    for (const p of periods) {
+      if (p.start <= (after ?? end) && p.end > end) {
+        end = p.end;
+        grew = true;
+      }
+    }
+  }
+  return end;
+}
+
+/** The detail people read next to an unavailability code. */
+export function describeUnavailability(c: Candidate, why: Unavailability, now: Date): string {
+  switch (why) {
+    case "inactive":
+      return "disabled";
+    case "viewer":
+      return "a viewer cannot manage reports";
+    case "ineligible":
+      return c.ineligibleBecause?.trim() || "not eligible";
+    case "bad_time_zone":
+      return `unknown time zone ${c.timeZone}`;
+    case "away": {
+      const local = localParts(now, c.timeZone);
+      const until = local ? lastAwayDate(c.awayPeriods, local.date) : null;
+      return until ? `away until ${until}` : "away";
+    }
+    case "outside_hours":
+      return `outside working hours (${formatWorkingHours(c.workingHours)} ${c.timeZone})`;
+  }
+}
+
 /** Why a member cannot take a report now, or null when they can. Away days and hours are in their own zone. */
 export function unavailability(c: Candidate, now: Date): Unavailability | null {
   if (!c.active) return "inactive";
@@ -163,11 +257,17 @@ export interface RankedCandidate {
 }
 
 export type AssignmentResult =
-  | { ok: true; chosen: RankedCandidate; ranking: RankedCandidate[]; explanation: string }
+  | {
+      ok: true;
+      chosen: RankedCandidate;
+      ranking: RankedCandidate[];
+      unavailable: UnavailableMember[];
+      explanation: string;
+    }
   | {
       ok: false;
       reason: "nobody_available";
-      unavailable: { id: string; name: string; why: Unavailability }[];
+      unavailable: UnavailableMember[];
       explanation: string;
     };
 
@@ -181,12 +281,13 @@ export function chooseResponseManager(
   now: Date,
 ): AssignmentResult {
   const wanted = new Set(subjectTags(subject));
-  const unavailable: { id: string; name: string; why: Unavailability }[] = [];
+  const unavailable: UnavailableMember[] = [];
   const ranking: RankedCandidate[] = [];
   for (const c of candidates) {
     const why = unavailability(c, now);
     if (why) {
-      if (why !== "viewer") unavailable.push({ id: c.id, name: c.name, why });
+      if (why !== "viewer")
+        unavailable.push({ id: c.id, name: c.name, why, detail: describeUnavailability(c, why, now) });
       continue;
     }
     ranking.push({
@@ -206,7 +307,7 @@ export function chooseResponseManager(
       explanation:
         unavailable.length === 0
           ? "No responder or admin exists who could take the report."
-          : `Nobody is available: ${unavailable.map((u) => `${u.name} (${u.why.replace("_", " ")})`).join(", ")}.`,
+          : `Nobody is available: ${unavailable.map((u) => `${u.name} (${u.detail})`).join(", ")}.`,
     };
   }
   const since = (d: Date | null) => (d === null ? Number.NEGATIVE_INFINITY : d.getTime());
@@ -219,17 +320,30 @@ export function chooseResponseManager(
       a.id.localeCompare(b.id),
   );
   const chosen = ranking[0]!;
-  return { ok: true, chosen, ranking, explanation: explainChoice(chosen, now) };
+  return { ok: true, chosen, ranking, unavailable, explanation: explainChoice(chosen, now) };
 }
 
-/** The sentence the timeline shows, e.g. "Assigned to Bob: expertise web+auth, 2 open reports". */
-export function explainChoice(chosen: RankedCandidate, now: Date): string {
+/**
+ * The sentence the timeline shows, e.g. "Assigned to Bob: expertise web+auth, 2 open reports"; an automatic
+ * choice says so ("Assigned to Bob automatically: …"), so nobody mistakes it for a person's decision.
+ */
+export function explainChoice(chosen: RankedCandidate, now: Date, automatic = false): string {
+  return `Assigned to ${chosen.name}${automatic ? " automatically" : ""}: ${explainRanking(chosen, now)}.`;
+}
+
+function lastAssigned(days: number): string {
+  if (days === 0) return "last assigned today";
+  return `last assigned ${days} day${days === 1 ? "" : "s"} ago`;
+}
+
+/** Why a candidate ranks where it does: matched expertise, open load and time since the last assignment. */
+export function explainRanking(chosen: RankedCandidate, now: Date): string {
   const expertise =
     chosen.matchedTags.length > 0 ? `expertise ${chosen.matchedTags.join("+")}` : "no matching expertise";
   const open = `${chosen.openCount} open report${chosen.openCount === 1 ? "" : "s"}`;
   const last =
     chosen.lastAssignedAt === null
       ? "never assigned before"
-      : `last assigned ${Math.max(0, Math.floor((now.getTime() - chosen.lastAssignedAt.getTime()) / DAY_MS))} days ago`;
-  return `Assigned to ${chosen.name}: ${expertise}, ${open} (load ${chosen.load}), ${last}.`;
+      : lastAssigned(Math.max(0, Math.floor((now.getTime() - chosen.lastAssignedAt.getTime()) / DAY_MS)));
+  return `${expertise}, ${open} (load ${chosen.load}), ${last}`;
 }

@@ -1,0 +1,206 @@
+import type { Db } from "../../db/client.ts";
+import {
+  type AssignmentResult,
+  chooseResponseManager,
+  explainChoice,
+  explainRanking,
+  type LoadSeverity,
+  subjectTags,
+  type UnavailableMember,
+} from "../../domain/assignment.ts";
+import { notFound } from "../../http/errors.ts";
+import type { JobQueue } from "../../jobs/queue.ts";
+import type { Clock } from "../../services.ts";
+import { queueTeamAlert } from "../alerts/alerts.queue.ts";
+import { appendAuditEvent } from "../audit/audit.repo.ts";
+import { listMemberKeys, type StoredMemberKey } from "../keys/keys.repo.ts";
+import { findAsset, findReport, type ReportRow, updateReport } from "../reports/reports.repo.ts";
+import { loadOrgSettings } from "../settings/settings.service.ts";
+import { updateUser } from "../team/team.repo.ts";
+import { listActiveAdminIds, listAssignableMembers, openLoadByAssignee } from "./assignment.repo.ts";
+import { candidateOf } from "./candidates.ts";
+
+/** The moment an automatic assignment is tried. */
+export type AssignTrigger = "intake" | "acknowledge";
+
+export type AutoAssignOutcome =
+  | { kind: "off" }
+  | { kind: "kept"; assigneeId: string }
+  | { kind: "assigned"; assigneeId: string; explanation: string; eventId: string }
+  | { kind: "nobody"; explanation: string; eventId: string };
+
+type Subject = Pick<ReportRow, "id" | "assigneeId" | "assetId" | "weakness">;
+
+/** Loads the candidates (with their open load) and the report's tags, and runs the pure ranking. */
+async function rank(tx: Db, report: Subject, now: Date) {
+  const [members, load, asset, keys] = await Promise.all([
+    listAssignableMembers(tx),
+    openLoadByAssignee(tx),
+    findAsset(tx, report.assetId),
+    listMemberKeys(tx),
+  ]);
+  const candidates = members.map((m) => ({
+    ...candidateOf(m, (load.get(m.id) ?? []) as LoadSeverity[]),
+    ...keyEligibility(keys.get(m.id), now),
+  }));
+  const subject = { assetTags: asset?.tags ?? [], weakness: report.weakness };
+  const result = chooseResponseManager(candidates, subject, now);
+  return { result, members, subject };
+}
+
+/**
+ * Team notifications are encrypted to each member's key, so a Response Manager needs a usable OpenPGP key
+ * (issue 4: "cannot be assigned reports until they have a valid key").
+ */
+export function keyEligibility(
+  key: StoredMemberKey | undefined,
+  now: Date,
+): { eligible: boolean; ineligibleBecause?: string } {
+  if (!key) return { eligible: false, ineligibleBecause: "no OpenPGP key" };
+  if (key.expiresAt && Date.parse(key.expiresAt) <= now.getTime())
+    return { eligible: false, ineligibleBecause: `OpenPGP key expired on ${key.expiresAt.slice(0, 10)}` };
+  return { eligible: true };
+}
+
+/** "Nobody was available to assign: Ann (away until 2026-03-20), …": the reasons, person by person. */
+export function nobodyAvailableText(unavailable: readonly UnavailableMember[]): string {
+  const reasons =
+    unavailable.length === 0
+      ? "the team has no active responder or admin"
+      : unavailable.map((u) => `${u.name} (${u.detail})`).join(", ");
+  return `Nobody was available to assign: ${reasons}. The admins were alerted.`;
+}
+
+/**
+ * Picks the Response Manager when the org setting says so, inside the caller's transaction: on acknowledgement
+ * (the default, and again after an intake attempt found nobody) or at intake. A report that already has a
+ * Response Manager keeps them: a person's choice always wins. The choice, or the fact that nobody was available
+ * and why, is an audit event the timeline shows, and the assignee or the admins are alerted.
+ */
+export async function assignAutomatically(
+  tx: Db,
+  jobs: JobQueue,
+  report: Subject,
+  trigger: AssignTrigger,
+  now: Date,
+): Promise<AutoAssignOutcome> {
+  const { autoAssign } = await loadOrgSettings(tx);
+  if (autoAssign === "off" || (trigger === "intake" && autoAssign !== "at_intake")) return { kind: "off" };
+  if (report.assigneeId) return { kind: "kept", assigneeId: report.assigneeId };
+  const { result, members } = await rank(tx, report, now);
+  if (result.ok) {
+    const chosen = members.find((m) => m.id === result.chosen.id)!;
+    const explanation = explainChoice(result.chosen, now, true);
+    await updateReport(tx, report.id, { assigneeId: chosen.id, updatedAt: now });
+    await updateUser(tx, chosen.id, { lastAssignedAt: now });
+    const event = await appendAuditEvent(
+      tx,
+      {
+        actorType: "system",
+        actorId: null,
+        action: "report.auto_assign",
+        reportId: report.id,
+        data: {
+          trigger,
+          assignee: { id: chosen.id, name: chosen.name, email: chosen.email },
+          explanation,
+          matchedTags: result.chosen.matchedTags,
+          openReports: result.chosen.openCount,
+          load: result.chosen.load,
+          candidates: result.ranking.length,
+        },
+      },
+      now,
+    );
+    await queueTeamAlert(tx, jobs, {
+      event: "report_assigned",
+      reportId: report.id,
+      userIds: [chosen.id],
+      detail: "assigned automatically",
+      occurrence: event.id,
+    });
+    return { kind: "assigned", assigneeId: chosen.id, explanation, eventId: event.id };
+  }
+  const explanation = nobodyAvailableText(result.unavailable);
+  const event = await appendAuditEvent(
+    tx,
+    {
+      actorType: "system",
+      actorId: null,
+      action: "report.nobody_available",
+      reportId: report.id,
+      data: {
+        trigger,
+        explanation,
+        unavailable: result.unavailable.map((u) => ({
+          id: u.id,
+          name: u.name,
+          why: u.why,
+          detail: u.detail,
+        })),
+      },
+    },
+    now,
+  );
+  await queueTeamAlert(tx, jobs, {
+    event: "nobody_available",
+    reportId: report.id,
+    userIds: await listActiveAdminIds(tx),
+    detail: explanation,
+    occurrence: event.id,
+  });
+  return { kind: "nobody", explanation, eventId: event.id };
+}
+
+/** One line of the assign form's suggestions: who, in which place, and why. */
+export interface AssignSuggestion {
+  id: string;
+  name: string;
+  email: string;
+  reasons: string;
+}
+
+export interface AssignSuggestions {
+  /** Available members, best first; the first is who automatic assignment would pick now. */
+  ranking: AssignSuggestion[];
+  unavailable: UnavailableMember[];
+  /** The tags the report was matched on (asset tags and what the weakness implies). */
+  tags: string[];
+}
+
+/** Read-only ranking for the report page, so a person can override the automatic choice knowingly. */
+export function createAssignmentService(deps: { db: Db; clock: Clock }) {
+  const { db, clock } = deps;
+  return {
+    async suggest(idOrRef: string): Promise<AssignSuggestions> {
+      const report = await findReport(db, idOrRef);
+      if (!report) throw notFound("Report");
+      const now = clock();
+      const { result, members, subject } = await rank(db, report, now);
+      return toSuggestions(result, members, subjectTags(subject), now);
+    },
+  };
+}
+
+function toSuggestions(
+  result: AssignmentResult,
+  members: readonly { id: string; email: string }[],
+  tags: string[],
+  now: Date,
+): AssignSuggestions {
+  const email = (id: string) => members.find((m) => m.id === id)?.email ?? "";
+  return {
+    ranking: result.ok
+      ? result.ranking.map((r) => ({
+          id: r.id,
+          name: r.name,
+          email: email(r.id),
+          reasons: explainRanking(r, now),
+        }))
+      : [],
+    unavailable: result.unavailable,
+    tags,
+  };
+}
+
+export type AssignmentService = ReturnType<typeof createAssignmentService>;

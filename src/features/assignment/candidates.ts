@@ -1,0 +1,53 @@
+import {
+  type AwayPeriod,
+  type Candidate,
+  describeUnavailability,
+  type LoadSeverity,
+  type Unavailability,
+  unavailability,
+} from "../../domain/assignment.ts";
+import type { UserRow } from "../team/team.repo.ts";
+
+const DAY_MS = 86_400_000;
+
+/**
+ * The member's away periods, with the older `away_until` instant (exclusive, UTC) folded in as one more period
+ * ending the day before it. Saving availability clears `away_until`, so away periods become the one source of
+ * truth and an install that still has the old value keeps honouring it until then.
+ */
+export function effectiveAwayPeriods(user: Pick<UserRow, "awayPeriods" | "awayUntil">): AwayPeriod[] {
+  const periods = Array.isArray(user.awayPeriods) ? [...user.awayPeriods] : [];
+  if (user.awayUntil) {
+    const end = new Date(user.awayUntil.getTime() - DAY_MS).toISOString().slice(0, 10);
+    if (!periods.some((p) => p.end === end)) periods.push({ start: "1970-01-01", end });
+  }
+  return periods.sort((a, b) => a.start.localeCompare(b.start) || a.end.localeCompare(b.end));
+}
+
+/** A team member as the pure assignment rule sees them. */
+export function candidateOf(user: UserRow, openReports: readonly LoadSeverity[] = []): Candidate {
+  return {
+    id: user.id,
+    name: user.name,
+    role: user.role,
+    active: user.active,
+    expertise: user.expertise,
+    timeZone: user.timeZone,
+    workingHours: user.workingHours ?? null,
+    awayPeriods: effectiveAwayPeriods(user),
+    openReports,
+    lastAssignedAt: user.lastAssignedAt,
+  };
+}
+
+/** Whether a member can be given a report now, and if not, why, in words for the team page. */
+export function availabilityNow(
+  user: UserRow,
+  now: Date,
+): { available: true } | { available: false; why: Unavailability; detail: string } {
+  const candidate = candidateOf(user);
+  const why = unavailability(candidate, now);
+  return why
+    ? { available: false, why, detail: describeUnavailability(candidate, why, now) }
+    : { available: true };
+}

@@ -30,7 +30,7 @@ function local(d: Date, timeZone: string): string {
 // 2026 calendar used below: 2026-03-02 is a Monday; 2026-03-27 Friday; 2026-12-24 Thursday; 2027-01-01 Friday.
 
 describe("DEFAULT_SLA_POLICY", () => {
-  it("is 1 business day to acknowledge, 5 to triage, updates every 14 days, resolution in 90, in UTC, weekends off", () => {
+  it("is 1 business day to acknowledge, 5 to triage, updates every 14 days, resolution in 90, in UTC, weekends off, reminders 24 h ahead, needs-info expiring after 30 days", () => {
     expect(DEFAULT_SLA_POLICY).toEqual({
       acknowledgeBusinessDays: 1,
       triageBusinessDays: 5,
@@ -39,6 +39,8 @@ describe("DEFAULT_SLA_POLICY", () => {
       timeZone: "UTC",
       weekendDays: [0, 6],
       holidays: [],
+      reminderLeadHours: 24,
+      needsInfoExpiryDays: 30,
     });
   });
 
@@ -354,6 +356,7 @@ describe("evaluateSla", () => {
       metAt: ackAt,
       overdue: false,
       dueSoon: false,
+      paused: false,
     });
   });
 
@@ -481,6 +484,8 @@ describe("validateSlaPolicy", () => {
     timeZone: "Europe/Berlin",
     weekendDays: [6, 0],
     holidays: ["2026-12-26", "2026-12-25"],
+    reminderLeadHours: 8,
+    needsInfoExpiryDays: 14,
   };
 
   const errorsOf = (input: unknown): Record<string, string> => {

@@ -16,6 +16,10 @@ export interface SlaPolicy {
   weekendDays: readonly number[];
   /** Local dates ("YYYY-MM-DD" in timeZone) that are not business days. */
   holidays: readonly string[];
+  /** Hours before a deadline at which the Response Manager (or the admins) get a reminder. */
+  reminderLeadHours: number;
+  /** Calendar days a request for information waits for the reporter before the report is rejected. */
+  needsInfoExpiryDays: number;
 }
 
 /** The targets a fresh install starts with: acknowledge in 1 business day, triage in 5, update every 14 days, resolve in 90. */
@@ -27,6 +31,8 @@ export const DEFAULT_SLA_POLICY: SlaPolicy = Object.freeze({
   timeZone: "UTC",
   weekendDays: Object.freeze([0, 6]),
   holidays: Object.freeze([]),
+  reminderLeadHours: 24,
+  needsInfoExpiryDays: 30,
 });
 
 export interface ReportDeadlines {
@@ -45,6 +51,8 @@ export interface SlaItem {
   metAt: Date | null;
   overdue: boolean;
   dueSoon: boolean;
+  /** The clock is stopped for this item while the team waits for the reporter (needs-info). */
+  paused: boolean;
 }
 
 export interface SlaFacts {
@@ -56,9 +64,14 @@ export interface SlaFacts {
   open: boolean;
   /** The deadlines promised at receipt; when given they win over the policy, so later setting changes do not move them. */
   deadlines?: ReportDeadlines;
+  /**
+   * Set while the team waits for the reporter (needs-info): every deadline still ahead at this instant is
+   * frozen (neither due soon nor overdue) until the reply moves it back by the pause.
+   */
+  pausedSince?: Date | null;
 }
 
-export type SlaStatus = "ok" | "due_soon" | "overdue" | "met";
+export type SlaStatus = "ok" | "due_soon" | "overdue" | "met" | "paused";
 
 export const SLA_ITEM_LABELS: Record<SlaItemKey, string> = {
   acknowledge: "Acknowledge the report",
@@ -76,6 +89,8 @@ export const SLA_LIMITS = Object.freeze({
   triageBusinessDays: Object.freeze({ min: 0, max: 60 }),
   updateIntervalDays: Object.freeze({ min: 1, max: 90 }),
   resolutionDays: Object.freeze({ min: 1, max: 365 }),
+  reminderLeadHours: Object.freeze({ min: 1, max: 720 }),
+  needsInfoExpiryDays: Object.freeze({ min: 1, max: 365 }),
   holidays: Object.freeze({ max: 366 }),
 });
 
@@ -282,15 +297,18 @@ export function evaluateSla(
   const triagedAt = optionalInstant(facts.triagedAt, "triagedAt");
   const resolvedAt = optionalInstant(facts.resolvedAt, "resolvedAt");
   const lastUpdateAt = optionalInstant(facts.lastReporterUpdateAt, "lastReporterUpdateAt");
+  const pausedSince = optionalInstant(facts.pausedSince, "pausedSince");
   const open = facts.open === true;
   const deadlines = facts.deadlines ?? computeDeadlines(receivedAt, policy);
 
   const item = (key: SlaItemKey, dueAt: Date, metAt: Date | null): SlaItem => {
     const met = metAt !== null;
     const pending = open && !met;
-    const overdue = pending && nowMs > dueAt.getTime();
-    const dueSoon = pending && !overdue && dueAt.getTime() - nowMs <= DUE_SOON_MS;
-    return { key, label: SLA_ITEM_LABELS[key], dueAt, met, metAt, overdue, dueSoon };
+    // A deadline already missed when the pause began stays missed; one still ahead is frozen.
+    const paused = pending && pausedSince !== null && dueAt.getTime() > pausedSince.getTime();
+    const overdue = pending && !paused && nowMs > dueAt.getTime();
+    const dueSoon = pending && !paused && !overdue && dueAt.getTime() - nowMs <= DUE_SOON_MS;
+    return { key, label: SLA_ITEM_LABELS[key], dueAt, met, metAt, overdue, dueSoon, paused };
   };
 
   const items: SlaItem[] = [
@@ -313,6 +331,7 @@ export function evaluateSla(
   const overdue = items.filter((i) => i.overdue).map((i) => i.key);
   let status: SlaStatus;
   if (overdue.length > 0) status = "overdue";
+  else if (items.some((i) => i.paused)) status = "paused";
   else if (items.some((i) => i.dueSoon)) status = "due_soon";
   else if (items.every((i) => i.met)) status = "met";
   else status = "ok";
@@ -373,7 +392,13 @@ export function validateSlaPolicy(
   const errors: Record<string, string> = {};
 
   const integerField = (
-    key: "acknowledgeBusinessDays" | "triageBusinessDays" | "updateIntervalDays" | "resolutionDays",
+    key:
+      | "acknowledgeBusinessDays"
+      | "triageBusinessDays"
+      | "updateIntervalDays"
+      | "resolutionDays"
+      | "reminderLeadHours"
+      | "needsInfoExpiryDays",
     unit: string,
   ): number => {
     const raw = read(key);
@@ -391,6 +416,8 @@ export function validateSlaPolicy(
   const triageBusinessDays = integerField("triageBusinessDays", "business days");
   const updateIntervalDays = integerField("updateIntervalDays", "days");
   const resolutionDays = integerField("resolutionDays", "days");
+  const reminderLeadHours = integerField("reminderLeadHours", "hours");
+  const needsInfoExpiryDays = integerField("needsInfoExpiryDays", "days");
 
   let timeZone = DEFAULT_SLA_POLICY.timeZone;
   const rawZone = read("timeZone");
@@ -471,6 +498,190 @@ export function validateSlaPolicy(
       timeZone,
       weekendDays,
       holidays,
+      reminderLeadHours,
+      needsInfoExpiryDays,
     },
   };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Needs-info pauses, reminders and expiry
+// ---------------------------------------------------------------------------------------------
+
+type Calendar = Pick<SlaPolicy, "timeZone" | "weekendDays" | "holidays">;
+
+/** Longest pause the arithmetic accepts; far beyond any expiry setting, it only bounds the loops. */
+const MAX_PAUSE_DAYS = 100_000;
+
+/** A business-day test for the calendar, refusing a week without business days. */
+function businessDayTest(policy: Calendar): (day: number) => boolean {
+  const weekend = new Set(policy.weekendDays);
+  if ([0, 1, 2, 3, 4, 5, 6].every((d) => weekend.has(d))) {
+    throw new RangeError("Every day of the week is a weekend day; there are no business days.");
+  }
+  const holidays = new Set(policy.holidays);
+  return (day) => !weekend.has(weekday(day)) && !holidays.has(dateKey(day));
+}
+
+/** The instant a local day starts in the zone. */
+function dayStart(day: number, timeZone: string): number {
+  return wallClockToInstant(day * DAY_MS, timeZone);
+}
+
+/**
+ * How much business time (the parts of business days, local midnight to midnight) lies between two instants.
+ * A pause from Friday evening to Monday morning holds only Friday's evening and Monday's morning.
+ */
+export function businessMsBetween(from: Date, to: Date, policy: Calendar): number {
+  const fromMs = instantOf(from, "The start");
+  const toMs = instantOf(to, "The end");
+  if (toMs <= fromMs) return 0;
+  if (toMs - fromMs > MAX_PAUSE_DAYS * DAY_MS) throw new RangeError("The span is too long.");
+  const isBusinessDay = businessDayTest(policy);
+  let total = 0;
+  let day = dayNumber(wallClockMs(fromMs, policy.timeZone));
+  for (let start = dayStart(day, policy.timeZone); start < toMs; day += 1) {
+    const end = dayStart(day + 1, policy.timeZone);
+    if (isBusinessDay(day)) total += Math.max(0, Math.min(end, toMs) - Math.max(start, fromMs));
+    start = end;
+  }
+  return total;
+}
+
+/**
+ * The instant that lies `ms` of business time after `start`, skipping weekends and holidays. A deadline that
+ * lands exactly on the end of a business day stays there (midnight), as addBusinessDays does.
+ */
+export function addBusinessMs(start: Date, ms: number, policy: Calendar): Date {
+  const startMs = instantOf(start, "The start");
+  if (typeof ms !== "number" || !Number.isFinite(ms) || ms < 0 || ms > MAX_PAUSE_DAYS * DAY_MS) {
+    throw new RangeError(`Business time must be a non-negative number of milliseconds (got ${String(ms)}).`);
+  }
+  if (ms === 0) return new Date(startMs);
+  const isBusinessDay = businessDayTest(policy);
+  let left = ms;
+  let position = startMs;
+  let day = dayNumber(wallClockMs(startMs, policy.timeZone));
+  for (let guard = 0; guard < MAX_PAUSE_DAYS * 2; guard += 1, day += 1) {
+    const end = dayStart(day + 1, policy.timeZone);
+    if (isBusinessDay(day)) {
+      const available = end - position;
+      if (left <= available) return new Date(position + left);
+      left -= available;
+    }
+    position = end;
+  }
+  throw new RangeError("The business time is too long.");
+}
+
+/** What a reporter's answer needs to know about the report to restart its clock. */
+export interface PausedReport {
+  deadlines: ReportDeadlines;
+  acknowledgedAt: Date | null;
+  triagedAt: Date | null;
+  resolvedAt: Date | null;
+  lastReporterUpdateAt: Date | null;
+  /** Total of earlier pauses, in milliseconds. */
+  pausedMs: number;
+  /** When the team asked for information. */
+  pausedSince: Date;
+}
+
+export interface ResumedClock {
+  deadlines: ReportDeadlines;
+  /** The anchor of the reporter-update cadence, moved forward by the part of the pause after it. */
+  lastReporterUpdateAt: Date | null;
+  /** pausedMs plus this pause. */
+  pausedMs: number;
+  /** The length of this pause, in milliseconds. */
+  pauseMs: number;
+}
+
+/**
+ * Restarts the SLA clock when the reporter answers a request for information. Every deadline that was still
+ * running when the pause began moves back by the pause: business-day targets (acknowledge, triage) by the
+ * business time the pause covered, so a pause over a weekend or a holiday costs nothing extra; calendar targets
+ * (resolution, the update cadence) by the elapsed time. Deadlines already met, or already missed before the pause,
+ * stay where they are: pausing never erases a breach.
+ */
+export function resumeSlaClock(report: PausedReport, resumedAt: Date, policy: SlaPolicy): ResumedClock {
+  const sinceMs = instantOf(report.pausedSince, "pausedSince");
+  const resumedMs = instantOf(resumedAt, "resumedAt");
+  const before = Number.isFinite(report.pausedMs) && report.pausedMs > 0 ? Math.floor(report.pausedMs) : 0;
+  const pauseMs = Math.max(0, resumedMs - sinceMs);
+  const businessPause = businessMsBetween(report.pausedSince, resumedAt, policy);
+  const running = (dueAt: Date, metAt: Date | null) =>
+    metAt === null && instantOf(dueAt, "A deadline") > sinceMs;
+  const { acknowledgeBy, triageBy, resolveBy } = report.deadlines;
+  const deadlines: ReportDeadlines = {
+    acknowledgeBy: running(acknowledgeBy, report.acknowledgedAt)
+      ? addBusinessMs(acknowledgeBy, businessPause, policy)
+      : new Date(acknowledgeBy),
+    triageBy: running(triageBy, report.triagedAt)
+      ? addBusinessMs(triageBy, businessPause, policy)
+      : new Date(triageBy),
+    resolveBy: running(resolveBy, report.resolvedAt)
+      ? new Date(resolveBy.getTime() + pauseMs)
+      : new Date(resolveBy),
+  };
+
+  // The update cadence runs from the last reporter-visible update (or the acknowledgement).
+  let lastReporterUpdateAt = optionalInstant(report.lastReporterUpdateAt, "lastReporterUpdateAt");
+  const anchor = lastReporterUpdateAt ?? optionalInstant(report.acknowledgedAt, "acknowledgedAt");
+  if (anchor !== null) {
+    const dueMs = addCalendarDays(anchor.getTime(), policy.updateIntervalDays, policy.timeZone);
+    if (dueMs > sinceMs) {
+      const overlap = Math.max(0, resumedMs - Math.max(sinceMs, anchor.getTime()));
+      lastReporterUpdateAt = new Date(anchor.getTime() + overlap);
+    }
+  }
+  return { deadlines, lastReporterUpdateAt, pausedMs: before + pauseMs, pauseMs };
+}
+
+export type SlaNoticeKind = "reminder" | "breach";
+
+export interface SlaNoticeDue {
+  item: SlaItemKey;
+  kind: SlaNoticeKind;
+  dueAt: Date;
+}
+
+/**
+ * Which reminders and escalations an evaluated report calls for now: a reminder once a pending deadline is within
+ * the lead time, an escalation once it is missed. Paused and met items call for nothing. The caller records each
+ * (item, kind, dueAt) once, so a moved deadline earns a fresh reminder while a repeated sweep sends nothing.
+ */
+export function slaNoticesDue(
+  items: readonly SlaItem[],
+  now: Date,
+  policy: Pick<SlaPolicy, "reminderLeadHours">,
+): SlaNoticeDue[] {
+  const nowMs = instantOf(now, "now");
+  const hours = policy.reminderLeadHours;
+  if (typeof hours !== "number" || !Number.isFinite(hours) || hours < 0) {
+    throw new RangeError(`reminderLeadHours must be a non-negative number (got ${String(hours)}).`);
+  }
+  const leadMs = hours * 60 * 60 * 1000;
+  const due: SlaNoticeDue[] = [];
+  for (const item of items) {
+    if (item.met || item.paused) continue;
+    if (item.overdue) due.push({ item: item.key, kind: "breach", dueAt: item.dueAt });
+    else if (item.dueAt.getTime() - nowMs <= leadMs) {
+      due.push({ item: item.key, kind: "reminder", dueAt: item.dueAt });
+    }
+  }
+  return due;
+}
+
+/** When an unanswered request for information gives up: needsInfoExpiryDays calendar days after it was sent. */
+export function needsInfoExpiresAt(
+  since: Date,
+  policy: Pick<SlaPolicy, "needsInfoExpiryDays" | "timeZone">,
+): Date {
+  const sinceMs = instantOf(since, "The request's time");
+  const days = policy.needsInfoExpiryDays;
+  if (!Number.isInteger(days) || days < 1) {
+    throw new RangeError(`needsInfoExpiryDays must be a whole number of days (got ${String(days)}).`);
+  }
+  return new Date(addCalendarDays(sinceMs, days, policy.timeZone));
 }

@@ -72,6 +72,13 @@ const SPEC: Record<ReportAction, Partial<Record<ReportState, ReportState>>> = {
   disclose: { released: "disclosed" },
   close: { disclosed: "closed", rejected: "closed" },
   reopen: { closed: "triage" },
+  request_info: {
+    acknowledged: "acknowledged",
+    triage: "triage",
+    confirmed: "confirmed",
+    remediation: "remediation",
+    fix_ready: "fix_ready",
+  },
 };
 
 /** A request for each action whose parameters satisfy every guard. */
@@ -99,6 +106,7 @@ const GOOD: Record<ReportAction, ActionRequest> = {
   },
   close: { action: "close", message: "Thank you for the report; the fix is out." },
   reopen: { action: "reopen", reason: "The fix regressed in 2.1." },
+  request_info: { action: "request_info", message: "Which browser version did you use?" },
 };
 
 /** Facts under which every parameter-independent guard holds. */
@@ -126,11 +134,11 @@ function refusal(d: ReturnType<typeof decide>): { code: string; message: string 
 const PAIRS = REPORT_STATES.flatMap((state) => REPORT_ACTIONS.map((action) => ({ state, action })));
 
 describe("the vocabulary", () => {
-  it("lists ten states, five severities, seven rejection reasons and fourteen actions", () => {
+  it("lists ten states, five severities, seven rejection reasons and fifteen actions", () => {
     expect(REPORT_STATES).toHaveLength(10);
     expect(SEVERITIES).toEqual(["note", "low", "medium", "high", "critical"]);
     expect(REJECTION_REASONS).toHaveLength(7);
-    expect(REPORT_ACTIONS).toHaveLength(14);
+    expect(REPORT_ACTIONS).toHaveLength(15);
   });
 
   it("has a human label for every state, action and rejection reason", () => {
@@ -162,17 +170,17 @@ describe("the vocabulary", () => {
   });
 });
 
-describe("decide: the full state table (10 states × 14 actions)", () => {
-  it("covers all 140 pairs", () => {
-    expect(PAIRS).toHaveLength(140);
+describe("decide: the full state table (10 states × 15 actions)", () => {
+  it("covers all 150 pairs", () => {
+    expect(PAIRS).toHaveLength(150);
   });
 
   const allowed = PAIRS.filter(({ state, action }) => SPEC[action][state] !== undefined);
   const refused = PAIRS.filter(({ state, action }) => SPEC[action][state] === undefined);
 
-  it("has 43 allowed and 97 refused pairs", () => {
-    expect(allowed).toHaveLength(43);
-    expect(refused).toHaveLength(97);
+  it("has 48 allowed and 102 refused pairs", () => {
+    expect(allowed).toHaveLength(48);
+    expect(refused).toHaveLength(102);
   });
 
   it.each(allowed)("allows $action in $state", ({ state, action }) => {
@@ -915,6 +923,7 @@ describe("availableActions", () => {
       "add_fix",
       "verify_fix",
       "release",
+      "request_info",
     ]);
     expect(availableActions(facts("closed"))).toEqual(["assign", "reopen"]);
     expect(availableActions(facts("rejected"))).toEqual(["assign", "close"]);
@@ -926,6 +935,7 @@ describe("availableActions", () => {
       "set_severity",
       "reject",
       "mark_duplicate",
+      "request_info",
     ]);
   });
 
@@ -955,6 +965,7 @@ describe("availableActions", () => {
       facts(s, { assigneeId: null }),
       facts(s, { severity: null }),
       facts(s, { fixes: [] }),
+      facts(s, { needsInfo: true }),
     ];
     for (const state of REPORT_STATES) {
       for (const f of variants(state)) {
@@ -973,6 +984,61 @@ describe("availableActions", () => {
   it("offers nothing for an unknown state", () => {
     expect(availableActions(facts("__proto__" as never))).toEqual([]);
     expect(availableActions(null as never)).toEqual([]);
+  });
+});
+
+describe("decide: request_info", () => {
+  const ask = (message: unknown) => ({ action: "request_info", message }) as ActionRequest;
+
+  it.each(["acknowledged", "triage", "confirmed", "remediation", "fix_ready"] as const)(
+    "asks the reporter while the report is %s, without changing its state",
+    (state) => {
+      expect(decide(facts(state), ask("Which version?"))).toEqual({
+        ok: true,
+        from: state,
+        to: state,
+        stateChanged: false,
+      });
+    },
+  );
+
+  it.each(["new", "released", "disclosed", "closed", "rejected"] as const)(
+    "refuses while the report is %s: only a report being handled may wait for the reporter",
+    (state) => {
+      const r = refusal(decide(facts(state), ask("Which version?")));
+      expect(r.code).toBe("invalid_transition");
+      expect(r.message).toContain("Request information is only possible when the report is Acknowledged");
+    },
+  );
+
+  it("refuses a second request while the first still waits, and says so", () => {
+    const r = refusal(decide(facts("triage", { needsInfo: true }), ask("And the OS?")));
+    expect(r.code).toBe("guard_failed");
+    expect(r.message).toMatch(/already waiting for the reporter/);
+  });
+
+  it.each([
+    ["", "empty"],
+    ["   \n\t", "blank"],
+    ["\u200b\u200d", "zero-width only"],
+    [null, "null"],
+    [42, "a number"],
+    [["Which version?"], "a list"],
+  ])("refuses a message that is %j (%s)", (message, _what) => {
+    const r = refusal(decide(facts("triage"), ask(message)));
+    expect(r).toEqual({ code: "guard_failed", message: "Write the question for the reporter." });
+  });
+
+  it("is not offered while the report waits, and is offered again after the answer", () => {
+    expect(availableActions(facts("triage", { needsInfo: true }))).not.toContain("request_info");
+    expect(availableActions(facts("triage", { needsInfo: false }))).toContain("request_info");
+    expect(availableActions(facts("triage"))).toContain("request_info");
+  });
+
+  it("does not block other work while waiting", () => {
+    const waiting = facts("triage", { needsInfo: true });
+    expect(decide(waiting, GOOD.confirm).ok).toBe(true);
+    expect(decide(waiting, GOOD.reject).ok).toBe(true);
   });
 });
 

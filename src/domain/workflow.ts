@@ -44,6 +44,7 @@ export const REPORT_ACTIONS = [
   "disclose",
   "close",
   "reopen",
+  "request_info",
 ] as const;
 export type ReportAction = (typeof REPORT_ACTIONS)[number];
 
@@ -75,6 +76,7 @@ export const ACTION_LABELS: Record<ReportAction, string> = {
   disclose: "Disclose",
   close: "Close",
   reopen: "Reopen",
+  request_info: "Request information",
 };
 
 export const REJECTION_LABELS: Record<RejectionReason, string> = {
@@ -94,6 +96,8 @@ export interface ReportFacts {
   severity: Severity | null;
   fixes: ReadonlyArray<{ id: string; authorId: string }>;
   fixVerifications: ReadonlyArray<{ fixId: string; verifierId: string }>;
+  /** Waiting for the reporter's answer to a request for information (the SLA clock is paused). */
+  needsInfo?: boolean;
 }
 
 /** The parameters of each action, already parsed to the right types by zod in the service layer. */
@@ -111,7 +115,8 @@ export type ActionRequest =
   | { action: "release"; verification: "passed" | "failed" | null; overrideReason: string | null }
   | { action: "disclose"; advisoryUrl: string | null; noAdvisoryReason: string | null }
   | { action: "close"; message: string }
-  | { action: "reopen"; reason: string };
+  | { action: "reopen"; reason: string }
+  | { action: "request_info"; message: string };
 
 export type Decision =
   | { ok: true; from: ReportState; to: ReportState; stateChanged: boolean }
@@ -120,6 +125,15 @@ export type Decision =
 /** States from which reject is allowed. */
 export const REJECTABLE_STATES: readonly ReportState[] = Object.freeze([
   "new",
+  "acknowledged",
+  "triage",
+  "confirmed",
+  "remediation",
+  "fix_ready",
+] as const);
+
+/** States in which the team may ask the reporter for information: open, and being handled. */
+export const REQUEST_INFO_STATES: readonly ReportState[] = Object.freeze([
   "acknowledged",
   "triage",
   "confirmed",
@@ -153,6 +167,7 @@ const TABLE: Record<ReportAction, Partial<Record<ReportState, Target>>> = {
   disclose: { released: "disclosed" },
   close: { disclosed: "closed", rejected: "closed" },
   reopen: { closed: "triage" },
+  request_info: Object.fromEntries(REQUEST_INFO_STATES.map((s) => [s, "stay"])),
 };
 
 /** How a state reads in a sentence ("a report that is …"). */
@@ -185,6 +200,7 @@ const ACTION_PHRASES: Record<ReportAction, string> = {
   disclose: "disclose",
   close: "close",
   reopen: "reopen",
+  request_info: "ask the reporter for information on",
 };
 
 const STATE_SET: ReadonlySet<string> = new Set(REPORT_STATES);
@@ -422,6 +438,15 @@ export function decide(facts: ReportFacts, req: ActionRequest): Decision {
         return guardFailed("Assign a Response Manager before reopening; triage needs one.");
       }
       return accept(state, to);
+
+    case "request_info":
+      if (facts.needsInfo === true) {
+        return guardFailed(
+          "The report is already waiting for the reporter's answer; wait for it, or write to the reporter instead.",
+        );
+      }
+      if (!isNonBlank(r.message)) return guardFailed("Write the question for the reporter.");
+      return accept(state, to);
   }
 }
 
@@ -439,6 +464,8 @@ export function availableActions(facts: ReportFacts): ReportAction[] {
         return facts.severity !== null && SEVERITY_SET.has(facts.severity);
       case "verify_fix":
         return listOf(facts.fixes).length > 0;
+      case "request_info":
+        return facts.needsInfo !== true;
       default:
         return true;
     }

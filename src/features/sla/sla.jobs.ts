@@ -1,0 +1,196 @@
+import type { Logger } from "pino";
+import type { Db } from "../../db/client.ts";
+import { evaluateSla, needsInfoExpiresAt, type SlaNoticeDue, slaNoticesDue } from "../../domain/sla.ts";
+import { isOpen, type ReportState } from "../../domain/workflow.ts";
+import { AppError } from "../../http/errors.ts";
+import type { JobQueue, QueueDefinition } from "../../jobs/queue.ts";
+import type { Clock } from "../../services.ts";
+import { queueTeamAlert } from "../alerts/alerts.queue.ts";
+import { appendAuditEvent } from "../audit/audit.repo.ts";
+import { findReport, type ReportRow } from "../reports/reports.repo.ts";
+import { type ReportsService, slaFacts } from "../reports/reports.service.ts";
+import { loadSlaPolicy } from "../settings/settings.service.ts";
+import { SYSTEM_ACTOR } from "./needs-info.ts";
+import { activeAdminIds, listOpenReportIds, recordSlaNotice } from "./sla.repo.ts";
+
+/** The durable SLA sweep: reminders, escalations and needs-info expiry for every open report. */
+export const SLA_SWEEP = "sla-sweep";
+/** How often the sweep runs; it queues its own next run, so a restart never loses the schedule. */
+export const SLA_SWEEP_INTERVAL_SECONDS = 300;
+/** One waiting sweep at a time: the "short" policy keeps a single queued job per key. */
+const SLA_SWEEP_KEY = "sla-sweep";
+
+export const slaQueues: QueueDefinition[] = [
+  { name: SLA_SWEEP, retryLimit: 3, retryDelay: 60, retryBackoff: true, policy: "short" },
+];
+
+export interface SlaSweepDeps {
+  db: Db;
+  jobs: JobQueue;
+  clock: Clock;
+  reports: ReportsService;
+  logger?: Logger;
+}
+
+export interface SlaSweepResult {
+  reminders: number;
+  breaches: number;
+  expired: number;
+}
+
+/** "2026-03-09 09:00 UTC": short, unambiguous, no report details. */
+function when(d: Date): string {
+  return `${d.toISOString().slice(0, 16).replace("T", " ")} UTC`;
+}
+
+/** A refusal from the expiry hook: the reporter answered (or the request changed) since the sweep looked. */
+class NoLongerExpired extends Error {}
+
+/**
+ * Checks every open report against the clock: reminds the Response Manager (or the admins, if nobody is assigned)
+ * before each deadline, escalates each missed deadline to the admins, and rejects reports whose request for
+ * information went unanswered for too long. Idempotent: each notice is recorded in sla_notices in the same
+ * transaction as its alert and audit event, and only a new record sends anything; expiry re-checks under the
+ * report's lock. Safe to run twice, concurrently, or after a crash.
+ */
+export async function runSlaSweep(deps: SlaSweepDeps): Promise<SlaSweepResult> {
+  const result: SlaSweepResult = { reminders: 0, breaches: 0, expired: 0 };
+  const ids = await listOpenReportIds(deps.db);
+  for (const id of ids) {
+    try {
+      if (await expireIfUnanswered(deps, id)) result.expired += 1;
+      const sent = await sendDueNotices(deps, id);
+      result.reminders += sent.filter((n) => n.kind === "reminder").length;
+      result.breaches += sent.filter((n) => n.kind === "breach").length;
+    } catch (error) {
+      // One broken report must not stop the others; the next sweep tries it again.
+      deps.logger?.error({ err: error, reportId: id }, "SLA sweep failed for a report");
+    }
+  }
+  return result;
+}
+
+/** The reminders and escalations due now for one report, recorded and queued in one transaction. */
+async function sendDueNotices(deps: SlaSweepDeps, reportId: string): Promise<SlaNoticeDue[]> {
+  return deps.db.transaction(async (tx) => {
+    const report = await findReport(tx, reportId, { forUpdate: true });
+    if (!report || !isOpen(report.state as ReportState)) return [];
+    const policy = await loadSlaPolicy(tx);
+    const now = deps.clock();
+    const due = slaNoticesDue(evaluateSla(slaFacts(report), policy, now).items, now, policy);
+    const sent: SlaNoticeDue[] = [];
+    let admins: string[] | null = null;
+    for (const notice of due) {
+      const fresh = await recordSlaNotice(
+        tx,
+        { reportId, item: notice.item, kind: notice.kind, dueAt: notice.dueAt },
+        now,
+      );
+      if (!fresh) continue;
+      admins ??= await activeAdminIds(tx);
+      const userIds = notice.kind === "reminder" && report.assigneeId ? [report.assigneeId] : admins;
+      await queueTeamAlert(tx, deps.jobs, {
+        event: notice.kind === "reminder" ? "sla_reminder" : "sla_breach",
+        reportId,
+        userIds,
+        detail:
+          notice.kind === "reminder"
+            ? `${notice.item} due ${when(notice.dueAt)}`
+            : `${notice.item} was due ${when(notice.dueAt)}`,
+        occurrence: `${reportId}:${notice.item}:${notice.dueAt.toISOString()}`,
+      });
+      await appendAuditEvent(
+        tx,
+        {
+          actorType: "system",
+          actorId: null,
+          action: notice.kind === "reminder" ? "sla.reminder" : "sla.breach",
+          reportId,
+          data: { item: notice.item, dueAt: notice.dueAt.toISOString(), userIds },
+        },
+        now,
+      );
+      sent.push(notice);
+    }
+    return sent;
+  });
+}
+
+/** The reporter-visible explanation of an expired request for information. */
+function expiryMessage(since: Date, days: number): string {
+  return [
+    `On ${when(since)} we asked you for more information about this report. We have not heard back in ${days} days, so we have closed the report as not reproducible.`,
+    "",
+    "If you still have the details, you can reply on this page; the security team will see your message.",
+  ].join("\n");
+}
+
+/**
+ * Rejects a report as not_reproducible when its request for information has waited needsInfoExpiryDays, through
+ * the normal lifecycle action (audit event by Embargo, reporter message and mail), with an alert to the team.
+ */
+async function expireIfUnanswered(deps: SlaSweepDeps, reportId: string): Promise<boolean> {
+  const report = await findReport(deps.db, reportId);
+  if (!report?.needsInfo || !report.needsInfoSince) return false;
+  const policy = await loadSlaPolicy(deps.db);
+  const since = report.needsInfoSince;
+  if (deps.clock().getTime() < needsInfoExpiresAt(since, policy).getTime()) return false;
+  const input = {
+    action: "reject",
+    reason: "not_reproducible",
+    message: expiryMessage(since, policy.needsInfoExpiryDays),
+  };
+  try {
+    await deps.reports.act(SYSTEM_ACTOR, reportId, input, async (tx, locked: ReportRow) => {
+      // The reporter may have answered between the look above and the lock.
+      if (!locked.needsInfo || locked.needsInfoSince?.getTime() !== since.getTime()) {
+        throw new NoLongerExpired();
+      }
+      const admins = await activeAdminIds(tx);
+      await queueTeamAlert(tx, deps.jobs, {
+        event: "needs_info_expired",
+        reportId,
+        userIds: locked.assigneeId
+          ? [locked.assigneeId, ...admins.filter((a) => a !== locked.assigneeId)]
+          : admins,
+        detail: `no answer since ${when(since)}; rejected as not reproducible`,
+        occurrence: `${reportId}:${since.toISOString()}`,
+      });
+    });
+    return true;
+  } catch (error) {
+    if (error instanceof NoLongerExpired) return false;
+    if (error instanceof AppError && error.status === 409) {
+      // The lifecycle refuses (e.g. released meanwhile); the team decides by hand.
+      deps.logger?.warn({ reportId, reason: error.userMessage }, "needs-info expiry refused");
+      return false;
+    }
+    throw error;
+  }
+}
+
+/** Queues the next sweep; "short" keeps one waiting, so repeated calls and restarts never pile them up. */
+export async function scheduleSlaSweep(db: Db, jobs: JobQueue, afterSeconds = SLA_SWEEP_INTERVAL_SECONDS) {
+  const startAfter = new Date(Date.now() + afterSeconds * 1000);
+  await db.transaction(async (tx) => {
+    await jobs.send(tx, SLA_SWEEP, {}, { startAfter, singletonKey: SLA_SWEEP_KEY });
+  });
+}
+
+/** The job: one sweep, then the next one queued, whether this one went well or not. */
+export function createSlaSweepHandler(deps: SlaSweepDeps & { intervalSeconds?: number }) {
+  return async () => {
+    try {
+      const result = await runSlaSweep(deps);
+      if (result.reminders + result.breaches + result.expired > 0) deps.logger?.info(result, "SLA sweep");
+    } finally {
+      await scheduleSlaSweep(deps.db, deps.jobs, deps.intervalSeconds);
+    }
+  };
+}
+
+/** Starts the sweep worker and makes sure a sweep is queued (a first run one interval from now). */
+export async function registerSlaSweep(deps: SlaSweepDeps & { intervalSeconds?: number }): Promise<void> {
+  await deps.jobs.work(SLA_SWEEP, createSlaSweepHandler(deps));
+  await scheduleSlaSweep(deps.db, deps.jobs, deps.intervalSeconds);
+}

@@ -7,6 +7,8 @@ export interface QueueDefinition {
   retryLimit: number;
   retryDelay: number;
   retryBackoff: boolean;
+  /** pg-boss queue policy; "short" keeps at most one waiting job per singletonKey. Default: standard. */
+  policy?: "standard" | "short";
 }
 
 export type JobHandler = (data: unknown, job: { id: string; retryCount: number }) => Promise<void>;
@@ -45,6 +47,7 @@ export async function startJobQueue(
       retryLimit: queue.retryLimit,
       retryDelay: queue.retryDelay,
       retryBackoff: queue.retryBackoff,
+      ...(queue.policy ? { policy: queue.policy } : {}),
     });
   }
   const polling = options.pollingIntervalSeconds ?? 2;
@@ -57,7 +60,9 @@ export async function startJobQueue(
       });
     },
     async work(name, handler) {
-      await boss.work(name, { pollingIntervalSeconds: polling, batchSize: 1 }, async (jobs) => {
+      // includeMetadata: without it pg-boss leaves retryCount out, and a handler could not tell its last try.
+      const workOptions = { pollingIntervalSeconds: polling, batchSize: 1, includeMetadata: true as const };
+      await boss.work(name, workOptions, async (jobs) => {
         for (const job of jobs) {
           await handler(job.data, {
             id: job.id,

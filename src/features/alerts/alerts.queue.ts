@@ -24,8 +24,12 @@ export const ALERT_EVENT_LABELS: Record<AlertEvent, string> = {
 };
 
 export const TEAM_ALERT = "team-alert";
+/** One delivery to one channel or member; retried with backoff, and marked failed after the last retry. */
+export const ALERT_DELIVER = "alert-deliver";
+export const ALERT_DELIVER_RETRY_LIMIT = 6;
 export const alertQueues: QueueDefinition[] = [
   { name: TEAM_ALERT, retryLimit: 8, retryDelay: 30, retryBackoff: true },
+  { name: ALERT_DELIVER, retryLimit: ALERT_DELIVER_RETRY_LIMIT, retryDelay: 30, retryBackoff: true },
 ];
 
 export interface TeamAlert {

@@ -1,0 +1,160 @@
+import { createHmac } from "node:crypto";
+import { ALERT_EVENT_LABELS, type AlertEvent } from "./alerts.queue.ts";
+import type { ChannelConfig, ChannelKind } from "./alerts.schema.ts";
+
+/** Every outgoing alert request gives up after this long, so a hanging receiver cannot hold a worker. */
+export const ALERT_REQUEST_TIMEOUT_MS = 10_000;
+
+/** What an alert may say: the reference, the title, the event and a short detail. Never the report's body. */
+export interface AlertMessage {
+  event: string;
+  deliveryId: string;
+  report: { id: string; reference: string; title: string; url: string } | null;
+  detail: string | null;
+  occurredAt: string;
+}
+
+export function eventLabel(event: string): string {
+  return Object.hasOwn(ALERT_EVENT_LABELS, event)
+    ? ALERT_EVENT_LABELS[event as AlertEvent]
+    : event === "test"
+      ? "Test alert"
+      : event;
+}
+
+/** One plain-text line plus the link, shared by every chat channel. */
+export function chatText(m: AlertMessage): string {
+  const head = m.report
+    ? `[${eventLabel(m.event)}] ${m.report.reference}: ${m.report.title}`
+    : `[${eventLabel(m.event)}] This channel works: Embargo can send alerts here.`;
+  const detail = m.detail ? `\n${m.detail}` : "";
+  const link = m.report ? `\n${m.report.url}` : "";
+  return `${head}${detail}${link}`;
+}
+
+/** Slack reads <…> as links and mentions (<!channel>); a reporter's title must never trigger either. */
+function slackEscape(text: string): string {
+  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+}
+
+export function signWebhook(secret: string, timestamp: string, body: string): string {
+  return `sha256=${createHmac("sha256", secret).update(`${timestamp}.${body}`).digest("hex")}`;
+}
+
+export interface OutgoingRequest {
+  method: "POST" | "PUT";
+  url: string;
+  headers: Record<string, string>;
+  body: string;
+}
+
+/** The HTTP request that delivers an alert to a chat or webhook channel. */
+export function buildAlertRequest(
+  kind: Exclude<ChannelKind, "email">,
+  config: ChannelConfig,
+  m: AlertMessage,
+  now: Date,
+): OutgoingRequest {
+  const json = { "Content-Type": "application/json" };
+  switch (kind) {
+    case "slack":
+      return {
+        method: "POST",
+        url: config.url!,
+        headers: json,
+        body: JSON.stringify({ text: slackEscape(chatText(m)) }),
+      };
+    case "discord":
+      // allowed_mentions off: a title such as "@everyone" must not ping the whole server.
+      return {
+        method: "POST",
+        url: config.url!,
+        headers: json,
+        body: JSON.stringify({ content: chatText(m).slice(0, 2000), allowed_mentions: { parse: [] } }),
+      };
+    case "matrix": {
+      // The delivery id is the transaction id: a retried PUT is recognised by the homeserver, not posted twice.
+      const url = `${config.homeserver}/_matrix/client/v3/rooms/${encodeURIComponent(config.roomId!)}/send/m.room.message/${encodeURIComponent(m.deliveryId)}`;
+      return {
+        method: "PUT",
+        url,
+        headers: { ...json, Authorization: `Bearer ${config.accessToken}` },
+        body: JSON.stringify({ msgtype: "m.text", body: chatText(m) }),
+      };
+    }
+    case "webhook": {
+      const body = JSON.stringify({
+        event: m.event,
+        report: m.report,
+        detail: m.detail,
+        occurredAt: m.occurredAt,
+        deliveryId: m.deliveryId,
+      });
+      const timestamp = String(Math.floor(now.getTime() / 1000));
+      return {
+        method: "POST",
+        url: config.url!,
+        headers: {
+          ...json,
+          "User-Agent": "Embargo-Alerts",
+          "X-Embargo-Event": m.event,
+          "X-Embargo-Delivery": m.deliveryId,
+          "X-Embargo-Timestamp": timestamp,
+          "X-Embargo-Signature": signWebhook(config.secret!, timestamp, body),
+        },
+        body,
+      };
+    }
+  }
+}
+
+/** Sends one request; the result is the HTTP status, or the network error, never a thrown exception. */
+export async function sendAlertRequest(
+  req: OutgoingRequest,
+  timeoutMs = ALERT_REQUEST_TIMEOUT_MS,
+): Promise<{ ok: boolean; status?: number; error?: string }> {
+  try {
+    const res = await fetch(req.url, {
+      method: req.method,
+      headers: req.headers,
+      body: req.body,
+      redirect: "manual",
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+    await res.body?.cancel().catch(() => undefined);
+    const ok = res.status >= 200 && res.status < 300;
+    return ok ? { ok, status: res.status } : { ok, status: res.status, error: `HTTP ${res.status}` };
+  } catch (error) {
+    const cause =
+      error instanceof Error ? ((error.cause as Error | undefined)?.message ?? error.message) : "";
+    const timedOut = error instanceof Error && error.name === "TimeoutError";
+    return {
+      ok: false,
+      error: timedOut ? `no answer within ${timeoutMs / 1000} s` : (cause || "network error").slice(0, 300),
+    };
+  }
+}
+
+/** The alert mail: reference, title and link only, so nothing about the vulnerability travels in plaintext. */
+export function alertMail(m: AlertMessage, orgName: string): { subject: string; body: string } {
+  const label = eventLabel(m.event);
+  if (!m.report) {
+    return {
+      subject: `[${orgName} security] Test alert`,
+      body: "This is a test alert: Embargo can send alerts to you by email.\n",
+    };
+  }
+  return {
+    subject: `[${orgName} security] ${label}: ${m.report.reference}`,
+    body: [
+      `${label}: ${m.report.reference}`,
+      `Title: ${m.report.title}`,
+      "",
+      `Open the report: ${m.report.url}`,
+      "",
+      "The details are on the report page only; sign in to read them.",
+      "You can change which alerts you receive by email on your alert settings page.",
+      "",
+    ].join("\n"),
+  };
+}

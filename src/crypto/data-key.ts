@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, createHash, randomBytes } from "node:crypto";
+import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { decodeSecretKey } from "../config.ts";
@@ -15,6 +15,8 @@ export interface DataCipher {
   encryptJson(value: unknown): string;
   decryptJson<T>(envelope: string): T;
   decryptText(envelope: string): string;
+  /** A separate 32-byte key for one purpose (HKDF-SHA256 with the label as info); never stored, re-derived at start. */
+  deriveKey(label: string): Buffer;
 }
 
 export function createDataCipher(key: Buffer): DataCipher {
@@ -46,6 +48,7 @@ export function createDataCipher(key: Buffer): DataCipher {
     encryptJson: (value) => encrypt(JSON.stringify(value)),
     decryptJson: <T>(envelope: string) => JSON.parse(decrypt(envelope).toString("utf8")) as T,
     decryptText: (envelope) => decrypt(envelope).toString("utf8"),
+    deriveKey: (label) => Buffer.from(hkdfSync("sha256", key, Buffer.alloc(0), `embargo:${label}`, 32)),
   };
 }
 

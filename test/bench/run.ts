@@ -7,6 +7,25 @@ import { makeTeam, reportFields } from "../helpers/actors.ts";
 import { createTestDb, DB_KINDS } from "../helpers/db.ts";
 
 const REPORTS = Number(process.env.BENCH_REPORTS ?? 300);
+/** The corpus the search cases run over; intake itself ranks duplicates, so building it is measured too. */
+const SEARCH_REPORTS = Number(process.env.BENCH_SEARCH_REPORTS ?? 2000);
+
+/** Report text drawn from a fixed vocabulary, so searches and duplicate ranking meet realistic overlap. */
+const VOCABULARY = (
+  "injection xss csrf ssrf redirect traversal token session cookie header login logout password reset upload " +
+  "export import invoice profile comment preview search api endpoint parameter admin user account role tenant " +
+  "cache proxy template render escape sanitize parser buffer overflow deserialization webhook oauth saml jwt " +
+  "signature certificate rate limit brute force enumeration timing leak exposure disclosure secret key config"
+).split(" ");
+function words(seed: number, n: number): string {
+  let x = seed * 2654435761;
+  const out: string[] = [];
+  for (let i = 0; i < n; i++) {
+    x = (x * 1103515245 + 12345) % 2147483648;
+    out.push(VOCABULARY[x % VOCABULARY.length]!);
+  }
+  return out.join(" ");
+}
 
 async function time<T>(label: string, n: number, fn: (i: number) => Promise<T>): Promise<void> {
   const start = performance.now();
@@ -42,6 +61,32 @@ for (const kind of DB_KINDS) {
     });
     await time("report page view (decrypt, timeline)", 50, async (i) => {
       await t.services.reports.teamView(ids[i]!);
+    });
+    await time(`intake with duplicate ranking, to ${SEARCH_REPORTS}`, SEARCH_REPORTS - REPORTS, async (i) => {
+      const n = i + REPORTS;
+      const { report } = await t.services.reports.submit(
+        reportFields({
+          title: `${words(n, 5)} ${n}`,
+          description: `${words(n + 1, 60)} unique${n}`,
+          steps: words(n + 2, 40),
+          impact: words(n + 3, 15),
+        }),
+        [],
+        "api",
+      );
+      ids.push(report.id);
+    });
+    await time(`inbox search, one word (${SEARCH_REPORTS} reports)`, 50, async (i) => {
+      await t.services.reports.inbox({ q: VOCABULARY[i % VOCABULARY.length], state: "all" }, team.alice);
+    });
+    await time("inbox search, three words + filters", 50, async (i) => {
+      await t.services.reports.inbox({ q: words(i, 3), state: "open", sort: "-severity" }, team.alice);
+    });
+    await time("inbox search, a word in one report only", 50, async (i) => {
+      await t.services.reports.inbox({ q: `unique${REPORTS + i}`, state: "all" }, team.alice);
+    });
+    await time("similar reports (report page panel)", 50, async (i) => {
+      await t.services.search.similar(ids[ids.length - 1 - i]!);
     });
     await time("audit verify (whole chain)", 5, async () => {
       const verdict = await t.services.audit.verify();

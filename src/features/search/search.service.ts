@@ -1,0 +1,134 @@
+import { and, asc, eq, ilike, inArray, or, type SQL, sql } from "drizzle-orm";
+import type { DataCipher } from "../../crypto/data-key.ts";
+import type { Db } from "../../db/client.ts";
+import { messages, reports } from "../../db/schema.ts";
+import { can, type Role } from "../../domain/permissions.ts";
+import {
+  makeSnippet,
+  type ParsedSearch,
+  parseSearch,
+  type Snippet,
+  snippetHtml,
+  snippetText,
+} from "../../domain/search-text.ts";
+import { searchHasher } from "./search-index.ts";
+
+/** Whose eyes a search runs for: internal notes are searched only for roles that may read them. */
+export interface SearchReader {
+  role: Role;
+}
+
+/** Whether this reader's searches may look into internal notes. Unknown readers get the narrowest view. */
+export function searchesInternalNotes(reader: SearchReader | null | undefined): boolean {
+  return reader ? can(reader.role, "report.read_internal") : false;
+}
+
+/** The tsquery that asks for every term (AND), built only from hash letters: user input never reaches it. */
+export function allTermsQuery(cipher: DataCipher, terms: readonly string[]): SQL | null {
+  if (terms.length === 0) return null;
+  const hasher = searchHasher(cipher);
+  return sql`to_tsquery('simple', ${terms.map((t) => hasher.hash(t)).join(" & ")})`;
+}
+
+/**
+ * The inbox's text filter: a reference or title substring as before, or every word of the query in the report's
+ * index (title, body, asset), or every word in one of its messages the reader may read.
+ */
+export function textFilterCondition(
+  cipher: DataCipher,
+  search: ParsedSearch,
+  includeInternal: boolean,
+): SQL | null {
+  if (!search.raw) return null;
+  const pattern = `%${search.raw.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  const alternatives: SQL[] = [ilike(reports.title, pattern), ilike(reports.reference, pattern)];
+  const query = allTermsQuery(cipher, search.terms);
+  if (query) {
+    alternatives.push(sql`${reports.searchIndex} @@ ${query}`);
+    const visible = includeInternal ? sql`` : sql` and m.visibility = 'reporter'`;
+    // An uncorrelated subquery: one GIN lookup for all messages, not one probe per report row.
+    alternatives.push(
+      sql`${reports.id} in (select m.report_id from messages m where m.search_index @@ ${query}${visible})`,
+    );
+  }
+  return or(...alternatives)!;
+}
+
+/** Where a result's snippet comes from, so the page can say so. */
+export interface SearchSnippet {
+  from: "report" | "message";
+  /** For messages: internal note, or a message to or from the reporter. */
+  visibility?: "reporter" | "internal";
+  authorType?: "reporter" | "team" | "system";
+  /** The snippet as escaped HTML with <mark> around matches. */
+  html: string;
+  text: string;
+  /** How many distinct query terms it shows. */
+  matched: number;
+}
+
+const asResult = (
+  snippet: Snippet,
+  base: Omit<SearchSnippet, "html" | "text" | "matched">,
+): SearchSnippet => ({
+  ...base,
+  matched: snippet.matched,
+  html: snippetHtml(snippet),
+  text: snippetText(snippet),
+});
+
+/**
+ * Snippets for one page of results, made after decrypting the matched rows: the report body when it holds the
+ * words, otherwise the best matching message the reader may read. Rows that matched only on title or reference
+ * get none.
+ */
+export async function searchSnippets(
+  db: Db,
+  cipher: DataCipher,
+  rows: ReadonlyArray<{ id: string; bodyEnc: string }>,
+  search: ParsedSearch,
+  includeInternal: boolean,
+): Promise<Map<string, SearchSnippet>> {
+  const out = new Map<string, SearchSnippet>();
+  if (search.terms.length === 0 || rows.length === 0) return out;
+  const missing: string[] = [];
+  for (const row of rows) {
+    const body = cipher.decryptJson<{ description?: string; steps?: string; impact?: string }>(row.bodyEnc);
+    let best: Snippet | null = null;
+    for (const text of [body.description, body.steps, body.impact]) {
+      const snippet = makeSnippet(text ?? "", search.terms);
+      if (snippet && (!best || snippet.matched > best.matched)) best = snippet;
+    }
+    if (best) out.set(row.id, asResult(best, { from: "report" }));
+    if (!best || best.matched < search.terms.length) missing.push(row.id);
+  }
+  const query = allTermsQuery(cipher, search.terms);
+  if (missing.length === 0 || !query) return out;
+  const conditions = [inArray(messages.reportId, missing), sql`${messages.searchIndex} @@ ${query}`];
+  if (!includeInternal) conditions.push(eq(messages.visibility, "reporter"));
+  const matching = await db
+    .select({
+      reportId: messages.reportId,
+      bodyEnc: messages.bodyEnc,
+      visibility: messages.visibility,
+      authorType: messages.authorType,
+    })
+    .from(messages)
+    .where(and(...conditions))
+    .orderBy(asc(messages.seq));
+  for (const m of matching) {
+    const snippet = makeSnippet(cipher.decryptText(m.bodyEnc), search.terms);
+    if (!snippet) continue;
+    const current = out.get(m.reportId);
+    // A message showing every term beats a body snippet showing only some of them.
+    if (snippet.matched > (current?.matched ?? 0)) {
+      out.set(
+        m.reportId,
+        asResult(snippet, { from: "message", visibility: m.visibility, authorType: m.authorType }),
+      );
+    }
+  }
+  return out;
+}
+
+export { parseSearch };

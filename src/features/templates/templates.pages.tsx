@@ -1,0 +1,243 @@
+import type { Context, Hono } from "hono";
+import { can } from "../../domain/permissions.ts";
+import { rejectionReasonOf } from "../../domain/templates.ts";
+import { requirePage } from "../../http/auth.ts";
+import { AppError } from "../../http/errors.ts";
+import type { AppEnv, CurrentUser } from "../../http/types.ts";
+import { TemplateInvalidError } from "./templates.service.ts";
+import {
+  isPickerForm,
+  type PickerTemplate,
+  ResponseEditPage,
+  ResponsesPage,
+  type TemplateFormState,
+  type TemplatePrefill,
+} from "./templates.views.tsx";
+
+type ParsedBody = Record<string, string | File | (string | File)[]>;
+
+/** The last text value of a field: a checked box after its hidden "false" wins, as the browser sent them. */
+function lastText(body: ParsedBody, name: string): string | undefined {
+  const value = body[name];
+  const list = Array.isArray(value) ? value : value === undefined ? [] : [value];
+  const texts = list.filter((v): v is string => typeof v === "string");
+  return texts[texts.length - 1];
+}
+
+function member(c: Context<AppEnv>): CurrentUser {
+  const user = c.var.user;
+  if (!user) throw new AppError("unauthenticated", 401, "Your session has ended. Sign in again.");
+  return user;
+}
+
+/** The editor's fields exactly as typed, so a refused save gives everything back. */
+function typedValues(body: ParsedBody): TemplateFormState["values"] {
+  return {
+    name: lastText(body, "name") ?? "",
+    purpose: lastText(body, "purpose") ?? "",
+    body: lastText(body, "body") ?? "",
+    active: lastText(body, "active") !== "false",
+  };
+}
+
+const DONE: Record<string, string> = {
+  added: "The canned response was added.",
+  saved: "The canned response was saved.",
+  activated: "The canned response is active again and offered in the pickers.",
+  deactivated: "The canned response is deactivated: it is kept, but no picker offers it.",
+};
+const doneMessage = (key: string | undefined) => (key && Object.hasOwn(DONE, key) ? DONE[key] : null);
+
+/**
+ * Save or preview. Preview renders the typed text against a sample report and stores nothing. A refused save
+ * comes back with each placeholder problem next to the text and everything typed kept.
+ */
+async function submitTemplate(
+  c: Context<AppEnv>,
+  save: (values: TemplateFormState["values"]) => Promise<unknown>,
+): Promise<{ ok: true } | { ok: false; state: TemplateFormState; status: 200 | 400 | 409 }> {
+  const body = (await c.req.parseBody({ all: true })) as ParsedBody;
+  const values = typedValues(body);
+  const user = member(c);
+  if (lastText(body, "intent") === "preview") {
+    const preview = await c.var.services.templates.preview(values.body, user);
+    return preview.ok
+      ? { ok: false, state: { values, preview }, status: 200 }
+      : { ok: false, state: { values, problems: preview.problems }, status: 200 };
+  }
+  try {
+    await save(values);
+    return { ok: true };
+  } catch (error) {
+    if (error instanceof TemplateInvalidError) {
+      const { body: _summary, ...others } = error.fields ?? {};
+      return {
+        ok: false,
+        state: { values, problems: error.problems, errors: others, message: error.userMessage },
+        status: 400,
+      };
+    }
+    if (error instanceof AppError && (error.status === 400 || error.status === 409)) {
+      return {
+        ok: false,
+        state: { values, errors: error.fields ?? {}, message: error.userMessage },
+        status: error.status,
+      };
+    }
+    throw error;
+  }
+}
+
+/**
+ * What the report page needs for its pickers: the active templates and, when `?use=<id>&for=<form>` asked for
+ * one, that template filled in for this report (or why it cannot be). Members who cannot write get none.
+ */
+export async function reportTemplateProps(
+  c: Context<AppEnv>,
+  ref: string,
+): Promise<{ templates: PickerTemplate[]; prefill: TemplatePrefill | null }> {
+  const user = c.var.user;
+  if (!user || !can(user.role, "report.message")) return { templates: [], prefill: null };
+  const services = c.var.services;
+  const templates = (await services.templates.list({ activeOnly: true })).map((t) => ({
+    id: t.id,
+    name: t.name,
+    purpose: t.purpose,
+  }));
+  const use = c.req.method === "GET" ? c.req.query("use") : undefined;
+  if (!use) return { templates, prefill: null };
+  const requested = c.req.query("for");
+  const form = isPickerForm(requested) ? requested : "message";
+  const prefill: TemplatePrefill = {
+    form,
+    templateId: use,
+    templateName: null,
+    text: null,
+    reason: null,
+    problems: isPickerForm(requested) ? [] : ["Choose the form to fill in: that reply form does not exist."],
+  };
+  try {
+    const { template, result } = await services.templates.renderForReport(ref, use, user);
+    prefill.templateName = template.name;
+    if (result.ok) prefill.text = result.text;
+    else prefill.problems = [...prefill.problems, ...result.problems.map((p) => p.message)];
+    prefill.reason = rejectionReasonOf(template.purpose);
+  } catch (error) {
+    if (!(error instanceof AppError) || !error.userMessage.startsWith("Canned response")) throw error;
+    prefill.problems = ["That canned response does not exist or is no longer active."];
+  }
+  if (prefill.problems.length > 0) prefill.text = null;
+  return { templates, prefill };
+}
+
+/** Admin pages for canned responses, and the route the report page's pickers fetch rendered text from. */
+export function registerTemplatePages(app: Hono<AppEnv>) {
+  const frame = async (c: Context<AppEnv>) => {
+    const org = await c.var.services.settings.org();
+    c.header("Cache-Control", "no-store");
+    return { orgName: org.name, user: member(c), csrfToken: c.var.csrfToken };
+  };
+
+  const renderList = async (
+    c: Context<AppEnv>,
+    add: TemplateFormState | null = null,
+    status: 200 | 400 | 409 = 200,
+  ) => {
+    const templates = await c.var.services.templates.list();
+    return c.html(
+      <ResponsesPage
+        {...(await frame(c))}
+        templates={templates}
+        add={add}
+        done={doneMessage(c.req.query("done"))}
+        failed={status !== 200}
+      />,
+      status,
+    );
+  };
+
+  const renderEdit = async (
+    c: Context<AppEnv>,
+    id: string,
+    state: TemplateFormState | null = null,
+    status: 200 | 400 | 409 = 200,
+  ) => {
+    const template = await c.var.services.templates.get(id);
+    return c.html(
+      <ResponseEditPage
+        {...(await frame(c))}
+        template={template}
+        state={
+          state ?? {
+            values: {
+              name: template.name,
+              purpose: template.purpose,
+              body: template.body,
+              active: template.active,
+            },
+          }
+        }
+        done={doneMessage(c.req.query("done"))}
+        failed={status !== 200}
+      />,
+      status,
+    );
+  };
+
+  app.get("/admin/responses", requirePage("settings.manage"), (c) => renderList(c));
+
+  app.post("/admin/responses", requirePage("settings.manage"), async (c) => {
+    let createdId = "";
+    const outcome = await submitTemplate(c, async (values) => {
+      createdId = (await c.var.services.templates.create(member(c).id, values)).id;
+    });
+    if (!outcome.ok) return renderList(c, outcome.state, outcome.status);
+    return c.redirect(`/admin/responses?done=added#template-${createdId}`, 303);
+  });
+
+  app.get("/admin/responses/:id", requirePage("settings.manage"), (c) => renderEdit(c, c.req.param("id")));
+
+  app.post("/admin/responses/:id", requirePage("settings.manage"), async (c) => {
+    const id = c.req.param("id");
+    await c.var.services.templates.get(id); // an unknown id is a 404, not a form error
+    const outcome = await submitTemplate(c, (values) =>
+      c.var.services.templates.update(member(c).id, id, values),
+    );
+    if (!outcome.ok) return renderEdit(c, id, outcome.state, outcome.status);
+    return c.redirect(`/admin/responses/${id}?done=saved`, 303);
+  });
+
+  app.post("/admin/responses/:id/active", requirePage("settings.manage"), async (c) => {
+    const id = c.req.param("id");
+    const body = (await c.req.parseBody({ all: true })) as ParsedBody;
+    const active = lastText(body, "active");
+    if (active !== "true" && active !== "false") {
+      throw new AppError(
+        "invalid_input",
+        400,
+        "Say whether the canned response should be active (true or false).",
+      );
+    }
+    await c.var.services.templates.setActive(member(c).id, id, active === "true");
+    return c.redirect(
+      `/admin/responses?done=${active === "true" ? "activated" : "deactivated"}#template-${id}`,
+      303,
+    );
+  });
+
+  // Read-only: the text a picker puts in a textarea with JS on. A template that cannot be filled in for this
+  // report answers with its problems (200), so the page shows them instead of an empty box.
+  app.get("/reports/:ref/templates/:id/render", requirePage("report.message"), async (c) => {
+    const { template, result } = await c.var.services.templates.renderForReport(
+      c.req.param("ref"),
+      c.req.param("id"),
+      member(c),
+    );
+    c.header("Cache-Control", "no-store");
+    const summary = { id: template.id, name: template.name, purpose: template.purpose };
+    const reason = c.req.query("for") === "reject" ? rejectionReasonOf(template.purpose) : null;
+    return result.ok
+      ? c.json({ ok: true, template: summary, text: result.text, reason })
+      : c.json({ ok: false, template: summary, problems: result.problems.map((p) => p.message) });
+  });
+}

@@ -1,0 +1,61 @@
+import { asc, eq, sql } from "drizzle-orm";
+import type { Db } from "../../db/client.ts";
+import { cannedResponses } from "../../db/schema.ts";
+
+export type TemplateRow = typeof cannedResponses.$inferSelect;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Templates by purpose, then name, so lists and pickers read the same everywhere. */
+export async function listTemplates(db: Db, opts: { activeOnly?: boolean } = {}): Promise<TemplateRow[]> {
+  const query = db.select().from(cannedResponses);
+  const rows = opts.activeOnly ? await query.where(eq(cannedResponses.active, true)) : await query;
+  return rows.sort((a, b) => a.purpose.localeCompare(b.purpose) || a.name.localeCompare(b.name));
+}
+
+export async function findTemplate(db: Db, id: string): Promise<TemplateRow | null> {
+  if (!UUID.test(id)) return null;
+  const [row] = await db.select().from(cannedResponses).where(eq(cannedResponses.id, id));
+  return row ?? null;
+}
+
+/** A template whose name matches regardless of case; names must tell templates apart in a picker. */
+export async function findTemplateByName(db: Db, name: string): Promise<TemplateRow | null> {
+  const [row] = await db
+    .select()
+    .from(cannedResponses)
+    .where(sql`lower(${cannedResponses.name}) = lower(${name})`);
+  return row ?? null;
+}
+
+/** The active acknowledgement templates, first by name: the acknowledge action uses the first. */
+export async function activeTemplatesFor(db: Db, purpose: string): Promise<TemplateRow[]> {
+  return db
+    .select()
+    .from(cannedResponses)
+    .where(sql`${cannedResponses.active} and ${cannedResponses.purpose} = ${purpose}`)
+    .orderBy(asc(cannedResponses.name));
+}
+
+export async function countTemplates(db: Db): Promise<number> {
+  const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(cannedResponses);
+  return Number(row?.n ?? 0);
+}
+
+export async function insertTemplate(
+  db: Db,
+  values: typeof cannedResponses.$inferInsert,
+): Promise<TemplateRow> {
+  const [row] = await db.insert(cannedResponses).values(values).returning();
+  return row!;
+}
+
+export async function updateTemplate(
+  db: Db,
+  id: string,
+  values: Partial<typeof cannedResponses.$inferInsert>,
+): Promise<TemplateRow | null> {
+  if (!UUID.test(id)) return null;
+  const [row] = await db.update(cannedResponses).set(values).where(eq(cannedResponses.id, id)).returning();
+  return row ?? null;
+}

@@ -1,0 +1,148 @@
+import type { Context, Hono } from "hono";
+import { requirePage } from "../../http/auth.ts";
+import { AppError, notFound } from "../../http/errors.ts";
+import type { AppEnv, CurrentUser } from "../../http/types.ts";
+import { IntakeKeysPage, MemberKeyPage } from "./keys.views.tsx";
+import { registerKeyPublication } from "./keys-public.pages.tsx";
+
+type ParsedBody = Record<string, string | File | (string | File)[]>;
+
+function text(body: ParsedBody, name: string): string {
+  const value = body[name];
+  const first = Array.isArray(value) ? value[0] : value;
+  return typeof first === "string" ? first : "";
+}
+
+function signedIn(c: Context<AppEnv>): CurrentUser {
+  const user = c.var.user;
+  if (!user) throw new AppError("unauthenticated", 401, "Your session has ended. Sign in again.");
+  return user;
+}
+
+/** A refused key comes back as a form problem; any other error is a real one. */
+function keyProblem(error: unknown): { message: string; errors: Record<string, string> } | null {
+  if (!(error instanceof AppError) || error.status !== 400) return null;
+  return { message: error.userMessage, errors: error.fields ?? {} };
+}
+
+const MEMBER_DONE: Record<string, string> = {
+  uploaded: "The key was saved and published.",
+  removed: "The key was removed.",
+};
+const INTAKE_DONE: Record<string, string> = {
+  rotated: "A new intake key was generated; the old one still decrypts and is listed below.",
+  imported: "The key was imported and is now the intake key.",
+};
+const pickDone = (map: Record<string, string>, key: string | undefined) =>
+  key && Object.hasOwn(map, key) ? map[key]! : null;
+
+/** Team members' own key page, the admin's view of anyone's key, the intake key admin page, and publication. */
+export function registerKeyPages(app: Hono<AppEnv>) {
+  const renderMember = async (
+    c: Context<AppEnv>,
+    subjectId: string,
+    own: boolean,
+    problem?: { pasted: string; message: string; errors: Record<string, string> },
+  ) => {
+    const { services } = c.var;
+    const subject = await services.team.byId(subjectId);
+    if (!subject) throw notFound("Team member");
+    const [org, current] = await Promise.all([services.settings.org(), services.keys.memberKey(subject.id)]);
+    const action = own ? "/account/key" : `/admin/team/${subject.id}/key`;
+    c.header("Cache-Control", "no-store");
+    return c.html(
+      <MemberKeyPage
+        orgName={org.name}
+        user={signedIn(c)}
+        csrfToken={c.var.csrfToken}
+        subject={{ id: subject.id, name: subject.name, email: subject.email, role: subject.role }}
+        own={own}
+        action={action}
+        current={current}
+        pasted={problem?.pasted}
+        errors={problem?.errors}
+        message={problem?.message}
+        done={problem ? null : pickDone(MEMBER_DONE, c.req.query("done"))}
+      />,
+      problem ? 400 : 200,
+    );
+  };
+
+  const upload = async (c: Context<AppEnv>, subjectId: string, own: boolean) => {
+    const body = (await c.req.parseBody({ all: true })) as ParsedBody;
+    const pasted = text(body, "key");
+    try {
+      await c.var.services.keys.uploadMemberKey(signedIn(c), subjectId, pasted);
+    } catch (error) {
+      const problem = keyProblem(error);
+      if (!problem) throw error;
+      return renderMember(c, subjectId, own, { pasted, ...problem });
+    }
+    return c.redirect(`${own ? "/account/key" : `/admin/team/${subjectId}/key`}?done=uploaded`, 303);
+  };
+
+  const remove = async (c: Context<AppEnv>, subjectId: string, own: boolean) => {
+    await c.var.services.keys.removeMemberKey(signedIn(c), subjectId);
+    return c.redirect(`${own ? "/account/key" : `/admin/team/${subjectId}/key`}?done=removed`, 303);
+  };
+
+  // Every signed-in member may manage their own key; "report.read" is held by every role.
+  app.get("/account/key", requirePage("report.read"), (c) => renderMember(c, signedIn(c).id, true));
+  app.post("/account/key", requirePage("report.read"), (c) => upload(c, signedIn(c).id, true));
+  app.post("/account/key/remove", requirePage("report.read"), (c) => remove(c, signedIn(c).id, true));
+
+  app.get("/admin/team/:id/key", requirePage("team.manage"), (c) =>
+    renderMember(c, c.req.param("id"), false),
+  );
+  app.post("/admin/team/:id/key", requirePage("team.manage"), (c) => upload(c, c.req.param("id"), false));
+  app.post("/admin/team/:id/key/remove", requirePage("team.manage"), (c) =>
+    remove(c, c.req.param("id"), false),
+  );
+
+  // The intake key --------------------------------------------------------------------------------
+  const renderIntake = async (
+    c: Context<AppEnv>,
+    problem?: { pasted: string; message: string; errors: Record<string, string> },
+  ) => {
+    const { services } = c.var;
+    const [org, overview] = await Promise.all([services.settings.org(), services.keys.intakeOverview()]);
+    c.header("Cache-Control", "no-store");
+    return c.html(
+      <IntakeKeysPage
+        orgName={org.name}
+        user={signedIn(c)}
+        csrfToken={c.var.csrfToken}
+        current={overview.current}
+        previous={overview.previous}
+        address={overview.address}
+        importValues={problem ? { key: problem.pasted } : undefined}
+        importErrors={problem?.errors}
+        importMessage={problem?.message}
+        done={problem ? null : pickDone(INTAKE_DONE, c.req.query("done"))}
+      />,
+      problem ? 400 : 200,
+    );
+  };
+
+  app.get("/admin/keys", requirePage("settings.manage"), (c) => renderIntake(c));
+
+  app.post("/admin/keys/rotate", requirePage("settings.manage"), async (c) => {
+    await c.var.services.keys.rotateIntakeKey(signedIn(c).id);
+    return c.redirect("/admin/keys?done=rotated", 303);
+  });
+
+  app.post("/admin/keys/import", requirePage("settings.manage"), async (c) => {
+    const body = (await c.req.parseBody({ all: true })) as ParsedBody;
+    const pasted = text(body, "key");
+    try {
+      await c.var.services.keys.importIntakeKey(signedIn(c).id, pasted, text(body, "passphrase"));
+    } catch (error) {
+      const problem = keyProblem(error);
+      if (!problem) throw error;
+      return renderIntake(c, { pasted, ...problem });
+    }
+    return c.redirect("/admin/keys?done=imported", 303);
+  });
+
+  registerKeyPublication(app);
+}

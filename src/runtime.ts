@@ -5,6 +5,7 @@ import { createDataCipher, loadDataKey } from "./crypto/data-key.ts";
 import { type Database, openPglite, openPostgres } from "./db/client.ts";
 import { lockDataDir } from "./db/lock.ts";
 import { runMigrations } from "./db/migrate.ts";
+import { startSearchBackfill } from "./features/search/search-index.ts";
 import { startJobQueue } from "./jobs/queue.ts";
 import { ALL_QUEUES, registerWorkers } from "./jobs/workers.ts";
 import { createMailTransport } from "./mail/transport.ts";
@@ -56,7 +57,15 @@ export async function openRuntime(
       smtpConfigured: Boolean(config.SMTP_URL),
       trustProxy: config.TRUST_PROXY,
     });
+    let backfill: Promise<unknown> = Promise.resolve();
     if (options.worker) {
+      // A fresh install gets its default canned responses once, at the first serve (not from read-only commands
+      // like audit verify); the settings table remembers it was done.
+      await services.templates.seedDefaults();
+      // The intake key pair is made on the first serve; concurrent starts keep exactly one.
+      await services.keys.ensureIntakeKey();
+      // Rows written before search existed get their keyed index in the background, in batches.
+      backfill = startSearchBackfill(database.db, cipher, logger);
       const transport = createMailTransport(
         config.SMTP_URL,
         config.MAIL_FROM ?? `security@${new URL(config.publicUrl).hostname}`,
@@ -75,6 +84,7 @@ export async function openRuntime(
       services,
       database,
       async close() {
+        await backfill;
         await jobs.stop().catch(() => undefined);
         await database.close().catch(() => undefined);
         release();

@@ -1,13 +1,18 @@
 import type { Logger } from "pino";
 import type { DataCipher } from "./crypto/data-key.ts";
 import type { Database } from "./db/client.ts";
+import { createAlertsService } from "./features/alerts/alerts.service.ts";
+import { createAssignmentService } from "./features/assignment/assignment.service.ts";
 import { createAuditService } from "./features/audit/audit.service.ts";
 import { createAuthService } from "./features/auth/auth.service.ts";
+import { createKeysService } from "./features/keys/keys.service.ts";
 import { listOutbox } from "./features/outbox/outbox.repo.ts";
 import { createAssetsService } from "./features/policy/assets.service.ts";
 import { createReportsService } from "./features/reports/reports.service.ts";
+import { createSearchService } from "./features/search/duplicates.service.ts";
 import { createSettingsService } from "./features/settings/settings.service.ts";
 import { createTeamService } from "./features/team/team.service.ts";
+import { createTemplatesService } from "./features/templates/templates.service.ts";
 import type { JobQueue } from "./jobs/queue.ts";
 
 /** The time source; tests pass a movable one. */
@@ -47,6 +52,11 @@ export function createServices(deps: ServiceDeps) {
       publicUrl: deps.publicUrl,
     }),
     outbox: { list: () => listOutbox(db) },
+    search: createSearchService({ db, cipher: deps.cipher }),
+    assignment: createAssignmentService({ db, clock }),
+    templates: createTemplatesService({ db, clock, publicUrl: deps.publicUrl }),
+    keys: createKeysService({ db, clock, cipher: deps.cipher, publicUrl: deps.publicUrl }),
+    alerts: createAlertsService({ db, clock, cipher: deps.cipher, jobs: deps.jobs }),
   };
 }
 

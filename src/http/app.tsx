@@ -6,13 +6,17 @@ import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { secureHeaders } from "hono/secure-headers";
 import type { Logger } from "pino";
+import { registerAlertPages } from "../features/alerts/alerts.pages.tsx";
 import { registerAuthPages } from "../features/auth/auth.pages.tsx";
 import { registerIntakePages } from "../features/intake/intake.pages.tsx";
 import { registerIntakeAdminPages } from "../features/intake/intake-admin.pages.tsx";
+import { registerKeyPages } from "../features/keys/keys.pages.tsx";
 import { registerPolicyPages } from "../features/policy/policy.pages.tsx";
 import { registerReportsApi } from "../features/reports/reports.api.ts";
 import { registerReportPages } from "../features/reports/reports.pages.tsx";
 import { registerAdminPages } from "../features/team/admin.pages.tsx";
+import { registerAvailabilityPages } from "../features/team/availability.pages.tsx";
+import { registerTemplatePages } from "../features/templates/templates.pages.tsx";
 import { registerTrackingPages } from "../features/tracking/tracking.pages.tsx";
 import type { Services } from "../services.ts";
 import { loadSession, sameOrigin } from "./auth.ts";
@@ -119,6 +123,10 @@ export function createApp(services: Services, logger: Logger) {
   registerAuthPages(app);
   registerReportPages(app);
   registerAdminPages(app);
+  registerKeyPages(app);
+  registerAvailabilityPages(app);
+  registerTemplatePages(app);
+  registerAlertPages(app);
   registerReportsApi(app);
   registerOpenApi(app);
 

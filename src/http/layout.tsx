@@ -52,6 +52,14 @@ export function Layout(props: LayoutProps) {
                     <a href="/inbox" aria-current={props.active === "inbox" ? "page" : undefined}>
                       Inbox
                     </a>
+                    {user.role !== "viewer" && (
+                      <a
+                        href="/account/availability"
+                        aria-current={props.active === "availability" ? "page" : undefined}
+                      >
+                        My availability
+                      </a>
+                    )}
                     {user.role === "admin" && (
                       <>
                         <a href="/admin/team" aria-current={props.active === "team" ? "page" : undefined}>
@@ -70,6 +78,15 @@ export function Layout(props: LayoutProps) {
                     )}
                     <a href="/" aria-current={props.active === "policy" ? "page" : undefined}>
                       Policy
+                    </a>
+                    <a
+                      href="/account/alerts"
+                      aria-current={props.active === "my-alerts" ? "page" : undefined}
+                    >
+                      My alerts
+                    </a>
+                    <a href="/account/key" aria-current={props.active === "my-key" ? "page" : undefined}>
+                      My key
                     </a>
                     <form method="post" action="/logout" class="inline">
                       <input type="hidden" name="_csrf" value={props.csrfToken ?? ""} />

@@ -66,6 +66,7 @@ export function openApiDocument(publicUrl: string) {
             email: { type: "string", format: "email" },
             name: { type: "string", maxLength: 100 },
             credit: { type: "string", enum: ["name", "handle", "anonymous"] },
+            pgpKey: str("The reporter's ASCII-armored OpenPGP public key; validated like a team key"),
             attachments: {
               type: "array",
               maxItems: 5,
@@ -90,6 +91,23 @@ export function openApiDocument(publicUrl: string) {
             receivedAt: { type: "string", format: "date-time" },
             updatedAt: { type: "string", format: "date-time" },
             sla: { type: "object", properties: { status: str(), overdue: { type: "array", items: str() } } },
+            waitingSince: {
+              type: ["string", "null"],
+              format: "date-time",
+              description:
+                "Set while the team waits for the reporter's answer (needs-info; the SLA clock is paused)",
+            },
+            snippet: {
+              type: ["object", "null"],
+              description:
+                "With q: where the words were found (report or message; internal notes only for roles that may read them), as text and as HTML that is escaped except for <mark> around matches",
+              properties: {
+                from: { type: "string", enum: ["report", "message"] },
+                visibility: { type: ["string", "null"], enum: ["reporter", "internal", null] },
+                text: str(),
+                html: str(),
+              },
+            },
           },
         },
         Report: {
@@ -122,6 +140,16 @@ export function openApiDocument(publicUrl: string) {
               },
               ["owasp"],
             ),
+            action(
+              "set_severity",
+              {
+                cvss: str(
+                  "A CVSS 3.0, 3.1 or 4.0 vector (CVSS:3.1/AV:…); stored in canonical order without Not Defined metrics. It sets the report's severity when the organisation's severitySource is cvss; otherwise it is only recorded in severityHistory",
+                ),
+                reason: str(),
+              },
+              ["cvss"],
+            ),
             action("confirm"),
             action(
               "reject",
@@ -148,6 +176,15 @@ export function openApiDocument(publicUrl: string) {
             }),
             action("close", { message: str("Final feedback to the reporter") }, ["message"]),
             action("reopen", { reason: str() }, ["reason"]),
+            action(
+              "request_info",
+              {
+                message: str(
+                  "The question for the reporter (sent to them). Sets needs-info and pauses the SLA clock until they answer; refused (409) while already waiting",
+                ),
+              },
+              ["message"],
+            ),
           ],
         },
       },
@@ -159,7 +196,25 @@ export function openApiDocument(publicUrl: string) {
           security: [],
           requestBody: {
             required: true,
-            content: { "application/json": { schema: { $ref: "#/components/schemas/Intake" } } },
+            content: {
+              "application/json": {
+                schema: {
+                  oneOf: [
+                    { $ref: "#/components/schemas/Intake" },
+                    {
+                      type: "object",
+                      required: ["encrypted"],
+                      additionalProperties: false,
+                      properties: {
+                        encrypted: str(
+                          "An ASCII-armored OpenPGP message to the intake key (/keys/intake.asc) whose plaintext is the Intake object",
+                        ),
+                      },
+                    },
+                  ],
+                },
+              },
+            },
           },
           responses: {
             "201": {
@@ -183,11 +238,13 @@ export function openApiDocument(publicUrl: string) {
         get: {
           summary: "List reports (open ones by default)",
           security: [{ bearer: [] }],
-          parameters: ["state", "severity", "assignee", "q", "sort", "page", "perPage"].map((name) => ({
-            name,
-            in: "query",
-            schema: { type: "string" },
-          })),
+          parameters: ["state", "severity", "assignee", "q", "sla", "sort", "page", "perPage"].map(
+            (name) => ({
+              name,
+              in: "query",
+              schema: { type: "string" },
+            }),
+          ),
           responses: {
             "200": {
               description: "A page of reports",

@@ -1,14 +1,17 @@
 import type { Logger } from "pino";
 import type { DataCipher } from "../crypto/data-key.ts";
 import type { Db } from "../db/client.ts";
+import { registerAlertWorkers } from "../features/alerts/alerts.jobs.ts";
 import { alertQueues } from "../features/alerts/alerts.queue.ts";
 import { createMailDeliveryHandler, MAIL_DELIVER, mailQueues } from "../features/outbox/outbox.jobs.ts";
+import { createReportsService } from "../features/reports/reports.service.ts";
+import { registerSlaSweep, slaQueues } from "../features/sla/sla.jobs.ts";
 import type { MailTransport } from "../mail/transport.ts";
 import type { Clock } from "../services.ts";
 import type { JobQueue, QueueDefinition } from "./queue.ts";
 
 /** Every queue the application uses; each feature adds its own definitions here. */
-export const ALL_QUEUES: readonly QueueDefinition[] = [...mailQueues, ...alertQueues];
+export const ALL_QUEUES: readonly QueueDefinition[] = [...mailQueues, ...alertQueues, ...slaQueues];
 
 /** What job handlers may use. Handlers run outside requests, so they get their own copies of the deps. */
 export interface WorkerContext {
@@ -32,4 +35,12 @@ export async function registerWorkers(ctx: WorkerContext): Promise<void> {
       publicHost: new URL(ctx.publicUrl).hostname,
     }),
   );
+  await registerAlertWorkers(ctx);
+  await registerSlaSweep({
+    db: ctx.db,
+    jobs: ctx.jobs,
+    clock: ctx.clock,
+    logger: ctx.logger,
+    reports: createReportsService(ctx),
+  });
 }

@@ -156,7 +156,13 @@ describe.each(DB_KINDS)("public pages on %s", (kind) => {
       const expires = new Date(fieldValues(body, "Expires")[0]!).getTime();
       expect(expires).toBeGreaterThan(t.clock().getTime());
       expect(expires).toBeLessThan(t.clock().getTime() + 365 * 24 * 3600 * 1000);
-      for (const line of body.trimEnd().split("\n")) expect(line).toMatch(/^(#.*|[A-Za-z-]+: \S.*)$/);
+      // The file is cleartext-signed by default; every line of the signed text is a comment or a field.
+      const signedText = body
+        .split("\n\n-----BEGIN PGP SIGNATURE-----")[0]!
+        .split(/^Hash: \S+\n\n/m)
+        .at(-1)!;
+      expect(body.startsWith("-----BEGIN PGP SIGNED MESSAGE-----\n")).toBe(true);
+      for (const line of signedText.trimEnd().split("\n")) expect(line).toMatch(/^(#.*|[A-Za-z-]+: \S.*)$/);
 
       t.clock.advance(30 * 24 * 3600 * 1000);
       const later = await (await app.request("/.well-known/security.txt")).text();

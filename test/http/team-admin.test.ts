@@ -128,7 +128,7 @@ describe.each(DB_KINDS)("admin pages on %s", (kind) => {
     expect(await t.services.team.byEmail("dan@example.org")).toBeNull();
   });
 
-  it("edits a member: away dates, expertise, a new password, and disabling ends their sessions", async () => {
+  it("edits a member: expertise, a note, a new password, and disabling ends their sessions", async () => {
     const erin = await t.services.team.createMember(team.admin.id, {
       email: "erin@example.org",
       name: "Erin",
@@ -142,24 +142,22 @@ describe.each(DB_KINDS)("admin pages on %s", (kind) => {
       role: "responder",
       active: ["false", "true"],
       expertise: "auth, mobile",
-      awayUntil: "2026-03-20",
       availabilityNote: "Conference",
       password: "",
     });
     expect(away.status).toBe(303);
     expect(away.headers.get("location")).toBe(`/admin/team?done=updated#member-${erin.id}`);
     const html = await (await get(app, "/admin/team", admin)).text();
-    expect(html).toContain("away until 2026-03-20");
     expect(html).toContain("Conference");
-    expect(html).toContain('value="2026-03-20"');
+    expect(html).toContain('value="auth, mobile"');
     expect((await t.services.team.byId(erin.id))?.expertise).toEqual(["auth", "mobile"]);
     // An empty password field keeps the password and the session.
     expect((await get(app, "/inbox", erinSession)).status).toBe(200);
 
-    const bad = await post(app, path, admin, { active: "false", awayUntil: "next week" });
+    const bad = await post(app, path, admin, { active: "false", expertise: "no spaces allowed" });
     expect(bad.status).toBe(400);
     const badHtml = await bad.text();
-    expect(badHtml).toContain("Use a date like 2026-12-31.");
+    expect(badHtml).toContain("Tags are short words");
     expect(badHtml).toMatch(/<details class="card member-edit" id="member-[^"]+" open="">/);
     expect((await t.services.team.byId(erin.id))?.active).toBe(true);
 
@@ -250,6 +248,8 @@ describe.each(DB_KINDS)("admin pages on %s", (kind) => {
       timeZone: "Europe/Berlin",
       weekendDays: [5, 6],
       holidays: ["2026-01-01", "2026-12-25"],
+      reminderLeadHours: 24,
+      needsInfoExpiryDays: 30,
     });
     const html = await (await get(app, "/admin/settings", admin)).text();
     expect(html).toContain('name="weekendDays" value="5" checked=""');

@@ -4,6 +4,7 @@ import { readJsonObject } from "../../http/json-body.ts";
 import { clientIp, rateLimit } from "../../http/rate-limit.ts";
 import type { AppEnv } from "../../http/types.ts";
 import { zodFieldErrors } from "../../http/validation.ts";
+import { openEncryptedReport, reporterKeyExtras } from "../keys/encrypted-intake.ts";
 import { intakeRefined, jsonAttachmentSchema } from "../reports/reports.schema.ts";
 import type { UploadedFile } from "../reports/reports.service.ts";
 import { loadIntakeSettings } from "../settings/intake-settings.ts";
@@ -12,7 +13,11 @@ import { loadIntakeSettings } from "../settings/intake-settings.ts";
  * Decodes the JSON intake's attachments. When their shape is wrong the whole request is refused with every
  * field's problem at once, so a client fixes everything in one round trip instead of one field per try.
  */
-function decodeAttachments(raw: unknown, fields: Record<string, unknown>): UploadedFile[] {
+function decodeAttachments(
+  raw: unknown,
+  fields: Record<string, unknown>,
+  extraErrors: Record<string, string> = {},
+): UploadedFile[] {
   if (raw === undefined || raw === null) return [];
   const parsed = jsonAttachmentSchema.safeParse(raw);
   if (parsed.success) {
@@ -26,6 +31,7 @@ function decodeAttachments(raw: unknown, fields: Record<string, unknown>): Uploa
   const others = intakeRefined.safeParse(fields);
   throw new AppError("invalid_input", 400, "Some fields need attention.", {
     ...(others.success ? {} : zodFieldErrors(others.error)),
+    ...extraErrors,
     attachments: `${where}${issue.message}`,
   });
 }
@@ -41,10 +47,13 @@ const reportsLimit = rateLimit({
 /** The public JSON intake: scanners and tooling file reports without a browser; no token needed. */
 export function registerIntakeApi(app: Hono<AppEnv>) {
   app.post("/api/v1/reports", reportsLimit, async (c) => {
-    const body = await readJsonObject(c);
+    const { keys, reports } = c.var.services;
+    // {"encrypted": "<armored OpenPGP message>"} holds the same object; nothing is stored if it cannot be opened.
+    const body = await openEncryptedReport(keys, await readJsonObject(c));
     const { attachments, ...fields } = body;
-    const files = decodeAttachments(attachments, fields);
-    const { report, trackingUrl } = await c.var.services.reports.submit(fields, files, "api");
+    const keyExtras = await reporterKeyExtras(keys, fields);
+    const files = decodeAttachments(attachments, fields, keyExtras.errors);
+    const { report, trackingUrl } = await reports.submit(fields, files, "api", keyExtras);
     c.header("Cache-Control", "no-store");
     return c.json({ id: report.id, reference: report.reference, trackingUrl }, 201);
   });

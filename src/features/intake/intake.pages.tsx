@@ -2,6 +2,7 @@ import type { Context, Hono } from "hono";
 import { AppError } from "../../http/errors.ts";
 import { clientIp, enforceRateLimit } from "../../http/rate-limit.ts";
 import type { AppEnv } from "../../http/types.ts";
+import { reporterKeyExtras } from "../keys/encrypted-intake.ts";
 import type { UploadedFile } from "../reports/reports.service.ts";
 import { loadIntakeSettings } from "../settings/intake-settings.ts";
 import { registerIntakeApi } from "./intake.api.ts";
@@ -122,7 +123,8 @@ export function registerIntakePages(app: Hono<AppEnv>) {
     }
     let result: Awaited<ReturnType<AppEnv["Variables"]["services"]["reports"]["submit"]>>;
     try {
-      result = await c.var.services.reports.submit(values, files, "web");
+      const keyExtras = await reporterKeyExtras(c.var.services.keys, values);
+      result = await c.var.services.reports.submit(values, files, "web", keyExtras);
     } catch (error) {
       if (isFieldError(error)) return renderForm(c, values, error.fields);
       throw error;

@@ -13,6 +13,7 @@ export const REPORT_FORM_FIELDS = [
   "steps",
   "impact",
   "email",
+  "pgpKey",
   "name",
   "credit",
   "attachments",
@@ -26,6 +27,7 @@ const FIELD_LABELS: Record<string, string> = {
   steps: "Steps to reproduce",
   impact: "Impact",
   email: "Email",
+  pgpKey: "Your OpenPGP public key",
   name: "Name or handle",
   credit: "Credit",
   attachments: "Attachments",
@@ -312,6 +314,27 @@ export function ReportFormPage(props: ReportFormProps) {
             aria-describedby={describedBy("email", e, "email-hint")}
           />
           <FieldError id="email" errors={e} />
+
+          <label for="pgpKey">
+            Your OpenPGP public key (optional)
+            <span class="hint" id="pgpKey-hint">
+              ASCII-armored (gpg --armor --export you@example.org). We encrypt mail about the report to it.
+              Never paste a private key.
+            </span>
+          </label>
+          <textarea
+            id="pgpKey"
+            name="pgpKey"
+            rows={4}
+            class="mono"
+            spellcheck={false}
+            maxlength={200000}
+            aria-invalid={invalid("pgpKey", e)}
+            aria-describedby={describedBy("pgpKey", e, "pgpKey-hint")}
+          >
+            {v.pgpKey ?? ""}
+          </textarea>
+          <FieldError id="pgpKey" errors={e} />
 
           <label for="name">
             Name or handle (optional)

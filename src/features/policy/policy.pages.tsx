@@ -1,5 +1,6 @@
 import type { Hono } from "hono";
 import type { AppEnv } from "../../http/types.ts";
+import { INTAKE_KEY_PATH } from "../keys/keys.service.ts";
 import { HallOfFamePage, PolicyPage } from "./policy.views.tsx";
 import { buildSecurityTxt } from "./security-txt.ts";
 
@@ -8,11 +9,12 @@ const WELL_KNOWN = "/.well-known/security.txt";
 /** The public face: the policy, security.txt (RFC 9116) and the hall of fame. */
 export function registerPolicyPages(app: Hono<AppEnv>) {
   app.get("/", async (c) => {
-    const { settings, assets } = c.var.services;
-    const [org, sla, scope] = await Promise.all([
+    const { settings, assets, keys } = c.var.services;
+    const [org, sla, scope, intakeKeys] = await Promise.all([
       settings.org(),
       settings.sla(),
       assets.list({ activeOnly: true }),
+      keys.intakeKeys(),
     ]);
     return c.html(
       <PolicyPage
@@ -29,19 +31,23 @@ export function registerPolicyPages(app: Hono<AppEnv>) {
           inScope: a.inScope,
         }))}
         sla={sla}
+        intakeKey={{ fingerprint: intakeKeys.current.fingerprint, url: INTAKE_KEY_PATH }}
       />,
     );
   });
 
   app.get(WELL_KNOWN, async (c) => {
-    const { settings, deps } = c.var.services;
+    const { settings, deps, keys } = c.var.services;
     const org = await settings.org();
-    const body = buildSecurityTxt({
+    const text = buildSecurityTxt({
       publicUrl: deps.publicUrl,
       securityEmail: org.securityEmail,
       preferredLanguages: org.preferredLanguages,
+      encryptionUrl: `${deps.publicUrl.replace(/\/+$/, "")}${INTAKE_KEY_PATH}`,
       now: deps.clock(),
     });
+    // RFC 9116 §2.3: an OpenPGP cleartext signature by the intake key, made per request like Expires.
+    const body = org.signSecurityTxt === "true" ? await keys.signCleartext(text) : text;
     // Expires moves with every request, so caches may keep it for a day at most.
     return c.body(body, 200, {
       "Content-Type": "text/plain; charset=utf-8",

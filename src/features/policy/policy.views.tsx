@@ -1,3 +1,4 @@
+import { formatFingerprint } from "../../domain/pgp-keys.ts";
 import type { SlaPolicy } from "../../domain/sla.ts";
 import { Layout } from "../../http/layout.tsx";
 import { renderMarkdown } from "../../http/markdown.ts";
@@ -22,6 +23,8 @@ export interface PolicyPageProps {
     SlaPolicy,
     "acknowledgeBusinessDays" | "triageBusinessDays" | "updateIntervalDays" | "resolutionDays"
   >;
+  /** The intake key researchers can encrypt to; its fingerprint is shown with a link to the key. */
+  intakeKey?: { fingerprint: string; url: string } | null;
 }
 
 const KIND_LABELS: Record<string, string> = {
@@ -139,6 +142,13 @@ export function PolicyPage(props: PolicyPageProps) {
               <li>
                 Machine-readable contact details: <a href="/.well-known/security.txt">security.txt</a>.
               </li>
+              {props.intakeKey && (
+                <li id="intake-key">
+                  Encrypt to our <a href={props.intakeKey.url}>OpenPGP key</a>, fingerprint{" "}
+                  <code class="mono fingerprint break">{formatFingerprint(props.intakeKey.fingerprint)}</code>{" "}
+                  (<a href="/keys">all keys</a>).
+                </li>
+              )}
             </ul>
           </section>
 

@@ -147,6 +147,25 @@ describe("buildSecurityTxt", () => {
     expect(fileProblems(body)).toEqual([]);
   });
 
+  it("names the OpenPGP key URL in Encryption when one is given", () => {
+    const body = buildSecurityTxt({
+      publicUrl: "https://sec.example.org",
+      securityEmail: "",
+      preferredLanguages: "en",
+      encryptionUrl: "https://sec.example.org/keys/intake.asc",
+      now,
+    });
+    expect(fields(body, "Encryption")).toEqual(["https://sec.example.org/keys/intake.asc"]);
+    expect(fileProblems(body)).toEqual([]);
+    const without = buildSecurityTxt({
+      publicUrl: "https://sec.example.org",
+      securityEmail: "",
+      preferredLanguages: "",
+      now,
+    });
+    expect(without).not.toContain("Encryption");
+  });
+
   it("formats dates as RFC 3339 without fractional seconds", () => {
     expect(rfc3339Seconds(new Date("2030-01-01T00:00:00.999Z"))).toBe("2030-01-01T00:00:00Z");
   });

@@ -8,6 +8,8 @@ export interface SecurityTxtInput {
   securityEmail: string;
   /** BCP 47 tags separated by commas, e.g. "en, de"; empty to leave the field out. */
   preferredLanguages: string;
+  /** Where the ASCII-armored OpenPGP key for encrypted reports is served; left out when absent. */
+  encryptionUrl?: string;
   now: Date;
 }
 
@@ -32,6 +34,7 @@ export function buildSecurityTxt(input: SecurityTxtInput): string {
     "# Report security vulnerabilities through the form (preferred) or by email.",
     `Contact: ${base}/report`,
     ...(email ? [`Contact: mailto:${email}`] : []),
+    ...(input.encryptionUrl ? [`Encryption: ${input.encryptionUrl}`] : []),
     `Expires: ${rfc3339Seconds(expires)}`,
     ...(languages.length > 0 ? [`Preferred-Languages: ${languages.join(", ")}`] : []),
     `Policy: ${base}/`,

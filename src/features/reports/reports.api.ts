@@ -34,6 +34,7 @@ export function reportJson(view: TeamView) {
     updatedAt: view.updatedAt,
     deadlines: view.deadlines,
     sla: { status: view.sla.status, overdue: view.sla.overdue },
+    waitingSince: view.waitingSince,
     rejectionReason: view.rejectionReason,
     duplicateOf: view.duplicateOf,
     release: view.release,
@@ -50,6 +51,9 @@ export function reportJson(view: TeamView) {
       method: s.method,
       vector: s.vector,
       severity: s.severity,
+      score: s.score,
+      version: s.version,
+      setsReportSeverity: s.setsReportSeverity,
       reason: s.reason,
       setBy: s.setBy,
       at: s.at,
@@ -83,7 +87,7 @@ export function reportJson(view: TeamView) {
 export function registerReportsApi(app: Hono<AppEnv>) {
   app.get("/api/v1/reports", requireApi("report.read"), async (c) => {
     const query = inboxQuerySchema.parse(c.req.query());
-    const page = await c.var.services.reports.inbox(query);
+    const page = await c.var.services.reports.inbox(query, c.var.user);
     return c.json({
       items: page.items.map((item) => ({
         id: item.id,
@@ -95,6 +99,15 @@ export function registerReportsApi(app: Hono<AppEnv>) {
         receivedAt: item.receivedAt,
         updatedAt: item.updatedAt,
         sla: { status: item.sla.status, overdue: item.sla.overdue },
+        waitingSince: item.waitingSince,
+        snippet: item.snippet
+          ? {
+              from: item.snippet.from,
+              visibility: item.snippet.visibility ?? null,
+              text: item.snippet.text,
+              html: item.snippet.html,
+            }
+          : null,
       })),
       total: page.total,
       page: page.page,

@@ -11,6 +11,16 @@ import { requirePage } from "../../http/auth.ts";
 import { AppError } from "../../http/errors.ts";
 import type { AppEnv, CurrentUser } from "../../http/types.ts";
 import { formFiles, formText } from "../intake/intake.pages.tsx";
+import { duplicateOfPrefill, duplicatesPanelFor } from "../search/search.pages.tsx";
+import { reportTemplateProps } from "../templates/templates.pages.tsx";
+import {
+  type CvssRender,
+  cvssPageProps,
+  handleCvssForm,
+  isCvssForm,
+  registerCvssPages,
+  severityDoneKey,
+} from "./cvss.pages.tsx";
 import { OwaspPreview } from "./owasp.views.tsx";
 import { inboxQuerySchema } from "./reports.schema.ts";
 import {
@@ -54,6 +64,7 @@ interface ReportRenderOptions {
   done?: string | undefined;
   actionProblem?: ActionProblem;
   messageProblem?: MessageProblem;
+  cvss?: CvssRender;
 }
 
 async function renderReport(c: Context<AppEnv>, ref: string, options: ReportRenderOptions = {}) {
@@ -61,7 +72,7 @@ async function renderReport(c: Context<AppEnv>, ref: string, options: ReportRend
   const user = member(c);
   const view = await services.reports.teamView(ref);
   const [org, members] = await Promise.all([services.settings.org(), services.team.list()]);
-  const latest = view.severityHistory[0]?.vector;
+  const latest = view.severityHistory.find((s) => s.method === "owasp")?.vector;
   const scored = latest ? scoreOwaspVector(latest) : null;
   const currentRating = scored?.ok ? scored.value : null;
   let previewRating: OwaspRating | null = currentRating;
@@ -83,12 +94,21 @@ async function renderReport(c: Context<AppEnv>, ref: string, options: ReportRend
       assignees={members
         .filter((m) => m.active && m.role !== "viewer")
         .map((m) => ({ email: m.email, name: m.name, role: m.role }))}
+      assignSuggestions={
+        can(user.role, "report.act") && view.availableActions.includes("assign")
+          ? await services.assignment.suggest(view.id)
+          : null
+      }
       impactUsed={org.severityImpact}
       currentRating={currentRating}
       previewRating={previewRating}
       done={options.done}
       actionProblem={problem}
       messageProblem={options.messageProblem}
+      cvss={await cvssPageProps(c, view, options.cvss)}
+      templatePicker={await reportTemplateProps(c, ref)}
+      duplicatesPanel={await duplicatesPanelFor(c, view)}
+      duplicateOfPrefill={problem ? null : duplicateOfPrefill(c)}
     />,
     options.status ?? 200,
   );
@@ -152,6 +172,7 @@ function actionInput(
 
 /** The team's HTML pages for reports: the inbox, one report with its actions and conversation, and downloads. */
 export function registerReportPages(app: Hono<AppEnv>) {
+  registerCvssPages(app);
   app.get("/inbox", requirePage("report.read"), async (c) => {
     const services = c.var.services;
     const user = member(c);
@@ -166,11 +187,12 @@ export function registerReportPages(app: Hono<AppEnv>) {
       q: query.q ?? "",
       sort: query.sort ?? "",
       perPage: query.perPage,
+      sla: shown(raw.sla),
     };
     let result: InboxResult | null = null;
     let error: string | null = null;
     try {
-      result = await services.reports.inbox(query);
+      result = await services.reports.inbox(query, user);
     } catch (err) {
       if (!(err instanceof AppError) || err.status !== 400) throw err;
       error = err.userMessage;
@@ -256,12 +278,16 @@ export function registerReportPages(app: Hono<AppEnv>) {
   app.post("/reports/:ref/actions", requirePage("report.act"), async (c) => {
     const ref = c.req.param("ref");
     const values = formValues((await c.req.parseBody({ all: true })) as ParsedBody);
+    if (isCvssForm(values)) return handleCvssForm(c, ref, values, (o) => renderReport(c, ref, o));
     const built = actionInput(values);
     if (!built.ok) return renderReport(c, ref, { status: 400, actionProblem: built.problem });
     try {
       // The service decides; whatever the page offered, a refused transition comes back as 409 here.
       const view = await c.var.services.reports.act(member(c), ref, built.input);
-      const action = encodeURIComponent(values.action ?? "");
+      const action =
+        values.action === "set_severity"
+          ? await severityDoneKey(c, "owasp")
+          : encodeURIComponent(values.action ?? "");
       return c.redirect(`/reports/${encodeURIComponent(view.reference)}?done=${action}#actions`, 303);
     } catch (error) {
       if (error instanceof AppError && (error.status === 400 || error.status === 409)) {

@@ -169,8 +169,12 @@ export interface InboxFilter {
   severity: string | null;
   assigneeId: string | null | "none";
   text: string | null;
+  /** The search feature's condition (keyed index + messages); used instead of the plain title match when set. */
+  textCondition?: SQL | null;
   /** Leave out reports rejected as spam (kept, not deleted). */
   hideSpam?: boolean;
+  /** The SLA feature's condition (overdue, or waiting for the reporter). */
+  slaCondition?: SQL | null;
   sort: { column: "received" | "updated" | "severity" | "reference" | "state"; desc: boolean };
   limit: number;
   offset: number;
@@ -189,7 +193,9 @@ export async function queryInbox(db: Db, filter: InboxFilter) {
   else if (filter.severity) conditions.push(eq(reports.severity, filter.severity));
   if (filter.assigneeId === "none") conditions.push(isNull(reports.assigneeId));
   else if (filter.assigneeId) conditions.push(eq(reports.assigneeId, filter.assigneeId));
-  if (filter.text) {
+  if (filter.slaCondition) conditions.push(filter.slaCondition);
+  if (filter.textCondition) conditions.push(filter.textCondition);
+  else if (filter.text) {
     const pattern = `%${filter.text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
     conditions.push(or(ilike(reports.title, pattern), ilike(reports.reference, pattern))!);
   }

@@ -105,6 +105,25 @@ const nullableText = (max: number) =>
     .nullish()
     .transform((v) => (v ? v : null));
 
+/** set_severity carries exactly one vector: an OWASP Risk Rating vector or a CVSS 3.x/4.0 vector. */
+const setSeveritySchema = z
+  .object({
+    action: z.literal("set_severity"),
+    owasp: z.string({ message: "Give an OWASP vector." }).max(200, "The vector is too long.").nullish(),
+    cvss: z.string({ message: "Give a CVSS vector." }).max(2000, "The CVSS vector is too long.").nullish(),
+    reason: nullableText(2000),
+  })
+  .superRefine((v, ctx) => {
+    const given = (v.owasp != null ? 1 : 0) + (v.cvss != null ? 1 : 0);
+    if (given === 1) return;
+    const message =
+      given === 0
+        ? "Give an OWASP vector (owasp) or a CVSS vector (cvss)."
+        : "Give either an OWASP vector (owasp) or a CVSS vector (cvss), not both.";
+    ctx.addIssue({ code: "custom", path: ["owasp"], message });
+    ctx.addIssue({ code: "custom", path: ["cvss"], message });
+  });
+
 /** Every lifecycle action with its parameters, as sent by the JSON API or the report page's forms. */
 export const actionSchema = z.discriminatedUnion(
   "action",
@@ -119,11 +138,7 @@ export const actionSchema = z.discriminatedUnion(
         .max(254),
     }),
     z.object({ action: z.literal("start_triage") }),
-    z.object({
-      action: z.literal("set_severity"),
-      owasp: z.string({ message: "Give an OWASP vector." }).max(200, "The vector is too long."),
-      reason: nullableText(2000),
-    }),
+    setSeveritySchema,
     z.object({ action: z.literal("confirm") }),
     z
       .object({
@@ -169,6 +184,11 @@ export const actionSchema = z.discriminatedUnion(
     }),
     z.object({ action: z.literal("close"), message: reason("the final feedback to the reporter") }),
     z.object({ action: z.literal("reopen"), reason: reason("a reason for reopening") }),
+    /** Asks the reporter a question; the SLA clock pauses until they answer. */
+    z.object({
+      action: z.literal("request_info"),
+      message: reason("the question for the reporter"),
+    }),
   ],
   { error: (issue) => (issue.code === "invalid_union" ? "Unknown action." : undefined) },
 );
@@ -201,6 +221,8 @@ export const inboxQuerySchema = z.object({
   q: z.string().trim().max(200).optional().catch(undefined),
   /** "1" shows reports rejected as spam, which the default lists hide. */
   spam: z.string().max(5).optional().catch(undefined),
+  /** "overdue" (a missed deadline) or "waiting" (waiting for the reporter's answer). */
+  sla: z.string().max(20).optional().catch(undefined),
   sort: z
     .enum([
       "received",

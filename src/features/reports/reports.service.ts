@@ -3,9 +3,8 @@ import type { DataCipher } from "../../crypto/data-key.ts";
 import { randomToken, sha256Hex } from "../../crypto/tokens.ts";
 import type { Db } from "../../db/client.ts";
 import { attachmentContentType, attachmentsProblem, safeFilename } from "../../domain/attachments.ts";
-import { type OwaspRating, owaspReportSeverity, scoreOwaspVector } from "../../domain/owasp-risk.ts";
 import { can } from "../../domain/permissions.ts";
-import { computeDeadlines, evaluateSla } from "../../domain/sla.ts";
+import { computeDeadlines, evaluateSla, needsInfoExpiresAt } from "../../domain/sla.ts";
 import {
   type ActionRequest,
   availableActions,
@@ -24,12 +23,41 @@ import type { CurrentUser } from "../../http/types.ts";
 import { zodFieldErrors } from "../../http/validation.ts";
 import type { JobQueue } from "../../jobs/queue.ts";
 import type { Clock } from "../../services.ts";
+import { queueTeamAlert } from "../alerts/alerts.queue.ts";
+import { reportsWaitingForSomeone } from "../assignment/assignment.repo.ts";
+import { assignAutomatically } from "../assignment/assignment.service.ts";
+import { waitingForSomeone } from "../assignment/waiting.ts";
 import { appendAuditEvent, listReportEvents } from "../audit/audit.repo.ts";
+import { readReporterKey } from "../keys/keys.repo.ts";
 import { queueMail } from "../outbox/outbox.jobs.ts";
 import { listAssets } from "../policy/assets.repo.ts";
+import {
+  assertNoDuplicateCycle,
+  duplicateCreditRecord,
+  duplicateNoticeForReporter,
+  recordDuplicateOnOriginal,
+  recordIntakeSuggestions,
+} from "../search/duplicates.service.ts";
+import {
+  parseSearch,
+  type SearchReader,
+  searchesInternalNotes,
+  searchSnippets,
+  textFilterCondition,
+} from "../search/search.service.ts";
+import { indexMessage, indexReport } from "../search/search-index.ts";
 import { loadIntakeSettings } from "../settings/intake-settings.ts";
 import { loadOrgSettings, loadSlaPolicy } from "../settings/settings.service.ts";
+import {
+  authorOf,
+  endNeedsInfo,
+  leavesNeedsInfo,
+  resumeOnReporterReply,
+  startNeedsInfo,
+} from "../sla/needs-info.ts";
+import { slaInboxCondition } from "../sla/sla.repo.ts";
 import { findUserByEmail, findUserById, updateUser } from "../team/team.repo.ts";
+import { chooseAcknowledgement } from "../templates/templates.service.ts";
 import {
   findAsset,
   findAttachment,
@@ -64,6 +92,7 @@ import {
   reporterEmailSchema,
   reporterReplySchema,
 } from "./reports.schema.ts";
+import { historyFacts, type SeverityScoreInput, scoreSeverityInput } from "./severity-scores.ts";
 import { describeEvent, reporterTimeline } from "./timeline.ts";
 
 export interface UploadedFile {
@@ -75,6 +104,12 @@ export interface ReportBody {
   description: string;
   steps: string;
   impact: string;
+}
+
+/** What another feature adds to a submission: its own field errors, and writes in the same transaction. */
+export interface SubmitExtras {
+  errors?: Record<string, string>;
+  inTransaction?: (tx: Db, created: { reportId: string; reporterId: string; now: Date }) => Promise<void>;
 }
 
 export interface ReportsDeps {
@@ -170,6 +205,7 @@ export function createReportsService(deps: ReportsDeps) {
       severity: (report.severity as Severity | null) ?? null,
       fixes: fixRows.map((f) => ({ id: f.id, authorId: f.authorId })),
       fixVerifications: verifications.map((v) => ({ fixId: v.fixId, verifierId: v.verifierId })),
+      needsInfo: report.needsInfo,
     };
   }
 
@@ -201,13 +237,10 @@ export function createReportsService(deps: ReportsDeps) {
         return { req: { action: "assign", assigneeId: assignee.id } as ActionRequest, extra: { assignee } };
       }
       case "set_severity": {
-        const scored = scoreOwaspVector(input.owasp);
-        if (!scored.ok) throw badRequest(scored.error, { owasp: scored.error });
-        const org = await loadOrgSettings(tx);
-        const severity = owaspReportSeverity(scored.value, org.severityImpact);
+        const score = scoreSeverityInput(input, await loadOrgSettings(tx));
         return {
-          req: { action: "set_severity", severity } as ActionRequest,
-          extra: { rating: scored.value, impact: org.severityImpact },
+          req: { action: "set_severity", severity: score.severity } as ActionRequest,
+          extra: { score },
         };
       }
       case "mark_duplicate": {
@@ -216,6 +249,7 @@ export function createReportsService(deps: ReportsDeps) {
           throw badRequest("The original report does not exist.", {
             of: "No report has that id or reference.",
           });
+        await assertNoDuplicateCycle(tx, report, original);
         return {
           req: {
             action: "mark_duplicate",
@@ -260,9 +294,18 @@ export function createReportsService(deps: ReportsDeps) {
 
   const service = {
     /** Takes a new report from the form or the JSON intake; returns the one-time tracking token. */
-    async submit(fields: unknown, files: readonly UploadedFile[], source: "web" | "api" | "email") {
+    async submit(
+      fields: unknown,
+      files: readonly UploadedFile[],
+      source: "web" | "api" | "email",
+      extra: SubmitExtras = {},
+    ) {
       const parsed = intakeRefined.safeParse(fields);
-      const errors = { ...(parsed.success ? {} : zodFieldErrors(parsed.error)), ...checkFiles(files) };
+      const errors = {
+        ...(parsed.success ? {} : zodFieldErrors(parsed.error)),
+        ...checkFiles(files),
+        ...extra.errors,
+      };
       return db.transaction(async (tx) => {
         // The asset is checked even when other fields are wrong, so one answer names every problem.
         let assetId: string | null = null;
@@ -317,6 +360,7 @@ export function createReportsService(deps: ReportsDeps) {
         });
         const token = randomToken(16);
         await insertTrackingToken(tx, report.id, sha256Hex(token), now);
+        await indexReport(tx, cipher, report.id);
         await storeAttachments(tx, report.id, null, files, now);
         await appendAuditEvent(
           tx,
@@ -329,6 +373,8 @@ export function createReportsService(deps: ReportsDeps) {
           },
           now,
         );
+        await recordIntakeSuggestions(tx, cipher, report.id, now);
+        await extra.inTransaction?.(tx, { reportId: report.id, reporterId: reporter.id, now });
         await notifyReporter(
           tx,
           report,
@@ -336,12 +382,24 @@ export function createReportsService(deps: ReportsDeps) {
           `We received your security report "${reference}".`,
           trackingUrl(token),
         );
+        await queueTeamAlert(tx, jobs, {
+          event: "report_received",
+          reportId: report.id,
+          occurrence: report.id,
+        });
+        await assignAutomatically(tx, jobs, report, "intake", now);
         return { report, token, trackingUrl: trackingUrl(token) };
       });
     },
 
     /** Runs one lifecycle action; the domain decides, and the change, its audit event and its mail commit together. */
-    async act(actor: CurrentUser, idOrRef: string, raw: unknown) {
+    async act(
+      actor: CurrentUser,
+      idOrRef: string,
+      raw: unknown,
+      /** Runs inside the transaction once the report is locked; it may re-check facts and throw to abort. */
+      inTransaction?: (tx: Db, report: ReportRow) => Promise<void>,
+    ) {
       if (!can(actor.role, "report.act")) throw forbidden("Viewers cannot change reports.");
       const parsed = actionSchema.safeParse(raw);
       if (!parsed.success) {
@@ -352,6 +410,7 @@ export function createReportsService(deps: ReportsDeps) {
       await db.transaction(async (tx) => {
         // Locking the row makes concurrent actions on one report run one after the other against fresh facts.
         const report = await requireReport(tx, idOrRef, true);
+        await inTransaction?.(tx, report);
         const facts = await loadFacts(tx, report);
         const { req, extra } = await toDomainRequest(tx, actor, report, input);
         const decision = decide(facts, req);
@@ -361,18 +420,19 @@ export function createReportsService(deps: ReportsDeps) {
         const patch: Partial<ReportRow> = { state: decision.to, updatedAt: now };
         const audit: Record<string, unknown> = { from: decision.from, to: decision.to };
         const reporterMessage = async (
-          kind: "acknowledgement" | "rejection" | "final_feedback",
+          kind: "acknowledgement" | "rejection" | "final_feedback" | "message",
           body: string,
         ) => {
-          await insertMessage(tx, {
+          const sent = await insertMessage(tx, {
             reportId: report.id,
-            authorType: "team",
-            authorUserId: actor.id,
+            authorType: authorOf(actor).authorType,
+            authorUserId: authorOf(actor).authorUserId,
             visibility: "reporter",
             kind,
             bodyEnc: cipher.encrypt(body),
             createdAt: now,
           });
+          await indexMessage(tx, cipher, sent.id, body);
           patch.lastReporterUpdateAt = now;
           await notifyReporter(
             tx,
@@ -388,7 +448,9 @@ export function createReportsService(deps: ReportsDeps) {
             const body =
               input.action === "acknowledge" && input.message
                 ? input.message
-                : await defaultAcknowledgement(tx, report);
+                : await chooseAcknowledgement(tx, report, actor, publicUrl, audit, () =>
+                    defaultAcknowledgement(tx, report),
+                  );
             await reporterMessage("acknowledgement", body);
             break;
           }
@@ -398,21 +460,31 @@ export function createReportsService(deps: ReportsDeps) {
             audit.assignee = { id: assignee.id, email: assignee.email, name: assignee.name };
             audit.previousAssigneeId = report.assigneeId;
             await updateUser(tx, assignee.id, { lastAssignedAt: now });
+            if (assignee.id !== actor.id) {
+              const occurrence = `${report.id}:${assignee.id}:${now.getTime()}`;
+              await queueTeamAlert(tx, jobs, {
+                event: "report_assigned",
+                reportId: report.id,
+                userIds: [assignee.id],
+                occurrence,
+              });
+            }
             break;
           }
           case "start_triage":
             patch.triagedAt = now;
             break;
           case "set_severity": {
-            const { rating, impact } = extra as { rating: OwaspRating; impact: string };
-            patch.severity = req.severity;
+            // A score of the method the organisation does not use is kept in the history, severity unchanged.
+            const { score } = extra as { score: SeverityScoreInput };
+            if (score.setsReportSeverity) patch.severity = req.severity;
             const reason = input.action === "set_severity" ? input.reason : null;
             await insertSeverityScore(tx, {
               reportId: report.id,
-              method: "owasp",
-              vector: rating.vector,
+              method: score.method,
+              vector: score.vector,
               severity: req.severity,
-              details: { ...rating, impactUsed: impact },
+              details: score.details,
               reason: reason ?? "",
               setById: actor.id,
               createdAt: now,
@@ -420,8 +492,9 @@ export function createReportsService(deps: ReportsDeps) {
             Object.assign(audit, {
               previousSeverity: report.severity,
               severity: req.severity,
-              method: "owasp",
-              vector: rating.vector,
+              method: score.method,
+              vector: score.vector,
+              setsReportSeverity: score.setsReportSeverity,
               reason,
             });
             break;
@@ -430,15 +503,19 @@ export function createReportsService(deps: ReportsDeps) {
           case "mark_duplicate": {
             patch.rejectionReason = req.action === "reject" ? req.reason : "duplicate";
             patch.resolvedAt = now;
+            let reporterText = req.message ?? "";
             if (req.action === "mark_duplicate") {
               const original = (extra as { original: ReportRow }).original;
               patch.duplicateOfId = original.id;
               Object.assign(audit, { originalId: original.id, originalReference: original.reference });
+              Object.assign(audit, await duplicateCreditRecord(tx, report, original));
+              reporterText = await duplicateNoticeForReporter(tx, req.message, original);
+              await recordDuplicateOnOriginal(tx, actor.id, report, original, now);
             }
             audit.reason = patch.rejectionReason;
             // Spam gets no answer: replying would confirm to the sender that the address works.
             if (req.action === "mark_duplicate" || req.reason !== "spam") {
-              await reporterMessage("rejection", req.message ?? "");
+              await reporterMessage("rejection", reporterText);
             }
             break;
           }
@@ -483,21 +560,31 @@ export function createReportsService(deps: ReportsDeps) {
             patch.duplicateOfId = null;
             audit.reason = req.reason;
             break;
+          case "request_info":
+            await reporterMessage("message", req.message);
+            Object.assign(patch, startNeedsInfo(now));
+            break;
           default:
             break;
+        }
+        if (leavesNeedsInfo(report, decision.to)) {
+          const resumed = await endNeedsInfo(tx, report, now, authorOf(actor), "report_moved_on");
+          for (const [key, value] of Object.entries(resumed))
+            if (!(key in patch)) Object.assign(patch, { [key]: value });
         }
         await updateReport(tx, report.id, patch);
         await appendAuditEvent(
           tx,
           {
-            actorType: "user",
-            actorId: actor.id,
+            actorType: authorOf(actor).actorType,
+            actorId: authorOf(actor).actorId,
             action: `report.${req.action}`,
             reportId: report.id,
             data: audit,
           },
           now,
         );
+        if (req.action === "acknowledge") await assignAutomatically(tx, jobs, report, "acknowledge", now);
       });
       return service.teamView(idOrRef);
     },
@@ -526,6 +613,7 @@ export function createReportsService(deps: ReportsDeps) {
           bodyEnc: cipher.encrypt(parsed.data.body),
           createdAt: now,
         });
+        await indexMessage(tx, cipher, message.id, parsed.data.body);
         await storeAttachments(tx, report.id, message.id, files, now);
         const patch: Partial<ReportRow> = { updatedAt: now };
         if (parsed.data.visibility === "reporter") {
@@ -572,8 +660,13 @@ export function createReportsService(deps: ReportsDeps) {
           bodyEnc: cipher.encrypt(parsed.data.body),
           createdAt: now,
         });
+        await indexMessage(tx, cipher, message.id, parsed.data.body);
         await storeAttachments(tx, report.id, message.id, files, now);
-        await updateReport(tx, report.id, { updatedAt: now });
+        // An answer while the team waits for one restarts the SLA clock.
+        await updateReport(tx, report.id, {
+          ...(await resumeOnReporterReply(tx, report, now)),
+          updatedAt: now,
+        });
         await appendAuditEvent(
           tx,
           {
@@ -585,12 +678,18 @@ export function createReportsService(deps: ReportsDeps) {
           },
           now,
         );
+        await queueTeamAlert(tx, jobs, {
+          event: "reporter_replied",
+          reportId: report.id,
+          occurrence: message.id,
+          ...(report.assigneeId ? { userIds: [report.assigneeId] } : {}),
+        });
         return { id: message.id };
       });
     },
 
     /** The inbox page: filters, sort, paging, and each row's SLA picture. */
-    async inbox(query: InboxQuery) {
+    async inbox(query: InboxQuery, reader?: SearchReader | null) {
       const states = query.state
         ? query.state === "open"
           ? REPORT_STATES.filter(isOpen)
@@ -627,16 +726,31 @@ export function createReportsService(deps: ReportsDeps) {
       const sortKey = query.sort ?? "-received";
       const perPage = query.perPage ?? 25;
       const page = query.page ?? 1;
+      const search = parseSearch(query.q);
+      const includeInternal = searchesInternalNotes(reader);
       const { rows, total } = await queryInbox(db, {
+        textCondition: textFilterCondition(cipher, search, includeInternal),
         states,
         severity: query.severity ?? null,
         assigneeId,
         text: query.q || null,
         hideSpam: query.spam !== "1" && query.state !== "rejected",
+        slaCondition: await slaInboxCondition(db, query.sla, clock()),
         sort: { column: sortKey.replace("-", "") as "received", desc: sortKey.startsWith("-") },
         limit: perPage,
         offset: (page - 1) * perPage,
       });
+      const snippets = await searchSnippets(
+        db,
+        cipher,
+        rows.map((r) => r.report),
+        search,
+        includeInternal,
+      );
+      const waiting = await reportsWaitingForSomeone(
+        db,
+        rows.filter((r) => !r.report.assigneeId).map((r) => r.report.id),
+      );
       const sla = await loadSlaPolicy(db);
       const now = clock();
       return {
@@ -655,6 +769,10 @@ export function createReportsService(deps: ReportsDeps) {
           receivedAt: report.receivedAt,
           updatedAt: report.updatedAt,
           sla: evaluateSla(slaFacts(report), sla, now),
+          /** Set while the team waits for the reporter's answer. */
+          waitingSince: report.needsInfo ? report.needsInfoSince : null,
+          snippet: snippets.get(report.id) ?? null,
+          nobodyAvailable: waiting.has(report.id),
         })),
       };
     },
@@ -706,7 +824,12 @@ export function createReportsService(deps: ReportsDeps) {
           : null,
         weakness: report.weakness,
         ...decryptBody(report),
-        reporter: { name: reporter.name, email: reporter.email, credit: reporter.credit },
+        reporter: {
+          name: reporter.name,
+          email: reporter.email,
+          credit: reporter.credit,
+          keyFingerprint: (await readReporterKey(db, reporter.id))?.fingerprint ?? null,
+        },
         receivedAt: report.receivedAt,
         acknowledgedAt: report.acknowledgedAt,
         triagedAt: report.triagedAt,
@@ -719,6 +842,9 @@ export function createReportsService(deps: ReportsDeps) {
           resolveBy: report.resolveBy,
         },
         sla: evaluateSla(slaFacts(report), sla, now),
+        waitingSince: report.needsInfo ? report.needsInfoSince : null,
+        waitingExpiresAt:
+          report.needsInfo && report.needsInfoSince ? needsInfoExpiresAt(report.needsInfoSince, sla) : null,
         rejectionReason: report.rejectionReason,
         duplicateOf: duplicateOf ? { id: duplicateOf.id, reference: duplicateOf.reference } : null,
         release: { verification: report.releaseVerification, overrideReason: report.releaseOverrideReason },
@@ -741,6 +867,7 @@ export function createReportsService(deps: ReportsDeps) {
           method: score.method,
           vector: score.vector,
           severity: score.severity,
+          ...historyFacts(score),
           details: score.details,
           reason: score.reason,
           setBy,
@@ -778,6 +905,7 @@ export function createReportsService(deps: ReportsDeps) {
           })),
         ),
         availableActions: availableActions(facts),
+        nobodyAvailable: waitingForSomeone(events, report.assigneeId),
       };
     },
 
@@ -812,6 +940,8 @@ export function createReportsService(deps: ReportsDeps) {
           triageBy: report.triagedAt ? null : report.triageBy,
           resolveBy: isOpen(report.state as ReportState) && !report.resolvedAt ? report.resolveBy : null,
         },
+        /** Set while the team waits for the reporter's answer; the page asks them to reply. */
+        waitingSince: report.needsInfo ? report.needsInfoSince : null,
         timeline: reporterTimeline(events),
         messages: messageRows.map((m) => ({
           id: m.id,
@@ -932,7 +1062,8 @@ function fieldString(fields: unknown, key: string): string | null {
   return typeof value === "string" ? value.trim() : null;
 }
 
-function slaFacts(report: ReportRow) {
+/** The SLA facts of a stored report; the SLA sweep evaluates reports exactly as the pages show them. */
+export function slaFacts(report: ReportRow) {
   return {
     receivedAt: report.receivedAt,
     acknowledgedAt: report.acknowledgedAt,
@@ -940,6 +1071,8 @@ function slaFacts(report: ReportRow) {
     resolvedAt: report.resolvedAt,
     lastReporterUpdateAt: report.lastReporterUpdateAt,
     open: isOpen(report.state as ReportState),
+    // While the team waits for the reporter, deadlines still ahead are frozen.
+    pausedSince: report.needsInfo ? report.needsInfoSince : null,
     // The deadlines promised at receipt stay with the report; later SLA setting changes do not move them.
     deadlines: {
       acknowledgeBy: report.acknowledgeBy,

@@ -1,5 +1,7 @@
 import type { Child } from "hono/jsx";
+import type { CvssScore } from "../../domain/cvss.ts";
 import type { OwaspRating } from "../../domain/owasp-risk.ts";
+import { formatFingerprint } from "../../domain/pgp-keys.ts";
 import type { SlaItem, SlaItemKey, SlaStatus } from "../../domain/sla.ts";
 import { weaknessLabel } from "../../domain/weaknesses.ts";
 import {
@@ -14,8 +16,25 @@ import {
 } from "../../domain/workflow.ts";
 import { Csrf, formatAge, formatDate, Layout } from "../../http/layout.tsx";
 import type { CurrentUser } from "../../http/types.ts";
+import type { AssignSuggestions } from "../assignment/assignment.service.ts";
+import { AssignSuggestionsList, NobodyAvailableBadge } from "../assignment/assignment.views.tsx";
+import { SearchSnippetLine } from "../search/search.views.tsx";
+import { RequestInfoForm, SlaFilterSelect, WaitingLine, WaitingNotice } from "../sla/sla.views.tsx";
+import {
+  type PickerForm,
+  type PickerTemplate,
+  pickedFor,
+  prefilledReason,
+  prefilledText,
+  TemplatePicker,
+  type TemplatePrefill,
+} from "../templates/templates.views.tsx";
+import { CvssCalculator, CvssResult, SourceNote } from "./cvss.views.tsx";
+import type { CvssFormState } from "./cvss-form.ts";
 import { factorValuesOf, OwaspForms, OwaspResult, type SeverityImpact } from "./owasp.views.tsx";
 import type { ReportsService } from "./reports.service.ts";
+import { SeverityHistory, SeveritySourceLine } from "./severity.views.tsx";
+import type { SeverityMethod } from "./severity-scores.ts";
 
 /** Everything the team sees about one report, exactly as the service returns it. */
 export type TeamView = Awaited<ReturnType<ReportsService["teamView"]>>;
@@ -31,6 +50,7 @@ export const SLA_STATUS_LABELS: Record<SlaStatus, string> = {
   due_soon: "Due soon",
   overdue: "Overdue",
   met: "Met",
+  paused: "Waiting for reporter",
 };
 
 /** Short names for the inbox column, so a row reads "Acknowledge overdue". */
@@ -99,6 +119,8 @@ export interface InboxFilters {
   q: string;
   sort: string;
   perPage?: number | undefined;
+  /** "overdue" or "waiting" (features/sla). */
+  sla?: string | undefined;
 }
 
 /** A link to the inbox keeping every filter, with some parameters changed; the page resets unless given. */
@@ -108,6 +130,7 @@ export function inboxHref(filters: InboxFilters, change: { sort?: string; page?:
   if (filters.severity) params.set("severity", filters.severity);
   if (filters.assignee) params.set("assignee", filters.assignee);
   if (filters.q) params.set("q", filters.q);
+  if (filters.sla) params.set("sla", filters.sla);
   const sort = change.sort ?? filters.sort;
   if (sort) params.set("sort", sort);
   if (filters.perPage) params.set("perPage", String(filters.perPage));
@@ -176,7 +199,11 @@ export function InboxPage(props: InboxPageProps) {
   const { filters, result } = props;
   const state = filters.state || "open";
   const filtered = Boolean(
-    (filters.state && filters.state !== "open") || filters.severity || filters.assignee || filters.q,
+    (filters.state && filters.state !== "open") ||
+      filters.severity ||
+      filters.assignee ||
+      filters.q ||
+      filters.sla,
   );
   return (
     <Layout
@@ -239,8 +266,19 @@ export function InboxPage(props: InboxPageProps) {
           </div>
           <div>
             <label for="filter-q">Search</label>
-            <input type="search" id="filter-q" name="q" value={filters.q} placeholder="Title or reference" />
+            <input
+              type="search"
+              id="filter-q"
+              name="q"
+              value={filters.q}
+              placeholder="Words, title or reference"
+              aria-describedby="filter-q-hint"
+            />
+            <span class="hint" id="filter-q-hint">
+              Whole words in reports and messages
+            </span>
           </div>
+          <SlaFilterSelect value={filters.sla ?? ""} />
           <div>
             <label for="filter-sort">Sort</label>
             <select id="filter-sort" name="sort">
@@ -308,14 +346,24 @@ export function InboxPage(props: InboxPageProps) {
                     <td class="mono nowrap">
                       <a href={`/reports/${item.reference}`}>{item.reference}</a>
                     </td>
-                    <td class="title-cell">{item.title}</td>
+                    <td class="title-cell">
+                      {item.title}
+                      <SearchSnippetLine snippet={item.snippet} />
+                    </td>
                     <td>
                       <StateBadge state={item.state} />
                     </td>
                     <td>
                       <SeverityBadge severity={item.severity} />
                     </td>
-                    <td>{item.assigneeName ?? <span class="muted">Unassigned</span>}</td>
+                    <td>
+                      {item.assigneeName ??
+                        (item.nobodyAvailable ? (
+                          <NobodyAvailableBadge />
+                        ) : (
+                          <span class="muted">Unassigned</span>
+                        ))}
+                    </td>
                     <td class="nowrap">
                       <time datetime={item.receivedAt.toISOString()} title={formatDate(item.receivedAt)}>
                         {formatAge(item.receivedAt, props.now)}
@@ -323,6 +371,7 @@ export function InboxPage(props: InboxPageProps) {
                     </td>
                     <td>
                       <SlaBadge status={item.sla.status} />
+                      <WaitingLine since={item.waitingSince} now={props.now} />
                       {item.sla.overdue.length > 0 && (
                         <ul class="sla-overdue-list">
                           {item.sla.overdue.map((key) => (
@@ -400,6 +449,8 @@ export interface ReportPageProps {
   canMessage: boolean;
   /** Active responders and admins: who may be Response Manager. */
   assignees: ReadonlyArray<{ email: string; name: string; role: string }>;
+  /** Who automatic assignment would pick now and why (features/assignment). */
+  assignSuggestions?: AssignSuggestions | null;
   impactUsed: SeverityImpact;
   /** The report's current OWASP rating, recomputed from its latest vector. */
   currentRating: OwaspRating | null;
@@ -408,13 +459,37 @@ export interface ReportPageProps {
   done?: string | null | undefined;
   actionProblem?: ActionProblem | null | undefined;
   messageProblem?: MessageProblem | null | undefined;
+  /** The "Similar reports" and duplicates panel (features/search), rendered by the page. */
+  duplicatesPanel?: Child;
+  /** A suggested original, from the panel's one-click link: fills the mark-duplicate form. */
+  duplicateOfPrefill?: string | null | undefined;
+  /** Canned responses for the reply forms' pickers, and the one a no-JS picker just filled in. */
+  templatePicker?: { templates: readonly PickerTemplate[]; prefill: TemplatePrefill | null } | undefined;
+  /** The CVSS calculator and the organisation's severity source. */
+  cvss?: CvssPageProps | undefined;
 }
 
-const DONE_MESSAGES: Partial<Record<ReportAction | "message" | "note", string>> = {
+/** What the report page needs for CVSS: the calculator's state and the current CVSS score. */
+export interface CvssPageProps {
+  source: SeverityMethod;
+  form: CvssFormState;
+  showErrors: boolean;
+  message?: string | null | undefined;
+  /** Open the calculator (after a Preview or a refused submit). */
+  open: boolean;
+  current: { score: CvssScore; vector: string } | null;
+}
+
+type DoneKey = ReportAction | "message" | "note" | "cvss_recorded" | "owasp_recorded";
+const DONE_MESSAGES: Partial<Record<DoneKey, string>> = {
   acknowledge: "Acknowledged. The reporter was sent the acknowledgement.",
   assign: "The Response Manager is set.",
   start_triage: "Triage started.",
   set_severity: "The severity is set.",
+  cvss_recorded:
+    "The CVSS score is recorded in the severity history. It did not change the report's severity, because the organisation takes severity from OWASP Risk Rating.",
+  owasp_recorded:
+    "The OWASP rating is recorded in the severity history. It did not change the report's severity, because the organisation takes severity from CVSS.",
   confirm: "The report is confirmed.",
   reject: "The report is rejected and the reporter was told why.",
   mark_duplicate: "Marked as a duplicate; the reporter was told.",
@@ -425,6 +500,7 @@ const DONE_MESSAGES: Partial<Record<ReportAction | "message" | "note", string>> 
   disclose: "The disclosure is recorded.",
   close: "The report is closed and the final feedback was sent.",
   reopen: "The report is reopened and back in triage.",
+  request_info: "Your question was sent to the reporter. The SLA clock is paused until they answer.",
   message: "Your reply was sent to the reporter.",
   note: "Your internal note was added.",
 };
@@ -498,6 +574,12 @@ function Actions(props: ReportPageProps) {
   const fields = (action: ReportAction) => mine(action)?.fields;
   const values = (action: ReportAction) => mine(action)?.values ?? {};
   const simple = (["start_triage", "confirm", "start_remediation"] as const).filter((a) => available.has(a));
+  const tp = props.templatePicker;
+  const picker = (form: PickerForm) => (
+    <TemplatePicker form={form} reference={ref} templates={tp?.templates} prefill={tp?.prefill} />
+  );
+  const picked = (form: PickerForm) => pickedFor(tp?.prefill, form);
+  const filled = (form: PickerForm) => prefilledText(tp?.prefill, form);
 
   return (
     <section class="card" id="actions" aria-labelledby="actions-heading">
@@ -522,6 +604,7 @@ function Actions(props: ReportPageProps) {
 
       {available.has("acknowledge") && (
         <Folded action="acknowledge" problem={problem} open>
+          {picker("acknowledge")}
           <ActionForm
             reference={ref}
             csrfToken={csrf}
@@ -544,7 +627,7 @@ function Actions(props: ReportPageProps) {
               aria-invalid={invalid(fields("acknowledge"), "message")}
               aria-describedby={described(fields("acknowledge"), "message", "acknowledge-message")}
             >
-              {values("acknowledge").message ?? ""}
+              {values("acknowledge").message ?? filled("acknowledge") ?? ""}
             </textarea>
             <Err errors={fields("acknowledge")} name="message" id="acknowledge-message" />
           </ActionForm>
@@ -578,6 +661,7 @@ function Actions(props: ReportPageProps) {
             })}
           </select>
           <Err errors={fields("assign")} name="assignee" id="assign-assignee" />
+          <AssignSuggestionsList suggestions={props.assignSuggestions} />
         </ActionForm>
       )}
 
@@ -586,15 +670,20 @@ function Actions(props: ReportPageProps) {
           action="set_severity"
           problem={problem}
           summary={view.severity ? "Change severity (OWASP Risk Rating)" : "Set severity (OWASP Risk Rating)"}
-          open={!view.severity && (view.state === "triage" || view.state === "acknowledged")}
+          open={
+            props.cvss?.source !== "cvss" &&
+            !view.severity &&
+            (view.state === "triage" || view.state === "acknowledged")
+          }
         >
+          {props.cvss?.source === "cvss" && <SourceNote source="cvss" method="owasp" />}
           <OwaspForms
             reference={ref}
             csrfToken={csrf}
             values={
               mine("set_severity")?.owaspSource === "factors"
                 ? values("set_severity")
-                : factorValuesOf(view.severityHistory[0]?.vector)
+                : factorValuesOf(view.severityHistory.find((s) => s.method === "owasp")?.vector)
             }
             reason={values("set_severity").reason}
             vector={mine("set_severity")?.owaspSource === "vector" ? values("set_severity").owasp : undefined}
@@ -609,6 +698,23 @@ function Actions(props: ReportPageProps) {
             </p>
           )}
         </Folded>
+      )}
+      {available.has("set_severity") && props.cvss && (
+        <CvssCalculator
+          reference={ref}
+          csrfToken={csrf}
+          state={props.cvss.form}
+          source={props.cvss.source}
+          showErrors={props.cvss.showErrors}
+          message={props.cvss.message}
+          open={
+            props.cvss.open ||
+            (props.cvss.source === "cvss" &&
+              !view.severity &&
+              (view.state === "triage" || view.state === "acknowledged"))
+          }
+          hasSeverity={view.severity !== null}
+        />
       )}
 
       {available.has("add_fix") && (
@@ -753,8 +859,9 @@ function Actions(props: ReportPageProps) {
         <Folded
           action="close"
           problem={problem}
-          open={view.state === "disclosed" || view.state === "rejected"}
+          open={view.state === "disclosed" || view.state === "rejected" || picked("close")}
         >
+          {picker("close")}
           <ActionForm
             reference={ref}
             csrfToken={csrf}
@@ -776,11 +883,23 @@ function Actions(props: ReportPageProps) {
               aria-invalid={invalid(fields("close"), "message")}
               aria-describedby={described(fields("close"), "message", "close-message")}
             >
-              {values("close").message ?? ""}
+              {values("close").message ?? filled("close") ?? ""}
             </textarea>
             <Err errors={fields("close")} name="message" id="close-message" />
           </ActionForm>
         </Folded>
+      )}
+
+      {available.has("request_info") && (
+        <RequestInfoForm
+          reference={ref}
+          csrfToken={csrf}
+          picker={picker("request_info")}
+          open={picked("request_info")}
+          value={values("request_info").message ?? filled("request_info")}
+          fieldError={fields("request_info")?.message}
+          actionError={mine("request_info")?.message}
+        />
       )}
 
       {available.has("reopen") && (
@@ -802,7 +921,12 @@ function Actions(props: ReportPageProps) {
       )}
 
       {available.has("mark_duplicate") && (
-        <Folded action="mark_duplicate" problem={problem}>
+        <Folded
+          action="mark_duplicate"
+          problem={problem}
+          open={picked("mark_duplicate") || Boolean(props.duplicateOfPrefill)}
+        >
+          {picker("mark_duplicate")}
           <ActionForm
             reference={ref}
             csrfToken={csrf}
@@ -819,7 +943,7 @@ function Actions(props: ReportPageProps) {
               type="text"
               id="duplicate-of"
               name="of"
-              value={values("mark_duplicate").of ?? ""}
+              value={values("mark_duplicate").of ?? props.duplicateOfPrefill ?? ""}
               aria-invalid={invalid(fields("mark_duplicate"), "of")}
               aria-describedby={described(fields("mark_duplicate"), "of", "duplicate-of")}
             />
@@ -831,7 +955,7 @@ function Actions(props: ReportPageProps) {
               rows={3}
               aria-invalid={invalid(fields("mark_duplicate"), "message")}
             >
-              {values("mark_duplicate").message ?? ""}
+              {values("mark_duplicate").message ?? filled("mark_duplicate") ?? ""}
             </textarea>
             <Err errors={fields("mark_duplicate")} name="message" id="duplicate-message" />
           </ActionForm>
@@ -839,7 +963,8 @@ function Actions(props: ReportPageProps) {
       )}
 
       {available.has("reject") && (
-        <Folded action="reject" problem={problem}>
+        <Folded action="reject" problem={problem} open={picked("reject")}>
+          {picker("reject")}
           <ActionForm
             reference={ref}
             csrfToken={csrf}
@@ -851,7 +976,7 @@ function Actions(props: ReportPageProps) {
             <label for="reject-reason">Reason</label>
             <select id="reject-reason" name="reason" aria-invalid={invalid(fields("reject"), "reason")}>
               {REJECTION_REASONS.filter((r) => r !== "duplicate").map((r) => (
-                <option value={r} selected={values("reject").reason === r}>
+                <option value={r} selected={(values("reject").reason ?? prefilledReason(tp?.prefill)) === r}>
                   {REJECTION_LABELS[r]}
                 </option>
               ))}
@@ -868,7 +993,7 @@ function Actions(props: ReportPageProps) {
               aria-invalid={invalid(fields("reject"), "message")}
               aria-describedby={described(fields("reject"), "message", "reject-message")}
             >
-              {values("reject").message ?? ""}
+              {values("reject").message ?? filled("reject") ?? ""}
             </textarea>
             <Err errors={fields("reject")} name="message" id="reject-message" />
           </ActionForm>
@@ -894,7 +1019,15 @@ function SlaList(props: { items: readonly SlaItem[] }) {
   return (
     <ul class="sla-items plain-list">
       {props.items.map((item) => {
-        const status = item.met ? "met" : item.overdue ? "overdue" : item.dueSoon ? "due_soon" : "ok";
+        const status = item.met
+          ? "met"
+          : item.overdue
+            ? "overdue"
+            : item.paused
+              ? "paused"
+              : item.dueSoon
+                ? "due_soon"
+                : "ok";
         return (
           <li class={`sla-item sla-item-${status}`}>
             <strong>{item.label}</strong>
@@ -908,7 +1041,7 @@ function SlaList(props: { items: readonly SlaItem[] }) {
               ) : (
                 <>
                   <span class={`badge sla-${status}`}>
-                    {item.overdue ? "Overdue" : item.dueSoon ? "Due soon" : "Due"}
+                    {item.overdue ? "Overdue" : item.paused ? "Paused" : item.dueSoon ? "Due soon" : "Due"}
                   </span>{" "}
                   {formatDate(item.dueAt)}
                 </>
@@ -968,7 +1101,10 @@ function Conversation(props: ReportPageProps) {
   const { view } = props;
   const problem = props.messageProblem;
   const typed = problem?.values ?? {};
-  const visibility = typed.visibility === "reporter" ? "reporter" : "internal";
+  const prefill = props.templatePicker?.prefill;
+  const filledBody = prefilledText(prefill, "message");
+  // A canned response is written to the reporter, so a filled-in reply starts as one.
+  const visibility = typed.visibility === "reporter" || filledBody !== undefined ? "reporter" : "internal";
   return (
     <section class="card" id="conversation" aria-labelledby="conversation-heading">
       <h2 id="conversation-heading">Conversation</h2>
@@ -997,6 +1133,14 @@ function Conversation(props: ReportPageProps) {
         })}
       </ol>
 
+      {props.canMessage && (
+        <TemplatePicker
+          form="message"
+          reference={view.reference}
+          templates={props.templatePicker?.templates}
+          prefill={prefill}
+        />
+      )}
       {props.canMessage && (
         <form
           method="post"
@@ -1032,7 +1176,7 @@ function Conversation(props: ReportPageProps) {
             aria-invalid={invalid(problem?.fields, "body")}
             aria-describedby={described(problem?.fields, "body", "message-body")}
           >
-            {typed.body ?? ""}
+            {typed.body ?? filledBody ?? ""}
           </textarea>
           <Err errors={problem?.fields} name="body" id="message-body" />
           <label for="message-attachments">
@@ -1058,6 +1202,7 @@ function SeveritySection(props: ReportPageProps) {
         <SeverityBadge severity={view.severity} />
         {!view.severity && <span class="muted"> Not scored yet.</span>}
       </p>
+      {props.cvss && <SeveritySourceLine source={props.cvss.source} />}
       {props.currentRating && (
         <OwaspResult
           rating={props.currentRating}
@@ -1065,27 +1210,15 @@ function SeveritySection(props: ReportPageProps) {
           title="Current OWASP rating"
         />
       )}
-      <h3>History</h3>
-      {view.severityHistory.length === 0 ? (
-        <p class="muted small">No score has been recorded.</p>
-      ) : (
-        <ol class="severity-history plain-list">
-          {view.severityHistory.map((s) => (
-            <li>
-              <span class={`badge sev-${s.severity}`}>{s.severity}</span> by {s.setBy ?? "a former member"},{" "}
-              <time datetime={s.at.toISOString()}>{formatDate(s.at)}</time>
-              <br />
-              <code class="small break">{s.vector}</code>{" "}
-              <span class="muted small">({s.method.toUpperCase()})</span>
-              {s.reason ? (
-                <p class="small reason">Why: {s.reason}</p>
-              ) : (
-                <p class="small muted">No reason given.</p>
-              )}
-            </li>
-          ))}
-        </ol>
+      {props.cvss?.current && (
+        <CvssResult
+          score={props.cvss.current.score}
+          vector={props.cvss.current.vector}
+          title="Current CVSS score"
+        />
       )}
+      <h3>History</h3>
+      <SeverityHistory items={view.severityHistory} />
     </section>
   );
 }
@@ -1192,9 +1325,12 @@ export function ReportPage(props: ReportPageProps) {
           ) : (
             <span class="muted">nobody yet</span>
           )}{" "}
-          · Received {formatDate(view.receivedAt)} ({formatAge(view.receivedAt, props.now)} ago)
+          {view.nobodyAvailable && <NobodyAvailableBadge why={view.nobodyAvailable} />} · Received{" "}
+          {formatDate(view.receivedAt)} ({formatAge(view.receivedAt, props.now)} ago)
         </p>
       </div>
+
+      <WaitingNotice since={view.waitingSince} now={props.now} expiresAt={view.waitingExpiresAt} />
 
       {done && (
         <div class="notice success" role="status" id="done">
@@ -1291,6 +1427,14 @@ export function ReportPage(props: ReportPageProps) {
               <dd class="break">
                 {view.reporter.email ?? <span class="muted">not given (tracking link only)</span>}
               </dd>
+              <dt>OpenPGP key</dt>
+              <dd class="mono small break" id="reporter-key">
+                {view.reporter.keyFingerprint ? (
+                  formatFingerprint(view.reporter.keyFingerprint)
+                ) : (
+                  <span class="muted">not given</span>
+                )}
+              </dd>
               <dt>Credit</dt>
               <dd>{CREDIT_LABELS[view.reporter.credit] ?? view.reporter.credit}</dd>
               <dt>Source</dt>
@@ -1302,6 +1446,8 @@ export function ReportPage(props: ReportPageProps) {
             <h2 id="sla-heading">Deadlines</h2>
             <SlaList items={view.sla.items} />
           </section>
+
+          {props.duplicatesPanel}
 
           <SeveritySection {...props} />
           <FixesSection view={view} />

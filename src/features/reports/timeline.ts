@@ -5,6 +5,7 @@ import {
   type ReportState,
   STATE_LABELS,
 } from "../../domain/workflow.ts";
+import { describeSuggestions } from "../search/duplicates.service.ts";
 
 type Data = Record<string, unknown>;
 const str = (v: unknown) => (typeof v === "string" ? v : "");
@@ -21,16 +22,33 @@ export function describeEvent(action: string, data: Data): string {
       const a = data.assignee as { name?: string; email?: string } | undefined;
       return `Response Manager set to ${a?.name ?? "someone"}${a?.email ? ` <${a.email}>` : ""}.`;
     }
+    // The automatic choice stores its own explanation (features/assignment), e.g. "Assigned to Bob automatically: …".
+    case "report.auto_assign":
+    case "report.nobody_available":
+      return (
+        str(data.explanation) ||
+        (action === "report.auto_assign" ? "Assigned automatically." : "Nobody was available to assign.")
+      );
     case "report.start_triage":
       return "Triage started.";
-    case "report.set_severity":
-      return `Severity set to ${str(data.severity)} (OWASP ${str(data.vector)})${data.reason ? `: ${str(data.reason)}` : ""}.`;
+    case "report.set_severity": {
+      const method = data.method === "cvss" ? "CVSS" : "OWASP";
+      const why = data.reason ? `: ${str(data.reason)}` : "";
+      // Scores of the method the organisation does not use are recorded without changing the severity.
+      return data.setsReportSeverity === false
+        ? `${method} score recorded as ${str(data.severity)} (${str(data.vector)}); the report's severity is unchanged, because the organisation takes severity from ${method === "CVSS" ? "OWASP" : "CVSS"}${why}.`
+        : `Severity set to ${str(data.severity)} (${method} ${str(data.vector)})${why}.`;
+    }
     case "report.confirm":
       return "Confirmed as a vulnerability.";
     case "report.reject":
       return `Rejected as ${REJECTION_LABELS[data.reason as RejectionReason] ?? str(data.reason)}.`;
     case "report.mark_duplicate":
       return `Marked as a duplicate of ${str(data.originalReference)}.`;
+    case "report.duplicates_suggested":
+      return describeSuggestions(data);
+    case "report.duplicate_linked":
+      return `${str(data.duplicateReference)} was marked as a duplicate of this report.`;
     case "report.start_remediation":
       return "Remediation started.";
     case "report.add_fix":
@@ -51,6 +69,18 @@ export function describeEvent(action: string, data: Data): string {
       return "Closed; final feedback sent to the reporter.";
     case "report.reopen":
       return `Reopened: ${str(data.reason)}.`;
+    case "report.reporter_key_added":
+      return `The reporter gave an OpenPGP key (${str(data.fingerprint)}).`;
+    case "report.request_info":
+      return "Asked the reporter for information; the SLA clock is paused until they answer.";
+    case "sla.resumed":
+      return data.why === "reporter_replied"
+        ? "The reporter answered; the SLA clock runs again and the running deadlines moved back by the pause."
+        : "No longer waiting for the reporter; the SLA clock runs again.";
+    case "sla.reminder":
+      return `Reminder sent: ${str(data.item)} due ${str(data.dueAt).slice(0, 16).replace("T", " ")} UTC.`;
+    case "sla.breach":
+      return `Deadline missed: ${str(data.item)} was due ${str(data.dueAt).slice(0, 16).replace("T", " ")} UTC; the admins were alerted.`;
     case "report.links_recovered":
       return "The reporter requested new tracking links.";
     case "message.to_reporter":
@@ -79,6 +109,8 @@ const REPORTER_STEPS: Record<string, (data: Data) => string> = {
   "report.mark_duplicate": () => "Closed as a duplicate of an earlier report",
   "report.close": () => "Closed",
   "report.reopen": () => "Reopened",
+  "report.request_info": () => "The security team asked you for more information",
+  "sla.resumed": (d) => (d.why === "reporter_replied" ? "You answered; the team continues" : ""),
 };
 
 export function reporterTimeline(events: readonly ChainedEvent[]): { at: Date; text: string }[] {

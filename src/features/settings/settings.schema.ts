@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { DEFAULT_SLA_POLICY, type SlaPolicy, validateSlaPolicy } from "../../domain/sla.ts";
+import { AUTO_ASSIGN_MODES } from "../assignment/auto-assign-modes.ts";
 
 export const DEFAULT_POLICY_MARKDOWN = `We welcome reports of security vulnerabilities in our systems and software, and we work with researchers to fix them before details are made public.
 
@@ -48,6 +49,28 @@ export const orgSettingsSchema = z.object({
   severityImpact: z
     .enum(["business", "technical"], { message: "Choose business or technical impact." })
     .default("business"),
+  /** Which method's score sets a report's severity; a score of the other method is only recorded next to it. */
+  severitySource: z
+    .enum(["owasp", "cvss"], { message: "Choose OWASP Risk Rating or CVSS." })
+    .default("owasp"),
+  /** When Embargo picks the Response Manager itself; a manual assignment always wins. */
+  autoAssign: z
+    .enum(AUTO_ASSIGN_MODES, { message: "Choose when to assign a Response Manager automatically." })
+    .default("on_acknowledge"),
+  /** "true" tells a duplicate's reporter the original's reference; "false" (the default) uses neutral words. */
+  revealDuplicateReference: z
+    .preprocess(
+      (v) => (typeof v === "boolean" ? String(v) : v),
+      z.enum(["false", "true"], { message: "Choose whether to tell the reference." }),
+    )
+    .default("false"),
+  /** "true" (the default) serves security.txt OpenPGP cleartext-signed by the intake key (RFC 9116 §2.3). */
+  signSecurityTxt: z
+    .preprocess(
+      (v) => (typeof v === "boolean" ? String(v) : v),
+      z.enum(["true", "false"], { message: "Choose whether to sign security.txt." }),
+    )
+    .default("true"),
 });
 export type OrgSettings = z.output<typeof orgSettingsSchema>;
 

@@ -10,7 +10,9 @@ import {
   SettingsPage,
   type SlaFormValues,
   TeamPage,
+  type TeamPageProps,
 } from "./admin.views.tsx";
+import { availabilityFormErrors, availabilityFromForm } from "./availability.form.ts";
 
 type ParsedBody = Record<string, string | File | (string | File)[]>;
 type Status = 200 | 400 | 409;
@@ -57,6 +59,7 @@ function formProblem(
 const TEAM_DONE: Record<string, string> = {
   added: "The member was added.",
   updated: "The member was saved.",
+  availability: "The availability was saved.",
 };
 const SETTINGS_DONE: Record<string, string> = {
   org: "The organisation settings were saved.",
@@ -67,15 +70,7 @@ const done = (map: Record<string, string>, key: string | undefined) =>
   key && Object.hasOwn(map, key) ? map[key] : null;
 
 const MEMBER_ADD_FIELDS = ["email", "name", "role", "password", "expertise"] as const;
-const MEMBER_EDIT_FIELDS = [
-  "name",
-  "role",
-  "active",
-  "expertise",
-  "awayUntil",
-  "availabilityNote",
-  "password",
-] as const;
+const MEMBER_EDIT_FIELDS = ["name", "role", "active", "expertise", "availabilityNote", "password"] as const;
 const ORG_FIELDS = [
   "name",
   "securityEmail",
@@ -83,6 +78,10 @@ const ORG_FIELDS = [
   "policyMarkdown",
   "safeHarborMarkdown",
   "severityImpact",
+  "severitySource",
+  "autoAssign",
+  "signSecurityTxt",
+  "revealDuplicateReference",
 ] as const;
 const ASSET_FIELDS = ["name", "identifier", "kind", "inScope", "description", "tags", "active"] as const;
 
@@ -95,6 +94,8 @@ function slaFormValues(policy: SlaPolicy): SlaFormValues {
     timeZone: policy.timeZone,
     weekendDays: [...policy.weekendDays],
     holidays: policy.holidays.join("\n"),
+    reminderLeadHours: String(policy.reminderLeadHours),
+    needsInfoExpiryDays: String(policy.needsInfoExpiryDays),
   };
 }
 
@@ -126,6 +127,11 @@ export function slaInputFromForm(body: ParsedBody): {
     timeZone: (lastText(body, "timeZone") ?? "").trim(),
     weekendDays,
     holidays,
+    // Absent (an older form or a script) means the default; present but wrong is named by the validator.
+    reminderLeadHours:
+      lastText(body, "reminderLeadHours") === undefined ? undefined : number("reminderLeadHours"),
+    needsInfoExpiryDays:
+      lastText(body, "needsInfoExpiryDays") === undefined ? undefined : number("needsInfoExpiryDays"),
   };
   const values: SlaFormValues = {
     acknowledgeBusinessDays: lastText(body, "acknowledgeBusinessDays") ?? "",
@@ -135,6 +141,8 @@ export function slaInputFromForm(body: ParsedBody): {
     timeZone: lastText(body, "timeZone") ?? "",
     weekendDays: weekendDays.filter((d): d is number => typeof d === "number"),
     holidays: holidaysText,
+    reminderLeadHours: lastText(body, "reminderLeadHours") ?? "",
+    needsInfoExpiryDays: lastText(body, "needsInfoExpiryDays") ?? "",
   };
   return { input, values };
 }
@@ -150,7 +158,12 @@ export function registerAdminPages(app: Hono<AppEnv>) {
   // Team ---------------------------------------------------------------------------------------
   const renderTeam = async (
     c: Context<AppEnv>,
-    extra: { add?: FormProblem; edit?: FormProblem & { id: string }; status?: Status } = {},
+    extra: {
+      add?: FormProblem;
+      edit?: FormProblem & { id: string };
+      availability?: TeamPageProps["availability"];
+      status?: Status;
+    } = {},
   ) => {
     const services = c.var.services;
     const members = await services.team.list();
@@ -159,15 +172,32 @@ export function registerAdminPages(app: Hono<AppEnv>) {
         {...(await frame(c))}
         members={members}
         now={services.deps.clock()}
+        keyFingerprints={await services.keys.memberFingerprints()}
         done={done(TEAM_DONE, c.req.query("done"))}
         add={extra.add ?? null}
         edit={extra.edit ?? null}
+        availability={extra.availability ?? null}
       />,
       extra.status ?? 200,
     );
   };
 
   app.get("/admin/team", requirePage("team.manage"), (c) => renderTeam(c));
+
+  app.post("/admin/team/:id/availability", requirePage("team.manage"), async (c) => {
+    const id = c.req.param("id");
+    const form = availabilityFromForm((await c.req.parseBody({ all: true })) as ParsedBody);
+    try {
+      await c.var.services.team.updateAvailability(admin(c), id, form.input);
+    } catch (error) {
+      const problem = formProblem(error, {});
+      if (!problem) throw error;
+      const errors = availabilityFormErrors(problem.errors, form.rowOf);
+      const availability = { id, message: problem.message, values: form.values, errors };
+      return renderTeam(c, { availability, status: problem.status });
+    }
+    return c.redirect(`/admin/team?done=availability#availability-${encodeURIComponent(id)}`, 303);
+  });
 
   app.post("/admin/team", requirePage("team.manage"), async (c) => {
     const values = pick((await c.req.parseBody({ all: true })) as ParsedBody, MEMBER_ADD_FIELDS);

@@ -3,8 +3,17 @@ import { ROLE_LABELS, ROLES } from "../../domain/permissions.ts";
 import { SLA_LIMITS } from "../../domain/sla.ts";
 import { Csrf, formatDate, Layout } from "../../http/layout.tsx";
 import type { CurrentUser } from "../../http/types.ts";
+import { MemberKeyCell, SignSecurityTxtFieldset } from "../keys/keys-admin.views.tsx";
 import type { OutboxRow } from "../outbox/outbox.repo.ts";
 import type { AssetRow } from "../policy/assets.repo.ts";
+import { DuplicateReferenceFieldset } from "../search/search.views.tsx";
+import { type AvailabilityValues, availabilityValues } from "./availability.form.ts";
+import {
+  AutoAssignFieldset,
+  AvailabilityForm,
+  AvailabilityNow,
+  TimeZoneList,
+} from "./availability.views.tsx";
 import type { UserRow } from "./team.repo.ts";
 
 type Errors = Record<string, string>;
@@ -28,7 +37,10 @@ const SECTIONS = [
   { key: "settings", href: "/admin/settings", label: "Settings" },
   { key: "scope", href: "/admin/scope", label: "Scope" },
   { key: "intake", href: "/admin/intake", label: "Intake limits" },
+  { key: "responses", href: "/admin/responses", label: "Canned responses" },
   { key: "outbox", href: "/admin/outbox", label: "Outbox" },
+  { key: "alerts", href: "/admin/alerts", label: "Alerts" },
+  { key: "keys", href: "/admin/keys", label: "Keys" },
 ] as const;
 type Section = (typeof SECTIONS)[number]["key"];
 
@@ -42,7 +54,11 @@ export function AdminLayout(
       orgName={props.orgName}
       user={props.user}
       csrfToken={props.csrfToken}
-      active={props.section === "scope" || props.section === "intake" ? "settings" : props.section}
+      active={
+        props.section === "scope" || props.section === "intake" || props.section === "responses"
+          ? "settings"
+          : props.section
+      }
     >
       <nav class="admin-nav" aria-label="Administration">
         {SECTIONS.map((s) => (
@@ -156,18 +172,16 @@ function Toggle(props: { id: string; name: string; label: string; checked: boole
 // Team
 // ---------------------------------------------------------------------------------------------
 
-/** The last day a member is away: awayUntil is the exclusive instant after it, or null when available now. */
-export function lastAwayDay(awayUntil: Date | null, now: Date): string | null {
-  if (!awayUntil || awayUntil.getTime() <= now.getTime()) return null;
-  return new Date(awayUntil.getTime() - 86_400_000).toISOString().slice(0, 10);
-}
-
 export interface TeamPageProps extends AdminFrame {
   members: readonly UserRow[];
   now: Date;
+  /** Each member's OpenPGP key fingerprint, by user id; a member missing here has no key. */
+  keyFingerprints?: ReadonlyMap<string, string>;
   done?: string | null;
   add?: FormProblem | null;
   edit?: (FormProblem & { id: string }) | null;
+  /** A failed availability form: what was typed and the errors, by field. */
+  availability?: { id: string; message: string; values: AvailabilityValues; errors: Errors } | null;
 }
 
 /** Who is on the team, with their availability for assignment, and the forms to add and change members. */
@@ -175,9 +189,22 @@ export function TeamPage(props: TeamPageProps) {
   const add = props.add;
   const addValues = add?.values ?? {};
   return (
-    <AdminLayout {...props} title="Team" section="team" failed={Boolean(add || props.edit)}>
+    <AdminLayout
+      {...props}
+      title="Team"
+      section="team"
+      failed={Boolean(add || props.edit || props.availability)}
+    >
       <h1>Team</h1>
       <Done message={props.done} />
+      {props.availability && (
+        <div class="notice error" role="alert" id="availability-error">
+          <p>{props.availability.message}</p>
+          <p>
+            <a href={`#availability-${props.availability.id}`}>Go to the form</a>
+          </p>
+        </div>
+      )}
       {props.edit && (
         <div class="notice error" role="alert" id="edit-error">
           <p>{props.edit.message}</p>
@@ -196,11 +223,11 @@ export function TeamPage(props: TeamPageProps) {
               <th scope="col">Active</th>
               <th scope="col">Expertise</th>
               <th scope="col">Availability</th>
+              <th scope="col">OpenPGP key</th>
             </tr>
           </thead>
           <tbody>
             {props.members.map((m) => {
-              const away = lastAwayDay(m.awayUntil, props.now);
               return (
                 <tr class={m.active ? undefined : "inactive"} id={`row-${m.id}`}>
                   <td>
@@ -217,9 +244,14 @@ export function TeamPage(props: TeamPageProps) {
                     )}
                   </td>
                   <td>
-                    {away ? <span class="badge sla-due_soon">away until {away}</span> : "available"}
-                    {m.availabilityNote && <span class="small muted block">{m.availabilityNote}</span>}
+                    <AvailabilityNow user={m} now={props.now} />{" "}
+                    {m.role !== "viewer" && (
+                      <a class="small" href={`#availability-${m.id}`}>
+                        change
+                      </a>
+                    )}
                   </td>
+                  <MemberKeyCell member={m} fingerprint={props.keyFingerprints?.get(m.id) ?? null} />
                 </tr>
               );
             })}
@@ -312,15 +344,6 @@ export function TeamPage(props: TeamPageProps) {
                     errors={problem?.errors}
                   />
                   <Field
-                    id={`m-${m.id}-away`}
-                    name="awayUntil"
-                    label="Away until"
-                    type="date"
-                    hint="The last day away; empty means available."
-                    value={v?.awayUntil ?? lastAwayDay(m.awayUntil, props.now) ?? ""}
-                    errors={problem?.errors}
-                  />
-                  <Field
                     id={`m-${m.id}-note`}
                     name="availabilityNote"
                     label="Availability note"
@@ -353,6 +376,37 @@ export function TeamPage(props: TeamPageProps) {
           );
         })}
       </section>
+
+      <section aria-labelledby="availability-heading">
+        <h2 id="availability-heading">Availability</h2>
+        <p class="hint">
+          Reports are assigned automatically only to active responders and admins who are not away and are
+          inside their working hours, read in their own time zone. Members can also set their own on “My
+          availability”.
+        </p>
+        <TimeZoneList />
+        {props.members
+          .filter((m) => m.role !== "viewer")
+          .map((m) => {
+            const failed = props.availability?.id === m.id ? props.availability : null;
+            return (
+              <details class="card member-edit" id={`availability-${m.id}`} open={Boolean(failed)}>
+                <summary>
+                  {m.name} <span class="muted small">{m.timeZone}</span>
+                </summary>
+                <AvailabilityForm
+                  action={`/admin/team/${m.id}/availability`}
+                  prefix={`av-${m.id}`}
+                  values={failed?.values ?? availabilityValues(m)}
+                  errors={failed?.errors}
+                  message={failed?.message}
+                  csrfToken={props.csrfToken}
+                  submit={`Save availability of ${m.name}`}
+                />
+              </details>
+            );
+          })}
+      </section>
     </AdminLayout>
   );
 }
@@ -373,6 +427,8 @@ export interface SlaFormValues {
   timeZone: string;
   weekendDays: readonly number[];
   holidays: string;
+  reminderLeadHours: string;
+  needsInfoExpiryDays: string;
 }
 
 export interface SettingsPageProps extends AdminFrame {
@@ -475,6 +531,28 @@ export function SettingsPage(props: SettingsPageProps) {
             </label>
             <Err errors={oe} name="severityImpact" id="org-impact" />
           </fieldset>
+          <fieldset>
+            <legend>Which method sets a report's severity</legend>
+            <p class="hint">
+              A score of the other method is still kept in the report's severity history, marked as not
+              changing the severity. Existing reports keep their severity until they are scored again.
+            </p>
+            <label class="choice">
+              <input type="radio" name="severitySource" value="owasp" checked={o.severitySource !== "cvss"} />{" "}
+              OWASP Risk Rating (default)
+            </label>
+            <label class="choice">
+              <input type="radio" name="severitySource" value="cvss" checked={o.severitySource === "cvss"} />{" "}
+              CVSS (3.1 or 4.0)
+            </label>
+            <Err errors={oe} name="severitySource" id="org-severity-source" />
+          </fieldset>
+          <AutoAssignFieldset value={o.autoAssign} error={oe?.autoAssign} />
+          <SignSecurityTxtFieldset value={o.signSecurityTxt} error={oe?.signSecurityTxt} />
+          <DuplicateReferenceFieldset
+            value={o.revealDuplicateReference}
+            error={oe?.revealDuplicateReference}
+          />
           <div class="actions">
             <button type="submit">Save organisation settings</button>
           </div>
@@ -484,7 +562,8 @@ export function SettingsPage(props: SettingsPageProps) {
       <section class="card" id="sla" aria-labelledby="sla-heading">
         <h2 id="sla-heading">Service-level targets</h2>
         <p class="hint">
-          New targets apply to reports received from now on; existing reports keep their deadlines.
+          New targets apply to reports received from now on; existing reports keep their deadlines. The
+          reminder lead time and the needs-info expiry apply to every open report at once.
         </p>
         <Problem problem={props.slaProblem} id="sla-error" />
         <form method="post" action="/admin/settings/sla" class="admin-form">
@@ -536,6 +615,28 @@ export function SettingsPage(props: SettingsPageProps) {
               label="Time zone"
               hint="IANA name, e.g. Europe/Berlin."
               value={s.timeZone}
+              errors={se}
+            />
+            <Field
+              id="sla-reminder"
+              name="reminderLeadHours"
+              label="Remind before a deadline (hours)"
+              hint="The Response Manager (or the admins) get a reminder this long before each deadline."
+              type="number"
+              min={SLA_LIMITS.reminderLeadHours.min}
+              max={SLA_LIMITS.reminderLeadHours.max}
+              value={s.reminderLeadHours}
+              errors={se}
+            />
+            <Field
+              id="sla-needs-info"
+              name="needsInfoExpiryDays"
+              label="Reject unanswered requests for information after (days)"
+              hint="Rejected as not reproducible, and the reporter is told."
+              type="number"
+              min={SLA_LIMITS.needsInfoExpiryDays.min}
+              max={SLA_LIMITS.needsInfoExpiryDays.max}
+              value={s.needsInfoExpiryDays}
               errors={se}
             />
           </div>

@@ -29,12 +29,6 @@ export const createMemberSchema = z.object({
   expertise: tagList.optional().default([]),
 });
 
-const optionalDate = z
-  .union([z.literal(""), z.null(), z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "Use a date like 2026-12-31.")])
-  .optional()
-  .transform((v) => (v ? v : null))
-  .refine((v) => v === null || !Number.isNaN(Date.parse(`${v}T00:00:00Z`)), "Use a real date.");
-
 /** Changes an admin makes to a member; every field is optional. */
 export const updateMemberSchema = z.object({
   name: memberName.optional(),
@@ -44,8 +38,75 @@ export const updateMemberSchema = z.object({
     .transform((v) => v === true || v === "true" || v === "on")
     .optional(),
   expertise: tagList.optional(),
-  /** Away until the end of this date (UTC); empty means available. */
-  awayUntil: optionalDate,
   availabilityNote: z.string().trim().max(200, "Use at most 200 characters.").optional(),
   password: z.string().optional(),
 });
+
+/** A real IANA time zone, stored under its canonical name ("europe/berlin" becomes "Europe/Berlin"). */
+export const timeZoneSchema = z
+  .string({ message: "Enter a time zone." })
+  .trim()
+  .min(1, "Enter a time zone, e.g. Europe/Berlin or UTC.")
+  .max(64, "Use at most 64 characters.")
+  .transform((zone, ctx) => {
+    try {
+      return new Intl.DateTimeFormat("en-US", { timeZone: zone }).resolvedOptions().timeZone;
+    } catch {
+      ctx.addIssue({
+        code: "custom",
+        message: `"${zone}" is not a known time zone; use a name like Europe/Berlin.`,
+      });
+      return z.NEVER;
+    }
+  });
+
+const clockTime = (which: string) =>
+  z
+    .string({ message: `Enter the ${which} time.` })
+    .trim()
+    .regex(/^([01]\d|2[0-3]):[0-5]\d$/, `Use a 24-hour ${which} time like 09:00.`);
+
+/** Weekly working hours; an end before the start is a night shift that crosses midnight. */
+export const workingHoursSchema = z
+  .object({
+    days: z
+      .array(z.coerce.number({ message: "Choose days of the week." }).int().min(0).max(6), {
+        message: "Choose at least one working day.",
+      })
+      .min(1, "Choose at least one working day.")
+      .transform((days) => [...new Set(days)].sort((a, b) => a - b)),
+    start: clockTime("start"),
+    end: clockTime("end"),
+  })
+  .refine((h) => h.start !== h.end, { path: ["end"], message: "The end must differ from the start." });
+
+const localDate = (which: string) =>
+  z
+    .string({ message: `Enter the ${which} day.` })
+    .trim()
+    .regex(/^\d{4}-\d{2}-\d{2}$/, `Use a date like 2026-12-31 for the ${which} day.`)
+    .refine((v) => {
+      const t = Date.parse(`${v}T00:00:00Z`);
+      return !Number.isNaN(t) && new Date(t).toISOString().slice(0, 10) === v;
+    }, `The ${which} day is not a real date.`);
+
+/** Whole local days away in the member's time zone, both ends inclusive. */
+export const awayPeriodSchema = z
+  .object({ start: localDate("first"), end: localDate("last") })
+  .refine((p) => p.end >= p.start, {
+    path: ["end"],
+    message: "The last day cannot be before the first day.",
+  });
+
+/** When a member can be given reports: their zone, weekly hours (null is any time) and away periods. */
+export const availabilitySchema = z.object({
+  timeZone: timeZoneSchema,
+  workingHours: workingHoursSchema.nullable(),
+  awayPeriods: z
+    .array(awayPeriodSchema)
+    .max(50, "Keep at most 50 away periods; remove old ones.")
+    .transform((periods) =>
+      [...periods].sort((a, b) => a.start.localeCompare(b.start) || a.end.localeCompare(b.end)),
+    ),
+});
+export type AvailabilityInput = z.output<typeof availabilitySchema>;

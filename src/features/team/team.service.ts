@@ -1,7 +1,9 @@
 import { hashPassword, passwordProblem } from "../../crypto/password.ts";
 import { randomToken, sha256Hex } from "../../crypto/tokens.ts";
 import type { Db } from "../../db/client.ts";
-import { AppError, badRequest, conflict, notFound } from "../../http/errors.ts";
+import { can } from "../../domain/permissions.ts";
+import { AppError, badRequest, conflict, forbidden, notFound } from "../../http/errors.ts";
+import type { CurrentUser } from "../../http/types.ts";
 import { zodFieldErrors } from "../../http/validation.ts";
 import type { Clock } from "../../services.ts";
 import { appendAuditEvent } from "../audit/audit.repo.ts";
@@ -16,7 +18,17 @@ import {
   type UserRow,
   updateUser,
 } from "./team.repo.ts";
-import { createMemberSchema, updateMemberSchema } from "./team.schema.ts";
+import { availabilitySchema, createMemberSchema, updateMemberSchema } from "./team.schema.ts";
+
+/** One error per form field: a bad entry in the list of days is an error of the days field. */
+function availabilityErrors(fields: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, message] of Object.entries(fields)) {
+    const name = key.replace(/^workingHours\.days\.\d+$/, "workingHours.days");
+    if (!(name in out)) out[name] = message;
+  }
+  return out;
+}
 
 export function createTeamService(deps: { db: Db; clock: Clock }) {
   const { db, clock } = deps;
@@ -73,7 +85,7 @@ export function createTeamService(deps: { db: Db; clock: Clock }) {
     async updateMember(actorId: string, userId: string, input: unknown): Promise<UserRow> {
       const parsed = updateMemberSchema.safeParse(input);
       if (!parsed.success) throw badRequest("Some fields are not valid.", zodFieldErrors(parsed.error));
-      const { password, awayUntil, ...rest } = parsed.data;
+      const { password, ...rest } = parsed.data;
       const passwordHash = await checkedPasswordHash(password);
       return db.transaction(async (tx) => {
         const user = await findUserById(tx, userId);
@@ -86,9 +98,6 @@ export function createTeamService(deps: { db: Db; clock: Clock }) {
           throw conflict("last_admin", "This is the last active admin; make someone else an admin first.");
         }
         const values: Partial<UserRow> = { ...rest };
-        if (awayUntil !== undefined) {
-          values.awayUntil = awayUntil ? new Date(Date.parse(`${awayUntil}T00:00:00Z`) + 86_400_000) : null;
-        }
         if (passwordHash) values.passwordHash = passwordHash;
         const updated = await updateUser(tx, userId, values);
         if (rest.active === false || passwordHash) await deleteUserSessions(tx, userId);
@@ -102,6 +111,47 @@ export function createTeamService(deps: { db: Db; clock: Clock }) {
             action: "team.member_updated",
             reportId: null,
             data: { userId, changed, role: updated.role, active: updated.active },
+          },
+          clock(),
+        );
+        return updated;
+      });
+    },
+
+    /**
+     * Sets when a member can be given reports: time zone, weekly hours and away periods. Admins set anyone's;
+     * every member may set their own. The older `away_until` column is cleared here: the form showed it folded
+     * into the away periods, so what was saved is the whole truth.
+     */
+    async updateAvailability(actor: CurrentUser, userId: string, input: unknown): Promise<UserRow> {
+      if (actor.id !== userId && !can(actor.role, "team.manage")) {
+        throw forbidden("Only admins can change another member's availability.");
+      }
+      const parsed = availabilitySchema.safeParse(input);
+      if (!parsed.success) {
+        throw badRequest(
+          "Some availability fields are not valid.",
+          availabilityErrors(zodFieldErrors(parsed.error)),
+        );
+      }
+      const { timeZone, workingHours, awayPeriods } = parsed.data;
+      return db.transaction(async (tx) => {
+        const user = await findUserById(tx, userId);
+        if (!user) throw notFound("Team member");
+        const updated = await updateUser(tx, userId, {
+          timeZone,
+          workingHours,
+          awayPeriods,
+          awayUntil: null,
+        });
+        await appendAuditEvent(
+          tx,
+          {
+            actorType: "user",
+            actorId: actor.id,
+            action: "team.availability_updated",
+            reportId: null,
+            data: { userId, self: actor.id === userId, timeZone, workingHours, awayPeriods },
           },
           clock(),
         );

@@ -8,6 +8,7 @@ import {
   invalid,
 } from "../intake/intake.views.tsx";
 import type { ReportsService } from "../reports/reports.service.ts";
+import { ReporterWaitingPrompt } from "../sla/sla.views.tsx";
 
 /** Exactly what the service lets a link holder see; the page cannot show more than this. */
 export type ReporterView = NonNullable<Awaited<ReturnType<ReportsService["reporterView"]>>>;
@@ -79,6 +80,8 @@ export function ReporterPage(props: ReporterPageProps) {
         </p>
       </div>
 
+      <ReporterWaitingPrompt since={view.waitingSince} />
+
       <div class="grid">
         <div>
           <section class="card" aria-labelledby="messages-heading" id="messages">
@@ -102,7 +105,9 @@ export function ReporterPage(props: ReporterPageProps) {
               </ol>
             )}
 
-            <h3 id="reply-heading">Reply to the security team</h3>
+            <h3 id="reply-heading">
+              {view.waitingSince ? "Answer the security team's question" : "Reply to the security team"}
+            </h3>
             <ErrorSummary errors={e} order={["body", "attachments"]} />
             <form
               method="post"
@@ -213,6 +218,11 @@ export function ReporterPage(props: ReporterPageProps) {
                 </>
               )}
             </dl>
+            {view.waitingSince && (
+              <p class="hint" id="deadlines-paused">
+                Paused while we wait for your answer; the dates still ahead move back by the time we waited.
+              </p>
+            )}
           </section>
 
           <section class="card" aria-labelledby="timeline-heading">

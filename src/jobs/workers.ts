@@ -33,6 +33,8 @@ export async function registerWorkers(ctx: WorkerContext): Promise<void> {
       transport: ctx.transport,
       clock: ctx.clock,
       publicHost: new URL(ctx.publicUrl).hostname,
+      cipher: ctx.cipher,
+      publicUrl: ctx.publicUrl,
     }),
   );
   await registerAlertWorkers(ctx);

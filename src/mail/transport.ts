@@ -1,10 +1,16 @@
 import nodemailer from "nodemailer";
+import { buildPgpMimeMessage, replyAddress } from "./pgp-mime.ts";
 
 export interface OutgoingMail {
   to: string;
   subject: string;
   text: string;
   messageId: string;
+  /** The report's reference: it sets the per-report Reply-To (`security+<reference>@…`) so replies thread. */
+  reference?: string | null;
+  /** An ASCII-armored OpenPGP message; when set the mail goes out as RFC 3156 PGP/MIME and `text` is not sent. */
+  encrypted?: string | null;
+  date?: Date;
 }
 
 /** Sends one mail; undefined when no SMTP_URL is configured, in which case mail waits in the admin outbox. */
@@ -15,12 +21,30 @@ export function createMailTransport(smtpUrl: string | undefined, from: string): 
   if (!smtpUrl) return undefined;
   const transporter = nodemailer.createTransport(smtpUrl);
   return async (mail) => {
+    const replyTo = replyAddress(from, mail.reference ?? null);
+    if (mail.encrypted) {
+      const raw = await buildPgpMimeMessage(
+        {
+          from,
+          to: mail.to,
+          subject: mail.subject,
+          messageId: mail.messageId,
+          replyTo,
+          date: mail.date ?? new Date(),
+        },
+        mail.encrypted,
+      );
+      await transporter.sendMail({ envelope: { from, to: [mail.to] }, raw });
+      return;
+    }
     await transporter.sendMail({
       from,
       to: mail.to,
       subject: mail.subject,
       text: mail.text,
       messageId: mail.messageId,
+      ...(replyTo ? { replyTo } : {}),
+      ...(mail.date ? { date: mail.date } : {}),
     });
   };
 }

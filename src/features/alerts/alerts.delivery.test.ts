@@ -291,7 +291,7 @@ describe.each(DB_KINDS)("team alert delivery on %s", (kind) => {
     }
   });
 
-  it("delivers alert mail through a real SMTP server with only the reference, title and link", async () => {
+  it("delivers alert mail through a real SMTP server encrypted to each member's key", async () => {
     const mails: string[] = [];
     const smtp = new SMTPServer({
       authOptional: true,
@@ -330,13 +330,15 @@ describe.each(DB_KINDS)("team alert delivery on %s", (kind) => {
         transport: createMailTransport(`smtp://127.0.0.1:${port}`, "alerts@embargo.test"),
         clock: t.clock,
         publicHost: "embargo.test",
+        cipher: t.services.deps.cipher,
       });
       for (const m of queued) await sendMail({ outboxId: m.id });
       expect(mails).toHaveLength(3);
       const toAda = mails.find((m) => m.includes(`To: ${team.admin.email}`))!;
       expect(toAda).toContain(report.reference);
-      expect(toAda).toContain("Token leak in the export");
-      expect(toAda).toContain(`http://embargo.test/reports/${report.reference}`);
+      // Members with a key (all of them here) get PGP/MIME: the title and link travel only inside the ciphertext.
+      expect(toAda).toContain('multipart/encrypted; protocol="application/pgp-encrypted"');
+      expect(toAda).not.toContain("Token leak in the export");
       for (const mail of mails) {
         expect(mail).not.toContain("comment preview");
         expect(mail).not.toContain("onerror");

@@ -135,7 +135,13 @@ export function createAlertDeliverHandler(deps: AlertJobDeps): JobHandler {
           .where(and(eq(alertDeliveries.id, deliveryId), eq(alertDeliveries.status, "pending")))
           .returning({ id: alertDeliveries.id });
         if (claimed.length === 0) return;
-        await queueMail(tx, deps.jobs, { reportId: report?.id ?? null, to: member.email, ...mail }, now);
+        const recipient = { kind: "member" as const, id: member.id };
+        await queueMail(
+          tx,
+          deps.jobs,
+          { reportId: report?.id ?? null, to: member.email, ...mail, recipient },
+          now,
+        );
       });
       return;
     }

@@ -135,8 +135,14 @@ export async function sendAlertRequest(
   }
 }
 
-/** The alert mail: reference, title and link only, so nothing about the vulnerability travels in plaintext. */
-export function alertMail(m: AlertMessage, orgName: string): { subject: string; body: string } {
+/**
+ * The alert mail: reference, title and link only. `body` is what a member with a key receives encrypted;
+ * `plainBody`, sent to a member without a key, leaves out the title and detail.
+ */
+export function alertMail(
+  m: AlertMessage,
+  orgName: string,
+): { subject: string; body: string; plainBody?: string } {
   const label = eventLabel(m.event);
   if (!m.report) {
     return {
@@ -154,6 +160,14 @@ export function alertMail(m: AlertMessage, orgName: string): { subject: string; 
       "",
       "The details are on the report page only; sign in to read them.",
       "You can change which alerts you receive by email on your alert settings page.",
+      "",
+    ].join("\n"),
+    plainBody: [
+      `${label}: ${m.report.reference}`,
+      "",
+      `Open the report: ${m.report.url}`,
+      "",
+      "Upload your OpenPGP key on your key page to receive the title in alert mail, encrypted.",
       "",
     ].join("\n"),
   };

@@ -1,15 +1,22 @@
 import { z } from "zod";
+import type { DataCipher } from "../../crypto/data-key.ts";
 import type { Db } from "../../db/client.ts";
 import type { JobQueue, QueueDefinition } from "../../jobs/queue.ts";
 import type { MailTransport } from "../../mail/transport.ts";
 import type { Clock } from "../../services.ts";
+import { createKeysService } from "../keys/keys.service.ts";
 import { findOutbox, insertOutbox, updateOutbox } from "./outbox.repo.ts";
+import { type MailRecipient, mailRecipient, referenceOf, sealMail } from "./outbox.sealing.ts";
 
 export const MAIL_DELIVER = "mail-deliver";
 export const mailQueues: QueueDefinition[] = [
   { name: MAIL_DELIVER, retryLimit: 8, retryDelay: 30, retryBackoff: true },
 ];
-const payload = z.object({ outboxId: z.uuid() });
+const payload = z.object({
+  outboxId: z.uuid(),
+  recipient: mailRecipient.optional(),
+  plainBody: z.string().max(20_000).optional(),
+});
 
 /**
  * Writes a mail into the outbox and queues its delivery inside the caller's transaction, so the mail exists
@@ -18,7 +25,16 @@ const payload = z.object({ outboxId: z.uuid() });
 export async function queueMail(
   tx: Db,
   jobs: JobQueue,
-  mail: { reportId: string | null; to: string; subject: string; body: string },
+  mail: {
+    reportId: string | null;
+    to: string;
+    subject: string;
+    body: string;
+    /** Who the mail is for; at delivery the mail is encrypted to their OpenPGP key when they have one. */
+    recipient?: MailRecipient;
+    /** A neutral text sent instead of `body` when the recipient has no key; `body` then goes only encrypted. */
+    plainBody?: string;
+  },
   now: Date,
 ): Promise<void> {
   const row = await insertOutbox(tx, {
@@ -28,18 +44,36 @@ export async function queueMail(
     body: mail.body,
     createdAt: now,
   });
-  await jobs.send(tx, MAIL_DELIVER, { outboxId: row.id });
+  await jobs.send(tx, MAIL_DELIVER, {
+    outboxId: row.id,
+    ...(mail.recipient ? { recipient: mail.recipient } : {}),
+    ...(mail.plainBody !== undefined ? { plainBody: mail.plainBody } : {}),
+  });
 }
 
-/** The delivery job: sends through SMTP, or holds the mail for admins when no SMTP server is configured. */
+/**
+ * The delivery job: sends through SMTP, or holds the mail for admins when no SMTP server is configured. A
+ * recipient with an OpenPGP key gets RFC 3156 PGP/MIME, encrypted to that key and signed with the intake key;
+ * if that fails the attempt is recorded as failed and nothing is sent.
+ */
 export function createMailDeliveryHandler(deps: {
   db: Db;
   transport: MailTransport;
   clock: Clock;
   publicHost: string;
+  cipher: DataCipher;
+  /** Only used to name the intake key should it not exist yet; the server creates it before any job runs. */
+  publicUrl?: string;
 }) {
+  const keys = createKeysService({
+    db: deps.db,
+    clock: deps.clock,
+    cipher: deps.cipher,
+    publicUrl: deps.publicUrl ?? `https://${deps.publicHost}`,
+  });
+  const intakePrivateKey = async () => deps.cipher.decryptText((await keys.intakeKeys()).current.privateEnc);
   return async (data: unknown) => {
-    const { outboxId } = payload.parse(data);
+    const { outboxId, recipient, plainBody } = payload.parse(data);
     const mail = await findOutbox(deps.db, outboxId);
     if (!mail || mail.status === "sent") return; // idempotent: a retried job never sends twice
     if (!deps.transport) {
@@ -47,11 +81,23 @@ export function createMailDeliveryHandler(deps: {
       return;
     }
     try {
+      const now = deps.clock();
+      const sealed = await sealMail({
+        db: deps.db,
+        cipher: deps.cipher,
+        mail,
+        recipient,
+        now,
+        intakePrivateKey,
+      });
       await deps.transport({
         to: mail.toAddress,
         subject: mail.subject,
-        text: mail.body,
+        text: sealed ? "" : (plainBody ?? mail.body),
         messageId: `<${mail.id}@${deps.publicHost}>`,
+        reference: await referenceOf(deps.db, mail),
+        encrypted: sealed?.armored ?? null,
+        date: now,
       });
       await updateOutbox(deps.db, outboxId, {
         status: "sent",

@@ -188,6 +188,7 @@ export function createReportsService(deps: ReportsDeps) {
         to: email,
         subject: `[${report.reference}] Update on your security report`,
         body: lines.join("\n"),
+        recipient: { kind: "reporter", id: report.reporterId },
       },
       clock(),
     );

@@ -1,0 +1,110 @@
+import { eq, sql } from "drizzle-orm";
+import * as openpgp from "openpgp";
+import { z } from "zod";
+import type { DataCipher } from "../../crypto/data-key.ts";
+import type { Db } from "../../db/client.ts";
+import { reporters, reports, users } from "../../db/schema.ts";
+import { innerTextEntity } from "../../mail/pgp-mime.ts";
+import { readMemberKey, readReporterKey } from "../keys/keys.repo.ts";
+import type { OutboxRow } from "./outbox.repo.ts";
+
+/** Who a queued mail is for, when the caller knows; it picks the OpenPGP key the mail is encrypted to. */
+export const mailRecipient = z.object({
+  kind: z.enum(["reporter", "member"]),
+  id: z.string().min(1).max(100),
+});
+export type MailRecipient = z.infer<typeof mailRecipient>;
+
+/** Encryption was required (the recipient has a key) but failed; the mail must then not be sent at all. */
+export class MailEncryptionError extends Error {}
+
+interface RecipientKey {
+  armored: string;
+  fingerprint: string;
+  expiresAt: string | null;
+}
+
+/** The recipient's key: the named recipient's, else the report's reporter at this address, else a member's. */
+async function recipientKey(
+  db: Db,
+  mail: OutboxRow,
+  recipient?: MailRecipient,
+): Promise<RecipientKey | null> {
+  if (recipient?.kind === "reporter") return readReporterKey(db, recipient.id);
+  if (recipient?.kind === "member") return readMemberKey(db, recipient.id);
+  if (mail.reportId) {
+    const [owner] = await db
+      .select({ id: reporters.id, email: reporters.email })
+      .from(reports)
+      .innerJoin(reporters, eq(reporters.id, reports.reporterId))
+      .where(eq(reports.id, mail.reportId));
+    if (owner?.email && owner.email.toLowerCase() === mail.toAddress.toLowerCase())
+      return readReporterKey(db, owner.id);
+  }
+  const [member] = await db
+    .select({ id: users.id })
+    .from(users)
+    .where(sql`lower(${users.email}) = lower(${mail.toAddress})`);
+  return member ? readMemberKey(db, member.id) : null;
+}
+
+/** The reference of the mail's report, for the subject and the per-report Reply-To. */
+export async function referenceOf(db: Db, mail: OutboxRow): Promise<string | null> {
+  if (!mail.reportId) return null;
+  const [row] = await db
+    .select({ reference: reports.reference })
+    .from(reports)
+    .where(eq(reports.id, mail.reportId));
+  return row?.reference ?? null;
+}
+
+const reason = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+/**
+ * Encrypts the mail body to the recipient's key and signs it with the current intake key, or returns null when
+ * the recipient has no key (the stored body is then sent as it is: it only ever holds neutral text). Throws
+ * MailEncryptionError when the recipient has a key that cannot be used; the caller must not send anything then.
+ */
+export async function sealMail(deps: {
+  db: Db;
+  cipher: DataCipher;
+  mail: OutboxRow;
+  recipient?: MailRecipient;
+  now: Date;
+  intakePrivateKey: () => Promise<string>;
+}): Promise<{ armored: string; fingerprint: string } | null> {
+  const { mail, now } = deps;
+  const key = await recipientKey(deps.db, mail, deps.recipient);
+  if (!key) return null;
+  const fail = (why: string) =>
+    new MailEncryptionError(
+      `Not sent: the recipient has the OpenPGP key ${key.fingerprint}, but ${why}. ` +
+        "Mail to a recipient with a key is never sent unencrypted.",
+    );
+  if (key.expiresAt && Date.parse(key.expiresAt) <= now.getTime())
+    throw fail(`it expired on ${key.expiresAt.slice(0, 10)}`);
+  let encryptionKey: openpgp.Key;
+  try {
+    encryptionKey = await openpgp.readKey({ armoredKey: key.armored });
+  } catch (error) {
+    throw fail(`it cannot be read (${reason(error)})`);
+  }
+  let signingKey: openpgp.PrivateKey;
+  try {
+    signingKey = await openpgp.readPrivateKey({ armoredKey: await deps.intakePrivateKey() });
+  } catch (error) {
+    throw new MailEncryptionError(`Not sent: the intake key for signing is unavailable (${reason(error)}).`);
+  }
+  try {
+    const armored = await openpgp.encrypt({
+      message: await openpgp.createMessage({ binary: Buffer.from(innerTextEntity(mail.body), "utf8") }),
+      encryptionKeys: encryptionKey,
+      signingKeys: signingKey,
+      date: now,
+      format: "armored",
+    });
+    return { armored, fingerprint: key.fingerprint };
+  } catch (error) {
+    throw fail(`encrypting to it failed (${reason(error)})`);
+  }
+}

@@ -10,6 +10,7 @@ import { registerAlertPages } from "../features/alerts/alerts.pages.tsx";
 import { registerAuthPages } from "../features/auth/auth.pages.tsx";
 import { registerIntakePages } from "../features/intake/intake.pages.tsx";
 import { registerIntakeAdminPages } from "../features/intake/intake-admin.pages.tsx";
+import { OPENPGP_BROWSER_FILE, OPENPGP_BROWSER_PATH } from "../features/intake/openpgp-asset.ts";
 import { registerKeyPages } from "../features/keys/keys.pages.tsx";
 import { registerPolicyPages } from "../features/policy/policy.pages.tsx";
 import { registerReportsApi } from "../features/reports/reports.api.ts";
@@ -51,6 +52,10 @@ function staticFiles(): Map<string, { body: Buffer; type: string }> {
   walk(path.join(root, "public"), "");
   files.set("js/htmx.min.js", {
     body: fs.readFileSync(require.resolve("htmx.org/dist/htmx.min.js")),
+    type: types[".js"]!,
+  });
+  files.set(OPENPGP_BROWSER_PATH, {
+    body: fs.readFileSync(OPENPGP_BROWSER_FILE),
     type: types[".js"]!,
   });
   return files;
@@ -98,7 +103,10 @@ export function createApp(services: Services, logger: Logger) {
     if (!file) return c.text("Not found", 404);
     return c.body(new Uint8Array(file.body), 200, {
       "Content-Type": file.type,
-      "Cache-Control": "public, max-age=3600",
+      // Vendored files carry their version in the name, so they may be cached for good.
+      "Cache-Control": c.req.path.startsWith("/static/vendor/")
+        ? "public, max-age=31536000, immutable"
+        : "public, max-age=3600",
     });
   });
   app.get("/healthz", (c) => c.json({ ok: true }));

@@ -40,7 +40,8 @@ describe("report form proof of work in Chromium with JavaScript on", { timeout: 
     await page.goto(`${live.url}/report`);
     // The solver fills the hidden field on its own once the page has loaded.
     await expect.poll(() => page.inputValue("input[name=altcha]"), { timeout: 30_000 }).not.toBe("");
-    const payload = JSON.parse(Buffer.from(await page.inputValue("input[name=altcha]"), "base64").toString());
+    const payload0 = await page.inputValue("input[name=altcha]");
+    const payload = JSON.parse(Buffer.from(payload0, "base64").toString());
     expect(payload).toMatchObject({ algorithm: "SHA-256", number: expect.any(Number) });
     expect(scripts.every((u) => u.startsWith(live.url))).toBe(true);
 
@@ -52,10 +53,11 @@ describe("report form proof of work in Chromium with JavaScript on", { timeout: 
       "1. Open /login?next=https://evil.example\n2. Sign in.\n3. You land on evil.example.",
     );
     await page.fill("#impact", "Phishing with a trusted link.");
-    const posted = page.waitForRequest((r) => r.method() === "POST" && r.url().endsWith("/report"));
+    // With JavaScript on the form is encrypted and sent to /report/encrypted, with the solution beside it.
+    const posted = page.waitForRequest((r) => r.method() === "POST" && r.url().endsWith("/report/encrypted"));
     await page.getByRole("button", { name: "Send report" }).click();
     const request = await posted;
-    expect(request.postData() ?? "").toContain('name="altcha"');
+    expect(JSON.parse(request.postData() ?? "{}").altcha).toBe(payload0);
     await page.waitForSelector("#tracking-url");
     expect(await page.locator("body").textContent()).toMatch(/EMB-\d{4}-\d{4}/);
 

@@ -13,7 +13,7 @@ import { loadIntakeSettings } from "../settings/intake-settings.ts";
  * Decodes the JSON intake's attachments. When their shape is wrong the whole request is refused with every
  * field's problem at once, so a client fixes everything in one round trip instead of one field per try.
  */
-function decodeAttachments(
+export function decodeAttachments(
   raw: unknown,
   fields: Record<string, unknown>,
   extraErrors: Record<string, string> = {},

@@ -1,13 +1,13 @@
 import type { Context, Hono } from "hono";
 import { AppError } from "../../http/errors.ts";
-import { clientIp, enforceRateLimit } from "../../http/rate-limit.ts";
 import type { AppEnv } from "../../http/types.ts";
 import { reporterKeyExtras } from "../keys/encrypted-intake.ts";
 import type { UploadedFile } from "../reports/reports.service.ts";
-import { loadIntakeSettings } from "../settings/intake-settings.ts";
+import { registerEncryptedForm } from "./encrypted-form.tsx";
 import { registerIntakeApi } from "./intake.api.ts";
 import { REPORT_FORM_FIELDS, ReceiptPage, ReportFormPage } from "./intake.views.tsx";
-import { createPowChallenge, verifyPowPayload } from "./intake-pow.ts";
+import { checkReportBudget } from "./intake-budget.ts";
+import { createPowChallenge } from "./intake-pow.ts";
 
 type ParsedBody = Record<string, string | File | (string | File)[]>;
 
@@ -68,40 +68,15 @@ async function renderForm(
   );
 }
 
-/**
- * Junk defence for the browser form: a valid solved challenge spends the normal hourly budget, no payload
- * (JavaScript off) the stricter one instead of a block, and a forged or replayed payload is refused.
- */
-async function checkReportBudget(c: Context<AppEnv>, payload: string) {
-  const { db, deps } = c.var.services;
-  const limits = await loadIntakeSettings(db);
-  if (payload.trim() === "") {
-    await enforceRateLimit(c, {
-      bucket: "reports-nojs",
-      limit: limits.noJsReportsPerHourPerIp,
-      windowSeconds: 3600,
-      key: clientIp(c),
-    });
-    return;
-  }
-  if (!(await verifyPowPayload(db, deps.clock, payload.trim()))) {
-    throw new AppError(
-      "invalid_pow",
-      400,
-      "The anti-spam check failed or was already used. Reload the form and submit again.",
-    );
-  }
-  await enforceRateLimit(c, {
-    bucket: "reports",
-    limit: limits.reportsPerHourPerIp,
-    windowSeconds: 3600,
-    key: clientIp(c),
-  });
-}
-
 /** The public report form and its receipt, plus the JSON intake that shares the same service call. */
 export function registerIntakePages(app: Hono<AppEnv>) {
-  app.get("/report", (c) => renderForm(c));
+  app.get("/report", (c) => {
+    // A fresh challenge on every load; and once the encrypting script has shown a receipt in this page, no
+    // cache or back button may bring the tracking link back.
+    c.header("Cache-Control", "no-store");
+    return renderForm(c);
+  });
+  registerEncryptedForm(app);
 
   app.post("/report", async (c) => {
     const body = (await c.req.parseBody({ all: true })) as ParsedBody;

@@ -1,8 +1,10 @@
 import { ATTACHMENT_LIMITS, ATTACHMENT_TYPES } from "../../domain/attachments.ts";
 import { WEAKNESSES, weaknessLabel } from "../../domain/weaknesses.ts";
 import { FieldError, formatDate, Layout } from "../../http/layout.tsx";
+import { INTAKE_KEY_PATH } from "../keys/keys.service.ts";
 import type { ScopeAsset } from "../policy/policy.views.tsx";
 import type { PowChallenge } from "./intake-pow.ts";
+import { ENCRYPTED_FORM_PATH, OPENPGP_BROWSER_PATH } from "./openpgp-asset.ts";
 
 /** The form's fields in page order; the error summary lists problems in this order too. */
 export const REPORT_FORM_FIELDS = [
@@ -127,7 +129,15 @@ export function ReportFormPage(props: ReportFormProps) {
           the <a href="/">policy</a> first.
         </p>
         <ErrorSummary errors={e} order={REPORT_FORM_FIELDS} labels={FIELD_LABELS} />
-        <form method="post" action="/report" enctype="multipart/form-data" class="card report-form">
+        <form
+          method="post"
+          action="/report"
+          enctype="multipart/form-data"
+          class="card report-form"
+          data-encrypt-to={INTAKE_KEY_PATH}
+          data-encrypted-action={ENCRYPTED_FORM_PATH}
+          data-openpgp={`/static/${OPENPGP_BROWSER_PATH}`}
+        >
           {props.pow && <PowFields pow={props.pow} />}
           <label for="title">
             Title
@@ -386,10 +396,15 @@ export function ReportFormPage(props: ReportFormProps) {
             <FieldError id="credit" errors={e} />
           </fieldset>
 
+          <p class="hint" id="encryption-note" role="status">
+            Your report is sent over TLS (HTTPS). With JavaScript on, your browser first encrypts all of it,
+            attachments included, to our <a href={INTAKE_KEY_PATH}>OpenPGP intake key</a>.
+          </p>
           <div class="actions">
             <button type="submit">Send report</button>
           </div>
         </form>
+        <script type="module" src="/static/js/encrypt-report.js"></script>
       </div>
     </Layout>
   );
@@ -407,49 +422,55 @@ export interface ReceiptProps {
 export function ReceiptPage(props: ReceiptProps) {
   return (
     <Layout title={`Report ${props.reference} received`} orgName={props.orgName} active="report">
-      <div class="narrow">
-        <div class="notice success">
-          <h1>Thank you: your report {props.reference} was received</h1>
-          <p>
-            Reference: <strong class="mono">{props.reference}</strong>
-          </p>
-        </div>
-
-        <section class="card tracking-link" aria-labelledby="link-heading">
-          <h2 id="link-heading">Your private tracking link</h2>
-          <div class="notice warn" role="note">
-            <strong>Save this link now.</strong> We show it only once and keep only a fingerprint of it.
-            Anyone with the link can read and answer your report, so keep it secret.
-            {props.emailed
-              ? " We are also sending it to the email address you gave."
-              : " You gave no email address, so we cannot send it to you or recover it later."}
-          </div>
-          <label for="tracking-url">Tracking link</label>
-          <input type="text" id="tracking-url" class="copy mono" readonly value={props.trackingUrl} />
-          <p>
-            <a href={props.trackingUrl}>Open your report’s page</a>
-          </p>
-        </section>
-
-        <section class="card" aria-labelledby="next-heading">
-          <h2 id="next-heading">What happens next</h2>
-          <ol>
-            <li>
-              We will acknowledge your report by <strong>{formatDate(props.acknowledgeBy)}</strong>.
-            </li>
-            <li>A Response Manager assesses it and tells you whether we can confirm the issue.</li>
-            <li>
-              We keep you informed on your tracking page, where you can also answer our questions and add
-              files.
-            </li>
-            <li>Once a fix is released, we agree on disclosure and credit with you.</li>
-          </ol>
-          <p class="muted small">
-            Please keep the details confidential until we have released a fix and agreed on disclosure.
-          </p>
-        </section>
-      </div>
+      <ReceiptContent {...props} />
     </Layout>
+  );
+}
+
+/** The receipt without the page around it; the encrypting script puts it in place of the form. */
+export function ReceiptContent(props: Omit<ReceiptProps, "orgName">) {
+  return (
+    <div class="narrow" id="receipt">
+      <div class="notice success">
+        <h1>Thank you: your report {props.reference} was received</h1>
+        <p>
+          Reference: <strong class="mono">{props.reference}</strong>
+        </p>
+      </div>
+
+      <section class="card tracking-link" aria-labelledby="link-heading">
+        <h2 id="link-heading">Your private tracking link</h2>
+        <div class="notice warn" role="note">
+          <strong>Save this link now.</strong> We show it only once and keep only a fingerprint of it. Anyone
+          with the link can read and answer your report, so keep it secret.
+          {props.emailed
+            ? " We are also sending it to the email address you gave."
+            : " You gave no email address, so we cannot send it to you or recover it later."}
+        </div>
+        <label for="tracking-url">Tracking link</label>
+        <input type="text" id="tracking-url" class="copy mono" readonly value={props.trackingUrl} />
+        <p>
+          <a href={props.trackingUrl}>Open your report’s page</a>
+        </p>
+      </section>
+
+      <section class="card" aria-labelledby="next-heading">
+        <h2 id="next-heading">What happens next</h2>
+        <ol>
+          <li>
+            We will acknowledge your report by <strong>{formatDate(props.acknowledgeBy)}</strong>.
+          </li>
+          <li>A Response Manager assesses it and tells you whether we can confirm the issue.</li>
+          <li>
+            We keep you informed on your tracking page, where you can also answer our questions and add files.
+          </li>
+          <li>Once a fix is released, we agree on disclosure and credit with you.</li>
+        </ol>
+        <p class="muted small">
+          Please keep the details confidential until we have released a fix and agreed on disclosure.
+        </p>
+      </section>
+    </div>
   );
 }
 

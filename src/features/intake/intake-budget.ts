@@ -1,0 +1,37 @@
+import type { Context } from "hono";
+import { AppError } from "../../http/errors.ts";
+import { clientIp, enforceRateLimit } from "../../http/rate-limit.ts";
+import type { AppEnv } from "../../http/types.ts";
+import { loadIntakeSettings } from "../settings/intake-settings.ts";
+import { verifyPowPayload } from "./intake-pow.ts";
+
+/**
+ * Junk defence for the browser form: a valid solved challenge spends the normal hourly budget, no payload
+ * (JavaScript off) the stricter one instead of a block, and a forged or replayed payload is refused.
+ */
+export async function checkReportBudget(c: Context<AppEnv>, payload: string) {
+  const { db, deps } = c.var.services;
+  const limits = await loadIntakeSettings(db);
+  if (payload.trim() === "") {
+    await enforceRateLimit(c, {
+      bucket: "reports-nojs",
+      limit: limits.noJsReportsPerHourPerIp,
+      windowSeconds: 3600,
+      key: clientIp(c),
+    });
+    return;
+  }
+  if (!(await verifyPowPayload(db, deps.clock, payload.trim()))) {
+    throw new AppError(
+      "invalid_pow",
+      400,
+      "The anti-spam check failed or was already used. Reload the form and submit again.",
+    );
+  }
+  await enforceRateLimit(c, {
+    bucket: "reports",
+    limit: limits.reportsPerHourPerIp,
+    windowSeconds: 3600,
+    key: clientIp(c),
+  });
+}

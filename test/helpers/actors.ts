@@ -1,6 +1,7 @@
 import type { Role } from "../../src/domain/permissions.ts";
 import type { CurrentUser } from "../../src/http/types.ts";
 import type { TestDb } from "./db.ts";
+import { giveKey } from "./pgp.ts";
 
 export interface Actor extends CurrentUser {
   token: string;
@@ -16,6 +17,8 @@ export async function makeActor(t: TestDb, role: Role, name: string): Promise<Ac
     role,
     password,
   });
+  // Responders and admins need a usable OpenPGP key before they may manage reports, as in production.
+  if (role !== "viewer") await giveKey(t, user.id);
   const { token } = await t.services.team.createApiToken(user.email);
   return { id: user.id, email: user.email, name: user.name, role: user.role, token, password };
 }

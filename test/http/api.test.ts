@@ -37,6 +37,9 @@ describe.each(DB_KINDS)("team JSON API on %s", (kind) => {
     await raiseIntakeLimits(t);
     app = createApp(t.services, pino({ level: "silent" }));
     team = await makeTeam(t);
+    // The lifecycle walk assigns by hand and checks the refusals before anyone is assigned.
+    const org = await t.services.settings.org();
+    await t.services.settings.updateOrg(team.admin.id, { ...org, autoAssign: "off" });
   });
   afterAll(async () => {
     await t?.close();

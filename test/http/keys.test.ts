@@ -1,12 +1,12 @@
 import { randomBytes } from "node:crypto";
-import { like } from "drizzle-orm";
+import { and, desc, gt, like } from "drizzle-orm";
 import * as openpgp from "openpgp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDataCipher } from "../../src/crypto/data-key.ts";
-import { auditEvents } from "../../src/db/schema.ts";
+import { auditEvents, settings } from "../../src/db/schema.ts";
 import { formatFingerprint } from "../../src/domain/pgp-keys.ts";
 import { createKeysService, memberKeyProblem } from "../../src/features/keys/keys.service.ts";
-import type { makeTeam } from "../helpers/actors.ts";
+import { type makeTeam, reportFields } from "../helpers/actors.ts";
 import { createTestDb, DB_KINDS, type TestDb } from "../helpers/db.ts";
 import { type App, appFor, get, post, type Session, signedInTeam, unescapeHtml } from "../helpers/http.ts";
 import {
@@ -39,8 +39,13 @@ async function openpgpKey(
   return { ...pair, fingerprint: key.getFingerprint().toUpperCase() };
 }
 
+/** Audit events after the test team was set up (its members' fixture keys are uploaded then). */
+let setupSeq = 0;
 async function keyEvents(t: TestDb, action: string) {
-  return t.services.db.select().from(auditEvents).where(like(auditEvents.action, action));
+  return t.services.db
+    .select()
+    .from(auditEvents)
+    .where(and(like(auditEvents.action, action), gt(auditEvents.seq, setupSeq)));
 }
 
 /** The fingerprint of the first key in an armored block. */
@@ -62,6 +67,10 @@ describe.each(DB_KINDS)("team keys and key publication on %s", (kind) => {
     t = await createTestDb(kind);
     app = appFor(t);
     ({ team, admin, alice, bob, viewer } = await signedInTeam(app, t));
+    // The shared team comes with keys; these tests start from a team that has uploaded none.
+    await t.database.db.delete(settings).where(like(settings.key, "pgp.member.%"));
+    const [last] = await t.services.db.select().from(auditEvents).orderBy(desc(auditEvents.seq)).limit(1);
+    setupSeq = last?.seq ?? 0;
     gpg = makeGpg();
   });
   afterAll(async () => {
@@ -189,6 +198,28 @@ describe.each(DB_KINDS)("team keys and key publication on %s", (kind) => {
     expect(await memberKeyProblem(t.services.db, member.id, new Date("2026-03-02T09:00:00Z"))).toBeNull();
     expect(await memberKeyProblem(t.services.db, member.id, new Date("2026-07-01T00:00:00Z"))).toMatch(
       /expired on 2026-06-01/,
+    );
+  });
+
+  it("refuses to assign a report to a member without a usable key, naming why, and assigns once they have one", async () => {
+    const { report } = await t.services.reports.submit(reportFields(), [], "web");
+    const admin = { ...team.admin };
+    await t.services.reports.act(admin, report.reference, { action: "acknowledge" });
+    const before = await t.services.reports.teamView(report.reference);
+    const refused = t.services.reports.act(admin, report.reference, {
+      action: "assign",
+      assignee: team.bob.email,
+    });
+    await expect(refused).rejects.toMatchObject({
+      status: 409,
+      message: expect.stringMatching(/Bob cannot be assigned reports yet\. No OpenPGP public key uploaded/),
+    });
+    expect((await t.services.reports.teamView(report.reference)).assignee).toEqual(before.assignee);
+
+    await giveKey(t, team.bob.id);
+    await t.services.reports.act(admin, report.reference, { action: "assign", assignee: team.bob.email });
+    expect(JSON.stringify((await t.services.reports.teamView(report.reference)).assignee)).toContain(
+      team.bob.email,
     );
   });
 

@@ -36,6 +36,9 @@ describe.each(DB_KINDS)("team report pages on %s", (kind) => {
     t = await createTestDb(kind);
     app = appFor(t);
     ({ team, admin, alice, bob, viewer } = await signedInTeam(app, t));
+    // These tests walk the lifecycle by hand, including the refusals before anyone is assigned.
+    const org = await t.services.settings.org();
+    await t.services.settings.updateOrg(team.admin.id, { ...org, autoAssign: "off" });
   });
   afterAll(async () => {
     await t?.close();

@@ -29,6 +29,7 @@ import { assignAutomatically } from "../assignment/assignment.service.ts";
 import { waitingForSomeone } from "../assignment/waiting.ts";
 import { appendAuditEvent, listReportEvents } from "../audit/audit.repo.ts";
 import { readReporterKey } from "../keys/keys.repo.ts";
+import { memberKeyProblem } from "../keys/keys.service.ts";
 import { queueMail } from "../outbox/outbox.jobs.ts";
 import { listAssets } from "../policy/assets.repo.ts";
 import {
@@ -234,6 +235,15 @@ export function createReportsService(deps: ReportsDeps) {
           throw badRequest("Viewers cannot be Response Managers.", {
             assignee: "Viewers cannot be Response Managers; choose a responder or admin.",
           });
+        }
+        // Mail about a report is encrypted to its Response Manager: without a usable key nobody may manage one.
+        const keyProblem = await memberKeyProblem(tx, assignee.id, clock());
+        if (keyProblem) {
+          throw new AppError(
+            "guard_failed",
+            409,
+            `${assignee.name} cannot be assigned reports yet. ${keyProblem}`,
+          );
         }
         return { req: { action: "assign", assigneeId: assignee.id } as ActionRequest, extra: { assignee } };
       }

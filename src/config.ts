@@ -47,6 +47,12 @@ export const configSchema = z.object({
       message: "must be 32 bytes encoded as 64 hex characters or base64 (try: openssl rand -base64 32)",
     }),
   ),
+  /** Set only while `embargo keys rotate-data-key` moves data to this key; becomes EMBARGO_SECRET_KEY after. */
+  EMBARGO_NEW_SECRET_KEY: optional(
+    z.string().refine((v) => decodeSecretKey(v) !== null, {
+      message: "must be 32 bytes encoded as 64 hex characters or base64 (try: openssl rand -base64 32)",
+    }),
+  ),
   SMTP_URL: optional(urlWithProtocols(["smtp:", "smtps:"], "smtps://user:pass@mail.example.org:465")),
   MAIL_FROM: optional(z.email({ message: "must be an email address, e.g. security@example.org" })),
   IMAP_URL: optional(urlWithProtocols(["imap:", "imaps:"], "imaps://user:pass@mail.example.org:993/INBOX")),

@@ -1,6 +1,7 @@
 import { serve } from "@hono/node-server";
 import { Command, CommanderError } from "commander";
 import pino from "pino";
+import { type RotateCliOptions, runRotateDataKey } from "./cli/rotate-data-key.ts";
 import { scoreVectorLine } from "./cli/score.ts";
 import { readStdin } from "./cli/stdin.ts";
 import { ConfigError, loadConfig } from "./config.ts";
@@ -149,6 +150,19 @@ export async function main(argv: string[]): Promise<number> {
         );
         return 1;
       });
+    });
+
+  program
+    .command("keys")
+    .description("encryption keys")
+    .command("rotate-data-key")
+    .description(
+      "re-encrypt all data at rest under a new data key, in batches; safe to interrupt, run again to resume",
+    )
+    .option("--batch-size <n>", "rows per transaction", "200")
+    .option("--new-key-file <file>", "the new key (32 bytes, base64 or hex); default: a random key")
+    .action(async (opts: RotateCliOptions) => {
+      exitCode = await withRuntime((rt) => runRotateDataKey(rt.database.db, config(), opts, out, err));
     });
 
   program

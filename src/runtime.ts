@@ -1,7 +1,7 @@
 import path from "node:path";
 import type { Logger } from "pino";
 import type { Config } from "./config.ts";
-import { createDataCipher, loadDataKey } from "./crypto/data-key.ts";
+import { createDataCipher, loadDataKeys } from "./crypto/data-key.ts";
 import { type Database, openPglite, openPostgres } from "./db/client.ts";
 import { lockDataDir } from "./db/lock.ts";
 import { runMigrations } from "./db/migrate.ts";
@@ -39,10 +39,15 @@ export async function openRuntime(
   const { database, release } = await openDatabase(config);
   try {
     await runMigrations(database);
-    const { key, source, file } = loadDataKey(config.EMBARGO_SECRET_KEY, config.EMBARGO_DATA_DIR);
+    const { key, previous, source, file, rotating } = loadDataKeys(
+      { secret: config.EMBARGO_SECRET_KEY, newSecret: config.EMBARGO_NEW_SECRET_KEY },
+      config.EMBARGO_DATA_DIR,
+    );
     if (source === "new-file")
       logger.warn({ file }, "created a new data key file; back it up, or move it to EMBARGO_SECRET_KEY");
-    const cipher = createDataCipher(key);
+    if (rotating)
+      logger.warn("a data key rotation is unfinished: run `embargo keys rotate-data-key` again to finish it");
+    const cipher = createDataCipher(key, previous);
     const jobs = await startJobQueue(database.executor, ALL_QUEUES, logger, {
       pollingIntervalSeconds: 2,
     });

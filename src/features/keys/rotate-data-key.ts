@@ -1,0 +1,215 @@
+import { asc, eq, inArray, not, sql } from "drizzle-orm";
+import type { AnyPgColumn } from "drizzle-orm/pg-core";
+import { type DataCipher, envelopeKeyId } from "../../crypto/data-key.ts";
+import type { Db } from "../../db/client.ts";
+import { alertChannels, attachments, messages, reports, settings } from "../../db/schema.ts";
+import { appendAuditEvent } from "../audit/audit.repo.ts";
+import { indexMessage, indexReport } from "../search/search-index.ts";
+import type { StoredIntakeKeys } from "./keys.repo.ts";
+
+const INTAKE_SETTING = "pgp.intake";
+
+export type RotatedTable = "reports" | "messages" | "attachments" | "alert_channels" | "intake_keys";
+export type RotationCounts = Record<RotatedTable, number>;
+
+export interface RotateOptions {
+  /** Rows per transaction; attachments use a tenth of it (at least 1), as they can be large. */
+  batchSize?: number;
+  clock?: () => Date;
+  progress?: (table: RotatedTable, done: number, total: number) => void;
+}
+
+/** Rows whose envelope does not name the current key: the work left, which is what makes a run resumable. */
+const notUnder = (column: AnyPgColumn, keyId: string) => not(sql`${column} like ${`v1.${keyId}.%`}`);
+
+function intakeNeedsRotation(value: StoredIntakeKeys | null, keyId: string): boolean {
+  if (!value) return false;
+  return [value.current, ...value.previous].some((k) => envelopeKeyId(k.privateEnc) !== keyId);
+}
+
+/** How many rows are not yet sealed under the cipher's current key. */
+export async function pendingRotation(db: Db, cipher: DataCipher): Promise<RotationCounts> {
+  const count = async (
+    table: typeof reports | typeof messages | typeof attachments | typeof alertChannels,
+    column: AnyPgColumn,
+  ) => {
+    const [row] = await db
+      .select({ n: sql<number>`count(*)::int` })
+      .from(table)
+      .where(notUnder(column, cipher.keyId));
+    return Number(row?.n ?? 0);
+  };
+  const [intake] = await db
+    .select({ value: settings.value })
+    .from(settings)
+    .where(eq(settings.key, INTAKE_SETTING));
+  return {
+    reports: await count(reports, reports.bodyEnc),
+    messages: await count(messages, messages.bodyEnc),
+    attachments: await count(attachments, attachments.dataEnc),
+    alert_channels: await count(alertChannels, alertChannels.configEnc),
+    intake_keys: intakeNeedsRotation((intake?.value as StoredIntakeKeys | undefined) ?? null, cipher.keyId)
+      ? 1
+      : 0,
+  };
+}
+
+/**
+ * Re-seals every encrypted column under the cipher's current key, in batches, each batch in its own transaction,
+ * and rewrites the keyed search index of each re-sealed report and message in the same transaction. The cipher
+ * must also hold the previous key(s) to read old rows. Interrupted, it loses nothing: a batch commits whole or not
+ * at all, and a new run picks up the rows that still name another key. Run on finished data, it changes nothing.
+ */
+export async function rotateDataKey(db: Db, cipher: DataCipher, options: RotateOptions = {}) {
+  const batchSize = Math.max(1, Math.floor(options.batchSize ?? 200));
+  const clock = options.clock ?? (() => new Date());
+  const progress = options.progress ?? (() => undefined);
+  const keyId = cipher.keyId;
+  const pending = await pendingRotation(db, cipher);
+  const total = Object.values(pending).reduce((a, b) => a + b, 0);
+  const done: RotationCounts = { reports: 0, messages: 0, attachments: 0, alert_channels: 0, intake_keys: 0 };
+  if (total === 0) return { keyId, rotated: done, changed: false };
+
+  await db.transaction((tx) =>
+    appendAuditEvent(
+      tx,
+      {
+        actorType: "system",
+        actorId: null,
+        action: "data_key.rotation_started",
+        reportId: null,
+        data: { keyId, pending },
+      },
+      clock(),
+    ),
+  );
+
+  /** Runs batches until one comes back short; `step` re-seals the rows of one batch and returns how many. */
+  const drain = async (
+    table: RotatedTable,
+    size: number,
+    step: (tx: Db, size: number) => Promise<number>,
+  ) => {
+    for (;;) {
+      const n = await db.transaction((tx) => step(tx, size));
+      done[table] += n;
+      if (n > 0) progress(table, done[table], Math.max(pending[table], done[table]));
+      if (n < size) return;
+    }
+  };
+
+  await drain("reports", batchSize, async (tx, size) => {
+    const rows = await tx
+      .select({ id: reports.id, bodyEnc: reports.bodyEnc })
+      .from(reports)
+      .where(notUnder(reports.bodyEnc, keyId))
+      .orderBy(asc(reports.seq))
+      .limit(size);
+    for (const row of rows) {
+      await tx
+        .update(reports)
+        .set({ bodyEnc: cipher.encrypt(cipher.decrypt(row.bodyEnc)) })
+        .where(eq(reports.id, row.id));
+      await indexReport(tx, cipher, row.id);
+    }
+    return rows.length;
+  });
+
+  await drain("messages", batchSize, async (tx, size) => {
+    const rows = await tx
+      .select({ id: messages.id, bodyEnc: messages.bodyEnc })
+      .from(messages)
+      .where(notUnder(messages.bodyEnc, keyId))
+      .orderBy(asc(messages.seq))
+      .limit(size);
+    for (const row of rows) {
+      const body = cipher.decryptText(row.bodyEnc);
+      await tx
+        .update(messages)
+        .set({ bodyEnc: cipher.encrypt(body) })
+        .where(eq(messages.id, row.id));
+      await indexMessage(tx, cipher, row.id, body);
+    }
+    return rows.length;
+  });
+
+  await drain("attachments", Math.max(1, Math.floor(batchSize / 10)), async (tx, size) => {
+    const ids = await tx
+      .select({ id: attachments.id })
+      .from(attachments)
+      .where(notUnder(attachments.dataEnc, keyId))
+      .orderBy(asc(attachments.id))
+      .limit(size);
+    if (ids.length === 0) return 0;
+    const rows = await tx
+      .select({ id: attachments.id, dataEnc: attachments.dataEnc })
+      .from(attachments)
+      .where(
+        inArray(
+          attachments.id,
+          ids.map((r) => r.id),
+        ),
+      );
+    for (const row of rows)
+      await tx
+        .update(attachments)
+        .set({ dataEnc: cipher.encrypt(cipher.decrypt(row.dataEnc)) })
+        .where(eq(attachments.id, row.id));
+    return ids.length;
+  });
+
+  await drain("alert_channels", batchSize, async (tx, size) => {
+    const rows = await tx
+      .select({ id: alertChannels.id, configEnc: alertChannels.configEnc })
+      .from(alertChannels)
+      .where(notUnder(alertChannels.configEnc, keyId))
+      .orderBy(asc(alertChannels.id))
+      .limit(size);
+    for (const row of rows)
+      await tx
+        .update(alertChannels)
+        .set({ configEnc: cipher.encrypt(cipher.decrypt(row.configEnc)) })
+        .where(eq(alertChannels.id, row.id));
+    return rows.length;
+  });
+
+  // The intake key pairs are one settings row: one transaction re-seals every private key in it.
+  const resealedIntake = await db.transaction(async (tx) => {
+    const [row] = await tx
+      .select({ value: settings.value })
+      .from(settings)
+      .where(eq(settings.key, INTAKE_SETTING))
+      .for("update");
+    const value = (row?.value as StoredIntakeKeys | undefined) ?? null;
+    if (!value || !intakeNeedsRotation(value, keyId)) return 0;
+    const reseal = <K extends { privateEnc: string }>(k: K): K =>
+      envelopeKeyId(k.privateEnc) === keyId
+        ? k
+        : { ...k, privateEnc: cipher.encrypt(cipher.decrypt(k.privateEnc)) };
+    const next: StoredIntakeKeys = { current: reseal(value.current), previous: value.previous.map(reseal) };
+    await tx
+      .update(settings)
+      .set({ value: next, updatedAt: clock() })
+      .where(eq(settings.key, INTAKE_SETTING));
+    return 1;
+  });
+  if (resealedIntake > 0) {
+    done.intake_keys = resealedIntake;
+    progress("intake_keys", 1, 1);
+  }
+
+  await db.transaction((tx) =>
+    appendAuditEvent(
+      tx,
+      {
+        actorType: "system",
+        actorId: null,
+        action: "data_key.rotated",
+        reportId: null,
+        data: { keyId, rotated: done },
+      },
+      clock(),
+    ),
+  );
+  return { keyId, rotated: done, changed: true };
+}

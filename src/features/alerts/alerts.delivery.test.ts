@@ -2,11 +2,11 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { eq, sql } from "drizzle-orm";
 import pino from "pino";
-import { SMTPServer } from "smtp-server";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { makeTeam, reportFields } from "../../../test/helpers/actors.ts";
 import { createTestDb, DB_KINDS, type TestDb } from "../../../test/helpers/db.ts";
 import { freePort } from "../../../test/helpers/net.ts";
+import { startSmtp } from "../../../test/helpers/smtp.ts";
 import { alertChannels, alertDeliveries, outbox } from "../../db/schema.ts";
 import { startJobQueue } from "../../jobs/queue.ts";
 import { registerWorkers } from "../../jobs/workers.ts";
@@ -292,25 +292,8 @@ describe.each(DB_KINDS)("team alert delivery on %s", (kind) => {
   });
 
   it("delivers alert mail through a real SMTP server encrypted to each member's key", async () => {
-    const mails: string[] = [];
-    const smtp = new SMTPServer({
-      authOptional: true,
-      disabledCommands: ["STARTTLS", "AUTH"],
-      logger: false,
-      onData(stream, _session, callback) {
-        let data = "";
-        stream.setEncoding("utf8");
-        stream.on("data", (chunk: string) => {
-          data += chunk;
-        });
-        stream.on("end", () => {
-          mails.push(data);
-          callback();
-        });
-      },
-    });
-    await new Promise<void>((resolve) => smtp.listen(0, "127.0.0.1", resolve));
-    const { port } = smtp.server.address() as AddressInfo;
+    const smtp = await startSmtp();
+    const { mails, port } = smtp;
     try {
       await addChannel({ kind: "email", name: "Team mail" });
       const report = await submit({ title: "Token leak in the export" });
@@ -347,7 +330,7 @@ describe.each(DB_KINDS)("team alert delivery on %s", (kind) => {
       const sent = await deliveriesFor(report.id);
       expect(sent.every((r) => r.status === "sent" && r.attempts.length === 1)).toBe(true);
     } finally {
-      await new Promise<void>((resolve) => smtp.close(() => resolve()));
+      await smtp.close();
     }
   });
 
@@ -372,25 +355,8 @@ describe.each(DB_KINDS)("team alerts through the real workers on %s", (kind) => 
   it("delivers a new report's alert to a webhook and by SMTP mail, from the jobs alone", async () => {
     const t = await createTestDb(kind);
     const receiver = await startReceiver();
-    const mails: string[] = [];
-    const smtp = new SMTPServer({
-      authOptional: true,
-      disabledCommands: ["STARTTLS", "AUTH"],
-      logger: false,
-      onData(stream, _session, callback) {
-        let data = "";
-        stream.setEncoding("utf8");
-        stream.on("data", (chunk: string) => {
-          data += chunk;
-        });
-        stream.on("end", () => {
-          mails.push(data);
-          callback();
-        });
-      },
-    });
-    await new Promise<void>((resolve) => smtp.listen(0, "127.0.0.1", resolve));
-    const { port } = smtp.server.address() as AddressInfo;
+    const smtp = await startSmtp();
+    const { mails, port } = smtp;
     try {
       const team = await makeTeam(t);
       await t.services.alerts.updatePrefs(team.alice.id, { email: "false" });
@@ -427,7 +393,7 @@ describe.each(DB_KINDS)("team alerts through the real workers on %s", (kind) => 
       expect(alertMails()[0]).toContain(report.reference);
       expect(alertMails()[0]).not.toContain("without escaping");
     } finally {
-      await new Promise<void>((resolve) => smtp.close(() => resolve()));
+      await smtp.close();
       await receiver.close();
       await t.close();
     }

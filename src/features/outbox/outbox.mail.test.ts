@@ -1,9 +1,7 @@
 import fs from "node:fs";
-import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { eq, sql } from "drizzle-orm";
 import * as openpgp from "openpgp";
-import { SMTPServer } from "smtp-server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { makeTeam, reportFields } from "../../../test/helpers/actors.ts";
 import { createTestDb, DB_KINDS, type TestDb } from "../../../test/helpers/db.ts";
@@ -11,38 +9,12 @@ import { type App, appFor, get } from "../../../test/helpers/http.ts";
 import { raiseIntakeLimits } from "../../../test/helpers/intake-limits.ts";
 import { freePort } from "../../../test/helpers/net.ts";
 import { type Gpg, gpgKey, MEMBER_PRIVATE_KEY, makeGpg } from "../../../test/helpers/pgp.ts";
+import { startSmtp } from "../../../test/helpers/smtp.ts";
 import { outbox, reports } from "../../db/schema.ts";
 import { createMailTransport } from "../../mail/transport.ts";
 import { alertMail } from "../alerts/alerts.send.ts";
 import { deleteMemberKey, writeReporterKey } from "../keys/keys.repo.ts";
 import { createMailDeliveryHandler, queueMail } from "./outbox.jobs.ts";
-
-/** A real SMTP server on loopback that keeps every message it receives. */
-async function startSmtp(port = 0) {
-  const mails: string[] = [];
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ["STARTTLS", "AUTH"],
-    logger: false,
-    onData(stream, _session, callback) {
-      let data = "";
-      stream.setEncoding("utf8");
-      stream.on("data", (chunk: string) => {
-        data += chunk;
-      });
-      stream.on("end", () => {
-        mails.push(data);
-        callback();
-      });
-    },
-  });
-  await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
-  return {
-    mails,
-    port: (server.server.address() as AddressInfo).port,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
-}
 
 interface MimePart {
   headers: Map<string, string>;

@@ -3,7 +3,13 @@ import path from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { makeActor } from "../helpers/actors.ts";
-import { type LiveServer, launchChromium, SCREENSHOT_DIR, startLiveServer } from "../helpers/browser.ts";
+import {
+  type LiveServer,
+  launchChromium,
+  SCREENSHOT_DIR,
+  signInPage,
+  startLiveServer,
+} from "../helpers/browser.ts";
 
 /**
  * The CVSS calculator in Chromium: with JavaScript on, every change asks the server for the new score; with
@@ -50,12 +56,10 @@ describe("CVSS calculator in Chromium", { timeout: 120_000 }, () => {
   });
 
   const signIn = async (context: BrowserContext): Promise<Page> => {
-    const page = await context.newPage();
-    await page.goto(`${live.url}/login`);
-    await page.fill("#login-email", "rita@example.org");
-    await page.fill("#login-password", "Rita-password-long");
-    await page.getByRole("button", { name: "Sign in" }).click();
-    await page.waitForURL(/\/inbox/);
+    const page = await signInPage(live, context, {
+      email: "rita@example.org",
+      password: "Rita-password-long",
+    });
     await page.goto(`${live.url}/reports/${reference}`);
     return page;
   };

@@ -1,9 +1,15 @@
 import fs from "node:fs";
-import path from "node:path";
-import type { Browser, BrowserContext, Page } from "playwright-core";
+import type { Browser, BrowserContext } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Actor, makeActor, reportFields } from "../helpers/actors.ts";
-import { type LiveServer, launchChromium, SCREENSHOT_DIR, startLiveServer } from "../helpers/browser.ts";
+import {
+  type LiveServer,
+  launchChromium,
+  SCREENSHOT_DIR,
+  screenshot,
+  signInPage,
+  startLiveServer,
+} from "../helpers/browser.ts";
 
 /**
  * Needs-info in Chromium with JavaScript off: a responder asks the reporter a question from the report page, the
@@ -34,19 +40,9 @@ describe("asking the reporter for information in Chromium", { timeout: 120_000 }
     await live?.close();
   });
 
-  const shot = async (page: Page, name: string) => {
-    await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}.png`), fullPage: true });
-  };
+  const shot = screenshot;
 
-  async function signIn(context: BrowserContext, who: Actor): Promise<Page> {
-    const page = await context.newPage();
-    await page.goto(`${live.url}/login`);
-    await page.fill("#login-email", who.email);
-    await page.fill("#login-password", who.password);
-    await page.click("button[type=submit]:has-text('Sign in')");
-    await page.waitForURL(/\/inbox/);
-    return page;
-  }
+  const signIn = (context: BrowserContext, who: Actor) => signInPage(live, context, who);
 
   it("asks from the report page, shows the wait everywhere, and the reporter's answer ends it", async () => {
     const context = await browser.newContext({

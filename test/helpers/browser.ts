@@ -2,7 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { serve } from "@hono/node-server";
 import pino from "pino";
-import { type Browser, chromium } from "playwright-core";
+import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
 import { createApp } from "../../src/http/app.tsx";
 import { createTestDb, type DbKind, type TestDb } from "./db.ts";
 import { freePort } from "./net.ts";
@@ -56,4 +56,25 @@ export async function startLiveServer(kind: DbKind = "pglite"): Promise<LiveServ
       await t.close();
     },
   };
+}
+
+/** Signs a team member in through the login page in a new tab of `context`; the tab ends on the inbox. */
+export async function signInPage(
+  live: LiveServer,
+  context: BrowserContext,
+  who: { email: string; password: string },
+): Promise<Page> {
+  const page = await context.newPage();
+  await page.goto(`${live.url}/login`);
+  await page.fill("#login-email", who.email);
+  await page.fill("#login-password", who.password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.waitForURL(/\/inbox/);
+  return page;
+}
+
+/** A full-page screenshot in test-results/screenshots, to be looked at. */
+export async function screenshot(page: Page, name: string): Promise<void> {
+  fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}.png`), fullPage: true });
 }

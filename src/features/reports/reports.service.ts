@@ -217,6 +217,137 @@ export function createReportsService(deps: ReportsDeps) {
     return report;
   }
 
+  /**
+   * Stores a new report with everything that comes with it, inside the caller's transaction: reporter, tracking
+   * link, search index, attachments, audit event, duplicate suggestions, receipt mail, team alert and automatic
+   * assignment. The form, the JSON intake and the mail intake all end here.
+   */
+  async function createReport(
+    tx: Db,
+    input: {
+      title: string;
+      assetId: string | null;
+      weakness: string;
+      body: ReportBody;
+      reporter: { email: string | null; name: string | null; credit: "name" | "handle" | "anonymous" };
+      source: "web" | "api" | "email";
+      files: readonly UploadedFile[];
+      extra?: SubmitExtras;
+      /** Extra facts for the report.received audit event (how a mail came in, say). */
+      auditData?: Record<string, unknown>;
+    },
+  ) {
+    const { files, source } = input;
+    const now = clock();
+    const sla = await loadSlaPolicy(tx);
+    const deadlines = computeDeadlines(now, sla);
+    const reporter = await insertReporter(tx, {
+      email: input.reporter.email,
+      name: input.reporter.name,
+      credit: input.reporter.credit,
+      createdAt: now,
+    });
+    const seq = await nextReportNumber(tx);
+    const reference = formatReference(now.getUTCFullYear(), seq);
+    const report = await insertReport(tx, {
+      seq,
+      reference,
+      title: input.title,
+      assetId: input.assetId,
+      weakness: input.weakness,
+      bodyEnc: cipher.encryptJson(input.body),
+      source,
+      reporterId: reporter.id,
+      state: "new",
+      receivedAt: now,
+      acknowledgeBy: deadlines.acknowledgeBy,
+      triageBy: deadlines.triageBy,
+      resolveBy: deadlines.resolveBy,
+      updatedAt: now,
+    });
+    const token = randomToken(16);
+    await insertTrackingToken(tx, report.id, sha256Hex(token), now);
+    await indexReport(tx, cipher, report.id);
+    await storeAttachments(tx, report.id, null, files, now);
+    await appendAuditEvent(
+      tx,
+      {
+        actorType: "reporter",
+        actorId: reporter.id,
+        action: "report.received",
+        reportId: report.id,
+        data: {
+          reference,
+          source,
+          attachments: files.length,
+          titleSha256: sha256Hex(input.title),
+          ...input.auditData,
+        },
+      },
+      now,
+    );
+    await recordIntakeSuggestions(tx, cipher, report.id, now);
+    await input.extra?.inTransaction?.(tx, { reportId: report.id, reporterId: reporter.id, now });
+    await notifyReporter(
+      tx,
+      report,
+      input.reporter.email,
+      `We received your security report "${reference}".`,
+      trackingUrl(token),
+    );
+    await queueTeamAlert(tx, jobs, {
+      event: "report_received",
+      reportId: report.id,
+      occurrence: report.id,
+    });
+    await assignAutomatically(tx, jobs, report, "intake", now);
+    return { report, token, trackingUrl: trackingUrl(token) };
+  }
+
+  /** Stores a reporter's message (tracking page or mail) in the caller's transaction: the clock resumes, the team hears. */
+  async function storeReporterMessage(
+    tx: Db,
+    report: ReportRow,
+    body: string,
+    files: readonly UploadedFile[],
+    auditData: Record<string, unknown> = {},
+  ) {
+    const now = clock();
+    const message = await insertMessage(tx, {
+      reportId: report.id,
+      authorType: "reporter",
+      visibility: "reporter",
+      kind: "message",
+      bodyEnc: cipher.encrypt(body),
+      createdAt: now,
+    });
+    await indexMessage(tx, cipher, message.id, body);
+    await storeAttachments(tx, report.id, message.id, files, now);
+    // An answer while the team waits for one restarts the SLA clock.
+    await updateReport(tx, report.id, {
+      ...(await resumeOnReporterReply(tx, report, now)),
+      updatedAt: now,
+    });
+    await appendAuditEvent(
+      tx,
+      {
+        actorType: "reporter",
+        actorId: report.reporterId,
+        action: "message.from_reporter",
+        reportId: report.id,
+        data: { messageId: message.id, attachments: files.length, ...auditData },
+      },
+      now,
+    );
+    await queueTeamAlert(tx, jobs, {
+      event: "reporter_replied",
+      reportId: report.id,
+      occurrence: message.id,
+      ...(report.assigneeId ? { userIds: [report.assigneeId] } : {}),
+    });
+    return message;
+  }
+
   function decryptBody(report: ReportRow): ReportBody {
     return cipher.decryptJson<ReportBody>(report.bodyEnc);
   }
@@ -304,6 +435,10 @@ export function createReportsService(deps: ReportsDeps) {
   }
 
   const service = {
+    /** For other features' services that own the transaction (the mail intake): a new report inside it. */
+    createReportInTx: createReport,
+    /** For other features' services that own the transaction: a reporter message inside it. */
+    reporterMessageInTx: storeReporterMessage,
     /** Takes a new report from the form or the JSON intake; returns the one-time tracking token. */
     async submit(
       fields: unknown,
@@ -338,68 +473,16 @@ export function createReportsService(deps: ReportsDeps) {
           throw new AppError("invalid_input", 400, "Some fields need attention.", errors);
         }
         const input = parsed.data;
-        const now = clock();
-        const sla = await loadSlaPolicy(tx);
-        const deadlines = computeDeadlines(now, sla);
-        const reporter = await insertReporter(tx, {
-          email: input.email,
-          name: input.name,
-          credit: input.credit,
-          createdAt: now,
-        });
-        const seq = await nextReportNumber(tx);
-        const reference = formatReference(now.getUTCFullYear(), seq);
-        const report = await insertReport(tx, {
-          seq,
-          reference,
+        return createReport(tx, {
           title: input.title,
           assetId,
           weakness: input.weakness,
-          bodyEnc: cipher.encryptJson({
-            description: input.description,
-            steps: input.steps,
-            impact: input.impact,
-          }),
+          body: { description: input.description, steps: input.steps, impact: input.impact },
+          reporter: { email: input.email, name: input.name, credit: input.credit },
           source,
-          reporterId: reporter.id,
-          state: "new",
-          receivedAt: now,
-          acknowledgeBy: deadlines.acknowledgeBy,
-          triageBy: deadlines.triageBy,
-          resolveBy: deadlines.resolveBy,
-          updatedAt: now,
+          files,
+          extra,
         });
-        const token = randomToken(16);
-        await insertTrackingToken(tx, report.id, sha256Hex(token), now);
-        await indexReport(tx, cipher, report.id);
-        await storeAttachments(tx, report.id, null, files, now);
-        await appendAuditEvent(
-          tx,
-          {
-            actorType: "reporter",
-            actorId: reporter.id,
-            action: "report.received",
-            reportId: report.id,
-            data: { reference, source, attachments: files.length, titleSha256: sha256Hex(input.title) },
-          },
-          now,
-        );
-        await recordIntakeSuggestions(tx, cipher, report.id, now);
-        await extra.inTransaction?.(tx, { reportId: report.id, reporterId: reporter.id, now });
-        await notifyReporter(
-          tx,
-          report,
-          input.email,
-          `We received your security report "${reference}".`,
-          trackingUrl(token),
-        );
-        await queueTeamAlert(tx, jobs, {
-          event: "report_received",
-          reportId: report.id,
-          occurrence: report.id,
-        });
-        await assignAutomatically(tx, jobs, report, "intake", now);
-        return { report, token, trackingUrl: trackingUrl(token) };
       });
     },
 
@@ -662,39 +745,7 @@ export function createReportsService(deps: ReportsDeps) {
         if (!report) throw notFound("Report");
         if (!parsed.success || Object.keys(errors).length > 0)
           throw badRequest("The message is not valid.", errors);
-        const now = clock();
-        const message = await insertMessage(tx, {
-          reportId: report.id,
-          authorType: "reporter",
-          visibility: "reporter",
-          kind: "message",
-          bodyEnc: cipher.encrypt(parsed.data.body),
-          createdAt: now,
-        });
-        await indexMessage(tx, cipher, message.id, parsed.data.body);
-        await storeAttachments(tx, report.id, message.id, files, now);
-        // An answer while the team waits for one restarts the SLA clock.
-        await updateReport(tx, report.id, {
-          ...(await resumeOnReporterReply(tx, report, now)),
-          updatedAt: now,
-        });
-        await appendAuditEvent(
-          tx,
-          {
-            actorType: "reporter",
-            actorId: report.reporterId,
-            action: "message.from_reporter",
-            reportId: report.id,
-            data: { messageId: message.id, attachments: files.length },
-          },
-          now,
-        );
-        await queueTeamAlert(tx, jobs, {
-          event: "reporter_replied",
-          reportId: report.id,
-          occurrence: message.id,
-          ...(report.assigneeId ? { userIds: [report.assigneeId] } : {}),
-        });
+        const message = await storeReporterMessage(tx, report, parsed.data.body, files);
         return { id: message.id };
       });
     },

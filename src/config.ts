@@ -55,7 +55,28 @@ export const configSchema = z.object({
   ),
   SMTP_URL: optional(urlWithProtocols(["smtp:", "smtps:"], "smtps://user:pass@mail.example.org:465")),
   MAIL_FROM: optional(z.email({ message: "must be an email address, e.g. security@example.org" })),
-  IMAP_URL: optional(urlWithProtocols(["imap:", "imaps:"], "imaps://user:pass@mail.example.org:993/INBOX")),
+  /** The intake mailbox, polled for mail to the security address. */
+  IMAP_URL: optional(
+    urlWithProtocols(["imap:", "imaps:"], "imaps://user:pass@mail.example.org:993/INBOX").refine(
+      (v) => {
+        try {
+          const u = new URL(v);
+          return u.username !== "" && u.password !== "";
+        } catch {
+          return true; // the URL itself is reported as invalid above
+        }
+      },
+      { message: "must carry the mailbox login, e.g. imaps://user:pass@mail.example.org:993/INBOX" },
+    ),
+  ),
+  /** Seconds between polls of IMAP_URL (5 to 3600, default 60). */
+  IMAP_POLL_SECONDS: optional(
+    z
+      .string()
+      .regex(/^\d+$/, { message: "must be a whole number of seconds" })
+      .transform(Number)
+      .refine((n) => n >= 5 && n <= 3600, { message: "must be between 5 and 3600 seconds" }),
+  ).transform((v) => v ?? 60),
   /** Behind a reverse proxy: take the client IP (for rate limits) from the first X-Forwarded-For entry. */
   TRUST_PROXY: optional(
     z.enum(["true", "false", "1", "0", "yes", "no"], { message: "must be true or false" }),

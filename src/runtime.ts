@@ -60,6 +60,8 @@ export async function openRuntime(
       logger,
       publicUrl: config.publicUrl,
       smtpConfigured: Boolean(config.SMTP_URL),
+      mailFrom: config.MAIL_FROM ?? null,
+      imapConfigured: Boolean(config.IMAP_URL),
       trustProxy: config.TRUST_PROXY,
     });
     let backfill: Promise<unknown> = Promise.resolve();
@@ -83,6 +85,9 @@ export async function openRuntime(
         logger,
         transport,
         publicUrl: config.publicUrl,
+        imapUrl: config.IMAP_URL,
+        imapPollSeconds: config.IMAP_POLL_SECONDS,
+        mailFrom: config.MAIL_FROM ?? null,
       });
     }
     return {

@@ -6,6 +6,7 @@ import { createAssignmentService } from "./features/assignment/assignment.servic
 import { createAuditService } from "./features/audit/audit.service.ts";
 import { createAuthService } from "./features/auth/auth.service.ts";
 import { createKeysService } from "./features/keys/keys.service.ts";
+import { createMailIntakeService } from "./features/mail-intake/mail-intake.service.ts";
 import { listOutbox } from "./features/outbox/outbox.repo.ts";
 import { createAssetsService } from "./features/policy/assets.service.ts";
 import { createReportsService } from "./features/reports/reports.service.ts";
@@ -27,6 +28,10 @@ export interface ServiceDeps {
   publicUrl: string;
   /** Whether mail leaves through SMTP; without it admins read the outbox. */
   smtpConfigured: boolean;
+  /** The From address of outgoing mail (MAIL_FROM); null means security@ the public host. */
+  mailFrom?: string | null;
+  /** Whether IMAP_URL is set, so the intake mailbox is polled. */
+  imapConfigured?: boolean;
   /** Behind a reverse proxy: the client IP is the first X-Forwarded-For entry. */
   trustProxy?: boolean;
 }
@@ -36,6 +41,14 @@ export function createServices(deps: ServiceDeps) {
   const { database, clock } = deps;
   const db = database.db;
   const team = createTeamService({ db, clock });
+  const keys = createKeysService({ db, clock, cipher: deps.cipher, publicUrl: deps.publicUrl });
+  const reports = createReportsService({
+    db,
+    clock,
+    cipher: deps.cipher,
+    jobs: deps.jobs,
+    publicUrl: deps.publicUrl,
+  });
   return {
     deps,
     db,
@@ -44,18 +57,22 @@ export function createServices(deps: ServiceDeps) {
     settings: createSettingsService({ db, clock }),
     assets: createAssetsService({ db, clock }),
     audit: createAuditService({ db }),
-    reports: createReportsService({
+    reports,
+    outbox: { list: () => listOutbox(db) },
+    search: createSearchService({ db, cipher: deps.cipher }),
+    assignment: createAssignmentService({ db, clock }),
+    templates: createTemplatesService({ db, clock, publicUrl: deps.publicUrl }),
+    keys,
+    mailIntake: createMailIntakeService({
       db,
       clock,
       cipher: deps.cipher,
       jobs: deps.jobs,
       publicUrl: deps.publicUrl,
+      keys,
+      reports,
+      mailFrom: deps.mailFrom ?? null,
     }),
-    outbox: { list: () => listOutbox(db) },
-    search: createSearchService({ db, cipher: deps.cipher }),
-    assignment: createAssignmentService({ db, clock }),
-    templates: createTemplatesService({ db, clock, publicUrl: deps.publicUrl }),
-    keys: createKeysService({ db, clock, cipher: deps.cipher, publicUrl: deps.publicUrl }),
     alerts: createAlertsService({ db, clock, cipher: deps.cipher, jobs: deps.jobs }),
   };
 }

@@ -421,3 +421,37 @@ export const slaNotices = pgTable(
   },
   (t) => [uniqueIndex("sla_notices_once").on(t.reportId, t.item, t.kind, t.dueAt)],
 );
+
+/**
+ * Every message the mail intake has seen, by Message-ID (or the hash of the raw message when it has none): the
+ * record that makes imports idempotent, threads replies to their report, and shows admins what failed and why.
+ */
+export const inboundEmails = pgTable(
+  "inbound_emails",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    /** "mid:<Message-ID>" or "sha256:<hash of the raw message>". */
+    dedupeKey: text("dedupe_key").notNull().unique(),
+    messageId: text("message_id"),
+    status: text("status", { enum: ["imported", "failed", "retry"] }).notNull(),
+    reportId: uuid("report_id").references(() => reports.id, { onDelete: "set null" }),
+    /** The conversation message it became; null when it became the report itself. */
+    messageRowId: uuid("message_row_id").references(() => messages.id, { onDelete: "set null" }),
+    fromAddress: text("from_address"),
+    subject: text("subject"),
+    /** {encryption, signature, threadedBy, attachments, keyAdded}: shown on the report. */
+    details: jsonb("details").notNull().default(sql`'{}'::jsonb`),
+    errorCode: text("error_code"),
+    error: text("error"),
+    attempts: integer("attempts").notNull().default(0),
+    mailbox: text("mailbox"),
+    uid: bigint("uid", { mode: "number" }),
+    firstSeenAt: ts("first_seen_at").notNull(),
+    updatedAt: ts("updated_at").notNull(),
+  },
+  (t) => [
+    index("inbound_emails_report_idx").on(t.reportId),
+    index("inbound_emails_message_id_idx").on(t.messageId),
+    index("inbound_emails_status_idx").on(t.status, t.updatedAt),
+  ],
+);

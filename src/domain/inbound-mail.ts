@@ -1,0 +1,327 @@
+// Pure rules for mail that arrives at the security address: raw MIME structure (for RFC 3156 signatures, whose
+// signed bytes must be taken exactly as sent), Message-ID lists, and how a message finds its report.
+// Raw mail is handled as a "binary" (latin1) string so every byte survives splitting unchanged.
+
+/** One header field, unfolded, with its name as written. */
+export interface HeaderField {
+  name: string;
+  value: string;
+}
+
+/** Upper bounds that keep hostile input from costing much: header count, list lengths, nesting. */
+export const MAX_HEADER_FIELDS = 1000;
+export const MAX_MESSAGE_IDS = 100;
+export const MAX_MIME_DEPTH = 10;
+
+/** Splits a raw entity into its header block and its body at the first empty line (CRLF or bare LF). */
+export function splitEntity(raw: string): { header: string; body: string } {
+  const match = /\r?\n\r?\n/.exec(raw);
+  if (!match) return { header: raw, body: "" };
+  // A message whose first line is already empty has no header at all.
+  if (/^\r?\n/.test(raw)) return { header: "", body: raw.replace(/^\r?\n/, "") };
+  return { header: raw.slice(0, match.index), body: raw.slice(match.index + match[0].length) };
+}
+
+/** Unfolds a header block into fields; lines that are neither a field nor a continuation are ignored. */
+export function parseHeaderBlock(header: string): HeaderField[] {
+  const fields: HeaderField[] = [];
+  for (const line of header.split(/\r?\n/)) {
+    if (fields.length > MAX_HEADER_FIELDS) break;
+    if (/^[ \t]/.test(line) && fields.length > 0) {
+      const last = fields[fields.length - 1]!;
+      last.value += ` ${line.trim()}`;
+      continue;
+    }
+    const colon = line.indexOf(":");
+    if (colon <= 0) continue;
+    const name = line.slice(0, colon).trim();
+    if (!/^[\x21-\x39\x3b-\x7e]+$/.test(name)) continue;
+    fields.push({ name, value: line.slice(colon + 1).trim() });
+  }
+  return fields;
+}
+
+/** The first value of a header field, by case-insensitive name. */
+export function headerValue(fields: readonly HeaderField[], name: string): string | null {
+  const wanted = name.toLowerCase();
+  return fields.find((f) => f.name.toLowerCase() === wanted)?.value ?? null;
+}
+
+/** A Content-Type value: lower-cased type/subtype and its parameters (names lower-cased, quotes removed). */
+export interface ContentType {
+  type: string;
+  params: Record<string, string>;
+}
+
+/** Reads a Content-Type (or Content-Disposition) value; a missing or broken one reads as text/plain. */
+export function parseContentType(value: string | null): ContentType {
+  if (!value) return { type: "text/plain", params: {} };
+  const [head = "", ...rest] = splitParams(value);
+  const type = head.trim().toLowerCase();
+  const params: Record<string, string> = Object.create(null);
+  for (const part of rest) {
+    const eq = part.indexOf("=");
+    if (eq <= 0) continue;
+    const name = part.slice(0, eq).trim().toLowerCase();
+    let v = part.slice(eq + 1).trim();
+    if (v.startsWith('"') && v.endsWith('"') && v.length >= 2) v = v.slice(1, -1).replace(/\\(.)/g, "$1");
+    if (name && !(name in params)) params[name] = v;
+  }
+  return { type: /^[a-z0-9!#$&^_.+-]+\/[a-z0-9!#$&^_.+-]+$/.test(type) ? type : "text/plain", params };
+}
+
+/** Splits on semicolons that are not inside a quoted string. */
+function splitParams(value: string): string[] {
+  const parts: string[] = [];
+  let current = "";
+  let quoted = false;
+  for (let i = 0; i < value.length; i++) {
+    const c = value[i]!;
+    if (c === "\\" && quoted && i + 1 < value.length) {
+      current += c + value[i + 1];
+      i++;
+      continue;
+    }
+    if (c === '"') quoted = !quoted;
+    if (c === ";" && !quoted) {
+      parts.push(current);
+      current = "";
+      continue;
+    }
+    current += c;
+  }
+  parts.push(current);
+  return parts;
+}
+
+/**
+ * The body parts of a multipart body, each exactly as sent. Per RFC 2046 the line break before a delimiter
+ * belongs to the delimiter, so a part's bytes end before it. Text before the first and after the closing
+ * delimiter is dropped. Null when the boundary never appears.
+ */
+export function splitMultipart(body: string, boundary: string): string[] | null {
+  if (!boundary || boundary.length > 200) return null;
+  const delimiter = `--${boundary}`;
+  const parts: string[] = [];
+  // Positions of delimiter lines: at the start of the body or after a line break.
+  let searchFrom = 0;
+  let partStart = -1;
+  const lineStartOf = (index: number) => index === 0 || body[index - 1] === "\n";
+  while (searchFrom <= body.length) {
+    const at = body.indexOf(delimiter, searchFrom);
+    if (at < 0) break;
+    if (!lineStartOf(at)) {
+      searchFrom = at + delimiter.length;
+      continue;
+    }
+    const after = body.slice(at + delimiter.length, at + delimiter.length + 2);
+    const closing = after === "--";
+    // The rest of the delimiter line may hold only whitespace (transport padding).
+    const lineEnd = body.indexOf("\n", at);
+    const restOfLine = body.slice(
+      at + delimiter.length + (closing ? 2 : 0),
+      lineEnd < 0 ? body.length : lineEnd,
+    );
+    if (!/^[ \t]*\r?$/.test(restOfLine)) {
+      searchFrom = at + delimiter.length;
+      continue;
+    }
+    if (partStart >= 0) {
+      let end = at;
+      if (body[end - 1] === "\n") end -= 1;
+      if (body[end - 1] === "\r") end -= 1;
+      parts.push(body.slice(partStart, Math.max(end, partStart)));
+    }
+    if (closing) return parts;
+    if (lineEnd < 0) break;
+    partStart = lineEnd + 1;
+    searchFrom = partStart;
+  }
+  // No closing delimiter: the last part runs to the end, as lenient readers take it.
+  if (partStart >= 0 && partStart <= body.length) parts.push(body.slice(partStart));
+  return parts.length > 0 ? parts : null;
+}
+
+/** Turns every line ending into CRLF, the canonical form an RFC 3156 signature covers. */
+export function toCrlf(text: string): string {
+  return text.replace(/\r?\n/g, "\r\n");
+}
+
+/** An RFC 3156 multipart/signed entity: the signed part's exact bytes and the armored signature. */
+export interface SignedEntity {
+  signed: string;
+  signature: string;
+}
+
+/** An RFC 3156 multipart/encrypted entity: the armored OpenPGP message it carries. */
+export interface EncryptedEntity {
+  armored: string;
+}
+
+/** What an entity is, for the OpenPGP handling: signed, encrypted, or neither (with a reason when malformed). */
+export type PgpStructure =
+  | { kind: "signed"; entity: SignedEntity }
+  | { kind: "encrypted"; entity: EncryptedEntity }
+  | { kind: "plain" }
+  | { kind: "malformed"; problem: string };
+
+/** Looks at one raw entity's top-level structure for RFC 3156 signing or encryption. */
+export function pgpStructureOf(raw: string): PgpStructure {
+  const { header, body } = splitEntity(raw);
+  const ct = parseContentType(headerValue(parseHeaderBlock(header), "content-type"));
+  if (
+    ct.type === "multipart/signed" &&
+    (ct.params.protocol ?? "").toLowerCase() === "application/pgp-signature"
+  ) {
+    const parts = splitMultipart(body, ct.params.boundary ?? "");
+    if (parts?.length !== 2)
+      return { kind: "malformed", problem: "A PGP/MIME signed message must have exactly two parts." };
+    const signature = decodedPartText(parts[1]!);
+    if (!signature.includes("-----BEGIN PGP SIGNATURE-----"))
+      return {
+        kind: "malformed",
+        problem: "The second part of a PGP/MIME signed message is not a signature.",
+      };
+    return { kind: "signed", entity: { signed: toCrlf(parts[0]!), signature } };
+  }
+  if (
+    ct.type === "multipart/encrypted" &&
+    (ct.params.protocol ?? "").toLowerCase() === "application/pgp-encrypted"
+  ) {
+    const parts = splitMultipart(body, ct.params.boundary ?? "");
+    if (!parts || parts.length < 2)
+      return { kind: "malformed", problem: "A PGP/MIME encrypted message must have two parts." };
+    const armored = decodedPartText(parts[1]!);
+    if (!armored.includes("-----BEGIN PGP MESSAGE-----"))
+      return {
+        kind: "malformed",
+        problem: "The second part of a PGP/MIME encrypted message holds no OpenPGP message.",
+      };
+    return { kind: "encrypted", entity: { armored } };
+  }
+  return { kind: "plain" };
+}
+
+/** The body of a small part as text, undoing base64 or quoted-printable; armored blocks are ASCII. */
+function decodedPartText(part: string): string {
+  const { header, body } = splitEntity(part);
+  const encoding = (headerValue(parseHeaderBlock(header), "content-transfer-encoding") ?? "").toLowerCase();
+  if (encoding === "base64")
+    return Buffer.from(body.replace(/[^A-Za-z0-9+/=]/g, ""), "base64").toString("latin1");
+  if (encoding === "quoted-printable")
+    return body
+      .replace(/=\r?\n/g, "")
+      .replace(/=([0-9A-Fa-f]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16)));
+  return body;
+}
+
+/** The <id> tokens of a Message-ID, In-Reply-To or References value, in order, at most MAX_MESSAGE_IDS. */
+export function messageIdsIn(value: string | null | undefined): string[] {
+  if (!value) return [];
+  const ids: string[] = [];
+  for (const m of value.matchAll(/<([^<>\s]{1,250})>/g)) {
+    ids.push(m[1]!);
+    if (ids.length >= MAX_MESSAGE_IDS) break;
+  }
+  return ids;
+}
+
+/** A report reference (EMB-2026-0001) in a subject line, or null. */
+export function referenceInSubject(subject: string | null | undefined): string | null {
+  if (!subject) return null;
+  const m = /(?:^|[^A-Za-z0-9])(EMB-\d{4}-\d{4,9})(?![0-9])/i.exec(subject.slice(0, 1000));
+  return m ? m[1]!.toUpperCase() : null;
+}
+
+/**
+ * The reference carried by a plus-address of the security address (`security+EMB-2026-0001@example.org`).
+ * Only the security address's own local part and domain count, so other addresses cannot steer threading.
+ */
+export function referenceInAddress(address: string, securityAddress: string): string | null {
+  const at = address.lastIndexOf("@");
+  const ourAt = securityAddress.lastIndexOf("@");
+  if (at <= 0 || ourAt <= 0) return null;
+  const domain = address.slice(at + 1).toLowerCase();
+  if (domain !== securityAddress.slice(ourAt + 1).toLowerCase()) return null;
+  const local = address.slice(0, at);
+  const ourLocal = securityAddress.slice(0, ourAt).split("+")[0]!.toLowerCase();
+  const plus = local.indexOf("+");
+  if (plus < 0 || local.slice(0, plus).toLowerCase() !== ourLocal) return null;
+  const tag = local.slice(plus + 1);
+  return /^EMB-\d{4}-\d{4,9}$/i.test(tag) ? tag.toUpperCase() : null;
+}
+
+/** A Message-ID we gave an outgoing mail (`<outbox-uuid@our-host>`): the outbox row's id, or null. */
+export function outboxIdOf(messageId: string, ourHost: string): string | null {
+  const m = /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})@(.+)$/i.exec(messageId);
+  if (!m || m[2]!.toLowerCase() !== ourHost.toLowerCase()) return null;
+  return m[1]!.toLowerCase();
+}
+
+/** How a message was matched to an existing report, strongest first. */
+export type ThreadMatch =
+  | { by: "message-id"; reportId: string }
+  | { by: "plus-address" | "subject"; reference: string }
+  | { by: "none" };
+
+/**
+ * Picks the report a message belongs to. A Message-ID we know (of our own mail, or of mail already imported) is
+ * the strongest evidence; then the plus-address; then a reference in the subject. Lookups are the caller's.
+ */
+export function chooseThread(input: {
+  /** In-Reply-To first, then References from newest to oldest. */
+  referencedIds: readonly string[];
+  reportIdForMessageId: (id: string) => string | null;
+  recipients: readonly string[];
+  securityAddress: string;
+  subject: string | null;
+}): ThreadMatch {
+  for (const id of input.referencedIds) {
+    const reportId = input.reportIdForMessageId(id);
+    if (reportId) return { by: "message-id", reportId };
+  }
+  for (const address of input.recipients) {
+    const reference = referenceInAddress(address, input.securityAddress);
+    if (reference) return { by: "plus-address", reference };
+  }
+  const reference = referenceInSubject(input.subject);
+  if (reference) return { by: "subject", reference };
+  return { by: "none" };
+}
+
+/** In-Reply-To, then References newest first, without repeats: the order in which threading tries them. */
+export function referencedIds(inReplyTo: string | null, references: string | null): string[] {
+  const ids = [...messageIdsIn(inReplyTo), ...messageIdsIn(references).reverse()];
+  return [...new Set(ids)].slice(0, MAX_MESSAGE_IDS);
+}
+
+/** A report title from a subject: reply/forward prefixes and the reference removed, trimmed to 200 characters. */
+export function titleFromSubject(subject: string | null | undefined, fallback: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what must go
+  let title = (subject ?? "").replace(/[\u0000-\u001f\u007f]+/g, " ").trim();
+  for (let i = 0; i < 5; i++) {
+    const next = title.replace(/^\s*(re|fwd?|aw|wg|sv|vs)\s*(\[\d+\])?\s*:\s*/i, "");
+    if (next === title) break;
+    title = next;
+  }
+  title = title.replace(/\s+/g, " ").trim();
+  if (title.length < 5) return fallback;
+  return title.length > 200 ? `${title.slice(0, 199)}…` : title;
+}
+
+/**
+ * A reply without the quoted mail under it: drops a trailing block of "> " lines and the "On … wrote:" line
+ * that introduces it. Text the sender wrote between quotes is kept; a reply that is all quote stays whole.
+ */
+export function stripQuotedTail(text: string): string {
+  const lines = text.replace(/\r\n/g, "\n").split("\n");
+  let end = lines.length;
+  while (end > 0 && lines[end - 1]!.trim() === "") end--;
+  let cut = end;
+  while (cut > 0 && /^\s*>/.test(lines[cut - 1]!)) cut--;
+  if (cut === end) return text.trim();
+  while (cut > 0 && lines[cut - 1]!.trim() === "") cut--;
+  if (cut > 0 && /(wrote|schrieb|a écrit|escribió|ha scritto|skrev):\s*$/i.test(lines[cut - 1]!)) cut--;
+  const kept = lines.slice(0, cut).join("\n").trim();
+  return kept === "" ? text.trim() : kept;
+}

@@ -1,0 +1,384 @@
+import * as openpgp from "openpgp";
+import PostalMime, { type Address, type Email } from "postal-mime";
+import { headerValue, parseHeaderBlock, pgpStructureOf, splitEntity } from "../../domain/inbound-mail.ts";
+
+/** The largest message the intake reads; bigger ones stay in the mailbox with a failure for the admins. */
+export const MAX_INBOUND_BYTES = 35 * 1024 * 1024;
+/** Per message: more or bigger attachments than this are not imported (the form's limits are stricter). */
+export const EMAIL_ATTACHMENT_LIMITS = { maxFiles: 20, maxTotalBytes: 30 * 1024 * 1024 };
+/** Longest text kept as a report description or message. */
+export const MAX_INBOUND_TEXT = 200_000;
+
+/** A message that can never be imported as it is: it stays in the mailbox and admins see why. */
+export class InboundMailError extends Error {
+  constructor(
+    readonly code:
+      | "too_large"
+      | "malformed"
+      | "undecryptable"
+      | "no_sender"
+      | "empty"
+      | "too_many_attachments"
+      | "sender_mismatch",
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** How a signature on the message checked out. */
+export type SignatureCheck =
+  | { status: "unsigned" }
+  | { status: "verified"; fingerprint: string; keySource: KeySource; signedAt: string | null }
+  | { status: "unknown_key"; keyIds: string[] }
+  | { status: "bad"; fingerprint: string; error: string };
+
+/** Where the key that checked a signature came from: the reporter's key on file, or one sent with the mail. */
+export type KeySource = "reporter" | "attached";
+
+export interface CandidateKey {
+  armored: string;
+  source: KeySource;
+}
+
+export interface InboundFile {
+  filename: string;
+  contentType: string;
+  data: Buffer;
+}
+
+/** A message opened: decrypted where it was encrypted to us, its signature checked, its parts decoded. */
+export interface OpenedMail {
+  messageId: string | null;
+  from: { address: string; name: string | null } | null;
+  /** To, Cc and Delivered-To addresses, for plus-address threading. */
+  recipients: string[];
+  subject: string | null;
+  inReplyTo: string | null;
+  references: string | null;
+  date: Date | null;
+  text: string;
+  attachments: InboundFile[];
+  /** Armored public keys the sender attached (application/pgp-keys or a key block in the text). */
+  publicKeys: string[];
+  encryption: "none" | "pgp-mime" | "inline";
+  signature: SignatureCheck;
+}
+
+const toBuffer = (content: ArrayBuffer | Uint8Array | string) =>
+  typeof content === "string" ? Buffer.from(content, "utf8") : Buffer.from(content as ArrayBuffer);
+
+function mailboxesOf(addresses: readonly Address[] | undefined): string[] {
+  const out: string[] = [];
+  for (const a of addresses ?? []) {
+    if (a.group) out.push(...a.group.map((m) => m.address));
+    else if (a.address) out.push(a.address);
+  }
+  return out.filter(Boolean);
+}
+
+function firstMailbox(address: Address | undefined): { address: string; name: string | null } | null {
+  if (!address) return null;
+  const box = address.group ? address.group[0] : address;
+  if (!box?.address || !/^[^\s@]+@[^\s@]+$/.test(box.address)) return null;
+  return { address: box.address.toLowerCase(), name: box.name?.trim() || null };
+}
+
+/** Text of a parsed entity: the plain part, or the HTML part reduced to text when there is no plain one. */
+function textOf(mail: Email): string {
+  if (mail.text?.trim()) return mail.text;
+  if (!mail.html) return "";
+  return mail.html
+    .replace(/<(script|style)[^>]*>[\s\S]*?<\/\1>/gi, "")
+    .replace(/<br\s*\/?>|<\/p>|<\/div>/gi, "\n")
+    .replace(/<[^>]+>/g, "")
+    .replace(/&nbsp;/g, " ")
+    .replace(/&lt;/g, "<")
+    .replace(/&gt;/g, ">")
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&amp;/g, "&");
+}
+
+/**
+ * Checks signatures against the candidate keys. A signature by a key we do not have is reported as such, not as
+ * bad: the reporter may simply not have sent their key yet.
+ */
+async function checkSignatures(
+  signatures: readonly {
+    keyID: openpgp.KeyID;
+    verified: Promise<true>;
+    signature: Promise<openpgp.Signature>;
+  }[],
+  keys: readonly { key: openpgp.PublicKey; source: KeySource }[],
+): Promise<SignatureCheck> {
+  if (signatures.length === 0) return { status: "unsigned" };
+  const unknown: string[] = [];
+  for (const sig of signatures) {
+    const holder = keys.find((k) => k.key.getKeys(sig.keyID).length > 0);
+    if (!holder) {
+      unknown.push(sig.keyID.toHex().toUpperCase());
+      continue;
+    }
+    const fingerprint = holder.key.getFingerprint().toUpperCase();
+    try {
+      await sig.verified;
+      const packet = (await sig.signature).packets[0];
+      return {
+        status: "verified",
+        fingerprint,
+        keySource: holder.source,
+        signedAt: packet?.created ? packet.created.toISOString() : null,
+      };
+    } catch (error) {
+      return {
+        status: "bad",
+        fingerprint,
+        error: error instanceof Error ? error.message.slice(0, 300) : "the signature does not match",
+      };
+    }
+  }
+  return { status: "unknown_key", keyIds: unknown };
+}
+
+async function readPublicKeys(candidates: readonly CandidateKey[]) {
+  const out: { key: openpgp.PublicKey; source: KeySource }[] = [];
+  for (const c of candidates) {
+    try {
+      for (const key of await openpgp.readKeys({ armoredKeys: c.armored }))
+        out.push({ key: key.toPublic(), source: c.source });
+    } catch {
+      // An unreadable attached key is simply not a candidate.
+    }
+  }
+  return out;
+}
+
+const ARMORED_KEY = /-----BEGIN PGP PUBLIC KEY BLOCK-----[\s\S]*?-----END PGP PUBLIC KEY BLOCK-----/g;
+const ARMORED_MESSAGE = /-----BEGIN PGP MESSAGE-----[\s\S]*?-----END PGP MESSAGE-----/;
+const CLEARSIGNED = /-----BEGIN PGP SIGNED MESSAGE-----[\s\S]*?-----END PGP SIGNATURE-----/;
+
+async function decryptWith(
+  armoredOrBinary: string | Uint8Array,
+  decryptionKeys: readonly openpgp.PrivateKey[],
+  verificationKeys: readonly openpgp.PublicKey[],
+) {
+  let message: openpgp.Message<Uint8Array>;
+  try {
+    message =
+      typeof armoredOrBinary === "string"
+        ? ((await openpgp.readMessage({ armoredMessage: armoredOrBinary })) as openpgp.Message<Uint8Array>)
+        : await openpgp.readMessage({ binaryMessage: armoredOrBinary });
+  } catch {
+    throw new InboundMailError(
+      "malformed",
+      "The OpenPGP message in this mail is damaged and cannot be read.",
+    );
+  }
+  try {
+    return await openpgp.decrypt({
+      message,
+      decryptionKeys: [...decryptionKeys],
+      ...(verificationKeys.length > 0 ? { verificationKeys: [...verificationKeys] } : {}),
+      format: "binary",
+    });
+  } catch {
+    const ids = message
+      .getEncryptionKeyIDs()
+      .map((id) => id.toHex().toUpperCase())
+      .join(", ");
+    throw new InboundMailError(
+      "undecryptable",
+      `The mail is encrypted, but not to any of our intake keys (it names key ID ${ids || "none"}).`,
+    );
+  }
+}
+
+/**
+ * Opens one raw message: RFC 3156 encryption and signatures, inline PGP (encrypted or clear-signed text and
+ * encrypted attachments), keys the sender attached. `keysFor` gives the keys we already trust for the sender.
+ */
+export async function openInboundMail(
+  raw: Buffer,
+  options: {
+    decryptionKeys: readonly openpgp.PrivateKey[];
+    keysFor: (address: string) => Promise<CandidateKey[]>;
+  },
+): Promise<OpenedMail> {
+  if (raw.length > MAX_INBOUND_BYTES)
+    throw new InboundMailError("too_large", `The mail is larger than ${MAX_INBOUND_BYTES / 1024 / 1024} MB.`);
+  const rawText = raw.toString("latin1");
+  if (!/\r?\n\r?\n/.test(rawText) || parseHeaderBlock(splitEntity(rawText).header).length === 0)
+    throw new InboundMailError("malformed", "The mail has no header section; it is not an RFC 5322 message.");
+  const outer = await PostalMime.parse(raw);
+  const from = firstMailbox(outer.from);
+  if (!from) throw new InboundMailError("no_sender", "The mail has no usable From address.");
+
+  let entity = rawText;
+  let encryption: OpenedMail["encryption"] = "none";
+  const known = await readPublicKeys(await options.keysFor(from.address));
+  let signature: SignatureCheck = { status: "unsigned" };
+  let decryptSignatures: Awaited<ReturnType<typeof decryptWith>>["signatures"] = [];
+
+  const structure = pgpStructureOf(rawText);
+  if (structure.kind === "malformed") throw new InboundMailError("malformed", structure.problem);
+  if (structure.kind === "encrypted") {
+    const result = await decryptWith(
+      structure.entity.armored,
+      options.decryptionKeys,
+      known.map((k) => k.key),
+    );
+    entity = Buffer.from(result.data).toString("latin1");
+    encryption = "pgp-mime";
+    decryptSignatures = result.signatures;
+  }
+  const inner = structure.kind === "encrypted" ? pgpStructureOf(entity) : structure;
+  if (inner.kind === "malformed") throw new InboundMailError("malformed", inner.problem);
+
+  const parsed =
+    structure.kind === "encrypted" ? await PostalMime.parse(Buffer.from(entity, "latin1")) : outer;
+  // Protected headers: an encrypted part may carry the real subject while the outer one says "...".
+  const innerSubject =
+    structure.kind === "encrypted"
+      ? headerValue(parseHeaderBlock(splitEntity(entity).header), "subject")
+      : null;
+
+  let text = textOf(parsed);
+  const publicKeys: string[] = [];
+  const attachments: InboundFile[] = [];
+  for (const a of parsed.attachments) {
+    const type = a.mimeType.toLowerCase();
+    const data = toBuffer(a.content);
+    if (type === "application/pgp-signature" || type === "application/pgp-encrypted") continue;
+    if (
+      type === "application/pgp-keys" ||
+      /-----BEGIN PGP PUBLIC KEY BLOCK-----/.test(data.toString("latin1", 0, 200))
+    ) {
+      publicKeys.push(data.toString("utf8"));
+      continue;
+    }
+    attachments.push({ filename: a.filename ?? "attachment", contentType: type, data });
+  }
+  for (const block of text.match(ARMORED_KEY) ?? []) publicKeys.push(block);
+  const attached = await readPublicKeys(
+    publicKeys.map((armored) => ({ armored, source: "attached" as const })),
+  );
+  const candidates = [...known, ...attached];
+
+  if (inner.kind === "signed") {
+    const detached = await readSignatureOrFail(inner.entity.signature);
+    if (candidates.length === 0) {
+      signature = {
+        status: "unknown_key",
+        keyIds: detached.getSigningKeyIDs().map((id) => id.toHex().toUpperCase()),
+      };
+    } else {
+      const verification = await openpgp.verify({
+        message: await openpgp.createMessage({ binary: Buffer.from(inner.entity.signed, "latin1") }),
+        signature: detached,
+        verificationKeys: candidates.map((c) => c.key),
+        expectSigned: false,
+      });
+      signature = await checkSignatures(verification.signatures, candidates);
+    }
+  } else if (structure.kind === "encrypted" && decryptSignatures.length > 0) {
+    // Signed and encrypted in one OpenPGP message (RFC 3156 §6.2). A key attached inside the encrypted part
+    // was not known while decrypting, so then the message is opened again with it among the verification keys.
+    const verifying =
+      attached.length > 0
+        ? (
+            await decryptWith(
+              structure.entity.armored,
+              options.decryptionKeys,
+              candidates.map((c) => c.key),
+            )
+          ).signatures
+        : decryptSignatures;
+    signature = await checkSignatures(verifying, candidates);
+  }
+
+  // Inline PGP in the text: an encrypted block is decrypted in place; a clear-signed block is checked.
+  const inlineMessage = ARMORED_MESSAGE.exec(text);
+  if (inlineMessage) {
+    const result = await decryptWith(
+      inlineMessage[0],
+      options.decryptionKeys,
+      candidates.map((c) => c.key),
+    );
+    text = text.replace(inlineMessage[0], Buffer.from(result.data).toString("utf8"));
+    if (encryption === "none") encryption = "inline";
+    if (signature.status === "unsigned") signature = await checkSignatures(result.signatures, candidates);
+  }
+  const clearsigned = CLEARSIGNED.exec(text);
+  if (clearsigned) {
+    try {
+      const message = await openpgp.readCleartextMessage({ cleartextMessage: clearsigned[0] });
+      const result = await openpgp.verify({
+        message,
+        verificationKeys: candidates.map((c) => c.key),
+        expectSigned: false,
+      });
+      if (signature.status === "unsigned") signature = await checkSignatures(result.signatures, candidates);
+      text = text.replace(clearsigned[0], message.getText());
+    } catch {
+      if (signature.status === "unsigned")
+        signature = { status: "bad", fingerprint: "", error: "The clear-signed text could not be read." };
+    }
+  }
+
+  // Attachments encrypted on their own (file.txt.pgp, .gpg, .asc) are decrypted when they are for us.
+  for (const file of attachments) {
+    const looksEncrypted =
+      /\.(pgp|gpg|asc)$/i.test(file.filename) ||
+      file.data.toString("latin1", 0, 40).includes("BEGIN PGP MESSAGE");
+    if (!looksEncrypted) continue;
+    try {
+      const armored = file.data.toString("latin1").includes("-----BEGIN PGP MESSAGE-----");
+      const result = await decryptWith(
+        armored ? file.data.toString("latin1") : new Uint8Array(file.data),
+        options.decryptionKeys,
+        candidates.map((c) => c.key),
+      );
+      file.data = Buffer.from(result.data);
+      file.filename = file.filename.replace(/\.(pgp|gpg|asc)$/i, "") || "attachment";
+      file.contentType = "application/octet-stream";
+      if (encryption === "none") encryption = "inline";
+    } catch {
+      // Not for us, or not OpenPGP at all: the file is kept as it came.
+    }
+  }
+
+  text = text.replace(/\r\n/g, "\n").trim();
+  if (text.length > MAX_INBOUND_TEXT) {
+    // Nothing is cut away: the whole text is kept as a file next to the shortened one.
+    attachments.push({ filename: "message.txt", contentType: "text/plain", data: Buffer.from(text, "utf8") });
+    text = `${text.slice(0, MAX_INBOUND_TEXT)}\n[… the whole text is attached as message.txt]`;
+  }
+  return {
+    messageId: outer.messageId?.replace(/^<|>$/g, "") || null,
+    from,
+    recipients: [
+      ...mailboxesOf(outer.to),
+      ...mailboxesOf(outer.cc),
+      ...(outer.deliveredTo ? [outer.deliveredTo] : []),
+    ].map((a) => a.toLowerCase()),
+    subject:
+      innerSubject && innerSubject !== "..." ? (parsed.subject ?? innerSubject) : (outer.subject ?? null),
+    inReplyTo: outer.inReplyTo ?? null,
+    references: outer.references ?? null,
+    date: outer.date && !Number.isNaN(Date.parse(outer.date)) ? new Date(outer.date) : null,
+    text,
+    attachments,
+    publicKeys,
+    encryption,
+    signature,
+  };
+}
+
+async function readSignatureOrFail(armored: string): Promise<openpgp.Signature> {
+  try {
+    return await openpgp.readSignature({ armoredSignature: armored });
+  } catch {
+    throw new InboundMailError("malformed", "The PGP/MIME signature part is damaged and cannot be read.");
+  }
+}

@@ -1,0 +1,172 @@
+import { and, desc, eq, inArray, sql } from "drizzle-orm";
+import type { Db } from "../../db/client.ts";
+import { inboundEmails, outbox, reporters } from "../../db/schema.ts";
+
+export type InboundRow = typeof inboundEmails.$inferSelect;
+
+export async function findInbound(db: Db, dedupeKey: string, forUpdate = false): Promise<InboundRow | null> {
+  const query = db.select().from(inboundEmails).where(eq(inboundEmails.dedupeKey, dedupeKey));
+  const [row] = forUpdate ? await query.for("update") : await query;
+  return row ?? null;
+}
+
+export async function findInboundById(db: Db, id: string): Promise<InboundRow | null> {
+  const [row] = await db.select().from(inboundEmails).where(eq(inboundEmails.id, id));
+  return row ?? null;
+}
+
+/** Records a successful import; the unique dedupe key makes a concurrent second import fail and roll back. */
+export async function saveImported(
+  db: Db,
+  values: Omit<typeof inboundEmails.$inferInsert, "status" | "attempts" | "error" | "errorCode">,
+  existingId: string | null,
+): Promise<void> {
+  if (existingId) {
+    await db
+      .update(inboundEmails)
+      .set({
+        ...values,
+        status: "imported",
+        error: null,
+        errorCode: null,
+        attempts: sql`${inboundEmails.attempts} + 1`,
+      })
+      .where(eq(inboundEmails.id, existingId));
+    return;
+  }
+  await db.insert(inboundEmails).values({ ...values, status: "imported", attempts: 1 });
+}
+
+/** Records (or counts again) a failed import, keeping what an admin needs to find the message in the mailbox. */
+export async function saveFailure(
+  db: Db,
+  values: {
+    dedupeKey: string;
+    messageId: string | null;
+    fromAddress: string | null;
+    subject: string | null;
+    errorCode: string;
+    error: string;
+    mailbox: string | null;
+    uid: number | null;
+    now: Date;
+  },
+): Promise<InboundRow> {
+  const [row] = await db
+    .insert(inboundEmails)
+    .values({
+      dedupeKey: values.dedupeKey,
+      messageId: values.messageId,
+      status: "failed",
+      fromAddress: values.fromAddress,
+      subject: values.subject,
+      errorCode: values.errorCode,
+      error: values.error,
+      attempts: 1,
+      mailbox: values.mailbox,
+      uid: values.uid,
+      firstSeenAt: values.now,
+      updatedAt: values.now,
+    })
+    .onConflictDoUpdate({
+      target: inboundEmails.dedupeKey,
+      set: {
+        status: "failed",
+        errorCode: values.errorCode,
+        error: values.error,
+        attempts: sql`${inboundEmails.attempts} + 1`,
+        mailbox: values.mailbox,
+        uid: values.uid,
+        updatedAt: values.now,
+      },
+    })
+    .returning();
+  return row!;
+}
+
+/** Lets the next poll import a failed mail again; `retryAs` "new_report" skips threading. */
+export async function markForRetry(
+  db: Db,
+  id: string,
+  now: Date,
+  retryAs: "new_report" | null,
+): Promise<InboundRow | null> {
+  const [row] = await db
+    .update(inboundEmails)
+    .set({
+      status: "retry",
+      updatedAt: now,
+      details: retryAs
+        ? sql`${inboundEmails.details} || ${JSON.stringify({ retryAs })}::jsonb`
+        : sql`${inboundEmails.details} - 'retryAs'`,
+    })
+    .where(and(eq(inboundEmails.id, id), eq(inboundEmails.status, "failed")))
+    .returning();
+  return row ?? null;
+}
+
+/**
+ * The report a Message-ID belongs to: one of our own outgoing mails (`<outbox-id@host>`), or a mail we imported
+ * earlier. Null when it is neither.
+ */
+export async function reportIdForMessageIds(
+  db: Db,
+  ids: { messageIds: readonly string[]; outboxIds: readonly string[] },
+): Promise<Map<string, string>> {
+  const found = new Map<string, string>();
+  if (ids.outboxIds.length > 0) {
+    const rows = await db
+      .select({ id: outbox.id, reportId: outbox.reportId })
+      .from(outbox)
+      .where(inArray(outbox.id, [...ids.outboxIds]));
+    for (const r of rows) if (r.reportId) found.set(`outbox:${r.id}`, r.reportId);
+  }
+  if (ids.messageIds.length > 0) {
+    const rows = await db
+      .select({ messageId: inboundEmails.messageId, reportId: inboundEmails.reportId })
+      .from(inboundEmails)
+      .where(
+        and(inArray(inboundEmails.messageId, [...ids.messageIds]), eq(inboundEmails.status, "imported")),
+      );
+    for (const r of rows) if (r.messageId && r.reportId) found.set(`mid:${r.messageId}`, r.reportId);
+  }
+  return found;
+}
+
+/** Reporter rows that used this address: their keys are the ones we trust for mail from it. */
+export async function reporterIdsByEmail(db: Db, email: string): Promise<string[]> {
+  const rows = await db
+    .select({ id: reporters.id })
+    .from(reporters)
+    .where(eq(sql`lower(${reporters.email})`, email.toLowerCase()))
+    .orderBy(desc(reporters.createdAt))
+    .limit(50);
+  return rows.map((r) => r.id);
+}
+
+export async function listInbound(
+  db: Db,
+  options: { statuses: readonly InboundRow["status"][]; limit: number },
+): Promise<InboundRow[]> {
+  return db
+    .select()
+    .from(inboundEmails)
+    .where(inArray(inboundEmails.status, [...options.statuses]))
+    .orderBy(desc(inboundEmails.updatedAt))
+    .limit(options.limit);
+}
+
+export async function countFailures(db: Db): Promise<number> {
+  const [row] = await db
+    .select({ n: sql<number>`count(*)::int` })
+    .from(inboundEmails)
+    .where(eq(inboundEmails.status, "failed"));
+  return row?.n ?? 0;
+}
+
+export async function inboundForReport(db: Db, reportId: string): Promise<InboundRow[]> {
+  return db
+    .select()
+    .from(inboundEmails)
+    .where(and(eq(inboundEmails.reportId, reportId), eq(inboundEmails.status, "imported")));
+}

@@ -11,6 +11,13 @@ import { ALL_QUEUES, registerWorkers } from "./jobs/workers.ts";
 import { createMailTransport } from "./mail/transport.ts";
 import { createServices, type Services } from "./services.ts";
 
+/** A URL safe to show: the password is gone. */
+function withoutPassword(url: string): string {
+  const u = new URL(url);
+  u.password = "";
+  return u.toString();
+}
+
 export interface Runtime {
   services: Services;
   database: Database;
@@ -61,7 +68,7 @@ export async function openRuntime(
       publicUrl: config.publicUrl,
       smtpConfigured: Boolean(config.SMTP_URL),
       mailFrom: config.MAIL_FROM ?? null,
-      imapConfigured: Boolean(config.IMAP_URL),
+      imapMailbox: config.IMAP_URL ? withoutPassword(config.IMAP_URL) : null,
       trustProxy: config.TRUST_PROXY,
     });
     let backfill: Promise<unknown> = Promise.resolve();

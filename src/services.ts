@@ -30,8 +30,8 @@ export interface ServiceDeps {
   smtpConfigured: boolean;
   /** The From address of outgoing mail (MAIL_FROM); null means security@ the public host. */
   mailFrom?: string | null;
-  /** Whether IMAP_URL is set, so the intake mailbox is polled. */
-  imapConfigured?: boolean;
+  /** IMAP_URL without its password, for the admin page; null when no mailbox is polled. */
+  imapMailbox?: string | null;
   /** Behind a reverse proxy: the client IP is the first X-Forwarded-For entry. */
   trustProxy?: boolean;
 }

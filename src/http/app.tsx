@@ -12,6 +12,7 @@ import { registerIntakePages } from "../features/intake/intake.pages.tsx";
 import { registerIntakeAdminPages } from "../features/intake/intake-admin.pages.tsx";
 import { OPENPGP_BROWSER_FILE, OPENPGP_BROWSER_PATH } from "../features/intake/openpgp-asset.ts";
 import { registerKeyPages } from "../features/keys/keys.pages.tsx";
+import { registerMailIntakePages } from "../features/mail-intake/mail-intake.pages.tsx";
 import { registerPolicyPages } from "../features/policy/policy.pages.tsx";
 import { registerReportsApi } from "../features/reports/reports.api.ts";
 import { registerReportPages } from "../features/reports/reports.pages.tsx";
@@ -135,6 +136,7 @@ export function createApp(services: Services, logger: Logger) {
   registerAvailabilityPages(app);
   registerTemplatePages(app);
   registerAlertPages(app);
+  registerMailIntakePages(app);
   registerReportsApi(app);
   registerOpenApi(app);
 

@@ -87,6 +87,7 @@ export interface MailPollStatus {
   failed: number;
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const POLL_STATUS_KEY = "mail.intake.last_poll";
 const SYSTEM = { actorType: "system" as const, actorId: null };
 
@@ -349,6 +350,7 @@ export function createMailIntakeService(deps: MailIntakeDeps) {
     /** An admin asks for a failed mail to be tried again at the next poll, as it is or as a new report. */
     async retry(actor: CurrentUser, id: string, as: "same" | "new_report") {
       if (!can(actor.role, "settings.manage")) throw forbidden("Only admins can retry mail imports.");
+      if (!UUID.test(id)) throw notFound("Failed mail");
       await db.transaction(async (tx) => {
         const now = clock();
         const row = await markForRetry(tx, id, now, as === "new_report" ? "new_report" : null);

@@ -11,6 +11,7 @@ import { requirePage } from "../../http/auth.ts";
 import { AppError } from "../../http/errors.ts";
 import type { AppEnv, CurrentUser } from "../../http/types.ts";
 import { formFiles, formText } from "../intake/intake.pages.tsx";
+import type { InboundDetails } from "../mail-intake/mail-intake.service.ts";
 import { duplicateOfPrefill, duplicatesPanelFor } from "../search/search.pages.tsx";
 import { reportTemplateProps } from "../templates/templates.pages.tsx";
 import {
@@ -109,8 +110,20 @@ async function renderReport(c: Context<AppEnv>, ref: string, options: ReportRend
       templatePicker={await reportTemplateProps(c, ref)}
       duplicatesPanel={await duplicatesPanelFor(c, view)}
       duplicateOfPrefill={problem ? null : duplicateOfPrefill(c)}
+      mail={await mailFor(c, view.id)}
     />,
     options.status ?? 200,
+  );
+}
+
+/** How the report and its messages came in by mail, for the facts shown next to them. */
+async function mailFor(c: Context<AppEnv>, reportId: string) {
+  const rows = await c.var.services.mailIntake.forReport(reportId);
+  return new Map(
+    [...rows].map(([key, row]) => [
+      key,
+      { fromAddress: row.fromAddress, details: row.details as InboundDetails },
+    ]),
   );
 }
 
@@ -211,6 +224,7 @@ export function registerReportPages(app: Hono<AppEnv>) {
           .filter((m) => m.role !== "viewer")
           .map((m) => ({ email: m.email, name: m.name, active: m.active }))}
         now={services.deps.clock()}
+        mailFailures={can(user.role, "settings.manage") ? await services.mailIntake.failureCount() : 0}
       />,
       error ? 400 : 200,
     );

@@ -18,6 +18,8 @@ import { Csrf, formatAge, formatDate, Layout } from "../../http/layout.tsx";
 import type { CurrentUser } from "../../http/types.ts";
 import type { AssignSuggestions } from "../assignment/assignment.service.ts";
 import { AssignSuggestionsList, NobodyAvailableBadge } from "../assignment/assignment.views.tsx";
+import type { InboundDetails } from "../mail-intake/mail-intake.service.ts";
+import { MailFacts } from "../mail-intake/mail-intake.views.tsx";
 import { SearchSnippetLine } from "../search/search.views.tsx";
 import { RequestInfoForm, SlaFilterSelect, WaitingLine, WaitingNotice } from "../sla/sla.views.tsx";
 import {
@@ -179,6 +181,8 @@ export interface InboxPageProps {
   error: string | null;
   members: ReadonlyArray<{ email: string; name: string; active: boolean }>;
   now: Date;
+  /** For admins: mails to the security address that could not be imported. */
+  mailFailures?: number;
 }
 
 const SORT_OPTIONS: ReadonlyArray<[string, string]> = [
@@ -214,6 +218,14 @@ export function InboxPage(props: InboxPageProps) {
       active="inbox"
     >
       <h1>Inbox</h1>
+      {(props.mailFailures ?? 0) > 0 && (
+        <p class="notice warn" id="mail-failures">
+          {props.mailFailures === 1
+            ? "1 mail to the security address could not be imported."
+            : `${props.mailFailures} mails to the security address could not be imported.`}{" "}
+          <a href="/admin/mail#failures">See why in Mail intake</a>.
+        </p>
+      )}
       <form method="get" action="/inbox" class="card filters" aria-label="Filter reports">
         <div class="filter-row">
           <div>
@@ -467,6 +479,8 @@ export interface ReportPageProps {
   templatePicker?: { templates: readonly PickerTemplate[]; prefill: TemplatePrefill | null } | undefined;
   /** The CVSS calculator and the organisation's severity source. */
   cvss?: CvssPageProps | undefined;
+  /** How mail-borne parts arrived (features/mail-intake), by message id; "" is the report itself. */
+  mail?: ReadonlyMap<string, { fromAddress: string | null; details: InboundDetails }> | undefined;
 }
 
 /** What the report page needs for CVSS: the calculator's state and the current CVSS score. */
@@ -1126,6 +1140,9 @@ function Conversation(props: ReportPageProps) {
                 </span>
                 <time datetime={m.createdAt.toISOString()}>{formatDate(m.createdAt)}</time>
               </header>
+              {props.mail?.get(m.id) && (
+                <MailFacts details={props.mail.get(m.id)!.details} from={props.mail.get(m.id)!.fromAddress} />
+              )}
               <div class="body">{m.body}</div>
               <AttachmentList reference={view.reference} items={m.attachments} />
             </li>
@@ -1390,9 +1407,21 @@ export function ReportPage(props: ReportPageProps) {
               <dt>Weakness</dt>
               <dd>{weaknessLabel(view.weakness)}</dd>
             </dl>
-            <TextBlock title="Description" id="description" text={view.description} />
-            <TextBlock title="Steps to reproduce" id="steps" text={view.steps} />
-            <TextBlock title="Impact" id="impact" text={view.impact} />
+            {props.mail?.get("") && (
+              <MailFacts details={props.mail.get("")!.details} from={props.mail.get("")!.fromAddress} />
+            )}
+            <TextBlock
+              title={view.source === "email" ? "The reporter's mail" : "Description"}
+              id="description"
+              text={view.description}
+            />
+            {/* A report by mail has one text; empty sections would only look like missing answers. */}
+            {(view.source !== "email" || view.steps) && (
+              <TextBlock title="Steps to reproduce" id="steps" text={view.steps} />
+            )}
+            {(view.source !== "email" || view.impact) && (
+              <TextBlock title="Impact" id="impact" text={view.impact} />
+            )}
             {view.attachments.length > 0 && (
               <>
                 <h3>Attachments</h3>

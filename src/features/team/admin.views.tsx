@@ -39,6 +39,7 @@ const SECTIONS = [
   { key: "intake", href: "/admin/intake", label: "Intake limits" },
   { key: "responses", href: "/admin/responses", label: "Canned responses" },
   { key: "outbox", href: "/admin/outbox", label: "Outbox" },
+  { key: "mail", href: "/admin/mail", label: "Mail intake" },
   { key: "alerts", href: "/admin/alerts", label: "Alerts" },
   { key: "keys", href: "/admin/keys", label: "Keys" },
 ] as const;

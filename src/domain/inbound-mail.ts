@@ -15,28 +15,36 @@ export const MAX_MIME_DEPTH = 10;
 
 /** Splits a raw entity into its header block and its body at the first empty line (CRLF or bare LF). */
 export function splitEntity(raw: string): { header: string; body: string } {
+  // A message whose first line is already empty has no header at all, whether or not a blank line follows.
+  if (/^\r?\n/.test(raw)) return { header: "", body: raw.replace(/^\r?\n/, "") };
   const match = /\r?\n\r?\n/.exec(raw);
   if (!match) return { header: raw, body: "" };
-  // A message whose first line is already empty has no header at all.
-  if (/^\r?\n/.test(raw)) return { header: "", body: raw.replace(/^\r?\n/, "") };
   return { header: raw.slice(0, match.index), body: raw.slice(match.index + match[0].length) };
 }
 
-/** Unfolds a header block into fields; lines that are neither a field nor a continuation are ignored. */
+/**
+ * Unfolds a header block into fields, at most MAX_HEADER_FIELDS; lines that are neither a field nor a
+ * continuation are ignored, and so are the continuation lines that belong to them.
+ */
 export function parseHeaderBlock(header: string): HeaderField[] {
   const fields: HeaderField[] = [];
+  // The field that continuation lines extend: null after an ignored line, so its folds are not moved onto
+  // an earlier field (other MIME parsers keep them with the ignored line).
+  let last: HeaderField | null = null;
   for (const line of header.split(/\r?\n/)) {
-    if (fields.length > MAX_HEADER_FIELDS) break;
     if (/^[ \t]/.test(line) && fields.length > 0) {
-      const last = fields[fields.length - 1]!;
-      last.value += ` ${line.trim()}`;
+      const piece = line.trim();
+      if (last && piece) last.value = last.value ? `${last.value} ${piece}` : piece;
       continue;
     }
+    last = null;
     const colon = line.indexOf(":");
     if (colon <= 0) continue;
     const name = line.slice(0, colon).trim();
     if (!/^[\x21-\x39\x3b-\x7e]+$/.test(name)) continue;
-    fields.push({ name, value: line.slice(colon + 1).trim() });
+    if (fields.length >= MAX_HEADER_FIELDS) break;
+    last = { name, value: line.slice(colon + 1).trim() };
+    fields.push(last);
   }
   return fields;
 }
@@ -133,8 +141,9 @@ export function splitMultipart(body: string, boundary: string): string[] | null 
       parts.push(body.slice(partStart, Math.max(end, partStart)));
     }
     if (closing) return parts;
+    // A delimiter on the last line without a line break opens a part that is empty, as it would with one.
+    partStart = lineEnd < 0 ? body.length : lineEnd + 1;
     if (lineEnd < 0) break;
-    partStart = lineEnd + 1;
     searchFrom = partStart;
   }
   // No closing delimiter: the last part runs to the end, as lenient readers take it.
@@ -229,7 +238,7 @@ export function messageIdsIn(value: string | null | undefined): string[] {
 /** A report reference (EMB-2026-0001) in a subject line, or null. */
 export function referenceInSubject(subject: string | null | undefined): string | null {
   if (!subject) return null;
-  const m = /(?:^|[^A-Za-z0-9])(EMB-\d{4}-\d{4,9})(?![0-9])/i.exec(subject.slice(0, 1000));
+  const m = /(?:^|[^A-Za-z0-9])(EMB-\d{4}-\d{4,9})(?![A-Za-z0-9])/i.exec(subject.slice(0, 1000));
   return m ? m[1]!.toUpperCase() : null;
 }
 
@@ -291,22 +300,35 @@ export function chooseThread(input: {
 
 /** In-Reply-To, then References newest first, without repeats: the order in which threading tries them. */
 export function referencedIds(inReplyTo: string | null, references: string | null): string[] {
-  const ids = [...messageIdsIn(inReplyTo), ...messageIdsIn(references).reverse()];
+  // The newest References matter most, so a long list is cut at its old end, not its new one.
+  const refs = [...(references ?? "").matchAll(/<([^<>\s]{1,250})>/g)]
+    .map((m) => m[1]!)
+    .slice(-MAX_MESSAGE_IDS);
+  const ids = [...messageIdsIn(inReplyTo), ...refs.reverse()];
   return [...new Set(ids)].slice(0, MAX_MESSAGE_IDS);
 }
 
-/** A report title from a subject: reply/forward prefixes and the reference removed, trimmed to 200 characters. */
+/**
+ * A report title from a subject: reply/forward prefixes removed (a reference in it stays, it helps people),
+ * control, invisible and direction-changing characters removed so a title cannot disguise itself, trimmed to
+ * 200 characters.
+ */
 export function titleFromSubject(subject: string | null | undefined, fallback: string): string {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what must go
-  let title = (subject ?? "").replace(/[\u0000-\u001f\u007f]+/g, " ").trim();
-  for (let i = 0; i < 5; i++) {
-    const next = title.replace(/^\s*(re|fwd?|aw|wg|sv|vs)\s*(\[\d+\])?\s*:\s*/i, "");
+  let title = (subject ?? "")
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what must go
+    .replace(/[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]+/g, " ")
+    .trim();
+  for (let i = 0; i < 10; i++) {
+    const next = title.replace(/^\s*(re|fwd?|aw|wg|sv|vs|antw|tr)\s*(\[\d+\])?\s*:\s*/i, "");
     if (next === title) break;
     title = next;
   }
   title = title.replace(/\s+/g, " ").trim();
   if (title.length < 5) return fallback;
-  return title.length > 200 ? `${title.slice(0, 199)}…` : title;
+  if (title.length <= 200) return title;
+  // Never cut between the two halves of a surrogate pair (an emoji, say): a lone half is not text.
+  const cut = /[\ud800-\udbff]/.test(title[198]!) ? 198 : 199;
+  return `${title.slice(0, cut)}…`;
 }
 
 /**
@@ -321,7 +343,16 @@ export function stripQuotedTail(text: string): string {
   while (cut > 0 && /^\s*>/.test(lines[cut - 1]!)) cut--;
   if (cut === end) return text.trim();
   while (cut > 0 && lines[cut - 1]!.trim() === "") cut--;
-  if (cut > 0 && /(wrote|schrieb|a écrit|escribió|ha scritto|skrev):\s*$/i.test(lines[cut - 1]!)) cut--;
+  if (cut > 0 && isAttribution(lines[cut - 1]!)) cut--;
   const kept = lines.slice(0, cut).join("\n").trim();
   return kept === "" ? text.trim() : kept;
+}
+
+/**
+ * An "On … wrote:" line. French puts a (often non-breaking) space before the colon; German and Scandinavian
+ * mailers put the verb before the name ("Am … schrieb Max Mustermann:", "Den … skrev Sven:").
+ */
+function isAttribution(line: string): boolean {
+  if (/(wrote|a écrit|escribió|ha scritto)\s*:\s*$/i.test(line)) return true;
+  return /:\s*$/.test(line) && /(?:^|[^\p{L}])(schrieb|skrev)(?![\p{L}])/iu.test(line);
 }

@@ -16,6 +16,7 @@ const payload = z.object({
   outboxId: z.uuid(),
   recipient: mailRecipient.optional(),
   plainBody: z.string().max(20_000).optional(),
+  messageRowId: z.uuid().optional(),
 });
 
 /**
@@ -34,6 +35,8 @@ export async function queueMail(
     recipient?: MailRecipient;
     /** A neutral text sent instead of `body` when the recipient has no key; `body` then goes only encrypted. */
     plainBody?: string;
+    /** A conversation message whose text is added to the mail, only when it goes encrypted (read at delivery). */
+    messageRowId?: string;
   },
   now: Date,
 ): Promise<void> {
@@ -48,6 +51,7 @@ export async function queueMail(
     outboxId: row.id,
     ...(mail.recipient ? { recipient: mail.recipient } : {}),
     ...(mail.plainBody !== undefined ? { plainBody: mail.plainBody } : {}),
+    ...(mail.messageRowId ? { messageRowId: mail.messageRowId } : {}),
   });
 }
 
@@ -73,7 +77,7 @@ export function createMailDeliveryHandler(deps: {
   });
   const intakePrivateKey = async () => deps.cipher.decryptText((await keys.intakeKeys()).current.privateEnc);
   return async (data: unknown) => {
-    const { outboxId, recipient, plainBody } = payload.parse(data);
+    const { outboxId, recipient, plainBody, messageRowId } = payload.parse(data);
     const mail = await findOutbox(deps.db, outboxId);
     if (!mail || mail.status === "sent") return; // idempotent: a retried job never sends twice
     if (!deps.transport) {
@@ -89,6 +93,7 @@ export function createMailDeliveryHandler(deps: {
         recipient,
         now,
         intakePrivateKey,
+        ...(messageRowId ? { messageRowId } : {}),
       });
       await deps.transport({
         to: mail.toAddress,

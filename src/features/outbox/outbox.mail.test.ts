@@ -160,6 +160,42 @@ describe.each(DB_KINDS)("outgoing mail, PGP/MIME to reporters with a key, on %s"
     expect(smtp.mails[0]).not.toContain("/r/");
   });
 
+  it("carries the team's message itself inside mail encrypted to the reporter, read from the encrypted store", async () => {
+    const report = await submit(
+      reportFields({ email: "pgp-researcher@example.net", pgpKey: reporterKey.publicArmored }),
+    );
+    await t.services.reports.postMessage(team.alice, report.id, {
+      body: "Could you retest with build 4.2.7? The encoder now escapes event attributes.",
+      visibility: "reporter",
+    });
+    await t.services.reports.postMessage(team.alice, report.id, {
+      body: "Internal: the encoder fix is in PR 812.",
+      visibility: "internal",
+    });
+    const mine = (await mailsTo("pgp-researcher@example.net")).filter((m) => m.reportId === report.id);
+    expect(mine).toHaveLength(2);
+    const notice = mine.find((m) => m.body.includes("There is a new message"))!;
+    // Neither the outbox row nor the queued job holds the message text: only its id travels.
+    expect(notice.body).not.toContain("build 4.2.7");
+    const job = (await jobPayload(notice.id)) as Record<string, unknown>;
+    expect(JSON.stringify(job)).not.toContain("build 4.2.7");
+    expect(job.messageRowId).toEqual(expect.any(String));
+    smtp.mails.length = 0;
+    await deliver(job);
+    expect(smtp.mails).toHaveLength(1);
+    expect(smtp.mails[0]).not.toContain("4.2.7");
+    const armored = /-----BEGIN PGP MESSAGE-----[\s\S]+?-----END PGP MESSAGE-----/.exec(smtp.mails[0]!)![0];
+    const out = path.join(gpg.home, "message.txt");
+    gpg.run(["--passphrase", "", "--yes", "--output", out, "--decrypt"], armored.replace(/\r\n/g, "\n"));
+    const body = fs
+      .readFileSync(out, "utf8")
+      .replace(/=\r?\n/g, "")
+      .replace(/=3D/g, "=");
+    expect(body).toContain("There is a new message on your security report");
+    expect(body).toContain("Could you retest with build 4.2.7? The encoder now escapes event attributes.");
+    expect(body).not.toContain("PR 812");
+  });
+
   it("sends a reporter without a key only the reference, a neutral subject and the link", async () => {
     const report = await submit(reportFields({ email: "plain-researcher@example.net" }));
     await t.services.reports.postMessage(team.alice, report.id, {

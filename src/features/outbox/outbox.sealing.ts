@@ -3,7 +3,7 @@ import * as openpgp from "openpgp";
 import { z } from "zod";
 import type { DataCipher } from "../../crypto/data-key.ts";
 import type { Db } from "../../db/client.ts";
-import { reporters, reports, users } from "../../db/schema.ts";
+import { messages, reporters, reports, users } from "../../db/schema.ts";
 import { innerTextEntity } from "../../mail/pgp-mime.ts";
 import { readMemberKey, readReporterKey } from "../keys/keys.repo.ts";
 import type { OutboxRow } from "./outbox.repo.ts";
@@ -72,6 +72,8 @@ export async function sealMail(deps: {
   recipient?: MailRecipient;
   now: Date;
   intakePrivateKey: () => Promise<string>;
+  /** A reporter-visible message whose text the encrypted mail carries below the notice. */
+  messageRowId?: string;
 }): Promise<{ armored: string; fingerprint: string } | null> {
   const { mail, now } = deps;
   const key = await recipientKey(deps.db, mail, deps.recipient);
@@ -95,9 +97,10 @@ export async function sealMail(deps: {
   } catch (error) {
     throw new MailEncryptionError(`Not sent: the intake key for signing is unavailable (${reason(error)}).`);
   }
+  const text = await withMessageText(deps.db, deps.cipher, mail, deps.messageRowId);
   try {
     const armored = await openpgp.encrypt({
-      message: await openpgp.createMessage({ binary: Buffer.from(innerTextEntity(mail.body), "utf8") }),
+      message: await openpgp.createMessage({ binary: Buffer.from(innerTextEntity(text), "utf8") }),
       encryptionKeys: encryptionKey,
       signingKeys: signingKey,
       date: now,
@@ -107,4 +110,22 @@ export async function sealMail(deps: {
   } catch (error) {
     throw fail(`encrypting to it failed (${reason(error)})`);
   }
+}
+
+/**
+ * The notice plus the message itself, read and decrypted only now: the text stays encrypted at rest in messages
+ * and never sits in the outbox or the job queue. Only reporter-visible messages of the mail's report are added.
+ */
+async function withMessageText(
+  db: Db,
+  cipher: DataCipher,
+  mail: OutboxRow,
+  messageRowId: string | undefined,
+): Promise<string> {
+  const notice = mail.body;
+  if (!messageRowId) return notice;
+  const [row] = await db.select().from(messages).where(eq(messages.id, messageRowId));
+  if (!row || row.visibility !== "reporter" || row.reportId !== mail.reportId) return notice;
+  const body = cipher.decryptText(row.bodyEnc);
+  return `${notice}\n\n----- Message from the security team -----\n\n${body}\n`;
 }

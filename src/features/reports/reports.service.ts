@@ -165,6 +165,8 @@ export function createReportsService(deps: ReportsDeps) {
     email: string | null,
     what: string,
     link?: string,
+    /** A reporter-visible message: its text goes along, but only inside mail encrypted to the reporter's key. */
+    messageRowId?: string,
   ) {
     if (!email) return;
     const org = await loadOrgSettings(tx);
@@ -190,6 +192,7 @@ export function createReportsService(deps: ReportsDeps) {
         subject: `[${report.reference}] Update on your security report`,
         body: lines.join("\n"),
         recipient: { kind: "reporter", id: report.reporterId },
+        ...(messageRowId ? { messageRowId } : {}),
       },
       clock(),
     );
@@ -533,6 +536,8 @@ export function createReportsService(deps: ReportsDeps) {
             report,
             reporter.email,
             `There is news on your security report ${report.reference}.`,
+            undefined,
+            sent.id,
           );
         };
 
@@ -718,6 +723,8 @@ export function createReportsService(deps: ReportsDeps) {
             report,
             reporter.email,
             `There is a new message on your security report ${report.reference}.`,
+            undefined,
+            message.id,
           );
         }
         await updateReport(tx, report.id, patch);

@@ -125,7 +125,8 @@ async function withMessageText(
   const notice = mail.body;
   if (!messageRowId) return notice;
   const [row] = await db.select().from(messages).where(eq(messages.id, messageRowId));
-  if (!row || row.visibility !== "reporter" || row.reportId !== mail.reportId) return notice;
+  if (!row) return notice;
+  if (row.visibility !== "reporter" || row.reportId !== mail.reportId) return notice;
   const body = cipher.decryptText(row.bodyEnc);
   return `${notice}\n\n----- Message from the security team -----\n\n${body}\n`;
 }

@@ -37,7 +37,14 @@ export async function pollMailbox(
   logger?: Logger,
 ): Promise<MailPollStatus> {
   const settings = imapSettings(imapUrl);
-  const status: MailPollStatus = { at: new Date().toISOString(), ok: true, seen: 0, imported: 0, failed: 0 };
+  const status: MailPollStatus = {
+    at: new Date().toISOString(),
+    ok: true,
+    seen: 0,
+    imported: 0,
+    failed: 0,
+    skipped: 0,
+  };
   const client = new ImapFlow({
     host: settings.host,
     port: settings.port,
@@ -66,10 +73,11 @@ export async function pollMailbox(
         if (result.outcome === "created" || result.outcome === "appended" || result.outcome === "duplicate") {
           if (result.outcome !== "duplicate") status.imported += 1;
           await client.messageFlagsAdd(String(uid), [IMPORTED_KEYWORD, "\\Seen"], { uid: true });
-        } else {
+        } else if (result.outcome === "failed") {
           status.failed += 1;
-          if (result.outcome === "failed")
-            logger?.warn({ uid, code: result.code, error: result.error }, "mail could not be imported");
+          logger?.warn({ uid, code: result.code, error: result.error }, "mail could not be imported");
+        } else {
+          status.skipped += 1; // failed before; waits for an admin's retry
         }
       }
     } finally {

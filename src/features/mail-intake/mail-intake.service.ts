@@ -84,7 +84,10 @@ export interface MailPollStatus {
   error?: string;
   seen: number;
   imported: number;
+  /** Failed in this poll. */
   failed: number;
+  /** Failed in an earlier poll and not retried yet: left alone. */
+  skipped: number;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -94,8 +94,8 @@ export function MailIntakePage(props: MailIntakePageProps) {
           {poll ? (
             poll.ok ? (
               <>
-                Last poll {formatDate(poll.at)}: {poll.seen} new, {poll.imported} imported, {poll.failed} not
-                imported.
+                Last poll {formatDate(poll.at)}: {poll.imported} imported, {poll.failed} failed
+                {(poll.skipped ?? 0) > 0 && `, ${poll.skipped} waiting below for a retry`}.
               </>
             ) : (
               <strong class="field-error">

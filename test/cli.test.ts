@@ -89,6 +89,18 @@ describe("configuration", () => {
     expect(result.stderr).toMatch(/MAIL_FROM/);
   });
 
+  it("refuses an IMAP_URL without the mailbox login and a poll interval out of range", async () => {
+    const result = await run(["migrate"], {
+      env: { IMAP_URL: "imaps://mail.example.org/INBOX", IMAP_POLL_SECONDS: "1" },
+    });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/IMAP_URL: must carry the mailbox login/);
+    expect(result.stderr).toMatch(/IMAP_POLL_SECONDS: must be between 5 and 3600 seconds/);
+    const wrongScheme = await run(["migrate"], { env: { IMAP_URL: "pop3://u:p@mail.example.org/" } });
+    expect(wrongScheme.code).toBe(2);
+    expect(wrongScheme.stderr).toMatch(/IMAP_URL: must be a URL starting with imap:\/\/ or imaps:\/\//);
+  });
+
   it("refuses a short EMBARGO_SECRET_KEY", async () => {
     const result = await run(["migrate"], { env: { EMBARGO_SECRET_KEY: "short" } });
     expect(result.code).toBe(2);

@@ -41,7 +41,13 @@ export function createServices(deps: ServiceDeps) {
   const { database, clock } = deps;
   const db = database.db;
   const team = createTeamService({ db, clock });
-  const keys = createKeysService({ db, clock, cipher: deps.cipher, publicUrl: deps.publicUrl });
+  const keys = createKeysService({
+    db,
+    clock,
+    cipher: deps.cipher,
+    publicUrl: deps.publicUrl,
+    mailFrom: deps.mailFrom ?? null,
+  });
   const reports = createReportsService({
     db,
     clock,

@@ -169,10 +169,15 @@ export function formatFingerprint(fingerprint: string): string {
   return (fingerprint.toUpperCase().match(/.{1,4}/g) ?? []).join(" ");
 }
 
-/** The address the intake key belongs to: the configured security mailbox, or security@ the site's host. */
-export function securityAddress(securityEmail: string, publicUrl: string): string {
+/**
+ * The address the intake key belongs to: the configured security mailbox, else the sender of our mail
+ * (MAIL_FROM), else security@ the site's host. One address, so signatures name the address mail comes from.
+ */
+export function securityAddress(securityEmail: string, publicUrl: string, mailFrom?: string | null): string {
   const configured = securityEmail.trim().toLowerCase();
   if (configured) return configured;
+  const from = mailFrom?.trim().toLowerCase();
+  if (from) return from;
   return `security@${new URL(publicUrl).hostname.toLowerCase()}`;
 }
 

@@ -58,7 +58,7 @@ export async function registerWorkers(ctx: WorkerContext): Promise<void> {
     reports: createReportsService(ctx),
   });
   if (ctx.imapUrl) {
-    const keys = createKeysService(ctx);
+    const keys = createKeysService({ ...ctx, mailFrom: ctx.mailFrom ?? null });
     await registerMailFetch({
       db: ctx.db,
       jobs: ctx.jobs,

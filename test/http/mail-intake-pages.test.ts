@@ -129,4 +129,20 @@ describe.each(DB_KINDS)("mail intake pages on %s", (kind) => {
     expect(recent).toContain("Every mail seen so far was imported.");
     expect(recent).toContain("New report");
   });
+
+  it("advertises the security address on the policy page and in security.txt once the mailbox is read", async () => {
+    expect(await (await get(app, "/")).text()).not.toContain("mailto:");
+    t.services.deps.imapMailbox = "imap://intake@127.0.0.1:1143/INBOX";
+    try {
+      expect(await (await get(app, "/")).text()).toContain('href="mailto:security@embargo.test"');
+      expect(await (await get(app, "/.well-known/security.txt")).text()).toContain(
+        "Contact: mailto:security@embargo.test",
+      );
+      const page = unescapeHtml(await (await get(app, "/admin/mail", admin)).text());
+      expect(page).toContain("Mail to the security address is read from <code>imap://intake@127.0.0.1:1143/INBOX</code>");
+      expect(page).not.toContain("IMAP_URL is not set");
+    } finally {
+      t.services.deps.imapMailbox = null;
+    }
+  });
 });

@@ -42,6 +42,8 @@ export interface KeysDeps {
   clock: Clock;
   cipher: DataCipher;
   publicUrl: string;
+  /** MAIL_FROM: the security address when the organisation names none. */
+  mailFrom?: string | null;
 }
 
 /**
@@ -79,7 +81,10 @@ export function createKeysService(deps: KeysDeps) {
 
   async function intakeIdentity(tx: Db) {
     const org = await loadOrgSettings(tx);
-    return { name: `${org.name} security`, email: securityAddress(org.securityEmail, publicUrl) };
+    return {
+      name: `${org.name} security`,
+      email: securityAddress(org.securityEmail, publicUrl, deps.mailFrom),
+    };
   }
 
   async function newGeneratedKey(tx: Db, now: Date): Promise<StoredIntakeKey> {

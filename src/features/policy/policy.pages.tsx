@@ -1,5 +1,6 @@
 import type { Hono } from "hono";
 import type { AppEnv } from "../../http/types.ts";
+import type { Services } from "../../services.ts";
 import { INTAKE_KEY_PATH } from "../keys/keys.service.ts";
 import { HallOfFamePage, PolicyPage } from "./policy.views.tsx";
 import { buildSecurityTxt } from "./security-txt.ts";
@@ -7,6 +8,15 @@ import { buildSecurityTxt } from "./security-txt.ts";
 const WELL_KNOWN = "/.well-known/security.txt";
 
 /** The public face: the policy, security.txt (RFC 9116) and the hall of fame. */
+/**
+ * The address researchers may write to: the configured one, or, when the intake mailbox is read (IMAP_URL), the
+ * security address the intake key belongs to. Without either, no address is advertised that nobody reads.
+ */
+async function reportingAddress(services: Services, securityEmail: string): Promise<string> {
+  if (securityEmail.trim()) return securityEmail.trim();
+  return services.deps.imapMailbox ? services.keys.intakeAddress() : "";
+}
+
 export function registerPolicyPages(app: Hono<AppEnv>) {
   app.get("/", async (c) => {
     const { settings, assets, keys } = c.var.services;
@@ -19,7 +29,7 @@ export function registerPolicyPages(app: Hono<AppEnv>) {
     return c.html(
       <PolicyPage
         orgName={org.name}
-        securityEmail={org.securityEmail}
+        securityEmail={await reportingAddress(c.var.services, org.securityEmail)}
         policyMarkdown={org.policyMarkdown}
         safeHarborMarkdown={org.safeHarborMarkdown}
         assets={scope.map((a) => ({
@@ -41,7 +51,7 @@ export function registerPolicyPages(app: Hono<AppEnv>) {
     const org = await settings.org();
     const text = buildSecurityTxt({
       publicUrl: deps.publicUrl,
-      securityEmail: org.securityEmail,
+      securityEmail: await reportingAddress(c.var.services, org.securityEmail),
       preferredLanguages: org.preferredLanguages,
       encryptionUrl: `${deps.publicUrl.replace(/\/+$/, "")}${INTAKE_KEY_PATH}`,
       now: deps.clock(),

@@ -146,7 +146,9 @@ describe("addresses", () => {
 
   it("uses the configured security address, else MAIL_FROM, else security@ the public host", () => {
     expect(securityAddress(" Sec@Example.org ", "https://x.example")).toBe("sec@example.org");
-    expect(securityAddress(" Sec@Example.org ", "https://x.example", "psirt@corp.example")).toBe("sec@example.org");
+    expect(securityAddress(" Sec@Example.org ", "https://x.example", "psirt@corp.example")).toBe(
+      "sec@example.org",
+    );
     expect(securityAddress("", "https://x.example", " PSIRT@Corp.example ")).toBe("psirt@corp.example");
     expect(securityAddress("", "https://x.example", "  ")).toBe("security@x.example");
     expect(securityAddress("", "https://Security.Example.org:8443/base")).toBe(

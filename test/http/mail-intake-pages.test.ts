@@ -139,7 +139,9 @@ describe.each(DB_KINDS)("mail intake pages on %s", (kind) => {
         "Contact: mailto:security@embargo.test",
       );
       const page = unescapeHtml(await (await get(app, "/admin/mail", admin)).text());
-      expect(page).toContain("Mail to the security address is read from <code>imap://intake@127.0.0.1:1143/INBOX</code>");
+      expect(page).toContain(
+        "Mail to the security address is read from <code>imap://intake@127.0.0.1:1143/INBOX</code>",
+      );
       expect(page).not.toContain("IMAP_URL is not set");
     } finally {
       t.services.deps.imapMailbox = null;

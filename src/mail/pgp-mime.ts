@@ -38,6 +38,8 @@ export interface PgpMimeHeaders {
   messageId: string;
   replyTo: string | null;
   date: Date;
+  /** Message-IDs this mail answers, oldest first. */
+  thread?: readonly string[];
 }
 
 /**
@@ -54,6 +56,12 @@ export async function buildPgpMimeMessage(headers: PgpMimeHeaders, armoredMessag
     "Message-ID": headers.messageId,
     Date: headers.date.toUTCString().replace("GMT", "+0000"),
     ...(headers.replyTo ? { "Reply-To": headers.replyTo } : {}),
+    ...(headers.thread?.length
+      ? {
+          "In-Reply-To": `<${headers.thread[headers.thread.length - 1]}>`,
+          References: headers.thread.map((id) => `<${id}>`).join(" "),
+        }
+      : {}),
   });
   root
     .createChild("application/pgp-encrypted")

@@ -11,6 +11,8 @@ export interface OutgoingMail {
   /** An ASCII-armored OpenPGP message; when set the mail goes out as RFC 3156 PGP/MIME and `text` is not sent. */
   encrypted?: string | null;
   date?: Date;
+  /** Message-IDs (without brackets) this mail answers, oldest first: In-Reply-To is the last, References all. */
+  thread?: readonly string[];
 }
 
 /** Sends one mail; undefined when no SMTP_URL is configured, in which case mail waits in the admin outbox. */
@@ -31,6 +33,7 @@ export function createMailTransport(smtpUrl: string | undefined, from: string): 
           messageId: mail.messageId,
           replyTo,
           date: mail.date ?? new Date(),
+          thread: mail.thread ?? [],
         },
         mail.encrypted,
       );
@@ -45,6 +48,12 @@ export function createMailTransport(smtpUrl: string | undefined, from: string): 
       messageId: mail.messageId,
       ...(replyTo ? { replyTo } : {}),
       ...(mail.date ? { date: mail.date } : {}),
+      ...(mail.thread?.length
+        ? {
+            inReplyTo: `<${mail.thread[mail.thread.length - 1]}>`,
+            references: mail.thread.map((id) => `<${id}>`),
+          }
+        : {}),
     });
   };
 }

@@ -164,6 +164,27 @@ export async function countFailures(db: Db): Promise<number> {
   return row?.n ?? 0;
 }
 
+/**
+ * The Message-IDs our mail to `address` about a report should answer, so it lands in the sender's own thread:
+ * the first mail they sent about it and the latest. Empty when the report never came in by mail from there.
+ */
+export async function threadIdsFor(db: Db, reportId: string, address: string): Promise<string[]> {
+  const rows = await db
+    .select({ messageId: inboundEmails.messageId })
+    .from(inboundEmails)
+    .where(
+      and(
+        eq(inboundEmails.reportId, reportId),
+        eq(inboundEmails.status, "imported"),
+        eq(sql`lower(${inboundEmails.fromAddress})`, address.toLowerCase()),
+      ),
+    )
+    .orderBy(inboundEmails.firstSeenAt, inboundEmails.id);
+  const ids = rows.map((r) => r.messageId).filter((id): id is string => Boolean(id));
+  if (ids.length === 0) return [];
+  return [...new Set([ids[0]!, ids[ids.length - 1]!])];
+}
+
 export async function inboundForReport(db: Db, reportId: string): Promise<InboundRow[]> {
   return db
     .select()

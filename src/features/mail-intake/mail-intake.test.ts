@@ -4,7 +4,10 @@ import { makeTeam } from "../../../test/helpers/actors.ts";
 import { createTestDb, DB_KINDS, type TestDb } from "../../../test/helpers/db.ts";
 import { gpgEncryptedEntity, gpgSignedEntity, mailWith, mimeEntity } from "../../../test/helpers/mail.ts";
 import { type Gpg, gpgKey, makeGpg } from "../../../test/helpers/pgp.ts";
+import { startSmtp } from "../../../test/helpers/smtp.ts";
 import { attachments, inboundEmails, messages, outbox, reports } from "../../db/schema.ts";
+import { createMailTransport } from "../../mail/transport.ts";
+import { createMailDeliveryHandler } from "../outbox/outbox.jobs.ts";
 import type { InboundDetails } from "./mail-intake.service.ts";
 
 const RITA = "Rita Reporter <rita@researcher.test>";
@@ -356,5 +359,49 @@ describe.each(DB_KINDS)("mail intake on %s", (kind) => {
     expect(undecryptable.error).toMatch(/not to any of our intake keys/);
     expect(undecryptable.subject).toBe("Encrypted to the wrong key");
     expect(await t.services.audit.verify()).toMatchObject({ ok: true });
+  });
+
+  it("answers the reporter's own mail: the acknowledgement threads under it, encrypted or not", async () => {
+    const smtp = await startSmtp();
+    try {
+      const deliver = createMailDeliveryHandler({
+        db: t.database.db,
+        transport: createMailTransport(`smtp://127.0.0.1:${smtp.port}`, "security@embargo.test"),
+        clock: t.clock,
+        publicHost: "embargo.test",
+        cipher: t.services.deps.cipher,
+      });
+      const plain = await importRaw(
+        mailWith(
+          {
+            from: "sam@researcher.test",
+            subject: "Threaded plain report",
+            messageId: "thread-plain@researcher.test",
+          },
+          mimeEntity(BODY),
+        ),
+      );
+      const signedWithKey = await importRaw(
+        mailWith(
+          { from: RITA, subject: "Threaded encrypted report", messageId: "thread-enc@researcher.test" },
+          mimeEntity(BODY, [
+            { filename: "k.asc", contentType: "application/pgp-keys", data: Buffer.from(rita.publicArmored) },
+          ]),
+        ),
+      );
+      for (const created of [plain, signedWithKey]) {
+        if (created.outcome !== "created") throw new Error("not created");
+        const [ack] = await t.database.db.select().from(outbox).where(eq(outbox.reportId, created.reportId));
+        await deliver({ outboxId: ack!.id });
+      }
+      expect(smtp.mails).toHaveLength(2);
+      const [plainMail, encryptedMail] = smtp.mails as [string, string];
+      expect(plainMail).toMatch(/^In-Reply-To: <thread-plain@researcher\.test>\r?$/m);
+      expect(plainMail).toMatch(/^References: <thread-plain@researcher\.test>\r?$/m);
+      expect(encryptedMail).toContain("multipart/encrypted");
+      expect(encryptedMail).toMatch(/^In-Reply-To: <thread-enc@researcher\.test>\r?$/m);
+    } finally {
+      await smtp.close();
+    }
   });
 });

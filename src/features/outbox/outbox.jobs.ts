@@ -5,6 +5,7 @@ import type { JobQueue, QueueDefinition } from "../../jobs/queue.ts";
 import type { MailTransport } from "../../mail/transport.ts";
 import type { Clock } from "../../services.ts";
 import { createKeysService } from "../keys/keys.service.ts";
+import { threadIdsFor } from "../mail-intake/mail-intake.repo.ts";
 import { findOutbox, insertOutbox, updateOutbox } from "./outbox.repo.ts";
 import { type MailRecipient, mailRecipient, referenceOf, sealMail } from "./outbox.sealing.ts";
 
@@ -103,6 +104,8 @@ export function createMailDeliveryHandler(deps: {
         reference: await referenceOf(deps.db, mail),
         encrypted: sealed?.armored ?? null,
         date: now,
+        // Mail about a report that came by mail answers the reporter's own messages, so it threads for them.
+        thread: mail.reportId ? await threadIdsFor(deps.db, mail.reportId, mail.toAddress) : [],
       });
       await updateOutbox(deps.db, outboxId, {
         status: "sent",

@@ -103,6 +103,15 @@ export function dedupeKeyOf(raw: Buffer): { key: string; messageId: string | nul
     : { key: `sha256:${createHash("sha256").update(raw).digest("hex")}`, messageId: null };
 }
 
+/** PostgreSQL's unique_violation, as node-postgres and PGlite report it (possibly wrapped by Drizzle). */
+function isUniqueViolation(error: unknown): boolean {
+  for (let e = error as { code?: unknown; cause?: unknown } | undefined, i = 0; e && i < 5; i++) {
+    if (e.code === "23505") return true;
+    e = e.cause as typeof e;
+  }
+  return false;
+}
+
 function sha256(text: string) {
   return createHash("sha256").update(text).digest("hex");
 }
@@ -346,6 +355,11 @@ export function createMailIntakeService(deps: MailIntakeDeps) {
         });
       } catch (error) {
         if (error instanceof InboundMailError) return recordFailure(dedupe, raw, where, error);
+        // Two pollers took the same new mail at once: the unique key let one commit and rolled the other back.
+        if (isUniqueViolation(error)) {
+          const winner = await findInbound(db, dedupe.key);
+          if (winner?.status === "imported") return { outcome: "duplicate", reportId: winner.reportId };
+        }
         throw error;
       }
     },

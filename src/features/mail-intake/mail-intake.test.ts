@@ -84,6 +84,18 @@ describe.each(DB_KINDS)("mail intake on %s", (kind) => {
     expect(await reportCount()).toBe(before + 1);
   });
 
+  it("creates one report when two pollers import the same new mail at the same time", async () => {
+    const before = await reportCount();
+    const raw = mailWith(
+      { from: RITA, subject: "Race: same mail twice at once", messageId: "race@researcher.test" },
+      mimeEntity(BODY),
+    );
+    const results = await Promise.all([importRaw(raw), importRaw(raw), importRaw(raw)]);
+    expect(results.filter((r) => r.outcome === "created")).toHaveLength(1);
+    expect(results.filter((r) => r.outcome === "duplicate")).toHaveLength(2);
+    expect(await reportCount()).toBe(before + 1);
+  });
+
   it("decrypts PGP/MIME mail to the intake key, verifies the signature and keeps the key sent with it", async () => {
     const inner = mimeEntity(BODY, [
       { filename: "rita.asc", contentType: "application/pgp-keys", data: Buffer.from(rita.publicArmored) },

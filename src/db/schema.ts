@@ -433,7 +433,8 @@ export const inboundEmails = pgTable(
     /** "mid:<Message-ID>" or "sha256:<hash of the raw message>". */
     dedupeKey: text("dedupe_key").notNull().unique(),
     messageId: text("message_id"),
-    status: text("status", { enum: ["imported", "failed", "retry"] }).notNull(),
+    /** imported; failed (stays in the mailbox); retry (an admin asked); dismissed (an admin set it aside). */
+    status: text("status", { enum: ["imported", "failed", "retry", "dismissed"] }).notNull(),
     reportId: uuid("report_id").references(() => reports.id, { onDelete: "set null" }),
     /** The conversation message it became; null when it became the report itself. */
     messageRowId: uuid("message_row_id").references(() => messages.id, { onDelete: "set null" }),

@@ -1,6 +1,7 @@
 import * as openpgp from "openpgp";
 import { describe, expect, it } from "vitest";
 import {
+  automaticMailReason,
   chooseThread,
   type HeaderField,
   headerValue,
@@ -1367,5 +1368,47 @@ describe("titleFromSubject and referencedIds: disguise and long lists", () => {
     expect(ids).toHaveLength(100);
     expect(ids[0]).toBe("ref-149@x");
     expect(ids).not.toContain("ref-0@x");
+  });
+});
+
+describe("automaticMailReason", () => {
+  const fields = (head: string) => parseHeaderBlock(head);
+  const ours = ["security@example.org"];
+  const person = "From: Rita <rita@researcher.test>\r\nSubject: XSS";
+
+  it("takes ordinary mail from a person, also through a group alias that marks it as list mail", () => {
+    expect(automaticMailReason(fields(person), "text/plain", ours)).toBeNull();
+    expect(
+      automaticMailReason(
+        fields(`${person}\r\nList-Id: <security.example.org>\r\nPrecedence: list\r\nAuto-Submitted: no`),
+        "multipart/mixed",
+        ours,
+      ),
+    ).toBeNull();
+  });
+
+  it("recognises RFC 3834 auto-replies, bounces, reports and out-of-office headers", () => {
+    const cases: [string, string, RegExp][] = [
+      [`${person}\r\nAuto-Submitted: auto-replied`, "text/plain", /Auto-Submitted: auto-replied/],
+      [`${person}\r\nAUTO-SUBMITTED: Auto-Generated`, "text/plain", /auto-generated/],
+      [person, "multipart/report", /delivery or read report/],
+      ["From: Mail Delivery System <MAILER-DAEMON@mx.example.net>", "text/plain", /bounce/],
+      ["From: postmaster@example.net", "text/plain", /bounce/],
+      [`${person}\r\nReturn-Path: <>`, "text/plain", /empty Return-Path/],
+      [`${person}\r\nPrecedence: bulk`, "text/plain", /Precedence: bulk/],
+      [`${person}\r\nPrecedence: auto_reply`, "text/plain", /auto_reply/],
+      [`${person}\r\nX-Autoreply: yes`, "text/plain", /x-autoreply/],
+      [`${person}\r\nX-Autorespond: `, "text/plain", /x-autorespond/],
+    ];
+    for (const [head, type, reason] of cases)
+      expect(automaticMailReason(fields(head), type, ours), head).toMatch(reason);
+  });
+
+  it("refuses mail from our own security address, whatever the case, so our mail never answers itself", () => {
+    expect(automaticMailReason(fields("From: Security <Security@Example.org>"), "text/plain", ours)).toMatch(
+      /our own/,
+    );
+    expect(automaticMailReason(fields("From: security@example.org"), "text/plain", ours)).toMatch(/our own/);
+    expect(automaticMailReason(fields("From: security+x@example.org"), "text/plain", ours)).toBeNull();
   });
 });

@@ -356,3 +356,33 @@ function isAttribution(line: string): boolean {
   if (/(wrote|a écrit|escribió|ha scritto)\s*:\s*$/i.test(line)) return true;
   return /:\s*$/.test(line) && /(?:^|[^\p{L}])(schrieb|skrev)(?![\p{L}])/iu.test(line);
 }
+
+/**
+ * Why a message was sent by a machine rather than a person (RFC 3834 Auto-Submitted, bounces, out-of-office
+ * and list headers), or null. Such mail never becomes a report and is never answered, so two robots cannot
+ * keep writing to each other through the acknowledgement.
+ */
+export function automaticMailReason(
+  fields: readonly HeaderField[],
+  contentType: string,
+  ourAddresses: readonly string[],
+): string | null {
+  const value = (name: string) => headerValue(fields, name)?.trim().toLowerCase() ?? null;
+  const autoSubmitted = value("auto-submitted");
+  if (autoSubmitted && autoSubmitted !== "no") return `Auto-Submitted: ${autoSubmitted.slice(0, 40)}`;
+  if (contentType === "multipart/report") return "a delivery or read report (multipart/report)";
+  const from = value("from") ?? "";
+  if (/(^|<|\s)(mailer-daemon|postmaster)@/i.test(from)) return "a bounce (from the mail system)";
+  const address = /<([^<>]+)>/.exec(from)?.[1] ?? from;
+  if (ourAddresses.some((a) => a.toLowerCase() === address.trim()))
+    return "sent from our own security address";
+  if (value("return-path") === "<>") return "a bounce (empty Return-Path)";
+  // Not "list": a security address is often a group alias (Google Groups, Mailman) that marks every mail so.
+  const precedence = value("precedence");
+  if (precedence && ["bulk", "junk", "auto_reply"].includes(precedence)) return `Precedence: ${precedence}`;
+  for (const name of ["x-autoreply", "x-autorespond"]) {
+    const v = value(name);
+    if (v !== null) return `${name}: ${v.slice(0, 40) || "set"}`;
+  }
+  return null;
+}

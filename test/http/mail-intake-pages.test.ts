@@ -147,4 +147,31 @@ describe.each(DB_KINDS)("mail intake pages on %s", (kind) => {
       t.services.deps.imapMailbox = null;
     }
   });
+
+  it("dismisses a failed mail with a form post, after which it is neither listed nor counted", async () => {
+    await t.services.mailIntake.importMessage(
+      Buffer.from(
+        mailWith(
+          {
+            from: "MAILER-DAEMON@mx.example.net",
+            subject: "Undelivered Mail Returned to Sender",
+            messageId: "page-bounce@mx",
+          },
+          mimeEntity("This is the mail system at host mx.example.net."),
+        ),
+      ),
+    );
+    const html = unescapeHtml(await (await get(app, "/admin/mail", admin)).text());
+    expect(html).toContain("Automatic mail");
+    expect(html).toContain("Import anyway");
+    const row = (await t.services.mailIntake.failures()).find((f) => f.messageId === "page-bounce@mx")!;
+    expect((await post(app, `/admin/mail/${row.id}/dismiss`, alice, {})).status).toBe(403);
+    const res = await post(app, `/admin/mail/${row.id}/dismiss`, admin, {});
+    expect(res.status).toBe(303);
+    expect(res.headers.get("location")).toBe("/admin/mail?done=dismissed#failures");
+    const after = unescapeHtml(await (await get(app, "/admin/mail?done=dismissed", admin)).text());
+    expect(after).toContain("The mail was dismissed.");
+    expect(after).not.toContain("Undelivered Mail Returned to Sender");
+    expect((await post(app, `/admin/mail/${row.id}/dismiss`, admin, {})).status).toBe(404);
+  });
 });

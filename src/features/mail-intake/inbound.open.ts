@@ -19,7 +19,8 @@ export class InboundMailError extends Error {
       | "no_sender"
       | "empty"
       | "too_many_attachments"
-      | "sender_mismatch",
+      | "sender_mismatch"
+      | "automatic",
     message: string,
   ) {
     super(message);

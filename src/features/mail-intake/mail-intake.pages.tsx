@@ -6,6 +6,7 @@ import { MailIntakePage } from "./mail-intake.views.tsx";
 const DONE: Record<string, string> = {
   retry: "The mail will be imported again at the next poll.",
   new_report: "The mail will be imported as a new report at the next poll.",
+  dismissed: "The mail was dismissed. It stays in the mailbox and will not be imported.",
 };
 
 /** /admin/mail: the intake mailbox's state, the mail that could not be imported, and retries. */
@@ -38,5 +39,10 @@ export function registerMailIntakePages(app: Hono<AppEnv>) {
     const as = form.as === "new_report" ? "new_report" : "same";
     await c.var.services.mailIntake.retry(c.var.user!, c.req.param("id"), as);
     return c.redirect(`/admin/mail?done=${as === "new_report" ? "new_report" : "retry"}#failures`, 303);
+  });
+
+  app.post("/admin/mail/:id/dismiss", requirePage("settings.manage"), async (c) => {
+    await c.var.services.mailIntake.dismiss(c.var.user!, c.req.param("id"));
+    return c.redirect("/admin/mail?done=dismissed#failures", 303);
   });
 }

@@ -105,6 +105,16 @@ export async function markForRetry(
   return row ?? null;
 }
 
+/** Sets a failed mail aside for good; only failed mail can be. */
+export async function markDismissed(db: Db, id: string, now: Date): Promise<InboundRow | null> {
+  const [row] = await db
+    .update(inboundEmails)
+    .set({ status: "dismissed", updatedAt: now })
+    .where(and(eq(inboundEmails.id, id), eq(inboundEmails.status, "failed")))
+    .returning();
+  return row ?? null;
+}
+
 /**
  * The report a Message-ID belongs to: one of our own outgoing mails (`<outbox-id@host>`), or a mail we imported
  * earlier. Null when it is neither.

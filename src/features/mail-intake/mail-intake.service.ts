@@ -2,10 +2,12 @@ import { createHash } from "node:crypto";
 import type { DataCipher } from "../../crypto/data-key.ts";
 import type { Db } from "../../db/client.ts";
 import {
+  automaticMailReason,
   chooseThread,
   headerValue,
   messageIdsIn,
   outboxIdOf,
+  parseContentType,
   parseHeaderBlock,
   referencedIds,
   splitEntity,
@@ -37,6 +39,7 @@ import {
   type InboundRow,
   inboundForReport,
   listInbound,
+  markDismissed,
   markForRetry,
   reporterIdsByEmail,
   reportIdForMessageIds,
@@ -254,10 +257,26 @@ export function createMailIntakeService(deps: MailIntakeDeps) {
       const dedupe = dedupeKeyOf(raw);
       const existing = await findInbound(db, dedupe.key);
       if (existing?.status === "imported") return { outcome: "duplicate", reportId: existing.reportId };
-      if (existing?.status === "failed")
+      if (existing?.status === "failed" || existing?.status === "dismissed")
         return { outcome: "skipped", reason: existing.error ?? "an earlier import failed" };
+      // An admin's retry means a person looked at the mail: it is imported even if it looks automatic.
+      const checkAutomatic = existing?.status !== "retry";
       const forceNew = (existing?.details as InboundDetails | undefined)?.retryAs === "new_report";
       try {
+        if (checkAutomatic) {
+          const head = splitEntity(raw.toString("latin1", 0, Math.min(raw.length, 256 * 1024))).header;
+          const fields = parseHeaderBlock(head);
+          const reason = automaticMailReason(
+            fields,
+            parseContentType(headerValue(fields, "content-type")).type,
+            await securityAddresses(),
+          );
+          if (reason)
+            throw new InboundMailError(
+              "automatic",
+              `Sent by a machine, not a person (${reason}): no report was made and nothing was sent back. Retry to import it anyway.`,
+            );
+        }
         const mail = await openInboundMail(raw, { decryptionKeys: await keys.decryptionKeys(), keysFor });
         checkAttachments(mail);
         // Read before the transaction: on PGlite a query outside it would wait for it forever.
@@ -380,6 +399,28 @@ export function createMailIntakeService(deps: MailIntakeDeps) {
             action: "mail.retry_requested",
             reportId: null,
             data: { inboundId: id, as },
+          },
+          now,
+        );
+      });
+    },
+
+    /** An admin sets a failed mail aside: no longer listed or counted, never imported (it stays in the mailbox). */
+    async dismiss(actor: CurrentUser, id: string) {
+      if (!can(actor.role, "settings.manage")) throw forbidden("Only admins can dismiss mail.");
+      if (!UUID.test(id)) throw notFound("Failed mail");
+      await db.transaction(async (tx) => {
+        const now = clock();
+        const row = await markDismissed(tx, id, now);
+        if (!row) throw notFound("Failed mail");
+        await appendAuditEvent(
+          tx,
+          {
+            actorType: "user",
+            actorId: actor.id,
+            action: "mail.dismissed",
+            reportId: null,
+            data: { inboundId: id },
           },
           now,
         );

@@ -96,6 +96,54 @@ describe.each(DB_KINDS)("mail intake on %s", (kind) => {
     expect(await reportCount()).toBe(before + 1);
   });
 
+  it("never makes a report of, or answers, automatic mail; an admin can import it anyway or dismiss it", async () => {
+    const before = await reportCount();
+    const outboxBefore = (await t.database.db.select({ n: sql<number>`count(*)::int` }).from(outbox))[0]!.n;
+    const outOfOffice = `${mailWith(
+      {
+        from: RITA,
+        subject: "Out of office: Update on your security report",
+        messageId: "ooo@researcher.test",
+      },
+      mimeEntity("I am away until Monday."),
+    ).replace("MIME-Version: 1.0", "Auto-Submitted: auto-replied\r\nMIME-Version: 1.0")}`;
+    const bounce = mailWith(
+      {
+        from: "Mail Delivery System <MAILER-DAEMON@mx.researcher.test>",
+        subject: "Undelivered Mail",
+        messageId: "bounce@mx.researcher.test",
+      },
+      'Content-Type: multipart/report; report-type=delivery-status; boundary="r"\r\n\r\n--r\r\nContent-Type: text/plain\r\n\r\nThe mail could not be delivered.\r\n--r--\r\n',
+    );
+    const ourOwn = mailWith(
+      {
+        from: "Security <security@embargo.test>",
+        subject: "[EMB-2026-0001] Update on your security report",
+        messageId: "own@embargo.test",
+      },
+      mimeEntity("Hello, there is news."),
+    );
+    for (const raw of [outOfOffice, bounce, ourOwn])
+      expect(await importRaw(raw)).toMatchObject({ outcome: "failed", code: "automatic" });
+    expect(await reportCount()).toBe(before);
+    // Nothing went back out: no acknowledgement to a robot.
+    expect((await t.database.db.select({ n: sql<number>`count(*)::int` }).from(outbox))[0]!.n).toBe(
+      outboxBefore,
+    );
+    const ooo = await inboundFor("ooo@researcher.test");
+    expect(ooo!.error).toMatch(/Auto-Submitted: auto-replied/);
+    await intake().dismiss(team.admin, (await inboundFor("bounce@mx.researcher.test"))!.id);
+    expect((await intake().failures()).map((f) => f.messageId)).not.toContain("bounce@mx.researcher.test");
+    expect((await importRaw(bounce)).outcome).toBe("skipped");
+    await expect(intake().dismiss(team.admin, ooo!.id.replace(/.$/, "0"))).rejects.toMatchObject({
+      status: 404,
+    });
+    // A person looked at it: retried, it is imported although it looks automatic.
+    await intake().retry(team.admin, ooo!.id, "same");
+    expect((await importRaw(outOfOffice)).outcome).toBe("created");
+    expect(await reportCount()).toBe(before + 1);
+  });
+
   it("decrypts PGP/MIME mail to the intake key, verifies the signature and keeps the key sent with it", async () => {
     const inner = mimeEntity(BODY, [
       { filename: "rita.asc", contentType: "application/pgp-keys", data: Buffer.from(rita.publicArmored) },

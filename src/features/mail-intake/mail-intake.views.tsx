@@ -63,6 +63,7 @@ const ERROR_LABELS: Record<string, string> = {
   too_large: "Too large",
   too_many_attachments: "Too many attachments",
   sender_mismatch: "Sender is not the reporter",
+  automatic: "Automatic mail",
 };
 
 export interface MailIntakePageProps {
@@ -121,7 +122,8 @@ export function MailIntakePage(props: MailIntakePageProps) {
           <p>
             These mails stay in the mailbox, without the <code>$EmbargoImported</code> keyword, and are
             skipped until you retry them. Fix the cause first (for example, import the intake key the mail was
-            encrypted to).
+            encrypted to). Automatic mail (bounces, out-of-office replies) is never answered; import it anyway
+            if a person wrote it. Dismiss takes a mail off this list for good; it stays in the mailbox.
           </p>
           <div class="table-wrap card flush">
             <table class="inbound">
@@ -160,7 +162,7 @@ export function MailIntakePage(props: MailIntakePageProps) {
                         <form method="post" action={`/admin/mail/${row.id}/retry`} class="stack-tight">
                           <Csrf token={props.csrfToken} />
                           <button type="submit" name="as" value="same" class="secondary">
-                            Retry
+                            {row.errorCode === "automatic" ? "Import anyway" : "Retry"}
                           </button>
                           {row.errorCode === "sender_mismatch" && (
                             <button type="submit" name="as" value="new_report" class="secondary">
@@ -169,6 +171,16 @@ export function MailIntakePage(props: MailIntakePageProps) {
                           )}
                         </form>
                       )}
+                      <form
+                        method="post"
+                        action={`/admin/mail/${row.id}/dismiss`}
+                        class="stack-tight dismiss"
+                      >
+                        <Csrf token={props.csrfToken} />
+                        <button type="submit" class="link">
+                          Dismiss
+                        </button>
+                      </form>
                     </td>
                   </tr>
                 ))}

@@ -135,9 +135,10 @@ describe.each(DB_KINDS)("mail intake on %s", (kind) => {
     await intake().dismiss(team.admin, (await inboundFor("bounce@mx.researcher.test"))!.id);
     expect((await intake().failures()).map((f) => f.messageId)).not.toContain("bounce@mx.researcher.test");
     expect((await importRaw(bounce)).outcome).toBe("skipped");
-    await expect(intake().dismiss(team.admin, ooo!.id.replace(/.$/, "0"))).rejects.toMatchObject({
+    await expect(intake().dismiss(team.admin, "00000000-0000-4000-8000-000000000000")).rejects.toMatchObject({
       status: 404,
     });
+    await expect(intake().dismiss(team.alice, ooo!.id)).rejects.toMatchObject({ status: 403 });
     // A person looked at it: retried, it is imported although it looks automatic.
     await intake().retry(team.admin, ooo!.id, "same");
     expect((await importRaw(outOfOffice)).outcome).toBe("created");

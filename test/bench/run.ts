@@ -3,8 +3,10 @@
  * Numbers are printed, never asserted: timing belongs here, not in unit tests.
  */
 import { performance } from "node:perf_hooks";
+import * as openpgp from "openpgp";
 import { makeTeam, reportFields } from "../helpers/actors.ts";
 import { createTestDb, DB_KINDS } from "../helpers/db.ts";
+import { mailWith, mimeEntity } from "../helpers/mail.ts";
 
 const REPORTS = Number(process.env.BENCH_REPORTS ?? 300);
 /** The corpus the search cases run over; intake itself ranks duplicates, so building it is measured too. */
@@ -87,6 +89,65 @@ for (const kind of DB_KINDS) {
     });
     await time("similar reports (report page panel)", 50, async (i) => {
       await t.services.search.similar(ids[ids.length - 1 - i]!);
+    });
+    // Mail intake: a new report by plain mail, one by PGP/MIME (decrypted with the intake key), replies by
+    // In-Reply-To, and the same message again (the idempotency check only).
+    const MAILS = Math.min(100, REPORTS);
+    const intakeKey = (await t.services.keys.intakeOverview()).current.publicArmored;
+    const pgpMime = async (text: string) => {
+      const armored = await openpgp.encrypt({
+        message: await openpgp.createMessage({ text: mimeEntity(text) }),
+        encryptionKeys: await openpgp.readKey({ armoredKey: intakeKey }),
+      });
+      return `Content-Type: multipart/encrypted; protocol="application/pgp-encrypted"; boundary="b"\r\n\r\n--b\r\nContent-Type: application/pgp-encrypted\r\n\r\nVersion: 1\r\n--b\r\nContent-Type: application/octet-stream\r\n\r\n${armored}\r\n--b--\r\n`;
+    };
+    const plainMails = Array.from({ length: MAILS }, (_, i) =>
+      Buffer.from(
+        mailWith(
+          { from: `r${i}@researcher.test`, subject: `Mail report ${words(i, 4)}`, messageId: `bench-${i}@r` },
+          mimeEntity(words(i + 7, 80)),
+        ),
+      ),
+    );
+    const encryptedMails = await Promise.all(
+      Array.from({ length: MAILS }, async (_, i) =>
+        Buffer.from(
+          mailWith(
+            {
+              from: `e${i}@researcher.test`,
+              subject: `Encrypted ${words(i, 4)}`,
+              messageId: `bench-enc-${i}@r`,
+            },
+            await pgpMime(words(i + 9, 80)),
+          ),
+        ),
+      ),
+    );
+    const created: string[] = [];
+    await time("mail intake: new report, plain mail", MAILS, async (i) => {
+      const r = await t.services.mailIntake.importMessage(plainMails[i]!);
+      if (r.outcome !== "created") throw new Error(JSON.stringify(r));
+      created.push(`bench-${i}@r`);
+    });
+    await time("mail intake: new report, PGP/MIME", MAILS, async (i) => {
+      const r = await t.services.mailIntake.importMessage(encryptedMails[i]!);
+      if (r.outcome !== "created") throw new Error(JSON.stringify(r));
+    });
+    await time("mail intake: reply by In-Reply-To", MAILS, async (i) => {
+      const raw = mailWith(
+        {
+          from: `r${i}@researcher.test`,
+          subject: "Re: more",
+          messageId: `bench-re-${i}@r`,
+          inReplyTo: created[i]!,
+        },
+        mimeEntity(words(i + 11, 30)),
+      );
+      const r = await t.services.mailIntake.importMessage(Buffer.from(raw));
+      if (r.outcome !== "appended") throw new Error(JSON.stringify(r));
+    });
+    await time("mail intake: same message again (no-op)", MAILS, async (i) => {
+      await t.services.mailIntake.importMessage(plainMails[i]!);
     });
     await time("audit verify (whole chain)", 5, async () => {
       const verdict = await t.services.audit.verify();

@@ -13,6 +13,7 @@ export async function raiseIntakeLimits(t: TestDb, overrides: Record<string, num
       reportsPerHourPerIp: 10_000,
       repliesPerHourPerIp: 10_000,
       noJsReportsPerHourPerIp: 10_000,
+      emailReportsPerHourPerSender: 10_000,
       minStepsLength: 30,
       ...overrides,
     },

@@ -24,6 +24,11 @@ const FIELDS: ReadonlyArray<{ name: keyof IntakeSettings; label: string; hint: s
   },
   { name: "repliesPerHourPerIp", label: "Reporter replies per hour per address", hint: "" },
   {
+    name: "emailReportsPerHourPerSender",
+    label: "New reports by email per hour per sender",
+    hint: "More wait on the Mail intake page; forged senders cannot make us mail strangers at will.",
+  },
+  {
     name: "minStepsLength",
     label: "Minimum length of the steps to reproduce",
     hint: "In characters; 0 turns the check off.",

@@ -20,7 +20,8 @@ export class InboundMailError extends Error {
       | "empty"
       | "too_many_attachments"
       | "sender_mismatch"
-      | "automatic",
+      | "automatic"
+      | "rate_limited",
     message: string,
   ) {
     super(message);

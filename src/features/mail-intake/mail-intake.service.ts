@@ -16,6 +16,7 @@ import {
 } from "../../domain/inbound-mail.ts";
 import { can } from "../../domain/permissions.ts";
 import { forbidden, notFound } from "../../http/errors.ts";
+import { hitRateLimit } from "../../http/rate-limit.repo.ts";
 import type { CurrentUser } from "../../http/types.ts";
 import type { JobQueue } from "../../jobs/queue.ts";
 import type { Clock } from "../../services.ts";
@@ -24,6 +25,7 @@ import { readReporterKey } from "../keys/keys.repo.ts";
 import type { KeysService } from "../keys/keys.service.ts";
 import { findReport, findReporter, type ReportRow } from "../reports/reports.repo.ts";
 import type { ReportsService, UploadedFile } from "../reports/reports.service.ts";
+import { loadIntakeSettings } from "../settings/intake-settings.ts";
 import { readSetting, writeSetting } from "../settings/settings.repo.ts";
 import {
   type CandidateKey,
@@ -346,6 +348,18 @@ export function createMailIntakeService(deps: MailIntakeDeps) {
           if (!mail.text && files.length === 0)
             throw new InboundMailError("empty", "The mail has no text and no attachments to report.");
           const from = mail.from!;
+          // Every new report acknowledges its sender, and a sender can be forged: a budget per address and hour
+          // keeps a flood from becoming a flood of our mail to someone else. A retry by an admin is not counted.
+          if (checkAutomatic) {
+            const limit = (await loadIntakeSettings(tx)).emailReportsPerHourPerSender;
+            const hour = new Date(Math.floor(now.getTime() / 3_600_000) * 3_600_000);
+            if ((await hitRateLimit(tx, `mail-report:${from.address}`, hour)) > limit) {
+              throw new InboundMailError(
+                "rate_limited",
+                `${from.address} already sent ${limit} new reports this hour (the intake limit). Retry it once you know it is genuine.`,
+              );
+            }
+          }
           const key = await keyToAdd(tx, mail, null);
           const created: { report: ReportRow } = await reports.createReportInTx(tx, {
             title: titleFromSubject(mail.subject, `Report by email from ${from.address}`.slice(0, 200)),

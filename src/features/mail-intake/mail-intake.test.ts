@@ -2,6 +2,7 @@ import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { makeTeam } from "../../../test/helpers/actors.ts";
 import { createTestDb, DB_KINDS, type TestDb } from "../../../test/helpers/db.ts";
+import { raiseIntakeLimits } from "../../../test/helpers/intake-limits.ts";
 import { gpgEncryptedEntity, gpgSignedEntity, mailWith, mimeEntity } from "../../../test/helpers/mail.ts";
 import { type Gpg, gpgKey, makeGpg } from "../../../test/helpers/pgp.ts";
 import { startSmtp } from "../../../test/helpers/smtp.ts";
@@ -31,6 +32,7 @@ describe.each(DB_KINDS)("mail intake on %s", (kind) => {
   beforeAll(async () => {
     t = await createTestDb(kind);
     team = await makeTeam(t);
+    await raiseIntakeLimits(t);
     const org = await t.services.settings.org();
     await t.services.settings.updateOrg(team.admin.id, { ...org, autoAssign: "off" });
     await t.services.keys.ensureIntakeKey();
@@ -143,6 +145,47 @@ describe.each(DB_KINDS)("mail intake on %s", (kind) => {
     await intake().retry(team.admin, ooo!.id, "same");
     expect((await importRaw(outOfOffice)).outcome).toBe("created");
     expect(await reportCount()).toBe(before + 1);
+  });
+
+  it("holds back new reports beyond the hourly budget per sender, but not replies, until an admin retries", async () => {
+    await raiseIntakeLimits(t, { emailReportsPerHourPerSender: 2 });
+    try {
+      const flood = (i: number) =>
+        mailWith(
+          {
+            from: "flood@forged.test",
+            subject: `Flood report number ${i}`,
+            messageId: `flood-${i}@forged.test`,
+          },
+          mimeEntity(BODY),
+        );
+      const results = [];
+      for (let i = 0; i < 3; i++) results.push(await importRaw(flood(i)));
+      expect(results.map((r) => r.outcome)).toEqual(["created", "created", "failed"]);
+      expect(results[2]).toMatchObject({ code: "rate_limited" });
+      const first = results[0] as { reportId: string; reference: string };
+      // A reply to an existing report is not a new report: it is not held back.
+      const reply = await importRaw(
+        mailWith(
+          {
+            from: "flood@forged.test",
+            subject: `Re: ${first.reference}`,
+            messageId: "flood-reply@forged.test",
+          },
+          mimeEntity("One more detail."),
+        ),
+      );
+      expect(reply.outcome).toBe("appended");
+      // An hour later the budget is back.
+      t.clock.advance(60 * 60 * 1000);
+      expect((await importRaw(flood(3))).outcome).toBe("created");
+      const held = await inboundFor("flood-2@forged.test");
+      await intake().retry(team.admin, held!.id, "same");
+      await raiseIntakeLimits(t, { emailReportsPerHourPerSender: 1 });
+      expect((await importRaw(flood(2))).outcome).toBe("created");
+    } finally {
+      await raiseIntakeLimits(t);
+    }
   });
 
   it("decrypts PGP/MIME mail to the intake key, verifies the signature and keeps the key sent with it", async () => {

@@ -64,6 +64,7 @@ const ERROR_LABELS: Record<string, string> = {
   too_many_attachments: "Too many attachments",
   sender_mismatch: "Sender is not the reporter",
   automatic: "Automatic mail",
+  rate_limited: "Too many from this sender",
 };
 
 export interface MailIntakePageProps {

@@ -18,6 +18,7 @@ export const intakeSettingsSchema = z.object({
   reportsPerHourPerIp: count("Reports per hour", 10_000),
   repliesPerHourPerIp: count("Replies per hour", 10_000),
   noJsReportsPerHourPerIp: count("Reports per hour without JavaScript", 10_000),
+  emailReportsPerHourPerSender: count("Reports by email per hour per sender", 10_000),
   minStepsLength: z.coerce
     .number({ message: "Minimum steps length must be a number." })
     .int("Minimum steps length must be a whole number.")
@@ -31,6 +32,7 @@ export const DEFAULT_INTAKE_SETTINGS: IntakeSettings = {
   reportsPerHourPerIp: 10,
   repliesPerHourPerIp: 30,
   noJsReportsPerHourPerIp: 3,
+  emailReportsPerHourPerSender: 10,
   minStepsLength: 30,
 };
 

@@ -119,4 +119,23 @@ describe("mail intake in Chromium without JavaScript", { timeout: 120_000 }, () 
     expect(await page.locator("#conversation").textContent()).toContain("Signed: 3.1 is not affected.");
     await screenshot(page, "mail-intake-report");
   });
+
+  it("offers the security address for reports once the mailbox is read, and the per-sender budget is an intake limit", async () => {
+    live.t.services.deps.imapMailbox = "imap://intake@127.0.0.1:1143/INBOX";
+    try {
+      const page = await context.newPage();
+      await page.goto(`${live.url}/`);
+      expect(await page.locator("a[href^='mailto:']").first().textContent()).toContain("security@");
+      await screenshot(page, "policy-with-mail-intake");
+      // The context is still signed in as the admin from the test above.
+      const admin = await context.newPage();
+      await admin.goto(`${live.url}/admin/intake`);
+      expect(await admin.locator("label[for=emailReportsPerHourPerSender]").textContent()).toContain(
+        "New reports by email per hour per sender",
+      );
+      await screenshot(admin, "intake-limits-with-mail");
+    } finally {
+      live.t.services.deps.imapMailbox = null;
+    }
+  });
 });

@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { decodeWords } from "postal-mime";
 import type { DataCipher } from "../../crypto/data-key.ts";
 import type { Db } from "../../db/client.ts";
 import {
@@ -218,8 +219,13 @@ export function createMailIntakeService(deps: MailIntakeDeps) {
     const head = parseHeaderBlock(
       splitEntity(raw.toString("latin1", 0, Math.min(raw.length, 64 * 1024))).header,
     );
-    const subject = headerValue(head, "subject")?.slice(0, 300) ?? null;
-    const from = headerValue(head, "from")?.slice(0, 300) ?? null;
+    // RFC 2047 encoded words (=?UTF-8?B?…?=) are decoded, so admins read what the sender's client showed.
+    const readable = (name: string) => {
+      const value = headerValue(head, name);
+      return value === null ? null : decodeWords(value.slice(0, 2000)).slice(0, 300);
+    };
+    const subject = readable("subject");
+    const from = readable("from");
     await db.transaction(async (tx) => {
       const row = await saveFailure(tx, {
         dedupeKey: dedupe.key,

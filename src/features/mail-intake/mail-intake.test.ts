@@ -446,6 +446,18 @@ describe.each(DB_KINDS)("mail intake on %s", (kind) => {
         mailWith({ from: RITA, subject: "Empty", messageId: "empty@researcher.test" }, mimeEntity("")),
         "empty",
       ],
+      [
+        "encoded-subject@researcher.test",
+        mailWith(
+          {
+            from: "=?UTF-8?Q?J=C3=BCrgen?= <juergen@researcher.test>",
+            subject: "=?UTF-8?B?TMO8Y2tl?=",
+            messageId: "encoded-subject@researcher.test",
+          },
+          mimeEntity(""),
+        ),
+        "empty",
+      ],
     ];
     for (const [, raw, code] of cases) {
       const result = await importRaw(raw);
@@ -462,6 +474,8 @@ describe.each(DB_KINDS)("mail intake on %s", (kind) => {
     const undecryptable = failures.find((f) => f.errorCode === "undecryptable")!;
     expect(undecryptable.error).toMatch(/not to any of our intake keys/);
     expect(undecryptable.subject).toBe("Encrypted to the wrong key");
+    const encoded = failures.find((f) => f.messageId === "encoded-subject@researcher.test")!;
+    expect(encoded).toMatchObject({ subject: "Lücke", fromAddress: "Jürgen <juergen@researcher.test>" });
     expect(await t.services.audit.verify()).toMatchObject({ ok: true });
   });
 

@@ -2,7 +2,11 @@ import { eq, sql } from "drizzle-orm";
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { inboundEmails, outbox, reports } from "../src/db/schema.ts";
-import { IMPORTED_KEYWORD, pollMailbox } from "../src/features/mail-intake/mail-intake.imap.ts";
+import {
+  FAILED_KEYWORD,
+  IMPORTED_KEYWORD,
+  pollMailbox,
+} from "../src/features/mail-intake/mail-intake.imap.ts";
 import { registerMailFetch } from "../src/features/mail-intake/mail-intake.jobs.ts";
 import { makeTeam } from "./helpers/actors.ts";
 import { createTestDb, DB_KINDS, type TestDb } from "./helpers/db.ts";
@@ -98,7 +102,7 @@ describe.each(DB_KINDS)("email intake from a real IMAP server (Dovecot), on %s",
     const twiceFlags = await flagsOf("imap-twice@researcher.test");
     expect(twiceFlags).toHaveLength(2);
     for (const flags of twiceFlags) expect(flags).toContain(IMPORTED_KEYWORD);
-    expect(await flagsOf("imap-broken@researcher.test")).toEqual([[]]);
+    expect(await flagsOf("imap-broken@researcher.test")).toEqual([[FAILED_KEYWORD]]);
     const failures = await t.services.mailIntake.failures();
     expect(failures).toEqual([
       expect.objectContaining({
@@ -132,8 +136,8 @@ describe.each(DB_KINDS)("email intake from a real IMAP server (Dovecot), on %s",
       ),
     );
     const second = await pollMailbox(t.services.mailIntake, imap.url);
-    // The malformed message is looked at again but skipped: it waits for an admin, it is not re-failed.
-    expect(second).toMatchObject({ ok: true, seen: 2, imported: 1, failed: 0, skipped: 1 });
+    // The malformed message is marked and not fetched again: it waits for an admin.
+    expect(second).toMatchObject({ ok: true, seen: 1, imported: 1, failed: 0, skipped: 0 });
     const after = await t.services.reports.teamView(row!.reportId!);
     expect(after.messages.filter((m) => m.authorType === "reporter").map((m) => m.body)).toEqual([
       "It also works without the session cookie.",
@@ -141,6 +145,36 @@ describe.each(DB_KINDS)("email intake from a real IMAP server (Dovecot), on %s",
     expect(await reportCount()).toBe(before + 2);
     expect((await t.services.mailIntake.failures())[0]!.attempts).toBe(1);
     expect(await t.services.audit.verify()).toMatchObject({ ok: true });
+  });
+
+  it("takes a failed mail up again after an admin's retry: the failure mark goes, the import mark comes", async () => {
+    const team = await t.services.team.list();
+    const admin = team.find((m) => m.role === "admin")!;
+    await imap.append(
+      mailWith(
+        {
+          from: "someone@elsewhere.test",
+          subject: "Re: EMB-2026-0001",
+          messageId: "imap-mismatch@elsewhere.test",
+        },
+        mimeEntity("A related issue in the same endpoint, found independently."),
+      ),
+    );
+    expect(await pollMailbox(t.services.mailIntake, imap.url)).toMatchObject({ failed: 1, imported: 0 });
+    expect(await flagsOf("imap-mismatch@elsewhere.test")).toEqual([[FAILED_KEYWORD]]);
+    const failed = (await t.services.mailIntake.failures()).find(
+      (f) => f.messageId === "imap-mismatch@elsewhere.test",
+    )!;
+    expect(failed.errorCode).toBe("sender_mismatch");
+    const before = await reportCount();
+    await t.services.mailIntake.retry({ ...admin, role: "admin" }, failed.id, "new_report");
+    expect(await pollMailbox(t.services.mailIntake, imap.url)).toMatchObject({ imported: 1, failed: 0 });
+    expect(await reportCount()).toBe(before + 1);
+    const flags = (await flagsOf("imap-mismatch@elsewhere.test"))[0]!;
+    expect(flags).toContain(IMPORTED_KEYWORD);
+    expect(flags).not.toContain(FAILED_KEYWORD);
+    // The malformed one is still marked failed and untouched.
+    expect(await flagsOf("imap-broken@researcher.test")).toEqual([[FAILED_KEYWORD]]);
   });
 
   it("polls from the durable job, and records a mailbox that cannot be reached", async () => {

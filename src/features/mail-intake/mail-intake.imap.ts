@@ -4,6 +4,22 @@ import type { MailIntakeService, MailPollStatus } from "./mail-intake.service.ts
 
 /** The keyword set on every message the intake has imported (or found already imported). */
 export const IMPORTED_KEYWORD = "$EmbargoImported";
+/** The keyword on a message that could not be imported: it stays in place, marked, until an admin retries it. */
+export const FAILED_KEYWORD = "$EmbargoFailed";
+
+/**
+ * How messages are marked. Servers that refuse custom keywords get system flags instead: \Seen for imported and
+ * \Flagged for failed, so a person reading that mailbox with a mail client must not mark mail as read.
+ */
+function marksFor(keywords: boolean) {
+  return keywords
+    ? {
+        imported: [IMPORTED_KEYWORD, "\\Seen"],
+        failed: [FAILED_KEYWORD],
+        pending: { unKeyword: IMPORTED_KEYWORD, not: { keyword: FAILED_KEYWORD } },
+      }
+    : { imported: ["\\Seen"], failed: ["\\Flagged"], pending: { seen: false, flagged: false } };
+}
 /** Messages fetched per poll; the rest wait for the next one, so one huge backlog cannot block a poll for long. */
 const BATCH = 50;
 
@@ -61,7 +77,17 @@ export async function pollMailbox(
     await client.connect();
     const lock = await client.getMailboxLock(settings.mailbox);
     try {
-      const found = await client.search({ unKeyword: IMPORTED_KEYWORD }, { uid: true });
+      const flags = client.mailbox ? client.mailbox.permanentFlags : undefined;
+      const keywords =
+        !flags || flags.has("\\*") || (flags.has(IMPORTED_KEYWORD) && flags.has(FAILED_KEYWORD));
+      const marks = marksFor(keywords);
+      if (!keywords)
+        status.warning = "The IMAP server does not allow keywords: imported mail is marked \\Seen.";
+      // Mail an admin asked to retry loses its failure mark, so this poll picks it up again.
+      for (const uid of await service.retriesIn(settings.mailbox)) {
+        await client.messageFlagsRemove(String(uid), marks.failed, { uid: true });
+      }
+      const found = await client.search(marks.pending, { uid: true });
       const uids = (Array.isArray(found) ? found : []).slice(0, BATCH);
       for (const uid of uids) {
         status.seen += 1;
@@ -72,12 +98,16 @@ export async function pollMailbox(
         const result = await service.importMessage(source, { mailbox: settings.mailbox, uid });
         if (result.outcome === "created" || result.outcome === "appended" || result.outcome === "duplicate") {
           if (result.outcome !== "duplicate") status.imported += 1;
-          await client.messageFlagsAdd(String(uid), [IMPORTED_KEYWORD, "\\Seen"], { uid: true });
-        } else if (result.outcome === "failed") {
-          status.failed += 1;
-          logger?.warn({ uid, code: result.code, error: result.error }, "mail could not be imported");
+          await client.messageFlagsAdd(String(uid), marks.imported, { uid: true });
         } else {
-          status.skipped += 1; // failed before; waits for an admin's retry
+          if (result.outcome === "failed") {
+            status.failed += 1;
+            logger?.warn({ uid, code: result.code, error: result.error }, "mail could not be imported");
+          } else {
+            status.skipped += 1; // failed before (its mark was lost); waits for an admin's retry
+          }
+          // Marked, it stays where it is without being fetched again at every poll.
+          await client.messageFlagsAdd(String(uid), marks.failed, { uid: true });
         }
       }
     } finally {

@@ -105,6 +105,14 @@ export async function markForRetry(
   return row ?? null;
 }
 
+export async function retryUids(db: Db, mailbox: string): Promise<number[]> {
+  const rows = await db
+    .select({ uid: inboundEmails.uid })
+    .from(inboundEmails)
+    .where(and(eq(inboundEmails.status, "retry"), eq(inboundEmails.mailbox, mailbox)));
+  return rows.map((r) => r.uid).filter((uid): uid is number => uid !== null);
+}
+
 /** Sets a failed mail aside for good; only failed mail can be. */
 export async function markDismissed(db: Db, id: string, now: Date): Promise<InboundRow | null> {
   const [row] = await db

@@ -46,6 +46,7 @@ import {
   markForRetry,
   reporterIdsByEmail,
   reportIdForMessageIds,
+  retryUids,
   saveFailure,
   saveImported,
 } from "./mail-intake.repo.ts";
@@ -94,6 +95,8 @@ export interface MailPollStatus {
   failed: number;
   /** Failed in an earlier poll and not retried yet: left alone. */
   skipped: number;
+  /** Something the admin should know about the mailbox, though the poll worked. */
+  warning?: string;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -454,6 +457,8 @@ export function createMailIntakeService(deps: MailIntakeDeps) {
       return listInbound(db, { statuses: ["imported"], limit });
     },
     failureCount: () => countFailures(db),
+    /** UIDs in this mailbox whose failure mark must go, because an admin asked for a retry. */
+    retriesIn: (mailbox: string) => retryUids(db, mailbox),
     find: (id: string) => findInboundById(db, id),
 
     /** The mail behind a report and its messages, keyed by message id ("" for the report itself). */

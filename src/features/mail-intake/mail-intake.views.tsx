@@ -107,6 +107,7 @@ export function MailIntakePage(props: MailIntakePageProps) {
           ) : (
             "It has not been polled yet."
           )}
+          {poll?.warning && <strong class="block">{poll.warning}</strong>}
         </p>
       ) : (
         <p class="notice warn" id="imap-status">
@@ -121,7 +122,7 @@ export function MailIntakePage(props: MailIntakePageProps) {
       ) : (
         <>
           <p>
-            These mails stay in the mailbox, without the <code>$EmbargoImported</code> keyword, and are
+            These mails stay in the mailbox, marked with the keyword <code>$EmbargoFailed</code>, and are
             skipped until you retry them. Fix the cause first (for example, import the intake key the mail was
             encrypted to). Automatic mail (bounces, out-of-office replies) is never answered; import it anyway
             if a person wrote it. Dismiss takes a mail off this list for good; it stays in the mailbox.

@@ -92,7 +92,10 @@ export function registerIntakeAdminPages(app: Hono<AppEnv>) {
   app.post("/admin/intake", requirePage("settings.manage"), async (c) => {
     const body = await c.req.parseBody({ all: true });
     const values: Record<string, string> = {};
-    for (const f of FIELDS) values[f.name] = formText(body, f.name) ?? "";
+    for (const f of FIELDS) {
+      const value = formText(body, f.name);
+      if (value !== undefined) values[f.name] = value;
+    }
     const user = c.var.user;
     if (!user) throw new AppError("unauthenticated", 401, "Your session has ended. Sign in again.");
     try {

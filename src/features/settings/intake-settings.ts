@@ -53,7 +53,10 @@ export async function updateIntakeSettings(
   actorId: string,
   input: unknown,
 ): Promise<IntakeSettings> {
-  const parsed = intakeSettingsSchema.safeParse(input);
+  // A limit the form does not send (one added after the form was loaded) keeps its current value.
+  const given = input !== null && typeof input === "object" ? (input as Record<string, unknown>) : {};
+  const present = Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined));
+  const parsed = intakeSettingsSchema.safeParse({ ...(await loadIntakeSettings(db)), ...present });
   if (!parsed.success) throw badRequest("Some intake limits are not valid.", zodFieldErrors(parsed.error));
   return db.transaction(async (tx) => {
     const now = clock();

@@ -307,7 +307,8 @@ export const outbox = pgTable(
     toAddress: text("to_address").notNull(),
     subject: text("subject").notNull(),
     body: text("body").notNull(),
-    status: text("status", { enum: ["queued", "sent", "held", "failed"] })
+    /** bounced: sent, then returned by the recipient's mail system (a delivery report named it). */
+    status: text("status", { enum: ["queued", "sent", "held", "failed", "bounced"] })
       .notNull()
       .default("queued"),
     attempts: integer("attempts").notNull().default(0),

@@ -2,6 +2,8 @@ import * as openpgp from "openpgp";
 import { describe, expect, it } from "vitest";
 import {
   automaticMailReason,
+  bounceDiagnostic,
+  bouncedOutboxIds,
   chooseThread,
   type HeaderField,
   headerValue,
@@ -1410,5 +1412,32 @@ describe("automaticMailReason", () => {
     );
     expect(automaticMailReason(fields("From: security@example.org"), "text/plain", ours)).toMatch(/our own/);
     expect(automaticMailReason(fields("From: security+x@example.org"), "text/plain", ours)).toBeNull();
+  });
+});
+
+describe("bounces of our own mail", () => {
+  const id = "0b7e4c1a-3f2d-4e5f-8a9b-0c1d2e3f4a5b";
+  it("finds the outbox ids a delivery report quotes, only for our host, without repeats", () => {
+    const raw = `Message-ID: <${id}@embargo.test>\r\nReferences: <${id}@embargo.test> <${id.replace("0b", "ff")}@other.test>\r\n<not-a-uuid@embargo.test>`;
+    expect(bouncedOutboxIds(raw, "embargo.test")).toEqual([id]);
+    expect(bouncedOutboxIds(raw, "EMBARGO.TEST")).toEqual([id]);
+    expect(bouncedOutboxIds("no ids here", "embargo.test")).toEqual([]);
+  });
+
+  it("caps the ids it returns", () => {
+    const many = Array.from(
+      { length: 50 },
+      (_, i) => `<${id.slice(0, -2)}${String(i).padStart(2, "0")}@embargo.test>`,
+    ).join(" ");
+    expect(bouncedOutboxIds(many, "embargo.test")).toHaveLength(20);
+  });
+
+  it("reads the diagnostic, folded lines joined, else the status code, else nothing", () => {
+    expect(bounceDiagnostic("Diagnostic-Code: smtp; 550 5.1.1 User unknown\r\n  in table\r\nOther: x")).toBe(
+      "550 5.1.1 User unknown in table",
+    );
+    expect(bounceDiagnostic("Action: failed\r\nStatus: 4.4.7\r\n")).toBe("status 4.4.7");
+    expect(bounceDiagnostic("just text")).toBeNull();
+    expect(bounceDiagnostic(`Diagnostic-Code: ${"x".repeat(1000)}`)!.length).toBe(300);
   });
 });

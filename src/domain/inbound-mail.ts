@@ -386,3 +386,26 @@ export function automaticMailReason(
   }
   return null;
 }
+
+/**
+ * The outbox ids of our own mail that a bounce quotes (`Message-ID: <outbox-uuid@our-host>` in the returned
+ * headers), at most 20. A delivery report carries the failed mail's headers, so this finds what bounced.
+ */
+export function bouncedOutboxIds(raw: string, ourHost: string): string[] {
+  const ids = new Set<string>();
+  for (const m of raw.slice(0, 2_000_000).matchAll(/<([0-9a-f-]{36}@[^<>\s]{1,250})>/gi)) {
+    const id = outboxIdOf(m[1]!, ourHost);
+    if (id) ids.add(id);
+    if (ids.size >= 20) break;
+  }
+  return [...ids];
+}
+
+/** The human line of a delivery report that says why (Diagnostic-Code or Status), for the delivery log. */
+export function bounceDiagnostic(raw: string): string | null {
+  const text = raw.slice(0, 2_000_000);
+  const diagnostic = /^Diagnostic-Code:\s*(?:smtp;\s*)?(.+(?:\r?\n[ \t].+)*)/im.exec(text);
+  if (diagnostic) return diagnostic[1]!.replace(/\s+/g, " ").trim().slice(0, 300);
+  const status = /^Status:\s*([245]\.\d{1,3}\.\d{1,3})/im.exec(text);
+  return status ? `status ${status[1]}` : null;
+}

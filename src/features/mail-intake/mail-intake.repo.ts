@@ -113,6 +113,15 @@ export async function retryUids(db: Db, mailbox: string): Promise<number[]> {
   return rows.map((r) => r.uid).filter((uid): uid is number => uid !== null);
 }
 
+/** Marks sent outbox rows as bounced; rows already marked are left alone, so a repeated report changes nothing. */
+export async function markBounced(db: Db, outboxIds: readonly string[], lastError: string) {
+  return db
+    .update(outbox)
+    .set({ status: "bounced", lastError })
+    .where(and(inArray(outbox.id, [...outboxIds]), eq(outbox.status, "sent")))
+    .returning({ id: outbox.id, reportId: outbox.reportId, toAddress: outbox.toAddress });
+}
+
 /** Sets a failed mail aside for good; only failed mail can be. */
 export async function markDismissed(db: Db, id: string, now: Date): Promise<InboundRow | null> {
   const [row] = await db

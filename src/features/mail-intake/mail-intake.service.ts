@@ -4,6 +4,8 @@ import type { DataCipher } from "../../crypto/data-key.ts";
 import type { Db } from "../../db/client.ts";
 import {
   automaticMailReason,
+  bounceDiagnostic,
+  bouncedOutboxIds,
   chooseThread,
   headerValue,
   messageIdsIn,
@@ -42,6 +44,7 @@ import {
   type InboundRow,
   inboundForReport,
   listInbound,
+  markBounced,
   markDismissed,
   markForRetry,
   reporterIdsByEmail,
@@ -211,6 +214,35 @@ export function createMailIntakeService(deps: MailIntakeDeps) {
     return null;
   }
 
+  /**
+   * A delivery report about our own mail: the outbox rows it names are marked bounced, with the reason, and each
+   * report's timeline says its mail did not arrive. Returns the bounced addresses, or null when none matched.
+   */
+  async function recordBounce(raw: Buffer): Promise<string | null> {
+    const text = raw.toString("latin1");
+    const ids = bouncedOutboxIds(text, publicHost);
+    if (ids.length === 0) return null;
+    const why = bounceDiagnostic(text) ?? "returned by the recipient's mail system";
+    const addresses = await db.transaction(async (tx) => {
+      const now = clock();
+      const rows = await markBounced(tx, ids, `Bounced: ${why}`);
+      for (const row of rows) {
+        await appendAuditEvent(
+          tx,
+          {
+            ...SYSTEM,
+            action: "mail.bounced",
+            reportId: row.reportId,
+            data: { outboxId: row.id, to: row.toAddress, why },
+          },
+          now,
+        );
+      }
+      return rows.map((r) => r.toAddress);
+    });
+    return addresses.length > 0 ? [...new Set(addresses)].join(", ") : null;
+  }
+
   async function recordFailure(
     dedupe: { key: string; messageId: string | null },
     raw: Buffer,
@@ -282,11 +314,13 @@ export function createMailIntakeService(deps: MailIntakeDeps) {
             parseContentType(headerValue(fields, "content-type")).type,
             await securityAddresses(),
           );
-          if (reason)
+          if (reason) {
+            const bounced = await recordBounce(raw);
             throw new InboundMailError(
               "automatic",
-              `Sent by a machine, not a person (${reason}): no report was made and nothing was sent back. Retry to import it anyway.`,
+              `Sent by a machine, not a person (${reason}): no report was made and nothing was sent back.${bounced ? ` It returns our mail to ${bounced}, now marked bounced in the outbox.` : ""} Retry to import it anyway.`,
             );
+          }
         }
         const mail = await openInboundMail(raw, { decryptionKeys: await keys.decryptionKeys(), keysFor });
         checkAttachments(mail);

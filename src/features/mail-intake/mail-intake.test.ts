@@ -188,6 +188,69 @@ describe.each(DB_KINDS)("mail intake on %s", (kind) => {
     }
   });
 
+  it("marks our mail bounced when a delivery report returns it, and says so on the report's timeline", async () => {
+    const created = await importRaw(
+      mailWith(
+        {
+          from: "gone@researcher.test",
+          subject: "Report from a mailbox that will vanish",
+          messageId: "gone@researcher.test",
+        },
+        mimeEntity(BODY),
+      ),
+    );
+    if (created.outcome !== "created") throw new Error("not created");
+    const [ack] = await t.database.db.select().from(outbox).where(eq(outbox.reportId, created.reportId));
+    await t.database.db.update(outbox).set({ status: "sent" }).where(eq(outbox.id, ack!.id));
+    const dsn = mailWith(
+      {
+        from: "Mail Delivery System <MAILER-DAEMON@mx.researcher.test>",
+        subject: "Undelivered Mail Returned to Sender",
+        messageId: "dsn-1@mx.researcher.test",
+      },
+      [
+        'Content-Type: multipart/report; report-type=delivery-status; boundary="dsn"',
+        "",
+        "--dsn",
+        "Content-Type: text/plain",
+        "",
+        "I'm sorry to have to inform you that your message could not be delivered.",
+        "--dsn",
+        "Content-Type: message/delivery-status",
+        "",
+        "Reporting-MTA: dns; mx.researcher.test",
+        "",
+        "Final-Recipient: rfc822; gone@researcher.test",
+        "Action: failed",
+        "Status: 5.1.1",
+        "Diagnostic-Code: smtp; 550 5.1.1 <gone@researcher.test>: Recipient address rejected:",
+        "    User unknown in virtual mailbox table",
+        "--dsn",
+        "Content-Type: text/rfc822-headers",
+        "",
+        "From: security@embargo.test",
+        "To: gone@researcher.test",
+        `Message-ID: <${ack!.id}@embargo.test>`,
+        "--dsn--",
+        "",
+      ].join("\r\n"),
+    );
+    const result = await importRaw(dsn);
+    expect(result).toMatchObject({ outcome: "failed", code: "automatic" });
+    expect((result as { error: string }).error).toContain("returns our mail to gone@researcher.test");
+    const [row] = await t.database.db.select().from(outbox).where(eq(outbox.id, ack!.id));
+    expect(row).toMatchObject({
+      status: "bounced",
+      lastError:
+        "Bounced: 550 5.1.1 <gone@researcher.test>: Recipient address rejected: User unknown in virtual mailbox table",
+    });
+    const view = await t.services.reports.teamView(created.reference);
+    expect(view.timeline.map((e) => e.text).join("\n")).toContain(
+      "Mail to gone@researcher.test bounced: 550 5.1.1",
+    );
+    expect(await t.services.audit.verify()).toMatchObject({ ok: true });
+  });
+
   it("decrypts PGP/MIME mail to the intake key, verifies the signature and keeps the key sent with it", async () => {
     const inner = mimeEntity(BODY, [
       { filename: "rita.asc", contentType: "application/pgp-keys", data: Buffer.from(rita.publicArmored) },

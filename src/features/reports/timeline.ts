@@ -89,6 +89,8 @@ export function describeEvent(action: string, data: Data): string {
       return "Added an internal note.";
     case "message.from_reporter":
       return "The reporter replied.";
+    case "mail.bounced":
+      return `Mail to ${str(data.to)} bounced: ${str(data.why)}. The reporter did not get it; reach them another way.`;
     default:
       return action;
   }

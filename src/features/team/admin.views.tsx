@@ -897,6 +897,7 @@ const OUTBOX_STATUS_CLASS: Record<string, string> = {
   held: "sla-due_soon",
   sent: "sla-met",
   failed: "sla-overdue",
+  bounced: "sla-overdue",
 };
 
 /** Mail the system wrote, so nothing is silently lost when SMTP is missing or failing. */

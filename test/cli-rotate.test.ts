@@ -71,14 +71,10 @@ async function envelopes(rt: Runtime): Promise<string[]> {
   const all = await rows(
     rt,
     sql`select body_enc as e from reports union all select body_enc from messages
-        union all select data_enc from attachments union all select config_enc from alert_channels`,
+        union all select data_enc from attachments union all select config_enc from alert_channels
+        union all select private_enc from intake_keys`,
   );
-  const intake = await rows(rt, sql`select value from settings where key = 'pgp.intake'`);
-  const value = intake[0]?.value as unknown as {
-    current: { privateEnc: string };
-    previous: { privateEnc: string }[];
-  };
-  return [...all.map((r) => r.e!), value.current.privateEnc, ...value.previous.map((k) => k.privateEnc)];
+  return all.map((r) => r.e!);
 }
 
 describe("embargo keys rotate-data-key", { timeout: 240_000 }, () => {
@@ -109,10 +105,9 @@ describe("embargo keys rotate-data-key", { timeout: 240_000 }, () => {
       expect(cipher.decryptText(m.body_enc!)).toMatch(/^Here is more/);
     for (const c of await rows(rt, sql`select config_enc from alert_channels`))
       expect(cipher.decryptJson<{ url: string }>(c.config_enc!).url).toBe("https://hooks.example.org/x");
-    const intake = await rows(rt, sql`select value from settings where key = 'pgp.intake'`);
-    const privateEnc = (intake[0]!.value as unknown as { current: { privateEnc: string } }).current
-      .privateEnc;
-    expect(cipher.decryptText(privateEnc)).toContain("BEGIN PGP PRIVATE KEY BLOCK");
+    const intake = await rows(rt, sql`select private_enc from intake_keys where retired_at is null`);
+    expect(intake).toHaveLength(1);
+    expect(cipher.decryptText(intake[0]!.private_enc!)).toContain("BEGIN PGP PRIVATE KEY BLOCK");
   }
 
   it("re-encrypts everything, survives a kill midway, resumes, and is a no-op afterwards", async () => {

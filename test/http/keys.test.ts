@@ -3,7 +3,7 @@ import { and, desc, gt, like } from "drizzle-orm";
 import * as openpgp from "openpgp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDataCipher } from "../../src/crypto/data-key.ts";
-import { auditEvents, settings } from "../../src/db/schema.ts";
+import { auditEvents, userKeys } from "../../src/db/schema.ts";
 import { formatFingerprint } from "../../src/domain/pgp-keys.ts";
 import { createKeysService, memberKeyProblem } from "../../src/features/keys/keys.service.ts";
 import { type makeTeam, reportFields } from "../helpers/actors.ts";
@@ -68,7 +68,7 @@ describe.each(DB_KINDS)("team keys and key publication on %s", (kind) => {
     app = appFor(t);
     ({ team, admin, alice, bob, viewer } = await signedInTeam(app, t));
     // The shared team comes with keys; these tests start from a team that has uploaded none.
-    await t.database.db.delete(settings).where(like(settings.key, "pgp.member.%"));
+    await t.database.db.delete(userKeys);
     const [last] = await t.services.db.select().from(auditEvents).orderBy(desc(auditEvents.seq)).limit(1);
     setupSeq = last?.seq ?? 0;
     gpg = makeGpg();

@@ -1,11 +1,11 @@
-import { eq, like } from "drizzle-orm";
+import { desc, eq } from "drizzle-orm";
 import type { Db } from "../../db/client.ts";
-import { settings } from "../../db/schema.ts";
+import { intakeKeys, reporterKeys, userKeys } from "../../db/schema.ts";
 
-// OpenPGP keys live as JSON in the settings table until they get tables of their own:
-//   pgp.member.<userId>      a team member's public key
-//   pgp.intake               the intake key pair (current and retired), private parts under the data key
-//   pgp.reporter.<reporterId> the public key a reporter gave with a report
+// OpenPGP keys in their own tables (migration 0004 moved them out of settings):
+//   user_keys       a team member's public key
+//   intake_keys     the intake key pairs (one current, the retired ones), private parts under the data key
+//   reporter_keys   the public key a reporter gave with a report
 
 /** A team member's uploaded public key, as checked when it was uploaded. */
 export interface StoredMemberKey {
@@ -43,68 +43,150 @@ export interface StoredReporterKey {
   expiresAt: string | null;
 }
 
-const MEMBER_PREFIX = "pgp.member.";
-const INTAKE_KEY = "pgp.intake";
-const REPORTER_PREFIX = "pgp.reporter.";
+const iso = (d: Date | null) => (d ? d.toISOString() : null);
+const date = (v: string | null | undefined) => (v ? new Date(v) : null);
 
-async function read<T>(db: Db, key: string): Promise<T | null> {
-  const [row] = await db.select({ value: settings.value }).from(settings).where(eq(settings.key, key));
-  return (row?.value as T | undefined) ?? null;
+function toMemberKey(row: typeof userKeys.$inferSelect): StoredMemberKey {
+  return {
+    armored: row.armored,
+    fingerprint: row.fingerprint,
+    userIds: row.userIds,
+    expiresAt: iso(row.expiresAt),
+    uploadedAt: row.uploadedAt.toISOString(),
+    uploadedBy: row.uploadedBy,
+  };
 }
 
-async function write(db: Db, key: string, value: unknown, now: Date): Promise<void> {
+export async function readMemberKey(db: Db, userId: string): Promise<StoredMemberKey | null> {
+  const [row] = await db.select().from(userKeys).where(eq(userKeys.userId, userId));
+  return row ? toMemberKey(row) : null;
+}
+
+export async function writeMemberKey(
+  db: Db,
+  userId: string,
+  value: StoredMemberKey,
+  _now: Date,
+): Promise<void> {
+  const values = {
+    fingerprint: value.fingerprint,
+    armored: value.armored,
+    userIds: value.userIds,
+    expiresAt: date(value.expiresAt),
+    uploadedAt: new Date(value.uploadedAt),
+    uploadedBy: value.uploadedBy,
+  };
   await db
-    .insert(settings)
-    .values({ key, value, updatedAt: now })
-    .onConflictDoUpdate({ target: settings.key, set: { value, updatedAt: now } });
+    .insert(userKeys)
+    .values({ userId, ...values })
+    .onConflictDoUpdate({ target: userKeys.userId, set: values });
 }
-
-export const readMemberKey = (db: Db, userId: string) =>
-  read<StoredMemberKey>(db, `${MEMBER_PREFIX}${userId}`);
-
-export const writeMemberKey = (db: Db, userId: string, value: StoredMemberKey, now: Date) =>
-  write(db, `${MEMBER_PREFIX}${userId}`, value, now);
 
 export async function deleteMemberKey(db: Db, userId: string): Promise<void> {
-  await db.delete(settings).where(eq(settings.key, `${MEMBER_PREFIX}${userId}`));
+  await db.delete(userKeys).where(eq(userKeys.userId, userId));
 }
 
 /** Every member key, by user id. */
 export async function listMemberKeys(db: Db): Promise<Map<string, StoredMemberKey>> {
-  const rows = await db
-    .select({ key: settings.key, value: settings.value })
-    .from(settings)
-    .where(like(settings.key, `${MEMBER_PREFIX}%`));
-  return new Map(rows.map((r) => [r.key.slice(MEMBER_PREFIX.length), r.value as StoredMemberKey]));
+  const rows = await db.select().from(userKeys);
+  return new Map(rows.map((r) => [r.userId, toMemberKey(r)]));
 }
 
-export const readIntakeKeys = (db: Db) => read<StoredIntakeKeys>(db, INTAKE_KEY);
+function toIntakeKey(row: typeof intakeKeys.$inferSelect): StoredIntakeKey {
+  return {
+    fingerprint: row.fingerprint,
+    publicArmored: row.publicArmored,
+    privateEnc: row.privateEnc,
+    userIds: row.userIds,
+    createdAt: row.createdAt.toISOString(),
+    source: row.source,
+    ...(row.retiredAt ? { retiredAt: row.retiredAt.toISOString() } : {}),
+  };
+}
 
-export const writeIntakeKeys = (db: Db, value: StoredIntakeKeys, now: Date) =>
-  write(db, INTAKE_KEY, value, now);
+function fromIntakeKey(key: StoredIntakeKey, retired: boolean) {
+  return {
+    fingerprint: key.fingerprint,
+    publicArmored: key.publicArmored,
+    privateEnc: key.privateEnc,
+    userIds: key.userIds,
+    source: key.source,
+    createdAt: new Date(key.createdAt),
+    retiredAt: retired ? new Date(key.retiredAt ?? key.createdAt) : null,
+  };
+}
+
+async function readIntake(db: Db, forUpdate: boolean): Promise<StoredIntakeKeys | null> {
+  const query = db.select().from(intakeKeys).orderBy(desc(intakeKeys.createdAt));
+  const rows = forUpdate ? await query.for("update") : await query;
+  const current = rows.find((r) => r.retiredAt === null);
+  if (!current) return null;
+  // Most recently retired first, as the keys page lists them.
+  const previous = rows
+    .filter((r) => r.retiredAt !== null)
+    .sort((a, b) => b.retiredAt!.getTime() - a.retiredAt!.getTime());
+  return { current: toIntakeKey(current), previous: previous.map(toIntakeKey) };
+}
+
+export const readIntakeKeys = (db: Db) => readIntake(db, false);
+
+/** Locks the intake key rows for a read-modify-write (rotation, import). */
+export const readIntakeKeysForUpdate = (db: Db) => readIntake(db, true);
+
+/** Makes the stored intake keys `value`: retired keys are written first, so the one-current index never sees two. */
+export async function writeIntakeKeys(db: Db, value: StoredIntakeKeys, _now: Date): Promise<void> {
+  for (const key of value.previous) {
+    const row = fromIntakeKey(key, true);
+    await db.insert(intakeKeys).values(row).onConflictDoUpdate({ target: intakeKeys.fingerprint, set: row });
+  }
+  const current = fromIntakeKey(value.current, false);
+  await db
+    .insert(intakeKeys)
+    .values(current)
+    .onConflictDoUpdate({ target: intakeKeys.fingerprint, set: current });
+}
 
 /** Stores the first intake key unless another process got there first; true when this call stored it. */
-export async function insertIntakeKeysIfAbsent(db: Db, value: StoredIntakeKeys, now: Date): Promise<boolean> {
+export async function insertIntakeKeysIfAbsent(
+  db: Db,
+  value: StoredIntakeKeys,
+  _now: Date,
+): Promise<boolean> {
+  // The partial unique index on the current key turns a concurrent second insert into a no-op.
   const rows = await db
-    .insert(settings)
-    .values({ key: INTAKE_KEY, value, updatedAt: now })
-    .onConflictDoNothing({ target: settings.key })
-    .returning({ key: settings.key });
+    .insert(intakeKeys)
+    .values(fromIntakeKey(value.current, false))
+    .onConflictDoNothing()
+    .returning({ fingerprint: intakeKeys.fingerprint });
   return rows.length > 0;
 }
 
-/** Locks the intake key row for a read-modify-write (rotation, import). */
-export async function readIntakeKeysForUpdate(db: Db): Promise<StoredIntakeKeys | null> {
-  const [row] = await db
-    .select({ value: settings.value })
-    .from(settings)
-    .where(eq(settings.key, INTAKE_KEY))
-    .for("update");
-  return (row?.value as StoredIntakeKeys | undefined) ?? null;
+export async function readReporterKey(db: Db, reporterId: string): Promise<StoredReporterKey | null> {
+  const [row] = await db.select().from(reporterKeys).where(eq(reporterKeys.reporterId, reporterId));
+  return row
+    ? {
+        armored: row.armored,
+        fingerprint: row.fingerprint,
+        userIds: row.userIds,
+        expiresAt: iso(row.expiresAt),
+      }
+    : null;
 }
 
-export const readReporterKey = (db: Db, reporterId: string) =>
-  read<StoredReporterKey>(db, `${REPORTER_PREFIX}${reporterId}`);
-
-export const writeReporterKey = (db: Db, reporterId: string, value: StoredReporterKey, now: Date) =>
-  write(db, `${REPORTER_PREFIX}${reporterId}`, value, now);
+export async function writeReporterKey(
+  db: Db,
+  reporterId: string,
+  value: StoredReporterKey,
+  _now: Date,
+): Promise<void> {
+  const values = {
+    fingerprint: value.fingerprint,
+    armored: value.armored,
+    userIds: value.userIds,
+    expiresAt: date(value.expiresAt),
+  };
+  await db
+    .insert(reporterKeys)
+    .values({ reporterId, ...values })
+    .onConflictDoUpdate({ target: reporterKeys.reporterId, set: values });
+}

@@ -1,13 +1,10 @@
 import { asc, eq, inArray, not, sql } from "drizzle-orm";
 import type { AnyPgColumn } from "drizzle-orm/pg-core";
-import { type DataCipher, envelopeKeyId } from "../../crypto/data-key.ts";
+import type { DataCipher } from "../../crypto/data-key.ts";
 import type { Db } from "../../db/client.ts";
-import { alertChannels, attachments, messages, reports, settings } from "../../db/schema.ts";
+import { alertChannels, attachments, intakeKeys, messages, reports } from "../../db/schema.ts";
 import { appendAuditEvent } from "../audit/audit.repo.ts";
 import { indexMessage, indexReport } from "../search/search-index.ts";
-import type { StoredIntakeKeys } from "./keys.repo.ts";
-
-const INTAKE_SETTING = "pgp.intake";
 
 export type RotatedTable = "reports" | "messages" | "attachments" | "alert_channels" | "intake_keys";
 export type RotationCounts = Record<RotatedTable, number>;
@@ -22,15 +19,10 @@ export interface RotateOptions {
 /** Rows whose envelope does not name the current key: the work left, which is what makes a run resumable. */
 const notUnder = (column: AnyPgColumn, keyId: string) => not(sql`${column} like ${`v1.${keyId}.%`}`);
 
-function intakeNeedsRotation(value: StoredIntakeKeys | null, keyId: string): boolean {
-  if (!value) return false;
-  return [value.current, ...value.previous].some((k) => envelopeKeyId(k.privateEnc) !== keyId);
-}
-
 /** How many rows are not yet sealed under the cipher's current key. */
 export async function pendingRotation(db: Db, cipher: DataCipher): Promise<RotationCounts> {
   const count = async (
-    table: typeof reports | typeof messages | typeof attachments | typeof alertChannels,
+    table: typeof reports | typeof messages | typeof attachments | typeof alertChannels | typeof intakeKeys,
     column: AnyPgColumn,
   ) => {
     const [row] = await db
@@ -39,18 +31,12 @@ export async function pendingRotation(db: Db, cipher: DataCipher): Promise<Rotat
       .where(notUnder(column, cipher.keyId));
     return Number(row?.n ?? 0);
   };
-  const [intake] = await db
-    .select({ value: settings.value })
-    .from(settings)
-    .where(eq(settings.key, INTAKE_SETTING));
   return {
     reports: await count(reports, reports.bodyEnc),
     messages: await count(messages, messages.bodyEnc),
     attachments: await count(attachments, attachments.dataEnc),
     alert_channels: await count(alertChannels, alertChannels.configEnc),
-    intake_keys: intakeNeedsRotation((intake?.value as StoredIntakeKeys | undefined) ?? null, cipher.keyId)
-      ? 1
-      : 0,
+    intake_keys: await count(intakeKeys, intakeKeys.privateEnc),
   };
 }
 
@@ -173,29 +159,23 @@ export async function rotateDataKey(db: Db, cipher: DataCipher, options: RotateO
     return rows.length;
   });
 
-  // The intake key pairs are one settings row: one transaction re-seals every private key in it.
+  // The intake private keys: few rows, re-sealed one transaction for all.
   const resealedIntake = await db.transaction(async (tx) => {
-    const [row] = await tx
-      .select({ value: settings.value })
-      .from(settings)
-      .where(eq(settings.key, INTAKE_SETTING))
+    const rows = await tx
+      .select({ fingerprint: intakeKeys.fingerprint, privateEnc: intakeKeys.privateEnc })
+      .from(intakeKeys)
+      .where(notUnder(intakeKeys.privateEnc, keyId))
       .for("update");
-    const value = (row?.value as StoredIntakeKeys | undefined) ?? null;
-    if (!value || !intakeNeedsRotation(value, keyId)) return 0;
-    const reseal = <K extends { privateEnc: string }>(k: K): K =>
-      envelopeKeyId(k.privateEnc) === keyId
-        ? k
-        : { ...k, privateEnc: cipher.encrypt(cipher.decrypt(k.privateEnc)) };
-    const next: StoredIntakeKeys = { current: reseal(value.current), previous: value.previous.map(reseal) };
-    await tx
-      .update(settings)
-      .set({ value: next, updatedAt: clock() })
-      .where(eq(settings.key, INTAKE_SETTING));
-    return 1;
+    for (const row of rows)
+      await tx
+        .update(intakeKeys)
+        .set({ privateEnc: cipher.encrypt(cipher.decrypt(row.privateEnc)) })
+        .where(eq(intakeKeys.fingerprint, row.fingerprint));
+    return rows.length;
   });
   if (resealedIntake > 0) {
     done.intake_keys = resealedIntake;
-    progress("intake_keys", 1, 1);
+    progress("intake_keys", resealedIntake, resealedIntake);
   }
 
   await db.transaction((tx) =>

@@ -246,7 +246,7 @@ describe.each(DB_KINDS)("mail intake on %s", (kind) => {
     });
     const view = await t.services.reports.teamView(created.reference);
     expect(view.timeline.map((e) => e.text).join("\n")).toContain(
-      "Mail to gone@researcher.test bounced: 550 5.1.1",
+      "Mail to gone@researcher.test bounced (550 5.1.1",
     );
     expect(await t.services.audit.verify()).toMatchObject({ ok: true });
   });

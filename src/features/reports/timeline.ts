@@ -90,7 +90,7 @@ export function describeEvent(action: string, data: Data): string {
     case "message.from_reporter":
       return "The reporter replied.";
     case "mail.bounced":
-      return `Mail to ${str(data.to)} bounced: ${str(data.why)}. The reporter did not get it; reach them another way.`;
+      return `Mail to ${str(data.to)} bounced (${str(data.why)}): it did not arrive, so reach them another way.`;
     default:
       return action;
   }

@@ -1,4 +1,5 @@
 import type { Context, Hono } from "hono";
+import { isUuid } from "../../domain/ids.ts";
 import { requirePage } from "../../http/auth.ts";
 import { AppError, notFound } from "../../http/errors.ts";
 import type { AppEnv, CurrentUser } from "../../http/types.ts";
@@ -7,7 +8,6 @@ import { AlertPrefsPage, AlertsAdminPage, type ChannelFormState, DeliveryLogPage
 
 type ParsedBody = Record<string, string | File | (string | File)[]>;
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const CHANNEL_FIELDS = [
   "kind",
   "name",
@@ -130,7 +130,7 @@ export function registerAlertPages(app: Hono<AppEnv>) {
 
   app.post("/admin/alerts/:id", requirePage("settings.manage"), async (c) => {
     const id = c.req.param("id");
-    if (!UUID.test(id)) throw notFound("Alert channel");
+    if (!isUuid(id)) throw notFound("Alert channel");
     const form = channelForm((await c.req.parseBody({ all: true })) as ParsedBody);
     const services = c.var.services;
     try {
@@ -146,7 +146,7 @@ export function registerAlertPages(app: Hono<AppEnv>) {
 
   app.post("/admin/alerts/:id/test", requirePage("settings.manage"), async (c) => {
     const id = c.req.param("id");
-    if (!UUID.test(id)) throw notFound("Alert channel");
+    if (!isUuid(id)) throw notFound("Alert channel");
     await c.var.services.alerts.sendTest(member(c).id, id);
     return c.redirect("/admin/alerts?done=test", 303);
   });

@@ -12,12 +12,11 @@ import {
   trackingTokens,
   users,
 } from "../../db/schema.ts";
+import { isUuid } from "../../domain/ids.ts";
 
 export type ReportRow = typeof reports.$inferSelect;
 export type MessageRow = typeof messages.$inferSelect;
 export type AttachmentMeta = Omit<typeof attachments.$inferSelect, "dataEnc">;
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Finds a report by its id or its human reference (EMB-2026-0001), as both appear in URLs and the API. */
 export async function findReport(
@@ -26,7 +25,7 @@ export async function findReport(
   opts: { forUpdate?: boolean } = {},
 ): Promise<ReportRow | null> {
   const key = idOrReference.trim();
-  const where = UUID.test(key) ? eq(reports.id, key) : eq(reports.reference, key.toUpperCase());
+  const where = isUuid(key) ? eq(reports.id, key) : eq(reports.reference, key.toUpperCase());
   const query = db.select().from(reports).where(where);
   const [row] = opts.forUpdate ? await query.for("update") : await query;
   return row ?? null;
@@ -106,7 +105,7 @@ export async function listAttachmentMeta(db: Db, reportId: string): Promise<Atta
 }
 
 export async function findAttachment(db: Db, reportId: string, attachmentId: string) {
-  if (!UUID.test(attachmentId)) return null;
+  if (!isUuid(attachmentId)) return null;
   const [row] = await db
     .select()
     .from(attachments)

@@ -1,10 +1,9 @@
 import { asc, eq, sql } from "drizzle-orm";
 import type { Db } from "../../db/client.ts";
 import { cannedResponses } from "../../db/schema.ts";
+import { isUuid } from "../../domain/ids.ts";
 
 export type TemplateRow = typeof cannedResponses.$inferSelect;
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Templates by purpose, then name, so lists and pickers read the same everywhere. */
 export async function listTemplates(db: Db, opts: { activeOnly?: boolean } = {}): Promise<TemplateRow[]> {
@@ -14,7 +13,7 @@ export async function listTemplates(db: Db, opts: { activeOnly?: boolean } = {})
 }
 
 export async function findTemplate(db: Db, id: string): Promise<TemplateRow | null> {
-  if (!UUID.test(id)) return null;
+  if (!isUuid(id)) return null;
   const [row] = await db.select().from(cannedResponses).where(eq(cannedResponses.id, id));
   return row ?? null;
 }
@@ -55,7 +54,7 @@ export async function updateTemplate(
   id: string,
   values: Partial<typeof cannedResponses.$inferInsert>,
 ): Promise<TemplateRow | null> {
-  if (!UUID.test(id)) return null;
+  if (!isUuid(id)) return null;
   const [row] = await db.update(cannedResponses).set(values).where(eq(cannedResponses.id, id)).returning();
   return row ?? null;
 }

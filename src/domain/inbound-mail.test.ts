@@ -9,6 +9,7 @@ import {
   headerValue,
   MAX_HEADER_FIELDS,
   MAX_MESSAGE_IDS,
+  mayJoinThread,
   messageIdsIn,
   outboxIdOf,
   parseContentType,
@@ -1439,5 +1440,27 @@ describe("bounces of our own mail", () => {
     expect(bounceDiagnostic("Action: failed\r\nStatus: 4.4.7\r\n")).toBe("status 4.4.7");
     expect(bounceDiagnostic("just text")).toBeNull();
     expect(bounceDiagnostic(`Diagnostic-Code: ${"x".repeat(1000)}`)!.length).toBe(300);
+  });
+});
+
+describe("mayJoinThread", () => {
+  it("lets an answer to our own Message-ID join from any address", () => {
+    expect(mayJoinThread({ by: "message-id", reportId: "r" }, "other@x.test", "rita@x.test")).toBe(true);
+    expect(mayJoinThread({ by: "message-id", reportId: "r" }, null, null)).toBe(true);
+  });
+
+  it("lets a plus-address or subject reference join only from the report's own address, in any case", () => {
+    for (const by of ["plus-address", "subject"] as const) {
+      const match = { by, reference: "EMB-2026-0001" };
+      expect(mayJoinThread(match, "Rita@X.test", "rita@x.test")).toBe(true);
+      expect(mayJoinThread(match, "mallory@evil.test", "rita@x.test")).toBe(false);
+      // A report filed without an address cannot be joined by naming it.
+      expect(mayJoinThread(match, "rita@x.test", null)).toBe(false);
+      expect(mayJoinThread(match, null, "rita@x.test")).toBe(false);
+    }
+  });
+
+  it("joins nothing without a match", () => {
+    expect(mayJoinThread({ by: "none" }, "rita@x.test", "rita@x.test")).toBe(false);
   });
 });

@@ -298,6 +298,20 @@ export function chooseThread(input: {
   return { by: "none" };
 }
 
+/**
+ * Whether a mail may join the report it matched. Answering one of our own Message-IDs shows the sender got our
+ * mail; a plus-address or a reference in the subject anyone can type, so then only the report's own address may.
+ */
+export function mayJoinThread(
+  match: ThreadMatch,
+  sender: string | null | undefined,
+  reporterEmail: string | null | undefined,
+): boolean {
+  if (match.by === "none") return false;
+  if (match.by === "message-id") return true;
+  return Boolean(sender && reporterEmail && sender.toLowerCase() === reporterEmail.toLowerCase());
+}
+
 /** In-Reply-To, then References newest first, without repeats: the order in which threading tries them. */
 export function referencedIds(inReplyTo: string | null, references: string | null): string[] {
   // The newest References matter most, so a long list is cut at its old end, not its new one.

@@ -1,17 +1,12 @@
 import { and, desc, eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "../../db/client.ts";
-import { inboundEmails, outbox, reporters } from "../../db/schema.ts";
+import { inboundEmails, outbox, reporterKeys, reporters } from "../../db/schema.ts";
 
 export type InboundRow = typeof inboundEmails.$inferSelect;
 
 export async function findInbound(db: Db, dedupeKey: string, forUpdate = false): Promise<InboundRow | null> {
   const query = db.select().from(inboundEmails).where(eq(inboundEmails.dedupeKey, dedupeKey));
   const [row] = forUpdate ? await query.for("update") : await query;
-  return row ?? null;
-}
-
-export async function findInboundById(db: Db, id: string): Promise<InboundRow | null> {
-  const [row] = await db.select().from(inboundEmails).where(eq(inboundEmails.id, id));
   return row ?? null;
 }
 
@@ -160,15 +155,16 @@ export async function reportIdForMessageIds(
   return found;
 }
 
-/** Reporter rows that used this address: their keys are the ones we trust for mail from it. */
-export async function reporterIdsByEmail(db: Db, email: string): Promise<string[]> {
+/** The keys reporters gave with reports filed under this address, newest first: the keys we trust for its mail. */
+export async function reporterKeysByEmail(db: Db, email: string): Promise<string[]> {
   const rows = await db
-    .select({ id: reporters.id })
-    .from(reporters)
+    .select({ armored: reporterKeys.armored })
+    .from(reporterKeys)
+    .innerJoin(reporters, eq(reporters.id, reporterKeys.reporterId))
     .where(eq(sql`lower(${reporters.email})`, email.toLowerCase()))
     .orderBy(desc(reporters.createdAt))
     .limit(50);
-  return rows.map((r) => r.id);
+  return rows.map((r) => r.armored);
 }
 
 export async function listInbound(

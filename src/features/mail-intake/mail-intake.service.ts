@@ -1,13 +1,16 @@
-import { createHash } from "node:crypto";
 import { decodeWords } from "postal-mime";
 import type { DataCipher } from "../../crypto/data-key.ts";
+import { sha256Hex } from "../../crypto/tokens.ts";
 import type { Db } from "../../db/client.ts";
+import { isUuid } from "../../domain/ids.ts";
 import {
   automaticMailReason,
   bounceDiagnostic,
   bouncedOutboxIds,
   chooseThread,
+  type HeaderField,
   headerValue,
+  mayJoinThread,
   messageIdsIn,
   outboxIdOf,
   parseContentType,
@@ -40,14 +43,13 @@ import {
 import {
   countFailures,
   findInbound,
-  findInboundById,
   type InboundRow,
   inboundForReport,
   listInbound,
   markBounced,
   markDismissed,
   markForRetry,
-  reporterIdsByEmail,
+  reporterKeysByEmail,
   reportIdForMessageIds,
   retryUids,
   saveFailure,
@@ -102,17 +104,18 @@ export interface MailPollStatus {
   warning?: string;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const POLL_STATUS_KEY = "mail.intake.last_poll";
 const SYSTEM = { actorType: "system" as const, actorId: null };
 
+/** The top-level header fields, read once per message from at most its first 256 KB. */
+function topHeaders(raw: Buffer): HeaderField[] {
+  return parseHeaderBlock(splitEntity(raw.toString("latin1", 0, Math.min(raw.length, 256 * 1024))).header);
+}
+
 /** The key that makes an import happen once: the Message-ID, or the raw message's hash when it has none. */
-export function dedupeKeyOf(raw: Buffer): { key: string; messageId: string | null } {
-  const head = raw.toString("latin1", 0, Math.min(raw.length, 256 * 1024));
-  const id = messageIdsIn(headerValue(parseHeaderBlock(splitEntity(head).header), "message-id"))[0] ?? null;
-  return id
-    ? { key: `mid:${id}`, messageId: id }
-    : { key: `sha256:${createHash("sha256").update(raw).digest("hex")}`, messageId: null };
+function dedupeKeyOf(raw: Buffer, head: readonly HeaderField[]): { key: string; messageId: string | null } {
+  const id = messageIdsIn(headerValue(head, "message-id"))[0] ?? null;
+  return id ? { key: `mid:${id}`, messageId: id } : { key: `sha256:${sha256Hex(raw)}`, messageId: null };
 }
 
 /** PostgreSQL's unique_violation, as node-postgres and PGlite report it (possibly wrapped by Drizzle). */
@@ -122,10 +125,6 @@ function isUniqueViolation(error: unknown): boolean {
     e = e.cause as typeof e;
   }
   return false;
-}
-
-function sha256(text: string) {
-  return createHash("sha256").update(text).digest("hex");
 }
 
 /** The mail's files as the reports service stores them (types it does not allow are kept as downloads). */
@@ -145,12 +144,8 @@ export function createMailIntakeService(deps: MailIntakeDeps) {
 
   /** Keys we already hold for a sender: those of every report filed under that address. */
   async function keysFor(address: string): Promise<CandidateKey[]> {
-    const out: CandidateKey[] = [];
-    for (const id of await reporterIdsByEmail(db, address)) {
-      const key = await readReporterKey(db, id);
-      if (key?.armored) out.push({ armored: key.armored, source: "reporter" });
-    }
-    return out;
+    const armored = await reporterKeysByEmail(db, address);
+    return armored.map((a) => ({ armored: a, source: "reporter" as const }));
   }
 
   function checkAttachments(mail: OpenedMail) {
@@ -193,14 +188,14 @@ export function createMailIntakeService(deps: MailIntakeDeps) {
     // A reference to a report that does not exist is just text in a subject: the mail starts a new report.
     if (!report) return null;
     const reporter = await findReporter(tx, report.reporterId);
-    const sameSender = reporter.email?.toLowerCase() === mail.from?.address;
-    if (!sameSender && match.by !== "message-id") {
+    if (!mayJoinThread(match, mail.from?.address, reporter.email)) {
       throw new InboundMailError(
         "sender_mismatch",
         `The mail names ${report.reference} (by ${match.by}), but ${mail.from?.address} is not the address that report was filed with. An admin can import it as a new report.`,
       );
     }
-    return { report, threadedBy: match.by, otherSender: !sameSender };
+    const otherSender = reporter.email?.toLowerCase() !== mail.from?.address;
+    return { report, threadedBy: match.by, otherSender };
   }
 
   /** Stores a key the sender attached as the reporter's key, when the reporter has none yet and it checks out. */
@@ -245,15 +240,12 @@ export function createMailIntakeService(deps: MailIntakeDeps) {
 
   async function recordFailure(
     dedupe: { key: string; messageId: string | null },
-    raw: Buffer,
+    head: readonly HeaderField[],
     where: { mailbox: string | null; uid: number | null },
     error: InboundMailError,
   ): Promise<ImportOutcome> {
     const now = clock();
     // What an admin needs to find the mail: sender and subject as the outer headers give them.
-    const head = parseHeaderBlock(
-      splitEntity(raw.toString("latin1", 0, Math.min(raw.length, 64 * 1024))).header,
-    );
     // RFC 2047 encoded words (=?UTF-8?B?…?=) are decoded, so admins read what the sender's client showed.
     const readable = (name: string) => {
       const value = headerValue(head, name);
@@ -287,6 +279,28 @@ export function createMailIntakeService(deps: MailIntakeDeps) {
     return { outcome: "failed", code: error.code, error: error.message };
   }
 
+  /** An admin's change to a failed mail, with its audit event in the same transaction; 404 when there is none. */
+  async function adminChange(
+    actor: CurrentUser,
+    id: string,
+    action: string,
+    data: Record<string, unknown>,
+    change: (tx: Db, now: Date) => Promise<InboundRow | null>,
+  ): Promise<void> {
+    if (!can(actor.role, "settings.manage"))
+      throw forbidden("Only admins can handle mail that was not imported.");
+    if (!isUuid(id)) throw notFound("Failed mail");
+    await db.transaction(async (tx) => {
+      const now = clock();
+      if (!(await change(tx, now))) throw notFound("Failed mail");
+      await appendAuditEvent(
+        tx,
+        { actorType: "user", actorId: actor.id, action, reportId: null, data: { inboundId: id, ...data } },
+        now,
+      );
+    });
+  }
+
   const service = {
     /**
      * Imports one raw message: a new report, or a reply appended to its report. Idempotent on the Message-ID: a
@@ -297,7 +311,8 @@ export function createMailIntakeService(deps: MailIntakeDeps) {
       raw: Buffer,
       where: { mailbox: string | null; uid: number | null } = { mailbox: null, uid: null },
     ): Promise<ImportOutcome> {
-      const dedupe = dedupeKeyOf(raw);
+      const head = topHeaders(raw);
+      const dedupe = dedupeKeyOf(raw, head);
       const existing = await findInbound(db, dedupe.key);
       if (existing?.status === "imported") return { outcome: "duplicate", reportId: existing.reportId };
       if (existing?.status === "failed" || existing?.status === "dismissed")
@@ -306,13 +321,13 @@ export function createMailIntakeService(deps: MailIntakeDeps) {
       const checkAutomatic = existing?.status !== "retry";
       const forceNew = (existing?.details as InboundDetails | undefined)?.retryAs === "new_report";
       try {
+        // Read before the transaction: on PGlite a query outside it would wait for it forever.
+        const ourAddresses = await securityAddresses();
         if (checkAutomatic) {
-          const head = splitEntity(raw.toString("latin1", 0, Math.min(raw.length, 256 * 1024))).header;
-          const fields = parseHeaderBlock(head);
           const reason = automaticMailReason(
-            fields,
-            parseContentType(headerValue(fields, "content-type")).type,
-            await securityAddresses(),
+            head,
+            parseContentType(headerValue(head, "content-type")).type,
+            ourAddresses,
           );
           if (reason) {
             const bounced = await recordBounce(raw);
@@ -324,8 +339,6 @@ export function createMailIntakeService(deps: MailIntakeDeps) {
         }
         const mail = await openInboundMail(raw, { decryptionKeys: await keys.decryptionKeys(), keysFor });
         checkAttachments(mail);
-        // Read before the transaction: on PGlite a query outside it would wait for it forever.
-        const ourAddresses = await securityAddresses();
         return await db.transaction(async (tx): Promise<ImportOutcome> => {
           // Under the row lock a concurrent import of the same message waits, then sees it done.
           const again = await findInbound(tx, dedupe.key, true);
@@ -342,7 +355,7 @@ export function createMailIntakeService(deps: MailIntakeDeps) {
             via: "email",
             encryption: mail.encryption,
             signature: mail.signature.status,
-            messageIdSha256: dedupe.messageId ? sha256(dedupe.messageId) : null,
+            messageIdSha256: dedupe.messageId ? sha256Hex(dedupe.messageId) : null,
           };
           const base = {
             dedupeKey: dedupe.key,
@@ -430,7 +443,7 @@ export function createMailIntakeService(deps: MailIntakeDeps) {
           return { outcome: "created", reportId: created.report.id, reference: created.report.reference };
         });
       } catch (error) {
-        if (error instanceof InboundMailError) return recordFailure(dedupe, raw, where, error);
+        if (error instanceof InboundMailError) return recordFailure(dedupe, head, where, error);
         // Two pollers took the same new mail at once: the unique key let one commit and rolled the other back.
         if (isUniqueViolation(error)) {
           const winner = await findInbound(db, dedupe.key);
@@ -441,48 +454,14 @@ export function createMailIntakeService(deps: MailIntakeDeps) {
     },
 
     /** An admin asks for a failed mail to be tried again at the next poll, as it is or as a new report. */
-    async retry(actor: CurrentUser, id: string, as: "same" | "new_report") {
-      if (!can(actor.role, "settings.manage")) throw forbidden("Only admins can retry mail imports.");
-      if (!UUID.test(id)) throw notFound("Failed mail");
-      await db.transaction(async (tx) => {
-        const now = clock();
-        const row = await markForRetry(tx, id, now, as === "new_report" ? "new_report" : null);
-        if (!row) throw notFound("Failed mail");
-        await appendAuditEvent(
-          tx,
-          {
-            actorType: "user",
-            actorId: actor.id,
-            action: "mail.retry_requested",
-            reportId: null,
-            data: { inboundId: id, as },
-          },
-          now,
-        );
-      });
-    },
+    retry: (actor: CurrentUser, id: string, as: "same" | "new_report") =>
+      adminChange(actor, id, "mail.retry_requested", { as }, (tx, now) =>
+        markForRetry(tx, id, now, as === "new_report" ? "new_report" : null),
+      ),
 
     /** An admin sets a failed mail aside: no longer listed or counted, never imported (it stays in the mailbox). */
-    async dismiss(actor: CurrentUser, id: string) {
-      if (!can(actor.role, "settings.manage")) throw forbidden("Only admins can dismiss mail.");
-      if (!UUID.test(id)) throw notFound("Failed mail");
-      await db.transaction(async (tx) => {
-        const now = clock();
-        const row = await markDismissed(tx, id, now);
-        if (!row) throw notFound("Failed mail");
-        await appendAuditEvent(
-          tx,
-          {
-            actorType: "user",
-            actorId: actor.id,
-            action: "mail.dismissed",
-            reportId: null,
-            data: { inboundId: id },
-          },
-          now,
-        );
-      });
-    },
+    dismiss: (actor: CurrentUser, id: string) =>
+      adminChange(actor, id, "mail.dismissed", {}, (tx, now) => markDismissed(tx, id, now)),
 
     async failures(limit = 100) {
       return listInbound(db, { statuses: ["failed", "retry"], limit });
@@ -493,7 +472,6 @@ export function createMailIntakeService(deps: MailIntakeDeps) {
     failureCount: () => countFailures(db),
     /** UIDs in this mailbox whose failure mark must go, because an admin asked for a retry. */
     retriesIn: (mailbox: string) => retryUids(db, mailbox),
-    find: (id: string) => findInboundById(db, id),
 
     /** The mail behind a report and its messages, keyed by message id ("" for the report itself). */
     async forReport(reportId: string): Promise<Map<string, InboundRow>> {

@@ -62,12 +62,7 @@ export async function readMemberKey(db: Db, userId: string): Promise<StoredMembe
   return row ? toMemberKey(row) : null;
 }
 
-export async function writeMemberKey(
-  db: Db,
-  userId: string,
-  value: StoredMemberKey,
-  _now: Date,
-): Promise<void> {
+export async function writeMemberKey(db: Db, userId: string, value: StoredMemberKey): Promise<void> {
   const values = {
     fingerprint: value.fingerprint,
     armored: value.armored,
@@ -134,7 +129,7 @@ export const readIntakeKeys = (db: Db) => readIntake(db, false);
 export const readIntakeKeysForUpdate = (db: Db) => readIntake(db, true);
 
 /** Makes the stored intake keys `value`: retired keys are written first, so the one-current index never sees two. */
-export async function writeIntakeKeys(db: Db, value: StoredIntakeKeys, _now: Date): Promise<void> {
+export async function writeIntakeKeys(db: Db, value: StoredIntakeKeys): Promise<void> {
   for (const key of value.previous) {
     const row = fromIntakeKey(key, true);
     await db.insert(intakeKeys).values(row).onConflictDoUpdate({ target: intakeKeys.fingerprint, set: row });
@@ -147,11 +142,7 @@ export async function writeIntakeKeys(db: Db, value: StoredIntakeKeys, _now: Dat
 }
 
 /** Stores the first intake key unless another process got there first; true when this call stored it. */
-export async function insertIntakeKeysIfAbsent(
-  db: Db,
-  value: StoredIntakeKeys,
-  _now: Date,
-): Promise<boolean> {
+export async function insertIntakeKeysIfAbsent(db: Db, value: StoredIntakeKeys): Promise<boolean> {
   // The partial unique index on the current key turns a concurrent second insert into a no-op.
   const rows = await db
     .insert(intakeKeys)
@@ -173,12 +164,7 @@ export async function readReporterKey(db: Db, reporterId: string): Promise<Store
     : null;
 }
 
-export async function writeReporterKey(
-  db: Db,
-  reporterId: string,
-  value: StoredReporterKey,
-  _now: Date,
-): Promise<void> {
+export async function writeReporterKey(db: Db, reporterId: string, value: StoredReporterKey): Promise<void> {
   const values = {
     fingerprint: value.fingerprint,
     armored: value.armored,

@@ -107,7 +107,7 @@ export function createKeysService(deps: KeysDeps) {
     const now = clock();
     const fresh: StoredIntakeKeys = { current: await newGeneratedKey(db, now), previous: [] };
     await db.transaction(async (tx) => {
-      if (!(await insertIntakeKeysIfAbsent(tx, fresh, now))) return;
+      if (!(await insertIntakeKeysIfAbsent(tx, fresh))) return;
       await appendAuditEvent(
         tx,
         {
@@ -151,7 +151,7 @@ export function createKeysService(deps: KeysDeps) {
         (k) => k.fingerprint !== next.fingerprint,
       );
       const value: StoredIntakeKeys = { current: next, previous };
-      await writeIntakeKeys(tx, value, now);
+      await writeIntakeKeys(tx, value);
       await appendAuditEvent(
         tx,
         {
@@ -326,7 +326,7 @@ export function createKeysService(deps: KeysDeps) {
       };
       await db.transaction(async (tx) => {
         const before = await readMemberKey(tx, userId);
-        await writeMemberKey(tx, userId, stored, now);
+        await writeMemberKey(tx, userId, stored);
         await appendAuditEvent(
           tx,
           {
@@ -426,17 +426,12 @@ export function createKeysService(deps: KeysDeps) {
       created: { reportId: string; reporterId: string; now: Date },
       verdict: Extract<KeyVerdict, { ok: true }> & { armored?: string },
     ) {
-      await writeReporterKey(
-        tx,
-        created.reporterId,
-        {
-          armored: verdict.armored ?? "",
-          fingerprint: verdict.fingerprint,
-          userIds: verdict.userIds,
-          expiresAt: verdict.expiresAt?.toISOString() ?? null,
-        },
-        created.now,
-      );
+      await writeReporterKey(tx, created.reporterId, {
+        armored: verdict.armored ?? "",
+        fingerprint: verdict.fingerprint,
+        userIds: verdict.userIds,
+        expiresAt: verdict.expiresAt?.toISOString() ?? null,
+      });
       await appendAuditEvent(
         tx,
         {

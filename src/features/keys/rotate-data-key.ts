@@ -159,13 +159,13 @@ export async function rotateDataKey(db: Db, cipher: DataCipher, options: RotateO
     return rows.length;
   });
 
-  // The intake private keys: few rows, re-sealed one transaction for all.
-  const resealedIntake = await db.transaction(async (tx) => {
+  await drain("intake_keys", batchSize, async (tx, size) => {
     const rows = await tx
       .select({ fingerprint: intakeKeys.fingerprint, privateEnc: intakeKeys.privateEnc })
       .from(intakeKeys)
       .where(notUnder(intakeKeys.privateEnc, keyId))
-      .for("update");
+      .orderBy(asc(intakeKeys.fingerprint))
+      .limit(size);
     for (const row of rows)
       await tx
         .update(intakeKeys)
@@ -173,10 +173,6 @@ export async function rotateDataKey(db: Db, cipher: DataCipher, options: RotateO
         .where(eq(intakeKeys.fingerprint, row.fingerprint));
     return rows.length;
   });
-  if (resealedIntake > 0) {
-    done.intake_keys = resealedIntake;
-    progress("intake_keys", resealedIntake, resealedIntake);
-  }
 
   await db.transaction((tx) =>
     appendAuditEvent(

@@ -236,17 +236,12 @@ describe.each(DB_KINDS)("outgoing mail, PGP/MIME to reporters with a key, on %s"
     const reporterId = (await reporterOf(report.id))!;
     // The key expired after it was given: the stored facts say so, and the key itself is unusable.
     const expired = gpgKey(gpg, "Late <expired-key@example.net>", { expire: "2026-01-01" });
-    await writeReporterKey(
-      t.database.db,
-      reporterId,
-      {
-        armored: expired.publicArmored,
-        fingerprint: expired.fingerprint,
-        userIds: ["Late <expired-key@example.net>"],
-        expiresAt: null,
-      },
-      t.clock(),
-    );
+    await writeReporterKey(t.database.db, reporterId, {
+      armored: expired.publicArmored,
+      fingerprint: expired.fingerprint,
+      userIds: ["Late <expired-key@example.net>"],
+      expiresAt: null,
+    });
     const [mail] = await mailsTo("expired-key@example.net");
     smtp.mails.length = 0;
     await expect(
@@ -258,17 +253,12 @@ describe.each(DB_KINDS)("outgoing mail, PGP/MIME to reporters with a key, on %s"
     expect(row!.lastError).toContain(expired.fingerprint);
     expect(row!.lastError).toMatch(/encrypting to it failed/);
     // With the expiry on record the error names the date.
-    await writeReporterKey(
-      t.database.db,
-      reporterId,
-      {
-        armored: expired.publicArmored,
-        fingerprint: expired.fingerprint,
-        userIds: [],
-        expiresAt: "2026-01-01T00:00:00.000Z",
-      },
-      t.clock(),
-    );
+    await writeReporterKey(t.database.db, reporterId, {
+      armored: expired.publicArmored,
+      fingerprint: expired.fingerprint,
+      userIds: [],
+      expiresAt: "2026-01-01T00:00:00.000Z",
+    });
     await expect(deliver({ outboxId: mail!.id })).rejects.toThrow(/expired on 2026-01-01/);
     const [again] = await t.database.db.select().from(outbox).where(eq(outbox.id, mail!.id));
     expect(again).toMatchObject({ status: "failed", attempts: 2 });

@@ -84,9 +84,8 @@ export async function pollMailbox(
       if (!keywords)
         status.warning = "The IMAP server does not allow keywords: imported mail is marked \\Seen.";
       // Mail an admin asked to retry loses its failure mark, so this poll picks it up again.
-      for (const uid of await service.retriesIn(settings.mailbox)) {
-        await client.messageFlagsRemove(String(uid), marks.failed, { uid: true });
-      }
+      const retries = await service.retriesIn(settings.mailbox);
+      if (retries.length > 0) await client.messageFlagsRemove(retries.join(","), marks.failed, { uid: true });
       const found = await client.search(marks.pending, { uid: true });
       const uids = (Array.isArray(found) ? found : []).slice(0, BATCH);
       for (const uid of uids) {

@@ -13,7 +13,7 @@ import { createTestDb, DB_KINDS, type TestDb } from "./helpers/db.ts";
 import { startDovecot, type TestImap } from "./helpers/dovecot.ts";
 import { gpgEncryptedEntity, mailWith, mimeEntity } from "./helpers/mail.ts";
 import { freePort } from "./helpers/net.ts";
-import { type Gpg, gpgKey, makeGpg } from "./helpers/pgp.ts";
+import { type Gpg, researcherGpg } from "./helpers/pgp.ts";
 
 const RITA = "Rita Reporter <rita@researcher.test>";
 const SECRET = "the admin panel at /internal/debug runs any shell command given in ?cmd=";
@@ -33,12 +33,7 @@ describe.each(DB_KINDS)("email intake from a real IMAP server (Dovecot), on %s",
   beforeAll(async () => {
     [t, imap] = await Promise.all([createTestDb(kind), startDovecot()]);
     await makeTeam(t);
-    await t.services.keys.ensureIntakeKey();
-    gpg = makeGpg();
-    rita = gpgKey(gpg, RITA);
-    const overview = await t.services.keys.intakeOverview();
-    intakeFingerprint = overview.current.fingerprint;
-    gpg.run(["--import"], overview.current.publicArmored);
+    ({ gpg, intakeFingerprint, own: rita } = await researcherGpg(t, RITA));
   }, 60_000);
   afterAll(async () => {
     gpg?.close();

@@ -9,7 +9,7 @@ import {
   startLiveServer,
 } from "../helpers/browser.ts";
 import { gpgEncryptedEntity, gpgSignedEntity, mailWith, mimeEntity } from "../helpers/mail.ts";
-import { type Gpg, gpgKey, makeGpg } from "../helpers/pgp.ts";
+import { type Gpg, gpgKey, researcherGpg } from "../helpers/pgp.ts";
 
 const RITA = "Rita Reporter <rita@researcher.test>";
 
@@ -29,11 +29,9 @@ describe("mail intake in Chromium without JavaScript", { timeout: 120_000 }, () 
   beforeAll(async () => {
     live = await startLiveServer("pglite");
     admin = await makeActor(live.t, "admin", "Ada");
-    await live.t.services.keys.ensureIntakeKey();
-    gpg = makeGpg();
-    const rita = gpgKey(gpg, RITA);
-    const intake = (await live.t.services.keys.intakeOverview()).current;
-    gpg.run(["--import"], intake.publicArmored);
+    const researcher = await researcherGpg(live.t, RITA);
+    gpg = researcher.gpg;
+    const rita = researcher.own;
     const importRaw = (raw: string) => live.t.services.mailIntake.importMessage(Buffer.from(raw, "utf8"));
     const created = await importRaw(
       mailWith(
@@ -50,7 +48,7 @@ describe("mail intake in Chromium without JavaScript", { timeout: 120_000 }, () 
               },
             ],
           )}`,
-          intake.fingerprint,
+          researcher.intakeFingerprint,
           rita.fingerprint,
         ),
       ),

@@ -91,3 +91,19 @@ export function gpgRevoke(gpg: Gpg, fingerprint: string, email: string): string 
   gpg.run(["--import"], cert.replace(/^:-----BEGIN/m, "-----BEGIN"));
   return gpg.run(["--armor", "--export", `<${email}>`]);
 }
+
+/**
+ * A researcher's gpg for mail tests: Embargo's intake key (created if need be) imported, and a key of their own
+ * made for `uid`. The caller closes `gpg`.
+ */
+export async function researcherGpg(
+  t: Pick<TestDb, "services">,
+  uid: string,
+): Promise<{ gpg: Gpg; intakeFingerprint: string; own: { fingerprint: string; publicArmored: string } }> {
+  await t.services.keys.ensureIntakeKey();
+  const gpg = makeGpg();
+  const own = gpgKey(gpg, uid);
+  const intake = (await t.services.keys.intakeOverview()).current;
+  gpg.run(["--import"], intake.publicArmored);
+  return { gpg, intakeFingerprint: intake.fingerprint, own };
+}

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDb, DB_KINDS, type TestDb } from "../helpers/db.ts";
 import { type App, appFor, get, post, type Session, signedInTeam, unescapeHtml } from "../helpers/http.ts";
 import { gpgEncryptedEntity, gpgSignedEntity, mailWith, mimeEntity } from "../helpers/mail.ts";
-import { type Gpg, gpgKey, makeGpg } from "../helpers/pgp.ts";
+import { type Gpg, researcherGpg } from "../helpers/pgp.ts";
 
 const RITA = "Rita Reporter <rita@researcher.test>";
 
@@ -21,11 +21,8 @@ describe.each(DB_KINDS)("mail intake pages on %s", (kind) => {
     t = await createTestDb(kind);
     app = appFor(t);
     ({ admin, alice } = await signedInTeam(app, t));
-    await t.services.keys.ensureIntakeKey();
-    gpg = makeGpg();
-    rita = gpgKey(gpg, RITA);
-    const intake = (await t.services.keys.intakeOverview()).current;
-    gpg.run(["--import"], intake.publicArmored);
+    let intakeFingerprint: string;
+    ({ gpg, intakeFingerprint, own: rita } = await researcherGpg(t, RITA));
     const created = await importRaw(
       mailWith(
         {
@@ -42,7 +39,7 @@ describe.each(DB_KINDS)("mail intake pages on %s", (kind) => {
               data: Buffer.from(rita.publicArmored),
             },
           ]),
-          intake.fingerprint,
+          intakeFingerprint,
           rita.fingerprint,
         ),
       ),

@@ -4,7 +4,7 @@ import { makeTeam } from "../../../test/helpers/actors.ts";
 import { createTestDb, DB_KINDS, type TestDb } from "../../../test/helpers/db.ts";
 import { raiseIntakeLimits } from "../../../test/helpers/intake-limits.ts";
 import { gpgEncryptedEntity, gpgSignedEntity, mailWith, mimeEntity } from "../../../test/helpers/mail.ts";
-import { type Gpg, gpgKey, makeGpg } from "../../../test/helpers/pgp.ts";
+import { type Gpg, gpgKey, researcherGpg } from "../../../test/helpers/pgp.ts";
 import { startSmtp } from "../../../test/helpers/smtp.ts";
 import { attachments, inboundEmails, messages, outbox, reports } from "../../db/schema.ts";
 import { createMailTransport } from "../../mail/transport.ts";
@@ -35,12 +35,7 @@ describe.each(DB_KINDS)("mail intake on %s", (kind) => {
     await raiseIntakeLimits(t);
     const org = await t.services.settings.org();
     await t.services.settings.updateOrg(team.admin.id, { ...org, autoAssign: "off" });
-    await t.services.keys.ensureIntakeKey();
-    gpg = makeGpg();
-    rita = gpgKey(gpg, RITA);
-    const overview = await t.services.keys.intakeOverview();
-    intakeFingerprint = overview.current.fingerprint;
-    gpg.run(["--import"], overview.current.publicArmored);
+    ({ gpg, intakeFingerprint, own: rita } = await researcherGpg(t, RITA));
   }, 60_000);
   afterAll(async () => {
     gpg?.close();

@@ -5,6 +5,12 @@ import { rateLimits } from "../db/schema.ts";
 /** Windows older than this are dead weight; they are removed whenever a new window starts. */
 const KEEP_MS = 24 * 60 * 60 * 1000;
 
+/** The start of the fixed window of `windowSeconds` that `nowMs` falls in. */
+export function windowStartOf(nowMs: number, windowSeconds: number): Date {
+  const windowMs = windowSeconds * 1000;
+  return new Date(Math.floor(nowMs / windowMs) * windowMs);
+}
+
 /**
  * Counts one hit in a fixed window with a single atomic upsert, so several instances sharing the database
  * agree on the count without locks or a separate store.

@@ -1,7 +1,7 @@
 import { getConnInfo } from "@hono/node-server/conninfo";
 import type { Context, MiddlewareHandler } from "hono";
 import { AppError } from "./errors.ts";
-import { hitRateLimit } from "./rate-limit.repo.ts";
+import { hitRateLimit, windowStartOf } from "./rate-limit.repo.ts";
 import type { AppEnv } from "./types.ts";
 
 export interface RateLimitOptions {
@@ -38,9 +38,10 @@ export async function enforceRateLimit(
   const { services } = c.var;
   const now = services.deps.clock().getTime();
   const windowMs = options.windowSeconds * 1000;
-  const windowStart = Math.floor(now / windowMs) * windowMs;
+  const start = windowStartOf(now, options.windowSeconds);
+  const windowStart = start.getTime();
   const limit = typeof options.limit === "function" ? await options.limit(c) : options.limit;
-  const count = await hitRateLimit(services.db, `${options.bucket}:${options.key}`, new Date(windowStart));
+  const count = await hitRateLimit(services.db, `${options.bucket}:${options.key}`, start);
   if (count > limit) {
     const retryAfter = Math.max(1, Math.ceil((windowStart + windowMs - now) / 1000));
     throw new AppError(

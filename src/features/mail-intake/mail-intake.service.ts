@@ -22,7 +22,7 @@ import {
 } from "../../domain/inbound-mail.ts";
 import { can } from "../../domain/permissions.ts";
 import { forbidden, notFound } from "../../http/errors.ts";
-import { hitRateLimit } from "../../http/rate-limit.repo.ts";
+import { hitRateLimit, windowStartOf } from "../../http/rate-limit.repo.ts";
 import type { CurrentUser } from "../../http/types.ts";
 import type { JobQueue } from "../../jobs/queue.ts";
 import type { Clock } from "../../services.ts";
@@ -408,7 +408,7 @@ export function createMailIntakeService(deps: MailIntakeDeps) {
           // keeps a flood from becoming a flood of our mail to someone else. A retry by an admin is not counted.
           if (checkAutomatic) {
             const limit = (await loadIntakeSettings(tx)).emailReportsPerHourPerSender;
-            const hour = new Date(Math.floor(now.getTime() / 3_600_000) * 3_600_000);
+            const hour = windowStartOf(now.getTime(), 3600);
             if ((await hitRateLimit(tx, `mail-report:${from.address}`, hour)) > limit) {
               throw new InboundMailError(
                 "rate_limited",

@@ -1,4 +1,5 @@
 import type { Hono } from "hono";
+import { securityAddress } from "../../domain/pgp-keys.ts";
 import type { AppEnv } from "../../http/types.ts";
 import type { Services } from "../../services.ts";
 import { INTAKE_KEY_PATH } from "../keys/keys.service.ts";
@@ -12,9 +13,10 @@ const WELL_KNOWN = "/.well-known/security.txt";
  * The address researchers may write to: the configured one, or, when the intake mailbox is read (IMAP_URL), the
  * security address the intake key belongs to. Without either, no address is advertised that nobody reads.
  */
-async function reportingAddress(services: Services, securityEmail: string): Promise<string> {
+function reportingAddress(services: Services, securityEmail: string): string {
   if (securityEmail.trim()) return securityEmail.trim();
-  return services.deps.imapMailbox ? services.keys.intakeAddress() : "";
+  const { imapMailbox, publicUrl, mailFrom } = services.deps;
+  return imapMailbox ? securityAddress("", publicUrl, mailFrom) : "";
 }
 
 export function registerPolicyPages(app: Hono<AppEnv>) {
@@ -29,7 +31,7 @@ export function registerPolicyPages(app: Hono<AppEnv>) {
     return c.html(
       <PolicyPage
         orgName={org.name}
-        securityEmail={await reportingAddress(c.var.services, org.securityEmail)}
+        securityEmail={reportingAddress(c.var.services, org.securityEmail)}
         policyMarkdown={org.policyMarkdown}
         safeHarborMarkdown={org.safeHarborMarkdown}
         assets={scope.map((a) => ({
@@ -51,7 +53,7 @@ export function registerPolicyPages(app: Hono<AppEnv>) {
     const org = await settings.org();
     const text = buildSecurityTxt({
       publicUrl: deps.publicUrl,
-      securityEmail: await reportingAddress(c.var.services, org.securityEmail),
+      securityEmail: reportingAddress(c.var.services, org.securityEmail),
       preferredLanguages: org.preferredLanguages,
       encryptionUrl: `${deps.publicUrl.replace(/\/+$/, "")}${INTAKE_KEY_PATH}`,
       now: deps.clock(),

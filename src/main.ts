@@ -5,9 +5,9 @@ import { type RotateCliOptions, runRotateDataKey } from "./cli/rotate-data-key.t
 import { scoreVectorLine } from "./cli/score.ts";
 import { readStdin } from "./cli/stdin.ts";
 import { ConfigError, loadConfig } from "./config.ts";
+import { AppError } from "./core/errors.ts";
 import { DataDirLockedError } from "./db/lock.ts";
 import { createApp } from "./http/app.tsx";
-import { AppError } from "./http/errors.ts";
 import { openRuntime } from "./runtime.ts";
 
 /** Exit codes: 0 ok, 1 a command's own failure, 2 configuration or usage errors. */

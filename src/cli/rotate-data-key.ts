@@ -3,10 +3,10 @@ import fs from "node:fs";
 import path from "node:path";
 import type { Config } from "../config.ts";
 import { decodeSecretKey } from "../config.ts";
+import type { Db } from "../core/db.ts";
+import { AppError } from "../core/errors.ts";
 import { createDataCipher, dataKeyId, keyFiles, loadDataKeys } from "../crypto/data-key.ts";
-import type { Db } from "../db/client.ts";
 import { rotateDataKey } from "../features/keys/rotate-data-key.ts";
-import { AppError } from "../http/errors.ts";
 
 export interface RotateCliOptions {
   batchSize?: string;

@@ -1,16 +1,10 @@
 import { PGlite } from "@electric-sql/pglite";
 import { type SQL, sql } from "drizzle-orm";
 import { drizzle as drizzlePg } from "drizzle-orm/node-postgres";
-import type { PgDatabase, PgQueryResultHKT, PgTransaction } from "drizzle-orm/pg-core";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
-import type { ExtractTablesWithRelations } from "drizzle-orm/relations";
 import pg from "pg";
+import type { Db } from "../core/db.ts";
 import * as schema from "./schema.ts";
-
-export type Schema = typeof schema;
-/** The database or an open transaction: repositories accept either, so services decide the transaction boundary. */
-export type Db = PgDatabase<PgQueryResultHKT, Schema>;
-export type Tx = PgTransaction<PgQueryResultHKT, Schema, ExtractTablesWithRelations<Schema>>;
 
 /** What pg-boss needs to run its SQL on our connection (PGlite has only one). */
 export interface SqlExecutor {

@@ -6,6 +6,7 @@ import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { secureHeaders } from "hono/secure-headers";
 import type { Logger } from "pino";
+import { AppError } from "../core/errors.ts";
 import { registerAlertPages } from "../features/alerts/alerts.pages.tsx";
 import { registerAuthPages } from "../features/auth/auth.pages.tsx";
 import { registerIntakePages } from "../features/intake/intake.pages.tsx";
@@ -22,7 +23,6 @@ import { registerTemplatePages } from "../features/templates/templates.pages.tsx
 import { registerTrackingPages } from "../features/tracking/tracking.pages.tsx";
 import type { Services } from "../services.ts";
 import { loadSession, sameOrigin } from "./auth.ts";
-import { AppError } from "./errors.ts";
 import { Layout } from "./layout.tsx";
 import { registerOpenApi } from "./openapi.ts";
 import type { AppEnv } from "./types.ts";

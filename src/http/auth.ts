@@ -1,8 +1,8 @@
 import type { Context, MiddlewareHandler } from "hono";
 import { getCookie } from "hono/cookie";
+import { AppError, forbidden } from "../core/errors.ts";
 import { safeEqual } from "../crypto/tokens.ts";
 import { type Capability, can } from "../domain/permissions.ts";
-import { AppError, forbidden } from "./errors.ts";
 import type { AppEnv } from "./types.ts";
 
 export const SESSION_COOKIE = "embargo_session";

@@ -1,5 +1,5 @@
 import type { Context } from "hono";
-import { AppError } from "./errors.ts";
+import { AppError } from "../core/errors.ts";
 
 /** Reads a JSON object body with clear errors for the wrong content type, malformed JSON and non-objects. */
 export async function readJsonObject(c: Context): Promise<Record<string, unknown>> {

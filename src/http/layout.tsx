@@ -1,6 +1,6 @@
 import { raw } from "hono/html";
 import type { Child } from "hono/jsx";
-import type { CurrentUser } from "./types.ts";
+import type { CurrentUser } from "../core/actors.ts";
 
 export interface LayoutProps {
   title: string;

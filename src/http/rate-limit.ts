@@ -1,6 +1,6 @@
 import { getConnInfo } from "@hono/node-server/conninfo";
 import type { Context, MiddlewareHandler } from "hono";
-import { AppError } from "./errors.ts";
+import { AppError } from "../core/errors.ts";
 import { hitRateLimit, windowStartOf } from "./rate-limit.repo.ts";
 import type { AppEnv } from "./types.ts";
 

@@ -1,12 +1,5 @@
-import type { Role } from "../domain/permissions.ts";
+import type { CurrentUser } from "../core/actors.ts";
 import type { Services } from "../services.ts";
-
-export interface CurrentUser {
-  id: string;
-  email: string;
-  name: string;
-  role: Role;
-}
 
 /** Variables every request carries through Hono's context. */
 export interface AppEnv {

@@ -1,6 +1,7 @@
 import PgBoss from "pg-boss";
 import type { Logger } from "pino";
-import { type Db, type SqlExecutor, txExecutor } from "../db/client.ts";
+import type { Db } from "../core/db.ts";
+import { type SqlExecutor, txExecutor } from "../db/client.ts";
 
 export interface QueueDefinition {
   name: string;

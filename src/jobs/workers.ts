@@ -1,6 +1,7 @@
 import type { Logger } from "pino";
+import type { Clock } from "../core/clock.ts";
+import type { Db } from "../core/db.ts";
 import type { DataCipher } from "../crypto/data-key.ts";
-import type { Db } from "../db/client.ts";
 import { registerAlertWorkers } from "../features/alerts/alerts.jobs.ts";
 import { alertQueues } from "../features/alerts/alerts.queue.ts";
 import { createKeysService } from "../features/keys/keys.service.ts";
@@ -10,7 +11,6 @@ import { createMailDeliveryHandler, MAIL_DELIVER, mailQueues } from "../features
 import { createReportsService } from "../features/reports/reports.service.ts";
 import { registerSlaSweep, slaQueues } from "../features/sla/sla.jobs.ts";
 import type { MailTransport } from "../mail/transport.ts";
-import type { Clock } from "../services.ts";
 import type { JobQueue, QueueDefinition } from "./queue.ts";
 
 /** Every queue the application uses; each feature adds its own definitions here. */

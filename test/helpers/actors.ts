@@ -1,5 +1,5 @@
+import type { CurrentUser } from "../../src/core/actors.ts";
 import type { Role } from "../../src/domain/permissions.ts";
-import type { CurrentUser } from "../../src/http/types.ts";
 import type { TestDb } from "./db.ts";
 import { giveKey } from "./pgp.ts";
 

@@ -1,10 +1,10 @@
 import { and, eq, sql } from "drizzle-orm";
 import { z } from "zod";
+import type { Clock } from "../../core/clock.ts";
+import type { Db } from "../../core/db.ts";
 import type { DataCipher } from "../../crypto/data-key.ts";
-import type { Db } from "../../db/client.ts";
 import { alertDeliveries } from "../../db/schema.ts";
 import type { JobHandler, JobQueue } from "../../jobs/queue.ts";
-import type { Clock } from "../../services.ts";
 import { queueMail } from "../outbox/outbox.jobs.ts";
 import { loadOrgSettings } from "../settings/settings.service.ts";
 import { findUserById } from "../team/team.repo.ts";

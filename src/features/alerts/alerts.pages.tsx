@@ -1,8 +1,9 @@
 import type { Context, Hono } from "hono";
+import type { CurrentUser } from "../../core/actors.ts";
+import { AppError, notFound } from "../../core/errors.ts";
 import { isUuid } from "../../domain/ids.ts";
 import { requirePage } from "../../http/auth.ts";
-import { AppError, notFound } from "../../http/errors.ts";
-import type { AppEnv, CurrentUser } from "../../http/types.ts";
+import type { AppEnv } from "../../http/types.ts";
 import { type ChannelKind, isChannelKind, SECRET_FIELDS } from "./alerts.schema.ts";
 import { AlertPrefsPage, AlertsAdminPage, type ChannelFormState, DeliveryLogPage } from "./alerts.views.tsx";
 

@@ -1,4 +1,4 @@
-import type { Db } from "../../db/client.ts";
+import type { Db } from "../../core/db.ts";
 import type { JobQueue, QueueDefinition } from "../../jobs/queue.ts";
 
 /** What the team is alerted about (seed 003: "alerting team members"). */

@@ -1,5 +1,5 @@
 import { and, asc, count, desc, eq, inArray, sql } from "drizzle-orm";
-import type { Db } from "../../db/client.ts";
+import type { Db } from "../../core/db.ts";
 import { alertChannels, alertDeliveries, reports, users } from "../../db/schema.ts";
 
 export type AlertChannelRow = typeof alertChannels.$inferSelect;

@@ -1,9 +1,9 @@
 import { randomBytes, randomUUID } from "node:crypto";
+import type { Clock } from "../../core/clock.ts";
+import type { Db } from "../../core/db.ts";
+import { badRequest, conflict, notFound } from "../../core/errors.ts";
 import type { DataCipher } from "../../crypto/data-key.ts";
-import type { Db } from "../../db/client.ts";
-import { badRequest, conflict, notFound } from "../../http/errors.ts";
 import type { JobQueue } from "../../jobs/queue.ts";
-import type { Clock } from "../../services.ts";
 import { appendAuditEvent } from "../audit/audit.repo.ts";
 import { ALERT_DELIVER, ALERT_EVENTS } from "./alerts.queue.ts";
 import {

@@ -1,5 +1,5 @@
+import type { CurrentUser } from "../../core/actors.ts";
 import { Csrf, formatDate, Layout } from "../../http/layout.tsx";
-import type { CurrentUser } from "../../http/types.ts";
 import { AdminLayout } from "../team/admin.views.tsx";
 import { ALERT_EVENT_LABELS, ALERT_EVENTS } from "./alerts.queue.ts";
 import type { DeliveryLogRow } from "./alerts.repo.ts";

@@ -1,5 +1,5 @@
 import { and, asc, eq, inArray, isNotNull } from "drizzle-orm";
-import type { Db } from "../../db/client.ts";
+import type { Db } from "../../core/db.ts";
 import { auditEvents, reports, users } from "../../db/schema.ts";
 import { isOpen, REPORT_STATES } from "../../domain/workflow.ts";
 import type { UserRow } from "../team/team.repo.ts";

@@ -1,4 +1,6 @@
-import type { Db } from "../../db/client.ts";
+import type { Clock } from "../../core/clock.ts";
+import type { Db } from "../../core/db.ts";
+import { notFound } from "../../core/errors.ts";
 import {
   type AssignmentResult,
   chooseResponseManager,
@@ -8,9 +10,7 @@ import {
   subjectTags,
   type UnavailableMember,
 } from "../../domain/assignment.ts";
-import { notFound } from "../../http/errors.ts";
 import type { JobQueue } from "../../jobs/queue.ts";
-import type { Clock } from "../../services.ts";
 import { queueTeamAlert } from "../alerts/alerts.queue.ts";
 import { appendAuditEvent } from "../audit/audit.repo.ts";
 import { listMemberKeys, type StoredMemberKey } from "../keys/keys.repo.ts";

@@ -1,5 +1,5 @@
 import { asc, eq, sql } from "drizzle-orm";
-import type { Db } from "../../db/client.ts";
+import type { Db } from "../../core/db.ts";
 import { auditEvents, auditHead } from "../../db/schema.ts";
 import { type ChainedEvent, GENESIS_HASH, hashEvent } from "../../domain/audit-chain.ts";
 

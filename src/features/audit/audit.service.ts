@@ -1,4 +1,4 @@
-import type { Db } from "../../db/client.ts";
+import type { Db } from "../../core/db.ts";
 import { type ChainVerdict, verifyChain } from "../../domain/audit-chain.ts";
 import { readChain, readHead } from "./audit.repo.ts";
 

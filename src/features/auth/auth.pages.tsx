@@ -1,8 +1,8 @@
 import { getConnInfo } from "@hono/node-server/conninfo";
 import type { Context, Hono } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
+import { AppError } from "../../core/errors.ts";
 import { requirePage, SESSION_COOKIE } from "../../http/auth.ts";
-import { AppError } from "../../http/errors.ts";
 import { Layout } from "../../http/layout.tsx";
 import type { AppEnv } from "../../http/types.ts";
 

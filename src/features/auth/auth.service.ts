@@ -1,10 +1,10 @@
 import { and, eq, gt, isNull, sql } from "drizzle-orm";
+import type { Clock } from "../../core/clock.ts";
+import type { Db } from "../../core/db.ts";
+import { AppError } from "../../core/errors.ts";
 import { DUMMY_PASSWORD_HASH, verifyPassword } from "../../crypto/password.ts";
 import { randomToken, sha256Hex } from "../../crypto/tokens.ts";
-import type { Db } from "../../db/client.ts";
 import { apiTokens, loginFailures, oneTimeTokens, sessions, users } from "../../db/schema.ts";
-import { AppError } from "../../http/errors.ts";
-import type { Clock } from "../../services.ts";
 import { appendAuditEvent } from "../audit/audit.repo.ts";
 import { countActiveAdmins, findUserByEmail, type UserRow } from "../team/team.repo.ts";
 import type { TeamService } from "../team/team.service.ts";

@@ -1,5 +1,5 @@
 import type { Context, Hono } from "hono";
-import { AppError } from "../../http/errors.ts";
+import { AppError } from "../../core/errors.ts";
 import { readJsonObject } from "../../http/json-body.ts";
 import type { AppEnv } from "../../http/types.ts";
 import { openEncryptedReport, reporterKeyExtras } from "../keys/encrypted-intake.ts";

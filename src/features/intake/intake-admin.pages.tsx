@@ -1,6 +1,6 @@
 import type { Context, Hono } from "hono";
+import { AppError } from "../../core/errors.ts";
 import { requirePage } from "../../http/auth.ts";
-import { AppError } from "../../http/errors.ts";
 import { Csrf, FieldError } from "../../http/layout.tsx";
 import type { AppEnv } from "../../http/types.ts";
 import {

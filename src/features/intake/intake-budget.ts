@@ -1,5 +1,5 @@
 import type { Context } from "hono";
-import { AppError } from "../../http/errors.ts";
+import { AppError } from "../../core/errors.ts";
 import { clientIp, enforceRateLimit } from "../../http/rate-limit.ts";
 import type { AppEnv } from "../../http/types.ts";
 import { loadIntakeSettings } from "../settings/intake-settings.ts";

@@ -1,9 +1,9 @@
 import { randomBytes } from "node:crypto";
 import { createChallenge, extractParams, verifySolution } from "altcha-lib/v1";
-import type { Db } from "../../db/client.ts";
+import type { Clock } from "../../core/clock.ts";
+import type { Db } from "../../core/db.ts";
 import { settings } from "../../db/schema.ts";
 import { hitRateLimit } from "../../http/rate-limit.repo.ts";
-import type { Clock } from "../../services.ts";
 import { readSetting } from "../settings/settings.repo.ts";
 
 /** Enough work to slow a bulk sender, little enough for a phone to solve in about a second. */

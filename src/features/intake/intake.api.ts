@@ -1,9 +1,9 @@
 import type { Hono } from "hono";
-import { AppError } from "../../http/errors.ts";
+import { AppError } from "../../core/errors.ts";
+import { zodFieldErrors } from "../../core/field-errors.ts";
 import { readJsonObject } from "../../http/json-body.ts";
 import { clientIp, rateLimit } from "../../http/rate-limit.ts";
 import type { AppEnv } from "../../http/types.ts";
-import { zodFieldErrors } from "../../http/validation.ts";
 import { openEncryptedReport, reporterKeyExtras } from "../keys/encrypted-intake.ts";
 import { intakeRefined, jsonAttachmentSchema } from "../reports/reports.schema.ts";
 import type { UploadedFile } from "../reports/reports.service.ts";

@@ -1,5 +1,5 @@
 import type { Context, Hono } from "hono";
-import { AppError } from "../../http/errors.ts";
+import { AppError } from "../../core/errors.ts";
 import type { AppEnv } from "../../http/types.ts";
 import { reporterKeyExtras } from "../keys/encrypted-intake.ts";
 import type { UploadedFile } from "../reports/reports.service.ts";

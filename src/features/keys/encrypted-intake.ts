@@ -1,4 +1,4 @@
-import { AppError } from "../../http/errors.ts";
+import { AppError } from "../../core/errors.ts";
 import type { SubmitExtras } from "../reports/reports.service.ts";
 import type { KeysService } from "./keys.service.ts";
 

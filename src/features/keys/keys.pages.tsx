@@ -1,7 +1,8 @@
 import type { Context, Hono } from "hono";
+import type { CurrentUser } from "../../core/actors.ts";
+import { AppError, notFound } from "../../core/errors.ts";
 import { requirePage } from "../../http/auth.ts";
-import { AppError, notFound } from "../../http/errors.ts";
-import type { AppEnv, CurrentUser } from "../../http/types.ts";
+import type { AppEnv } from "../../http/types.ts";
 import { IntakeKeysPage, MemberKeyPage } from "./keys.views.tsx";
 import { registerKeyPublication } from "./keys-public.pages.tsx";
 

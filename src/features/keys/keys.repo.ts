@@ -1,5 +1,5 @@
 import { desc, eq } from "drizzle-orm";
-import type { Db } from "../../db/client.ts";
+import type { Db } from "../../core/db.ts";
 import { intakeKeys, reporterKeys, userKeys } from "../../db/schema.ts";
 
 // OpenPGP keys in their own tables (migration 0004 moved them out of settings):

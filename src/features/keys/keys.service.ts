@@ -1,6 +1,9 @@
 import * as openpgp from "openpgp";
+import type { CurrentUser } from "../../core/actors.ts";
+import type { Clock } from "../../core/clock.ts";
+import type { Db } from "../../core/db.ts";
+import { AppError, badRequest, forbidden, notFound } from "../../core/errors.ts";
 import type { DataCipher } from "../../crypto/data-key.ts";
-import type { Db } from "../../db/client.ts";
 import { can } from "../../domain/permissions.ts";
 import {
   judgeIntakeKey,
@@ -11,9 +14,6 @@ import {
   splitAddress,
   wkdHash,
 } from "../../domain/pgp-keys.ts";
-import { AppError, badRequest, forbidden, notFound } from "../../http/errors.ts";
-import type { CurrentUser } from "../../http/types.ts";
-import type { Clock } from "../../services.ts";
 import { appendAuditEvent } from "../audit/audit.repo.ts";
 import { loadOrgSettings } from "../settings/settings.service.ts";
 import { findUserById, listUsers } from "../team/team.repo.ts";

@@ -1,6 +1,6 @@
+import type { CurrentUser } from "../../core/actors.ts";
 import { formatFingerprint, userIdEmails } from "../../domain/pgp-keys.ts";
 import { Csrf, FieldError, formatDate, Layout } from "../../http/layout.tsx";
-import type { CurrentUser } from "../../http/types.ts";
 import { AdminLayout } from "../team/admin.views.tsx";
 import type { StoredMemberKey } from "./keys.repo.ts";
 import { INTAKE_KEY_PATH, type PublicIntakeKey } from "./keys.service.ts";

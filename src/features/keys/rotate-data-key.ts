@@ -1,7 +1,7 @@
 import { asc, eq, inArray, not, sql } from "drizzle-orm";
 import type { AnyPgColumn } from "drizzle-orm/pg-core";
+import type { Db } from "../../core/db.ts";
 import type { DataCipher } from "../../crypto/data-key.ts";
-import type { Db } from "../../db/client.ts";
 import { alertChannels, attachments, intakeKeys, messages, reports } from "../../db/schema.ts";
 import { appendAuditEvent } from "../audit/audit.repo.ts";
 import { indexMessage, indexReport } from "../search/search-index.ts";

@@ -1,5 +1,5 @@
 import type { Logger } from "pino";
-import type { Db } from "../../db/client.ts";
+import type { Db } from "../../core/db.ts";
 import type { JobQueue, QueueDefinition } from "../../jobs/queue.ts";
 import { pollMailbox } from "./mail-intake.imap.ts";
 import type { MailIntakeService } from "./mail-intake.service.ts";

@@ -1,5 +1,5 @@
 import { and, desc, eq, inArray, sql } from "drizzle-orm";
-import type { Db } from "../../db/client.ts";
+import type { Db } from "../../core/db.ts";
 import { inboundEmails, outbox, reporterKeys, reporters } from "../../db/schema.ts";
 
 export type InboundRow = typeof inboundEmails.$inferSelect;

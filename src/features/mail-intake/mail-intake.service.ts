@@ -1,7 +1,10 @@
 import { decodeWords } from "postal-mime";
+import type { CurrentUser } from "../../core/actors.ts";
+import type { Clock } from "../../core/clock.ts";
+import type { Db } from "../../core/db.ts";
+import { forbidden, notFound } from "../../core/errors.ts";
 import type { DataCipher } from "../../crypto/data-key.ts";
 import { sha256Hex } from "../../crypto/tokens.ts";
-import type { Db } from "../../db/client.ts";
 import { isUuid } from "../../domain/ids.ts";
 import {
   automaticMailReason,
@@ -21,11 +24,8 @@ import {
   titleFromSubject,
 } from "../../domain/inbound-mail.ts";
 import { can } from "../../domain/permissions.ts";
-import { forbidden, notFound } from "../../http/errors.ts";
 import { hitRateLimit, windowStartOf } from "../../http/rate-limit.repo.ts";
-import type { CurrentUser } from "../../http/types.ts";
 import type { JobQueue } from "../../jobs/queue.ts";
-import type { Clock } from "../../services.ts";
 import { appendAuditEvent } from "../audit/audit.repo.ts";
 import { readReporterKey } from "../keys/keys.repo.ts";
 import type { KeysService } from "../keys/keys.service.ts";

@@ -1,5 +1,5 @@
+import type { CurrentUser } from "../../core/actors.ts";
 import { Csrf, formatDate } from "../../http/layout.tsx";
-import type { CurrentUser } from "../../http/types.ts";
 import { AdminLayout } from "../team/admin.views.tsx";
 import type { InboundRow } from "./mail-intake.repo.ts";
 import type { InboundDetails, MailPollStatus } from "./mail-intake.service.ts";

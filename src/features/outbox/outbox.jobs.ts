@@ -1,9 +1,9 @@
 import { z } from "zod";
+import type { Clock } from "../../core/clock.ts";
+import type { Db } from "../../core/db.ts";
 import type { DataCipher } from "../../crypto/data-key.ts";
-import type { Db } from "../../db/client.ts";
 import type { JobQueue, QueueDefinition } from "../../jobs/queue.ts";
 import type { MailTransport } from "../../mail/transport.ts";
-import type { Clock } from "../../services.ts";
 import { createKeysService } from "../keys/keys.service.ts";
 import { threadIdsFor } from "../mail-intake/mail-intake.repo.ts";
 import { findOutbox, insertOutbox, updateOutbox } from "./outbox.repo.ts";

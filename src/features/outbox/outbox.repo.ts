@@ -1,5 +1,5 @@
 import { desc, eq } from "drizzle-orm";
-import type { Db } from "../../db/client.ts";
+import type { Db } from "../../core/db.ts";
 import { outbox } from "../../db/schema.ts";
 
 export type OutboxRow = typeof outbox.$inferSelect;

@@ -1,8 +1,8 @@
 import { eq, sql } from "drizzle-orm";
 import * as openpgp from "openpgp";
 import { z } from "zod";
+import type { Db } from "../../core/db.ts";
 import type { DataCipher } from "../../crypto/data-key.ts";
-import type { Db } from "../../db/client.ts";
 import { messages, reporters, reports, users } from "../../db/schema.ts";
 import { innerTextEntity } from "../../mail/pgp-mime.ts";
 import { readMemberKey, readReporterKey } from "../keys/keys.repo.ts";

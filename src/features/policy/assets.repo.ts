@@ -1,5 +1,5 @@
 import { eq } from "drizzle-orm";
-import type { Db } from "../../db/client.ts";
+import type { Db } from "../../core/db.ts";
 import { assets } from "../../db/schema.ts";
 
 export type AssetRow = typeof assets.$inferSelect;

@@ -1,7 +1,7 @@
-import type { Db } from "../../db/client.ts";
-import { badRequest, notFound } from "../../http/errors.ts";
-import { zodFieldErrors } from "../../http/validation.ts";
-import type { Clock } from "../../services.ts";
+import type { Clock } from "../../core/clock.ts";
+import type { Db } from "../../core/db.ts";
+import { badRequest, notFound } from "../../core/errors.ts";
+import { zodFieldErrors } from "../../core/field-errors.ts";
 import { appendAuditEvent } from "../audit/audit.repo.ts";
 import { insertAsset, listAssets, updateAsset } from "./assets.repo.ts";
 import { assetSchema } from "./assets.schema.ts";

@@ -1,7 +1,7 @@
 import type { Context, Hono } from "hono";
+import { AppError } from "../../core/errors.ts";
 import { scoreCvss } from "../../domain/cvss.ts";
 import { requirePage } from "../../http/auth.ts";
-import { AppError } from "../../http/errors.ts";
 import type { AppEnv } from "../../http/types.ts";
 import { CvssLive } from "./cvss.views.tsx";
 import {

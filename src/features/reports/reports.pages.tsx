@@ -1,4 +1,6 @@
 import type { Context, Hono } from "hono";
+import type { CurrentUser } from "../../core/actors.ts";
+import { AppError } from "../../core/errors.ts";
 import {
   formatOwaspVector,
   type OwaspRating,
@@ -8,8 +10,7 @@ import {
 } from "../../domain/owasp-risk.ts";
 import { can } from "../../domain/permissions.ts";
 import { requirePage } from "../../http/auth.ts";
-import { AppError } from "../../http/errors.ts";
-import type { AppEnv, CurrentUser } from "../../http/types.ts";
+import type { AppEnv } from "../../http/types.ts";
 import { formFiles, formText } from "../intake/intake.pages.tsx";
 import type { InboundDetails } from "../mail-intake/mail-intake.service.ts";
 import { duplicateOfPrefill, duplicatesPanelFor } from "../search/search.pages.tsx";

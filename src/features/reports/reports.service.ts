@@ -1,7 +1,11 @@
 import { createHash } from "node:crypto";
+import { authorOf, type CurrentUser } from "../../core/actors.ts";
+import type { Clock } from "../../core/clock.ts";
+import type { Db } from "../../core/db.ts";
+import { AppError, badRequest, forbidden, notFound } from "../../core/errors.ts";
+import { zodFieldErrors } from "../../core/field-errors.ts";
 import type { DataCipher } from "../../crypto/data-key.ts";
 import { randomToken, sha256Hex } from "../../crypto/tokens.ts";
-import type { Db } from "../../db/client.ts";
 import { attachmentContentType, attachmentsProblem, safeFilename } from "../../domain/attachments.ts";
 import { can } from "../../domain/permissions.ts";
 import { computeDeadlines, evaluateSla, needsInfoExpiresAt } from "../../domain/sla.ts";
@@ -18,11 +22,7 @@ import {
   type Severity,
   STATE_LABELS,
 } from "../../domain/workflow.ts";
-import { AppError, badRequest, forbidden, notFound } from "../../http/errors.ts";
-import type { CurrentUser } from "../../http/types.ts";
-import { zodFieldErrors } from "../../http/validation.ts";
 import type { JobQueue } from "../../jobs/queue.ts";
-import type { Clock } from "../../services.ts";
 import { queueTeamAlert } from "../alerts/alerts.queue.ts";
 import { reportsWaitingForSomeone } from "../assignment/assignment.repo.ts";
 import { assignAutomatically } from "../assignment/assignment.service.ts";
@@ -49,13 +49,7 @@ import {
 import { indexMessage, indexReport } from "../search/search-index.ts";
 import { loadIntakeSettings } from "../settings/intake-settings.ts";
 import { loadOrgSettings, loadSlaPolicy } from "../settings/settings.service.ts";
-import {
-  authorOf,
-  endNeedsInfo,
-  leavesNeedsInfo,
-  resumeOnReporterReply,
-  startNeedsInfo,
-} from "../sla/needs-info.ts";
+import { endNeedsInfo, leavesNeedsInfo, resumeOnReporterReply, startNeedsInfo } from "../sla/needs-info.ts";
 import { slaInboxCondition } from "../sla/sla.repo.ts";
 import { findUserByEmail, findUserById, updateUser } from "../team/team.repo.ts";
 import { chooseAcknowledgement } from "../templates/templates.service.ts";

@@ -1,4 +1,5 @@
 import type { Child } from "hono/jsx";
+import type { CurrentUser } from "../../core/actors.ts";
 import type { CvssScore } from "../../domain/cvss.ts";
 import type { OwaspRating } from "../../domain/owasp-risk.ts";
 import { formatFingerprint } from "../../domain/pgp-keys.ts";
@@ -15,7 +16,6 @@ import {
   STATE_LABELS,
 } from "../../domain/workflow.ts";
 import { Csrf, formatAge, formatDate, Layout } from "../../http/layout.tsx";
-import type { CurrentUser } from "../../http/types.ts";
 import type { AssignSuggestions } from "../assignment/assignment.service.ts";
 import { AssignSuggestionsList, NobodyAvailableBadge } from "../assignment/assignment.views.tsx";
 import type { InboundDetails } from "../mail-intake/mail-intake.service.ts";

@@ -1,7 +1,7 @@
+import { badRequest } from "../../core/errors.ts";
 import { cvssReportSeverity, scoreCvss } from "../../domain/cvss.ts";
 import { owaspReportSeverity, scoreOwaspVector } from "../../domain/owasp-risk.ts";
 import type { Severity } from "../../domain/workflow.ts";
-import { badRequest } from "../../http/errors.ts";
 import type { OrgSettings } from "../settings/settings.schema.ts";
 import { canonicalCvssVector, headlineScore } from "./cvss-form.ts";
 

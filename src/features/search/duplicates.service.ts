@@ -1,9 +1,9 @@
 import { and, asc, eq, inArray, ne, or, sql } from "drizzle-orm";
+import type { Db } from "../../core/db.ts";
+import { AppError } from "../../core/errors.ts";
 import type { DataCipher } from "../../crypto/data-key.ts";
-import type { Db } from "../../db/client.ts";
 import { assets, reporters, reports } from "../../db/schema.ts";
 import { titleSimilarity, tokenize } from "../../domain/search-text.ts";
-import { AppError } from "../../http/errors.ts";
 import { appendAuditEvent } from "../audit/audit.repo.ts";
 import { loadOrgSettings } from "../settings/settings.service.ts";
 import {

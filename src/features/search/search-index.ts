@@ -1,8 +1,8 @@
 import { createHmac } from "node:crypto";
 import { and, asc, eq, isNull, type SQL, sql } from "drizzle-orm";
 import type { Logger } from "pino";
+import type { Db } from "../../core/db.ts";
 import type { DataCipher } from "../../crypto/data-key.ts";
-import type { Db } from "../../db/client.ts";
 import { assets, messages, reports } from "../../db/schema.ts";
 import { tokenize } from "../../domain/search-text.ts";
 

@@ -1,6 +1,6 @@
 import { and, asc, eq, ilike, inArray, or, type SQL, sql } from "drizzle-orm";
+import type { Db } from "../../core/db.ts";
 import type { DataCipher } from "../../crypto/data-key.ts";
-import type { Db } from "../../db/client.ts";
 import { messages, reports } from "../../db/schema.ts";
 import { can, type Role } from "../../domain/permissions.ts";
 import {

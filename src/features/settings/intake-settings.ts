@@ -1,8 +1,8 @@
 import { z } from "zod";
-import type { Db } from "../../db/client.ts";
-import { badRequest } from "../../http/errors.ts";
-import { zodFieldErrors } from "../../http/validation.ts";
-import type { Clock } from "../../services.ts";
+import type { Clock } from "../../core/clock.ts";
+import type { Db } from "../../core/db.ts";
+import { badRequest } from "../../core/errors.ts";
+import { zodFieldErrors } from "../../core/field-errors.ts";
 import { appendAuditEvent } from "../audit/audit.repo.ts";
 import { readSetting, writeSetting } from "./settings.repo.ts";
 

@@ -1,5 +1,5 @@
 import { eq } from "drizzle-orm";
-import type { Db } from "../../db/client.ts";
+import type { Db } from "../../core/db.ts";
 import { settings } from "../../db/schema.ts";
 
 export async function readSetting(db: Db, key: string): Promise<unknown> {

@@ -1,33 +1,10 @@
-import type { Db } from "../../db/client.ts";
+import { authorOf, type CurrentUser } from "../../core/actors.ts";
+import type { Db } from "../../core/db.ts";
 import { resumeSlaClock } from "../../domain/sla.ts";
 import { REQUEST_INFO_STATES, type ReportState } from "../../domain/workflow.ts";
-import type { CurrentUser } from "../../http/types.ts";
 import { type AuditInput, appendAuditEvent } from "../audit/audit.repo.ts";
 import { findReport, type ReportRow } from "../reports/reports.repo.ts";
 import { loadSlaPolicy } from "../settings/settings.service.ts";
-
-/**
- * Embargo itself, for changes no person made (a request for information that expired). Recognised by identity,
- * never by its fields, so no session or token can pose as it: requests always carry a user loaded from the database.
- */
-export const SYSTEM_ACTOR: CurrentUser = Object.freeze({
-  id: "system",
-  email: "",
-  name: "Embargo",
-  role: "admin" as const,
-});
-
-/** Whether a change is made by Embargo itself rather than a team member. */
-export function isSystemActor(actor: CurrentUser): boolean {
-  return actor === SYSTEM_ACTOR;
-}
-
-/** How the audit log and the conversation name the author of a change. */
-export function authorOf(actor: CurrentUser) {
-  return isSystemActor(actor)
-    ? { actorType: "system" as const, actorId: null, authorType: "system" as const, authorUserId: null }
-    : { actorType: "user" as const, actorId: actor.id, authorType: "team" as const, authorUserId: actor.id };
-}
 
 /** The report's fields that start waiting for the reporter: the flag, and when the clock stopped. */
 export function startNeedsInfo(now: Date): Pick<ReportRow, "needsInfo" | "needsInfoSince"> {

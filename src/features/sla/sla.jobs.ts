@@ -1,16 +1,16 @@
 import type { Logger } from "pino";
-import type { Db } from "../../db/client.ts";
+import { SYSTEM_ACTOR } from "../../core/actors.ts";
+import type { Clock } from "../../core/clock.ts";
+import type { Db } from "../../core/db.ts";
+import { AppError } from "../../core/errors.ts";
 import { evaluateSla, needsInfoExpiresAt, type SlaNoticeDue, slaNoticesDue } from "../../domain/sla.ts";
 import { isOpen, type ReportState } from "../../domain/workflow.ts";
-import { AppError } from "../../http/errors.ts";
 import type { JobQueue, QueueDefinition } from "../../jobs/queue.ts";
-import type { Clock } from "../../services.ts";
 import { queueTeamAlert } from "../alerts/alerts.queue.ts";
 import { appendAuditEvent } from "../audit/audit.repo.ts";
 import { findReport, type ReportRow } from "../reports/reports.repo.ts";
 import { type ReportsService, slaFacts } from "../reports/reports.service.ts";
 import { loadSlaPolicy } from "../settings/settings.service.ts";
-import { SYSTEM_ACTOR } from "./needs-info.ts";
 import { activeAdminIds, listOpenReportIds, recordSlaNotice } from "./sla.repo.ts";
 
 /** The durable SLA sweep: reminders, escalations and needs-info expiry for every open report. */

@@ -1,8 +1,8 @@
 import { and, asc, eq, notInArray, type SQL, sql } from "drizzle-orm";
-import type { Db } from "../../db/client.ts";
+import type { Db } from "../../core/db.ts";
+import { badRequest } from "../../core/errors.ts";
 import { reports, slaNotices, users } from "../../db/schema.ts";
 import type { SlaNoticeKind } from "../../domain/sla.ts";
-import { badRequest } from "../../http/errors.ts";
 import { loadSlaPolicy } from "../settings/settings.service.ts";
 
 /** The inbox's SLA filter values. */

@@ -3,7 +3,7 @@ import pino from "pino";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { type Actor, makeTeam, reportFields } from "../../../test/helpers/actors.ts";
 import { createTestDb, DB_KINDS, type TestDb } from "../../../test/helpers/db.ts";
-import { AppError } from "../../http/errors.ts";
+import { AppError } from "../../core/errors.ts";
 import { startJobQueue } from "../../jobs/queue.ts";
 import { ALL_QUEUES } from "../../jobs/workers.ts";
 import { listReportEvents } from "../audit/audit.repo.ts";

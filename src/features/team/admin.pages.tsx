@@ -1,8 +1,9 @@
 import type { Context, Hono } from "hono";
+import type { CurrentUser } from "../../core/actors.ts";
+import { AppError } from "../../core/errors.ts";
 import type { SlaPolicy } from "../../domain/sla.ts";
 import { requirePage } from "../../http/auth.ts";
-import { AppError } from "../../http/errors.ts";
-import type { AppEnv, CurrentUser } from "../../http/types.ts";
+import type { AppEnv } from "../../http/types.ts";
 import {
   type FormProblem,
   OutboxPage,

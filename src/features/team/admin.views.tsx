@@ -1,8 +1,8 @@
 import type { Child } from "hono/jsx";
+import type { CurrentUser } from "../../core/actors.ts";
 import { ROLE_LABELS, ROLES } from "../../domain/permissions.ts";
 import { SLA_LIMITS } from "../../domain/sla.ts";
 import { Csrf, formatDate, Layout } from "../../http/layout.tsx";
-import type { CurrentUser } from "../../http/types.ts";
 import { MemberKeyCell, SignSecurityTxtFieldset } from "../keys/keys-admin.views.tsx";
 import type { OutboxRow } from "../outbox/outbox.repo.ts";
 import type { AssetRow } from "../policy/assets.repo.ts";

@@ -1,6 +1,6 @@
+import type { CurrentUser } from "../../core/actors.ts";
 import { formatWorkingHours, WEEKDAY_ORDER } from "../../domain/assignment.ts";
 import { Csrf, Layout } from "../../http/layout.tsx";
-import type { CurrentUser } from "../../http/types.ts";
 import { AUTO_ASSIGN_LABELS, AUTO_ASSIGN_MODES } from "../assignment/auto-assign-modes.ts";
 import { availabilityNow, effectiveAwayPeriods } from "../assignment/candidates.ts";
 import type { AvailabilityValues } from "./availability.form.ts";

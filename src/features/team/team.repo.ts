@@ -1,5 +1,5 @@
 import { and, asc, eq, sql } from "drizzle-orm";
-import type { Db } from "../../db/client.ts";
+import type { Db } from "../../core/db.ts";
 import { apiTokens, sessions, users } from "../../db/schema.ts";
 
 export type UserRow = typeof users.$inferSelect;

@@ -1,11 +1,11 @@
+import type { CurrentUser } from "../../core/actors.ts";
+import type { Clock } from "../../core/clock.ts";
+import type { Db } from "../../core/db.ts";
+import { AppError, badRequest, conflict, forbidden, notFound } from "../../core/errors.ts";
+import { zodFieldErrors } from "../../core/field-errors.ts";
 import { hashPassword, passwordProblem } from "../../crypto/password.ts";
 import { randomToken, sha256Hex } from "../../crypto/tokens.ts";
-import type { Db } from "../../db/client.ts";
 import { can } from "../../domain/permissions.ts";
-import { AppError, badRequest, conflict, forbidden, notFound } from "../../http/errors.ts";
-import type { CurrentUser } from "../../http/types.ts";
-import { zodFieldErrors } from "../../http/validation.ts";
-import type { Clock } from "../../services.ts";
 import { appendAuditEvent } from "../audit/audit.repo.ts";
 import {
   countActiveAdmins,

@@ -1,9 +1,10 @@
 import type { Context, Hono } from "hono";
+import type { CurrentUser } from "../../core/actors.ts";
+import { AppError } from "../../core/errors.ts";
 import { can } from "../../domain/permissions.ts";
 import { rejectionReasonOf } from "../../domain/templates.ts";
 import { requirePage } from "../../http/auth.ts";
-import { AppError } from "../../http/errors.ts";
-import type { AppEnv, CurrentUser } from "../../http/types.ts";
+import type { AppEnv } from "../../http/types.ts";
 import { TemplateInvalidError } from "./templates.service.ts";
 import {
   isPickerForm,

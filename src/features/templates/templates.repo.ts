@@ -1,5 +1,5 @@
 import { asc, eq, sql } from "drizzle-orm";
-import type { Db } from "../../db/client.ts";
+import type { Db } from "../../core/db.ts";
 import { cannedResponses } from "../../db/schema.ts";
 import { isUuid } from "../../domain/ids.ts";
 

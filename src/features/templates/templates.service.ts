@@ -1,5 +1,8 @@
 import { sql } from "drizzle-orm";
-import type { Db } from "../../db/client.ts";
+import type { Clock } from "../../core/clock.ts";
+import type { Db } from "../../core/db.ts";
+import { AppError, badRequest, notFound } from "../../core/errors.ts";
+import { zodFieldErrors } from "../../core/field-errors.ts";
 import { computeDeadlines } from "../../domain/sla.ts";
 import {
   type RenderResult,
@@ -10,9 +13,6 @@ import {
   validateTemplate,
 } from "../../domain/templates.ts";
 import type { ReportState } from "../../domain/workflow.ts";
-import { AppError, badRequest, notFound } from "../../http/errors.ts";
-import { zodFieldErrors } from "../../http/validation.ts";
-import type { Clock } from "../../services.ts";
 import { appendAuditEvent } from "../audit/audit.repo.ts";
 import { findReport, findReporter, type ReportRow } from "../reports/reports.repo.ts";
 import { readSetting, writeSetting } from "../settings/settings.repo.ts";

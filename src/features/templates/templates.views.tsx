@@ -1,3 +1,4 @@
+import type { CurrentUser } from "../../core/actors.ts";
 import {
   TEMPLATE_PURPOSES,
   TEMPLATE_VARIABLE_NAMES,
@@ -6,7 +7,6 @@ import {
   templatePurposeLabel,
 } from "../../domain/templates.ts";
 import { Csrf, formatDate } from "../../http/layout.tsx";
-import type { CurrentUser } from "../../http/types.ts";
 import { AdminLayout } from "../team/admin.views.tsx";
 import type { TemplateRow } from "./templates.repo.ts";
 import { TEMPLATE_BODY_MAX } from "./templates.schema.ts";

@@ -1,5 +1,5 @@
 import type { Context, Hono } from "hono";
-import { AppError } from "../../http/errors.ts";
+import { AppError } from "../../core/errors.ts";
 import { clientIp, rateLimit } from "../../http/rate-limit.ts";
 import type { AppEnv } from "../../http/types.ts";
 import { formFiles, formText, isFieldError } from "../intake/intake.pages.tsx";

@@ -1,0 +1,190 @@
+// Reports and everything that belongs to one: reporters, tracking links, the conversation, attachments,
+// fixes and their verifications, and severity scores.
+
+import { sql } from "drizzle-orm";
+import {
+  bigint,
+  bigserial,
+  boolean,
+  index,
+  integer,
+  jsonb,
+  pgSequence,
+  pgTable,
+  text,
+  uuid,
+} from "drizzle-orm/pg-core";
+import { createdAt, ts, tsvector } from "./columns.ts";
+import { assets } from "./settings.ts";
+import { users } from "./team.ts";
+
+/** Report numbers for human references (EMB-2026-0001); gaps after a rolled-back intake are harmless. */
+export const reportSeq = pgSequence("report_seq", { startWith: 1 });
+
+export const reporters = pgTable("reporters", {
+  id: uuid("id").primaryKey().defaultRandom(),
+  email: text("email"),
+  name: text("name"),
+  credit: text("credit", { enum: ["name", "handle", "anonymous"] })
+    .notNull()
+    .default("anonymous"),
+  createdAt: createdAt(),
+});
+
+export const reports = pgTable(
+  "reports",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    seq: bigint("seq", { mode: "number" }).notNull().unique().default(sql`nextval('report_seq')`),
+    reference: text("reference").notNull().unique(),
+    title: text("title").notNull(),
+    assetId: uuid("asset_id").references(() => assets.id),
+    weakness: text("weakness").notNull().default(""),
+    /** AES-256-GCM ciphertext of {description, steps, impact}. */
+    bodyEnc: text("body_enc").notNull(),
+    source: text("source", { enum: ["web", "api", "email"] }).notNull(),
+    reporterId: uuid("reporter_id")
+      .notNull()
+      .references(() => reporters.id),
+    state: text("state").notNull().default("new"),
+    severity: text("severity"),
+    assigneeId: uuid("assignee_id").references(() => users.id),
+    rejectionReason: text("rejection_reason"),
+    duplicateOfId: uuid("duplicate_of_id"),
+    releaseVerification: text("release_verification"),
+    releaseOverrideReason: text("release_override_reason"),
+    advisoryUrl: text("advisory_url"),
+    noAdvisoryReason: text("no_advisory_reason"),
+    receivedAt: ts("received_at").notNull(),
+    acknowledgedAt: ts("acknowledged_at"),
+    triagedAt: ts("triaged_at"),
+    resolvedAt: ts("resolved_at"),
+    closedAt: ts("closed_at"),
+    lastReporterUpdateAt: ts("last_reporter_update_at"),
+    /** Waiting for the reporter (request_info): the SLA clock is paused since needsInfoSince. */
+    needsInfo: boolean("needs_info").notNull().default(false),
+    needsInfoSince: ts("needs_info_since"),
+    /** Time spent paused in earlier needs-info periods, which pushes the deadlines back. */
+    pausedMs: bigint("paused_ms", { mode: "number" }).notNull().default(0),
+    /** Keyed hashes of the words of title, body and asset (see features/search). */
+    searchIndex: tsvector("search_index"),
+    acknowledgeBy: ts("acknowledge_by").notNull(),
+    triageBy: ts("triage_by").notNull(),
+    resolveBy: ts("resolve_by").notNull(),
+    updatedAt: ts("updated_at").notNull(),
+  },
+  (t) => [
+    index("reports_state_idx").on(t.state),
+    index("reports_assignee_idx").on(t.assigneeId),
+    index("reports_received_idx").on(t.receivedAt),
+    index("reports_duplicate_of_idx").on(t.duplicateOfId),
+    index("reports_search_idx").using("gin", t.searchIndex),
+  ],
+);
+
+/** Capability links for reporters: only the SHA-256 of the 128-bit token is kept. */
+export const trackingTokens = pgTable(
+  "tracking_tokens",
+  {
+    tokenHash: text("token_hash").primaryKey(),
+    reportId: uuid("report_id")
+      .notNull()
+      .references(() => reports.id, { onDelete: "cascade" }),
+    createdAt: createdAt(),
+    revokedAt: ts("revoked_at"),
+  },
+  (t) => [index("tracking_tokens_report_idx").on(t.reportId)],
+);
+
+export const messages = pgTable(
+  "messages",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    /** Insertion order: messages written in one instant still read back in the order they were written. */
+    seq: bigserial("seq", { mode: "number" }).notNull().unique(),
+    reportId: uuid("report_id")
+      .notNull()
+      .references(() => reports.id, { onDelete: "cascade" }),
+    authorType: text("author_type", { enum: ["reporter", "team", "system"] }).notNull(),
+    authorUserId: uuid("author_user_id").references(() => users.id),
+    visibility: text("visibility", { enum: ["reporter", "internal"] }).notNull(),
+    kind: text("kind", {
+      enum: ["message", "acknowledgement", "rejection", "final_feedback", "note"],
+    })
+      .notNull()
+      .default("message"),
+    bodyEnc: text("body_enc").notNull(),
+    /** Keyed hashes of the message's words (see features/search). */
+    searchIndex: tsvector("search_index"),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index("messages_report_idx").on(t.reportId, t.createdAt),
+    index("messages_search_idx").using("gin", t.searchIndex),
+  ],
+);
+
+export const attachments = pgTable(
+  "attachments",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    reportId: uuid("report_id")
+      .notNull()
+      .references(() => reports.id, { onDelete: "cascade" }),
+    messageId: uuid("message_id").references(() => messages.id, { onDelete: "cascade" }),
+    filename: text("filename").notNull(),
+    contentType: text("content_type").notNull(),
+    size: integer("size").notNull(),
+    sha256: text("sha256").notNull(),
+    /** AES-256-GCM ciphertext of the file, base64 in the envelope format of crypto/data-key.ts. */
+    dataEnc: text("data_enc").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index("attachments_report_idx").on(t.reportId)],
+);
+
+export const fixes = pgTable(
+  "fixes",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    reportId: uuid("report_id")
+      .notNull()
+      .references(() => reports.id, { onDelete: "cascade" }),
+    url: text("url").notNull(),
+    authorId: uuid("author_id")
+      .notNull()
+      .references(() => users.id),
+    createdAt: createdAt(),
+  },
+  (t) => [index("fixes_report_idx").on(t.reportId)],
+);
+
+export const fixVerifications = pgTable("fix_verifications", {
+  id: uuid("id").primaryKey().defaultRandom(),
+  fixId: uuid("fix_id")
+    .notNull()
+    .references(() => fixes.id, { onDelete: "cascade" }),
+  verifierId: uuid("verifier_id")
+    .notNull()
+    .references(() => users.id),
+  createdAt: createdAt(),
+});
+
+/** Every score a report has had, who set it and why. */
+export const severityScores = pgTable(
+  "severity_scores",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    reportId: uuid("report_id")
+      .notNull()
+      .references(() => reports.id, { onDelete: "cascade" }),
+    method: text("method", { enum: ["owasp", "cvss"] }).notNull(),
+    vector: text("vector").notNull(),
+    severity: text("severity").notNull(),
+    details: jsonb("details").notNull(),
+    reason: text("reason").notNull().default(""),
+    setById: uuid("set_by_id").references(() => users.id),
+    createdAt: createdAt(),
+  },
+  (t) => [index("severity_scores_report_idx").on(t.reportId, t.createdAt)],
+);

@@ -1,0 +1,75 @@
+// Team members and how they sign in: accounts, sessions, API tokens and one-time setup links.
+
+import { sql } from "drizzle-orm";
+import { boolean, index, jsonb, pgTable, text, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { createdAt, ts } from "./columns.ts";
+
+/** Team members. Reporters never get accounts; they hold capability links instead. */
+export const users = pgTable(
+  "users",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    email: text("email").notNull(),
+    name: text("name").notNull(),
+    passwordHash: text("password_hash"),
+    role: text("role", { enum: ["admin", "responder", "viewer"] }).notNull(),
+    active: boolean("active").notNull().default(true),
+    expertise: text("expertise").array().notNull().default(sql`'{}'::text[]`),
+    /** Away until this instant (exclusive); null means available. */
+    awayUntil: ts("away_until"),
+    availabilityNote: text("availability_note").notNull().default(""),
+    lastAssignedAt: ts("last_assigned_at"),
+    /** IANA zone in which workingHours and awayPeriods are read. */
+    timeZone: text("time_zone").notNull().default("UTC"),
+    /** Weekly hours {days: 0..6[], start: "HH:MM", end: "HH:MM"}, or null for "any time". */
+    workingHours: jsonb("working_hours").$type<{ days: number[]; start: string; end: string } | null>(),
+    /** Whole local days away, both ends inclusive. */
+    awayPeriods: jsonb("away_periods")
+      .$type<{ start: string; end: string }[]>()
+      .notNull()
+      .default(sql`'[]'::jsonb`),
+    /** The member's own alert choices: {email?: boolean, events?: string[]}; empty means the defaults. */
+    alertPrefs: jsonb("alert_prefs")
+      .$type<{ email?: boolean; events?: string[] }>()
+      .notNull()
+      .default(sql`'{}'::jsonb`),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("users_email_key").on(sql`lower(${t.email})`)],
+);
+
+export const sessions = pgTable(
+  "sessions",
+  {
+    /** SHA-256 of the cookie value; the cookie itself is never stored. */
+    idHash: text("id_hash").primaryKey(),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    csrfToken: text("csrf_token").notNull(),
+    createdAt: createdAt(),
+    expiresAt: ts("expires_at").notNull(),
+  },
+  (t) => [index("sessions_user_idx").on(t.userId)],
+);
+
+export const apiTokens = pgTable("api_tokens", {
+  id: uuid("id").primaryKey().defaultRandom(),
+  userId: uuid("user_id")
+    .notNull()
+    .references(() => users.id, { onDelete: "cascade" }),
+  tokenHash: text("token_hash").notNull().unique(),
+  label: text("label").notNull().default(""),
+  createdAt: createdAt(),
+  lastUsedAt: ts("last_used_at"),
+  revokedAt: ts("revoked_at"),
+});
+
+/** One-time links: the first-admin setup link and reporters' link recovery. */
+export const oneTimeTokens = pgTable("one_time_tokens", {
+  tokenHash: text("token_hash").primaryKey(),
+  purpose: text("purpose", { enum: ["setup"] }).notNull(),
+  createdAt: createdAt(),
+  expiresAt: ts("expires_at").notNull(),
+  usedAt: ts("used_at"),
+});

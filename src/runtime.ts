@@ -84,17 +84,11 @@ export async function openRuntime(
         config.SMTP_URL,
         config.MAIL_FROM ?? `security@${new URL(config.publicUrl).hostname}`,
       );
-      await registerWorkers({
-        db: database.db,
-        jobs,
-        cipher,
-        clock,
+      await registerWorkers(services, {
         logger,
         transport,
-        publicUrl: config.publicUrl,
         imapUrl: config.IMAP_URL,
         imapPollSeconds: config.IMAP_POLL_SECONDS,
-        mailFrom: config.MAIL_FROM ?? null,
       });
     }
     return {

@@ -1,4 +1,5 @@
 import type { Logger } from "pino";
+import type { Clock } from "./core/clock.ts";
 import type { DataCipher } from "./crypto/data-key.ts";
 import type { Database } from "./db/client.ts";
 import { createAlertsService } from "./features/alerts/alerts.service.ts";
@@ -7,7 +8,7 @@ import { createAuditService } from "./features/audit/audit.service.ts";
 import { createAuthService } from "./features/auth/auth.service.ts";
 import { createKeysService } from "./features/keys/keys.service.ts";
 import { createMailIntakeService } from "./features/mail-intake/mail-intake.service.ts";
-import { listOutbox } from "./features/outbox/outbox.repo.ts";
+import { createOutboxService } from "./features/outbox/outbox.service.ts";
 import { createAssetsService } from "./features/policy/assets.service.ts";
 import { createReportsService } from "./features/reports/reports.service.ts";
 import { createSearchService } from "./features/search/duplicates.service.ts";
@@ -15,9 +16,6 @@ import { createSettingsService } from "./features/settings/settings.service.ts";
 import { createTeamService } from "./features/team/team.service.ts";
 import { createTemplatesService } from "./features/templates/templates.service.ts";
 import type { JobQueue } from "./jobs/queue.ts";
-
-/** The time source; tests pass a movable one. */
-export type Clock = () => Date;
 
 export interface ServiceDeps {
   database: Database;
@@ -36,50 +34,42 @@ export interface ServiceDeps {
   trustProxy?: boolean;
 }
 
-/** Builds every service from its dependencies; one small call per feature. */
+/**
+ * The one composition root: builds every service once, lower features first, and hands each the services it
+ * uses. Pages, the API, job handlers and the CLI all reach features through the object this returns.
+ */
 export function createServices(deps: ServiceDeps) {
-  const { database, clock } = deps;
+  const { database, clock, cipher, jobs, publicUrl } = deps;
   const db = database.db;
+  const mailFrom = deps.mailFrom ?? null;
+  const settings = createSettingsService({ db, clock });
   const team = createTeamService({ db, clock });
-  const keys = createKeysService({
-    db,
-    clock,
-    cipher: deps.cipher,
-    publicUrl: deps.publicUrl,
-    mailFrom: deps.mailFrom ?? null,
-  });
-  const reports = createReportsService({
-    db,
-    clock,
-    cipher: deps.cipher,
-    jobs: deps.jobs,
-    publicUrl: deps.publicUrl,
-  });
+  const audit = createAuditService({ db });
+  const keys = createKeysService({ db, clock, cipher, publicUrl, mailFrom, settings, team });
+  const outbox = createOutboxService({ db, jobs, clock });
+  const alerts = createAlertsService({ db, clock, cipher, jobs });
+  const assets = createAssetsService({ db, clock });
+  const search = createSearchService({ db, cipher });
+  const templates = createTemplatesService({ db, clock, publicUrl });
+  const assignment = createAssignmentService({ db, clock, settings, team, keys, alerts });
+  const reports = createReportsService({ db, clock, cipher, jobs, publicUrl });
+  const mailIntake = createMailIntakeService({ db, clock, cipher, jobs, publicUrl, keys, reports, mailFrom });
   return {
     deps,
     db,
+    settings,
     team,
     auth: createAuthService({ db, clock, team }),
-    settings: createSettingsService({ db, clock }),
-    assets: createAssetsService({ db, clock }),
-    audit: createAuditService({ db }),
-    reports,
-    outbox: { list: () => listOutbox(db) },
-    search: createSearchService({ db, cipher: deps.cipher }),
-    assignment: createAssignmentService({ db, clock }),
-    templates: createTemplatesService({ db, clock, publicUrl: deps.publicUrl }),
+    audit,
     keys,
-    mailIntake: createMailIntakeService({
-      db,
-      clock,
-      cipher: deps.cipher,
-      jobs: deps.jobs,
-      publicUrl: deps.publicUrl,
-      keys,
-      reports,
-      mailFrom: deps.mailFrom ?? null,
-    }),
-    alerts: createAlertsService({ db, clock, cipher: deps.cipher, jobs: deps.jobs }),
+    outbox,
+    alerts,
+    assets,
+    search,
+    templates,
+    assignment,
+    reports,
+    mailIntake,
   };
 }
 

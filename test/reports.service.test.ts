@@ -118,6 +118,7 @@ describe.each(DB_KINDS)("reports service on %s", (kind) => {
       clock: t.clock,
       publicHost: "embargo.test",
       cipher: t.services.deps.cipher,
+      keys: t.services.keys,
     });
     await deliver({ outboxId: mails[1]!.id });
     const [held] = await rows(sql`select status from outbox where id = ${mails[1]!.id}`);

@@ -1,5 +1,5 @@
 import { lt, sql } from "drizzle-orm";
-import type { Db } from "../core/db.ts";
+import type { Db, Tx } from "../core/db.ts";
 import { rateLimits } from "../db/schema.ts";
 
 /** Windows older than this are dead weight; they are removed whenever a new window starts. */
@@ -13,7 +13,8 @@ export function windowStartOf(nowMs: number, windowSeconds: number): Date {
 
 /**
  * Counts one hit in a fixed window with a single atomic upsert, so several instances sharing the database
- * agree on the count without locks or a separate store.
+ * agree on the count without locks or a separate store. It takes the global handle on purpose, never a
+ * transaction: a hit must count even when the request it guards fails and rolls back.
  */
 export async function hitRateLimit(db: Db, key: string, windowStart: Date): Promise<number> {
   const [row] = await db

@@ -1,6 +1,6 @@
 import PgBoss from "pg-boss";
 import type { Logger } from "pino";
-import type { Db } from "../core/db.ts";
+import type { Tx } from "../core/db.ts";
 import { type SqlExecutor, txExecutor } from "../db/client.ts";
 
 export interface QueueDefinition {
@@ -17,7 +17,7 @@ export type JobHandler = (data: unknown, job: { id: string; retryCount: number }
 /** Durable jobs on our own database (PGlite or PostgreSQL); `send` joins the caller's transaction. */
 export interface JobQueue {
   send(
-    tx: Db,
+    tx: Tx,
     name: string,
     data: object,
     options?: { startAfter?: Date; singletonKey?: string },

@@ -1,17 +1,12 @@
 import type { Logger } from "pino";
-import type { Clock } from "../core/clock.ts";
-import type { Db } from "../core/db.ts";
-import type { DataCipher } from "../crypto/data-key.ts";
 import { registerAlertWorkers } from "../features/alerts/alerts.jobs.ts";
 import { alertQueues } from "../features/alerts/alerts.queue.ts";
-import { createKeysService } from "../features/keys/keys.service.ts";
 import { mailIntakeQueues, registerMailFetch } from "../features/mail-intake/mail-intake.jobs.ts";
-import { createMailIntakeService } from "../features/mail-intake/mail-intake.service.ts";
 import { createMailDeliveryHandler, MAIL_DELIVER, mailQueues } from "../features/outbox/outbox.jobs.ts";
-import { createReportsService } from "../features/reports/reports.service.ts";
 import { registerSlaSweep, slaQueues } from "../features/sla/sla.jobs.ts";
 import type { MailTransport } from "../mail/transport.ts";
-import type { JobQueue, QueueDefinition } from "./queue.ts";
+import type { Services } from "../services.ts";
+import type { QueueDefinition } from "./queue.ts";
 
 /** Every queue the application uses; each feature adds its own definitions here. */
 export const ALL_QUEUES: readonly QueueDefinition[] = [
@@ -21,56 +16,52 @@ export const ALL_QUEUES: readonly QueueDefinition[] = [
   ...mailIntakeQueues,
 ];
 
-/** What job handlers may use. Handlers run outside requests, so they get their own copies of the deps. */
-export interface WorkerContext {
-  db: Db;
-  jobs: JobQueue;
-  cipher: DataCipher;
-  clock: Clock;
+/** What only job handlers need beyond the services: the way out for mail, and the mailbox to poll. */
+export interface WorkerOptions {
   logger: Logger;
   transport: MailTransport;
-  publicUrl: string;
   /** The intake mailbox; without it no poll runs. */
   imapUrl?: string | undefined;
   imapPollSeconds?: number;
-  mailFrom?: string | null;
 }
 
-/** Starts every job handler in this process; the server calls it, and tests that need real delivery do too. */
-export async function registerWorkers(ctx: WorkerContext): Promise<void> {
-  await ctx.jobs.work(
+/**
+ * Starts every job handler in this process with the services the composition root built, so a handler and a
+ * request use the very same service objects. The server calls it, and tests that need real delivery do too.
+ */
+export async function registerWorkers(services: Services, options: WorkerOptions): Promise<void> {
+  const { db, deps } = services;
+  const { jobs, clock, cipher, publicUrl } = deps;
+  await jobs.work(
     MAIL_DELIVER,
     createMailDeliveryHandler({
-      db: ctx.db,
-      transport: ctx.transport,
-      clock: ctx.clock,
-      publicHost: new URL(ctx.publicUrl).hostname,
-      cipher: ctx.cipher,
-      publicUrl: ctx.publicUrl,
+      db,
+      transport: options.transport,
+      clock,
+      publicHost: new URL(publicUrl).hostname,
+      cipher,
+      keys: services.keys,
     }),
   );
-  await registerAlertWorkers(ctx);
-  await registerSlaSweep({
-    db: ctx.db,
-    jobs: ctx.jobs,
-    clock: ctx.clock,
-    logger: ctx.logger,
-    reports: createReportsService(ctx),
+  await registerAlertWorkers({
+    db,
+    jobs,
+    cipher,
+    clock,
+    publicUrl,
+    outbox: services.outbox,
+    settings: services.settings,
+    team: services.team,
   });
-  if (ctx.imapUrl) {
-    const keys = createKeysService({ ...ctx, mailFrom: ctx.mailFrom ?? null });
+  await registerSlaSweep({ db, jobs, clock, logger: options.logger, reports: services.reports });
+  if (options.imapUrl) {
     await registerMailFetch({
-      db: ctx.db,
-      jobs: ctx.jobs,
-      imapUrl: ctx.imapUrl,
-      intervalSeconds: ctx.imapPollSeconds ?? 60,
-      logger: ctx.logger,
-      service: createMailIntakeService({
-        ...ctx,
-        keys,
-        reports: createReportsService(ctx),
-        mailFrom: ctx.mailFrom ?? null,
-      }),
+      db,
+      jobs,
+      imapUrl: options.imapUrl,
+      intervalSeconds: options.imapPollSeconds ?? 60,
+      logger: options.logger,
+      service: services.mailIntake,
     });
   }
 }

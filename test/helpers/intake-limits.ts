@@ -1,3 +1,4 @@
+import { transaction } from "../../src/core/db.ts";
 import { writeSetting } from "../../src/features/settings/settings.repo.ts";
 import type { TestDb } from "./db.ts";
 
@@ -6,17 +7,19 @@ import type { TestDb } from "./db.ts";
  * many reports in one test hour raise the per-address limits so they test their own feature, not ours.
  */
 export async function raiseIntakeLimits(t: TestDb, overrides: Record<string, number> = {}): Promise<void> {
-  await writeSetting(
-    t.services.db,
-    "intake",
-    {
-      reportsPerHourPerIp: 10_000,
-      repliesPerHourPerIp: 10_000,
-      noJsReportsPerHourPerIp: 10_000,
-      emailReportsPerHourPerSender: 10_000,
-      minStepsLength: 30,
-      ...overrides,
-    },
-    t.clock(),
+  await transaction(t.services.db, (tx) =>
+    writeSetting(
+      tx,
+      "intake",
+      {
+        reportsPerHourPerIp: 10_000,
+        repliesPerHourPerIp: 10_000,
+        noJsReportsPerHourPerIp: 10_000,
+        emailReportsPerHourPerSender: 10_000,
+        minStepsLength: 30,
+        ...overrides,
+      },
+      t.clock(),
+    ),
   );
 }

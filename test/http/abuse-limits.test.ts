@@ -1,5 +1,6 @@
 import { createChallenge, solveChallenge } from "altcha-lib/v1";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
+import { transaction } from "../../src/core/db.ts";
 import { writeSetting } from "../../src/features/settings/settings.repo.ts";
 import { reportFields } from "../helpers/actors.ts";
 import { createTestDb, DB_KINDS, type TestDb } from "../helpers/db.ts";
@@ -45,17 +46,19 @@ describe.each(DB_KINDS)("junk and abuse defences on %s", (kind) => {
   let app: App;
 
   const setLimits = (limits: Record<string, number>) =>
-    writeSetting(
-      t.services.db,
-      "intake",
-      {
-        reportsPerHourPerIp: 2,
-        repliesPerHourPerIp: 2,
-        noJsReportsPerHourPerIp: 1,
-        minStepsLength: 30,
-        ...limits,
-      },
-      t.clock(),
+    transaction(t.services.db, (tx) =>
+      writeSetting(
+        tx,
+        "intake",
+        {
+          reportsPerHourPerIp: 2,
+          repliesPerHourPerIp: 2,
+          noJsReportsPerHourPerIp: 1,
+          minStepsLength: 30,
+          ...limits,
+        },
+        t.clock(),
+      ),
     );
   const submitForm = (extra: Record<string, string> = {}) =>
     postForm(app, "/report", formData({ ...formFields(), ...extra }));

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDataCipher } from "../../src/crypto/data-key.ts";
 import { auditEvents, userKeys } from "../../src/db/schema.ts";
 import { formatFingerprint } from "../../src/domain/pgp-keys.ts";
-import { createKeysService, memberKeyProblem } from "../../src/features/keys/keys.service.ts";
+import { createKeysService } from "../../src/features/keys/keys.service.ts";
 import { type makeTeam, reportFields } from "../helpers/actors.ts";
 import { createTestDb, DB_KINDS, type TestDb } from "../helpers/db.ts";
 import { type App, appFor, get, post, type Session, signedInTeam, unescapeHtml } from "../helpers/http.ts";
@@ -168,7 +168,7 @@ describe.each(DB_KINDS)("team keys and key publication on %s", (kind) => {
     expect(await refused.text()).toContain("nonsense");
     const res = await post(app, `/admin/team/${team.bob.id}/key`, admin, { key: MEMBER_PUBLIC_KEY });
     expect(res.status).toBe(303);
-    expect(await memberKeyProblem(t.services.db, team.bob.id)).toBeNull();
+    expect(await t.services.keys.memberKeyProblemIn(t.services.db, team.bob.id, new Date())).toBeNull();
     const bobPage = await (await get(app, "/account/key", bob)).text();
     expect(bobPage).toContain(formatFingerprint(MEMBER_KEY_FINGERPRINT));
     await expect(
@@ -177,7 +177,9 @@ describe.each(DB_KINDS)("team keys and key publication on %s", (kind) => {
 
     expect((await post(app, `/admin/team/${team.bob.id}/key/remove`, admin, {})).status).toBe(303);
     expect(await t.services.keys.memberKey(team.bob.id)).toBeNull();
-    expect(await memberKeyProblem(t.services.db, team.bob.id)).toMatch(/No OpenPGP public key/);
+    expect(await t.services.keys.memberKeyProblemIn(t.services.db, team.bob.id, new Date())).toMatch(
+      /No OpenPGP public key/,
+    );
     const [removed] = await keyEvents(t, "keys.member_key_removed");
     expect(removed).toMatchObject({ actorId: team.admin.id });
     expect(removed!.data).toMatchObject({ userId: team.bob.id, fingerprint: MEMBER_KEY_FINGERPRINT });
@@ -192,13 +194,17 @@ describe.each(DB_KINDS)("team keys and key publication on %s", (kind) => {
       role: "responder",
       password: "kim-password-long",
     });
-    expect(await memberKeyProblem(t.services.db, member.id)).toMatch(/No OpenPGP public key/);
+    expect(await t.services.keys.memberKeyProblemIn(t.services.db, member.id, new Date())).toMatch(
+      /No OpenPGP public key/,
+    );
     const expiring = await openpgpKey("kim@example.org", { keyExpirationTime: 365 * 86_400 });
     await t.services.keys.uploadMemberKey({ ...member, role: "responder" }, member.id, expiring.publicKey);
-    expect(await memberKeyProblem(t.services.db, member.id, new Date("2026-03-02T09:00:00Z"))).toBeNull();
-    expect(await memberKeyProblem(t.services.db, member.id, new Date("2026-07-01T00:00:00Z"))).toMatch(
-      /expired on 2026-06-01/,
-    );
+    expect(
+      await t.services.keys.memberKeyProblemIn(t.services.db, member.id, new Date("2026-03-02T09:00:00Z")),
+    ).toBeNull();
+    expect(
+      await t.services.keys.memberKeyProblemIn(t.services.db, member.id, new Date("2026-07-01T00:00:00Z")),
+    ).toMatch(/expired on 2026-06-01/);
   });
 
   it("refuses to assign a report to a member without a usable key, naming why, and assigns once they have one", async () => {
@@ -233,6 +239,8 @@ describe.each(DB_KINDS)("team keys and key publication on %s", (kind) => {
           clock: fresh.clock,
           cipher,
           publicUrl: "http://embargo.test",
+          settings: fresh.services.settings,
+          team: fresh.services.team,
         });
       await Promise.all([make().ensureIntakeKey(), make().ensureIntakeKey(), make().ensureIntakeKey()]);
       const created = await fresh.services.db

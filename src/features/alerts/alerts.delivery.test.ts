@@ -7,6 +7,7 @@ import { makeTeam, reportFields } from "../../../test/helpers/actors.ts";
 import { createTestDb, DB_KINDS, type TestDb } from "../../../test/helpers/db.ts";
 import { freePort } from "../../../test/helpers/net.ts";
 import { startSmtp } from "../../../test/helpers/smtp.ts";
+import { transaction } from "../../core/db.ts";
 import { alertChannels, alertDeliveries, outbox } from "../../db/schema.ts";
 import { startJobQueue } from "../../jobs/queue.ts";
 import { registerWorkers } from "../../jobs/workers.ts";
@@ -74,6 +75,9 @@ describe.each(DB_KINDS)("team alert delivery on %s", (kind) => {
       cipher: t.services.deps.cipher,
       clock: t.clock,
       publicUrl: "http://embargo.test",
+      outbox: t.services.outbox,
+      settings: t.services.settings,
+      team: t.services.team,
     };
     fanOut = createTeamAlertHandler(deps);
     deliver = createAlertDeliverHandler(deps);
@@ -314,6 +318,7 @@ describe.each(DB_KINDS)("team alert delivery on %s", (kind) => {
         clock: t.clock,
         publicHost: "embargo.test",
         cipher: t.services.deps.cipher,
+        keys: t.services.keys,
       });
       for (const m of queued) await sendMail({ outboxId: m.id });
       expect(mails).toHaveLength(3);
@@ -370,14 +375,9 @@ describe.each(DB_KINDS)("team alerts through the real workers on %s", (kind) => 
         secret: SECRET,
         events,
       });
-      await registerWorkers({
-        db: t.database.db,
-        jobs: t.jobs,
-        cipher: t.services.deps.cipher,
-        clock: t.clock,
+      await registerWorkers(t.services, {
         logger: pino({ level: "silent" }),
         transport: createMailTransport(`smtp://127.0.0.1:${port}`, "alerts@embargo.test"),
-        publicUrl: "http://embargo.test",
       });
       const { report } = await t.services.reports.submit(reportFields(), [], "web");
       const deadline = Date.now() + 20_000;
@@ -415,7 +415,7 @@ describe.each(DB_KINDS)("job retries on %s", (kind) => {
         seen.push(job.retryCount);
         throw new Error("still failing");
       });
-      await t.database.db.transaction((tx) => probe.send(tx, "retry-probe", {}));
+      await transaction(t.database.db, (tx) => probe.send(tx, "retry-probe", {}));
       const deadline = Date.now() + 15_000;
       while (seen.length < 3 && Date.now() < deadline)
         await new Promise((resolve) => setTimeout(resolve, 100));

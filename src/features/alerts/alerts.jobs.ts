@@ -1,13 +1,13 @@
 import { and, eq, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Clock } from "../../core/clock.ts";
-import type { Db } from "../../core/db.ts";
+import { type Db, transaction } from "../../core/db.ts";
 import type { DataCipher } from "../../crypto/data-key.ts";
 import { alertDeliveries } from "../../db/schema.ts";
 import type { JobHandler, JobQueue } from "../../jobs/queue.ts";
-import { queueMail } from "../outbox/outbox.jobs.ts";
-import { loadOrgSettings } from "../settings/settings.service.ts";
-import { findUserById } from "../team/team.repo.ts";
+import type { OutboxService } from "../outbox/outbox.service.ts";
+import type { SettingsService } from "../settings/settings.service.ts";
+import type { TeamService } from "../team/team.service.ts";
 import { ALERT_DELIVER, ALERT_DELIVER_RETRY_LIMIT, ALERT_EVENTS, TEAM_ALERT } from "./alerts.queue.ts";
 import {
   alertableMembers,
@@ -41,6 +41,9 @@ export interface AlertJobDeps {
   cipher: DataCipher;
   clock: Clock;
   publicUrl: string;
+  outbox: OutboxService;
+  settings: SettingsService;
+  team: TeamService;
 }
 
 /**
@@ -52,7 +55,7 @@ export function createTeamAlertHandler(deps: AlertJobDeps): JobHandler {
   return async (data) => {
     const alert = teamAlertPayload.parse(data);
     const now = deps.clock();
-    await deps.db.transaction(async (tx) => {
+    await transaction(deps.db, async (tx) => {
       if (!(await reportSummary(tx, alert.reportId))) return; // the report is gone: nothing to point at
       const base = { event: alert.event, reportId: alert.reportId, createdAt: now };
       const key = (target: string) => `${alert.event}:${alert.occurrence}:${target}`;
@@ -97,7 +100,9 @@ export function createAlertDeliverHandler(deps: AlertJobDeps): JobHandler {
     if (delivery?.status !== "pending") return; // idempotent: a sent delivery is never resent
     const now = deps.clock();
     const giveUp = async (error: string) =>
-      recordAttempt(deps.db, deliveryId, { at: now.toISOString(), ok: false, error }, "failed", null);
+      transaction(deps.db, (tx) =>
+        recordAttempt(tx, deliveryId, { at: now.toISOString(), ok: false, error }, "failed", null),
+      );
     const channel = delivery.channelId ? await findChannel(deps.db, delivery.channelId) : null;
     if (!channel) return giveUp("the channel was deleted");
     if (!channel.active) return giveUp("the channel is disabled");
@@ -118,11 +123,11 @@ export function createAlertDeliverHandler(deps: AlertJobDeps): JobHandler {
     };
 
     if (channel.kind === "email") {
-      const member = delivery.userId ? await findUserById(deps.db, delivery.userId) : null;
+      const member = delivery.userId ? await deps.team.byId(delivery.userId) : null;
       if (!member?.active) return giveUp("the member no longer exists or is inactive");
-      const { name: orgName } = await loadOrgSettings(deps.db);
+      const { name: orgName } = await deps.settings.org();
       const mail = alertMail(message, orgName);
-      await deps.db.transaction(async (tx) => {
+      await transaction(deps.db, async (tx) => {
         // Claim the delivery first: only the run that turns it from pending to sent writes the mail.
         const attempt: DeliveryAttempt = { at: now.toISOString(), ok: true };
         const claimed = await tx
@@ -136,9 +141,8 @@ export function createAlertDeliverHandler(deps: AlertJobDeps): JobHandler {
           .returning({ id: alertDeliveries.id });
         if (claimed.length === 0) return;
         const recipient = { kind: "member" as const, id: member.id };
-        await queueMail(
+        await deps.outbox.queue(
           tx,
-          deps.jobs,
           { reportId: report?.id ?? null, to: member.email, ...mail, recipient },
           now,
         );
@@ -160,12 +164,14 @@ export function createAlertDeliverHandler(deps: AlertJobDeps): JobHandler {
       ...(result.error ? { error: result.error } : {}),
     };
     const last = job.retryCount >= ALERT_DELIVER_RETRY_LIMIT;
-    await recordAttempt(
-      deps.db,
-      deliveryId,
-      attempt,
-      result.ok ? "sent" : last ? "failed" : "pending",
-      result.ok ? now : null,
+    await transaction(deps.db, (tx) =>
+      recordAttempt(
+        tx,
+        deliveryId,
+        attempt,
+        result.ok ? "sent" : last ? "failed" : "pending",
+        result.ok ? now : null,
+      ),
     );
     if (!result.ok) throw new Error(`Alert delivery ${deliveryId} failed: ${result.error}`);
   };

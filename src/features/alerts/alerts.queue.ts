@@ -1,4 +1,4 @@
-import type { Db } from "../../core/db.ts";
+import type { Tx } from "../../core/db.ts";
 import type { JobQueue, QueueDefinition } from "../../jobs/queue.ts";
 
 /** What the team is alerted about (seed 003: "alerting team members"). */
@@ -47,6 +47,6 @@ export interface TeamAlert {
  * Queues a team alert inside the caller's transaction: it exists exactly when the change that caused it
  * commits. The `team-alert` job fans it out to the channels and members; nothing is sent here.
  */
-export async function queueTeamAlert(tx: Db, jobs: JobQueue, alert: TeamAlert): Promise<void> {
+export async function queueTeamAlert(tx: Tx, jobs: JobQueue, alert: TeamAlert): Promise<void> {
   await jobs.send(tx, TEAM_ALERT, alert, { singletonKey: `${alert.event}:${alert.occurrence}` });
 }

@@ -1,5 +1,5 @@
 import { and, asc, count, desc, eq, inArray, sql } from "drizzle-orm";
-import type { Db } from "../../core/db.ts";
+import type { Db, Tx } from "../../core/db.ts";
 import { alertChannels, alertDeliveries, reports, users } from "../../db/schema.ts";
 
 export type AlertChannelRow = typeof alertChannels.$inferSelect;
@@ -24,13 +24,13 @@ export async function channelsForEvent(db: Db, event: string): Promise<AlertChan
     .orderBy(asc(alertChannels.createdAt), asc(alertChannels.id));
 }
 
-export async function insertChannel(db: Db, values: typeof alertChannels.$inferInsert) {
-  const [row] = await db.insert(alertChannels).values(values).returning();
+export async function insertChannel(tx: Tx, values: typeof alertChannels.$inferInsert) {
+  const [row] = await tx.insert(alertChannels).values(values).returning();
   return row!;
 }
 
-export async function updateChannel(db: Db, id: string, values: Partial<typeof alertChannels.$inferInsert>) {
-  await db.update(alertChannels).set(values).where(eq(alertChannels.id, id));
+export async function updateChannel(tx: Tx, id: string, values: Partial<typeof alertChannels.$inferInsert>) {
+  await tx.update(alertChannels).set(values).where(eq(alertChannels.id, id));
 }
 
 /** Members who may be alerted by email: the given ids, or else every active responder and admin. */
@@ -47,10 +47,10 @@ export async function alertableMembers(db: Db, userIds: readonly string[] | unde
 
 /** Inserts a delivery unless one with the same dedupe key exists; returns the new id, or null for a repeat. */
 export async function insertDeliveryOnce(
-  db: Db,
+  tx: Tx,
   values: typeof alertDeliveries.$inferInsert,
 ): Promise<string | null> {
-  const rows = await db
+  const rows = await tx
     .insert(alertDeliveries)
     .values(values)
     .onConflictDoNothing({ target: alertDeliveries.dedupeKey })
@@ -65,13 +65,13 @@ export async function findDelivery(db: Db, id: string): Promise<AlertDeliveryRow
 
 /** Appends one attempt atomically, so two runs never overwrite each other's record. */
 export async function recordAttempt(
-  db: Db,
+  tx: Tx,
   id: string,
   attempt: DeliveryAttempt,
   status: "pending" | "sent" | "failed",
   sentAt: Date | null,
 ) {
-  await db
+  await tx
     .update(alertDeliveries)
     .set({
       attempts: sql`${alertDeliveries.attempts} || ${JSON.stringify([attempt])}::jsonb`,
@@ -133,8 +133,8 @@ export async function findUserPrefs(db: Db, userId: string) {
   return row ?? null;
 }
 
-export async function updateUserPrefs(db: Db, userId: string, prefs: { email: boolean; events: string[] }) {
-  await db.update(users).set({ alertPrefs: prefs }).where(eq(users.id, userId));
+export async function updateUserPrefs(tx: Tx, userId: string, prefs: { email: boolean; events: string[] }) {
+  await tx.update(users).set({ alertPrefs: prefs }).where(eq(users.id, userId));
 }
 
 export async function reportSummary(db: Db, reportId: string) {

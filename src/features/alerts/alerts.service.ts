@@ -1,11 +1,11 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import type { Clock } from "../../core/clock.ts";
-import type { Db } from "../../core/db.ts";
+import { type Db, type Tx, transaction } from "../../core/db.ts";
 import { badRequest, conflict, notFound } from "../../core/errors.ts";
 import type { DataCipher } from "../../crypto/data-key.ts";
 import type { JobQueue } from "../../jobs/queue.ts";
 import { appendAuditEvent } from "../audit/audit.repo.ts";
-import { ALERT_DELIVER, ALERT_EVENTS } from "./alerts.queue.ts";
+import { ALERT_DELIVER, ALERT_EVENTS, queueTeamAlert, type TeamAlert } from "./alerts.queue.ts";
 import {
   type AlertChannelRow,
   findChannel,
@@ -76,6 +76,8 @@ export function createAlertsService(deps: { db: Db; clock: Clock; cipher: DataCi
     badRequest("The channel was not saved: some fields need attention.", errors);
 
   return {
+    /** Tells the team about an event, as a job that commits with the caller's change (mail never leaves in a transaction). */
+    queue: (tx: Tx, alert: TeamAlert) => queueTeamAlert(tx, jobs, alert),
     async channels(): Promise<ChannelView[]> {
       return (await listChannels(db)).map(view);
     },
@@ -87,7 +89,7 @@ export function createAlertsService(deps: { db: Db; clock: Clock; cipher: DataCi
       const { value } = parsed;
       const generatedSecret = parsed.generateSecret ? randomBytes(32).toString("hex") : null;
       if (generatedSecret) value.config.secret = generatedSecret;
-      return db.transaction(async (tx) => {
+      return transaction(db, async (tx) => {
         const now = clock();
         const row = await insertChannel(tx, {
           kind: value.kind,
@@ -121,7 +123,7 @@ export function createAlertsService(deps: { db: Db; clock: Clock; cipher: DataCi
 
     /** Changes a channel; an empty secret field keeps the saved secret. The audit event names what changed. */
     async updateChannel(actorId: string, id: string, input: ChannelFormInput) {
-      return db.transaction(async (tx) => {
+      return transaction(db, async (tx) => {
         const row = await findChannel(tx, id);
         if (!row) throw notFound("Alert channel");
         const config = readConfig(row);
@@ -161,7 +163,7 @@ export function createAlertsService(deps: { db: Db; clock: Clock; cipher: DataCi
 
     /** Queues a test alert to one channel (for email: to the admin who asked), through the real delivery job. */
     async sendTest(actorId: string, id: string) {
-      return db.transaction(async (tx) => {
+      return transaction(db, async (tx) => {
         const row = await findChannel(tx, id);
         if (!row) throw notFound("Alert channel");
         if (!row.active)
@@ -215,7 +217,7 @@ export function createAlertsService(deps: { db: Db; clock: Clock; cipher: DataCi
     async updatePrefs(userId: string, input: { email?: string; events?: readonly string[] }) {
       const parsed = parsePrefsForm(input);
       if (!parsed.ok) throw badRequest("Your alert settings were not saved.", parsed.errors);
-      await db.transaction(async (tx) => {
+      await transaction(db, async (tx) => {
         const now = clock();
         await updateUserPrefs(tx, userId, parsed.value);
         await appendAuditEvent(

@@ -1,8 +1,37 @@
 import { and, asc, eq, inArray, isNotNull } from "drizzle-orm";
-import type { Db } from "../../core/db.ts";
-import { auditEvents, reports, users } from "../../db/schema.ts";
+import type { Db, Tx } from "../../core/db.ts";
+import { assets, auditEvents, reports, users } from "../../db/schema.ts";
+import { isUuid } from "../../domain/ids.ts";
 import { isOpen, REPORT_STATES } from "../../domain/workflow.ts";
-import type { UserRow } from "../team/team.repo.ts";
+import type { UserRow } from "../team/team.service.ts";
+
+/** The facts of a report that ranking needs, by id or reference. */
+export async function findAssignmentSubject(db: Db, idOrReference: string) {
+  const key = idOrReference.trim();
+  const where = isUuid(key) ? eq(reports.id, key) : eq(reports.reference, key.toUpperCase());
+  const [row] = await db
+    .select({
+      id: reports.id,
+      assigneeId: reports.assigneeId,
+      assetId: reports.assetId,
+      weakness: reports.weakness,
+    })
+    .from(reports)
+    .where(where);
+  return row ?? null;
+}
+
+/** The tags of the report's asset: expertise is matched against them. */
+export async function findAssetTags(db: Db, assetId: string | null): Promise<string[]> {
+  if (!assetId) return [];
+  const [row] = await db.select({ tags: assets.tags }).from(assets).where(eq(assets.id, assetId));
+  return row?.tags ?? [];
+}
+
+/** Automatic assignment writes only the assignee column; every other report change goes through the reports service. */
+export async function setAssignee(tx: Tx, reportId: string, userId: string, now: Date): Promise<void> {
+  await tx.update(reports).set({ assigneeId: userId, updatedAt: now }).where(eq(reports.id, reportId));
+}
 
 /** Who may be Response Manager: active responders and admins. */
 export async function listAssignableMembers(db: Db): Promise<UserRow[]> {

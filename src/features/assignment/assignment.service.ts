@@ -1,5 +1,5 @@
 import type { Clock } from "../../core/clock.ts";
-import type { Db } from "../../core/db.ts";
+import type { Db, Tx } from "../../core/db.ts";
 import { notFound } from "../../core/errors.ts";
 import {
   type AssignmentResult,
@@ -10,14 +10,19 @@ import {
   subjectTags,
   type UnavailableMember,
 } from "../../domain/assignment.ts";
-import type { JobQueue } from "../../jobs/queue.ts";
-import { queueTeamAlert } from "../alerts/alerts.queue.ts";
+import type { AlertsService } from "../alerts/alerts.service.ts";
 import { appendAuditEvent } from "../audit/audit.repo.ts";
-import { listMemberKeys, type StoredMemberKey } from "../keys/keys.repo.ts";
-import { findAsset, findReport, type ReportRow, updateReport } from "../reports/reports.repo.ts";
-import { loadOrgSettings } from "../settings/settings.service.ts";
-import { updateUser } from "../team/team.repo.ts";
-import { listActiveAdminIds, listAssignableMembers, openLoadByAssignee } from "./assignment.repo.ts";
+import type { KeysService, StoredMemberKey } from "../keys/keys.service.ts";
+import type { SettingsService } from "../settings/settings.service.ts";
+import type { TeamService } from "../team/team.service.ts";
+import {
+  findAssetTags,
+  findAssignmentSubject,
+  listActiveAdminIds,
+  listAssignableMembers,
+  openLoadByAssignee,
+  setAssignee,
+} from "./assignment.repo.ts";
 import { candidateOf } from "./candidates.ts";
 
 /** The moment an automatic assignment is tried. */
@@ -29,21 +34,36 @@ export type AutoAssignOutcome =
   | { kind: "assigned"; assigneeId: string; explanation: string; eventId: string }
   | { kind: "nobody"; explanation: string; eventId: string };
 
-type Subject = Pick<ReportRow, "id" | "assigneeId" | "assetId" | "weakness">;
+/** What assignment needs to know of a report. */
+export interface Subject {
+  id: string;
+  assigneeId: string | null;
+  assetId: string | null;
+  weakness: string;
+}
+
+export interface AssignmentDeps {
+  db: Db;
+  clock: Clock;
+  settings: SettingsService;
+  team: TeamService;
+  keys: KeysService;
+  alerts: AlertsService;
+}
 
 /** Loads the candidates (with their open load) and the report's tags, and runs the pure ranking. */
-async function rank(tx: Db, report: Subject, now: Date) {
-  const [members, load, asset, keys] = await Promise.all([
+async function rank(deps: AssignmentDeps, tx: Db, report: Subject, now: Date) {
+  const [members, load, assetTags, keys] = await Promise.all([
     listAssignableMembers(tx),
     openLoadByAssignee(tx),
-    findAsset(tx, report.assetId),
-    listMemberKeys(tx),
+    findAssetTags(tx, report.assetId),
+    deps.keys.memberKeys(tx),
   ]);
   const candidates = members.map((m) => ({
     ...candidateOf(m, (load.get(m.id) ?? []) as LoadSeverity[]),
     ...keyEligibility(keys.get(m.id), now),
   }));
-  const subject = { assetTags: asset?.tags ?? [], weakness: report.weakness };
+  const subject = { assetTags, weakness: report.weakness };
   const result = chooseResponseManager(candidates, subject, now);
   return { result, members, subject };
 }
@@ -77,22 +97,22 @@ export function nobodyAvailableText(unavailable: readonly UnavailableMember[]): 
  * Response Manager keeps them: a person's choice always wins. The choice, or the fact that nobody was available
  * and why, is an audit event the timeline shows, and the assignee or the admins are alerted.
  */
-export async function assignAutomatically(
-  tx: Db,
-  jobs: JobQueue,
+async function assignAutomatically(
+  deps: AssignmentDeps,
+  tx: Tx,
   report: Subject,
   trigger: AssignTrigger,
   now: Date,
 ): Promise<AutoAssignOutcome> {
-  const { autoAssign } = await loadOrgSettings(tx);
+  const { autoAssign } = await deps.settings.org(tx);
   if (autoAssign === "off" || (trigger === "intake" && autoAssign !== "at_intake")) return { kind: "off" };
   if (report.assigneeId) return { kind: "kept", assigneeId: report.assigneeId };
-  const { result, members } = await rank(tx, report, now);
+  const { result, members } = await rank(deps, tx, report, now);
   if (result.ok) {
     const chosen = members.find((m) => m.id === result.chosen.id)!;
     const explanation = explainChoice(result.chosen, now, true);
-    await updateReport(tx, report.id, { assigneeId: chosen.id, updatedAt: now });
-    await updateUser(tx, chosen.id, { lastAssignedAt: now });
+    await setAssignee(tx, report.id, chosen.id, now);
+    await deps.team.recordAssignment(tx, chosen.id, now);
     const event = await appendAuditEvent(
       tx,
       {
@@ -112,7 +132,7 @@ export async function assignAutomatically(
       },
       now,
     );
-    await queueTeamAlert(tx, jobs, {
+    await deps.alerts.queue(tx, {
       event: "report_assigned",
       reportId: report.id,
       userIds: [chosen.id],
@@ -142,7 +162,7 @@ export async function assignAutomatically(
     },
     now,
   );
-  await queueTeamAlert(tx, jobs, {
+  await deps.alerts.queue(tx, {
     event: "nobody_available",
     reportId: report.id,
     userIds: await listActiveAdminIds(tx),
@@ -169,14 +189,21 @@ export interface AssignSuggestions {
 }
 
 /** Read-only ranking for the report page, so a person can override the automatic choice knowingly. */
-export function createAssignmentService(deps: { db: Db; clock: Clock }) {
+export function createAssignmentService(deps: AssignmentDeps) {
   const { db, clock } = deps;
   return {
+    /**
+     * Tries the organisation's automatic assignment inside the caller's transaction: the choice, and why, is an
+     * audit event the timeline shows, and the assignee or the admins are alerted.
+     */
+    assignAutomatically: (tx: Tx, report: Subject, trigger: AssignTrigger, now: Date) =>
+      assignAutomatically(deps, tx, report, trigger, now),
+
     async suggest(idOrRef: string): Promise<AssignSuggestions> {
-      const report = await findReport(db, idOrRef);
+      const report = await findAssignmentSubject(db, idOrRef);
       if (!report) throw notFound("Report");
       const now = clock();
-      const { result, members, subject } = await rank(db, report, now);
+      const { result, members, subject } = await rank(deps, db, report, now);
       return toSuggestions(result, members, subjectTags(subject), now);
     },
   };

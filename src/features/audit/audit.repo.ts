@@ -1,5 +1,5 @@
 import { asc, eq, sql } from "drizzle-orm";
-import type { Db } from "../../core/db.ts";
+import type { Db, Tx } from "../../core/db.ts";
 import { auditEvents, auditHead } from "../../db/schema.ts";
 import { type ChainedEvent, GENESIS_HASH, hashEvent } from "../../domain/audit-chain.ts";
 
@@ -18,7 +18,7 @@ const CHAIN_LOCK_KEY = 7_316_001;
  * Appends one event to the chain. Must run inside the caller's transaction: the advisory lock is held until it
  * commits, so two writers can never link to the same previous event.
  */
-export async function appendAuditEvent(tx: Db, input: AuditInput, now: Date): Promise<ChainedEvent> {
+export async function appendAuditEvent(tx: Tx, input: AuditInput, now: Date): Promise<ChainedEvent> {
   await tx.execute(sql`select pg_advisory_xact_lock(${CHAIN_LOCK_KEY})`);
   const [head] = await tx.select().from(auditHead).where(eq(auditHead.id, 1));
   const prevHash = head?.hash ?? GENESIS_HASH;

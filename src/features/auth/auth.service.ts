@@ -1,13 +1,12 @@
 import { and, eq, gt, isNull, sql } from "drizzle-orm";
 import type { Clock } from "../../core/clock.ts";
-import type { Db } from "../../core/db.ts";
+import { type Db, transaction } from "../../core/db.ts";
 import { AppError } from "../../core/errors.ts";
 import { DUMMY_PASSWORD_HASH, verifyPassword } from "../../crypto/password.ts";
 import { randomToken, sha256Hex } from "../../crypto/tokens.ts";
 import { apiTokens, loginFailures, oneTimeTokens, sessions, users } from "../../db/schema.ts";
 import { appendAuditEvent } from "../audit/audit.repo.ts";
-import { countActiveAdmins, findUserByEmail, type UserRow } from "../team/team.repo.ts";
-import type { TeamService } from "../team/team.service.ts";
+import type { TeamService, UserRow } from "../team/team.service.ts";
 
 const SESSION_HOURS = 12;
 const SETUP_HOURS = 24;
@@ -75,7 +74,7 @@ export function createAuthService(deps: { db: Db; clock: Clock; team: TeamServic
           },
         );
       }
-      const user = await findUserByEmail(db, email);
+      const user = await deps.team.byEmail(email);
       const ok = await verifyPassword(password.slice(0, 1024), user?.passwordHash ?? DUMMY_PASSWORD_HASH);
       if (!user || !ok || !user.active || !user.passwordHash) {
         await db.insert(loginFailures).values({ email, ip, createdAt: clock() });
@@ -119,7 +118,7 @@ export function createAuthService(deps: { db: Db; clock: Clock; team: TeamServic
 
     /** At start with no admin: a one-time link, valid for 24 h, where the first admin is created. */
     async createSetupLinkIfNeeded(): Promise<{ token: string; expiresAt: Date } | null> {
-      if ((await countActiveAdmins(db)) > 0) return null;
+      if ((await deps.team.countActiveAdmins()) > 0) return null;
       const token = randomToken(16);
       const now = clock();
       const expiresAt = new Date(now.getTime() + SETUP_HOURS * 3_600_000);
@@ -142,7 +141,7 @@ export function createAuthService(deps: { db: Db; clock: Clock; team: TeamServic
             gt(oneTimeTokens.expiresAt, clock()),
           ),
         );
-      return Boolean(row) && (await countActiveAdmins(db)) === 0;
+      return Boolean(row) && (await deps.team.countActiveAdmins()) === 0;
     },
 
     /** Creates the first admin through the setup link and uses the link up, in one transaction. */
@@ -157,7 +156,7 @@ export function createAuthService(deps: { db: Db; clock: Clock; team: TeamServic
       if (!input.password) {
         throw new AppError("invalid_input", 400, "Choose a password.", { password: "Choose a password." });
       }
-      const user = await db.transaction(async (tx) => {
+      const user = await transaction(db, async (tx) => {
         // Using the link up first makes a second, concurrent submission fail instead of creating a second admin.
         const used = await tx
           .update(oneTimeTokens)
@@ -183,7 +182,7 @@ export function createAuthService(deps: { db: Db; clock: Clock; team: TeamServic
       return { user, ...(await startSession(user)) };
     },
 
-    findUserByEmail: (email: string) => findUserByEmail(db, email),
+    findUserByEmail: (email: string) => deps.team.byEmail(email),
   };
 }
 

@@ -1,5 +1,5 @@
 import { desc, eq } from "drizzle-orm";
-import type { Db } from "../../core/db.ts";
+import type { Db, Tx } from "../../core/db.ts";
 import { intakeKeys, reporterKeys, userKeys } from "../../db/schema.ts";
 
 // OpenPGP keys in their own tables (migration 0004 moved them out of settings):
@@ -62,7 +62,7 @@ export async function readMemberKey(db: Db, userId: string): Promise<StoredMembe
   return row ? toMemberKey(row) : null;
 }
 
-export async function writeMemberKey(db: Db, userId: string, value: StoredMemberKey): Promise<void> {
+export async function writeMemberKey(tx: Tx, userId: string, value: StoredMemberKey): Promise<void> {
   const values = {
     fingerprint: value.fingerprint,
     armored: value.armored,
@@ -71,14 +71,14 @@ export async function writeMemberKey(db: Db, userId: string, value: StoredMember
     uploadedAt: new Date(value.uploadedAt),
     uploadedBy: value.uploadedBy,
   };
-  await db
+  await tx
     .insert(userKeys)
     .values({ userId, ...values })
     .onConflictDoUpdate({ target: userKeys.userId, set: values });
 }
 
-export async function deleteMemberKey(db: Db, userId: string): Promise<void> {
-  await db.delete(userKeys).where(eq(userKeys.userId, userId));
+export async function deleteMemberKey(tx: Tx, userId: string): Promise<void> {
+  await tx.delete(userKeys).where(eq(userKeys.userId, userId));
 }
 
 /** Every member key, by user id. */
@@ -129,22 +129,22 @@ export const readIntakeKeys = (db: Db) => readIntake(db, false);
 export const readIntakeKeysForUpdate = (db: Db) => readIntake(db, true);
 
 /** Makes the stored intake keys `value`: retired keys are written first, so the one-current index never sees two. */
-export async function writeIntakeKeys(db: Db, value: StoredIntakeKeys): Promise<void> {
+export async function writeIntakeKeys(tx: Tx, value: StoredIntakeKeys): Promise<void> {
   for (const key of value.previous) {
     const row = fromIntakeKey(key, true);
-    await db.insert(intakeKeys).values(row).onConflictDoUpdate({ target: intakeKeys.fingerprint, set: row });
+    await tx.insert(intakeKeys).values(row).onConflictDoUpdate({ target: intakeKeys.fingerprint, set: row });
   }
   const current = fromIntakeKey(value.current, false);
-  await db
+  await tx
     .insert(intakeKeys)
     .values(current)
     .onConflictDoUpdate({ target: intakeKeys.fingerprint, set: current });
 }
 
 /** Stores the first intake key unless another process got there first; true when this call stored it. */
-export async function insertIntakeKeysIfAbsent(db: Db, value: StoredIntakeKeys): Promise<boolean> {
+export async function insertIntakeKeysIfAbsent(tx: Tx, value: StoredIntakeKeys): Promise<boolean> {
   // The partial unique index on the current key turns a concurrent second insert into a no-op.
-  const rows = await db
+  const rows = await tx
     .insert(intakeKeys)
     .values(fromIntakeKey(value.current, false))
     .onConflictDoNothing()
@@ -164,14 +164,14 @@ export async function readReporterKey(db: Db, reporterId: string): Promise<Store
     : null;
 }
 
-export async function writeReporterKey(db: Db, reporterId: string, value: StoredReporterKey): Promise<void> {
+export async function writeReporterKey(tx: Tx, reporterId: string, value: StoredReporterKey): Promise<void> {
   const values = {
     fingerprint: value.fingerprint,
     armored: value.armored,
     userIds: value.userIds,
     expiresAt: date(value.expiresAt),
   };
-  await db
+  await tx
     .insert(reporterKeys)
     .values({ reporterId, ...values })
     .onConflictDoUpdate({ target: reporterKeys.reporterId, set: values });

@@ -1,7 +1,7 @@
 import * as openpgp from "openpgp";
 import type { CurrentUser } from "../../core/actors.ts";
 import type { Clock } from "../../core/clock.ts";
-import type { Db } from "../../core/db.ts";
+import { type Db, type Tx, transaction } from "../../core/db.ts";
 import { AppError, badRequest, forbidden, notFound } from "../../core/errors.ts";
 import type { DataCipher } from "../../crypto/data-key.ts";
 import { can } from "../../domain/permissions.ts";
@@ -15,8 +15,8 @@ import {
   wkdHash,
 } from "../../domain/pgp-keys.ts";
 import { appendAuditEvent } from "../audit/audit.repo.ts";
-import { loadOrgSettings } from "../settings/settings.service.ts";
-import { findUserById, listUsers } from "../team/team.repo.ts";
+import type { SettingsService } from "../settings/settings.service.ts";
+import type { TeamService } from "../team/team.service.ts";
 import {
   deleteMemberKey,
   insertIntakeKeysIfAbsent,
@@ -44,17 +44,15 @@ export interface KeysDeps {
   publicUrl: string;
   /** MAIL_FROM: the security address when the organisation names none. */
   mailFrom?: string | null;
+  settings: SettingsService;
+  team: TeamService;
 }
 
 /**
  * Why a member may not be given reports for want of a key, or null when their uploaded key is usable now.
  * Assignment rules call it: encrypted team notifications need every Response Manager to hold a valid key.
  */
-export async function memberKeyProblem(
-  db: Db,
-  userId: string,
-  now: Date = new Date(),
-): Promise<string | null> {
+async function memberKeyProblem(db: Db, userId: string, now: Date = new Date()): Promise<string | null> {
   const stored = await readMemberKey(db, userId);
   if (!stored) return "No OpenPGP public key uploaded yet; upload one on the “My key” page.";
   if (stored.expiresAt && Date.parse(stored.expiresAt) <= now.getTime())
@@ -75,12 +73,14 @@ export function publicIntakeKey(key: StoredIntakeKey) {
 }
 export type PublicIntakeKey = ReturnType<typeof publicIntakeKey>;
 
+export type { StoredMemberKey };
+
 export function createKeysService(deps: KeysDeps) {
   const { db, clock, cipher, publicUrl } = deps;
   let creating: Promise<StoredIntakeKeys> | null = null;
 
   async function intakeIdentity(tx: Db) {
-    const org = await loadOrgSettings(tx);
+    const org = await deps.settings.org(tx);
     return {
       name: `${org.name} security`,
       email: securityAddress(org.securityEmail, publicUrl, deps.mailFrom),
@@ -106,7 +106,7 @@ export function createKeysService(deps: KeysDeps) {
     if (existing) return existing;
     const now = clock();
     const fresh: StoredIntakeKeys = { current: await newGeneratedKey(db, now), previous: [] };
-    await db.transaction(async (tx) => {
+    await transaction(db, async (tx) => {
       if (!(await insertIntakeKeysIfAbsent(tx, fresh))) return;
       await appendAuditEvent(
         tx,
@@ -142,7 +142,7 @@ export function createKeysService(deps: KeysDeps) {
   /** Replaces the current intake key in one locked transaction; the old one is kept for decryption. */
   async function replaceIntakeKey(actorId: string, next: StoredIntakeKey, action: string) {
     await intakeKeys();
-    return db.transaction(async (tx) => {
+    return transaction(db, async (tx) => {
       const now = clock();
       const stored = await readIntakeKeysForUpdate(tx);
       if (!stored) throw new Error("The intake key vanished during the change.");
@@ -173,6 +173,8 @@ export function createKeysService(deps: KeysDeps) {
 
   return {
     intakeKeys,
+    /** Why a member cannot be a Response Manager for want of a usable key, or null; reads in the caller's transaction. */
+    memberKeyProblemIn: (tx: Db, userId: string, now: Date) => memberKeyProblem(tx, userId, now),
     /** Runs at start so the key exists before anyone asks for security.txt. */
     ensureIntakeKey: () => intakeKeys().then(() => undefined),
 
@@ -298,8 +300,9 @@ export function createKeysService(deps: KeysDeps) {
       }
     },
 
-    memberKey: (userId: string) => readMemberKey(db, userId),
-    memberKeys: () => listMemberKeys(db),
+    memberKey: (userId: string, tx: Db = db) => readMemberKey(tx, userId),
+    /** Every member's stored key, by member id. */
+    memberKeys: (tx: Db = db) => listMemberKeys(tx),
     /** Fingerprints by user id, for the team page. */
     async memberFingerprints(): Promise<Map<string, string>> {
       const keys = await listMemberKeys(db);
@@ -310,7 +313,7 @@ export function createKeysService(deps: KeysDeps) {
     /** Checks and stores a member's public key; the member themself or an admin may. Warnings do not block. */
     async uploadMemberKey(actor: CurrentUser, userId: string, armored: unknown) {
       if (!mayManageKeyOf(actor, userId)) throw forbidden("Only admins can change another member's key.");
-      const user = await findUserById(db, userId);
+      const user = await deps.team.byId(userId);
       if (!user) throw notFound("Team member");
       const now = clock();
       const text = typeof armored === "string" ? armored.trim() : "";
@@ -324,7 +327,7 @@ export function createKeysService(deps: KeysDeps) {
         uploadedAt: now.toISOString(),
         uploadedBy: actor.id,
       };
-      await db.transaction(async (tx) => {
+      await transaction(db, async (tx) => {
         const before = await readMemberKey(tx, userId);
         await writeMemberKey(tx, userId, stored);
         await appendAuditEvent(
@@ -350,7 +353,7 @@ export function createKeysService(deps: KeysDeps) {
     /** Removes a member's key (lost or compromised); they cannot be assigned until they upload another. */
     async removeMemberKey(actor: CurrentUser, userId: string) {
       if (!mayManageKeyOf(actor, userId)) throw forbidden("Only admins can change another member's key.");
-      await db.transaction(async (tx) => {
+      await transaction(db, async (tx) => {
         const before = await readMemberKey(tx, userId);
         if (!before) return;
         const now = clock();
@@ -373,7 +376,7 @@ export function createKeysService(deps: KeysDeps) {
     async published() {
       const [overview, users, memberKeys] = await Promise.all([
         this.intakeOverview(),
-        listUsers(db),
+        deps.team.list(),
         listMemberKeys(db),
       ]);
       const members = users
@@ -392,7 +395,7 @@ export function createKeysService(deps: KeysDeps) {
       const keys = await intakeKeys();
       const intake = [keys.current, ...keys.previous].find((k) => k.fingerprint === fingerprint);
       if (intake) return intake.publicArmored;
-      const [users, memberKeys] = await Promise.all([listUsers(db), listMemberKeys(db)]);
+      const [users, memberKeys] = await Promise.all([deps.team.list(), listMemberKeys(db)]);
       for (const u of users) {
         const k = memberKeys.get(u.id);
         if (u.active && k?.fingerprint === fingerprint) return k.armored;
@@ -422,7 +425,7 @@ export function createKeysService(deps: KeysDeps) {
 
     /** Stores a reporter's checked key inside the submission's transaction, with its audit event. */
     async saveReporterKey(
-      tx: Db,
+      tx: Tx,
       created: { reportId: string; reporterId: string; now: Date },
       verdict: Extract<KeyVerdict, { ok: true }> & { armored?: string },
     ) {
@@ -445,7 +448,8 @@ export function createKeysService(deps: KeysDeps) {
       );
     },
 
-    reporterKey: (reporterId: string) => readReporterKey(db, reporterId),
+    /** The key a reporter gave, if any: mail to them is encrypted to it. */
+    reporterKey: (reporterId: string, tx: Db = db) => readReporterKey(tx, reporterId),
   };
 }
 

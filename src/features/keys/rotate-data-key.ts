@@ -1,6 +1,6 @@
 import { asc, eq, inArray, not, sql } from "drizzle-orm";
 import type { AnyPgColumn } from "drizzle-orm/pg-core";
-import type { Db } from "../../core/db.ts";
+import { type Db, transaction } from "../../core/db.ts";
 import type { DataCipher } from "../../crypto/data-key.ts";
 import { alertChannels, attachments, intakeKeys, messages, reports } from "../../db/schema.ts";
 import { appendAuditEvent } from "../audit/audit.repo.ts";
@@ -56,7 +56,7 @@ export async function rotateDataKey(db: Db, cipher: DataCipher, options: RotateO
   const done: RotationCounts = { reports: 0, messages: 0, attachments: 0, alert_channels: 0, intake_keys: 0 };
   if (total === 0) return { keyId, rotated: done, changed: false };
 
-  await db.transaction((tx) =>
+  await transaction(db, (tx) =>
     appendAuditEvent(
       tx,
       {
@@ -77,7 +77,7 @@ export async function rotateDataKey(db: Db, cipher: DataCipher, options: RotateO
     step: (tx: Db, size: number) => Promise<number>,
   ) => {
     for (;;) {
-      const n = await db.transaction((tx) => step(tx, size));
+      const n = await transaction(db, (tx) => step(tx, size));
       done[table] += n;
       if (n > 0) progress(table, done[table], Math.max(pending[table], done[table]));
       if (n < size) return;
@@ -174,7 +174,7 @@ export async function rotateDataKey(db: Db, cipher: DataCipher, options: RotateO
     return rows.length;
   });
 
-  await db.transaction((tx) =>
+  await transaction(db, (tx) =>
     appendAuditEvent(
       tx,
       {

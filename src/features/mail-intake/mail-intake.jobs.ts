@@ -1,5 +1,5 @@
 import type { Logger } from "pino";
-import type { Db } from "../../core/db.ts";
+import { type Db, transaction } from "../../core/db.ts";
 import type { JobQueue, QueueDefinition } from "../../jobs/queue.ts";
 import { pollMailbox } from "./mail-intake.imap.ts";
 import type { MailIntakeService } from "./mail-intake.service.ts";
@@ -25,7 +25,7 @@ export interface MailFetchDeps {
 /** Queues the next poll `afterSeconds` from now (at most one waits at a time). */
 export async function scheduleMailFetch(db: Db, jobs: JobQueue, afterSeconds: number) {
   const startAfter = new Date(Date.now() + afterSeconds * 1000);
-  await db.transaction(async (tx) => {
+  await transaction(db, async (tx) => {
     await jobs.send(tx, MAIL_FETCH, {}, { startAfter, singletonKey: MAIL_FETCH_KEY });
   });
 }

@@ -1,5 +1,5 @@
 import { and, desc, eq, inArray, sql } from "drizzle-orm";
-import type { Db } from "../../core/db.ts";
+import type { Db, Tx } from "../../core/db.ts";
 import { inboundEmails, outbox, reporterKeys, reporters } from "../../db/schema.ts";
 
 export type InboundRow = typeof inboundEmails.$inferSelect;
@@ -12,12 +12,12 @@ export async function findInbound(db: Db, dedupeKey: string, forUpdate = false):
 
 /** Records a successful import; the unique dedupe key makes a concurrent second import fail and roll back. */
 export async function saveImported(
-  db: Db,
+  tx: Tx,
   values: Omit<typeof inboundEmails.$inferInsert, "status" | "attempts" | "error" | "errorCode">,
   existingId: string | null,
 ): Promise<void> {
   if (existingId) {
-    await db
+    await tx
       .update(inboundEmails)
       .set({
         ...values,
@@ -29,12 +29,12 @@ export async function saveImported(
       .where(eq(inboundEmails.id, existingId));
     return;
   }
-  await db.insert(inboundEmails).values({ ...values, status: "imported", attempts: 1 });
+  await tx.insert(inboundEmails).values({ ...values, status: "imported", attempts: 1 });
 }
 
 /** Records (or counts again) a failed import, keeping what an admin needs to find the message in the mailbox. */
 export async function saveFailure(
-  db: Db,
+  tx: Tx,
   values: {
     dedupeKey: string;
     messageId: string | null;
@@ -47,7 +47,7 @@ export async function saveFailure(
     now: Date;
   },
 ): Promise<InboundRow> {
-  const [row] = await db
+  const [row] = await tx
     .insert(inboundEmails)
     .values({
       dedupeKey: values.dedupeKey,
@@ -81,12 +81,12 @@ export async function saveFailure(
 
 /** Lets the next poll import a failed mail again; `retryAs` "new_report" skips threading. */
 export async function markForRetry(
-  db: Db,
+  tx: Tx,
   id: string,
   now: Date,
   retryAs: "new_report" | null,
 ): Promise<InboundRow | null> {
-  const [row] = await db
+  const [row] = await tx
     .update(inboundEmails)
     .set({
       status: "retry",
@@ -109,8 +109,8 @@ export async function retryUids(db: Db, mailbox: string): Promise<number[]> {
 }
 
 /** Marks sent outbox rows as bounced; rows already marked are left alone, so a repeated report changes nothing. */
-export async function markBounced(db: Db, outboxIds: readonly string[], lastError: string) {
-  return db
+export async function markBounced(tx: Tx, outboxIds: readonly string[], lastError: string) {
+  return tx
     .update(outbox)
     .set({ status: "bounced", lastError })
     .where(and(inArray(outbox.id, [...outboxIds]), eq(outbox.status, "sent")))
@@ -118,8 +118,8 @@ export async function markBounced(db: Db, outboxIds: readonly string[], lastErro
 }
 
 /** Sets a failed mail aside for good; only failed mail can be. */
-export async function markDismissed(db: Db, id: string, now: Date): Promise<InboundRow | null> {
-  const [row] = await db
+export async function markDismissed(tx: Tx, id: string, now: Date): Promise<InboundRow | null> {
+  const [row] = await tx
     .update(inboundEmails)
     .set({ status: "dismissed", updatedAt: now })
     .where(and(eq(inboundEmails.id, id), eq(inboundEmails.status, "failed")))
@@ -185,27 +185,6 @@ export async function countFailures(db: Db): Promise<number> {
     .from(inboundEmails)
     .where(eq(inboundEmails.status, "failed"));
   return row?.n ?? 0;
-}
-
-/**
- * The Message-IDs our mail to `address` about a report should answer, so it lands in the sender's own thread:
- * the first mail they sent about it and the latest. Empty when the report never came in by mail from there.
- */
-export async function threadIdsFor(db: Db, reportId: string, address: string): Promise<string[]> {
-  const rows = await db
-    .select({ messageId: inboundEmails.messageId })
-    .from(inboundEmails)
-    .where(
-      and(
-        eq(inboundEmails.reportId, reportId),
-        eq(inboundEmails.status, "imported"),
-        eq(sql`lower(${inboundEmails.fromAddress})`, address.toLowerCase()),
-      ),
-    )
-    .orderBy(inboundEmails.firstSeenAt, inboundEmails.id);
-  const ids = rows.map((r) => r.messageId).filter((id): id is string => Boolean(id));
-  if (ids.length === 0) return [];
-  return [...new Set([ids[0]!, ids[ids.length - 1]!])];
 }
 
 export async function inboundForReport(db: Db, reportId: string): Promise<InboundRow[]> {

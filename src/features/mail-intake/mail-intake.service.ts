@@ -1,7 +1,7 @@
 import { decodeWords } from "postal-mime";
 import type { CurrentUser } from "../../core/actors.ts";
 import type { Clock } from "../../core/clock.ts";
-import type { Db } from "../../core/db.ts";
+import { type Db, type Tx, transaction } from "../../core/db.ts";
 import { forbidden, notFound } from "../../core/errors.ts";
 import type { DataCipher } from "../../crypto/data-key.ts";
 import { sha256Hex } from "../../crypto/tokens.ts";
@@ -218,7 +218,7 @@ export function createMailIntakeService(deps: MailIntakeDeps) {
     const ids = bouncedOutboxIds(text, publicHost);
     if (ids.length === 0) return null;
     const why = bounceDiagnostic(text) ?? "returned by the recipient's mail system";
-    const addresses = await db.transaction(async (tx) => {
+    const addresses = await transaction(db, async (tx) => {
       const now = clock();
       const rows = await markBounced(tx, ids, `Bounced: ${why}`);
       for (const row of rows) {
@@ -253,7 +253,7 @@ export function createMailIntakeService(deps: MailIntakeDeps) {
     };
     const subject = readable("subject");
     const from = readable("from");
-    await db.transaction(async (tx) => {
+    await transaction(db, async (tx) => {
       const row = await saveFailure(tx, {
         dedupeKey: dedupe.key,
         messageId: dedupe.messageId,
@@ -285,12 +285,12 @@ export function createMailIntakeService(deps: MailIntakeDeps) {
     id: string,
     action: string,
     data: Record<string, unknown>,
-    change: (tx: Db, now: Date) => Promise<InboundRow | null>,
+    change: (tx: Tx, now: Date) => Promise<InboundRow | null>,
   ): Promise<void> {
     if (!can(actor.role, "settings.manage"))
       throw forbidden("Only admins can handle mail that was not imported.");
     if (!isUuid(id)) throw notFound("Failed mail");
-    await db.transaction(async (tx) => {
+    await transaction(db, async (tx) => {
       const now = clock();
       if (!(await change(tx, now))) throw notFound("Failed mail");
       await appendAuditEvent(
@@ -339,7 +339,7 @@ export function createMailIntakeService(deps: MailIntakeDeps) {
         }
         const mail = await openInboundMail(raw, { decryptionKeys: await keys.decryptionKeys(), keysFor });
         checkAttachments(mail);
-        return await db.transaction(async (tx): Promise<ImportOutcome> => {
+        return await transaction(db, async (tx): Promise<ImportOutcome> => {
           // Under the row lock a concurrent import of the same message waits, then sees it done.
           const again = await findInbound(tx, dedupe.key, true);
           if (again?.status === "imported") return { outcome: "duplicate", reportId: again.reportId };
@@ -480,7 +480,7 @@ export function createMailIntakeService(deps: MailIntakeDeps) {
     },
 
     async recordPoll(status: MailPollStatus) {
-      await writeSetting(db, POLL_STATUS_KEY, status, clock());
+      await transaction(db, (tx) => writeSetting(tx, POLL_STATUS_KEY, status, clock()));
     },
     async lastPoll(): Promise<MailPollStatus | null> {
       return ((await readSetting(db, POLL_STATUS_KEY)) as MailPollStatus | undefined) ?? null;

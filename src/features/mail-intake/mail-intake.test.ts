@@ -546,6 +546,7 @@ describe.each(DB_KINDS)("mail intake on %s", (kind) => {
         clock: t.clock,
         publicHost: "embargo.test",
         cipher: t.services.deps.cipher,
+        keys: t.services.keys,
       });
       const plain = await importRaw(
         mailWith(

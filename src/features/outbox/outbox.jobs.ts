@@ -1,12 +1,11 @@
 import { z } from "zod";
 import type { Clock } from "../../core/clock.ts";
-import type { Db } from "../../core/db.ts";
+import { type Db, type Tx, transaction } from "../../core/db.ts";
 import type { DataCipher } from "../../crypto/data-key.ts";
 import type { JobQueue, QueueDefinition } from "../../jobs/queue.ts";
 import type { MailTransport } from "../../mail/transport.ts";
-import { createKeysService } from "../keys/keys.service.ts";
-import { threadIdsFor } from "../mail-intake/mail-intake.repo.ts";
-import { findOutbox, insertOutbox, updateOutbox } from "./outbox.repo.ts";
+import type { KeysService } from "../keys/keys.service.ts";
+import { findOutbox, insertOutbox, threadIdsFor, updateOutbox } from "./outbox.repo.ts";
 import { type MailRecipient, mailRecipient, referenceOf, sealMail } from "./outbox.sealing.ts";
 
 export const MAIL_DELIVER = "mail-deliver";
@@ -24,23 +23,21 @@ const payload = z.object({
  * Writes a mail into the outbox and queues its delivery inside the caller's transaction, so the mail exists
  * exactly when the change that caused it commits. Nothing is sent here.
  */
-export async function queueMail(
-  tx: Db,
-  jobs: JobQueue,
-  mail: {
-    reportId: string | null;
-    to: string;
-    subject: string;
-    body: string;
-    /** Who the mail is for; at delivery the mail is encrypted to their OpenPGP key when they have one. */
-    recipient?: MailRecipient;
-    /** A neutral text sent instead of `body` when the recipient has no key; `body` then goes only encrypted. */
-    plainBody?: string;
-    /** A conversation message whose text is added to the mail, only when it goes encrypted (read at delivery). */
-    messageRowId?: string;
-  },
-  now: Date,
-): Promise<void> {
+/** A mail as services hand it over; it leaves only from the delivery job. */
+export interface QueuedMail {
+  reportId: string | null;
+  to: string;
+  subject: string;
+  body: string;
+  /** Who the mail is for; at delivery the mail is encrypted to their OpenPGP key when they have one. */
+  recipient?: MailRecipient;
+  /** A neutral text sent instead of `body` when the recipient has no key; `body` then goes only encrypted. */
+  plainBody?: string;
+  /** A conversation message whose text is added to the mail, only when it goes encrypted (read at delivery). */
+  messageRowId?: string;
+}
+
+export async function queueMail(tx: Tx, jobs: JobQueue, mail: QueuedMail, now: Date): Promise<void> {
   const row = await insertOutbox(tx, {
     reportId: mail.reportId,
     toAddress: mail.to,
@@ -67,28 +64,23 @@ export function createMailDeliveryHandler(deps: {
   clock: Clock;
   publicHost: string;
   cipher: DataCipher;
-  /** Only used to name the intake key should it not exist yet; the server creates it before any job runs. */
-  publicUrl?: string;
+  keys: Pick<KeysService, "intakeKeys" | "memberKey" | "reporterKey">;
 }) {
-  const keys = createKeysService({
-    db: deps.db,
-    clock: deps.clock,
-    cipher: deps.cipher,
-    publicUrl: deps.publicUrl ?? `https://${deps.publicHost}`,
-  });
+  const { keys } = deps;
   const intakePrivateKey = async () => deps.cipher.decryptText((await keys.intakeKeys()).current.privateEnc);
   return async (data: unknown) => {
     const { outboxId, recipient, plainBody, messageRowId } = payload.parse(data);
     const mail = await findOutbox(deps.db, outboxId);
     if (!mail || mail.status === "sent") return; // idempotent: a retried job never sends twice
     if (!deps.transport) {
-      await updateOutbox(deps.db, outboxId, { status: "held" });
+      await transaction(deps.db, (tx) => updateOutbox(tx, outboxId, { status: "held" }));
       return;
     }
     try {
       const now = deps.clock();
       const sealed = await sealMail({
         db: deps.db,
+        keys,
         cipher: deps.cipher,
         mail,
         recipient,
@@ -107,18 +99,22 @@ export function createMailDeliveryHandler(deps: {
         // Mail about a report that came by mail answers the reporter's own messages, so it threads for them.
         thread: mail.reportId ? await threadIdsFor(deps.db, mail.reportId, mail.toAddress) : [],
       });
-      await updateOutbox(deps.db, outboxId, {
-        status: "sent",
-        sentAt: deps.clock(),
-        attempts: mail.attempts + 1,
-        lastError: null,
-      });
+      await transaction(deps.db, (tx) =>
+        updateOutbox(tx, outboxId, {
+          status: "sent",
+          sentAt: deps.clock(),
+          attempts: mail.attempts + 1,
+          lastError: null,
+        }),
+      );
     } catch (error) {
-      await updateOutbox(deps.db, outboxId, {
-        status: "failed",
-        attempts: mail.attempts + 1,
-        lastError: error instanceof Error ? error.message.slice(0, 500) : "unknown error",
-      });
+      await transaction(deps.db, (tx) =>
+        updateOutbox(tx, outboxId, {
+          status: "failed",
+          attempts: mail.attempts + 1,
+          lastError: error instanceof Error ? error.message.slice(0, 500) : "unknown error",
+        }),
+      );
       throw error; // pg-boss retries with backoff
     }
   };

@@ -10,6 +10,7 @@ import { raiseIntakeLimits } from "../../../test/helpers/intake-limits.ts";
 import { freePort } from "../../../test/helpers/net.ts";
 import { type Gpg, gpgKey, MEMBER_PRIVATE_KEY, makeGpg } from "../../../test/helpers/pgp.ts";
 import { startSmtp } from "../../../test/helpers/smtp.ts";
+import { transaction } from "../../core/db.ts";
 import { outbox, reports } from "../../db/schema.ts";
 import { createMailTransport } from "../../mail/transport.ts";
 import { alertMail } from "../alerts/alerts.send.ts";
@@ -74,6 +75,7 @@ describe.each(DB_KINDS)("outgoing mail, PGP/MIME to reporters with a key, on %s"
       clock: t.clock,
       publicHost: "embargo.test",
       cipher: t.services.deps.cipher,
+      keys: t.services.keys,
     });
 
   beforeAll(async () => {
@@ -236,12 +238,14 @@ describe.each(DB_KINDS)("outgoing mail, PGP/MIME to reporters with a key, on %s"
     const reporterId = (await reporterOf(report.id))!;
     // The key expired after it was given: the stored facts say so, and the key itself is unusable.
     const expired = gpgKey(gpg, "Late <expired-key@example.net>", { expire: "2026-01-01" });
-    await writeReporterKey(t.database.db, reporterId, {
-      armored: expired.publicArmored,
-      fingerprint: expired.fingerprint,
-      userIds: ["Late <expired-key@example.net>"],
-      expiresAt: null,
-    });
+    await transaction(t.database.db, (tx) =>
+      writeReporterKey(tx, reporterId, {
+        armored: expired.publicArmored,
+        fingerprint: expired.fingerprint,
+        userIds: ["Late <expired-key@example.net>"],
+        expiresAt: null,
+      }),
+    );
     const [mail] = await mailsTo("expired-key@example.net");
     smtp.mails.length = 0;
     await expect(
@@ -253,12 +257,14 @@ describe.each(DB_KINDS)("outgoing mail, PGP/MIME to reporters with a key, on %s"
     expect(row!.lastError).toContain(expired.fingerprint);
     expect(row!.lastError).toMatch(/encrypting to it failed/);
     // With the expiry on record the error names the date.
-    await writeReporterKey(t.database.db, reporterId, {
-      armored: expired.publicArmored,
-      fingerprint: expired.fingerprint,
-      userIds: [],
-      expiresAt: "2026-01-01T00:00:00.000Z",
-    });
+    await transaction(t.database.db, (tx) =>
+      writeReporterKey(tx, reporterId, {
+        armored: expired.publicArmored,
+        fingerprint: expired.fingerprint,
+        userIds: [],
+        expiresAt: "2026-01-01T00:00:00.000Z",
+      }),
+    );
     await expect(deliver({ outboxId: mail!.id })).rejects.toThrow(/expired on 2026-01-01/);
     const [again] = await t.database.db.select().from(outbox).where(eq(outbox.id, mail!.id));
     expect(again).toMatchObject({ status: "failed", attempts: 2 });
@@ -266,7 +272,7 @@ describe.each(DB_KINDS)("outgoing mail, PGP/MIME to reporters with a key, on %s"
   });
 
   it("encrypts mail to a team member to their uploaded key, found by their address", async () => {
-    await t.database.db.transaction((tx) =>
+    await transaction(t.database.db, (tx) =>
       queueMail(
         tx,
         t.jobs,
@@ -298,7 +304,7 @@ describe.each(DB_KINDS)("outgoing mail, PGP/MIME to reporters with a key, on %s"
 
   it("sends a member without a key the neutral alert text, with the job payload as queued", async () => {
     const report = await submit(reportFields({ title: "Token leak in the export", email: "x@example.net" }));
-    await deleteMemberKey(t.database.db, team.alice.id);
+    await transaction(t.database.db, (tx) => deleteMemberKey(tx, team.alice.id));
     const message = {
       event: "report_received",
       deliveryId: "d-1",
@@ -311,7 +317,7 @@ describe.each(DB_KINDS)("outgoing mail, PGP/MIME to reporters with a key, on %s"
       detail: null,
       occurredAt: t.clock().toISOString(),
     };
-    await t.database.db.transaction((tx) =>
+    await transaction(t.database.db, (tx) =>
       queueMail(
         tx,
         t.jobs,

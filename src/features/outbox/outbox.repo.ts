@@ -1,11 +1,11 @@
-import { desc, eq } from "drizzle-orm";
-import type { Db } from "../../core/db.ts";
-import { outbox } from "../../db/schema.ts";
+import { and, desc, eq, sql } from "drizzle-orm";
+import type { Db, Tx } from "../../core/db.ts";
+import { inboundEmails, outbox } from "../../db/schema.ts";
 
 export type OutboxRow = typeof outbox.$inferSelect;
 
-export async function insertOutbox(db: Db, values: typeof outbox.$inferInsert): Promise<OutboxRow> {
-  const [row] = await db.insert(outbox).values(values).returning();
+export async function insertOutbox(tx: Tx, values: typeof outbox.$inferInsert): Promise<OutboxRow> {
+  const [row] = await tx.insert(outbox).values(values).returning();
   return row!;
 }
 
@@ -14,10 +14,31 @@ export async function findOutbox(db: Db, id: string): Promise<OutboxRow | null> 
   return row ?? null;
 }
 
-export async function updateOutbox(db: Db, id: string, values: Partial<typeof outbox.$inferInsert>) {
-  await db.update(outbox).set(values).where(eq(outbox.id, id));
+export async function updateOutbox(tx: Tx, id: string, values: Partial<typeof outbox.$inferInsert>) {
+  await tx.update(outbox).set(values).where(eq(outbox.id, id));
 }
 
 export async function listOutbox(db: Db, limit = 200): Promise<OutboxRow[]> {
   return db.select().from(outbox).orderBy(desc(outbox.createdAt)).limit(limit);
+}
+
+/**
+ * The Message-IDs our mail to `address` about a report should answer, so it lands in the sender's own thread:
+ * the first mail they sent about it and the latest. Empty when the report never came in by mail from there.
+ */
+export async function threadIdsFor(db: Db, reportId: string, address: string): Promise<string[]> {
+  const rows = await db
+    .select({ messageId: inboundEmails.messageId })
+    .from(inboundEmails)
+    .where(
+      and(
+        eq(inboundEmails.reportId, reportId),
+        eq(inboundEmails.status, "imported"),
+        eq(sql`lower(${inboundEmails.fromAddress})`, address.toLowerCase()),
+      ),
+    )
+    .orderBy(inboundEmails.firstSeenAt, inboundEmails.id);
+  const ids = rows.map((r) => r.messageId).filter((id): id is string => Boolean(id));
+  if (ids.length === 0) return [];
+  return [...new Set([ids[0]!, ids[ids.length - 1]!])];
 }

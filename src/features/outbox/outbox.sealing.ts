@@ -5,7 +5,7 @@ import type { Db } from "../../core/db.ts";
 import type { DataCipher } from "../../crypto/data-key.ts";
 import { messages, reporters, reports, users } from "../../db/schema.ts";
 import { innerTextEntity } from "../../mail/pgp-mime.ts";
-import { readMemberKey, readReporterKey } from "../keys/keys.repo.ts";
+import type { KeysService } from "../keys/keys.service.ts";
 import type { OutboxRow } from "./outbox.repo.ts";
 
 /** Who a queued mail is for, when the caller knows; it picks the OpenPGP key the mail is encrypted to. */
@@ -18,6 +18,9 @@ export type MailRecipient = z.infer<typeof mailRecipient>;
 /** Encryption was required (the recipient has a key) but failed; the mail must then not be sent at all. */
 export class MailEncryptionError extends Error {}
 
+/** The key lookups sealing needs; the keys service provides them. */
+type RecipientKeys = Pick<KeysService, "memberKey" | "reporterKey">;
+
 interface RecipientKey {
   armored: string;
   fingerprint: string;
@@ -27,11 +30,12 @@ interface RecipientKey {
 /** The recipient's key: the named recipient's, else the report's reporter at this address, else a member's. */
 async function recipientKey(
   db: Db,
+  keys: RecipientKeys,
   mail: OutboxRow,
   recipient?: MailRecipient,
 ): Promise<RecipientKey | null> {
-  if (recipient?.kind === "reporter") return readReporterKey(db, recipient.id);
-  if (recipient?.kind === "member") return readMemberKey(db, recipient.id);
+  if (recipient?.kind === "reporter") return keys.reporterKey(recipient.id, db);
+  if (recipient?.kind === "member") return keys.memberKey(recipient.id, db);
   if (mail.reportId) {
     const [owner] = await db
       .select({ id: reporters.id, email: reporters.email })
@@ -39,13 +43,13 @@ async function recipientKey(
       .innerJoin(reporters, eq(reporters.id, reports.reporterId))
       .where(eq(reports.id, mail.reportId));
     if (owner?.email && owner.email.toLowerCase() === mail.toAddress.toLowerCase())
-      return readReporterKey(db, owner.id);
+      return keys.reporterKey(owner.id, db);
   }
   const [member] = await db
     .select({ id: users.id })
     .from(users)
     .where(sql`lower(${users.email}) = lower(${mail.toAddress})`);
-  return member ? readMemberKey(db, member.id) : null;
+  return member ? keys.memberKey(member.id, db) : null;
 }
 
 /** The reference of the mail's report, for the subject and the per-report Reply-To. */
@@ -67,6 +71,7 @@ const reason = (error: unknown) => (error instanceof Error ? error.message : Str
  */
 export async function sealMail(deps: {
   db: Db;
+  keys: RecipientKeys;
   cipher: DataCipher;
   mail: OutboxRow;
   recipient?: MailRecipient;
@@ -76,7 +81,7 @@ export async function sealMail(deps: {
   messageRowId?: string;
 }): Promise<{ armored: string; fingerprint: string } | null> {
   const { mail, now } = deps;
-  const key = await recipientKey(deps.db, mail, deps.recipient);
+  const key = await recipientKey(deps.db, deps.keys, mail, deps.recipient);
   if (!key) return null;
   const fail = (why: string) =>
     new MailEncryptionError(

@@ -1,5 +1,5 @@
 import { eq } from "drizzle-orm";
-import type { Db } from "../../core/db.ts";
+import type { Db, Tx } from "../../core/db.ts";
 import { assets } from "../../db/schema.ts";
 
 export type AssetRow = typeof assets.$inferSelect;
@@ -10,16 +10,16 @@ export async function listAssets(db: Db, opts: { activeOnly?: boolean } = {}): P
   return rows.sort((a, b) => Number(b.inScope) - Number(a.inScope) || a.name.localeCompare(b.name));
 }
 
-export async function insertAsset(db: Db, values: typeof assets.$inferInsert): Promise<AssetRow> {
-  const [row] = await db.insert(assets).values(values).returning();
+export async function insertAsset(tx: Tx, values: typeof assets.$inferInsert): Promise<AssetRow> {
+  const [row] = await tx.insert(assets).values(values).returning();
   return row!;
 }
 
 export async function updateAsset(
-  db: Db,
+  tx: Tx,
   id: string,
   values: Partial<typeof assets.$inferInsert>,
 ): Promise<AssetRow | null> {
-  const [row] = await db.update(assets).set(values).where(eq(assets.id, id)).returning();
+  const [row] = await tx.update(assets).set(values).where(eq(assets.id, id)).returning();
   return row ?? null;
 }

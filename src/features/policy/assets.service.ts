@@ -1,5 +1,5 @@
 import type { Clock } from "../../core/clock.ts";
-import type { Db } from "../../core/db.ts";
+import { type Db, transaction } from "../../core/db.ts";
 import { badRequest, notFound } from "../../core/errors.ts";
 import { zodFieldErrors } from "../../core/field-errors.ts";
 import { appendAuditEvent } from "../audit/audit.repo.ts";
@@ -19,7 +19,7 @@ export function createAssetsService(deps: { db: Db; clock: Clock }) {
     /** Adds an asset to the scope (in or out). */
     async create(actorId: string, input: unknown) {
       const values = parse(input);
-      return db.transaction(async (tx) => {
+      return transaction(db, async (tx) => {
         const now = clock();
         const asset = await insertAsset(tx, { ...values, createdAt: now });
         await appendAuditEvent(
@@ -41,7 +41,7 @@ export function createAssetsService(deps: { db: Db; clock: Clock }) {
     async update(actorId: string, id: string, input: unknown) {
       const values = parse(input);
       if (!/^[0-9a-f-]{36}$/i.test(id)) throw notFound("Asset");
-      return db.transaction(async (tx) => {
+      return transaction(db, async (tx) => {
         const asset = await updateAsset(tx, id, values);
         if (!asset) throw notFound("Asset");
         await appendAuditEvent(

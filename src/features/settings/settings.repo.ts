@@ -1,5 +1,5 @@
 import { eq } from "drizzle-orm";
-import type { Db } from "../../core/db.ts";
+import type { Db, Tx } from "../../core/db.ts";
 import { settings } from "../../db/schema.ts";
 
 export async function readSetting(db: Db, key: string): Promise<unknown> {
@@ -7,8 +7,8 @@ export async function readSetting(db: Db, key: string): Promise<unknown> {
   return row?.value;
 }
 
-export async function writeSetting(db: Db, key: string, value: unknown, now: Date): Promise<void> {
-  await db
+export async function writeSetting(tx: Tx, key: string, value: unknown, now: Date): Promise<void> {
+  await tx
     .insert(settings)
     .values({ key, value, updatedAt: now })
     .onConflictDoUpdate({ target: settings.key, set: { value, updatedAt: now } });

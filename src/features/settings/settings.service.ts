@@ -1,9 +1,14 @@
 import type { Clock } from "../../core/clock.ts";
-import type { Db } from "../../core/db.ts";
+import { type Db, type Tx, transaction } from "../../core/db.ts";
 import { badRequest } from "../../core/errors.ts";
 import { zodFieldErrors } from "../../core/field-errors.ts";
 import type { SlaPolicy } from "../../domain/sla.ts";
 import { appendAuditEvent } from "../audit/audit.repo.ts";
+import {
+  DEFAULT_INTAKE_SETTINGS,
+  type IntakeSettings,
+  intakeSettingsSchema,
+} from "./intake-settings.schema.ts";
 import { readSetting, writeSetting } from "./settings.repo.ts";
 import {
   DEFAULT_ORG_SETTINGS,
@@ -13,69 +18,88 @@ import {
   slaSettingsSchema,
 } from "./settings.schema.ts";
 
-/** Reads settings with defaults filled in, so a fresh install works before an admin has saved anything. */
-export async function loadOrgSettings(db: Db): Promise<OrgSettings> {
-  const stored = await readSetting(db, "org");
-  const parsed = orgSettingsSchema.safeParse({ ...DEFAULT_ORG_SETTINGS, ...(stored as object | undefined) });
-  return parsed.success ? parsed.data : DEFAULT_ORG_SETTINGS;
+/** Stored values over defaults, so a fresh install works before an admin has saved anything. */
+async function load<T>(
+  db: Db,
+  key: string,
+  schema: { safeParse(v: unknown): { success: boolean; data?: T } },
+  defaults: T,
+) {
+  const stored = await readSetting(db, key);
+  const parsed = schema.safeParse({ ...defaults, ...(stored as object | undefined) });
+  return parsed.success ? (parsed.data as T) : defaults;
 }
 
-export async function loadSlaPolicy(db: Db): Promise<SlaPolicy> {
-  const stored = await readSetting(db, "sla");
-  const parsed = slaSettingsSchema.safeParse({ ...DEFAULT_SLA_POLICY, ...(stored as object | undefined) });
-  return parsed.success ? parsed.data : DEFAULT_SLA_POLICY;
-}
-
+/** Organisation settings: every read takes the caller's transaction when it has one (PGlite has one connection). */
 export function createSettingsService(deps: { db: Db; clock: Clock }) {
   const { db, clock } = deps;
+
+  /** Writes one settings group and its audit event in one transaction. */
+  async function save<T>(
+    actorId: string,
+    key: string,
+    value: T,
+    action: string,
+    data: Record<string, unknown>,
+  ) {
+    return transaction(db, async (tx) => {
+      const now = clock();
+      await writeSetting(tx, key, value, now);
+      await appendAuditEvent(tx, { actorType: "user", actorId, action, reportId: null, data }, now);
+      return value;
+    });
+  }
+
   return {
-    org: () => loadOrgSettings(db),
-    sla: () => loadSlaPolicy(db),
+    org: (tx: Db = db): Promise<OrgSettings> => load(tx, "org", orgSettingsSchema, DEFAULT_ORG_SETTINGS),
+    sla: (tx: Db = db): Promise<SlaPolicy> => load(tx, "sla", slaSettingsSchema, DEFAULT_SLA_POLICY),
+    /** The junk and abuse limits of the public intake. */
+    intake: (tx: Db = db): Promise<IntakeSettings> =>
+      load(tx, "intake", intakeSettingsSchema, DEFAULT_INTAKE_SETTINGS),
+
+    /** A feature's own stored value (a marker, a poll status); features never touch the table directly. */
+    readKey: (tx: Db, key: string): Promise<unknown> => readSetting(tx, key),
+    /** Stores a feature's own value inside the caller's transaction. */
+    writeKey: (tx: Tx, key: string, value: unknown, now: Date): Promise<void> =>
+      writeSetting(tx, key, value, now),
 
     /** Saves the organisation settings and records who changed what. */
     async updateOrg(actorId: string, input: unknown): Promise<OrgSettings> {
       const parsed = orgSettingsSchema.safeParse(input);
       if (!parsed.success) throw badRequest("Some settings are not valid.", zodFieldErrors(parsed.error));
-      return db.transaction(async (tx) => {
-        const before = await loadOrgSettings(tx);
-        const now = clock();
-        await writeSetting(tx, "org", parsed.data, now);
-        const changed = Object.keys(parsed.data).filter(
-          (k) =>
-            JSON.stringify(parsed.data[k as keyof OrgSettings]) !==
-            JSON.stringify(before[k as keyof OrgSettings]),
-        );
-        await appendAuditEvent(
-          tx,
-          { actorType: "user", actorId, action: "settings.org_updated", reportId: null, data: { changed } },
-          now,
-        );
-        return parsed.data;
-      });
+      const before = await load(db, "org", orgSettingsSchema, DEFAULT_ORG_SETTINGS);
+      const changed = Object.keys(parsed.data).filter(
+        (k) =>
+          JSON.stringify(parsed.data[k as keyof OrgSettings]) !==
+          JSON.stringify(before[k as keyof OrgSettings]),
+      );
+      return save(actorId, "org", parsed.data, "settings.org_updated", { changed });
     },
 
     /** Saves SLA targets; new deadlines apply to reports received from now on. */
     async updateSla(actorId: string, input: unknown): Promise<SlaPolicy> {
       const parsed = slaSettingsSchema.safeParse(input);
       if (!parsed.success) throw badRequest("Some SLA targets are not valid.", zodFieldErrors(parsed.error));
-      return db.transaction(async (tx) => {
-        const now = clock();
-        await writeSetting(tx, "sla", parsed.data, now);
-        await appendAuditEvent(
-          tx,
-          {
-            actorType: "user",
-            actorId,
-            action: "settings.sla_updated",
-            reportId: null,
-            data: { sla: parsed.data },
-          },
-          now,
-        );
-        return parsed.data;
-      });
+      return save(actorId, "sla", parsed.data, "settings.sla_updated", { sla: parsed.data });
+    },
+
+    /** Saves the intake limits; a limit the form does not send (one added after it was loaded) keeps its value. */
+    async updateIntake(actorId: string, input: unknown): Promise<IntakeSettings> {
+      const given = input !== null && typeof input === "object" ? (input as Record<string, unknown>) : {};
+      const present = Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined));
+      const current = await load(db, "intake", intakeSettingsSchema, DEFAULT_INTAKE_SETTINGS);
+      const parsed = intakeSettingsSchema.safeParse({ ...current, ...present });
+      if (!parsed.success)
+        throw badRequest("Some intake limits are not valid.", zodFieldErrors(parsed.error));
+      return save(actorId, "intake", parsed.data, "settings.intake_updated", { ...parsed.data });
     },
   };
 }
 
 export type SettingsService = ReturnType<typeof createSettingsService>;
+
+// Transitional: callers not yet given the service. Removed once every feature receives `settings`.
+export const loadOrgSettings = (db: Db) => load(db, "org", orgSettingsSchema, DEFAULT_ORG_SETTINGS);
+export const loadSlaPolicy = (db: Db) => load(db, "sla", slaSettingsSchema, DEFAULT_SLA_POLICY);
+export const loadIntakeSettings = (db: Db) =>
+  load(db, "intake", intakeSettingsSchema, DEFAULT_INTAKE_SETTINGS);

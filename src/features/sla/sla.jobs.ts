@@ -1,7 +1,7 @@
 import type { Logger } from "pino";
 import { SYSTEM_ACTOR } from "../../core/actors.ts";
 import type { Clock } from "../../core/clock.ts";
-import type { Db } from "../../core/db.ts";
+import { type Db, transaction } from "../../core/db.ts";
 import { AppError } from "../../core/errors.ts";
 import { evaluateSla, needsInfoExpiresAt, type SlaNoticeDue, slaNoticesDue } from "../../domain/sla.ts";
 import { isOpen, type ReportState } from "../../domain/workflow.ts";
@@ -72,7 +72,7 @@ export async function runSlaSweep(deps: SlaSweepDeps): Promise<SlaSweepResult> {
 
 /** The reminders and escalations due now for one report, recorded and queued in one transaction. */
 async function sendDueNotices(deps: SlaSweepDeps, reportId: string): Promise<SlaNoticeDue[]> {
-  return deps.db.transaction(async (tx) => {
+  return transaction(deps.db, async (tx) => {
     const report = await findReport(tx, reportId, { forUpdate: true });
     if (!report || !isOpen(report.state as ReportState)) return [];
     const policy = await loadSlaPolicy(tx);
@@ -172,7 +172,7 @@ async function expireIfUnanswered(deps: SlaSweepDeps, reportId: string): Promise
 /** Queues the next sweep; "short" keeps one waiting, so repeated calls and restarts never pile them up. */
 export async function scheduleSlaSweep(db: Db, jobs: JobQueue, afterSeconds = SLA_SWEEP_INTERVAL_SECONDS) {
   const startAfter = new Date(Date.now() + afterSeconds * 1000);
-  await db.transaction(async (tx) => {
+  await transaction(db, async (tx) => {
     await jobs.send(tx, SLA_SWEEP, {}, { startAfter, singletonKey: SLA_SWEEP_KEY });
   });
 }

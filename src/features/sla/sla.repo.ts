@@ -1,5 +1,5 @@
 import { and, asc, eq, notInArray, type SQL, sql } from "drizzle-orm";
-import type { Db } from "../../core/db.ts";
+import type { Db, Tx } from "../../core/db.ts";
 import { badRequest } from "../../core/errors.ts";
 import { reports, slaNotices, users } from "../../db/schema.ts";
 import type { SlaNoticeKind } from "../../domain/sla.ts";
@@ -54,7 +54,7 @@ export async function listOpenReportIds(db: Db): Promise<string[]> {
  * nothing: the unique index makes this safe across repeated sweeps, retries and several instances.
  */
 export async function recordSlaNotice(
-  tx: Db,
+  tx: Tx,
   notice: { reportId: string; item: string; kind: SlaNoticeKind; dueAt: Date },
   now: Date,
 ): Promise<boolean> {

@@ -1,5 +1,5 @@
 import { and, asc, eq, sql } from "drizzle-orm";
-import type { Db } from "../../core/db.ts";
+import type { Db, Tx } from "../../core/db.ts";
 import { apiTokens, sessions, users } from "../../db/schema.ts";
 
 export type UserRow = typeof users.$inferSelect;
@@ -30,24 +30,24 @@ export async function countActiveAdmins(db: Db): Promise<number> {
   return row?.n ?? 0;
 }
 
-export async function insertUser(db: Db, values: typeof users.$inferInsert): Promise<UserRow> {
-  const [row] = await db.insert(users).values(values).returning();
+export async function insertUser(tx: Tx, values: typeof users.$inferInsert): Promise<UserRow> {
+  const [row] = await tx.insert(users).values(values).returning();
   return row!;
 }
 
 export async function updateUser(
-  db: Db,
+  tx: Tx,
   id: string,
   values: Partial<typeof users.$inferInsert>,
 ): Promise<UserRow> {
-  const [row] = await db.update(users).set(values).where(eq(users.id, id)).returning();
+  const [row] = await tx.update(users).set(values).where(eq(users.id, id)).returning();
   return row!;
 }
 
-export async function deleteUserSessions(db: Db, userId: string): Promise<void> {
-  await db.delete(sessions).where(eq(sessions.userId, userId));
+export async function deleteUserSessions(tx: Tx, userId: string): Promise<void> {
+  await tx.delete(sessions).where(eq(sessions.userId, userId));
 }
 
-export async function insertApiToken(db: Db, userId: string, tokenHash: string, label: string, now: Date) {
-  await db.insert(apiTokens).values({ userId, tokenHash, label, createdAt: now });
+export async function insertApiToken(tx: Tx, userId: string, tokenHash: string, label: string, now: Date) {
+  await tx.insert(apiTokens).values({ userId, tokenHash, label, createdAt: now });
 }

@@ -1,6 +1,6 @@
 import type { CurrentUser } from "../../core/actors.ts";
 import type { Clock } from "../../core/clock.ts";
-import type { Db } from "../../core/db.ts";
+import { type Db, type Tx, transaction } from "../../core/db.ts";
 import { AppError, badRequest, conflict, forbidden, notFound } from "../../core/errors.ts";
 import { zodFieldErrors } from "../../core/field-errors.ts";
 import { hashPassword, passwordProblem } from "../../crypto/password.ts";
@@ -30,6 +30,8 @@ function availabilityErrors(fields: Record<string, string>): Record<string, stri
   return out;
 }
 
+export type { UserRow };
+
 export function createTeamService(deps: { db: Db; clock: Clock }) {
   const { db, clock } = deps;
 
@@ -44,18 +46,21 @@ export function createTeamService(deps: { db: Db; clock: Clock }) {
   }
 
   return {
-    list: () => listUsers(db),
-    byId: (id: string) => findUserById(db, id),
-    byEmail: (email: string) => findUserByEmail(db, email),
-    countActiveAdmins: () => countActiveAdmins(db),
+    /** Reads take the caller's transaction when it has one: on PGlite the global handle would wait for it. */
+    list: (tx: Db = db) => listUsers(tx),
+    byId: (id: string, tx: Db = db) => findUserById(tx, id),
+    byEmail: (email: string, tx: Db = db) => findUserByEmail(tx, email),
+    countActiveAdmins: (tx: Db = db) => countActiveAdmins(tx),
+    /** Assignment rotates by who was assigned longest ago; every assignment stamps the member. */
+    recordAssignment: (tx: Tx, userId: string, now: Date) => updateUser(tx, userId, { lastAssignedAt: now }),
 
     /** Adds a team member; `actorId` null means the CLI or the first-admin setup. */
     createMember(actorId: string | null, input: unknown): Promise<UserRow> {
-      return db.transaction((tx) => this.createMemberIn(tx, actorId, input));
+      return transaction(db, (tx) => this.createMemberIn(tx, actorId, input));
     },
 
     /** The same, inside a caller's transaction (the setup link uses itself up in the same one). */
-    async createMemberIn(tx: Db, actorId: string | null, input: unknown): Promise<UserRow> {
+    async createMemberIn(tx: Tx, actorId: string | null, input: unknown): Promise<UserRow> {
       const parsed = createMemberSchema.safeParse(input);
       if (!parsed.success) throw badRequest("Some fields are not valid.", zodFieldErrors(parsed.error));
       const { email, name, role, password, expertise } = parsed.data;
@@ -87,7 +92,7 @@ export function createTeamService(deps: { db: Db; clock: Clock }) {
       if (!parsed.success) throw badRequest("Some fields are not valid.", zodFieldErrors(parsed.error));
       const { password, ...rest } = parsed.data;
       const passwordHash = await checkedPasswordHash(password);
-      return db.transaction(async (tx) => {
+      return transaction(db, async (tx) => {
         const user = await findUserById(tx, userId);
         if (!user) throw notFound("Team member");
         const losesAdmin =
@@ -135,7 +140,7 @@ export function createTeamService(deps: { db: Db; clock: Clock }) {
         );
       }
       const { timeZone, workingHours, awayPeriods } = parsed.data;
-      return db.transaction(async (tx) => {
+      return transaction(db, async (tx) => {
         const user = await findUserById(tx, userId);
         if (!user) throw notFound("Team member");
         const updated = await updateUser(tx, userId, {
@@ -161,7 +166,7 @@ export function createTeamService(deps: { db: Db; clock: Clock }) {
 
     /** Issues an API bearer token; only its hash is stored, so it is shown once. */
     async createApiToken(email: string, label = "cli"): Promise<{ token: string; user: UserRow }> {
-      return db.transaction(async (tx) => {
+      return transaction(db, async (tx) => {
         const user = await findUserByEmail(tx, email);
         if (!user) throw notFound("Team member");
         if (!user.active) throw conflict("member_disabled", "This team member is disabled.");

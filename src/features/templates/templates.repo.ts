@@ -1,5 +1,5 @@
 import { asc, eq, sql } from "drizzle-orm";
-import type { Db } from "../../core/db.ts";
+import type { Db, Tx } from "../../core/db.ts";
 import { cannedResponses } from "../../db/schema.ts";
 import { isUuid } from "../../domain/ids.ts";
 
@@ -42,19 +42,19 @@ export async function countTemplates(db: Db): Promise<number> {
 }
 
 export async function insertTemplate(
-  db: Db,
+  tx: Tx,
   values: typeof cannedResponses.$inferInsert,
 ): Promise<TemplateRow> {
-  const [row] = await db.insert(cannedResponses).values(values).returning();
+  const [row] = await tx.insert(cannedResponses).values(values).returning();
   return row!;
 }
 
 export async function updateTemplate(
-  db: Db,
+  tx: Tx,
   id: string,
   values: Partial<typeof cannedResponses.$inferInsert>,
 ): Promise<TemplateRow | null> {
   if (!isUuid(id)) return null;
-  const [row] = await db.update(cannedResponses).set(values).where(eq(cannedResponses.id, id)).returning();
+  const [row] = await tx.update(cannedResponses).set(values).where(eq(cannedResponses.id, id)).returning();
   return row ?? null;
 }

@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import type { Clock } from "../../core/clock.ts";
-import type { Db } from "../../core/db.ts";
+import { type Db, transaction } from "../../core/db.ts";
 import { AppError, badRequest, notFound } from "../../core/errors.ts";
 import { zodFieldErrors } from "../../core/field-errors.ts";
 import { computeDeadlines } from "../../domain/sla.ts";
@@ -146,7 +146,7 @@ export function createTemplatesService(deps: { db: Db; clock: Clock; publicUrl: 
     /** Adds a template; an invalid body is refused with every problem and nothing is stored. */
     async create(actorId: string, input: unknown): Promise<TemplateRow> {
       const values = parse(input);
-      return db.transaction(async (tx) => {
+      return transaction(db, async (tx) => {
         await assertNameFree(tx, values.name, null);
         const now = clock();
         const row = await insertTemplate(tx, { ...values, createdAt: now, updatedAt: now });
@@ -168,7 +168,7 @@ export function createTemplatesService(deps: { db: Db; clock: Clock; publicUrl: 
     /** Saves an edit; the audit event lists which fields changed. */
     async update(actorId: string, id: string, input: unknown): Promise<TemplateRow> {
       const values = parse(input);
-      return db.transaction(async (tx) => {
+      return transaction(db, async (tx) => {
         const before = await requireTemplate(tx, id);
         await assertNameFree(tx, values.name, id);
         const now = clock();
@@ -191,7 +191,7 @@ export function createTemplatesService(deps: { db: Db; clock: Clock; publicUrl: 
 
     /** Takes a template out of (or back into) the pickers without losing it. */
     async setActive(actorId: string, id: string, active: boolean): Promise<TemplateRow> {
-      return db.transaction(async (tx) => {
+      return transaction(db, async (tx) => {
         const before = await requireTemplate(tx, id);
         if (before.active === active) return before;
         const now = clock();
@@ -253,7 +253,7 @@ export function createTemplatesService(deps: { db: Db; clock: Clock; publicUrl: 
      * templates an admin later deletes are not created again at the next start.
      */
     async seedDefaults(): Promise<{ seeded: number }> {
-      return db.transaction(async (tx) => {
+      return transaction(db, async (tx) => {
         await tx.execute(sql`select pg_advisory_xact_lock(${SEED_LOCK_KEY})`);
         if ((await readSetting(tx, TEMPLATES_SEEDED_KEY)) !== undefined) return { seeded: 0 };
         const now = clock();

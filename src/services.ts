@@ -50,7 +50,7 @@ export function createServices(deps: ServiceDeps) {
   const alerts = createAlertsService({ db, clock, cipher, jobs });
   const assets = createAssetsService({ db, clock });
   const search = createSearchService({ db, cipher });
-  const templates = createTemplatesService({ db, clock, publicUrl });
+  const templates = createTemplatesService({ db, clock, publicUrl, settings, team });
   const assignment = createAssignmentService({ db, clock, settings, team, keys, alerts });
   const reports = createReportsService({ db, clock, cipher, jobs, publicUrl });
   const mailIntake = createMailIntakeService({ db, clock, cipher, jobs, publicUrl, keys, reports, mailFrom });

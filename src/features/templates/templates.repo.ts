@@ -1,6 +1,6 @@
 import { asc, eq, sql } from "drizzle-orm";
 import type { Db, Tx } from "../../core/db.ts";
-import { cannedResponses } from "../../db/schema.ts";
+import { cannedResponses, reporters, reports } from "../../db/schema.ts";
 import { isUuid } from "../../domain/ids.ts";
 
 export type TemplateRow = typeof cannedResponses.$inferSelect;
@@ -56,5 +56,22 @@ export async function updateTemplate(
 ): Promise<TemplateRow | null> {
   if (!isUuid(id)) return null;
   const [row] = await tx.update(cannedResponses).set(values).where(eq(cannedResponses.id, id)).returning();
+  return row ?? null;
+}
+
+/** The report a template is rendered for, by id or reference. */
+export async function findReportForTemplate(db: Db, idOrReference: string) {
+  const key = idOrReference.trim();
+  const where = isUuid(key) ? eq(reports.id, key) : eq(reports.reference, key.toUpperCase());
+  const [row] = await db.select().from(reports).where(where);
+  return row ?? null;
+}
+
+/** What a template may say of the reporter: the name they gave and how they want to be credited. */
+export async function findReporterCredit(db: Db, reporterId: string) {
+  const [row] = await db
+    .select({ name: reporters.name, credit: reporters.credit })
+    .from(reporters)
+    .where(eq(reporters.id, reporterId));
   return row ?? null;
 }

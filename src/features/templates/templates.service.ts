@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import type { Clock } from "../../core/clock.ts";
-import { type Db, transaction } from "../../core/db.ts";
+import { type Db, type Tx, transaction } from "../../core/db.ts";
+import type { reports } from "../../db/schema.ts";
 import { AppError, badRequest, notFound } from "../../core/errors.ts";
 import { zodFieldErrors } from "../../core/field-errors.ts";
 import { computeDeadlines } from "../../domain/sla.ts";
@@ -14,14 +15,14 @@ import {
 } from "../../domain/templates.ts";
 import type { ReportState } from "../../domain/workflow.ts";
 import { appendAuditEvent } from "../audit/audit.repo.ts";
-import { findReport, findReporter, type ReportRow } from "../reports/reports.repo.ts";
-import { readSetting, writeSetting } from "../settings/settings.repo.ts";
-import { loadOrgSettings, loadSlaPolicy } from "../settings/settings.service.ts";
-import { findUserById } from "../team/team.repo.ts";
+import type { SettingsService } from "../settings/settings.service.ts";
+import type { TeamService } from "../team/team.service.ts";
 import { DEFAULT_TEMPLATES } from "./templates.defaults.ts";
 import {
   activeTemplatesFor,
   countTemplates,
+  findReportForTemplate,
+  findReporterCredit,
   findTemplate,
   findTemplateByName,
   insertTemplate,
@@ -49,18 +50,29 @@ export const TEMPLATES_SEEDED_KEY = "templates.seeded";
 /** Any constant works; it keeps two instances starting together from both seeding. */
 const SEED_LOCK_KEY = 7_316_003;
 
+type ReportRow = typeof reports.$inferSelect;
+
+export interface TemplatesDeps {
+  db: Db;
+  clock: Clock;
+  publicUrl: string;
+  settings: SettingsService;
+  team: TeamService;
+}
+
 /** Everything a template can say about one report, read inside the caller's transaction. */
-export async function loadTemplateContext(
+async function loadTemplateContext(
+  deps: TemplatesDeps,
   tx: Db,
   report: ReportRow,
   sender: { name: string } | null,
-  publicUrl: string,
 ): Promise<TemplateContext> {
+  const { publicUrl } = deps;
   const [reporter, org, sla, assignee] = await Promise.all([
-    findReporter(tx, report.reporterId),
-    loadOrgSettings(tx),
-    loadSlaPolicy(tx),
-    report.assigneeId ? findUserById(tx, report.assigneeId) : Promise.resolve(null),
+    findReporterCredit(tx, report.reporterId),
+    deps.settings.org(tx),
+    deps.settings.sla(tx),
+    report.assigneeId ? deps.team.byId(report.assigneeId, tx) : Promise.resolve(null),
   ]);
   return templateContext({
     reporter: { name: reporter?.name ?? null, credit: reporter?.credit ?? "anonymous" },
@@ -88,18 +100,18 @@ export async function loadTemplateContext(
  * template that cannot render here is not sent half-filled: the caller falls back to the built-in text and
  * records the reason.
  */
-export async function acknowledgementFromTemplate(
+async function acknowledgementFromTemplate(
+  deps: TemplatesDeps,
   tx: Db,
   report: ReportRow,
   sender: { name: string },
-  publicUrl: string,
 ): Promise<
   | { ok: true; text: string; template: { id: string; name: string } }
   | { ok: false; template: { id: string; name: string } | null; reason: string }
 > {
   const [template] = await activeTemplatesFor(tx, "acknowledgement");
   if (!template) return { ok: false, template: null, reason: "no active acknowledgement template" };
-  const context = await loadTemplateContext(tx, report, sender, publicUrl);
+  const context = await loadTemplateContext(deps, tx, report, sender);
   const result = renderTemplate(template.body, context);
   const ref = { id: template.id, name: template.name };
   if (!result.ok)
@@ -107,8 +119,8 @@ export async function acknowledgementFromTemplate(
   return { ok: true, text: result.text, template: ref };
 }
 
-export function createTemplatesService(deps: { db: Db; clock: Clock; publicUrl: string }) {
-  const { db, clock, publicUrl } = deps;
+export function createTemplatesService(deps: TemplatesDeps) {
+  const { db, clock } = deps;
 
   /** Checks the fields and the placeholders together, so one answer names every problem. */
   function parse(input: unknown): TemplateInput {
@@ -213,7 +225,7 @@ export function createTemplatesService(deps: { db: Db; clock: Clock; publicUrl: 
 
     /** Renders a body against a made-up report, for the editor's preview; nothing is read from real reports. */
     async preview(body: string, sender: { name: string }): Promise<RenderResult> {
-      const [org, sla] = await Promise.all([loadOrgSettings(db), loadSlaPolicy(db)]);
+      const [org, sla] = await Promise.all([deps.settings.org(), deps.settings.sla()]);
       const receivedAt = clock();
       const deadlines = computeDeadlines(receivedAt, sla);
       const context = templateContext({
@@ -226,7 +238,7 @@ export function createTemplatesService(deps: { db: Db; clock: Clock; publicUrl: 
           receivedAt,
           deadlines,
         },
-        org: { name: org.name, policyUrl: `${publicUrl}/` },
+        org: { name: org.name, policyUrl: `${deps.publicUrl}/` },
         assigneeName: sender.name,
         senderName: sender.name,
         timeZone: sla.timeZone,
@@ -240,11 +252,11 @@ export function createTemplatesService(deps: { db: Db; clock: Clock; publicUrl: 
       templateId: string,
       sender: { name: string },
     ): Promise<{ template: TemplateRow; result: RenderResult }> {
-      const report = await findReport(db, reportRef);
+      const report = await findReportForTemplate(db, reportRef);
       if (!report) throw notFound("Report");
       const template = await findTemplate(db, templateId);
       if (!template?.active) throw notFound("Canned response");
-      const context = await loadTemplateContext(db, report, sender, publicUrl);
+      const context = await loadTemplateContext(deps, db, report, sender);
       return { template, result: renderTemplate(template.body, context) };
     },
 
@@ -255,7 +267,7 @@ export function createTemplatesService(deps: { db: Db; clock: Clock; publicUrl: 
     async seedDefaults(): Promise<{ seeded: number }> {
       return transaction(db, async (tx) => {
         await tx.execute(sql`select pg_advisory_xact_lock(${SEED_LOCK_KEY})`);
-        if ((await readSetting(tx, TEMPLATES_SEEDED_KEY)) !== undefined) return { seeded: 0 };
+        if ((await deps.settings.readKey(tx, TEMPLATES_SEEDED_KEY)) !== undefined) return { seeded: 0 };
         const now = clock();
         let seeded = 0;
         if ((await countTemplates(tx)) === 0) {
@@ -275,32 +287,32 @@ export function createTemplatesService(deps: { db: Db; clock: Clock; publicUrl: 
             now,
           );
         }
-        await writeSetting(tx, TEMPLATES_SEEDED_KEY, { at: now.toISOString(), count: seeded }, now);
+        await deps.settings.writeKey(tx, TEMPLATES_SEEDED_KEY, { at: now.toISOString(), count: seeded }, now);
         return { seeded };
       });
+    },
+
+    /**
+     * The acknowledgement to send when the team wrote none: the active acknowledgement template when it renders,
+     * else the built-in text. Which one was used, and why a template was passed over, goes into the audit data.
+     */
+    async chooseAcknowledgement(
+      tx: Tx,
+      report: ReportRow,
+      sender: { name: string },
+      audit: Record<string, unknown>,
+      builtIn: () => Promise<string>,
+    ): Promise<string> {
+      const chosen = await acknowledgementFromTemplate(deps, tx, report, sender);
+      if (chosen.ok) {
+        audit.acknowledgementTemplate = chosen.template;
+        return chosen.text;
+      }
+      audit.acknowledgementFallback = { template: chosen.template, reason: chosen.reason };
+      return builtIn();
     },
   };
 }
 
 export type TemplatesService = ReturnType<typeof createTemplatesService>;
 
-/**
- * The acknowledgement to send when the team wrote none: the active acknowledgement template when it renders,
- * else the built-in text. Which one was used, and why a template was passed over, goes into the audit data.
- */
-export async function chooseAcknowledgement(
-  tx: Db,
-  report: ReportRow,
-  sender: { name: string },
-  publicUrl: string,
-  audit: Record<string, unknown>,
-  builtIn: () => Promise<string>,
-): Promise<string> {
-  const chosen = await acknowledgementFromTemplate(tx, report, sender, publicUrl);
-  if (chosen.ok) {
-    audit.acknowledgementTemplate = chosen.template;
-    return chosen.text;
-  }
-  audit.acknowledgementFallback = { template: chosen.template, reason: chosen.reason };
-  return builtIn();
-}

@@ -53,7 +53,17 @@ export function createServices(deps: ServiceDeps) {
   const templates = createTemplatesService({ db, clock, publicUrl, settings, team });
   const assignment = createAssignmentService({ db, clock, settings, team, keys, alerts });
   const reports = createReportsService({ db, clock, cipher, jobs, publicUrl });
-  const mailIntake = createMailIntakeService({ db, clock, cipher, jobs, publicUrl, keys, reports, mailFrom });
+  const mailIntake = createMailIntakeService({
+    db,
+    clock,
+    cipher,
+    jobs,
+    publicUrl,
+    keys,
+    reports,
+    settings,
+    mailFrom,
+  });
   return {
     deps,
     db,

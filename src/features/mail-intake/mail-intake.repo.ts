@@ -1,6 +1,7 @@
 import { and, desc, eq, inArray, sql } from "drizzle-orm";
 import type { Db, Tx } from "../../core/db.ts";
-import { inboundEmails, outbox, reporterKeys, reporters } from "../../db/schema.ts";
+import { inboundEmails, outbox, reporterKeys, reporters, reports } from "../../db/schema.ts";
+import { isUuid } from "../../domain/ids.ts";
 
 export type InboundRow = typeof inboundEmails.$inferSelect;
 
@@ -192,4 +193,24 @@ export async function inboundForReport(db: Db, reportId: string): Promise<Inboun
     .select()
     .from(inboundEmails)
     .where(and(eq(inboundEmails.reportId, reportId), eq(inboundEmails.status, "imported")));
+}
+
+/**
+ * The report a mail continues, by id or reference, locked for the append: the same row lock every report
+ * change takes, so a reply and a team action on that report run one after the other.
+ */
+export async function lockThreadReport(tx: Db, idOrReference: string) {
+  const key = idOrReference.trim();
+  const where = isUuid(key) ? eq(reports.id, key) : eq(reports.reference, key.toUpperCase());
+  const [row] = await tx.select().from(reports).where(where).for("update");
+  return row ?? null;
+}
+
+/** The address a report was filed with: only it may join the thread by subject or plus-address. */
+export async function reporterAddressOf(db: Db, reporterId: string) {
+  const [row] = await db
+    .select({ email: reporters.email })
+    .from(reporters)
+    .where(eq(reporters.id, reporterId));
+  return { email: row?.email ?? null };
 }

@@ -1,15 +1,9 @@
-import { decodeWords } from "postal-mime";
-import type { CurrentUser } from "../../core/actors.ts";
 import type { Clock } from "../../core/clock.ts";
-import { type Db, type Tx, transaction } from "../../core/db.ts";
-import { forbidden, notFound } from "../../core/errors.ts";
+import { type Db, transaction } from "../../core/db.ts";
 import type { DataCipher } from "../../crypto/data-key.ts";
 import { sha256Hex } from "../../crypto/tokens.ts";
-import { isUuid } from "../../domain/ids.ts";
 import {
   automaticMailReason,
-  bounceDiagnostic,
-  bouncedOutboxIds,
   chooseThread,
   type HeaderField,
   headerValue,
@@ -23,16 +17,11 @@ import {
   stripQuotedTail,
   titleFromSubject,
 } from "../../domain/inbound-mail.ts";
-import { can } from "../../domain/permissions.ts";
 import { hitRateLimit, windowStartOf } from "../../http/rate-limit.repo.ts";
 import type { JobQueue } from "../../jobs/queue.ts";
-import { appendAuditEvent } from "../audit/audit.repo.ts";
-import { readReporterKey } from "../keys/keys.repo.ts";
 import type { KeysService } from "../keys/keys.service.ts";
-import { findReport, findReporter, type ReportRow } from "../reports/reports.repo.ts";
 import type { ReportsService, UploadedFile } from "../reports/reports.service.ts";
-import { loadIntakeSettings } from "../settings/intake-settings.ts";
-import { readSetting, writeSetting } from "../settings/settings.repo.ts";
+import type { SettingsService } from "../settings/settings.service.ts";
 import {
   type CandidateKey,
   EMAIL_ATTACHMENT_LIMITS,
@@ -40,21 +29,18 @@ import {
   type OpenedMail,
   openInboundMail,
 } from "./inbound.open.ts";
+import { createMailFailuresService } from "./mail-failures.service.ts";
 import {
-  countFailures,
   findInbound,
-  type InboundRow,
-  inboundForReport,
-  listInbound,
-  markBounced,
-  markDismissed,
-  markForRetry,
+  lockThreadReport,
+  reporterAddressOf,
   reporterKeysByEmail,
   reportIdForMessageIds,
-  retryUids,
-  saveFailure,
   saveImported,
 } from "./mail-intake.repo.ts";
+import type { ImportOutcome, InboundDetails, MailPollStatus } from "./mail-intake.types.ts";
+
+export type { ImportOutcome, InboundDetails, MailPollStatus };
 
 export interface MailIntakeDeps {
   db: Db;
@@ -64,48 +50,10 @@ export interface MailIntakeDeps {
   publicUrl: string;
   keys: KeysService;
   reports: ReportsService;
+  settings: SettingsService;
   /** The From address of our outgoing mail (MAIL_FROM); its plus-addresses thread replies too. */
   mailFrom: string | null;
 }
-
-/** What happened to one message. `duplicate` and `skipped` change nothing. */
-export type ImportOutcome =
-  | { outcome: "created"; reportId: string; reference: string }
-  | { outcome: "appended"; reportId: string; reference: string; threadedBy: string }
-  | { outcome: "duplicate"; reportId: string | null }
-  | { outcome: "skipped"; reason: string }
-  | { outcome: "failed"; code: string; error: string };
-
-/** How each imported mail is described on the report page. */
-export interface InboundDetails {
-  encryption: OpenedMail["encryption"];
-  signature: OpenedMail["signature"];
-  threadedBy?: string;
-  attachments: number;
-  keyAdded?: string;
-  /** Set when the sender was not the reporter's address (accepted because it answered our own Message-ID). */
-  otherSender?: boolean;
-  /** How an admin asked for a failed mail to be retried. */
-  retryAs?: "new_report";
-}
-
-/** The result of the last mailbox poll, for the admin page. */
-export interface MailPollStatus {
-  at: string;
-  ok: boolean;
-  error?: string;
-  seen: number;
-  imported: number;
-  /** Failed in this poll. */
-  failed: number;
-  /** Failed in an earlier poll and not retried yet: left alone. */
-  skipped: number;
-  /** Something the admin should know about the mailbox, though the poll worked. */
-  warning?: string;
-}
-
-const POLL_STATUS_KEY = "mail.intake.last_poll";
-const SYSTEM = { actorType: "system" as const, actorId: null };
 
 /** The top-level header fields, read once per message from at most its first 256 KB. */
 function topHeaders(raw: Buffer): HeaderField[] {
@@ -135,6 +83,8 @@ function filesOf(mail: OpenedMail): UploadedFile[] {
 export function createMailIntakeService(deps: MailIntakeDeps) {
   const { db, clock, keys, reports } = deps;
   const publicHost = new URL(deps.publicUrl).hostname;
+  const failures = createMailFailuresService({ db, clock, settings: deps.settings, publicHost });
+  const { recordBounce, recordFailure } = failures;
 
   async function securityAddresses(): Promise<string[]> {
     const addresses = [await keys.intakeAddress()];
@@ -182,12 +132,10 @@ export function createMailIntakeService(deps: MailIntakeDeps) {
       if (match.by !== "none" && match.by !== "subject") break;
     }
     if (match.by === "none") return null;
-    const report = await findReport(tx, match.by === "message-id" ? match.reportId : match.reference, {
-      forUpdate: true,
-    });
+    const report = await lockThreadReport(tx, match.by === "message-id" ? match.reportId : match.reference);
     // A reference to a report that does not exist is just text in a subject: the mail starts a new report.
     if (!report) return null;
-    const reporter = await findReporter(tx, report.reporterId);
+    const reporter = await reporterAddressOf(tx, report.reporterId);
     if (!mayJoinThread(match, mail.from?.address, reporter.email)) {
       throw new InboundMailError(
         "sender_mismatch",
@@ -201,7 +149,7 @@ export function createMailIntakeService(deps: MailIntakeDeps) {
   /** Stores a key the sender attached as the reporter's key, when the reporter has none yet and it checks out. */
   async function keyToAdd(tx: Db, mail: OpenedMail, reporterId: string | null) {
     if (mail.publicKeys.length === 0 || !mail.from) return null;
-    if (reporterId && (await readReporterKey(tx, reporterId))) return null;
+    if (reporterId && (await keys.reporterKey(reporterId, tx))) return null;
     for (const armored of mail.publicKeys) {
       const verdict = await keys.checkReporterKey(armored, mail.from.address);
       if (verdict.ok) return verdict;
@@ -209,99 +157,8 @@ export function createMailIntakeService(deps: MailIntakeDeps) {
     return null;
   }
 
-  /**
-   * A delivery report about our own mail: the outbox rows it names are marked bounced, with the reason, and each
-   * report's timeline says its mail did not arrive. Returns the bounced addresses, or null when none matched.
-   */
-  async function recordBounce(raw: Buffer): Promise<string | null> {
-    const text = raw.toString("latin1");
-    const ids = bouncedOutboxIds(text, publicHost);
-    if (ids.length === 0) return null;
-    const why = bounceDiagnostic(text) ?? "returned by the recipient's mail system";
-    const addresses = await transaction(db, async (tx) => {
-      const now = clock();
-      const rows = await markBounced(tx, ids, `Bounced: ${why}`);
-      for (const row of rows) {
-        await appendAuditEvent(
-          tx,
-          {
-            ...SYSTEM,
-            action: "mail.bounced",
-            reportId: row.reportId,
-            data: { outboxId: row.id, to: row.toAddress, why },
-          },
-          now,
-        );
-      }
-      return rows.map((r) => r.toAddress);
-    });
-    return addresses.length > 0 ? [...new Set(addresses)].join(", ") : null;
-  }
-
-  async function recordFailure(
-    dedupe: { key: string; messageId: string | null },
-    head: readonly HeaderField[],
-    where: { mailbox: string | null; uid: number | null },
-    error: InboundMailError,
-  ): Promise<ImportOutcome> {
-    const now = clock();
-    // What an admin needs to find the mail: sender and subject as the outer headers give them.
-    // RFC 2047 encoded words (=?UTF-8?B?…?=) are decoded, so admins read what the sender's client showed.
-    const readable = (name: string) => {
-      const value = headerValue(head, name);
-      return value === null ? null : decodeWords(value.slice(0, 2000)).slice(0, 300);
-    };
-    const subject = readable("subject");
-    const from = readable("from");
-    await transaction(db, async (tx) => {
-      const row = await saveFailure(tx, {
-        dedupeKey: dedupe.key,
-        messageId: dedupe.messageId,
-        fromAddress: from,
-        subject,
-        errorCode: error.code,
-        error: error.message,
-        mailbox: where.mailbox,
-        uid: where.uid,
-        now,
-      });
-      await appendAuditEvent(
-        tx,
-        {
-          ...SYSTEM,
-          action: "mail.import_failed",
-          reportId: null,
-          data: { inboundId: row.id, code: error.code, attempts: row.attempts },
-        },
-        now,
-      );
-    });
-    return { outcome: "failed", code: error.code, error: error.message };
-  }
-
-  /** An admin's change to a failed mail, with its audit event in the same transaction; 404 when there is none. */
-  async function adminChange(
-    actor: CurrentUser,
-    id: string,
-    action: string,
-    data: Record<string, unknown>,
-    change: (tx: Tx, now: Date) => Promise<InboundRow | null>,
-  ): Promise<void> {
-    if (!can(actor.role, "settings.manage"))
-      throw forbidden("Only admins can handle mail that was not imported.");
-    if (!isUuid(id)) throw notFound("Failed mail");
-    await transaction(db, async (tx) => {
-      const now = clock();
-      if (!(await change(tx, now))) throw notFound("Failed mail");
-      await appendAuditEvent(
-        tx,
-        { actorType: "user", actorId: actor.id, action, reportId: null, data: { inboundId: id, ...data } },
-        now,
-      );
-    });
-  }
-
   const service = {
+    ...failures,
     /**
      * Imports one raw message: a new report, or a reply appended to its report. Idempotent on the Message-ID: a
      * message seen again changes nothing. A message that cannot be imported is recorded for the admins and
@@ -407,7 +264,7 @@ export function createMailIntakeService(deps: MailIntakeDeps) {
           // Every new report acknowledges its sender, and a sender can be forged: a budget per address and hour
           // keeps a flood from becoming a flood of our mail to someone else. A retry by an admin is not counted.
           if (checkAutomatic) {
-            const limit = (await loadIntakeSettings(tx)).emailReportsPerHourPerSender;
+            const limit = (await deps.settings.intake(tx)).emailReportsPerHourPerSender;
             const hour = windowStartOf(now.getTime(), 3600);
             if ((await hitRateLimit(tx, `mail-report:${from.address}`, hour)) > limit) {
               throw new InboundMailError(
@@ -417,7 +274,7 @@ export function createMailIntakeService(deps: MailIntakeDeps) {
             }
           }
           const key = await keyToAdd(tx, mail, null);
-          const created: { report: ReportRow } = await reports.createReportInTx(tx, {
+          const created = await reports.createReportInTx(tx, {
             title: titleFromSubject(mail.subject, `Report by email from ${from.address}`.slice(0, 200)),
             assetId: null,
             weakness: "other",
@@ -451,39 +308,6 @@ export function createMailIntakeService(deps: MailIntakeDeps) {
         }
         throw error;
       }
-    },
-
-    /** An admin asks for a failed mail to be tried again at the next poll, as it is or as a new report. */
-    retry: (actor: CurrentUser, id: string, as: "same" | "new_report") =>
-      adminChange(actor, id, "mail.retry_requested", { as }, (tx, now) =>
-        markForRetry(tx, id, now, as === "new_report" ? "new_report" : null),
-      ),
-
-    /** An admin sets a failed mail aside: no longer listed or counted, never imported (it stays in the mailbox). */
-    dismiss: (actor: CurrentUser, id: string) =>
-      adminChange(actor, id, "mail.dismissed", {}, (tx, now) => markDismissed(tx, id, now)),
-
-    async failures(limit = 100) {
-      return listInbound(db, { statuses: ["failed", "retry"], limit });
-    },
-    async recent(limit = 50) {
-      return listInbound(db, { statuses: ["imported"], limit });
-    },
-    failureCount: () => countFailures(db),
-    /** UIDs in this mailbox whose failure mark must go, because an admin asked for a retry. */
-    retriesIn: (mailbox: string) => retryUids(db, mailbox),
-
-    /** The mail behind a report and its messages, keyed by message id ("" for the report itself). */
-    async forReport(reportId: string): Promise<Map<string, InboundRow>> {
-      const rows = await inboundForReport(db, reportId);
-      return new Map(rows.map((r) => [r.messageRowId ?? "", r]));
-    },
-
-    async recordPoll(status: MailPollStatus) {
-      await transaction(db, (tx) => writeSetting(tx, POLL_STATUS_KEY, status, clock()));
-    },
-    async lastPoll(): Promise<MailPollStatus | null> {
-      return ((await readSetting(db, POLL_STATUS_KEY)) as MailPollStatus | undefined) ?? null;
     },
   };
   return service;

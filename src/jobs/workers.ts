@@ -53,7 +53,15 @@ export async function registerWorkers(services: Services, options: WorkerOptions
     settings: services.settings,
     team: services.team,
   });
-  await registerSlaSweep({ db, jobs, clock, logger: options.logger, reports: services.reports });
+  await registerSlaSweep({
+    db,
+    jobs,
+    clock,
+    logger: options.logger,
+    reports: services.reports,
+    settings: services.settings,
+    alerts: services.alerts,
+  });
   if (options.imapUrl) {
     await registerMailFetch({
       db,

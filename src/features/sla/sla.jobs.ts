@@ -3,15 +3,17 @@ import { SYSTEM_ACTOR } from "../../core/actors.ts";
 import type { Clock } from "../../core/clock.ts";
 import { type Db, transaction } from "../../core/db.ts";
 import { AppError } from "../../core/errors.ts";
+import type { reports } from "../../db/schema.ts";
 import { evaluateSla, needsInfoExpiresAt, type SlaNoticeDue, slaNoticesDue } from "../../domain/sla.ts";
 import { isOpen, type ReportState } from "../../domain/workflow.ts";
 import type { JobQueue, QueueDefinition } from "../../jobs/queue.ts";
-import { queueTeamAlert } from "../alerts/alerts.queue.ts";
+import type { AlertsService } from "../alerts/alerts.service.ts";
 import { appendAuditEvent } from "../audit/audit.repo.ts";
-import { findReport, type ReportRow } from "../reports/reports.repo.ts";
 import { type ReportsService, slaFacts } from "../reports/reports.service.ts";
-import { loadSlaPolicy } from "../settings/settings.service.ts";
-import { activeAdminIds, listOpenReportIds, recordSlaNotice } from "./sla.repo.ts";
+import type { SettingsService } from "../settings/settings.service.ts";
+import { activeAdminIds, findSweptReport, listOpenReportIds, recordSlaNotice } from "./sla.repo.ts";
+
+type ReportRow = typeof reports.$inferSelect;
 
 /** The durable SLA sweep: reminders, escalations and needs-info expiry for every open report. */
 export const SLA_SWEEP = "sla-sweep";
@@ -29,6 +31,8 @@ export interface SlaSweepDeps {
   jobs: JobQueue;
   clock: Clock;
   reports: ReportsService;
+  settings: SettingsService;
+  alerts: AlertsService;
   logger?: Logger;
 }
 
@@ -73,9 +77,9 @@ export async function runSlaSweep(deps: SlaSweepDeps): Promise<SlaSweepResult> {
 /** The reminders and escalations due now for one report, recorded and queued in one transaction. */
 async function sendDueNotices(deps: SlaSweepDeps, reportId: string): Promise<SlaNoticeDue[]> {
   return transaction(deps.db, async (tx) => {
-    const report = await findReport(tx, reportId, { forUpdate: true });
+    const report = await findSweptReport(tx, reportId, { forUpdate: true });
     if (!report || !isOpen(report.state as ReportState)) return [];
-    const policy = await loadSlaPolicy(tx);
+    const policy = await deps.settings.sla(tx);
     const now = deps.clock();
     const due = slaNoticesDue(evaluateSla(slaFacts(report), policy, now).items, now, policy);
     const sent: SlaNoticeDue[] = [];
@@ -89,7 +93,7 @@ async function sendDueNotices(deps: SlaSweepDeps, reportId: string): Promise<Sla
       if (!fresh) continue;
       admins ??= await activeAdminIds(tx);
       const userIds = notice.kind === "reminder" && report.assigneeId ? [report.assigneeId] : admins;
-      await queueTeamAlert(tx, deps.jobs, {
+      await deps.alerts.queue(tx, {
         event: notice.kind === "reminder" ? "sla_reminder" : "sla_breach",
         reportId,
         userIds,
@@ -130,9 +134,9 @@ function expiryMessage(since: Date, days: number): string {
  * the normal lifecycle action (audit event by Embargo, reporter message and mail), with an alert to the team.
  */
 async function expireIfUnanswered(deps: SlaSweepDeps, reportId: string): Promise<boolean> {
-  const report = await findReport(deps.db, reportId);
+  const report = await findSweptReport(deps.db, reportId);
   if (!report?.needsInfo || !report.needsInfoSince) return false;
-  const policy = await loadSlaPolicy(deps.db);
+  const policy = await deps.settings.sla();
   const since = report.needsInfoSince;
   if (deps.clock().getTime() < needsInfoExpiresAt(since, policy).getTime()) return false;
   const input = {
@@ -147,7 +151,7 @@ async function expireIfUnanswered(deps: SlaSweepDeps, reportId: string): Promise
         throw new NoLongerExpired();
       }
       const admins = await activeAdminIds(tx);
-      await queueTeamAlert(tx, deps.jobs, {
+      await deps.alerts.queue(tx, {
         event: "needs_info_expired",
         reportId,
         userIds: locked.assigneeId

@@ -84,3 +84,10 @@ export async function activeAdminIds(db: Db): Promise<string[]> {
     .orderBy(asc(users.name));
   return rows.map((r) => r.id);
 }
+
+/** A report the sweep looks at; locked when the sweep may change it, so it runs after any action in flight. */
+export async function findSweptReport(db: Db, reportId: string, opts: { forUpdate?: boolean } = {}) {
+  const query = db.select().from(reports).where(eq(reports.id, reportId));
+  const [row] = opts.forUpdate ? await query.for("update") : await query;
+  return row ?? null;
+}

@@ -6,6 +6,7 @@ import { createTestDb, DB_KINDS, type TestDb } from "../../../test/helpers/db.ts
 import { AppError } from "../../core/errors.ts";
 import { startJobQueue } from "../../jobs/queue.ts";
 import { ALL_QUEUES } from "../../jobs/workers.ts";
+import { createAlertsService } from "../alerts/alerts.service.ts";
 import { listReportEvents } from "../audit/audit.repo.ts";
 import { listOutbox } from "../outbox/outbox.repo.ts";
 import { findReport } from "../reports/reports.repo.ts";
@@ -40,7 +41,14 @@ async function sweepJobs(t: TestDb) {
 }
 
 function sweep(t: TestDb) {
-  return runSlaSweep({ db: t.database.db, jobs: t.jobs, clock: t.clock, reports: t.services.reports });
+  return runSlaSweep({
+    db: t.database.db,
+    jobs: t.jobs,
+    clock: t.clock,
+    reports: t.services.reports,
+    settings: t.services.settings,
+    alerts: t.services.alerts,
+  });
 }
 
 // Generous limits: each test starts a fresh database and pg-boss, and the machine may be busy.
@@ -420,7 +428,23 @@ describe.each(DB_KINDS)("the SLA engine on %s", { timeout: 90_000 }, (kind) => {
         jobs,
         publicUrl: "http://embargo.test",
       });
-      await jobs.work(SLA_SWEEP, createSlaSweepHandler({ db: t.database.db, jobs, clock: t.clock, reports }));
+      const alerts = createAlertsService({
+        db: t.database.db,
+        clock: t.clock,
+        cipher: t.services.deps.cipher,
+        jobs,
+      });
+      await jobs.work(
+        SLA_SWEEP,
+        createSlaSweepHandler({
+          db: t.database.db,
+          jobs,
+          clock: t.clock,
+          reports,
+          settings: t.services.settings,
+          alerts,
+        }),
+      );
       const deadline = Date.now() + 15_000;
       while ((await queuedAlerts(t, "sla_reminder")).length === 0 && Date.now() < deadline) {
         await new Promise((resolve) => setTimeout(resolve, 200));

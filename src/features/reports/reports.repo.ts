@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, ilike, inArray, isNull, ne, or, type SQL, sql } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, isNull, sql } from "drizzle-orm";
 import type { Db } from "../../core/db.ts";
 import {
   assets,
@@ -161,62 +161,6 @@ export async function findAsset(db: Db, id: string | null) {
   if (!id) return null;
   const [row] = await db.select().from(assets).where(eq(assets.id, id));
   return row ?? null;
-}
-
-export interface InboxFilter {
-  states: string[] | null;
-  severity: string | null;
-  assigneeId: string | null | "none";
-  text: string | null;
-  /** The search feature's condition (keyed index + messages); used instead of the plain title match when set. */
-  textCondition?: SQL | null;
-  /** Leave out reports rejected as spam (kept, not deleted). */
-  hideSpam?: boolean;
-  /** The SLA feature's condition (overdue, or waiting for the reporter). */
-  slaCondition?: SQL | null;
-  sort: { column: "received" | "updated" | "severity" | "reference" | "state"; desc: boolean };
-  limit: number;
-  offset: number;
-}
-
-const severityRank = sql`case ${reports.severity} when 'critical' then 5 when 'high' then 4 when 'medium' then 3 when 'low' then 2 when 'note' then 1 else 0 end`;
-
-/** One page of the inbox with the total count, filtered and sorted in SQL so paging stays cheap. */
-export async function queryInbox(db: Db, filter: InboxFilter) {
-  const conditions: SQL[] = [];
-  if (filter.states) conditions.push(inArray(reports.state, filter.states));
-  if (filter.hideSpam) {
-    conditions.push(or(isNull(reports.rejectionReason), ne(reports.rejectionReason, "spam"))!);
-  }
-  if (filter.severity === "none") conditions.push(isNull(reports.severity));
-  else if (filter.severity) conditions.push(eq(reports.severity, filter.severity));
-  if (filter.assigneeId === "none") conditions.push(isNull(reports.assigneeId));
-  else if (filter.assigneeId) conditions.push(eq(reports.assigneeId, filter.assigneeId));
-  if (filter.slaCondition) conditions.push(filter.slaCondition);
-  if (filter.textCondition) conditions.push(filter.textCondition);
-  else if (filter.text) {
-    const pattern = `%${filter.text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    conditions.push(or(ilike(reports.title, pattern), ilike(reports.reference, pattern))!);
-  }
-  const where = conditions.length > 0 ? and(...conditions) : undefined;
-  const column = {
-    received: reports.receivedAt,
-    updated: reports.updatedAt,
-    severity: severityRank,
-    reference: reports.seq,
-    state: reports.state,
-  }[filter.sort.column];
-  const order = filter.sort.desc ? desc(column) : asc(column);
-  const rows = await db
-    .select({ report: reports, assigneeName: users.name, assigneeEmail: users.email })
-    .from(reports)
-    .leftJoin(users, eq(users.id, reports.assigneeId))
-    .where(where)
-    .orderBy(order, desc(reports.seq))
-    .limit(filter.limit)
-    .offset(filter.offset);
-  const [total] = await db.select({ n: count() }).from(reports).where(where);
-  return { rows, total: Number(total?.n ?? 0) };
 }
 
 /** Every report a reporter address has sent, oldest first, for link recovery. */

@@ -49,10 +49,10 @@ import {
 import { indexMessage, indexReport } from "../search/search-index.ts";
 import { loadIntakeSettings } from "../settings/intake-settings.ts";
 import { loadOrgSettings, loadSlaPolicy } from "../settings/settings.service.ts";
-import { endNeedsInfo, leavesNeedsInfo, resumeOnReporterReply, startNeedsInfo } from "../sla/needs-info.ts";
-import { slaInboxCondition } from "../sla/sla.repo.ts";
 import { findUserByEmail, findUserById, updateUser } from "../team/team.repo.ts";
 import { chooseAcknowledgement } from "../templates/templates.service.ts";
+import { queryInbox, slaInboxCondition } from "./inbox.repo.ts";
+import { endNeedsInfo, leavesNeedsInfo, resumeOnReporterReply, startNeedsInfo } from "./needs-info.ts";
 import {
   findAsset,
   findAttachment,
@@ -74,7 +74,6 @@ import {
   listReportsByReporterEmail,
   listSeverityScores,
   nextReportNumber,
-  queryInbox,
   type ReportRow,
   updateReport,
 } from "./reports.repo.ts";
@@ -791,6 +790,8 @@ export function createReportsService(deps: ReportsDeps) {
       const page = query.page ?? 1;
       const search = parseSearch(query.q);
       const includeInternal = searchesInternalNotes(reader);
+      const sla = await loadSlaPolicy(db);
+      const now = clock();
       const { rows, total } = await queryInbox(db, {
         textCondition: textFilterCondition(cipher, search, includeInternal),
         states,
@@ -798,7 +799,7 @@ export function createReportsService(deps: ReportsDeps) {
         assigneeId,
         text: query.q || null,
         hideSpam: query.spam !== "1" && query.state !== "rejected",
-        slaCondition: await slaInboxCondition(db, query.sla, clock()),
+        slaCondition: slaInboxCondition(query.sla, now, sla),
         sort: { column: sortKey.replace("-", "") as "received", desc: sortKey.startsWith("-") },
         limit: perPage,
         offset: (page - 1) * perPage,
@@ -814,8 +815,6 @@ export function createReportsService(deps: ReportsDeps) {
         db,
         rows.filter((r) => !r.report.assigneeId).map((r) => r.report.id),
       );
-      const sla = await loadSlaPolicy(db);
-      const now = clock();
       return {
         total,
         page,

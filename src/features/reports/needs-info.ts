@@ -1,10 +1,9 @@
-import { authorOf, type CurrentUser } from "../../core/actors.ts";
 import type { Db } from "../../core/db.ts";
 import { resumeSlaClock } from "../../domain/sla.ts";
 import { REQUEST_INFO_STATES, type ReportState } from "../../domain/workflow.ts";
 import { type AuditInput, appendAuditEvent } from "../audit/audit.repo.ts";
-import { findReport, type ReportRow } from "../reports/reports.repo.ts";
 import { loadSlaPolicy } from "../settings/settings.service.ts";
+import { findReport, type ReportRow } from "./reports.repo.ts";
 
 /** The report's fields that start waiting for the reporter: the flag, and when the clock stopped. */
 export function startNeedsInfo(now: Date): Pick<ReportRow, "needsInfo" | "needsInfoSince"> {

@@ -1,4 +1,4 @@
-import type { Db } from "../../core/db.ts";
+import type { Tx } from "../../core/db.ts";
 import { resumeSlaClock } from "../../domain/sla.ts";
 import { REQUEST_INFO_STATES, type ReportState } from "../../domain/workflow.ts";
 import { type AuditInput, appendAuditEvent } from "../audit/audit.repo.ts";
@@ -21,7 +21,7 @@ export function leavesNeedsInfo(report: ReportRow, to: ReportState): boolean {
  * the caller writes them in its transaction, so fields it sets itself (such as a new update time) win.
  */
 export async function endNeedsInfo(
-  tx: Db,
+  tx: Tx,
   report: ReportRow,
   now: Date,
   by: Pick<AuditInput, "actorType" | "actorId">,
@@ -79,7 +79,7 @@ export async function endNeedsInfo(
 
 /** A reporter's message: if the team was waiting for it, the clock restarts (under the report's row lock). */
 export async function resumeOnReporterReply(
-  tx: Db,
+  tx: Tx,
   report: ReportRow,
   now: Date,
 ): Promise<Partial<ReportRow>> {

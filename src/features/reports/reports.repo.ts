@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, inArray, isNull, sql } from "drizzle-orm";
-import type { Db } from "../../core/db.ts";
+import type { Db, Tx } from "../../core/db.ts";
 import {
   assets,
   attachments,
@@ -40,23 +40,27 @@ export async function findReportByTokenHash(db: Db, tokenHash: string): Promise<
   return row?.report ?? null;
 }
 
-export async function nextReportNumber(db: Db): Promise<number> {
-  const result = (await db.execute(sql`select nextval('report_seq')::int as n`)) as unknown as {
+export async function nextReportNumber(tx: Tx): Promise<number> {
+  const result = (await tx.execute(sql`select nextval('report_seq')::int as n`)) as unknown as {
     rows: { n: number }[];
   };
   return Number(result.rows[0]!.n);
 }
 
-export async function insertReporter(db: Db, values: typeof reporters.$inferInsert) {
-  const [row] = await db.insert(reporters).values(values).returning();
+export async function insertReporter(tx: Tx, values: typeof reporters.$inferInsert) {
+  const [row] = await tx.insert(reporters).values(values).returning();
   return row!;
 }
 
-export async function insertReport(db: Db, values: typeof reports.$inferInsert): Promise<ReportRow> {
-  const [row] = await db.insert(reports).values(values).returning();
+export async function insertReport(tx: Tx, values: typeof reports.$inferInsert): Promise<ReportRow> {
+  const [row] = await tx.insert(reports).values(values).returning();
   return row!;
 }
 
+/**
+ * Writes report fields. Takes a Db, not a Tx, only because the automatic assignment still calls it with the
+ * transaction of a db.transaction; reports' own code calls it with a Tx.
+ */
 export async function updateReport(
   db: Db,
   id: string,
@@ -66,17 +70,17 @@ export async function updateReport(
   return row!;
 }
 
-export async function insertTrackingToken(db: Db, reportId: string, tokenHash: string, now: Date) {
-  await db.insert(trackingTokens).values({ reportId, tokenHash, createdAt: now });
+export async function insertTrackingToken(tx: Tx, reportId: string, tokenHash: string, now: Date) {
+  await tx.insert(trackingTokens).values({ reportId, tokenHash, createdAt: now });
 }
 
-export async function insertMessage(db: Db, values: typeof messages.$inferInsert): Promise<MessageRow> {
-  const [row] = await db.insert(messages).values(values).returning();
+export async function insertMessage(tx: Tx, values: typeof messages.$inferInsert): Promise<MessageRow> {
+  const [row] = await tx.insert(messages).values(values).returning();
   return row!;
 }
 
-export async function insertAttachment(db: Db, values: typeof attachments.$inferInsert) {
-  const [row] = await db.insert(attachments).values(values).returning({ id: attachments.id });
+export async function insertAttachment(tx: Tx, values: typeof attachments.$inferInsert) {
+  const [row] = await tx.insert(attachments).values(values).returning({ id: attachments.id });
   return row!;
 }
 
@@ -130,17 +134,17 @@ export async function listFixVerifications(db: Db, fixIds: string[]) {
     .orderBy(asc(fixVerifications.createdAt));
 }
 
-export async function insertFix(db: Db, values: typeof fixes.$inferInsert) {
-  const [row] = await db.insert(fixes).values(values).returning();
+export async function insertFix(tx: Tx, values: typeof fixes.$inferInsert) {
+  const [row] = await tx.insert(fixes).values(values).returning();
   return row!;
 }
 
-export async function insertFixVerification(db: Db, values: typeof fixVerifications.$inferInsert) {
-  await db.insert(fixVerifications).values(values);
+export async function insertFixVerification(tx: Tx, values: typeof fixVerifications.$inferInsert) {
+  await tx.insert(fixVerifications).values(values);
 }
 
-export async function insertSeverityScore(db: Db, values: typeof severityScores.$inferInsert) {
-  await db.insert(severityScores).values(values);
+export async function insertSeverityScore(tx: Tx, values: typeof severityScores.$inferInsert) {
+  await tx.insert(severityScores).values(values);
 }
 
 export async function listSeverityScores(db: Db, reportId: string) {

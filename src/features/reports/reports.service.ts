@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { authorOf, type CurrentUser } from "../../core/actors.ts";
 import type { Clock } from "../../core/clock.ts";
-import type { Db } from "../../core/db.ts";
+import { type Db, type Tx, transaction } from "../../core/db.ts";
 import { AppError, badRequest, forbidden, notFound } from "../../core/errors.ts";
 import { zodFieldErrors } from "../../core/field-errors.ts";
 import type { DataCipher } from "../../crypto/data-key.ts";
@@ -119,6 +119,14 @@ export function formatReference(year: number, n: number): string {
   return `EMB-${year}-${String(n).padStart(4, "0")}`;
 }
 
+/**
+ * The transaction of a feature that still opens it with db.transaction (the mail intake), typed Db there but a
+ * transaction all the same. Goes away once those callers use transaction() and hand over a Tx.
+ */
+function callersTransaction(tx: Db): Tx {
+  return tx as Tx;
+}
+
 export function createReportsService(deps: ReportsDeps) {
   const { db, clock, cipher, jobs, publicUrl } = deps;
 
@@ -130,7 +138,7 @@ export function createReportsService(deps: ReportsDeps) {
   }
 
   async function storeAttachments(
-    tx: Db,
+    tx: Tx,
     reportId: string,
     messageId: string | null,
     files: readonly UploadedFile[],
@@ -153,7 +161,7 @@ export function createReportsService(deps: ReportsDeps) {
 
   /** Mail to the reporter carries only the reference and where to read the news, never vulnerability details. */
   async function notifyReporter(
-    tx: Db,
+    tx: Tx,
     report: ReportRow,
     email: string | null,
     what: string,
@@ -219,7 +227,7 @@ export function createReportsService(deps: ReportsDeps) {
    * assignment. The form, the JSON intake and the mail intake all end here.
    */
   async function createReport(
-    tx: Db,
+    tx: Tx,
     input: {
       title: string;
       assetId: string | null;
@@ -302,7 +310,7 @@ export function createReportsService(deps: ReportsDeps) {
 
   /** Stores a reporter's message (tracking page or mail) in the caller's transaction: the clock resumes, the team hears. */
   async function storeReporterMessage(
-    tx: Db,
+    tx: Tx,
     report: ReportRow,
     body: string,
     files: readonly UploadedFile[],
@@ -349,7 +357,7 @@ export function createReportsService(deps: ReportsDeps) {
   }
 
   /** Turns the parsed action into the domain's request, resolving people and reports the client named. */
-  async function toDomainRequest(tx: Db, actor: CurrentUser, report: ReportRow, input: ActionInput) {
+  async function toDomainRequest(tx: Tx, actor: CurrentUser, report: ReportRow, input: ActionInput) {
     switch (input.action) {
       case "assign": {
         const assignee = await findUserByEmail(tx, input.assignee);
@@ -432,9 +440,16 @@ export function createReportsService(deps: ReportsDeps) {
 
   const service = {
     /** For other features' services that own the transaction (the mail intake): a new report inside it. */
-    createReportInTx: createReport,
+    createReportInTx: (tx: Db, input: Parameters<typeof createReport>[1]) =>
+      createReport(callersTransaction(tx), input),
     /** For other features' services that own the transaction: a reporter message inside it. */
-    reporterMessageInTx: storeReporterMessage,
+    reporterMessageInTx: (
+      tx: Db,
+      report: ReportRow,
+      body: string,
+      files: readonly UploadedFile[],
+      auditData?: Record<string, unknown>,
+    ) => storeReporterMessage(callersTransaction(tx), report, body, files, auditData),
     /** Takes a new report from the form or the JSON intake; returns the one-time tracking token. */
     async submit(
       fields: unknown,
@@ -448,7 +463,7 @@ export function createReportsService(deps: ReportsDeps) {
         ...checkFiles(files),
         ...extra.errors,
       };
-      return db.transaction(async (tx) => {
+      return transaction(db, async (tx) => {
         // The asset is checked even when other fields are wrong, so one answer names every problem.
         let assetId: string | null = null;
         const assetChoice = fieldString(fields, "asset");
@@ -497,7 +512,7 @@ export function createReportsService(deps: ReportsDeps) {
         throw badRequest(fields.action ?? Object.values(fields)[0] ?? "The action is not valid.", fields);
       }
       const input = parsed.data;
-      await db.transaction(async (tx) => {
+      await transaction(db, async (tx) => {
         // Locking the row makes concurrent actions on one report run one after the other against fresh facts.
         const report = await requireReport(tx, idOrRef, true);
         await inTransaction?.(tx, report);
@@ -693,7 +708,7 @@ export function createReportsService(deps: ReportsDeps) {
       const errors = { ...(parsed.success ? {} : zodFieldErrors(parsed.error)), ...checkFiles(files) };
       if (!parsed.success || Object.keys(errors).length > 0)
         throw badRequest("The message is not valid.", errors);
-      return db.transaction(async (tx) => {
+      return transaction(db, async (tx) => {
         const report = await requireReport(tx, idOrRef, true);
         const now = clock();
         const message = await insertMessage(tx, {
@@ -740,7 +755,7 @@ export function createReportsService(deps: ReportsDeps) {
     async replyAsReporter(token: string, raw: unknown, files: readonly UploadedFile[] = []) {
       const parsed = reporterReplySchema.safeParse(raw);
       const errors = { ...(parsed.success ? {} : zodFieldErrors(parsed.error)), ...checkFiles(files) };
-      return db.transaction(async (tx) => {
+      return transaction(db, async (tx) => {
         const report = await findReportByTokenHash(tx, sha256Hex(token));
         if (!report) throw notFound("Report");
         if (!parsed.success || Object.keys(errors).length > 0)
@@ -1051,7 +1066,7 @@ export function createReportsService(deps: ReportsDeps) {
         throw badRequest(message, { email: message });
       }
       const address = parsed.data;
-      await db.transaction(async (tx) => {
+      await transaction(db, async (tx) => {
         const rows = await listReportsByReporterEmail(tx, address);
         if (rows.length === 0) return;
         const now = clock();

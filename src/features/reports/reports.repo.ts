@@ -15,6 +15,7 @@ import {
 import { isUuid } from "../../domain/ids.ts";
 
 export type ReportRow = typeof reports.$inferSelect;
+export type ReporterRow = typeof reporters.$inferSelect;
 export type MessageRow = typeof messages.$inferSelect;
 export type AttachmentMeta = Omit<typeof attachments.$inferSelect, "dataEnc">;
 
@@ -156,7 +157,16 @@ export async function listSeverityScores(db: Db, reportId: string) {
     .orderBy(desc(severityScores.createdAt));
 }
 
-export async function findReporter(db: Db, id: string) {
+/** The next link of a duplicate chain: the report's reference and the report it is marked a duplicate of. */
+export async function findDuplicateLink(db: Db, id: string) {
+  const [row] = await db
+    .select({ id: reports.id, reference: reports.reference, duplicateOfId: reports.duplicateOfId })
+    .from(reports)
+    .where(eq(reports.id, id));
+  return row;
+}
+
+export async function findReporter(db: Db, id: string): Promise<ReporterRow> {
   const [row] = await db.select().from(reporters).where(eq(reporters.id, id));
   return row!;
 }

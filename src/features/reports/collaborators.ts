@@ -7,7 +7,7 @@ import { readReporterKey } from "../keys/keys.repo.ts";
 import { memberKeyProblem } from "../keys/keys.service.ts";
 import { queueMail } from "../outbox/outbox.jobs.ts";
 import { listAssets } from "../policy/assets.repo.ts";
-import { firstReporter, recordIntakeSuggestions } from "../search/duplicates.service.ts";
+import { firstReporter, recordIntakeSuggestions } from "../search/duplicates.ts";
 import {
   parseSearch,
   searchesInternalNotes,

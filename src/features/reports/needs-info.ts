@@ -1,8 +1,8 @@
 import type { Tx } from "../../core/db.ts";
 import { resumeSlaClock } from "../../domain/sla.ts";
 import { REQUEST_INFO_STATES, type ReportState } from "../../domain/workflow.ts";
-import { type AuditInput, appendAuditEvent } from "../audit/audit.repo.ts";
-import { loadSlaPolicy } from "../settings/settings.service.ts";
+import type { AuditInput } from "../audit/audit.repo.ts";
+import type { Collaborators } from "./collaborators.ts";
 import { findReport, type ReportRow } from "./reports.repo.ts";
 
 /** The report's fields that start waiting for the reporter: the flag, and when the clock stopped. */
@@ -21,6 +21,7 @@ export function leavesNeedsInfo(report: ReportRow, to: ReportState): boolean {
  * the caller writes them in its transaction, so fields it sets itself (such as a new update time) win.
  */
 export async function endNeedsInfo(
+  features: Collaborators,
   tx: Tx,
   report: ReportRow,
   now: Date,
@@ -28,7 +29,7 @@ export async function endNeedsInfo(
   why: "reporter_replied" | "report_moved_on",
 ): Promise<Partial<ReportRow>> {
   const since = report.needsInfoSince ?? now;
-  const policy = await loadSlaPolicy(tx);
+  const policy = await features.settings.loadSlaPolicy(tx);
   const resumed = resumeSlaClock(
     {
       deadlines: {
@@ -46,7 +47,7 @@ export async function endNeedsInfo(
     now,
     policy,
   );
-  await appendAuditEvent(
+  await features.audit.appendAuditEvent(
     tx,
     {
       actorType: by.actorType,
@@ -79,6 +80,7 @@ export async function endNeedsInfo(
 
 /** A reporter's message: if the team was waiting for it, the clock restarts (under the report's row lock). */
 export async function resumeOnReporterReply(
+  features: Collaborators,
   tx: Tx,
   report: ReportRow,
   now: Date,
@@ -87,6 +89,7 @@ export async function resumeOnReporterReply(
   const locked = await findReport(tx, report.id, { forUpdate: true });
   if (!locked?.needsInfo) return {};
   return endNeedsInfo(
+    features,
     tx,
     locked,
     now,

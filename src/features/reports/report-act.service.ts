@@ -50,7 +50,7 @@ export function createReportAct(ctx: ReportsContext) {
         patch.lastReporterUpdateAt = now;
       }
       if (leavesNeedsInfo(report, decision.to)) {
-        const resumed = await endNeedsInfo(tx, report, now, authorOf(actor), "report_moved_on");
+        const resumed = await endNeedsInfo(features, tx, report, now, authorOf(actor), "report_moved_on");
         for (const [key, value] of Object.entries(resumed))
           if (!(key in patch)) Object.assign(patch, { [key]: value });
       }

@@ -122,7 +122,7 @@ export function createReportMessages(ctx: ReportsContext) {
     await storeAttachments(ctx, tx, report.id, message.id, files, now);
     // An answer while the team waits for one restarts the SLA clock.
     await updateReport(tx, report.id, {
-      ...(await resumeOnReporterReply(tx, report, now)),
+      ...(await resumeOnReporterReply(features, tx, report, now)),
       updatedAt: now,
     });
     await features.audit.appendAuditEvent(

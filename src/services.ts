@@ -11,7 +11,7 @@ import { createMailIntakeService } from "./features/mail-intake/mail-intake.serv
 import { createOutboxService } from "./features/outbox/outbox.service.ts";
 import { createAssetsService } from "./features/policy/assets.service.ts";
 import { createReportsService } from "./features/reports/reports.service.ts";
-import { createSearchService } from "./features/search/duplicates.service.ts";
+import { createSearchService } from "./features/search/search.service.ts";
 import { createSettingsService } from "./features/settings/settings.service.ts";
 import { createTeamService } from "./features/team/team.service.ts";
 import { createTemplatesService } from "./features/templates/templates.service.ts";

@@ -2,7 +2,7 @@ import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { can } from "../src/domain/permissions.ts";
 import { tokenize } from "../src/domain/search-text.ts";
-import { suggestDuplicates } from "../src/features/search/duplicates.service.ts";
+import { suggestDuplicates } from "../src/features/search/duplicates.ts";
 import { parseSearch, textFilterCondition } from "../src/features/search/search.service.ts";
 import { searchHasher } from "../src/features/search/search-index.ts";
 import { makeTeam, reportFields } from "./helpers/actors.ts";

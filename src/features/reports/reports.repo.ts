@@ -1,5 +1,5 @@
-import { and, asc, count, desc, eq, ilike, inArray, isNull, ne, or, type SQL, sql } from "drizzle-orm";
-import type { Db } from "../../core/db.ts";
+import { and, asc, desc, eq, inArray, isNull, sql } from "drizzle-orm";
+import type { Db, Tx } from "../../core/db.ts";
 import {
   assets,
   attachments,
@@ -15,6 +15,7 @@ import {
 import { isUuid } from "../../domain/ids.ts";
 
 export type ReportRow = typeof reports.$inferSelect;
+export type ReporterRow = typeof reporters.$inferSelect;
 export type MessageRow = typeof messages.$inferSelect;
 export type AttachmentMeta = Omit<typeof attachments.$inferSelect, "dataEnc">;
 
@@ -40,23 +41,27 @@ export async function findReportByTokenHash(db: Db, tokenHash: string): Promise<
   return row?.report ?? null;
 }
 
-export async function nextReportNumber(db: Db): Promise<number> {
-  const result = (await db.execute(sql`select nextval('report_seq')::int as n`)) as unknown as {
+export async function nextReportNumber(tx: Tx): Promise<number> {
+  const result = (await tx.execute(sql`select nextval('report_seq')::int as n`)) as unknown as {
     rows: { n: number }[];
   };
   return Number(result.rows[0]!.n);
 }
 
-export async function insertReporter(db: Db, values: typeof reporters.$inferInsert) {
-  const [row] = await db.insert(reporters).values(values).returning();
+export async function insertReporter(tx: Tx, values: typeof reporters.$inferInsert) {
+  const [row] = await tx.insert(reporters).values(values).returning();
   return row!;
 }
 
-export async function insertReport(db: Db, values: typeof reports.$inferInsert): Promise<ReportRow> {
-  const [row] = await db.insert(reports).values(values).returning();
+export async function insertReport(tx: Tx, values: typeof reports.$inferInsert): Promise<ReportRow> {
+  const [row] = await tx.insert(reports).values(values).returning();
   return row!;
 }
 
+/**
+ * Writes report fields. Takes a Db, not a Tx, only because the automatic assignment still calls it with the
+ * transaction of a db.transaction; reports' own code calls it with a Tx.
+ */
 export async function updateReport(
   db: Db,
   id: string,
@@ -66,17 +71,17 @@ export async function updateReport(
   return row!;
 }
 
-export async function insertTrackingToken(db: Db, reportId: string, tokenHash: string, now: Date) {
-  await db.insert(trackingTokens).values({ reportId, tokenHash, createdAt: now });
+export async function insertTrackingToken(tx: Tx, reportId: string, tokenHash: string, now: Date) {
+  await tx.insert(trackingTokens).values({ reportId, tokenHash, createdAt: now });
 }
 
-export async function insertMessage(db: Db, values: typeof messages.$inferInsert): Promise<MessageRow> {
-  const [row] = await db.insert(messages).values(values).returning();
+export async function insertMessage(tx: Tx, values: typeof messages.$inferInsert): Promise<MessageRow> {
+  const [row] = await tx.insert(messages).values(values).returning();
   return row!;
 }
 
-export async function insertAttachment(db: Db, values: typeof attachments.$inferInsert) {
-  const [row] = await db.insert(attachments).values(values).returning({ id: attachments.id });
+export async function insertAttachment(tx: Tx, values: typeof attachments.$inferInsert) {
+  const [row] = await tx.insert(attachments).values(values).returning({ id: attachments.id });
   return row!;
 }
 
@@ -130,17 +135,17 @@ export async function listFixVerifications(db: Db, fixIds: string[]) {
     .orderBy(asc(fixVerifications.createdAt));
 }
 
-export async function insertFix(db: Db, values: typeof fixes.$inferInsert) {
-  const [row] = await db.insert(fixes).values(values).returning();
+export async function insertFix(tx: Tx, values: typeof fixes.$inferInsert) {
+  const [row] = await tx.insert(fixes).values(values).returning();
   return row!;
 }
 
-export async function insertFixVerification(db: Db, values: typeof fixVerifications.$inferInsert) {
-  await db.insert(fixVerifications).values(values);
+export async function insertFixVerification(tx: Tx, values: typeof fixVerifications.$inferInsert) {
+  await tx.insert(fixVerifications).values(values);
 }
 
-export async function insertSeverityScore(db: Db, values: typeof severityScores.$inferInsert) {
-  await db.insert(severityScores).values(values);
+export async function insertSeverityScore(tx: Tx, values: typeof severityScores.$inferInsert) {
+  await tx.insert(severityScores).values(values);
 }
 
 export async function listSeverityScores(db: Db, reportId: string) {
@@ -152,7 +157,16 @@ export async function listSeverityScores(db: Db, reportId: string) {
     .orderBy(desc(severityScores.createdAt));
 }
 
-export async function findReporter(db: Db, id: string) {
+/** The next link of a duplicate chain: the report's reference and the report it is marked a duplicate of. */
+export async function findDuplicateLink(db: Db, id: string) {
+  const [row] = await db
+    .select({ id: reports.id, reference: reports.reference, duplicateOfId: reports.duplicateOfId })
+    .from(reports)
+    .where(eq(reports.id, id));
+  return row;
+}
+
+export async function findReporter(db: Db, id: string): Promise<ReporterRow> {
   const [row] = await db.select().from(reporters).where(eq(reporters.id, id));
   return row!;
 }
@@ -161,62 +175,6 @@ export async function findAsset(db: Db, id: string | null) {
   if (!id) return null;
   const [row] = await db.select().from(assets).where(eq(assets.id, id));
   return row ?? null;
-}
-
-export interface InboxFilter {
-  states: string[] | null;
-  severity: string | null;
-  assigneeId: string | null | "none";
-  text: string | null;
-  /** The search feature's condition (keyed index + messages); used instead of the plain title match when set. */
-  textCondition?: SQL | null;
-  /** Leave out reports rejected as spam (kept, not deleted). */
-  hideSpam?: boolean;
-  /** The SLA feature's condition (overdue, or waiting for the reporter). */
-  slaCondition?: SQL | null;
-  sort: { column: "received" | "updated" | "severity" | "reference" | "state"; desc: boolean };
-  limit: number;
-  offset: number;
-}
-
-const severityRank = sql`case ${reports.severity} when 'critical' then 5 when 'high' then 4 when 'medium' then 3 when 'low' then 2 when 'note' then 1 else 0 end`;
-
-/** One page of the inbox with the total count, filtered and sorted in SQL so paging stays cheap. */
-export async function queryInbox(db: Db, filter: InboxFilter) {
-  const conditions: SQL[] = [];
-  if (filter.states) conditions.push(inArray(reports.state, filter.states));
-  if (filter.hideSpam) {
-    conditions.push(or(isNull(reports.rejectionReason), ne(reports.rejectionReason, "spam"))!);
-  }
-  if (filter.severity === "none") conditions.push(isNull(reports.severity));
-  else if (filter.severity) conditions.push(eq(reports.severity, filter.severity));
-  if (filter.assigneeId === "none") conditions.push(isNull(reports.assigneeId));
-  else if (filter.assigneeId) conditions.push(eq(reports.assigneeId, filter.assigneeId));
-  if (filter.slaCondition) conditions.push(filter.slaCondition);
-  if (filter.textCondition) conditions.push(filter.textCondition);
-  else if (filter.text) {
-    const pattern = `%${filter.text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    conditions.push(or(ilike(reports.title, pattern), ilike(reports.reference, pattern))!);
-  }
-  const where = conditions.length > 0 ? and(...conditions) : undefined;
-  const column = {
-    received: reports.receivedAt,
-    updated: reports.updatedAt,
-    severity: severityRank,
-    reference: reports.seq,
-    state: reports.state,
-  }[filter.sort.column];
-  const order = filter.sort.desc ? desc(column) : asc(column);
-  const rows = await db
-    .select({ report: reports, assigneeName: users.name, assigneeEmail: users.email })
-    .from(reports)
-    .leftJoin(users, eq(users.id, reports.assigneeId))
-    .where(where)
-    .orderBy(order, desc(reports.seq))
-    .limit(filter.limit)
-    .offset(filter.offset);
-  const [total] = await db.select({ n: count() }).from(reports).where(where);
-  return { rows, total: Number(total?.n ?? 0) };
 }
 
 /** Every report a reporter address has sent, oldest first, for link recovery. */

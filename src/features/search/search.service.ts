@@ -11,7 +11,8 @@ import {
   snippetHtml,
   snippetText,
 } from "../../domain/search-text.ts";
-import { searchHasher } from "./search-index.ts";
+import { duplicateLinks, suggestDuplicates } from "./duplicates.ts";
+import { backfillSearchIndex, searchHasher } from "./search-index.ts";
 
 /** Whose eyes a search runs for: internal notes are searched only for roles that may read them. */
 export interface SearchReader {
@@ -132,3 +133,19 @@ export async function searchSnippets(
 }
 
 export { parseSearch };
+
+/** The search feature's calls that pages and tests need, with their dependencies bound. */
+export function createSearchService(deps: { db: Db; cipher: DataCipher }) {
+  const { db, cipher } = deps;
+  return {
+    /** The top similar reports for a report's "Similar reports" panel. */
+    similar: (reportId: string, limit = 5) => suggestDuplicates(db, cipher, reportId, { limit }),
+    /** A report's duplicates and who reported the issue first. */
+    duplicateLinks: (reportId: string) => duplicateLinks(db, reportId),
+    /** Indexes rows that have no index yet. */
+    backfill: (batchSize?: number) =>
+      backfillSearchIndex(db, cipher, batchSize === undefined ? {} : { batchSize }),
+  };
+}
+
+export type SearchService = ReturnType<typeof createSearchService>;

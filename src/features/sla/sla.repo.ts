@@ -1,43 +1,9 @@
-import { and, asc, eq, notInArray, type SQL, sql } from "drizzle-orm";
+import { and, asc, eq, notInArray } from "drizzle-orm";
 import type { Db, Tx } from "../../core/db.ts";
-import { badRequest } from "../../core/errors.ts";
 import { reports, slaNotices, users } from "../../db/schema.ts";
 import type { SlaNoticeKind } from "../../domain/sla.ts";
-import { loadSlaPolicy } from "../settings/settings.service.ts";
-
-/** The inbox's SLA filter values. */
-export const SLA_FILTERS = ["overdue", "waiting"] as const;
-export type SlaFilter = (typeof SLA_FILTERS)[number];
 
 const CLOSED_STATES = ["closed", "rejected"];
-
-/**
- * The inbox condition for an SLA filter, mirroring evaluateSla in SQL so paging and counts stay in the database:
- * "overdue" is an open report with a pending deadline in the past that was not frozen by a needs-info pause;
- * "waiting" is a report waiting for its reporter. Unknown values are refused with the allowed ones.
- */
-export async function slaInboxCondition(db: Db, filter: string | undefined, now: Date): Promise<SQL | null> {
-  if (filter === undefined || filter === "") return null;
-  if (filter === "waiting") return eq(reports.needsInfo, true);
-  if (filter !== "overdue") {
-    throw badRequest(`sla must be one of ${SLA_FILTERS.join(", ")}.`, { sla: "Unknown SLA filter." });
-  }
-  const policy = await loadSlaPolicy(db);
-  const nowIso = now.toISOString();
-  const zone = policy.timeZone;
-  const days = policy.updateIntervalDays;
-  // A deadline still ahead when the pause began is frozen, as in evaluateSla.
-  const missed = (due: SQL) =>
-    sql`(${due} < ${nowIso}::timestamptz and not (${reports.needsInfo} and ${reports.needsInfoSince} is not null and ${due} > ${reports.needsInfoSince}))`;
-  // The update cadence: calendar days after the last reporter-visible update, at the same local time.
-  const updateDue = sql`((coalesce(${reports.lastReporterUpdateAt}, ${reports.acknowledgedAt}) at time zone ${zone}) + make_interval(days => ${days}::int)) at time zone ${zone}`;
-  return sql`(${reports.state} not in ('closed', 'rejected') and (
-    (${reports.acknowledgedAt} is null and ${missed(sql`${reports.acknowledgeBy}`)})
-    or (${reports.triagedAt} is null and ${missed(sql`${reports.triageBy}`)})
-    or (${reports.resolvedAt} is null and ${missed(sql`${reports.resolveBy}`)})
-    or (${reports.acknowledgedAt} is not null and ${missed(updateDue)})
-  ))`;
-}
 
 /** Every open report, oldest first: what the SLA sweep looks at. */
 export async function listOpenReportIds(db: Db): Promise<string[]> {

@@ -1,10 +1,9 @@
-import { authorOf, type CurrentUser } from "../../core/actors.ts";
-import type { Db } from "../../core/db.ts";
+import type { Tx } from "../../core/db.ts";
 import { resumeSlaClock } from "../../domain/sla.ts";
 import { REQUEST_INFO_STATES, type ReportState } from "../../domain/workflow.ts";
-import { type AuditInput, appendAuditEvent } from "../audit/audit.repo.ts";
-import { findReport, type ReportRow } from "../reports/reports.repo.ts";
-import { loadSlaPolicy } from "../settings/settings.service.ts";
+import type { AuditInput } from "../audit/audit.repo.ts";
+import type { Collaborators } from "./collaborators.ts";
+import { findReport, type ReportRow } from "./reports.repo.ts";
 
 /** The report's fields that start waiting for the reporter: the flag, and when the clock stopped. */
 export function startNeedsInfo(now: Date): Pick<ReportRow, "needsInfo" | "needsInfoSince"> {
@@ -22,14 +21,15 @@ export function leavesNeedsInfo(report: ReportRow, to: ReportState): boolean {
  * the caller writes them in its transaction, so fields it sets itself (such as a new update time) win.
  */
 export async function endNeedsInfo(
-  tx: Db,
+  features: Collaborators,
+  tx: Tx,
   report: ReportRow,
   now: Date,
   by: Pick<AuditInput, "actorType" | "actorId">,
   why: "reporter_replied" | "report_moved_on",
 ): Promise<Partial<ReportRow>> {
   const since = report.needsInfoSince ?? now;
-  const policy = await loadSlaPolicy(tx);
+  const policy = await features.settings.loadSlaPolicy(tx);
   const resumed = resumeSlaClock(
     {
       deadlines: {
@@ -47,7 +47,7 @@ export async function endNeedsInfo(
     now,
     policy,
   );
-  await appendAuditEvent(
+  await features.audit.appendAuditEvent(
     tx,
     {
       actorType: by.actorType,
@@ -80,7 +80,8 @@ export async function endNeedsInfo(
 
 /** A reporter's message: if the team was waiting for it, the clock restarts (under the report's row lock). */
 export async function resumeOnReporterReply(
-  tx: Db,
+  features: Collaborators,
+  tx: Tx,
   report: ReportRow,
   now: Date,
 ): Promise<Partial<ReportRow>> {
@@ -88,6 +89,7 @@ export async function resumeOnReporterReply(
   const locked = await findReport(tx, report.id, { forUpdate: true });
   if (!locked?.needsInfo) return {};
   return endNeedsInfo(
+    features,
     tx,
     locked,
     now,

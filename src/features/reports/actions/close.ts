@@ -1,0 +1,10 @@
+/** Close: the process is over; the reporter gets the team's final feedback. */
+import type { ActionHandler, InputOf } from "./types.ts";
+
+export const close: ActionHandler<InputOf<"close">> = async (input, ctx) => ({
+  request: { action: "close", message: input.message },
+  apply: async () => ({
+    patch: { closedAt: ctx.now },
+    toReporter: { kind: "final_feedback", body: input.message },
+  }),
+});

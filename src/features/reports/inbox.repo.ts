@@ -1,0 +1,92 @@
+import { and, asc, count, desc, eq, ilike, inArray, isNull, ne, or, type SQL, sql } from "drizzle-orm";
+import type { Db } from "../../core/db.ts";
+import { badRequest } from "../../core/errors.ts";
+import { reports, users } from "../../db/schema.ts";
+import type { SlaPolicy } from "../../domain/sla.ts";
+
+/** The inbox's SLA filter values. */
+export const SLA_FILTERS = ["overdue", "waiting"] as const;
+export type SlaFilter = (typeof SLA_FILTERS)[number];
+
+/**
+ * The inbox condition for an SLA filter, mirroring evaluateSla in SQL so paging and counts stay in the database:
+ * "overdue" is an open report with a pending deadline in the past that was not frozen by a needs-info pause;
+ * "waiting" is a report waiting for its reporter. Unknown values are refused with the allowed ones.
+ */
+export function slaInboxCondition(filter: string | undefined, now: Date, policy: SlaPolicy): SQL | null {
+  if (filter === undefined || filter === "") return null;
+  if (filter === "waiting") return eq(reports.needsInfo, true);
+  if (filter !== "overdue") {
+    throw badRequest(`sla must be one of ${SLA_FILTERS.join(", ")}.`, { sla: "Unknown SLA filter." });
+  }
+  const nowIso = now.toISOString();
+  const zone = policy.timeZone;
+  const days = policy.updateIntervalDays;
+  // A deadline still ahead when the pause began is frozen, as in evaluateSla.
+  const missed = (due: SQL) =>
+    sql`(${due} < ${nowIso}::timestamptz and not (${reports.needsInfo} and ${reports.needsInfoSince} is not null and ${due} > ${reports.needsInfoSince}))`;
+  // The update cadence: calendar days after the last reporter-visible update, at the same local time.
+  const updateDue = sql`((coalesce(${reports.lastReporterUpdateAt}, ${reports.acknowledgedAt}) at time zone ${zone}) + make_interval(days => ${days}::int)) at time zone ${zone}`;
+  return sql`(${reports.state} not in ('closed', 'rejected') and (
+    (${reports.acknowledgedAt} is null and ${missed(sql`${reports.acknowledgeBy}`)})
+    or (${reports.triagedAt} is null and ${missed(sql`${reports.triageBy}`)})
+    or (${reports.resolvedAt} is null and ${missed(sql`${reports.resolveBy}`)})
+    or (${reports.acknowledgedAt} is not null and ${missed(updateDue)})
+  ))`;
+}
+
+export interface InboxFilter {
+  states: string[] | null;
+  severity: string | null;
+  assigneeId: string | null | "none";
+  text: string | null;
+  /** The search feature's condition (keyed index + messages); used instead of the plain title match when set. */
+  textCondition?: SQL | null;
+  /** Leave out reports rejected as spam (kept, not deleted). */
+  hideSpam?: boolean;
+  /** The SLA filter's condition (overdue, or waiting for the reporter): slaInboxCondition. */
+  slaCondition?: SQL | null;
+  sort: { column: "received" | "updated" | "severity" | "reference" | "state"; desc: boolean };
+  limit: number;
+  offset: number;
+}
+
+const severityRank = sql`case ${reports.severity} when 'critical' then 5 when 'high' then 4 when 'medium' then 3 when 'low' then 2 when 'note' then 1 else 0 end`;
+
+/** One page of the inbox with the total count, filtered and sorted in SQL so paging stays cheap. */
+export async function queryInbox(db: Db, filter: InboxFilter) {
+  const conditions: SQL[] = [];
+  if (filter.states) conditions.push(inArray(reports.state, filter.states));
+  if (filter.hideSpam) {
+    conditions.push(or(isNull(reports.rejectionReason), ne(reports.rejectionReason, "spam"))!);
+  }
+  if (filter.severity === "none") conditions.push(isNull(reports.severity));
+  else if (filter.severity) conditions.push(eq(reports.severity, filter.severity));
+  if (filter.assigneeId === "none") conditions.push(isNull(reports.assigneeId));
+  else if (filter.assigneeId) conditions.push(eq(reports.assigneeId, filter.assigneeId));
+  if (filter.slaCondition) conditions.push(filter.slaCondition);
+  if (filter.textCondition) conditions.push(filter.textCondition);
+  else if (filter.text) {
+    const pattern = `%${filter.text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    conditions.push(or(ilike(reports.title, pattern), ilike(reports.reference, pattern))!);
+  }
+  const where = conditions.length > 0 ? and(...conditions) : undefined;
+  const column = {
+    received: reports.receivedAt,
+    updated: reports.updatedAt,
+    severity: severityRank,
+    reference: reports.seq,
+    state: reports.state,
+  }[filter.sort.column];
+  const order = filter.sort.desc ? desc(column) : asc(column);
+  const rows = await db
+    .select({ report: reports, assigneeName: users.name, assigneeEmail: users.email })
+    .from(reports)
+    .leftJoin(users, eq(users.id, reports.assigneeId))
+    .where(where)
+    .orderBy(order, desc(reports.seq))
+    .limit(filter.limit)
+    .offset(filter.offset);
+  const [total] = await db.select({ n: count() }).from(reports).where(where);
+  return { rows, total: Number(total?.n ?? 0) };
+}

@@ -1,0 +1,74 @@
+import { authorOf, type CurrentUser } from "../../core/actors.ts";
+import { type Db, transaction } from "../../core/db.ts";
+import { AppError, badRequest, forbidden } from "../../core/errors.ts";
+import { zodFieldErrors } from "../../core/field-errors.ts";
+import { can } from "../../domain/permissions.ts";
+import { decide } from "../../domain/workflow.ts";
+import { planAction } from "./actions/index.ts";
+import type { ReportPatch } from "./actions/types.ts";
+import { endNeedsInfo, leavesNeedsInfo } from "./needs-info.ts";
+import { type ReportsContext, requireReport } from "./report-context.ts";
+import { loadFacts } from "./report-facts.ts";
+import { messageReporter } from "./report-messages.service.ts";
+import { findReporter, type ReportRow, updateReport } from "./reports.repo.ts";
+import { actionSchema } from "./reports.schema.ts";
+
+/** The report lifecycle: one action at a time, decided by the domain, carried out by the action's handler. */
+export function createReportAct(ctx: ReportsContext) {
+  const { db, clock, features } = ctx;
+
+  /** Runs one lifecycle action; the domain decides, and the change, its audit event and its mail commit together. */
+  async function act(
+    actor: CurrentUser,
+    idOrRef: string,
+    raw: unknown,
+    /** Runs inside the transaction once the report is locked; it may re-check facts and throw to abort. */
+    inTransaction?: (tx: Db, report: ReportRow) => Promise<void>,
+  ): Promise<void> {
+    if (!can(actor.role, "report.act")) throw forbidden("Viewers cannot change reports.");
+    const parsed = actionSchema.safeParse(raw);
+    if (!parsed.success) {
+      const fields = zodFieldErrors(parsed.error);
+      throw badRequest(fields.action ?? Object.values(fields)[0] ?? "The action is not valid.", fields);
+    }
+    const input = parsed.data;
+    await transaction(db, async (tx) => {
+      // Locking the row makes concurrent actions on one report run one after the other against fresh facts.
+      const report = await requireReport(tx, idOrRef, true);
+      await inTransaction?.(tx, report);
+      const facts = await loadFacts(tx, report);
+      const now = clock();
+      const reporter = await findReporter(tx, report.reporterId);
+      const plan = await planAction(input, { tx, actor, report, facts, now, reporter, deps: ctx });
+      const decision = decide(facts, plan.request);
+      if (!decision.ok) throw new AppError(decision.code, 409, decision.message);
+      const change = await plan.apply();
+      const patch: ReportPatch = { state: decision.to, updatedAt: now, ...change.patch };
+      const audit: Record<string, unknown> = { from: decision.from, to: decision.to, ...change.audit };
+      if (change.toReporter) {
+        await messageReporter(ctx, tx, actor, report, reporter.email, change.toReporter, now);
+        patch.lastReporterUpdateAt = now;
+      }
+      if (leavesNeedsInfo(report, decision.to)) {
+        const resumed = await endNeedsInfo(features, tx, report, now, authorOf(actor), "report_moved_on");
+        for (const [key, value] of Object.entries(resumed))
+          if (!(key in patch)) Object.assign(patch, { [key]: value });
+      }
+      await updateReport(tx, report.id, patch);
+      await features.audit.appendAuditEvent(
+        tx,
+        {
+          actorType: authorOf(actor).actorType,
+          actorId: authorOf(actor).actorId,
+          action: `report.${input.action}`,
+          reportId: report.id,
+          data: audit,
+        },
+        now,
+      );
+      await change.afterAudit?.();
+    });
+  }
+
+  return { act };
+}

@@ -1,0 +1,89 @@
+import { createHash } from "node:crypto";
+import type { Clock } from "../../core/clock.ts";
+import type { Db, Tx } from "../../core/db.ts";
+import { notFound } from "../../core/errors.ts";
+import type { DataCipher } from "../../crypto/data-key.ts";
+import { attachmentContentType, attachmentsProblem, safeFilename } from "../../domain/attachments.ts";
+import type { JobQueue } from "../../jobs/queue.ts";
+import { type Collaborators, collaborators } from "./collaborators.ts";
+import { findReport, insertAttachment, type ReportRow } from "./reports.repo.ts";
+
+export interface UploadedFile {
+  filename: string;
+  data: Buffer;
+}
+
+export interface ReportBody {
+  description: string;
+  steps: string;
+  impact: string;
+}
+
+/** What another feature adds to a submission: its own field errors, and writes in the same transaction. */
+export interface SubmitExtras {
+  errors?: Record<string, string>;
+  inTransaction?: (tx: Db, created: { reportId: string; reporterId: string; now: Date }) => Promise<void>;
+}
+
+export interface ReportsDeps {
+  db: Db;
+  clock: Clock;
+  cipher: DataCipher;
+  jobs: JobQueue;
+  publicUrl: string;
+}
+
+/** What every part of the reports service shares: its dependencies and the other features it calls. */
+export interface ReportsContext extends ReportsDeps {
+  features: Collaborators;
+  /** The reporter's private tracking page for a token. */
+  trackingUrl: (token: string) => string;
+}
+
+export function createReportsContext(
+  deps: ReportsDeps,
+  features: Collaborators = collaborators,
+): ReportsContext {
+  return { ...deps, features, trackingUrl: (token) => `${deps.publicUrl}/r/${token}` };
+}
+
+/** The report by id or reference, locked for the transaction when asked; 404 when there is none. */
+export async function requireReport(db: Db, idOrRef: string, forUpdate = false): Promise<ReportRow> {
+  const report = await findReport(db, idOrRef, { forUpdate });
+  if (!report) throw notFound("Report");
+  return report;
+}
+
+/** The field error for uploaded files that break the attachment rules, if any. */
+export function checkFiles(files: readonly UploadedFile[]): Record<string, string> {
+  const problem = attachmentsProblem(files.map((f) => ({ filename: f.filename, size: f.data.length })));
+  return problem ? { attachments: problem } : {};
+}
+
+/** Stores uploaded files encrypted, on the report itself (messageId null) or on one of its messages. */
+export async function storeAttachments(
+  ctx: ReportsContext,
+  tx: Tx,
+  reportId: string,
+  messageId: string | null,
+  files: readonly UploadedFile[],
+  now: Date,
+) {
+  for (const file of files) {
+    const filename = safeFilename(file.filename);
+    await insertAttachment(tx, {
+      reportId,
+      messageId,
+      filename,
+      contentType: attachmentContentType(filename) ?? "application/octet-stream",
+      size: file.data.length,
+      sha256: createHash("sha256").update(file.data).digest("hex"),
+      dataEnc: ctx.cipher.encrypt(file.data),
+      createdAt: now,
+    });
+  }
+}
+
+export function decryptBody(ctx: ReportsContext, report: ReportRow): ReportBody {
+  return ctx.cipher.decryptJson<ReportBody>(report.bodyEnc);
+}

@@ -1,0 +1,45 @@
+import type { Db } from "../../core/db.ts";
+import { isOpen, type ReportFacts, type ReportState, type Severity } from "../../domain/workflow.ts";
+import { listFixes, listFixVerifications, type ReportRow } from "./reports.repo.ts";
+
+/** The reference people quote: EMB-<year>-<number>, unique because the number comes from a sequence. */
+export function formatReference(year: number, n: number): string {
+  return `EMB-${year}-${String(n).padStart(4, "0")}`;
+}
+
+/** What the lifecycle's guards need to know about a stored report. */
+export async function loadFacts(db: Db, report: ReportRow): Promise<ReportFacts> {
+  const fixRows = await listFixes(db, report.id);
+  const verifications = await listFixVerifications(
+    db,
+    fixRows.map((f) => f.id),
+  );
+  return {
+    state: report.state as ReportState,
+    assigneeId: report.assigneeId,
+    severity: (report.severity as Severity | null) ?? null,
+    fixes: fixRows.map((f) => ({ id: f.id, authorId: f.authorId })),
+    fixVerifications: verifications.map((v) => ({ fixId: v.fixId, verifierId: v.verifierId })),
+    needsInfo: report.needsInfo,
+  };
+}
+
+/** The SLA facts of a stored report; the SLA sweep evaluates reports exactly as the pages show them. */
+export function slaFacts(report: ReportRow) {
+  return {
+    receivedAt: report.receivedAt,
+    acknowledgedAt: report.acknowledgedAt,
+    triagedAt: report.triagedAt,
+    resolvedAt: report.resolvedAt,
+    lastReporterUpdateAt: report.lastReporterUpdateAt,
+    open: isOpen(report.state as ReportState),
+    // While the team waits for the reporter, deadlines still ahead are frozen.
+    pausedSince: report.needsInfo ? report.needsInfoSince : null,
+    // The deadlines promised at receipt stay with the report; later SLA setting changes do not move them.
+    deadlines: {
+      acknowledgeBy: report.acknowledgeBy,
+      triageBy: report.triageBy,
+      resolveBy: report.resolveBy,
+    },
+  };
+}

@@ -1,0 +1,104 @@
+import { badRequest } from "../../core/errors.ts";
+import { evaluateSla } from "../../domain/sla.ts";
+import { isOpen, REPORT_STATES, type ReportState, SEVERITIES, type Severity } from "../../domain/workflow.ts";
+import type { SearchReader } from "../search/search.service.ts";
+import { queryInbox, slaInboxCondition } from "./inbox.repo.ts";
+import type { ReportsContext } from "./report-context.ts";
+import { slaFacts } from "./report-facts.ts";
+import type { InboxQuery } from "./reports.schema.ts";
+
+/** The team's list of reports. */
+export function createReportInbox(ctx: ReportsContext) {
+  const { db, clock, cipher, features } = ctx;
+
+  /** The inbox page: filters, sort, paging, and each row's SLA picture. */
+  async function inbox(query: InboxQuery, reader?: SearchReader | null) {
+    const states = query.state
+      ? query.state === "open"
+        ? REPORT_STATES.filter(isOpen)
+        : query.state === "all"
+          ? null
+          : [query.state]
+      : REPORT_STATES.filter(isOpen);
+    if (states?.some((s) => !(REPORT_STATES as readonly string[]).includes(s))) {
+      throw badRequest(`state must be one of open, all, ${REPORT_STATES.join(", ")}.`, {
+        state: "Unknown state.",
+      });
+    }
+    if (
+      query.severity &&
+      query.severity !== "none" &&
+      !(SEVERITIES as readonly string[]).includes(query.severity)
+    ) {
+      throw badRequest(`severity must be one of none, ${SEVERITIES.join(", ")}.`, {
+        severity: "Unknown severity.",
+      });
+    }
+    let assigneeId: string | null | "none" = null;
+    if (query.assignee === "none") assigneeId = "none";
+    else if (query.assignee) {
+      const user = query.assignee.includes("@")
+        ? await features.team.findUserByEmail(db, query.assignee)
+        : await features.team.findUserById(db, query.assignee);
+      if (!user)
+        throw badRequest("No team member matches the assignee filter.", {
+          assignee: "Unknown team member.",
+        });
+      assigneeId = user.id;
+    }
+    const sortKey = query.sort ?? "-received";
+    const perPage = query.perPage ?? 25;
+    const page = query.page ?? 1;
+    const search = features.search.parseSearch(query.q);
+    const includeInternal = features.search.searchesInternalNotes(reader);
+    const sla = await features.settings.loadSlaPolicy(db);
+    const now = clock();
+    const { rows, total } = await queryInbox(db, {
+      textCondition: features.search.textFilterCondition(cipher, search, includeInternal),
+      states,
+      severity: query.severity ?? null,
+      assigneeId,
+      text: query.q || null,
+      hideSpam: query.spam !== "1" && query.state !== "rejected",
+      slaCondition: slaInboxCondition(query.sla, now, sla),
+      sort: { column: sortKey.replace("-", "") as "received", desc: sortKey.startsWith("-") },
+      limit: perPage,
+      offset: (page - 1) * perPage,
+    });
+    const snippets = await features.search.searchSnippets(
+      db,
+      cipher,
+      rows.map((r) => r.report),
+      search,
+      includeInternal,
+    );
+    const waiting = await features.assignment.reportsWaitingForSomeone(
+      db,
+      rows.filter((r) => !r.report.assigneeId).map((r) => r.report.id),
+    );
+    return {
+      total,
+      page,
+      perPage,
+      pages: Math.max(1, Math.ceil(total / perPage)),
+      items: rows.map(({ report, assigneeName, assigneeEmail }) => ({
+        id: report.id,
+        reference: report.reference,
+        title: report.title,
+        state: report.state as ReportState,
+        severity: report.severity as Severity | null,
+        assignee: assigneeEmail,
+        assigneeName,
+        receivedAt: report.receivedAt,
+        updatedAt: report.updatedAt,
+        sla: evaluateSla(slaFacts(report), sla, now),
+        /** Set while the team waits for the reporter's answer. */
+        waitingSince: report.needsInfo ? report.needsInfoSince : null,
+        snippet: snippets.get(report.id) ?? null,
+        nobodyAvailable: waiting.has(report.id),
+      })),
+    };
+  }
+
+  return { inbox };
+}

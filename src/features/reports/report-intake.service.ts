@@ -1,0 +1,165 @@
+import { type Tx, transaction } from "../../core/db.ts";
+import { AppError } from "../../core/errors.ts";
+import { zodFieldErrors } from "../../core/field-errors.ts";
+import { randomToken, sha256Hex } from "../../crypto/tokens.ts";
+import { computeDeadlines } from "../../domain/sla.ts";
+import {
+  checkFiles,
+  type ReportBody,
+  type ReportsContext,
+  type SubmitExtras,
+  storeAttachments,
+  type UploadedFile,
+} from "./report-context.ts";
+import { formatReference } from "./report-facts.ts";
+import { notifyReporter } from "./report-messages.service.ts";
+import { insertReport, insertReporter, insertTrackingToken, nextReportNumber } from "./reports.repo.ts";
+import { intakeRefined } from "./reports.schema.ts";
+
+/** A new report as the form, the JSON intake and the mail intake hand it over. */
+export interface NewReport {
+  title: string;
+  assetId: string | null;
+  weakness: string;
+  body: ReportBody;
+  reporter: { email: string | null; name: string | null; credit: "name" | "handle" | "anonymous" };
+  source: "web" | "api" | "email";
+  files: readonly UploadedFile[];
+  extra?: SubmitExtras;
+  /** Extra facts for the report.received audit event (how a mail came in, say). */
+  auditData?: Record<string, unknown>;
+}
+
+function fieldString(fields: unknown, key: string): string | null {
+  if (fields === null || typeof fields !== "object") return null;
+  const value = (fields as Record<string, unknown>)[key];
+  return typeof value === "string" ? value.trim() : null;
+}
+
+/** How reports come in: the submission rules, and everything a new report brings along. */
+export function createReportIntake(ctx: ReportsContext) {
+  const { db, clock, cipher, jobs, features } = ctx;
+
+  /**
+   * Stores a new report with everything that comes with it, inside the caller's transaction: reporter, tracking
+   * link, search index, attachments, audit event, duplicate suggestions, receipt mail, team alert and automatic
+   * assignment. The form, the JSON intake and the mail intake all end here.
+   */
+  async function createReport(tx: Tx, input: NewReport) {
+    const { files, source } = input;
+    const now = clock();
+    const sla = await features.settings.loadSlaPolicy(tx);
+    const deadlines = computeDeadlines(now, sla);
+    const reporter = await insertReporter(tx, {
+      email: input.reporter.email,
+      name: input.reporter.name,
+      credit: input.reporter.credit,
+      createdAt: now,
+    });
+    const seq = await nextReportNumber(tx);
+    const reference = formatReference(now.getUTCFullYear(), seq);
+    const report = await insertReport(tx, {
+      seq,
+      reference,
+      title: input.title,
+      assetId: input.assetId,
+      weakness: input.weakness,
+      bodyEnc: cipher.encryptJson(input.body),
+      source,
+      reporterId: reporter.id,
+      state: "new",
+      receivedAt: now,
+      acknowledgeBy: deadlines.acknowledgeBy,
+      triageBy: deadlines.triageBy,
+      resolveBy: deadlines.resolveBy,
+      updatedAt: now,
+    });
+    const token = randomToken(16);
+    await insertTrackingToken(tx, report.id, sha256Hex(token), now);
+    await features.search.indexReport(tx, cipher, report.id);
+    await storeAttachments(ctx, tx, report.id, null, files, now);
+    await features.audit.appendAuditEvent(
+      tx,
+      {
+        actorType: "reporter",
+        actorId: reporter.id,
+        action: "report.received",
+        reportId: report.id,
+        data: {
+          reference,
+          source,
+          attachments: files.length,
+          titleSha256: sha256Hex(input.title),
+          ...input.auditData,
+        },
+      },
+      now,
+    );
+    await features.search.recordIntakeSuggestions(tx, cipher, report.id, now);
+    await input.extra?.inTransaction?.(tx, { reportId: report.id, reporterId: reporter.id, now });
+    await notifyReporter(
+      ctx,
+      tx,
+      report,
+      input.reporter.email,
+      `We received your security report "${reference}".`,
+      ctx.trackingUrl(token),
+    );
+    await features.alerts.queueTeamAlert(tx, jobs, {
+      event: "report_received",
+      reportId: report.id,
+      occurrence: report.id,
+    });
+    await features.assignment.assignAutomatically(tx, jobs, report, "intake", now);
+    return { report, token, trackingUrl: ctx.trackingUrl(token) };
+  }
+
+  /** Takes a new report from the form or the JSON intake; returns the one-time tracking token. */
+  async function submit(
+    fields: unknown,
+    files: readonly UploadedFile[],
+    source: "web" | "api" | "email",
+    extra: SubmitExtras = {},
+  ) {
+    const parsed = intakeRefined.safeParse(fields);
+    const errors = {
+      ...(parsed.success ? {} : zodFieldErrors(parsed.error)),
+      ...checkFiles(files),
+      ...extra.errors,
+    };
+    return transaction(db, async (tx) => {
+      // The asset is checked even when other fields are wrong, so one answer names every problem.
+      let assetId: string | null = null;
+      const assetChoice = fieldString(fields, "asset");
+      if (assetChoice && assetChoice !== "other" && !errors.asset) {
+        const asset = (await features.assets.listAssets(tx, { activeOnly: true })).find(
+          (a) => a.id === assetChoice && a.inScope,
+        );
+        if (!asset) errors.asset = "Choose one of the listed in-scope assets, or Other.";
+        else assetId = asset.id;
+      }
+      // Too-short steps are the mark of junk reports; the minimum is an admin setting.
+      const { minStepsLength } = await features.settings.loadIntakeSettings(tx);
+      const steps = fieldString(fields, "steps")?.trim() ?? "";
+      if (!errors.steps && steps.length < minStepsLength) {
+        errors.steps = `Describe the steps to reproduce in at least ${minStepsLength} characters.`;
+      }
+      if (!parsed.success || Object.keys(errors).length > 0) {
+        throw new AppError("invalid_input", 400, "Some fields need attention.", errors);
+      }
+      const input = parsed.data;
+      return createReport(tx, {
+        title: input.title,
+        assetId,
+        weakness: input.weakness,
+        body: { description: input.description, steps: input.steps, impact: input.impact },
+        reporter: { email: input.email, name: input.name, credit: input.credit },
+        source,
+        files,
+        extra,
+      });
+    });
+  }
+
+  return { createReport, submit };
+}

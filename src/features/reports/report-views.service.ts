@@ -1,0 +1,231 @@
+import { notFound } from "../../core/errors.ts";
+import { sha256Hex } from "../../crypto/tokens.ts";
+import { evaluateSla, needsInfoExpiresAt } from "../../domain/sla.ts";
+import {
+  availableActions,
+  isOpen,
+  REJECTION_LABELS,
+  type ReportState,
+  type Severity,
+  STATE_LABELS,
+} from "../../domain/workflow.ts";
+import { decryptBody, type ReportsContext, requireReport } from "./report-context.ts";
+import { loadFacts, slaFacts } from "./report-facts.ts";
+import {
+  findAsset,
+  findAttachment,
+  findReport,
+  findReportByTokenHash,
+  findReporter,
+  listAttachmentMeta,
+  listFixes,
+  listFixVerifications,
+  listMessages,
+  listSeverityScores,
+} from "./reports.repo.ts";
+import { historyFacts } from "./severity-scores.ts";
+import { describeEvent, reporterTimeline } from "./timeline.ts";
+
+/** What the team and the reporter see of a report, and its attachments. */
+export function createReportViews(ctx: ReportsContext) {
+  const { db, clock, cipher, features } = ctx;
+
+  /** Everything the team sees about one report. */
+  async function teamView(idOrRef: string) {
+    const report = await requireReport(db, idOrRef);
+    const [reporter, asset, messageRows, attachmentRows, facts, scores, events, sla] = await Promise.all([
+      findReporter(db, report.reporterId),
+      findAsset(db, report.assetId),
+      listMessages(db, report.id),
+      listAttachmentMeta(db, report.id),
+      loadFacts(db, report),
+      listSeverityScores(db, report.id),
+      features.audit.listReportEvents(db, report.id),
+      features.settings.loadSlaPolicy(db),
+    ]);
+    const people = new Map<string, { id: string; name: string; email: string }>();
+    const person = async (id: string | null) => {
+      if (!id) return null;
+      if (!people.has(id)) {
+        const u = await features.team.findUserById(db, id);
+        people.set(id, u ? { id: u.id, name: u.name, email: u.email } : { id, name: "(removed)", email: "" });
+      }
+      return people.get(id)!;
+    };
+    const fixRows = await listFixes(db, report.id);
+    const verifications = await listFixVerifications(
+      db,
+      fixRows.map((f) => f.id),
+    );
+    const duplicateOf = report.duplicateOfId ? await findReport(db, report.duplicateOfId) : null;
+    const now = clock();
+    return {
+      id: report.id,
+      reference: report.reference,
+      title: report.title,
+      state: report.state as ReportState,
+      stateLabel: STATE_LABELS[report.state as ReportState],
+      severity: report.severity as Severity | null,
+      assignee: (await person(report.assigneeId))?.email ?? null,
+      assigneeUser: await person(report.assigneeId),
+      source: report.source,
+      asset: asset
+        ? { id: asset.id, name: asset.name, identifier: asset.identifier, inScope: asset.inScope }
+        : null,
+      weakness: report.weakness,
+      ...decryptBody(ctx, report),
+      reporter: {
+        name: reporter.name,
+        email: reporter.email,
+        credit: reporter.credit,
+        keyFingerprint: (await features.keys.readReporterKey(db, reporter.id))?.fingerprint ?? null,
+      },
+      receivedAt: report.receivedAt,
+      acknowledgedAt: report.acknowledgedAt,
+      triagedAt: report.triagedAt,
+      resolvedAt: report.resolvedAt,
+      closedAt: report.closedAt,
+      updatedAt: report.updatedAt,
+      deadlines: {
+        acknowledgeBy: report.acknowledgeBy,
+        triageBy: report.triageBy,
+        resolveBy: report.resolveBy,
+      },
+      sla: evaluateSla(slaFacts(report), sla, now),
+      waitingSince: report.needsInfo ? report.needsInfoSince : null,
+      waitingExpiresAt:
+        report.needsInfo && report.needsInfoSince ? needsInfoExpiresAt(report.needsInfoSince, sla) : null,
+      rejectionReason: report.rejectionReason,
+      duplicateOf: duplicateOf ? { id: duplicateOf.id, reference: duplicateOf.reference } : null,
+      release: { verification: report.releaseVerification, overrideReason: report.releaseOverrideReason },
+      advisoryUrl: report.advisoryUrl,
+      noAdvisoryReason: report.noAdvisoryReason,
+      fixes: await Promise.all(
+        fixRows.map(async (f) => ({
+          id: f.id,
+          url: f.url,
+          author: await person(f.authorId),
+          createdAt: f.createdAt,
+          verifications: await Promise.all(
+            verifications
+              .filter((v) => v.fixId === f.id)
+              .map(async (v) => ({ verifier: await person(v.verifierId), at: v.createdAt })),
+          ),
+        })),
+      ),
+      severityHistory: scores.map(({ score, setBy }) => ({
+        method: score.method,
+        vector: score.vector,
+        severity: score.severity,
+        ...historyFacts(score),
+        details: score.details,
+        reason: score.reason,
+        setBy,
+        at: score.createdAt,
+      })),
+      messages: await Promise.all(
+        messageRows.map(async (m) => ({
+          id: m.id,
+          authorType: m.authorType,
+          author:
+            m.authorType === "team"
+              ? ((await person(m.authorUserId))?.name ?? "Team")
+              : m.authorType === "reporter"
+                ? (reporter.name ?? "Reporter")
+                : "Embargo",
+          visibility: m.visibility,
+          kind: m.kind,
+          body: cipher.decryptText(m.bodyEnc),
+          createdAt: m.createdAt,
+          attachments: attachmentRows.filter((a) => a.messageId === m.id),
+        })),
+      ),
+      attachments: attachmentRows.filter((a) => a.messageId === null),
+      timeline: await Promise.all(
+        events.map(async (e) => ({
+          at: new Date(e.occurredAt),
+          actor:
+            e.actorType === "user"
+              ? ((await person(e.actorId))?.name ?? "Team")
+              : e.actorType === "reporter"
+                ? "Reporter"
+                : "Embargo",
+          action: e.action,
+          text: describeEvent(e.action, e.data as Record<string, unknown>),
+        })),
+      ),
+      availableActions: availableActions(facts),
+      nobodyAvailable: features.assignment.waitingForSomeone(events, report.assigneeId),
+    };
+  }
+
+  /** What the holder of a tracking link may see: no internal notes, no team identities beyond "security team". */
+  async function reporterView(token: string) {
+    const report = await findReportByTokenHash(db, sha256Hex(token));
+    if (!report) return null;
+    const [reporter, messageRows, attachmentRows, events, asset] = await Promise.all([
+      findReporter(db, report.reporterId),
+      listMessages(db, report.id, "reporter"),
+      listAttachmentMeta(db, report.id),
+      features.audit.listReportEvents(db, report.id),
+      findAsset(db, report.assetId),
+    ]);
+    return {
+      reference: report.reference,
+      title: report.title,
+      state: report.state as ReportState,
+      stateLabel: STATE_LABELS[report.state as ReportState],
+      severity: report.severity as Severity | null,
+      rejectionReason: report.rejectionReason
+        ? REJECTION_LABELS[report.rejectionReason as keyof typeof REJECTION_LABELS]
+        : null,
+      asset: asset?.name ?? "Other",
+      weakness: report.weakness,
+      ...decryptBody(ctx, report),
+      reporter: { name: reporter.name, email: reporter.email, credit: reporter.credit },
+      receivedAt: report.receivedAt,
+      deadlines: {
+        acknowledgeBy: report.acknowledgedAt ? null : report.acknowledgeBy,
+        acknowledgedAt: report.acknowledgedAt,
+        triageBy: report.triagedAt ? null : report.triageBy,
+        resolveBy: isOpen(report.state as ReportState) && !report.resolvedAt ? report.resolveBy : null,
+      },
+      /** Set while the team waits for the reporter's answer; the page asks them to reply. */
+      waitingSince: report.needsInfo ? report.needsInfoSince : null,
+      timeline: reporterTimeline(events),
+      messages: messageRows.map((m) => ({
+        id: m.id,
+        from: m.authorType === "reporter" ? "You" : "Security team",
+        mine: m.authorType === "reporter",
+        kind: m.kind,
+        body: cipher.decryptText(m.bodyEnc),
+        createdAt: m.createdAt,
+        attachments: attachmentRows.filter((a) => a.messageId === m.id),
+      })),
+      attachments: attachmentRows.filter((a) => a.messageId === null),
+    };
+  }
+
+  /** An attachment for the team. */
+  async function attachmentForTeam(idOrRef: string, attachmentId: string) {
+    const report = await requireReport(db, idOrRef);
+    const row = await findAttachment(db, report.id, attachmentId);
+    if (!row) throw notFound("Attachment");
+    return { filename: row.filename, contentType: row.contentType, data: cipher.decrypt(row.dataEnc) };
+  }
+
+  /** An attachment for the reporter: only the report's own files and those on reporter-visible messages. */
+  async function attachmentForReporter(token: string, attachmentId: string) {
+    const report = await findReportByTokenHash(db, sha256Hex(token));
+    if (!report) throw notFound("Attachment");
+    const row = await findAttachment(db, report.id, attachmentId);
+    if (!row) throw notFound("Attachment");
+    if (row.messageId) {
+      const visible = await listMessages(db, report.id, "reporter");
+      if (!visible.some((m) => m.id === row.messageId)) throw notFound("Attachment");
+    }
+    return { filename: row.filename, contentType: row.contentType, data: cipher.decrypt(row.dataEnc) };
+  }
+
+  return { teamView, reporterView, attachmentForTeam, attachmentForReporter };
+}

@@ -52,7 +52,14 @@ export function createServices(deps: ServiceDeps) {
   const search = createSearchService({ db, cipher });
   const templates = createTemplatesService({ db, clock, publicUrl, settings, team });
   const assignment = createAssignmentService({ db, clock, settings, team, keys, alerts });
-  const reports = createReportsService({ db, clock, cipher, jobs, publicUrl });
+  const reports = createReportsService({
+    db,
+    clock,
+    cipher,
+    jobs,
+    publicUrl,
+    features: { alerts, assignment, assets, keys, outbox, search, settings, team, templates },
+  });
   const mailIntake = createMailIntakeService({
     db,
     clock,

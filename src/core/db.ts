@@ -19,3 +19,8 @@ export type Tx = Db & { readonly [inTransaction]: true };
 export function transaction<T>(db: Db, fn: (tx: Tx) => Promise<T>): Promise<T> {
   return db.transaction((tx) => fn(tx as unknown as Tx));
 }
+
+/** Runs fn in a savepoint of an open transaction: its failure rolls back only what fn wrote. */
+export function savepoint<T>(tx: Tx, fn: (sp: Tx) => Promise<T>): Promise<T> {
+  return tx.transaction((sp) => fn(sp as unknown as Tx));
+}

@@ -4,7 +4,7 @@ import { type Db, type Tx, transaction } from "../../core/db.ts";
 import { badRequest, conflict, notFound } from "../../core/errors.ts";
 import type { DataCipher } from "../../crypto/data-key.ts";
 import type { JobQueue } from "../../jobs/queue.ts";
-import { appendAuditEvent } from "../audit/audit.repo.ts";
+import { appendAuditEvent } from "../../audit/audit-log.ts";
 import { ALERT_DELIVER, ALERT_EVENTS, queueTeamAlert, type TeamAlert } from "./alerts.queue.ts";
 import {
   type AlertChannelRow,

@@ -11,7 +11,7 @@ import {
   type UnavailableMember,
 } from "../../domain/assignment.ts";
 import type { AlertsService } from "../alerts/alerts.service.ts";
-import { appendAuditEvent } from "../audit/audit.repo.ts";
+import { appendAuditEvent } from "../../audit/audit-log.ts";
 import type { KeysService, StoredMemberKey } from "../keys/keys.service.ts";
 import type { SettingsService } from "../settings/settings.service.ts";
 import type { TeamService } from "../team/team.service.ts";
@@ -21,6 +21,7 @@ import {
   listActiveAdminIds,
   listAssignableMembers,
   openLoadByAssignee,
+  reportsWaitingForSomeone,
   setAssignee,
 } from "./assignment.repo.ts";
 import { candidateOf } from "./candidates.ts";
@@ -198,6 +199,9 @@ export function createAssignmentService(deps: AssignmentDeps) {
      */
     assignAutomatically: (tx: Tx, report: Subject, trigger: AssignTrigger, now: Date) =>
       assignAutomatically(deps, tx, report, trigger, now),
+
+    /** Which of these unassigned reports wait because nobody was available: the inbox shows a badge. */
+    reportsWaitingForSomeone: (reportIds: readonly string[]) => reportsWaitingForSomeone(db, reportIds),
 
     async suggest(idOrRef: string): Promise<AssignSuggestions> {
       const report = await findAssignmentSubject(db, idOrRef);

@@ -4,7 +4,7 @@ import { type Db, transaction } from "../../core/db.ts";
 import { AppError, badRequest } from "../../core/errors.ts";
 import type { DataCipher } from "../../crypto/data-key.ts";
 import { judgeIntakeKey, securityAddress } from "../../domain/pgp-keys.ts";
-import { appendAuditEvent } from "../audit/audit.repo.ts";
+import { appendAuditEvent } from "../../audit/audit-log.ts";
 import type { SettingsService } from "../settings/settings.service.ts";
 import type { TeamService } from "../team/team.service.ts";
 import {

@@ -10,7 +10,7 @@ import {
   splitAddress,
   wkdHash,
 } from "../../domain/pgp-keys.ts";
-import { appendAuditEvent } from "../audit/audit.repo.ts";
+import { appendAuditEvent } from "../../audit/audit-log.ts";
 import {
   createIntakeKeysService,
   INTAKE_KEY_PATH,

@@ -3,7 +3,7 @@ import type { AnyPgColumn } from "drizzle-orm/pg-core";
 import { type Db, transaction } from "../../core/db.ts";
 import type { DataCipher } from "../../crypto/data-key.ts";
 import { alertChannels, attachments, intakeKeys, messages, reports } from "../../db/schema.ts";
-import { appendAuditEvent } from "../audit/audit.repo.ts";
+import { appendAuditEvent } from "../../audit/audit-log.ts";
 import { indexMessage, indexReport } from "../search/search-index.ts";
 
 export type RotatedTable = "reports" | "messages" | "attachments" | "alert_channels" | "intake_keys";

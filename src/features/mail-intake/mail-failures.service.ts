@@ -11,7 +11,7 @@ import {
   headerValue,
 } from "../../domain/inbound-mail.ts";
 import { can } from "../../domain/permissions.ts";
-import { appendAuditEvent } from "../audit/audit.repo.ts";
+import { appendAuditEvent } from "../../audit/audit-log.ts";
 import type { SettingsService } from "../settings/settings.service.ts";
 import type { InboundMailError } from "./inbound.open.ts";
 import {

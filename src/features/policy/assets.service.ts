@@ -2,7 +2,7 @@ import type { Clock } from "../../core/clock.ts";
 import { type Db, transaction } from "../../core/db.ts";
 import { badRequest, notFound } from "../../core/errors.ts";
 import { zodFieldErrors } from "../../core/field-errors.ts";
-import { appendAuditEvent } from "../audit/audit.repo.ts";
+import { appendAuditEvent } from "../../audit/audit-log.ts";
 import { insertAsset, listAssets, updateAsset } from "./assets.repo.ts";
 import { assetSchema } from "./assets.schema.ts";
 
@@ -14,7 +14,8 @@ export function createAssetsService(deps: { db: Db; clock: Clock }) {
     return parsed.data;
   };
   return {
-    list: (opts: { activeOnly?: boolean } = {}) => listAssets(db, opts),
+    /** The scope; reads take the caller's transaction when it has one. */
+    list: (opts: { activeOnly?: boolean } = {}, tx: Db = db) => listAssets(tx, opts),
 
     /** Adds an asset to the scope (in or out). */
     async create(actorId: string, input: unknown) {

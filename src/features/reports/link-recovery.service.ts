@@ -1,3 +1,4 @@
+import { appendAuditEvent } from "../../audit/audit-log.ts";
 import { transaction } from "../../core/db.ts";
 import { badRequest } from "../../core/errors.ts";
 import { randomToken, sha256Hex } from "../../crypto/tokens.ts";
@@ -30,7 +31,7 @@ export function createLinkRecovery(ctx: ReportsContext) {
         const token = randomToken(16);
         await insertTrackingToken(tx, row.id, sha256Hex(token), now);
         links.push(`${row.reference}: ${ctx.trackingUrl(token)}`);
-        await features.audit.appendAuditEvent(
+        await appendAuditEvent(
           tx,
           {
             actorType: "reporter",
@@ -42,7 +43,7 @@ export function createLinkRecovery(ctx: ReportsContext) {
           now,
         );
       }
-      const org = await features.settings.loadOrgSettings(tx);
+      const org = await features.settings.org(tx);
       const body = [
         "Hello,",
         "",
@@ -55,9 +56,8 @@ export function createLinkRecovery(ctx: ReportsContext) {
         "",
         `${org.name} security team`,
       ];
-      await features.outbox.queueMail(
+      await features.outbox.queue(
         tx,
-        jobs,
         {
           reportId: rows.length === 1 ? rows[0]!.id : null,
           to: address,

@@ -1,8 +1,9 @@
+import type { AuditInput } from "../../audit/audit-log.ts";
+import { appendAuditEvent } from "../../audit/audit-log.ts";
 import type { Tx } from "../../core/db.ts";
 import { resumeSlaClock } from "../../domain/sla.ts";
 import { REQUEST_INFO_STATES, type ReportState } from "../../domain/workflow.ts";
-import type { AuditInput } from "../audit/audit.repo.ts";
-import type { Collaborators } from "./collaborators.ts";
+import type { ReportsCollaborators } from "./collaborators.ts";
 import { findReport, type ReportRow } from "./reports.repo.ts";
 
 /** The report's fields that start waiting for the reporter: the flag, and when the clock stopped. */
@@ -21,7 +22,7 @@ export function leavesNeedsInfo(report: ReportRow, to: ReportState): boolean {
  * the caller writes them in its transaction, so fields it sets itself (such as a new update time) win.
  */
 export async function endNeedsInfo(
-  features: Collaborators,
+  features: ReportsCollaborators,
   tx: Tx,
   report: ReportRow,
   now: Date,
@@ -29,7 +30,7 @@ export async function endNeedsInfo(
   why: "reporter_replied" | "report_moved_on",
 ): Promise<Partial<ReportRow>> {
   const since = report.needsInfoSince ?? now;
-  const policy = await features.settings.loadSlaPolicy(tx);
+  const policy = await features.settings.sla(tx);
   const resumed = resumeSlaClock(
     {
       deadlines: {
@@ -47,7 +48,7 @@ export async function endNeedsInfo(
     now,
     policy,
   );
-  await features.audit.appendAuditEvent(
+  await appendAuditEvent(
     tx,
     {
       actorType: by.actorType,
@@ -80,7 +81,7 @@ export async function endNeedsInfo(
 
 /** A reporter's message: if the team was waiting for it, the clock restarts (under the report's row lock). */
 export async function resumeOnReporterReply(
-  features: Collaborators,
+  features: ReportsCollaborators,
   tx: Tx,
   report: ReportRow,
   now: Date,

@@ -1,5 +1,6 @@
+import { appendAuditEvent } from "../../audit/audit-log.ts";
 import { authorOf, type CurrentUser } from "../../core/actors.ts";
-import { type Db, transaction } from "../../core/db.ts";
+import { type Db, type Tx, transaction } from "../../core/db.ts";
 import { AppError, badRequest, forbidden } from "../../core/errors.ts";
 import { zodFieldErrors } from "../../core/field-errors.ts";
 import { can } from "../../domain/permissions.ts";
@@ -23,7 +24,7 @@ export function createReportAct(ctx: ReportsContext) {
     idOrRef: string,
     raw: unknown,
     /** Runs inside the transaction once the report is locked; it may re-check facts and throw to abort. */
-    inTransaction?: (tx: Db, report: ReportRow) => Promise<void>,
+    inTransaction?: (tx: Tx, report: ReportRow) => Promise<void>,
   ): Promise<void> {
     if (!can(actor.role, "report.act")) throw forbidden("Viewers cannot change reports.");
     const parsed = actionSchema.safeParse(raw);
@@ -55,7 +56,7 @@ export function createReportAct(ctx: ReportsContext) {
           if (!(key in patch)) Object.assign(patch, { [key]: value });
       }
       await updateReport(tx, report.id, patch);
-      await features.audit.appendAuditEvent(
+      await appendAuditEvent(
         tx,
         {
           actorType: authorOf(actor).actorType,

@@ -5,7 +5,7 @@ import { notFound } from "../../core/errors.ts";
 import type { DataCipher } from "../../crypto/data-key.ts";
 import { attachmentContentType, attachmentsProblem, safeFilename } from "../../domain/attachments.ts";
 import type { JobQueue } from "../../jobs/queue.ts";
-import { type Collaborators, collaborators } from "./collaborators.ts";
+import type { ReportsCollaborators } from "./collaborators.ts";
 import { findReport, insertAttachment, type ReportRow } from "./reports.repo.ts";
 
 export interface UploadedFile {
@@ -22,7 +22,7 @@ export interface ReportBody {
 /** What another feature adds to a submission: its own field errors, and writes in the same transaction. */
 export interface SubmitExtras {
   errors?: Record<string, string>;
-  inTransaction?: (tx: Db, created: { reportId: string; reporterId: string; now: Date }) => Promise<void>;
+  inTransaction?: (tx: Tx, created: { reportId: string; reporterId: string; now: Date }) => Promise<void>;
 }
 
 export interface ReportsDeps {
@@ -31,20 +31,18 @@ export interface ReportsDeps {
   cipher: DataCipher;
   jobs: JobQueue;
   publicUrl: string;
+  /** The services of the features reports calls, from the composition root. */
+  features: ReportsCollaborators;
 }
 
 /** What every part of the reports service shares: its dependencies and the other features it calls. */
 export interface ReportsContext extends ReportsDeps {
-  features: Collaborators;
   /** The reporter's private tracking page for a token. */
   trackingUrl: (token: string) => string;
 }
 
-export function createReportsContext(
-  deps: ReportsDeps,
-  features: Collaborators = collaborators,
-): ReportsContext {
-  return { ...deps, features, trackingUrl: (token) => `${deps.publicUrl}/r/${token}` };
+export function createReportsContext(deps: ReportsDeps): ReportsContext {
+  return { ...deps, trackingUrl: (token) => `${deps.publicUrl}/r/${token}` };
 }
 
 /** The report by id or reference, locked for the transaction when asked; 404 when there is none. */

@@ -38,8 +38,8 @@ export function createReportInbox(ctx: ReportsContext) {
     if (query.assignee === "none") assigneeId = "none";
     else if (query.assignee) {
       const user = query.assignee.includes("@")
-        ? await features.team.findUserByEmail(db, query.assignee)
-        : await features.team.findUserById(db, query.assignee);
+        ? await features.team.byEmail(query.assignee, db)
+        : await features.team.byId(query.assignee, db);
       if (!user)
         throw badRequest("No team member matches the assignee filter.", {
           assignee: "Unknown team member.",
@@ -51,10 +51,10 @@ export function createReportInbox(ctx: ReportsContext) {
     const page = query.page ?? 1;
     const search = features.search.parseSearch(query.q);
     const includeInternal = features.search.searchesInternalNotes(reader);
-    const sla = await features.settings.loadSlaPolicy(db);
+    const sla = await features.settings.sla(db);
     const now = clock();
     const { rows, total } = await queryInbox(db, {
-      textCondition: features.search.textFilterCondition(cipher, search, includeInternal),
+      textCondition: features.search.textFilterCondition(search, includeInternal),
       states,
       severity: query.severity ?? null,
       assigneeId,
@@ -65,15 +65,13 @@ export function createReportInbox(ctx: ReportsContext) {
       limit: perPage,
       offset: (page - 1) * perPage,
     });
-    const snippets = await features.search.searchSnippets(
+    const snippets = await features.search.snippets(
       db,
-      cipher,
       rows.map((r) => r.report),
       search,
       includeInternal,
     );
     const waiting = await features.assignment.reportsWaitingForSomeone(
-      db,
       rows.filter((r) => !r.report.assigneeId).map((r) => r.report.id),
     );
     return {

@@ -1,3 +1,4 @@
+import { appendAuditEvent } from "../../audit/audit-log.ts";
 import { type Tx, transaction } from "../../core/db.ts";
 import { AppError } from "../../core/errors.ts";
 import { zodFieldErrors } from "../../core/field-errors.ts";
@@ -48,7 +49,7 @@ export function createReportIntake(ctx: ReportsContext) {
   async function createReport(tx: Tx, input: NewReport) {
     const { files, source } = input;
     const now = clock();
-    const sla = await features.settings.loadSlaPolicy(tx);
+    const sla = await features.settings.sla(tx);
     const deadlines = computeDeadlines(now, sla);
     const reporter = await insertReporter(tx, {
       email: input.reporter.email,
@@ -76,9 +77,9 @@ export function createReportIntake(ctx: ReportsContext) {
     });
     const token = randomToken(16);
     await insertTrackingToken(tx, report.id, sha256Hex(token), now);
-    await features.search.indexReport(tx, cipher, report.id);
+    await features.search.indexReport(tx, report.id);
     await storeAttachments(ctx, tx, report.id, null, files, now);
-    await features.audit.appendAuditEvent(
+    await appendAuditEvent(
       tx,
       {
         actorType: "reporter",
@@ -95,7 +96,7 @@ export function createReportIntake(ctx: ReportsContext) {
       },
       now,
     );
-    await features.search.recordIntakeSuggestions(tx, cipher, report.id, now);
+    await features.search.recordIntakeSuggestions(tx, report.id, now);
     await input.extra?.inTransaction?.(tx, { reportId: report.id, reporterId: reporter.id, now });
     await notifyReporter(
       ctx,
@@ -105,12 +106,12 @@ export function createReportIntake(ctx: ReportsContext) {
       `We received your security report "${reference}".`,
       ctx.trackingUrl(token),
     );
-    await features.alerts.queueTeamAlert(tx, jobs, {
+    await features.alerts.queue(tx, {
       event: "report_received",
       reportId: report.id,
       occurrence: report.id,
     });
-    await features.assignment.assignAutomatically(tx, jobs, report, "intake", now);
+    await features.assignment.assignAutomatically(tx, report, "intake", now);
     return { report, token, trackingUrl: ctx.trackingUrl(token) };
   }
 
@@ -132,14 +133,14 @@ export function createReportIntake(ctx: ReportsContext) {
       let assetId: string | null = null;
       const assetChoice = fieldString(fields, "asset");
       if (assetChoice && assetChoice !== "other" && !errors.asset) {
-        const asset = (await features.assets.listAssets(tx, { activeOnly: true })).find(
+        const asset = (await features.assets.list({ activeOnly: true }, tx)).find(
           (a) => a.id === assetChoice && a.inScope,
         );
         if (!asset) errors.asset = "Choose one of the listed in-scope assets, or Other.";
         else assetId = asset.id;
       }
       // Too-short steps are the mark of junk reports; the minimum is an admin setting.
-      const { minStepsLength } = await features.settings.loadIntakeSettings(tx);
+      const { minStepsLength } = await features.settings.intake(tx);
       const steps = fieldString(fields, "steps")?.trim() ?? "";
       if (!errors.steps && steps.length < minStepsLength) {
         errors.steps = `Describe the steps to reproduce in at least ${minStepsLength} characters.`;

@@ -1,3 +1,4 @@
+import { appendAuditEvent } from "../../audit/audit-log.ts";
 import { authorOf, type CurrentUser } from "../../core/actors.ts";
 import { type Tx, transaction } from "../../core/db.ts";
 import { badRequest, forbidden, notFound } from "../../core/errors.ts";
@@ -34,7 +35,7 @@ export async function notifyReporter(
 ) {
   if (!email) return;
   const { features } = ctx;
-  const org = await features.settings.loadOrgSettings(tx);
+  const org = await features.settings.org(tx);
   const lines = [
     `Hello,`,
     ``,
@@ -48,9 +49,8 @@ export async function notifyReporter(
     ``,
     `${org.name} security team`,
   ];
-  await features.outbox.queueMail(
+  await features.outbox.queue(
     tx,
-    ctx.jobs,
     {
       reportId: report.id,
       to: email,
@@ -85,7 +85,7 @@ export async function messageReporter(
     bodyEnc: ctx.cipher.encrypt(message.body),
     createdAt: now,
   });
-  await ctx.features.search.indexMessage(tx, ctx.cipher, sent.id, message.body);
+  await ctx.features.search.indexMessage(tx, sent.id, message.body);
   await notifyReporter(
     ctx,
     tx,
@@ -118,14 +118,14 @@ export function createReportMessages(ctx: ReportsContext) {
       bodyEnc: cipher.encrypt(body),
       createdAt: now,
     });
-    await features.search.indexMessage(tx, cipher, message.id, body);
+    await features.search.indexMessage(tx, message.id, body);
     await storeAttachments(ctx, tx, report.id, message.id, files, now);
     // An answer while the team waits for one restarts the SLA clock.
     await updateReport(tx, report.id, {
       ...(await resumeOnReporterReply(features, tx, report, now)),
       updatedAt: now,
     });
-    await features.audit.appendAuditEvent(
+    await appendAuditEvent(
       tx,
       {
         actorType: "reporter",
@@ -136,7 +136,7 @@ export function createReportMessages(ctx: ReportsContext) {
       },
       now,
     );
-    await features.alerts.queueTeamAlert(tx, jobs, {
+    await features.alerts.queue(tx, {
       event: "reporter_replied",
       reportId: report.id,
       occurrence: message.id,
@@ -169,7 +169,7 @@ export function createReportMessages(ctx: ReportsContext) {
         bodyEnc: cipher.encrypt(parsed.data.body),
         createdAt: now,
       });
-      await features.search.indexMessage(tx, cipher, message.id, parsed.data.body);
+      await features.search.indexMessage(tx, message.id, parsed.data.body);
       await storeAttachments(ctx, tx, report.id, message.id, files, now);
       const patch: Partial<ReportRow> = { updatedAt: now };
       if (parsed.data.visibility === "reporter") {
@@ -186,7 +186,7 @@ export function createReportMessages(ctx: ReportsContext) {
         );
       }
       await updateReport(tx, report.id, patch);
-      await features.audit.appendAuditEvent(
+      await appendAuditEvent(
         tx,
         {
           actorType: "user",

@@ -1,6 +1,8 @@
+import { listReportEvents } from "../../audit/audit-log.ts";
 import { notFound } from "../../core/errors.ts";
 import { sha256Hex } from "../../crypto/tokens.ts";
 import { evaluateSla, needsInfoExpiresAt } from "../../domain/sla.ts";
+import { waitingForSomeone } from "../../domain/waiting.ts";
 import {
   availableActions,
   isOpen,
@@ -40,14 +42,14 @@ export function createReportViews(ctx: ReportsContext) {
       listAttachmentMeta(db, report.id),
       loadFacts(db, report),
       listSeverityScores(db, report.id),
-      features.audit.listReportEvents(db, report.id),
-      features.settings.loadSlaPolicy(db),
+      listReportEvents(db, report.id),
+      features.settings.sla(db),
     ]);
     const people = new Map<string, { id: string; name: string; email: string }>();
     const person = async (id: string | null) => {
       if (!id) return null;
       if (!people.has(id)) {
-        const u = await features.team.findUserById(db, id);
+        const u = await features.team.byId(id, db);
         people.set(id, u ? { id: u.id, name: u.name, email: u.email } : { id, name: "(removed)", email: "" });
       }
       return people.get(id)!;
@@ -78,7 +80,7 @@ export function createReportViews(ctx: ReportsContext) {
         name: reporter.name,
         email: reporter.email,
         credit: reporter.credit,
-        keyFingerprint: (await features.keys.readReporterKey(db, reporter.id))?.fingerprint ?? null,
+        keyFingerprint: (await features.keys.reporterKey(reporter.id, db))?.fingerprint ?? null,
       },
       receivedAt: report.receivedAt,
       acknowledgedAt: report.acknowledgedAt,
@@ -155,7 +157,7 @@ export function createReportViews(ctx: ReportsContext) {
         })),
       ),
       availableActions: availableActions(facts),
-      nobodyAvailable: features.assignment.waitingForSomeone(events, report.assigneeId),
+      nobodyAvailable: waitingForSomeone(events, report.assigneeId),
     };
   }
 
@@ -167,7 +169,7 @@ export function createReportViews(ctx: ReportsContext) {
       findReporter(db, report.reporterId),
       listMessages(db, report.id, "reporter"),
       listAttachmentMeta(db, report.id),
-      features.audit.listReportEvents(db, report.id),
+      listReportEvents(db, report.id),
       findAsset(db, report.assetId),
     ]);
     return {

@@ -19,14 +19,6 @@ import type { InboxQuery } from "./reports.schema.ts";
 export type { ReportBody, ReportsDeps, SubmitExtras, UploadedFile } from "./report-context.ts";
 export { formatReference, slaFacts } from "./report-facts.ts";
 
-/**
- * The transaction of a feature that still opens it with db.transaction (the mail intake), typed Db there but a
- * transaction all the same. Goes away once those callers use transaction() and hand over a Tx.
- */
-function callersTransaction(tx: Db): Tx {
-  return tx as Tx;
-}
-
 /** The reports feature's service: intake, the lifecycle, the conversation, the inbox and the report pages. */
 export function createReportsService(deps: ReportsDeps) {
   const ctx = createReportsContext(deps);
@@ -39,15 +31,15 @@ export function createReportsService(deps: ReportsDeps) {
 
   return {
     /** For other features' services that own the transaction (the mail intake): a new report inside it. */
-    createReportInTx: (tx: Db, input: NewReport) => intake.createReport(callersTransaction(tx), input),
+    createReportInTx: (tx: Tx, input: NewReport) => intake.createReport(tx, input),
     /** For other features' services that own the transaction: a reporter message inside it. */
     reporterMessageInTx: (
-      tx: Db,
+      tx: Tx,
       report: ReportRow,
       body: string,
       files: readonly UploadedFile[],
       auditData?: Record<string, unknown>,
-    ) => messages.storeReporterMessage(callersTransaction(tx), report, body, files, auditData),
+    ) => messages.storeReporterMessage(tx, report, body, files, auditData),
     /** Takes a new report from the form or the JSON intake; returns the one-time tracking token. */
     submit: (
       fields: unknown,
@@ -61,7 +53,7 @@ export function createReportsService(deps: ReportsDeps) {
       idOrRef: string,
       raw: unknown,
       /** Runs inside the transaction once the report is locked; it may re-check facts and throw to abort. */
-      inTransaction?: (tx: Db, report: ReportRow) => Promise<void>,
+      inTransaction?: (tx: Tx, report: ReportRow) => Promise<void>,
     ) {
       await lifecycle.act(actor, idOrRef, raw, inTransaction);
       return views.teamView(idOrRef);

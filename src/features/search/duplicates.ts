@@ -1,9 +1,9 @@
 import { and, asc, eq, inArray, ne, or, sql } from "drizzle-orm";
-import type { Db } from "../../core/db.ts";
+import { appendAuditEvent } from "../../audit/audit-log.ts";
+import { type Db, savepoint, type Tx } from "../../core/db.ts";
 import type { DataCipher } from "../../crypto/data-key.ts";
 import { assets, reporters, reports } from "../../db/schema.ts";
 import { titleSimilarity, tokenize } from "../../domain/search-text.ts";
-import { appendAuditEvent } from "../audit/audit.repo.ts";
 import { reportText, searchHasher, vectorSql, type WeightedText } from "./search-index.ts";
 
 /** An existing report that looks like the one at hand, with a 0–100 similarity score. */
@@ -130,7 +130,7 @@ export async function suggestDuplicates(
  * so triagers see them before they open the report page.
  */
 export async function recordIntakeSuggestions(
-  tx: Db,
+  tx: Tx,
   cipher: DataCipher,
   reportId: string,
   now: Date,
@@ -138,7 +138,7 @@ export async function recordIntakeSuggestions(
   // Suggestions are advice: a failure here must never cost the reporter their report, so it runs in a savepoint
   // whose failure leaves the intake transaction intact (the report page still computes them on view).
   try {
-    await tx.transaction(async (sp) => {
+    await savepoint(tx, async (sp) => {
       const suggestions = (await suggestDuplicates(sp, cipher, reportId, { limit: 3 })).filter(
         (s) => s.score >= INTAKE_SUGGESTION_THRESHOLD,
       );

@@ -1,5 +1,5 @@
 import { and, asc, eq, ilike, inArray, or, type SQL, sql } from "drizzle-orm";
-import type { Db } from "../../core/db.ts";
+import type { Db, Tx } from "../../core/db.ts";
 import type { DataCipher } from "../../crypto/data-key.ts";
 import { messages, reports } from "../../db/schema.ts";
 import { can, type Role } from "../../domain/permissions.ts";
@@ -11,8 +11,8 @@ import {
   snippetHtml,
   snippetText,
 } from "../../domain/search-text.ts";
-import { duplicateLinks, suggestDuplicates } from "./duplicates.ts";
-import { backfillSearchIndex, searchHasher } from "./search-index.ts";
+import { duplicateLinks, firstReporter, recordIntakeSuggestions, suggestDuplicates } from "./duplicates.ts";
+import { backfillSearchIndex, indexMessage, indexReport, searchHasher } from "./search-index.ts";
 
 /** Whose eyes a search runs for: internal notes are searched only for roles that may read them. */
 export interface SearchReader {
@@ -145,6 +145,26 @@ export function createSearchService(deps: { db: Db; cipher: DataCipher }) {
     /** Indexes rows that have no index yet. */
     backfill: (batchSize?: number) =>
       backfillSearchIndex(db, cipher, batchSize === undefined ? {} : { batchSize }),
+    /** Rewrites a report's keyed index in the caller's transaction (title, body, asset). */
+    indexReport: (tx: Tx, reportId: string) => indexReport(tx, cipher, reportId),
+    /** Indexes one message's text in the caller's transaction. */
+    indexMessage: (tx: Tx, messageId: string, body: string) => indexMessage(tx, cipher, messageId, body),
+    /** Keeps the likely duplicates of a new report on its timeline, scored at intake. */
+    recordIntakeSuggestions: (tx: Tx, reportId: string, now: Date) =>
+      recordIntakeSuggestions(tx, cipher, reportId, now),
+    firstReporter,
+    parseSearch,
+    searchesInternalNotes,
+    /** The inbox's text filter over the keyed index; internal notes only for members who may read them. */
+    textFilterCondition: (search: ReturnType<typeof parseSearch>, includeInternal: boolean) =>
+      textFilterCondition(cipher, search, includeInternal),
+    /** Highlighted snippets of the inbox rows that matched. */
+    snippets: (
+      reader: Db,
+      rows: Parameters<typeof searchSnippets>[2],
+      search: ReturnType<typeof parseSearch>,
+      includeInternal: boolean,
+    ) => searchSnippets(reader, cipher, rows, search, includeInternal),
   };
 }
 

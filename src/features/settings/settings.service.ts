@@ -3,7 +3,7 @@ import { type Db, type Tx, transaction } from "../../core/db.ts";
 import { badRequest } from "../../core/errors.ts";
 import { zodFieldErrors } from "../../core/field-errors.ts";
 import type { SlaPolicy } from "../../domain/sla.ts";
-import { appendAuditEvent } from "../audit/audit.repo.ts";
+import { appendAuditEvent } from "../../audit/audit-log.ts";
 import {
   DEFAULT_INTAKE_SETTINGS,
   type IntakeSettings,

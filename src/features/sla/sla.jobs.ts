@@ -1,4 +1,5 @@
 import type { Logger } from "pino";
+import { appendAuditEvent } from "../../audit/audit-log.ts";
 import { SYSTEM_ACTOR } from "../../core/actors.ts";
 import type { Clock } from "../../core/clock.ts";
 import { type Db, transaction } from "../../core/db.ts";
@@ -8,7 +9,6 @@ import { evaluateSla, needsInfoExpiresAt, type SlaNoticeDue, slaNoticesDue } fro
 import { isOpen, type ReportState } from "../../domain/workflow.ts";
 import type { JobQueue, QueueDefinition } from "../../jobs/queue.ts";
 import type { AlertsService } from "../alerts/alerts.service.ts";
-import { appendAuditEvent } from "../audit/audit.repo.ts";
 import { type ReportsService, slaFacts } from "../reports/reports.service.ts";
 import type { SettingsService } from "../settings/settings.service.ts";
 import { activeAdminIds, findSweptReport, listOpenReportIds, recordSlaNotice } from "./sla.repo.ts";

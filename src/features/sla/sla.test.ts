@@ -3,14 +3,13 @@ import pino from "pino";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { type Actor, makeTeam, reportFields } from "../../../test/helpers/actors.ts";
 import { createTestDb, DB_KINDS, type TestDb } from "../../../test/helpers/db.ts";
+import { listReportEvents } from "../../audit/audit-log.ts";
 import { AppError } from "../../core/errors.ts";
 import { startJobQueue } from "../../jobs/queue.ts";
 import { ALL_QUEUES } from "../../jobs/workers.ts";
-import { createAlertsService } from "../alerts/alerts.service.ts";
-import { listReportEvents } from "../audit/audit.repo.ts";
+import { createServices } from "../../services.ts";
 import { listOutbox } from "../outbox/outbox.repo.ts";
 import { findReport } from "../reports/reports.repo.ts";
-import { createReportsService } from "../reports/reports.service.ts";
 import { createSlaSweepHandler, runSlaSweep, SLA_SWEEP, scheduleSlaSweep } from "./sla.jobs.ts";
 import { listSlaNotices } from "./sla.repo.ts";
 
@@ -421,19 +420,8 @@ describe.each(DB_KINDS)("the SLA engine on %s", { timeout: 90_000 }, (kind) => {
       pollingIntervalSeconds: 0.5,
     });
     try {
-      const reports = createReportsService({
-        db: t.database.db,
-        clock: t.clock,
-        cipher: t.services.deps.cipher,
-        jobs,
-        publicUrl: "http://embargo.test",
-      });
-      const alerts = createAlertsService({
-        db: t.database.db,
-        clock: t.clock,
-        cipher: t.services.deps.cipher,
-        jobs,
-      });
+      // The restarted process builds its services on the new queue, as a new start would.
+      const { reports, alerts } = createServices({ ...t.services.deps, jobs });
       await jobs.work(
         SLA_SWEEP,
         createSlaSweepHandler({

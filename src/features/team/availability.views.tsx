@@ -1,7 +1,7 @@
 import type { CurrentUser } from "../../core/actors.ts";
 import { formatWorkingHours, WEEKDAY_ORDER } from "../../domain/assignment.ts";
 import { Csrf, Layout } from "../../http/layout.tsx";
-import { AUTO_ASSIGN_LABELS, AUTO_ASSIGN_MODES } from "../assignment/auto-assign-modes.ts";
+import { AUTO_ASSIGN_LABELS, AUTO_ASSIGN_MODES } from "../../domain/auto-assign.ts";
 import { availabilityNow, effectiveAwayPeriods } from "../assignment/candidates.ts";
 import type { AvailabilityValues } from "./availability.form.ts";
 import type { UserRow } from "./team.repo.ts";

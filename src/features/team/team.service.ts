@@ -6,7 +6,7 @@ import { zodFieldErrors } from "../../core/field-errors.ts";
 import { hashPassword, passwordProblem } from "../../crypto/password.ts";
 import { randomToken, sha256Hex } from "../../crypto/tokens.ts";
 import { can } from "../../domain/permissions.ts";
-import { appendAuditEvent } from "../audit/audit.repo.ts";
+import { appendAuditEvent } from "../../audit/audit-log.ts";
 import {
   countActiveAdmins,
   deleteUserSessions,

@@ -14,7 +14,7 @@ import {
   validateTemplate,
 } from "../../domain/templates.ts";
 import type { ReportState } from "../../domain/workflow.ts";
-import { appendAuditEvent } from "../audit/audit.repo.ts";
+import { appendAuditEvent } from "../../audit/audit-log.ts";
 import type { SettingsService } from "../settings/settings.service.ts";
 import type { TeamService } from "../team/team.service.ts";
 import { DEFAULT_TEMPLATES } from "./templates.defaults.ts";

@@ -9,7 +9,7 @@ import type { ReportRow } from "../reports.repo.ts";
 import type { ActionHandler, InputOf } from "./types.ts";
 
 async function defaultAcknowledgement(deps: ReportsContext, tx: Tx, report: ReportRow): Promise<string> {
-  const org = await deps.features.settings.loadOrgSettings(tx);
+  const org = await deps.features.settings.org(tx);
   const when = (d: Date) => `${d.toISOString().slice(0, 16).replace("T", " ")} UTC`;
   return [
     `Thank you for your report ${report.reference}. We have received it, and the ${org.name} security team is now handling it.`,
@@ -30,7 +30,7 @@ export const acknowledge: ActionHandler<InputOf<"acknowledge">> = async (input, 
     const audit: Record<string, unknown> = {};
     const body = input.message
       ? input.message
-      : await deps.features.templates.chooseAcknowledgement(tx, report, actor, deps.publicUrl, audit, () =>
+      : await deps.features.templates.chooseAcknowledgement(tx, report, actor, audit, () =>
           defaultAcknowledgement(deps, tx, report),
         );
     return {
@@ -38,7 +38,7 @@ export const acknowledge: ActionHandler<InputOf<"acknowledge">> = async (input, 
       audit,
       toReporter: { kind: "acknowledgement", body },
       afterAudit: async () => {
-        await deps.features.assignment.assignAutomatically(tx, deps.jobs, report, "acknowledge", now);
+        await deps.features.assignment.assignAutomatically(tx, report, "acknowledge", now);
       },
     };
   },

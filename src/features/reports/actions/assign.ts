@@ -9,7 +9,7 @@ import type { ActionHandler, InputOf } from "./types.ts";
 export const assign: ActionHandler<InputOf<"assign">> = async (input, ctx) => {
   const { tx, report, actor, now, deps } = ctx;
   const { team, keys, alerts } = deps.features;
-  const assignee = await team.findUserByEmail(tx, input.assignee);
+  const assignee = await team.byEmail(input.assignee, tx);
   if (!assignee?.active) {
     throw badRequest("No active team member has that email.", {
       assignee: "No active team member has that email.",
@@ -21,17 +21,17 @@ export const assign: ActionHandler<InputOf<"assign">> = async (input, ctx) => {
     });
   }
   // Mail about a report is encrypted to its Response Manager: without a usable key nobody may manage one.
-  const keyProblem = await keys.memberKeyProblem(tx, assignee.id, now);
+  const keyProblem = await keys.memberKeyProblemIn(tx, assignee.id, now);
   if (keyProblem) {
     throw new AppError("guard_failed", 409, `${assignee.name} cannot be assigned reports yet. ${keyProblem}`);
   }
   return {
     request: { action: "assign", assigneeId: assignee.id },
     apply: async () => {
-      await team.updateUser(tx, assignee.id, { lastAssignedAt: now });
+      await team.recordAssignment(tx, assignee.id, now);
       if (assignee.id !== actor.id) {
         const occurrence = `${report.id}:${assignee.id}:${now.getTime()}`;
-        await alerts.queueTeamAlert(tx, deps.jobs, {
+        await alerts.queue(tx, {
           event: "report_assigned",
           reportId: report.id,
           userIds: [assignee.id],

@@ -5,9 +5,10 @@
  * the organisation allows it.
  */
 
+import { appendAuditEvent } from "../../../audit/audit-log.ts";
 import type { Tx } from "../../../core/db.ts";
 import { AppError, badRequest } from "../../../core/errors.ts";
-import type { Collaborators } from "../collaborators.ts";
+import type { ReportsCollaborators } from "../collaborators.ts";
 import { findDuplicateLink, findReport } from "../reports.repo.ts";
 import type { ActionHandler, InputOf } from "./types.ts";
 
@@ -43,12 +44,12 @@ export async function assertNoDuplicateCycle(
  * (it tells the reporter that someone else found the same issue and what it is called); otherwise neutral words.
  */
 async function duplicateNoticeForReporter(
-  features: Collaborators,
+  features: ReportsCollaborators,
   tx: Tx,
   message: string,
   original: { reference: string },
 ): Promise<string> {
-  const org = await features.settings.loadOrgSettings(tx);
+  const org = await features.settings.org(tx);
   const notice =
     org.revealDuplicateReference === "true"
       ? `This issue was reported to us earlier as ${original.reference}; we are handling it there.`
@@ -58,7 +59,7 @@ async function duplicateNoticeForReporter(
 
 /** The audit data of a mark_duplicate: who reported first, so credit goes to them. */
 async function duplicateCreditRecord(
-  features: Collaborators,
+  features: ReportsCollaborators,
   tx: Tx,
   report: { id: string },
   original: { id: string },
@@ -95,7 +96,7 @@ export const markDuplicate: ActionHandler<InputOf<"mark_duplicate">> = async (in
       const credit = await duplicateCreditRecord(features, tx, report, original);
       const notice = await duplicateNoticeForReporter(features, tx, input.message, original);
       // The original's own timeline records that a duplicate now points to it (the reporter's view never shows it).
-      await features.audit.appendAuditEvent(
+      await appendAuditEvent(
         tx,
         {
           actorType: "user",

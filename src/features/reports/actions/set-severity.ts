@@ -9,7 +9,7 @@ import type { ActionHandler, InputOf } from "./types.ts";
 
 export const setSeverity: ActionHandler<InputOf<"set_severity">> = async (input, ctx) => {
   const { tx, report, actor, now, deps } = ctx;
-  const score = scoreSeverityInput(input, await deps.features.settings.loadOrgSettings(tx));
+  const score = scoreSeverityInput(input, await deps.features.settings.org(tx));
   return {
     request: { action: "set_severity", severity: score.severity },
     apply: async () => {

@@ -1,7 +1,7 @@
 import { asc, eq, sql } from "drizzle-orm";
-import type { Db, Tx } from "../../core/db.ts";
-import { auditEvents, auditHead } from "../../db/schema.ts";
-import { type ChainedEvent, GENESIS_HASH, hashEvent } from "../../domain/audit-chain.ts";
+import type { Db, Tx } from "../core/db.ts";
+import { auditEvents, auditHead } from "../db/schema.ts";
+import { type ChainedEvent, GENESIS_HASH, hashEvent } from "../domain/audit-chain.ts";
 
 export interface AuditInput {
   actorType: "user" | "reporter" | "system";

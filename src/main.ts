@@ -162,7 +162,7 @@ export async function main(argv: string[]): Promise<number> {
     .option("--batch-size <n>", "rows per transaction", "200")
     .option("--new-key-file <file>", "the new key (32 bytes, base64 or hex); default: a random key")
     .action(async (opts: RotateCliOptions) => {
-      exitCode = await withRuntime((rt) => runRotateDataKey(rt.database.db, config(), opts, out, err));
+      exitCode = await withRuntime((rt) => runRotateDataKey(rt.services.dataKey, config(), opts, out, err));
     });
 
   program

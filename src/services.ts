@@ -6,6 +6,7 @@ import { createAlertsService } from "./features/alerts/alerts.service.ts";
 import { createAssignmentService } from "./features/assignment/assignment.service.ts";
 import { createAuditService } from "./features/audit/audit.service.ts";
 import { createAuthService } from "./features/auth/auth.service.ts";
+import { createDataKeyService } from "./features/data-key/data-key.service.ts";
 import { createKeysService } from "./features/keys/keys.service.ts";
 import { createMailIntakeService } from "./features/mail-intake/mail-intake.service.ts";
 import { createOutboxService } from "./features/outbox/outbox.service.ts";
@@ -87,6 +88,7 @@ export function createServices(deps: ServiceDeps) {
     assignment,
     reports,
     mailIntake,
+    dataKey: createDataKeyService({ db, search }),
   };
 }
 

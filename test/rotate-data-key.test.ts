@@ -3,10 +3,13 @@ import { sql } from "drizzle-orm";
 import pino from "pino";
 import { afterEach, describe, expect, it } from "vitest";
 import { createDataCipher, type DataCipher, envelopeKeyId } from "../src/crypto/data-key.ts";
-import { pendingRotation, rotateDataKey } from "../src/features/keys/rotate-data-key.ts";
+import { createDataKeyService } from "../src/features/data-key/data-key.service.ts";
 import { createServices } from "../src/services.ts";
 import { reportFields } from "./helpers/actors.ts";
 import { createTestDb, DB_KINDS, type TestDb } from "./helpers/db.ts";
+
+/** The data-key service over the test database, with the search service that re-indexes what it re-seals. */
+const dataKeyOf = (t: TestDb) => createDataKeyService({ db: t.database.db, search: t.services.search });
 
 describe.each(DB_KINDS)("data key rotation (%s)", (kind) => {
   let t: TestDb | undefined;
@@ -51,7 +54,7 @@ describe.each(DB_KINDS)("data key rotation (%s)", (kind) => {
     await before.keys.ensureIntakeKey();
 
     const rotating = createDataCipher(newKey, [oldKey]);
-    expect(await pendingRotation(t.database.db, rotating)).toEqual({
+    expect(await dataKeyOf(t).pending(rotating)).toEqual({
       reports: 5,
       messages: 5,
       attachments: 5,
@@ -61,7 +64,7 @@ describe.each(DB_KINDS)("data key rotation (%s)", (kind) => {
     // A failure after the first batch: that batch is committed, the rest is untouched.
     let calls = 0;
     await expect(
-      rotateDataKey(t.database.db, rotating, {
+      dataKeyOf(t).rotate(rotating, {
         batchSize: 2,
         progress: () => {
           calls++;
@@ -78,7 +81,7 @@ describe.each(DB_KINDS)("data key rotation (%s)", (kind) => {
       expect(JSON.stringify(await middle.reports.teamView(r.id))).toContain("renders HTML");
 
     const lines: string[] = [];
-    const result = await rotateDataKey(t.database.db, rotating, {
+    const result = await dataKeyOf(t).rotate(rotating, {
       batchSize: 2,
       progress: (table, done, total) => lines.push(`${table} ${done}/${total}`),
     });
@@ -105,7 +108,7 @@ describe.each(DB_KINDS)("data key rotation (%s)", (kind) => {
         )) as unknown as { rows: { n: number }[] }
       ).rows[0]!.n;
     expect(await countEvents()).toBe(3);
-    const again = await rotateDataKey(t.database.db, createDataCipher(newKey), { batchSize: 2 });
+    const again = await dataKeyOf(t).rotate(createDataCipher(newKey), { batchSize: 2 });
     expect(again.changed).toBe(false);
     expect(await countEvents()).toBe(3);
   });
@@ -115,7 +118,7 @@ describe.each(DB_KINDS)("data key rotation (%s)", (kind) => {
     const oldKey = randomBytes(32);
     await servicesWith(t, createDataCipher(oldKey)).reports.submit(reportFields(), [], "web");
     const wrong = createDataCipher(randomBytes(32), [randomBytes(32)]);
-    await expect(rotateDataKey(t.database.db, wrong)).rejects.toThrow(/not loaded/);
+    await expect(dataKeyOf(t).rotate(wrong)).rejects.toThrow(/not loaded/);
     expect(await keyIds(t)).toEqual(new Set([createDataCipher(oldKey).keyId]));
   });
 });

@@ -6,7 +6,7 @@ import { decodeSecretKey } from "../config.ts";
 import type { Db } from "../core/db.ts";
 import { AppError } from "../core/errors.ts";
 import { createDataCipher, dataKeyId, keyFiles, loadDataKeys } from "../crypto/data-key.ts";
-import { rotateDataKey } from "../features/keys/rotate-data-key.ts";
+import type { DataKeyService } from "../features/data-key/data-key.service.ts";
 
 export interface RotateCliOptions {
   batchSize?: string;
@@ -58,7 +58,7 @@ function writeKeyFile(file: string, key: Buffer): void {
  * from --new-key-file or EMBARGO_NEW_SECRET_KEY and the operator swaps the variables after.
  */
 export async function runRotateDataKey(
-  db: Db,
+  dataKey: DataKeyService,
   config: Config,
   opts: RotateCliOptions,
   out: (line: string) => void,
@@ -112,7 +112,7 @@ export async function runRotateDataKey(
   }
 
   const cipher = createDataCipher(key, previous);
-  const result = await rotateDataKey(db, cipher, {
+  const result = await dataKey.rotate(cipher, {
     batchSize,
     progress: (table, done, total) => err(`${table} ${done}/${total}`),
   });

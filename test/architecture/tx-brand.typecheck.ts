@@ -1,7 +1,8 @@
 // Checked by `npm run typecheck` (tsc includes test/): each @ts-expect-error line must fail to compile, so
 // handing the global database handle to a write that must run inside a transaction is a compile error.
-import { type Db, type Tx, transaction } from "../../src/core/db.ts";
+
 import { appendAuditEvent } from "../../src/audit/audit-log.ts";
+import { type Db, type Tx, transaction } from "../../src/core/db.ts";
 import type { JobQueue } from "../../src/jobs/queue.ts";
 
 declare const db: Db;

@@ -1,10 +1,10 @@
 import { randomBytes, randomUUID } from "node:crypto";
+import { appendAuditEvent } from "../../audit/audit-log.ts";
 import type { Clock } from "../../core/clock.ts";
 import { type Db, type Tx, transaction } from "../../core/db.ts";
 import { badRequest, conflict, notFound } from "../../core/errors.ts";
 import type { DataCipher } from "../../crypto/data-key.ts";
 import type { JobQueue } from "../../jobs/queue.ts";
-import { appendAuditEvent } from "../../audit/audit-log.ts";
 import { ALERT_DELIVER, ALERT_EVENTS, queueTeamAlert, type TeamAlert } from "./alerts.queue.ts";
 import {
   type AlertChannelRow,

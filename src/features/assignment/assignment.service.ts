@@ -1,3 +1,4 @@
+import { appendAuditEvent } from "../../audit/audit-log.ts";
 import type { Clock } from "../../core/clock.ts";
 import type { Db, Tx } from "../../core/db.ts";
 import { notFound } from "../../core/errors.ts";
@@ -10,8 +11,8 @@ import {
   subjectTags,
   type UnavailableMember,
 } from "../../domain/assignment.ts";
+import { candidateOf } from "../../domain/candidates.ts";
 import type { AlertsService } from "../alerts/alerts.service.ts";
-import { appendAuditEvent } from "../../audit/audit-log.ts";
 import type { KeysService, StoredMemberKey } from "../keys/keys.service.ts";
 import type { SettingsService } from "../settings/settings.service.ts";
 import type { TeamService } from "../team/team.service.ts";
@@ -24,7 +25,6 @@ import {
   reportsWaitingForSomeone,
   setAssignee,
 } from "./assignment.repo.ts";
-import { candidateOf } from "./candidates.ts";
 
 /** The moment an automatic assignment is tried. */
 export type AssignTrigger = "intake" | "acknowledge";

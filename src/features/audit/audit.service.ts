@@ -1,6 +1,6 @@
+import { readChain, readHead } from "../../audit/audit-log.ts";
 import type { Db } from "../../core/db.ts";
 import { type ChainVerdict, verifyChain } from "../../domain/audit-chain.ts";
-import { readChain, readHead } from "../../audit/audit-log.ts";
 
 export function createAuditService(deps: { db: Db }) {
   return {

@@ -1,11 +1,11 @@
 import { and, eq, gt, isNull, sql } from "drizzle-orm";
+import { appendAuditEvent } from "../../audit/audit-log.ts";
 import type { Clock } from "../../core/clock.ts";
 import { type Db, transaction } from "../../core/db.ts";
 import { AppError } from "../../core/errors.ts";
 import { DUMMY_PASSWORD_HASH, verifyPassword } from "../../crypto/password.ts";
 import { randomToken, sha256Hex } from "../../crypto/tokens.ts";
 import { apiTokens, loginFailures, oneTimeTokens, sessions, users } from "../../db/schema.ts";
-import { appendAuditEvent } from "../../audit/audit-log.ts";
 import type { TeamService, UserRow } from "../team/team.service.ts";
 
 const SESSION_HOURS = 12;

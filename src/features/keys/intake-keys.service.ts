@@ -1,10 +1,10 @@
 import * as openpgp from "openpgp";
+import { appendAuditEvent } from "../../audit/audit-log.ts";
 import type { Clock } from "../../core/clock.ts";
 import { type Db, transaction } from "../../core/db.ts";
 import { AppError, badRequest } from "../../core/errors.ts";
 import type { DataCipher } from "../../crypto/data-key.ts";
 import { judgeIntakeKey, securityAddress } from "../../domain/pgp-keys.ts";
-import { appendAuditEvent } from "../../audit/audit-log.ts";
 import type { SettingsService } from "../settings/settings.service.ts";
 import type { TeamService } from "../team/team.service.ts";
 import {

@@ -1,4 +1,5 @@
 import * as openpgp from "openpgp";
+import { appendAuditEvent } from "../../audit/audit-log.ts";
 import type { CurrentUser } from "../../core/actors.ts";
 import { type Db, type Tx, transaction } from "../../core/db.ts";
 import { badRequest, forbidden, notFound } from "../../core/errors.ts";
@@ -10,7 +11,6 @@ import {
   splitAddress,
   wkdHash,
 } from "../../domain/pgp-keys.ts";
-import { appendAuditEvent } from "../../audit/audit-log.ts";
 import {
   createIntakeKeysService,
   INTAKE_KEY_PATH,

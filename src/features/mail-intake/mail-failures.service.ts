@@ -1,4 +1,5 @@
 import { decodeWords } from "postal-mime";
+import { appendAuditEvent } from "../../audit/audit-log.ts";
 import type { CurrentUser } from "../../core/actors.ts";
 import type { Clock } from "../../core/clock.ts";
 import { type Db, type Tx, transaction } from "../../core/db.ts";
@@ -11,7 +12,6 @@ import {
   headerValue,
 } from "../../domain/inbound-mail.ts";
 import { can } from "../../domain/permissions.ts";
-import { appendAuditEvent } from "../../audit/audit-log.ts";
 import type { SettingsService } from "../settings/settings.service.ts";
 import type { InboundMailError } from "./inbound.open.ts";
 import {

@@ -1,8 +1,8 @@
+import { appendAuditEvent } from "../../audit/audit-log.ts";
 import type { Clock } from "../../core/clock.ts";
 import { type Db, transaction } from "../../core/db.ts";
 import { badRequest, notFound } from "../../core/errors.ts";
 import { zodFieldErrors } from "../../core/field-errors.ts";
-import { appendAuditEvent } from "../../audit/audit-log.ts";
 import { insertAsset, listAssets, updateAsset } from "./assets.repo.ts";
 import { assetSchema } from "./assets.schema.ts";
 

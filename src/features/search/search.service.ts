@@ -152,6 +152,11 @@ export function createSearchService(deps: { db: Db; cipher: DataCipher }) {
     /** Keeps the likely duplicates of a new report on its timeline, scored at intake. */
     recordIntakeSuggestions: (tx: Tx, reportId: string, now: Date) =>
       recordIntakeSuggestions(tx, cipher, reportId, now),
+    /** Rewrites a report's index under another data key (a rotation re-seals with a cipher of its own). */
+    reindexReport: (tx: Tx, sealing: DataCipher, reportId: string) => indexReport(tx, sealing, reportId),
+    /** Rewrites a message's index under another data key. */
+    reindexMessage: (tx: Tx, sealing: DataCipher, messageId: string, body: string) =>
+      indexMessage(tx, sealing, messageId, body),
     firstReporter,
     parseSearch,
     searchesInternalNotes,

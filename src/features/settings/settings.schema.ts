@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { DEFAULT_SLA_POLICY, type SlaPolicy, validateSlaPolicy } from "../../domain/sla.ts";
 import { AUTO_ASSIGN_MODES } from "../../domain/auto-assign.ts";
+import { DEFAULT_SLA_POLICY, type SlaPolicy, validateSlaPolicy } from "../../domain/sla.ts";
 
 export const DEFAULT_POLICY_MARKDOWN = `We welcome reports of security vulnerabilities in our systems and software, and we work with researchers to fix them before details are made public.
 

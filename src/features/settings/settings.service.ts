@@ -1,9 +1,9 @@
+import { appendAuditEvent } from "../../audit/audit-log.ts";
 import type { Clock } from "../../core/clock.ts";
 import { type Db, type Tx, transaction } from "../../core/db.ts";
 import { badRequest } from "../../core/errors.ts";
 import { zodFieldErrors } from "../../core/field-errors.ts";
 import type { SlaPolicy } from "../../domain/sla.ts";
-import { appendAuditEvent } from "../../audit/audit-log.ts";
 import {
   DEFAULT_INTAKE_SETTINGS,
   type IntakeSettings,

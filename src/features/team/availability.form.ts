@@ -1,4 +1,4 @@
-import { effectiveAwayPeriods } from "../assignment/candidates.ts";
+import { effectiveAwayPeriods } from "../../domain/candidates.ts";
 import type { UserRow } from "./team.repo.ts";
 
 type ParsedBody = Record<string, string | File | (string | File)[]>;

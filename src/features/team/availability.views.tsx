@@ -1,8 +1,8 @@
 import type { CurrentUser } from "../../core/actors.ts";
 import { formatWorkingHours, WEEKDAY_ORDER } from "../../domain/assignment.ts";
-import { Csrf, Layout } from "../../http/layout.tsx";
 import { AUTO_ASSIGN_LABELS, AUTO_ASSIGN_MODES } from "../../domain/auto-assign.ts";
-import { availabilityNow, effectiveAwayPeriods } from "../assignment/candidates.ts";
+import { availabilityNow, effectiveAwayPeriods } from "../../domain/candidates.ts";
+import { Csrf, Layout } from "../../http/layout.tsx";
 import type { AvailabilityValues } from "./availability.form.ts";
 import type { UserRow } from "./team.repo.ts";
 

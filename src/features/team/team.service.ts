@@ -1,3 +1,4 @@
+import { appendAuditEvent } from "../../audit/audit-log.ts";
 import type { CurrentUser } from "../../core/actors.ts";
 import type { Clock } from "../../core/clock.ts";
 import { type Db, type Tx, transaction } from "../../core/db.ts";
@@ -6,7 +7,6 @@ import { zodFieldErrors } from "../../core/field-errors.ts";
 import { hashPassword, passwordProblem } from "../../crypto/password.ts";
 import { randomToken, sha256Hex } from "../../crypto/tokens.ts";
 import { can } from "../../domain/permissions.ts";
-import { appendAuditEvent } from "../../audit/audit-log.ts";
 import {
   countActiveAdmins,
   deleteUserSessions,

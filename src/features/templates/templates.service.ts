@@ -1,9 +1,10 @@
 import { sql } from "drizzle-orm";
+import { appendAuditEvent } from "../../audit/audit-log.ts";
 import type { Clock } from "../../core/clock.ts";
 import { type Db, type Tx, transaction } from "../../core/db.ts";
-import type { reports } from "../../db/schema.ts";
 import { AppError, badRequest, notFound } from "../../core/errors.ts";
 import { zodFieldErrors } from "../../core/field-errors.ts";
+import type { reports } from "../../db/schema.ts";
 import { computeDeadlines } from "../../domain/sla.ts";
 import {
   type RenderResult,
@@ -14,15 +15,14 @@ import {
   validateTemplate,
 } from "../../domain/templates.ts";
 import type { ReportState } from "../../domain/workflow.ts";
-import { appendAuditEvent } from "../../audit/audit-log.ts";
 import type { SettingsService } from "../settings/settings.service.ts";
 import type { TeamService } from "../team/team.service.ts";
 import { DEFAULT_TEMPLATES } from "./templates.defaults.ts";
 import {
   activeTemplatesFor,
   countTemplates,
-  findReportForTemplate,
   findReporterCredit,
+  findReportForTemplate,
   findTemplate,
   findTemplateByName,
   insertTemplate,
@@ -315,4 +315,3 @@ export function createTemplatesService(deps: TemplatesDeps) {
 }
 
 export type TemplatesService = ReturnType<typeof createTemplatesService>;
-

@@ -5,17 +5,31 @@ import {
   type LoadSeverity,
   type Unavailability,
   unavailability,
-} from "../../domain/assignment.ts";
-import type { UserRow } from "../team/team.repo.ts";
+} from "./assignment.ts";
 
 const DAY_MS = 86_400_000;
+
+/** What the assignment rule reads of a stored team member. */
+export interface MemberFacts {
+  id: string;
+  name: string;
+  role: Candidate["role"];
+  active: boolean;
+  expertise: readonly string[];
+  timeZone: string;
+  workingHours: Candidate["workingHours"];
+  awayPeriods: readonly AwayPeriod[] | null;
+  /** The older single "away until" instant (exclusive, UTC), still honoured until availability is saved. */
+  awayUntil: Date | null;
+  lastAssignedAt: Date | null;
+}
 
 /**
  * The member's away periods, with the older `away_until` instant (exclusive, UTC) folded in as one more period
  * ending the day before it. Saving availability clears `away_until`, so away periods become the one source of
  * truth and an install that still has the old value keeps honouring it until then.
  */
-export function effectiveAwayPeriods(user: Pick<UserRow, "awayPeriods" | "awayUntil">): AwayPeriod[] {
+export function effectiveAwayPeriods(user: Pick<MemberFacts, "awayPeriods" | "awayUntil">): AwayPeriod[] {
   const periods = Array.isArray(user.awayPeriods) ? [...user.awayPeriods] : [];
   if (user.awayUntil) {
     const end = new Date(user.awayUntil.getTime() - DAY_MS).toISOString().slice(0, 10);
@@ -25,7 +39,7 @@ export function effectiveAwayPeriods(user: Pick<UserRow, "awayPeriods" | "awayUn
 }
 
 /** A team member as the pure assignment rule sees them. */
-export function candidateOf(user: UserRow, openReports: readonly LoadSeverity[] = []): Candidate {
+export function candidateOf(user: MemberFacts, openReports: readonly LoadSeverity[] = []): Candidate {
   return {
     id: user.id,
     name: user.name,
@@ -42,7 +56,7 @@ export function candidateOf(user: UserRow, openReports: readonly LoadSeverity[] 
 
 /** Whether a member can be given a report now, and if not, why, in words for the team page. */
 export function availabilityNow(
-  user: UserRow,
+  user: MemberFacts,
   now: Date,
 ): { available: true } | { available: false; why: Unavailability; detail: string } {
   const candidate = candidateOf(user);

@@ -1,10 +1,16 @@
 import { asc, eq, inArray, not, sql } from "drizzle-orm";
 import type { AnyPgColumn } from "drizzle-orm/pg-core";
-import { type Db, transaction } from "../../core/db.ts";
+import { appendAuditEvent } from "../../audit/audit-log.ts";
+import { type Db, type Tx, transaction } from "../../core/db.ts";
 import type { DataCipher } from "../../crypto/data-key.ts";
 import { alertChannels, attachments, intakeKeys, messages, reports } from "../../db/schema.ts";
-import { appendAuditEvent } from "../../audit/audit-log.ts";
-import { indexMessage, indexReport } from "../search/search-index.ts";
+import type { SearchService } from "../search/search.service.ts";
+
+export interface DataKeyDeps {
+  db: Db;
+  /** The keyed search index is derived from the data key, so it is rewritten with every re-sealed row. */
+  search: Pick<SearchService, "reindexReport" | "reindexMessage">;
+}
 
 export type RotatedTable = "reports" | "messages" | "attachments" | "alert_channels" | "intake_keys";
 export type RotationCounts = Record<RotatedTable, number>;
@@ -20,7 +26,7 @@ export interface RotateOptions {
 const notUnder = (column: AnyPgColumn, keyId: string) => not(sql`${column} like ${`v1.${keyId}.%`}`);
 
 /** How many rows are not yet sealed under the cipher's current key. */
-export async function pendingRotation(db: Db, cipher: DataCipher): Promise<RotationCounts> {
+async function pendingRotation(db: Db, cipher: DataCipher): Promise<RotationCounts> {
   const count = async (
     table: typeof reports | typeof messages | typeof attachments | typeof alertChannels | typeof intakeKeys,
     column: AnyPgColumn,
@@ -46,7 +52,8 @@ export async function pendingRotation(db: Db, cipher: DataCipher): Promise<Rotat
  * must also hold the previous key(s) to read old rows. Interrupted, it loses nothing: a batch commits whole or not
  * at all, and a new run picks up the rows that still name another key. Run on finished data, it changes nothing.
  */
-export async function rotateDataKey(db: Db, cipher: DataCipher, options: RotateOptions = {}) {
+async function rotateDataKey(deps: DataKeyDeps, cipher: DataCipher, options: RotateOptions = {}) {
+  const { db, search } = deps;
   const batchSize = Math.max(1, Math.floor(options.batchSize ?? 200));
   const clock = options.clock ?? (() => new Date());
   const progress = options.progress ?? (() => undefined);
@@ -74,7 +81,7 @@ export async function rotateDataKey(db: Db, cipher: DataCipher, options: RotateO
   const drain = async (
     table: RotatedTable,
     size: number,
-    step: (tx: Db, size: number) => Promise<number>,
+    step: (tx: Tx, size: number) => Promise<number>,
   ) => {
     for (;;) {
       const n = await transaction(db, (tx) => step(tx, size));
@@ -96,7 +103,7 @@ export async function rotateDataKey(db: Db, cipher: DataCipher, options: RotateO
         .update(reports)
         .set({ bodyEnc: cipher.encrypt(cipher.decrypt(row.bodyEnc)) })
         .where(eq(reports.id, row.id));
-      await indexReport(tx, cipher, row.id);
+      await search.reindexReport(tx, cipher, row.id);
     }
     return rows.length;
   });
@@ -114,7 +121,7 @@ export async function rotateDataKey(db: Db, cipher: DataCipher, options: RotateO
         .update(messages)
         .set({ bodyEnc: cipher.encrypt(body) })
         .where(eq(messages.id, row.id));
-      await indexMessage(tx, cipher, row.id, body);
+      await search.reindexMessage(tx, cipher, row.id, body);
     }
     return rows.length;
   });
@@ -189,3 +196,15 @@ export async function rotateDataKey(db: Db, cipher: DataCipher, options: RotateO
   );
   return { keyId, rotated: done, changed: true };
 }
+
+/** The data key at rest: how much is sealed under another key, and re-sealing it all under the current one. */
+export function createDataKeyService(deps: DataKeyDeps) {
+  return {
+    /** How many rows are not yet sealed under the cipher's current key. */
+    pending: (cipher: DataCipher) => pendingRotation(deps.db, cipher),
+    /** Re-seals everything under the cipher's current key; resumable, see rotateDataKey. */
+    rotate: (cipher: DataCipher, options: RotateOptions = {}) => rotateDataKey(deps, cipher, options),
+  };
+}
+
+export type DataKeyService = ReturnType<typeof createDataKeyService>;

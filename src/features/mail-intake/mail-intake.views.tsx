@@ -1,59 +1,9 @@
 import type { CurrentUser } from "../../core/actors.ts";
 import { Csrf, formatDate } from "../../http/layout.tsx";
+import { type MailArrival, MailFacts } from "../reports/mail-facts.views.tsx";
 import { AdminLayout } from "../team/admin.views.tsx";
 import type { InboundRow } from "./mail-intake.repo.ts";
-import type { InboundDetails, MailPollStatus } from "./mail-intake.service.ts";
-
-/** Spaced fingerprint, as people compare them. */
-function spaced(fpr: string): string {
-  return fpr.replace(/(.{4})/g, "$1 ").trim();
-}
-
-/** One line about how a mail arrived: encryption and signature, in words a reader can act on. */
-export function mailFacts(details: InboundDetails): { text: string; tone: "ok" | "warn" | "bad" }[] {
-  const facts: { text: string; tone: "ok" | "warn" | "bad" }[] = [];
-  facts.push(
-    details.encryption === "pgp-mime"
-      ? { text: "Encrypted (PGP/MIME)", tone: "ok" }
-      : details.encryption === "inline"
-        ? { text: "Encrypted (inline PGP)", tone: "ok" }
-        : { text: "Not encrypted", tone: "warn" },
-  );
-  const s = details.signature;
-  if (s.status === "verified") {
-    facts.push({
-      text: `Signature verified: ${spaced(s.fingerprint)} (${s.keySource === "reporter" ? "the reporter's key on file" : "a key sent with this mail, first seen here"})`,
-      tone: s.keySource === "reporter" ? "ok" : "warn",
-    });
-  } else if (s.status === "bad") {
-    facts.push({
-      text: `Signature does NOT verify${s.fingerprint ? ` for ${spaced(s.fingerprint)}` : ""}`,
-      tone: "bad",
-    });
-  } else if (s.status === "unknown_key") {
-    facts.push({ text: `Signed by a key we do not have (key ID ${s.keyIds.join(", ")})`, tone: "warn" });
-  } else {
-    facts.push({ text: "Not signed", tone: "warn" });
-  }
-  if (details.keyAdded)
-    facts.push({ text: `Reporter's key ${spaced(details.keyAdded)} kept for replies`, tone: "ok" });
-  if (details.otherSender) facts.push({ text: "Sent from another address than the report's", tone: "warn" });
-  return facts;
-}
-
-const TONE_CLASS = { ok: "sla-met", warn: "sla-due_soon", bad: "sla-overdue" } as const;
-
-/** The badges of mailFacts, for the report page and the admin list. */
-export function MailFacts(props: { details: InboundDetails; from?: string | null }) {
-  return (
-    <p class="mail-facts small">
-      {props.from && <span>By email from {props.from} · </span>}
-      {mailFacts(props.details).map((f) => (
-        <span class={`badge ${TONE_CLASS[f.tone]}`}>{f.text}</span>
-      ))}
-    </p>
-  );
-}
+import type { MailPollStatus } from "./mail-intake.service.ts";
 
 const ERROR_LABELS: Record<string, string> = {
   malformed: "Malformed",
@@ -226,7 +176,7 @@ export function MailIntakePage(props: MailIntakePageProps) {
                     )}
                   </td>
                   <td>
-                    <MailFacts details={row.details as InboundDetails} />
+                    <MailFacts details={row.details as MailArrival} />
                   </td>
                 </tr>
               ))}

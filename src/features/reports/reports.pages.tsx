@@ -12,9 +12,7 @@ import { can } from "../../domain/permissions.ts";
 import { requirePage } from "../../http/auth.ts";
 import type { AppEnv } from "../../http/types.ts";
 import { formFiles, formText } from "../intake/intake.pages.tsx";
-import type { InboundDetails } from "../mail-intake/mail-intake.service.ts";
 import { duplicateOfPrefill, duplicatesPanelFor } from "../search/search.pages.tsx";
-import { reportTemplateProps } from "../templates/templates.pages.tsx";
 import {
   type CvssRender,
   cvssPageProps,
@@ -22,17 +20,14 @@ import {
   isCvssForm,
   registerCvssPages,
   severityDoneKey,
-} from "./cvss.pages.tsx";
-import { OwaspPreview } from "./owasp.views.tsx";
+} from "../severity/cvss.pages.tsx";
+import { OwaspPreview } from "../severity/owasp.views.tsx";
+import { reportTemplateProps } from "../templates/templates.pages.tsx";
+import { type InboxFilters, InboxPage } from "./inbox.views.tsx";
+import type { MailArrival } from "./mail-facts.views.tsx";
+import { ReportPage } from "./report-page.views.tsx";
+import type { ActionProblem, InboxResult, MessageProblem } from "./report-parts.views.tsx";
 import { inboxQuerySchema } from "./reports.schema.ts";
-import {
-  type ActionProblem,
-  type InboxFilters,
-  InboxPage,
-  type InboxResult,
-  type MessageProblem,
-  ReportPage,
-} from "./reports.views.tsx";
 
 type ParsedBody = Record<string, string | File | (string | File)[]>;
 
@@ -123,7 +118,7 @@ async function mailFor(c: Context<AppEnv>, reportId: string) {
   return new Map(
     [...rows].map(([key, row]) => [
       key,
-      { fromAddress: row.fromAddress, details: row.details as InboundDetails },
+      { fromAddress: row.fromAddress, details: row.details as MailArrival },
     ]),
   );
 }

@@ -5,15 +5,9 @@ import { can } from "../../domain/permissions.ts";
 import { rejectionReasonOf } from "../../domain/templates.ts";
 import { requirePage } from "../../http/auth.ts";
 import type { AppEnv } from "../../http/types.ts";
+import { isPickerForm, type PickerTemplate, type TemplatePrefill } from "./template-picker.views.tsx";
 import { TemplateInvalidError } from "./templates.service.ts";
-import {
-  isPickerForm,
-  type PickerTemplate,
-  ResponseEditPage,
-  ResponsesPage,
-  type TemplateFormState,
-  type TemplatePrefill,
-} from "./templates.views.tsx";
+import { ResponseEditPage, ResponsesPage, type TemplateFormState } from "./templates.views.tsx";
 
 type ParsedBody = Record<string, string | File | (string | File)[]>;
 

@@ -7,8 +7,8 @@ import {
   ErrorSummary,
   invalid,
 } from "../intake/intake.views.tsx";
+import { ReporterWaitingPrompt } from "../reports/needs-info.views.tsx";
 import type { ReportsService } from "../reports/reports.service.ts";
-import { ReporterWaitingPrompt } from "../sla/sla.views.tsx";
 
 /** Exactly what the service lets a link holder see; the page cannot show more than this. */
 export type ReporterView = NonNullable<Awaited<ReturnType<ReportsService["reporterView"]>>>;

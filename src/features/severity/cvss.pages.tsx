@@ -3,6 +3,7 @@ import { AppError } from "../../core/errors.ts";
 import { scoreCvss } from "../../domain/cvss.ts";
 import { requirePage } from "../../http/auth.ts";
 import type { AppEnv } from "../../http/types.ts";
+import type { CvssPageProps } from "./cvss.views.tsx";
 import { CvssLive } from "./cvss.views.tsx";
 import {
   type CvssFormState,
@@ -11,7 +12,11 @@ import {
   initialCvssForm,
   readCvssForm,
 } from "./cvss-form.ts";
-import type { CvssPageProps, TeamView } from "./reports.views.tsx";
+
+/** The part of a report the calculator reads: its severity history, newest first. */
+interface ScoredReport {
+  severityHistory: ReadonlyArray<{ method: string; vector: string }>;
+}
 
 /** What a posted calculator asks the page to show again: its state, and whether it came back refused. */
 export interface CvssRender {
@@ -30,7 +35,7 @@ export function isCvssForm(values: Record<string, string>): boolean {
 /** The report page's CVSS props: the posted calculator if there is one, else preset from the latest CVSS score. */
 export async function cvssPageProps(
   c: Context<AppEnv>,
-  view: Pick<TeamView, "severityHistory">,
+  view: ScoredReport,
   posted: CvssRender | undefined,
 ): Promise<CvssPageProps> {
   const org = await c.var.services.settings.org();

@@ -4,8 +4,10 @@ import { AppError, notFound } from "../../core/errors.ts";
 import { isUuid } from "../../domain/ids.ts";
 import { requirePage } from "../../http/auth.ts";
 import type { AppEnv } from "../../http/types.ts";
+import { DeliveryLogPage } from "./alert-log.views.tsx";
+import { AlertPrefsPage } from "./alert-prefs.views.tsx";
 import { type ChannelKind, isChannelKind, SECRET_FIELDS } from "./alerts.schema.ts";
-import { AlertPrefsPage, AlertsAdminPage, type ChannelFormState, DeliveryLogPage } from "./alerts.views.tsx";
+import { AlertsAdminPage, type ChannelFormState } from "./alerts.views.tsx";
 
 type ParsedBody = Record<string, string | File | (string | File)[]>;
 

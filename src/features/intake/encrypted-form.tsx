@@ -4,7 +4,7 @@ import { readJsonObject } from "../../http/json-body.ts";
 import type { AppEnv } from "../../http/types.ts";
 import { openEncryptedReport, reporterKeyExtras } from "../keys/encrypted-intake.ts";
 import { decodeAttachments } from "./intake.api.ts";
-import { ReceiptContent } from "./intake.views.tsx";
+import { ReceiptContent } from "./receipt.views.tsx";
 import { checkReportBudget } from "./intake-budget.ts";
 import { createPowChallenge } from "./intake-pow.ts";
 import { ENCRYPTED_FORM_PATH } from "./openpgp-asset.ts";

@@ -1,6 +1,7 @@
 import type { Context, Hono } from "hono";
 import { AppError } from "../../core/errors.ts";
 import { requirePage } from "../../http/auth.ts";
+import { AdminLayout } from "../../http/components/admin-layout.tsx";
 import { Csrf, FieldError } from "../../http/layout.tsx";
 import type { AppEnv } from "../../http/types.ts";
 import {
@@ -8,7 +9,6 @@ import {
   loadIntakeSettings,
   updateIntakeSettings,
 } from "../settings/intake-settings.ts";
-import { AdminLayout } from "../team/admin.views.tsx";
 import { formText, isFieldError } from "./intake.pages.tsx";
 
 const FIELDS: ReadonlyArray<{ name: keyof IntakeSettings; label: string; hint: string }> = [

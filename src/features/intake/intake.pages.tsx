@@ -5,7 +5,8 @@ import { reporterKeyExtras } from "../keys/encrypted-intake.ts";
 import type { UploadedFile } from "../reports/reports.service.ts";
 import { registerEncryptedForm } from "./encrypted-form.tsx";
 import { registerIntakeApi } from "./intake.api.ts";
-import { REPORT_FORM_FIELDS, ReceiptPage, ReportFormPage } from "./intake.views.tsx";
+import { REPORT_FORM_FIELDS, ReportFormPage } from "./intake.views.tsx";
+import { ReceiptPage } from "./receipt.views.tsx";
 import { checkReportBudget } from "./intake-budget.ts";
 import { createPowChallenge } from "./intake-pow.ts";
 

@@ -1,7 +1,8 @@
 import type { CurrentUser } from "../../core/actors.ts";
+import { AdminLayout } from "../../http/components/admin-layout.tsx";
+import { DataTable } from "../../http/components/data-table.tsx";
 import { Csrf, formatDate } from "../../http/layout.tsx";
 import { type MailArrival, MailFacts } from "../reports/mail-facts.views.tsx";
-import { AdminLayout } from "../team/admin.views.tsx";
 import type { InboundRow } from "./mail-intake.repo.ts";
 import type { MailPollStatus } from "./mail-intake.service.ts";
 
@@ -77,113 +78,83 @@ export function MailIntakePage(props: MailIntakePageProps) {
             encrypted to). Automatic mail (bounces, out-of-office replies) is never answered; import it anyway
             if a person wrote it. Dismiss takes a mail off this list for good; it stays in the mailbox.
           </p>
-          <div class="table-wrap card flush">
-            <table class="inbound">
-              <thead>
-                <tr>
-                  <th scope="col">Seen</th>
-                  <th scope="col">From and subject</th>
-                  <th scope="col">Problem</th>
-                  <th scope="col">Tries</th>
-                  <th scope="col">Action</th>
-                </tr>
-              </thead>
-              <tbody>
-                {props.failures.map((row) => (
-                  <tr id={`mail-${row.id}`}>
-                    <td class="nowrap small">{formatDate(row.updatedAt)}</td>
-                    <td class="break">
-                      {row.fromAddress ?? "(no sender)"}
-                      <span class="block small">{row.subject ?? "(no subject)"}</span>
-                      <span class="block small hint">
-                        {row.messageId ? `Message-ID <${row.messageId}>` : "No Message-ID"}
-                        {row.uid !== null && ` · ${row.mailbox ?? ""} UID ${row.uid}`}
-                      </span>
-                    </td>
-                    <td>
-                      <span class="badge sla-overdue">
-                        {ERROR_LABELS[row.errorCode ?? ""] ?? row.errorCode}
-                      </span>
-                      <span class="block small">{row.error}</span>
-                    </td>
-                    <td>{row.attempts}</td>
-                    <td>
-                      {row.status === "retry" ? (
-                        <span class="badge sla-due_soon">Retry at next poll</span>
-                      ) : (
-                        <form method="post" action={`/admin/mail/${row.id}/retry`} class="stack-tight">
-                          <Csrf token={props.csrfToken} />
-                          <button type="submit" name="as" value="same" class="secondary">
-                            {row.errorCode === "automatic" ? "Import anyway" : "Retry"}
-                          </button>
-                          {row.errorCode === "sender_mismatch" && (
-                            <button type="submit" name="as" value="new_report" class="secondary">
-                              Import as new report
-                            </button>
-                          )}
-                        </form>
-                      )}
-                      <form
-                        method="post"
-                        action={`/admin/mail/${row.id}/dismiss`}
-                        class="stack-tight dismiss"
-                      >
-                        <Csrf token={props.csrfToken} />
-                        <button type="submit" class="link">
-                          Dismiss
+          <DataTable
+            class="inbound"
+            columns={["Seen", "From and subject", "Problem", "Tries", "Action"]}
+            rows={props.failures}
+            row={(row) => (
+              <tr id={`mail-${row.id}`}>
+                <td class="nowrap small">{formatDate(row.updatedAt)}</td>
+                <td class="break">
+                  {row.fromAddress ?? "(no sender)"}
+                  <span class="block small">{row.subject ?? "(no subject)"}</span>
+                  <span class="block small hint">
+                    {row.messageId ? `Message-ID <${row.messageId}>` : "No Message-ID"}
+                    {row.uid !== null && ` · ${row.mailbox ?? ""} UID ${row.uid}`}
+                  </span>
+                </td>
+                <td>
+                  <span class="badge sla-overdue">{ERROR_LABELS[row.errorCode ?? ""] ?? row.errorCode}</span>
+                  <span class="block small">{row.error}</span>
+                </td>
+                <td>{row.attempts}</td>
+                <td>
+                  {row.status === "retry" ? (
+                    <span class="badge sla-due_soon">Retry at next poll</span>
+                  ) : (
+                    <form method="post" action={`/admin/mail/${row.id}/retry`} class="stack-tight">
+                      <Csrf token={props.csrfToken} />
+                      <button type="submit" name="as" value="same" class="secondary">
+                        {row.errorCode === "automatic" ? "Import anyway" : "Retry"}
+                      </button>
+                      {row.errorCode === "sender_mismatch" && (
+                        <button type="submit" name="as" value="new_report" class="secondary">
+                          Import as new report
                         </button>
-                      </form>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+                      )}
+                    </form>
+                  )}
+                  <form method="post" action={`/admin/mail/${row.id}/dismiss`} class="stack-tight dismiss">
+                    <Csrf token={props.csrfToken} />
+                    <button type="submit" class="link">
+                      Dismiss
+                    </button>
+                  </form>
+                </td>
+              </tr>
+            )}
+          />
         </>
       )}
 
       <h2 id="recent">Recently imported</h2>
-      {props.recent.length === 0 ? (
-        <p class="empty-state card">No mail has been imported yet.</p>
-      ) : (
-        <div class="table-wrap card flush">
-          <table class="inbound">
-            <thead>
-              <tr>
-                <th scope="col">Imported</th>
-                <th scope="col">From and subject</th>
-                <th scope="col">Report</th>
-                <th scope="col">Security</th>
-              </tr>
-            </thead>
-            <tbody>
-              {props.recent.map((row) => (
-                <tr>
-                  <td class="nowrap small">{formatDate(row.updatedAt)}</td>
-                  <td class="break">
-                    {row.fromAddress}
-                    <span class="block small">{row.subject ?? "(no subject)"}</span>
-                  </td>
-                  <td class="nowrap">
-                    {row.reportId ? (
-                      <a
-                        href={`/reports/${row.reportId}${row.messageRowId ? `#message-${row.messageRowId}` : ""}`}
-                      >
-                        {row.messageRowId ? "Reply" : "New report"}
-                      </a>
-                    ) : (
-                      "—"
-                    )}
-                  </td>
-                  <td>
-                    <MailFacts details={row.details as MailArrival} />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <DataTable
+        class="inbound"
+        columns={["Imported", "From and subject", "Report", "Security"]}
+        rows={props.recent}
+        empty={"No mail has been imported yet."}
+        row={(row) => (
+          <tr>
+            <td class="nowrap small">{formatDate(row.updatedAt)}</td>
+            <td class="break">
+              {row.fromAddress}
+              <span class="block small">{row.subject ?? "(no subject)"}</span>
+            </td>
+            <td class="nowrap">
+              {row.reportId ? (
+                <a href={`/reports/${row.reportId}${row.messageRowId ? `#message-${row.messageRowId}` : ""}`}>
+                  {row.messageRowId ? "Reply" : "New report"}
+                </a>
+              ) : (
+                "—"
+              )}
+            </td>
+            <td>
+              <MailFacts details={row.details as MailArrival} />
+            </td>
+          </tr>
+        )}
+      />
     </AdminLayout>
   );
 }

@@ -1,11 +1,12 @@
 import { ACTION_LABELS, type ReportAction } from "../../domain/workflow.ts";
+import { Err } from "../../http/components/field.tsx";
 import { Csrf } from "../../http/layout.tsx";
 import { AssignSuggestionsList } from "../assignment/assignment.views.tsx";
 import { CvssCalculator, SourceNote } from "../severity/cvss.views.tsx";
 import { factorValuesOf, OwaspForms } from "../severity/owasp.views.tsx";
 import { ActionForm, actionKit, Folded } from "./action-form.views.tsx";
 import { ClosingActions } from "./report-closing-actions.views.tsx";
-import { described, Err, invalid, type ReportPageProps } from "./report-parts.views.tsx";
+import { described, invalid, type ReportPageProps } from "./report-parts.views.tsx";
 
 const HINTS: Partial<Record<ReportAction, string>> = {
   start_triage: "The Response Manager now assesses the report.",

@@ -1,9 +1,10 @@
 import { REJECTION_LABELS, REJECTION_REASONS } from "../../domain/workflow.ts";
+import { Err } from "../../http/components/field.tsx";
 import { Csrf } from "../../http/layout.tsx";
 import { prefilledReason } from "../templates/template-picker.views.tsx";
 import { ActionForm, type ActionKit, Folded } from "./action-form.views.tsx";
 import { RequestInfoForm } from "./needs-info.views.tsx";
-import { described, Err, invalid } from "./report-parts.views.tsx";
+import { described, invalid } from "./report-parts.views.tsx";
 
 /** The actions that end or rewind a report: release, disclosure, closing, questions, reopening and rejection. */
 export function ClosingActions(props: { kit: ActionKit; duplicateOfPrefill?: string | null | undefined }) {

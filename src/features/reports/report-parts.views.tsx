@@ -56,16 +56,6 @@ export function SlaBadge(props: { status: SlaStatus }) {
   return <span class={`badge sla-${props.status}`}>{SLA_STATUS_LABELS[props.status]}</span>;
 }
 
-/** A field's error, keyed by the parameter name but tied to an element id that is unique on the page. */
-export function Err(props: { errors: Errors | undefined; name: string; id: string }) {
-  const message = props.errors?.[props.name];
-  return message ? (
-    <p class="field-error" id={`${props.id}-error`} role="alert">
-      {message}
-    </p>
-  ) : null;
-}
-
 /** Links only to web addresses; the domain already refuses other schemes, this keeps a bad row from becoming a javascript: link. */
 export function SafeLink(props: { href: string }) {
   return /^https?:\/\//i.test(props.href) ? (

@@ -1,4 +1,5 @@
 import type { SlaItem } from "../../domain/sla.ts";
+import { Err } from "../../http/components/field.tsx";
 import { Csrf, formatDate } from "../../http/layout.tsx";
 import { CvssResult } from "../severity/cvss.views.tsx";
 import { OwaspResult } from "../severity/owasp.views.tsx";
@@ -7,7 +8,6 @@ import { prefilledText, TemplatePicker } from "../templates/template-picker.view
 import { MailFacts } from "./mail-facts.views.tsx";
 import {
   described,
-  Err,
   invalid,
   type ReportPageProps,
   SafeLink,

@@ -3,17 +3,13 @@ import type { CurrentUser } from "../../core/actors.ts";
 import { AppError } from "../../core/errors.ts";
 import type { SlaPolicy } from "../../domain/sla.ts";
 import { requirePage } from "../../http/auth.ts";
+import type { FormProblem } from "../../http/components/admin-layout.tsx";
 import type { AppEnv } from "../../http/types.ts";
-import {
-  type FormProblem,
-  OutboxPage,
-  ScopePage,
-  SettingsPage,
-  type SlaFormValues,
-  TeamPage,
-  type TeamPageProps,
-} from "./admin.views.tsx";
 import { availabilityFormErrors, availabilityFromForm } from "./availability.form.ts";
+import { OutboxPage } from "./outbox.views.tsx";
+import { ScopePage } from "./scope.views.tsx";
+import { SettingsPage, type SlaFormValues } from "./settings.views.tsx";
+import { TeamPage, type TeamPageProps } from "./team.views.tsx";
 
 type ParsedBody = Record<string, string | File | (string | File)[]>;
 type Status = 200 | 400 | 409;

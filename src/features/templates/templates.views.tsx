@@ -6,8 +6,9 @@ import {
   type TemplateProblem,
   templatePurposeLabel,
 } from "../../domain/templates.ts";
+import { AdminLayout } from "../../http/components/admin-layout.tsx";
+import { DataTable } from "../../http/components/data-table.tsx";
 import { Csrf, formatDate } from "../../http/layout.tsx";
-import { AdminLayout } from "../team/admin.views.tsx";
 import type { TemplateRow } from "./templates.repo.ts";
 import { TEMPLATE_BODY_MAX } from "./templates.schema.ts";
 
@@ -248,44 +249,27 @@ export function ResponsesPage(props: ResponsesPageProps) {
           {props.done}
         </div>
       )}
-      {props.templates.length === 0 ? (
-        <p class="empty-state card">No canned responses yet. Add the first one below.</p>
-      ) : (
-        <div class="table-wrap card flush">
-          <table class="templates">
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Purpose</th>
-                <th scope="col">Status</th>
-                <th scope="col">Last changed</th>
-                <th scope="col">Change</th>
-              </tr>
-            </thead>
-            <tbody>
-              {props.templates.map((t) => (
-                <tr class={t.active ? undefined : "inactive"} id={`template-${t.id}`}>
-                  <td>
-                    <a href={`/admin/responses/${t.id}`}>{t.name}</a>
-                  </td>
-                  <td>{templatePurposeLabel(t.purpose)}</td>
-                  <td>
-                    {t.active ? (
-                      <span class="badge sla-ok">Active</span>
-                    ) : (
-                      <span class="badge">Inactive</span>
-                    )}
-                  </td>
-                  <td class="nowrap small">{formatDate(t.updatedAt)}</td>
-                  <td class="nowrap">
-                    <ActiveToggle id={t.id} active={t.active} csrfToken={props.csrfToken} name={t.name} />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <DataTable
+        class="templates"
+        columns={["Name", "Purpose", "Status", "Last changed", "Change"]}
+        rows={props.templates}
+        empty={"No canned responses yet. Add the first one below."}
+        row={(t) => (
+          <tr class={t.active ? undefined : "inactive"} id={`template-${t.id}`}>
+            <td>
+              <a href={`/admin/responses/${t.id}`}>{t.name}</a>
+            </td>
+            <td>{templatePurposeLabel(t.purpose)}</td>
+            <td>
+              {t.active ? <span class="badge sla-ok">Active</span> : <span class="badge">Inactive</span>}
+            </td>
+            <td class="nowrap small">{formatDate(t.updatedAt)}</td>
+            <td class="nowrap">
+              <ActiveToggle id={t.id} active={t.active} csrfToken={props.csrfToken} name={t.name} />
+            </td>
+          </tr>
+        )}
+      />
 
       <section class="card" id="add-response" aria-labelledby="add-response-heading">
         <h2 id="add-response-heading">Add a canned response</h2>

@@ -1,6 +1,7 @@
 import type { CurrentUser } from "../../core/actors.ts";
 import { AdminLayout } from "../../http/components/admin-layout.tsx";
 import { DataTable } from "../../http/components/data-table.tsx";
+import { Field } from "../../http/components/field.tsx";
 import { Csrf } from "../../http/layout.tsx";
 import { ALERT_EVENT_LABELS, ALERT_EVENTS } from "./alerts.queue.ts";
 import {
@@ -311,19 +312,14 @@ export function AlertsAdminPage(props: AlertsAdminPageProps) {
               address, as their own alert settings allow.
             </p>
           )}
-          <div class="field">
-            <label for="add-name">Name</label>
-            <input
-              type="text"
-              id="add-name"
-              name="name"
-              value={addValues.name ?? ""}
-              maxlength={100}
-              aria-invalid={add?.errors.name ? "true" : undefined}
-              aria-describedby={add?.errors.name ? "add-name-error" : undefined}
-            />
-            <FieldErr id="add-name" message={add?.errors.name} />
-          </div>
+          <Field
+            id="add-name"
+            name="name"
+            label="Name"
+            value={addValues.name ?? ""}
+            maxlength={100}
+            errors={add?.errors}
+          />
           <ConfigFields
             prefix="add"
             kind={props.addKind}

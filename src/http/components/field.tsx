@@ -23,6 +23,7 @@ export function Field(props: {
   autocomplete?: string;
   min?: number;
   max?: number;
+  maxlength?: number;
 }) {
   const error = props.errors?.[props.name];
   return (
@@ -40,6 +41,7 @@ export function Field(props: {
         autocomplete={props.autocomplete}
         min={props.min}
         max={props.max}
+        maxlength={props.maxlength}
         aria-invalid={error ? "true" : undefined}
         aria-describedby={error ? `${props.id}-error` : undefined}
       />

@@ -8,9 +8,9 @@ import {
 } from "../../http/components/admin-layout.tsx";
 import { Err, Field } from "../../http/components/field.tsx";
 import { Csrf } from "../../http/layout.tsx";
-import { SignSecurityTxtFieldset } from "./member-keys.views.tsx";
 import { DuplicateReferenceFieldset } from "../search/search.views.tsx";
 import { AutoAssignFieldset } from "./availability.views.tsx";
+import { SignSecurityTxtFieldset } from "./member-keys.views.tsx";
 
 type Values = Record<string, string>;
 

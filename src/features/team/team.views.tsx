@@ -9,9 +9,9 @@ import {
 import { DataTable } from "../../http/components/data-table.tsx";
 import { Err, Field, Toggle } from "../../http/components/field.tsx";
 import { Csrf } from "../../http/layout.tsx";
-import { MemberKeyCell } from "./member-keys.views.tsx";
 import { type AvailabilityValues, availabilityValues } from "./availability.form.ts";
 import { AvailabilityForm, AvailabilityNow, TimeZoneList } from "./availability.views.tsx";
+import { MemberKeyCell } from "./member-keys.views.tsx";
 import type { UserRow } from "./team.repo.ts";
 
 type Errors = Record<string, string>;

@@ -23,9 +23,10 @@ import { registerTemplatePages } from "../features/templates/templates.pages.tsx
 import { registerTrackingPages } from "../features/tracking/tracking.pages.tsx";
 import type { Services } from "../services.ts";
 import { loadSession, sameOrigin } from "./auth.ts";
+import type { AppEnv } from "./env.ts";
 import { Layout } from "./layout.tsx";
 import { registerOpenApi } from "./openapi.ts";
-import type { AppEnv } from "./types.ts";
+import { createRateLimits } from "./rate-limit.ts";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const require = createRequire(import.meta.url);
@@ -74,7 +75,6 @@ export function createApp(services: Services, logger: Logger) {
 
   app.use("*", async (c, next) => {
     c.set("requestId", crypto.randomUUID());
-    c.set("services", services);
     await next();
   });
   app.use(
@@ -123,22 +123,9 @@ export function createApp(services: Services, logger: Logger) {
     }),
   );
   app.use("*", sameOrigin(publicUrl));
-  app.use("*", loadSession);
+  app.use("*", loadSession(services.auth));
 
-  registerPolicyPages(app);
-  registerIntakePages(app);
-  registerIntakeAdminPages(app);
-  registerTrackingPages(app);
-  registerAuthPages(app);
-  registerReportPages(app);
-  registerAdminPages(app);
-  registerKeyPages(app);
-  registerAvailabilityPages(app);
-  registerTemplatePages(app);
-  registerAlertPages(app);
-  registerMailIntakePages(app);
-  registerReportsApi(app);
-  registerOpenApi(app);
+  registerRoutes(app, services);
 
   app.notFound(async (c) => {
     if (wantsJson(c))
@@ -187,6 +174,107 @@ export function createApp(services: Services, logger: Logger) {
   });
 
   return app;
+}
+
+/**
+ * Every feature's routes, each given the services it uses. Ports that keep features apart are wired here: the
+ * reports service acts for the CVSS calculator, mail intake tells the report page how mail arrived, and the team
+ * and keys services answer the key and admin pages.
+ */
+function registerRoutes(app: Hono<AppEnv>, services: Services) {
+  const { deps } = services;
+  // Configuration is read on every request, as before, so a changed setting (tests change some) takes effect.
+  const clock = () => deps.clock();
+  const limits = createRateLimits({
+    db: services.db,
+    clock,
+    get trustProxy() {
+      return deps.trustProxy;
+    },
+  });
+  registerPolicyPages(app, {
+    settings: services.settings,
+    assets: services.assets,
+    keys: services.keys,
+    get publicUrl() {
+      return deps.publicUrl;
+    },
+    clock,
+    get imapMailbox() {
+      return deps.imapMailbox ?? null;
+    },
+    get mailFrom() {
+      return deps.mailFrom ?? null;
+    },
+  });
+  registerIntakePages(app, {
+    settings: services.settings,
+    assets: services.assets,
+    keys: services.keys,
+    reports: services.reports,
+    db: services.db,
+    clock,
+    limits,
+  });
+  registerIntakeAdminPages(app, { settings: services.settings, db: services.db, clock });
+  registerTrackingPages(app, {
+    reports: services.reports,
+    settings: services.settings,
+    db: services.db,
+    limits,
+  });
+  registerAuthPages(app, {
+    auth: services.auth,
+    settings: services.settings,
+    get publicUrl() {
+      return deps.publicUrl;
+    },
+  });
+  registerReportPages(app, {
+    reports: services.reports,
+    settings: services.settings,
+    listMembers: () => services.team.list(),
+    assignment: services.assignment,
+    search: services.search,
+    templates: services.templates,
+    mailArrivals: (reportId) => services.mailIntake.forReport(reportId),
+    mailFailureCount: () => services.mailIntake.failureCount(),
+    clock,
+  });
+  registerAdminPages(app, {
+    settings: services.settings,
+    team: services.team,
+    assets: services.assets,
+    memberFingerprints: () => services.keys.memberFingerprints(),
+    outbox: services.outbox,
+    clock,
+    get smtpConfigured() {
+      return deps.smtpConfigured;
+    },
+  });
+  registerKeyPages(app, {
+    settings: services.settings,
+    keys: services.keys,
+    memberById: (id) => services.team.byId(id),
+  });
+  registerAvailabilityPages(app, { settings: services.settings, team: services.team, clock });
+  registerTemplatePages(app, { settings: services.settings, templates: services.templates });
+  registerAlertPages(app, {
+    settings: services.settings,
+    alerts: services.alerts,
+    get smtpConfigured() {
+      return deps.smtpConfigured;
+    },
+  });
+  registerMailIntakePages(app, {
+    settings: services.settings,
+    mailIntake: services.mailIntake,
+    get imapMailbox() {
+      return deps.imapMailbox ?? null;
+    },
+  });
+  registerReportsApi(app, { reports: services.reports, auth: services.auth });
+  registerOpenApi(app, () => deps.publicUrl);
 }
 
 function titleFor(status: number): string {

@@ -1,29 +1,55 @@
 import type { Context, MiddlewareHandler } from "hono";
 import { getCookie } from "hono/cookie";
+import type { CurrentUser } from "../core/actors.ts";
 import { AppError, forbidden } from "../core/errors.ts";
 import { safeEqual } from "../crypto/tokens.ts";
 import { type Capability, can } from "../domain/permissions.ts";
-import type { AppEnv } from "./types.ts";
+import type { AppEnv } from "./env.ts";
+
+/** What loadSession needs from the auth service: the member and CSRF token behind a session cookie. */
+export interface SessionLookup {
+  session(token: string): Promise<{ user: CurrentUser; csrfToken: string } | null>;
+}
+
+/** What requireApi needs from the auth service: the member behind an API token. */
+export interface ApiTokenLookup {
+  apiUser(token: string): Promise<CurrentUser | null>;
+}
 
 export const SESSION_COOKIE = "embargo_session";
 
 /** Loads the signed-in member from the session cookie, if any; never fails the request. */
-export const loadSession: MiddlewareHandler<AppEnv> = async (c, next) => {
-  c.set("user", null);
-  c.set("csrfToken", null);
-  c.set("authKind", null);
-  const token = getCookie(c, SESSION_COOKIE);
-  if (token) {
-    const session = await c.var.services.auth.session(token);
-    if (session) {
-      const { user } = session;
-      c.set("user", { id: user.id, email: user.email, name: user.name, role: user.role });
-      c.set("csrfToken", session.csrfToken);
-      c.set("authKind", "session");
+export function loadSession(auth: SessionLookup): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    c.set("user", null);
+    c.set("csrfToken", null);
+    c.set("authKind", null);
+    const token = getCookie(c, SESSION_COOKIE);
+    if (token) {
+      const session = await auth.session(token);
+      if (session) {
+        const { user } = session;
+        c.set("user", { id: user.id, email: user.email, name: user.name, role: user.role });
+        c.set("csrfToken", session.csrfToken);
+        c.set("authKind", "session");
+      }
     }
-  }
+    await next();
+  };
+}
+
+/** Pages with embargoed details, secrets or capability links: no shared or browser cache may keep them. */
+export const noStore: MiddlewareHandler<AppEnv> = async (c, next) => {
+  c.header("Cache-Control", "no-store");
   await next();
 };
+
+/** The signed-in member; behind requirePage there is one, else the session ended (401). */
+export function signedInMember(c: Context<AppEnv>): CurrentUser {
+  const user = c.var.user;
+  if (!user) throw new AppError("unauthenticated", 401, "Your session has ended. Sign in again.");
+  return user;
+}
 
 /**
  * Team pages: a session is required (browsers are sent to the login page), the role must allow the capability,
@@ -41,6 +67,8 @@ export function requirePage(capability: Capability): MiddlewareHandler<AppEnv> {
     }
     if (!can(user.role, capability)) throw forbidden();
     if (c.req.method !== "GET" && c.req.method !== "HEAD") await checkCsrfToken(c);
+    // Team pages show embargoed vulnerability details: no shared or browser cache may keep them.
+    c.header("Cache-Control", "no-store");
     await next();
   };
 }
@@ -66,11 +94,11 @@ async function checkCsrfToken(c: Context<AppEnv>): Promise<void> {
 }
 
 /** The JSON API authenticates by bearer token only, so cookies (and with them CSRF) play no part. */
-export function requireApi(capability: Capability): MiddlewareHandler<AppEnv> {
+export function requireApi(auth: ApiTokenLookup, capability: Capability): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const header = c.req.header("authorization") ?? "";
     const match = /^Bearer\s+(\S+)$/i.exec(header);
-    const user = match ? await c.var.services.auth.apiUser(match[1]!) : null;
+    const user = match ? await auth.apiUser(match[1]!) : null;
     if (!user) {
       throw new AppError(
         "unauthenticated",

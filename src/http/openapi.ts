@@ -1,6 +1,6 @@
 import type { Hono } from "hono";
 import { REJECTION_REASONS, REPORT_STATES, SEVERITIES } from "../domain/workflow.ts";
-import type { AppEnv } from "./types.ts";
+import type { AppEnv } from "./env.ts";
 
 const error = {
   type: "object",
@@ -332,6 +332,6 @@ export function openApiDocument(publicUrl: string) {
   };
 }
 
-export function registerOpenApi(app: Hono<AppEnv>) {
-  app.get("/api/openapi.json", (c) => c.json(openApiDocument(c.var.services.deps.publicUrl)));
+export function registerOpenApi(app: Hono<AppEnv>, publicUrl: () => string) {
+  app.get("/api/openapi.json", (c) => c.json(openApiDocument(publicUrl())));
 }

@@ -1,8 +1,10 @@
 import { getConnInfo } from "@hono/node-server/conninfo";
 import type { Context, MiddlewareHandler } from "hono";
+import type { Clock } from "../core/clock.ts";
+import type { Db } from "../core/db.ts";
 import { AppError } from "../core/errors.ts";
+import type { AppEnv } from "./env.ts";
 import { hitRateLimit, windowStartOf } from "./rate-limit.repo.ts";
-import type { AppEnv } from "./types.ts";
 
 export interface RateLimitOptions {
   /** Names the counter, so different routes can share or separate their budgets. */
@@ -14,53 +16,66 @@ export interface RateLimitOptions {
   key: (c: Context<AppEnv>) => string;
 }
 
-/**
- * The client's address for rate limiting: the socket's, or the first X-Forwarded-For entry when the operator
- * says a proxy sits in front (otherwise anyone could pick their own key). Without a socket it is "unknown".
- */
-export function clientIp(c: Context<AppEnv>): string {
-  if (c.var.services?.deps.trustProxy) {
-    const first = (c.req.header("x-forwarded-for") ?? "").split(",")[0]?.trim();
-    if (first) return first;
-  }
-  try {
-    return getConnInfo(c).remote.address ?? "unknown";
-  } catch {
-    return "unknown";
-  }
+export interface RateLimitDeps {
+  db: Db;
+  clock: Clock;
+  /** Behind a reverse proxy: the client IP is the first X-Forwarded-For entry. */
+  trustProxy?: boolean | undefined;
 }
 
-/** Counts a hit and refuses with 429 and Retry-After once the window's budget is spent. */
-export async function enforceRateLimit(
-  c: Context<AppEnv>,
-  options: Omit<RateLimitOptions, "key"> & { key: string },
-): Promise<void> {
-  const { services } = c.var;
-  const now = services.deps.clock().getTime();
-  const windowMs = options.windowSeconds * 1000;
-  const start = windowStartOf(now, options.windowSeconds);
-  const windowStart = start.getTime();
-  const limit = typeof options.limit === "function" ? await options.limit(c) : options.limit;
-  const count = await hitRateLimit(services.db, `${options.bucket}:${options.key}`, start);
-  if (count > limit) {
-    const retryAfter = Math.max(1, Math.ceil((windowStart + windowMs - now) / 1000));
-    throw new AppError(
-      "rate_limited",
-      429,
-      `Too many requests from your address. Try again in ${formatWait(retryAfter)}.`,
-      undefined,
-      { "Retry-After": String(retryAfter) },
-    );
+/** The rate limits of one application: where they count, by which clock, and how clients are told apart. */
+export function createRateLimits(deps: RateLimitDeps) {
+  /**
+   * The client's address for rate limiting: the socket's, or the first X-Forwarded-For entry when the operator
+   * says a proxy sits in front (otherwise anyone could pick their own key). Without a socket it is "unknown".
+   */
+  function clientIp(c: Context<AppEnv>): string {
+    if (deps.trustProxy) {
+      const first = (c.req.header("x-forwarded-for") ?? "").split(",")[0]?.trim();
+      if (first) return first;
+    }
+    try {
+      return getConnInfo(c).remote.address ?? "unknown";
+    } catch {
+      return "unknown";
+    }
   }
+
+  /** Counts a hit and refuses with 429 and Retry-After once the window's budget is spent. */
+  async function enforceRateLimit(
+    c: Context<AppEnv>,
+    options: Omit<RateLimitOptions, "key"> & { key: string },
+  ): Promise<void> {
+    const now = deps.clock().getTime();
+    const windowMs = options.windowSeconds * 1000;
+    const start = windowStartOf(now, options.windowSeconds);
+    const windowStart = start.getTime();
+    const limit = typeof options.limit === "function" ? await options.limit(c) : options.limit;
+    const count = await hitRateLimit(deps.db, `${options.bucket}:${options.key}`, start);
+    if (count > limit) {
+      const retryAfter = Math.max(1, Math.ceil((windowStart + windowMs - now) / 1000));
+      throw new AppError(
+        "rate_limited",
+        429,
+        `Too many requests from your address. Try again in ${formatWait(retryAfter)}.`,
+        undefined,
+        { "Retry-After": String(retryAfter) },
+      );
+    }
+  }
+
+  /** Fixed-window limits kept in the database, so every instance behind a load balancer shares one count. */
+  function rateLimit(options: RateLimitOptions): MiddlewareHandler<AppEnv> {
+    return async (c, next) => {
+      await enforceRateLimit(c, { ...options, key: options.key(c) });
+      await next();
+    };
+  }
+
+  return { clientIp, enforceRateLimit, rateLimit };
 }
 
-/** Fixed-window limits kept in the database, so every instance behind a load balancer shares one count. */
-export function rateLimit(options: RateLimitOptions): MiddlewareHandler<AppEnv> {
-  return async (c, next) => {
-    await enforceRateLimit(c, { ...options, key: options.key(c) });
-    await next();
-  };
-}
+export type RateLimits = ReturnType<typeof createRateLimits>;
 
 function formatWait(seconds: number): string {
   if (seconds < 60) return `${seconds} seconds`;

@@ -1,11 +1,23 @@
 import type { Context, Hono } from "hono";
-import type { CurrentUser } from "../../core/actors.ts";
 import { AppError, notFound } from "../../core/errors.ts";
 import { isUuid } from "../../domain/ids.ts";
-import { requirePage } from "../../http/auth.ts";
-import type { AppEnv } from "../../http/types.ts";
+import { requirePage, signedInMember } from "../../http/auth.ts";
+import type { AppEnv } from "../../http/env.ts";
+import type { SettingsService } from "../settings/settings.service.ts";
+import type { AlertsService } from "./alerts.service.ts";
+
+/** What the alert pages use. */
+export interface AlertPagesDeps {
+  settings: SettingsService;
+  alerts: AlertsService;
+  /** Whether mail leaves through SMTP. */
+  smtpConfigured: boolean;
+}
+
+import { DeliveryLogPage } from "./alert-log.views.tsx";
+import { AlertPrefsPage } from "./alert-prefs.views.tsx";
 import { type ChannelKind, isChannelKind, SECRET_FIELDS } from "./alerts.schema.ts";
-import { AlertPrefsPage, AlertsAdminPage, type ChannelFormState, DeliveryLogPage } from "./alerts.views.tsx";
+import { AlertsAdminPage, type ChannelFormState } from "./alerts.views.tsx";
 
 type ParsedBody = Record<string, string | File | (string | File)[]>;
 
@@ -41,12 +53,6 @@ function channelForm(body: ParsedBody) {
   return { values, events: texts(body, "events") };
 }
 
-function member(c: Context<AppEnv>): CurrentUser {
-  const user = c.var.user;
-  if (!user) throw new AppError("unauthenticated", 401, "Your session has ended. Sign in again.");
-  return user;
-}
-
 /** A 400 from the service becomes the form shown again with its errors; secrets typed are never echoed back. */
 function channelProblem(
   error: unknown,
@@ -65,11 +71,10 @@ function channelProblem(
 }
 
 /** Admin pages for alert channels and the delivery log, and each member's own alert settings. */
-export function registerAlertPages(app: Hono<AppEnv>) {
+export function registerAlertPages(app: Hono<AppEnv>, deps: AlertPagesDeps) {
   const frame = async (c: Context<AppEnv>) => {
-    const org = await c.var.services.settings.org();
-    c.header("Cache-Control", "no-store");
-    return { orgName: org.name, user: member(c), csrfToken: c.var.csrfToken };
+    const org = await deps.settings.org();
+    return { orgName: org.name, user: signedInMember(c), csrfToken: c.var.csrfToken };
   };
 
   const renderChannels = async (
@@ -82,20 +87,19 @@ export function registerAlertPages(app: Hono<AppEnv>) {
       status?: 200 | 400;
     } = {},
   ) => {
-    const services = c.var.services;
     const queryKind = c.req.query("add");
     const addKind = extra.addKind ?? (isChannelKind(queryKind) ? queryKind : "slack");
     const doneKey = c.req.query("done");
     return c.html(
       <AlertsAdminPage
         {...(await frame(c))}
-        channels={await services.alerts.channels()}
+        channels={await deps.alerts.channels()}
         addKind={addKind}
         add={extra.add ?? null}
         edit={extra.edit ?? null}
         done={extra.generated ? DONE.added! : doneKey && Object.hasOwn(DONE, doneKey) ? DONE[doneKey]! : null}
         generated={extra.generated ?? null}
-        smtpConfigured={services.deps.smtpConfigured}
+        smtpConfigured={deps.smtpConfigured}
       />,
       extra.status ?? 200,
     );
@@ -107,7 +111,7 @@ export function registerAlertPages(app: Hono<AppEnv>) {
     const form = channelForm((await c.req.parseBody({ all: true })) as ParsedBody);
     const kind = isChannelKind(form.values.kind) ? form.values.kind : null;
     try {
-      const { channel, generatedSecret } = await c.var.services.alerts.createChannel(member(c).id, {
+      const { channel, generatedSecret } = await deps.alerts.createChannel(signedInMember(c).id, {
         ...form.values,
         events: form.events,
       });
@@ -125,7 +129,7 @@ export function registerAlertPages(app: Hono<AppEnv>) {
   app.get("/admin/alerts/log", requirePage("settings.manage"), async (c) => {
     const raw = c.req.query("page") ?? "1";
     const page = /^\d{1,6}$/.test(raw) ? Number(raw) : 1;
-    const log = await c.var.services.alerts.deliveries(page);
+    const log = await deps.alerts.deliveries(page);
     return c.html(<DeliveryLogPage {...(await frame(c))} {...log} />);
   });
 
@@ -133,11 +137,10 @@ export function registerAlertPages(app: Hono<AppEnv>) {
     const id = c.req.param("id");
     if (!isUuid(id)) throw notFound("Alert channel");
     const form = channelForm((await c.req.parseBody({ all: true })) as ParsedBody);
-    const services = c.var.services;
     try {
-      await services.alerts.updateChannel(member(c).id, id, { ...form.values, events: form.events });
+      await deps.alerts.updateChannel(signedInMember(c).id, id, { ...form.values, events: form.events });
     } catch (error) {
-      const channel = (await services.alerts.channels()).find((ch) => ch.id === id);
+      const channel = (await deps.alerts.channels()).find((ch) => ch.id === id);
       const problem = channelProblem(error, channel?.kind ?? null, form);
       if (!problem) throw error;
       return renderChannels(c, { edit: { ...problem, id }, status: 400 });
@@ -148,7 +151,7 @@ export function registerAlertPages(app: Hono<AppEnv>) {
   app.post("/admin/alerts/:id/test", requirePage("settings.manage"), async (c) => {
     const id = c.req.param("id");
     if (!isUuid(id)) throw notFound("Alert channel");
-    await c.var.services.alerts.sendTest(member(c).id, id);
+    await deps.alerts.sendTest(signedInMember(c).id, id);
     return c.redirect("/admin/alerts?done=test", 303);
   });
 
@@ -157,7 +160,7 @@ export function registerAlertPages(app: Hono<AppEnv>) {
     c: Context<AppEnv>,
     override?: { email: boolean; events: string[]; error: string },
   ) => {
-    const prefs = await c.var.services.alerts.prefs(member(c).id);
+    const prefs = await deps.alerts.prefs(signedInMember(c).id);
     return c.html(
       <AlertPrefsPage
         {...(await frame(c))}
@@ -178,7 +181,7 @@ export function registerAlertPages(app: Hono<AppEnv>) {
     const emailValues = texts(body, "email");
     const input = { email: emailValues[emailValues.length - 1] ?? "false", events: texts(body, "events") };
     try {
-      await c.var.services.alerts.updatePrefs(member(c).id, input);
+      await deps.alerts.updatePrefs(signedInMember(c).id, input);
     } catch (error) {
       if (!(error instanceof AppError) || error.status !== 400) throw error;
       const message = Object.values(error.fields ?? {})[0] ?? error.userMessage;

@@ -1,8 +1,9 @@
 import type { CurrentUser } from "../../core/actors.ts";
-import { Csrf, formatDate, Layout } from "../../http/layout.tsx";
-import { AdminLayout } from "../team/admin.views.tsx";
+import { AdminLayout } from "../../http/components/admin-layout.tsx";
+import { DataTable } from "../../http/components/data-table.tsx";
+import { Field } from "../../http/components/field.tsx";
+import { Csrf } from "../../http/layout.tsx";
 import { ALERT_EVENT_LABELS, ALERT_EVENTS } from "./alerts.queue.ts";
-import type { DeliveryLogRow } from "./alerts.repo.ts";
 import {
   CHANNEL_KIND_LABELS,
   CHANNEL_KINDS,
@@ -16,7 +17,7 @@ import type { ChannelView } from "./alerts.service.ts";
 
 type Errors = Record<string, string>;
 
-interface Frame {
+export interface Frame {
   orgName: string;
   user: CurrentUser;
   csrfToken: string | null;
@@ -61,7 +62,11 @@ function FieldErr(props: { id: string; message: string | undefined }) {
   ) : null;
 }
 
-function EventChoices(props: { prefix: string; chosen: readonly string[]; error?: string | undefined }) {
+export function EventChoices(props: {
+  prefix: string;
+  chosen: readonly string[];
+  error?: string | undefined;
+}) {
   return (
     <fieldset aria-invalid={props.error ? "true" : undefined}>
       <legend>Events</legend>
@@ -179,67 +184,49 @@ export function AlertsAdminPage(props: AlertsAdminPageProps) {
           </p>
         </div>
       )}
-      {props.channels.length === 0 ? (
-        <p class="empty-state card">No alert channels yet: nobody is alerted. Add one below.</p>
-      ) : (
-        <div class="table-wrap card flush">
-          <table class="alert-channels">
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Kind</th>
-                <th scope="col">Events</th>
-                <th scope="col">Settings</th>
-                <th scope="col">Status</th>
-                <th scope="col">Test</th>
-              </tr>
-            </thead>
-            <tbody>
-              {props.channels.map((ch) => (
-                <tr class={ch.active ? undefined : "inactive"}>
-                  <td>
-                    <a href={`#channel-${ch.id}`}>{ch.name}</a>
-                  </td>
-                  <td class="nowrap">{CHANNEL_KIND_LABELS[ch.kind]}</td>
-                  <td>
-                    {ch.events.map((e) => (
-                      <span class="badge tag">{eventLabel(e)}</span>
-                    ))}
-                  </td>
-                  <td class="small settings">
-                    {ch.kind === "email" ? (
-                      <span>Each member, by their own alert settings</span>
-                    ) : (
-                      CONFIG_FIELDS[ch.kind].map((f) => (
-                        <span class="block">
-                          {FIELD_LABELS[f].label}: <span class="mono">{ch.shown[f] ?? ""}</span>
-                        </span>
-                      ))
-                    )}
-                  </td>
-                  <td>
-                    {ch.active ? (
-                      <span class="badge sla-met">Active</span>
-                    ) : (
-                      <span class="badge">Disabled</span>
-                    )}
-                  </td>
-                  <td>
-                    {ch.active && (
-                      <form method="post" action={`/admin/alerts/${ch.id}/test`} class="inline">
-                        <Csrf token={props.csrfToken} />
-                        <button type="submit" class="secondary small nowrap">
-                          Send test
-                        </button>
-                      </form>
-                    )}
-                  </td>
-                </tr>
+      <DataTable
+        class="alert-channels"
+        columns={["Name", "Kind", "Events", "Settings", "Status", "Test"]}
+        rows={props.channels}
+        empty={"No alert channels yet: nobody is alerted. Add one below."}
+        row={(ch) => (
+          <tr class={ch.active ? undefined : "inactive"}>
+            <td>
+              <a href={`#channel-${ch.id}`}>{ch.name}</a>
+            </td>
+            <td class="nowrap">{CHANNEL_KIND_LABELS[ch.kind]}</td>
+            <td>
+              {ch.events.map((e) => (
+                <span class="badge tag">{eventLabel(e)}</span>
               ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+            </td>
+            <td class="small settings">
+              {ch.kind === "email" ? (
+                <span>Each member, by their own alert settings</span>
+              ) : (
+                CONFIG_FIELDS[ch.kind].map((f) => (
+                  <span class="block">
+                    {FIELD_LABELS[f].label}: <span class="mono">{ch.shown[f] ?? ""}</span>
+                  </span>
+                ))
+              )}
+            </td>
+            <td>
+              {ch.active ? <span class="badge sla-met">Active</span> : <span class="badge">Disabled</span>}
+            </td>
+            <td>
+              {ch.active && (
+                <form method="post" action={`/admin/alerts/${ch.id}/test`} class="inline">
+                  <Csrf token={props.csrfToken} />
+                  <button type="submit" class="secondary small nowrap">
+                    Send test
+                  </button>
+                </form>
+              )}
+            </td>
+          </tr>
+        )}
+      />
       {props.channels.some((c) => c.kind === "email") && !props.smtpConfigured && (
         <p class="notice warn">
           SMTP_URL is not set: alert mail is held in the <a href="/admin/outbox">outbox</a>.
@@ -325,19 +312,14 @@ export function AlertsAdminPage(props: AlertsAdminPageProps) {
               address, as their own alert settings allow.
             </p>
           )}
-          <div class="field">
-            <label for="add-name">Name</label>
-            <input
-              type="text"
-              id="add-name"
-              name="name"
-              value={addValues.name ?? ""}
-              maxlength={100}
-              aria-invalid={add?.errors.name ? "true" : undefined}
-              aria-describedby={add?.errors.name ? "add-name-error" : undefined}
-            />
-            <FieldErr id="add-name" message={add?.errors.name} />
-          </div>
+          <Field
+            id="add-name"
+            name="name"
+            label="Name"
+            value={addValues.name ?? ""}
+            maxlength={100}
+            errors={add?.errors}
+          />
           <ConfigFields
             prefix="add"
             kind={props.addKind}
@@ -352,159 +334,5 @@ export function AlertsAdminPage(props: AlertsAdminPageProps) {
         </form>
       </section>
     </AdminLayout>
-  );
-}
-
-function attemptText(a: DeliveryLogRow["attempts"][number], kind: string | null): string {
-  if (a.ok)
-    return kind === "email" ? "queued as mail (see the outbox)" : `delivered (HTTP ${a.status ?? "2xx"})`;
-  return a.status ? `failed: HTTP ${a.status}` : `failed: ${a.error ?? "unknown error"}`;
-}
-
-const STATUS_CLASS: Record<string, string> = {
-  pending: "sla-due_soon",
-  sent: "sla-met",
-  failed: "sla-overdue",
-};
-
-export interface DeliveryLogPageProps extends Frame {
-  rows: readonly DeliveryLogRow[];
-  page: number;
-  pages: number;
-  total: number;
-}
-
-/** Every delivery, newest first, with each attempt and its result. */
-export function DeliveryLogPage(props: DeliveryLogPageProps) {
-  return (
-    <AdminLayout {...props} title="Alert delivery log" section="alerts">
-      <h1>Alert delivery log</h1>
-      <p>
-        {props.total} {props.total === 1 ? "delivery" : "deliveries"}, newest first. Failed attempts are
-        retried with growing delays before a delivery is marked failed.{" "}
-        <a href="/admin/alerts">Alert channels</a>
-      </p>
-      {props.rows.length === 0 ? (
-        <p class="empty-state card">No alerts have been sent yet.</p>
-      ) : (
-        <div class="table-wrap card flush">
-          <table class="alert-log">
-            <thead>
-              <tr>
-                <th scope="col">Created</th>
-                <th scope="col">Event</th>
-                <th scope="col">Target</th>
-                <th scope="col">Report</th>
-                <th scope="col">Status</th>
-                <th scope="col">Attempts</th>
-              </tr>
-            </thead>
-            <tbody>
-              {props.rows.map((r) => (
-                <tr id={`delivery-${r.id}`}>
-                  <td class="nowrap small">{formatDate(r.createdAt)}</td>
-                  <td>{eventLabel(r.event)}</td>
-                  <td class="target">
-                    {r.channelName ?? "(deleted channel)"}
-                    {r.channelKind && (
-                      <span class="small muted block">
-                        {CHANNEL_KIND_LABELS[r.channelKind as ChannelKind]}
-                      </span>
-                    )}
-                    {r.userEmail && <span class="small block">to {r.userEmail}</span>}
-                  </td>
-                  <td class="nowrap">
-                    {r.reference ? (
-                      <a href={`/reports/${r.reference}`}>{r.reference}</a>
-                    ) : (
-                      <span class="muted">—</span>
-                    )}
-                  </td>
-                  <td>
-                    <span class={`badge ${STATUS_CLASS[r.status] ?? ""}`}>{r.status}</span>
-                  </td>
-                  <td class="small">
-                    {r.attempts.length === 0 ? (
-                      <span class="muted">none yet</span>
-                    ) : (
-                      <ol class="attempts">
-                        {r.attempts.map((a) => (
-                          <li class={a.ok ? undefined : "field-error"}>
-                            <span class="nowrap">{formatDate(a.at)}</span>: {attemptText(a, r.channelKind)}
-                          </li>
-                        ))}
-                      </ol>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
-      {props.pages > 1 && (
-        <nav class="pagination" aria-label="Pages">
-          {props.page > 1 ? <a href={`/admin/alerts/log?page=${props.page - 1}`}>← Newer</a> : <span />}
-          <span>
-            Page {props.page} of {props.pages}
-          </span>
-          {props.page < props.pages && <a href={`/admin/alerts/log?page=${props.page + 1}`}>Older →</a>}
-        </nav>
-      )}
-    </AdminLayout>
-  );
-}
-
-export interface AlertPrefsPageProps extends Frame {
-  email: boolean;
-  events: readonly string[];
-  role: string;
-  done: boolean;
-  error: string | null;
-}
-
-/** A member's own alert choices: alert mail on or off, and which events. */
-export function AlertPrefsPage(props: AlertPrefsPageProps) {
-  return (
-    <Layout
-      title={props.error ? "Error: My alerts" : "My alerts"}
-      orgName={props.orgName}
-      user={props.user}
-      csrfToken={props.csrfToken}
-      active="my-alerts"
-    >
-      <section class="card narrow">
-        <h1>My alerts</h1>
-        <p>
-          Choose which alerts reach you by email at {props.user.email}. Alert mail carries only the report's
-          reference, title and a link; the details stay on the report page.
-        </p>
-        {props.role === "viewer" && (
-          <p class="notice">Viewers are not alerted; these choices apply if your role changes.</p>
-        )}
-        {props.done && (
-          <p class="notice success" role="status" id="done">
-            Your alert settings were saved.
-          </p>
-        )}
-        {props.error && (
-          <p class="notice error" role="alert" id="prefs-error">
-            {props.error}
-          </p>
-        )}
-        <form method="post" action="/account/alerts">
-          <Csrf token={props.csrfToken} />
-          <input type="hidden" name="email" value="false" />
-          <label class="choice" for="prefs-email">
-            <input type="checkbox" id="prefs-email" name="email" value="true" checked={props.email} /> Send me
-            alert emails
-          </label>
-          <EventChoices prefix="prefs" chosen={props.events} />
-          <div class="actions">
-            <button type="submit">Save my alert settings</button>
-          </div>
-        </form>
-      </section>
-    </Layout>
   );
 }

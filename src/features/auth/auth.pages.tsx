@@ -2,9 +2,18 @@ import { getConnInfo } from "@hono/node-server/conninfo";
 import type { Context, Hono } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { AppError } from "../../core/errors.ts";
-import { requirePage, SESSION_COOKIE } from "../../http/auth.ts";
+import { noStore, requirePage, SESSION_COOKIE } from "../../http/auth.ts";
+import type { AppEnv } from "../../http/env.ts";
 import { Layout } from "../../http/layout.tsx";
-import type { AppEnv } from "../../http/types.ts";
+import type { SettingsService } from "../settings/settings.service.ts";
+import type { AuthService } from "./auth.service.ts";
+
+/** What the sign-in pages use. */
+export interface AuthPagesDeps {
+  auth: AuthService;
+  settings: SettingsService;
+  publicUrl: string;
+}
 
 type ParsedBody = Record<string, string | File | (string | File)[]>;
 type Errors = Record<string, string>;
@@ -39,16 +48,16 @@ function clientIp(c: Context<AppEnv>): string {
   }
 }
 
-function isSecure(c: Context<AppEnv>): boolean {
-  return new URL(c.req.url).protocol === "https:" || c.var.services.deps.publicUrl.startsWith("https:");
+function isSecure(c: Context<AppEnv>, publicUrl: string): boolean {
+  return new URL(c.req.url).protocol === "https:" || publicUrl.startsWith("https:");
 }
 
-function startSession(c: Context<AppEnv>, session: { token: string; expiresAt: Date }) {
+function startSession(c: Context<AppEnv>, session: { token: string; expiresAt: Date }, publicUrl: string) {
   setCookie(c, SESSION_COOKIE, session.token, {
     httpOnly: true,
     sameSite: "Lax",
     path: "/",
-    secure: isSecure(c),
+    secure: isSecure(c, publicUrl),
     expires: session.expiresAt,
   });
 }
@@ -191,12 +200,15 @@ function SetupPage(props: {
 const SETUP_INVALID = "This setup link is not valid: it was used, has expired, or an admin exists.";
 
 /** Sign-in, sign-out and the first-admin setup link: the only pages that create or end team sessions. */
-export function registerAuthPages(app: Hono<AppEnv>) {
+export function registerAuthPages(app: Hono<AppEnv>, deps: AuthPagesDeps) {
+  // Sign-in and setup pages carry passwords and one-time links: no cache may keep them.
+  app.use("/login", noStore);
+  app.use("/setup/:token", noStore);
+
   app.get("/login", async (c) => {
     const next = safeNext(c.req.query("next"));
     if (c.var.user) return c.redirect(next, 303);
-    const org = await c.var.services.settings.org();
-    c.header("Cache-Control", "no-store");
+    const org = await deps.settings.org();
     return c.html(<LoginPage orgName={org.name} email="" next={next} error={null} />);
   });
 
@@ -204,15 +216,14 @@ export function registerAuthPages(app: Hono<AppEnv>) {
     const body = (await c.req.parseBody({ all: true })) as ParsedBody;
     const email = text(body, "email").slice(0, 254);
     const next = safeNext(text(body, "next"));
-    c.header("Cache-Control", "no-store");
     try {
-      const session = await c.var.services.auth.login(email, text(body, "password"), clientIp(c));
-      startSession(c, session);
+      const session = await deps.auth.login(email, text(body, "password"), clientIp(c));
+      startSession(c, session, deps.publicUrl);
       return c.redirect(next, 303);
     } catch (error) {
       if (!(error instanceof AppError) || (error.status !== 401 && error.status !== 429)) throw error;
       for (const [name, value] of Object.entries(error.headers ?? {})) c.header(name, value);
-      const org = await c.var.services.settings.org();
+      const org = await deps.settings.org();
       return c.html(
         <LoginPage orgName={org.name} email={email} next={next} error={error.userMessage} />,
         error.status,
@@ -222,18 +233,22 @@ export function registerAuthPages(app: Hono<AppEnv>) {
 
   app.post("/logout", requirePage("report.read"), async (c) => {
     const token = getCookie(c, SESSION_COOKIE);
-    if (token) await c.var.services.auth.logout(token);
-    deleteCookie(c, SESSION_COOKIE, { path: "/", secure: isSecure(c), httpOnly: true, sameSite: "Lax" });
+    if (token) await deps.auth.logout(token);
+    deleteCookie(c, SESSION_COOKIE, {
+      path: "/",
+      secure: isSecure(c, deps.publicUrl),
+      httpOnly: true,
+      sameSite: "Lax",
+    });
     return c.redirect("/login", 303);
   });
 
   app.get("/setup/:token", async (c) => {
     const token = c.req.param("token");
-    if (!(await c.var.services.auth.setupLinkValid(token))) {
+    if (!(await deps.auth.setupLinkValid(token))) {
       throw new AppError("setup_link_invalid", 404, SETUP_INVALID);
     }
-    const org = await c.var.services.settings.org();
-    c.header("Cache-Control", "no-store");
+    const org = await deps.settings.org();
     return c.html(
       <SetupPage
         orgName={org.name}
@@ -247,16 +262,14 @@ export function registerAuthPages(app: Hono<AppEnv>) {
 
   app.post("/setup/:token", async (c) => {
     const token = c.req.param("token");
-    const services = c.var.services;
-    if (!(await services.auth.setupLinkValid(token))) {
+    if (!(await deps.auth.setupLinkValid(token))) {
       throw new AppError("setup_link_invalid", 404, SETUP_INVALID);
     }
     const body = (await c.req.parseBody({ all: true })) as ParsedBody;
     const values = { email: text(body, "email"), name: text(body, "name") };
     const password = text(body, "password");
-    c.header("Cache-Control", "no-store");
     const again = async (errors: Errors, message: string) => {
-      const org = await services.settings.org();
+      const org = await deps.settings.org();
       return c.html(
         <SetupPage orgName={org.name} token={token} values={values} errors={errors} message={message} />,
         400,
@@ -266,8 +279,8 @@ export function registerAuthPages(app: Hono<AppEnv>) {
       return again({ passwordConfirm: "The two passwords differ." }, "The two passwords differ.");
     }
     try {
-      const session = await services.auth.completeSetup(token, { ...values, password });
-      startSession(c, session);
+      const session = await deps.auth.completeSetup(token, { ...values, password });
+      startSession(c, session, deps.publicUrl);
       return c.redirect("/inbox", 303);
     } catch (error) {
       if (error instanceof AppError && (error.status === 400 || error.status === 409)) {

@@ -1,22 +1,23 @@
 import type { Context, Hono } from "hono";
 import { AppError } from "../../core/errors.ts";
+import { noStore } from "../../http/auth.ts";
+import type { AppEnv } from "../../http/env.ts";
 import { readJsonObject } from "../../http/json-body.ts";
-import type { AppEnv } from "../../http/types.ts";
 import { openEncryptedReport, reporterKeyExtras } from "../keys/encrypted-intake.ts";
 import { decodeAttachments } from "./intake.api.ts";
-import { ReceiptContent } from "./intake.views.tsx";
 import { checkReportBudget } from "./intake-budget.ts";
+import type { IntakeDeps } from "./intake-deps.ts";
 import { createPowChallenge } from "./intake-pow.ts";
 import { ENCRYPTED_FORM_PATH } from "./openpgp-asset.ts";
+import { ReceiptContent } from "./receipt.views.tsx";
 
 /**
  * Every refusal answers JSON with the problem per field, plus a fresh proof-of-work challenge: the one sent
  * may already be spent, and the script keeps what was typed, so the researcher fixes and sends again.
  */
-async function refuse(c: Context<AppEnv>, error: AppError) {
-  const { db, deps } = c.var.services;
+async function refuse(deps: IntakeDeps, c: Context<AppEnv>, error: AppError) {
+  const { db } = deps;
   for (const [k, v] of Object.entries(error.headers ?? {})) c.header(k, v);
-  c.header("Cache-Control", "no-store");
   const fields = error.fields ?? (error.code === "invalid_pow" ? { altcha: error.userMessage } : undefined);
   return c.json(
     {
@@ -32,9 +33,10 @@ async function refuse(c: Context<AppEnv>, error: AppError) {
  * proof of work and rate limits are the plain form's; the plaintext is the JSON intake's report object and
  * is validated exactly like it. The answer carries the receipt to show in place, never stored or cached.
  */
-export function registerEncryptedForm(app: Hono<AppEnv>) {
-  app.post(ENCRYPTED_FORM_PATH, async (c) => {
-    const { keys, reports, settings } = c.var.services;
+export function registerEncryptedForm(app: Hono<AppEnv>, deps: IntakeDeps) {
+  // Refusals and the receipt alike: the answer may hold the only copy of the tracking link.
+  app.post(ENCRYPTED_FORM_PATH, noStore, async (c) => {
+    const { keys, reports, settings } = deps;
     try {
       const { altcha, ...outer } = await readJsonObject(c);
       if (!Object.hasOwn(outer, "encrypted")) {
@@ -44,7 +46,7 @@ export function registerEncryptedForm(app: Hono<AppEnv>) {
           'Send the report as {"encrypted": "<armored OpenPGP message>", "altcha": "<solution>"}.',
         );
       }
-      await checkReportBudget(c, typeof altcha === "string" ? altcha : "");
+      await checkReportBudget(deps, c, typeof altcha === "string" ? altcha : "");
       const { attachments, ...fields } = await openEncryptedReport(keys, outer);
       const keyExtras = await reporterKeyExtras(keys, fields);
       const files = decodeAttachments(attachments, fields, keyExtras.errors);
@@ -58,8 +60,6 @@ export function registerEncryptedForm(app: Hono<AppEnv>) {
           emailed={typeof fields.email === "string" && fields.email.trim() !== ""}
         />
       );
-      // The answer holds the only copy of the tracking link: no cache may keep it.
-      c.header("Cache-Control", "no-store");
       return c.json(
         {
           reference: result.report.reference,
@@ -69,7 +69,7 @@ export function registerEncryptedForm(app: Hono<AppEnv>) {
         201,
       );
     } catch (error) {
-      if (error instanceof AppError && error.status < 500) return refuse(c, error);
+      if (error instanceof AppError && error.status < 500) return refuse(deps, c, error);
       throw error;
     }
   });

@@ -1,15 +1,24 @@
 import type { Context, Hono } from "hono";
-import { AppError } from "../../core/errors.ts";
-import { requirePage } from "../../http/auth.ts";
+import type { Clock } from "../../core/clock.ts";
+import type { Db } from "../../core/db.ts";
+import { requirePage, signedInMember } from "../../http/auth.ts";
+import { AdminLayout } from "../../http/components/admin-layout.tsx";
+import type { AppEnv } from "../../http/env.ts";
+import { formText, isFieldError } from "../../http/form.ts";
 import { Csrf, FieldError } from "../../http/layout.tsx";
-import type { AppEnv } from "../../http/types.ts";
 import {
   type IntakeSettings,
   loadIntakeSettings,
   updateIntakeSettings,
 } from "../settings/intake-settings.ts";
-import { AdminLayout } from "../team/admin.views.tsx";
-import { formText, isFieldError } from "./intake.pages.tsx";
+import type { SettingsService } from "../settings/settings.service.ts";
+
+/** What the intake limits page uses. */
+export interface IntakeAdminDeps {
+  settings: SettingsService;
+  db: Db;
+  clock: Clock;
+}
 
 const FIELDS: ReadonlyArray<{ name: keyof IntakeSettings; label: string; hint: string }> = [
   {
@@ -36,14 +45,13 @@ const FIELDS: ReadonlyArray<{ name: keyof IntakeSettings; label: string; hint: s
 ];
 
 async function renderIntake(
+  deps: IntakeAdminDeps,
   c: Context<AppEnv>,
   values?: Record<string, string>,
   errors?: Record<string, string>,
 ) {
-  const { services } = c.var;
-  const [org, current] = await Promise.all([services.settings.org(), loadIntakeSettings(services.db)]);
+  const [org, current] = await Promise.all([deps.settings.org(), loadIntakeSettings(deps.db)]);
   const saved = c.req.query("done") === "1" && !errors;
-  c.header("Cache-Control", "no-store");
   return c.html(
     <AdminLayout
       title="Intake limits"
@@ -86,8 +94,8 @@ async function renderIntake(
 }
 
 /** Lets admins tune the rate limits and the minimum report content without a restart. */
-export function registerIntakeAdminPages(app: Hono<AppEnv>) {
-  app.get("/admin/intake", requirePage("settings.manage"), (c) => renderIntake(c));
+export function registerIntakeAdminPages(app: Hono<AppEnv>, deps: IntakeAdminDeps) {
+  app.get("/admin/intake", requirePage("settings.manage"), (c) => renderIntake(deps, c));
 
   app.post("/admin/intake", requirePage("settings.manage"), async (c) => {
     const body = await c.req.parseBody({ all: true });
@@ -96,12 +104,11 @@ export function registerIntakeAdminPages(app: Hono<AppEnv>) {
       const value = formText(body, f.name);
       if (value !== undefined) values[f.name] = value;
     }
-    const user = c.var.user;
-    if (!user) throw new AppError("unauthenticated", 401, "Your session has ended. Sign in again.");
+    const user = signedInMember(c);
     try {
-      await updateIntakeSettings(c.var.services.db, c.var.services.deps.clock, user.id, values);
+      await updateIntakeSettings(deps.db, deps.clock, user.id, values);
     } catch (error) {
-      if (isFieldError(error)) return renderIntake(c, values, error.fields);
+      if (isFieldError(error)) return renderIntake(deps, c, values, error.fields);
       throw error;
     }
     return c.redirect("/admin/intake?done=1", 303);

@@ -1,16 +1,21 @@
 import type { Context } from "hono";
 import { AppError } from "../../core/errors.ts";
-import { clientIp, enforceRateLimit } from "../../http/rate-limit.ts";
-import type { AppEnv } from "../../http/types.ts";
+import type { AppEnv } from "../../http/env.ts";
 import { loadIntakeSettings } from "../settings/intake-settings.ts";
+import type { IntakeDeps } from "./intake-deps.ts";
 import { verifyPowPayload } from "./intake-pow.ts";
 
 /**
  * Junk defence for the browser form: a valid solved challenge spends the normal hourly budget, no payload
  * (JavaScript off) the stricter one instead of a block, and a forged or replayed payload is refused.
  */
-export async function checkReportBudget(c: Context<AppEnv>, payload: string) {
-  const { db, deps } = c.var.services;
+export async function checkReportBudget(
+  deps: Pick<IntakeDeps, "db" | "clock" | "limits">,
+  c: Context<AppEnv>,
+  payload: string,
+) {
+  const { db } = deps;
+  const { clientIp, enforceRateLimit } = deps.limits;
   const limits = await loadIntakeSettings(db);
   if (payload.trim() === "") {
     await enforceRateLimit(c, {

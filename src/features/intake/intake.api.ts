@@ -1,13 +1,14 @@
 import type { Hono } from "hono";
 import { AppError } from "../../core/errors.ts";
 import { zodFieldErrors } from "../../core/field-errors.ts";
+import { noStore } from "../../http/auth.ts";
+import type { AppEnv } from "../../http/env.ts";
 import { readJsonObject } from "../../http/json-body.ts";
-import { clientIp, rateLimit } from "../../http/rate-limit.ts";
-import type { AppEnv } from "../../http/types.ts";
 import { openEncryptedReport, reporterKeyExtras } from "../keys/encrypted-intake.ts";
 import { intakeRefined, jsonAttachmentSchema } from "../reports/reports.schema.ts";
 import type { UploadedFile } from "../reports/reports.service.ts";
 import { loadIntakeSettings } from "../settings/intake-settings.ts";
+import type { IntakeDeps } from "./intake-deps.ts";
 
 /**
  * Decodes the JSON intake's attachments. When their shape is wrong the whole request is refused with every
@@ -36,25 +37,25 @@ export function decodeAttachments(
   });
 }
 
-/** API clients are not challenged, but they share the browser form's hourly budget per address. */
-const reportsLimit = rateLimit({
-  bucket: "reports",
-  limit: async (c) => (await loadIntakeSettings(c.var.services.db)).reportsPerHourPerIp,
-  windowSeconds: 3600,
-  key: clientIp,
-});
-
 /** The public JSON intake: scanners and tooling file reports without a browser; no token needed. */
-export function registerIntakeApi(app: Hono<AppEnv>) {
-  app.post("/api/v1/reports", reportsLimit, async (c) => {
-    const { keys, reports } = c.var.services;
+export function registerIntakeApi(app: Hono<AppEnv>, deps: IntakeDeps) {
+  /** API clients are not challenged, but they share the browser form's hourly budget per address. */
+  const reportsLimit = deps.limits.rateLimit({
+    bucket: "reports",
+    limit: async () => (await loadIntakeSettings(deps.db)).reportsPerHourPerIp,
+    windowSeconds: 3600,
+    key: deps.limits.clientIp,
+  });
+
+  // The answer holds the only copy of the tracking link.
+  app.post("/api/v1/reports", noStore, reportsLimit, async (c) => {
+    const { keys, reports } = deps;
     // {"encrypted": "<armored OpenPGP message>"} holds the same object; nothing is stored if it cannot be opened.
     const body = await openEncryptedReport(keys, await readJsonObject(c));
     const { attachments, ...fields } = body;
     const keyExtras = await reporterKeyExtras(keys, fields);
     const files = decodeAttachments(attachments, fields, keyExtras.errors);
     const { report, trackingUrl } = await reports.submit(fields, files, "api", keyExtras);
-    c.header("Cache-Control", "no-store");
     return c.json({ id: report.id, reference: report.reference, trackingUrl }, 201);
   });
 }

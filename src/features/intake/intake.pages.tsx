@@ -1,50 +1,24 @@
 import type { Context, Hono } from "hono";
 import { AppError } from "../../core/errors.ts";
-import type { AppEnv } from "../../http/types.ts";
+import { noStore } from "../../http/auth.ts";
+import type { AppEnv } from "../../http/env.ts";
+import { formFiles, formText, isFieldError, type ParsedBody } from "../../http/form.ts";
 import { reporterKeyExtras } from "../keys/encrypted-intake.ts";
-import type { UploadedFile } from "../reports/reports.service.ts";
 import { registerEncryptedForm } from "./encrypted-form.tsx";
 import { registerIntakeApi } from "./intake.api.ts";
-import { REPORT_FORM_FIELDS, ReceiptPage, ReportFormPage } from "./intake.views.tsx";
+import { REPORT_FORM_FIELDS, ReportFormPage } from "./intake.views.tsx";
 import { checkReportBudget } from "./intake-budget.ts";
+import type { IntakeDeps } from "./intake-deps.ts";
 import { createPowChallenge } from "./intake-pow.ts";
-
-type ParsedBody = Record<string, string | File | (string | File)[]>;
-
-/** A text field from a parsed form; a repeated field counts once, so a crafted form cannot smuggle an array in. */
-export function formText(body: ParsedBody, name: string): string | undefined {
-  const value = body[name];
-  const first = Array.isArray(value) ? value[0] : value;
-  return typeof first === "string" ? first : undefined;
-}
-
-/**
- * The files of a multipart field as the services take them. Browsers send an empty, nameless part for a file
- * input left empty; that is not an attachment, so it is dropped here rather than refused as an empty file.
- */
-export async function formFiles(body: ParsedBody, name: string): Promise<UploadedFile[]> {
-  const value = body[name];
-  const parts = value === undefined ? [] : Array.isArray(value) ? value : [value];
-  const files: UploadedFile[] = [];
-  for (const part of parts) {
-    if (typeof part === "string") continue;
-    if (part.size === 0 && !part.name) continue;
-    files.push({ filename: part.name, data: Buffer.from(await part.arrayBuffer()) });
-  }
-  return files;
-}
-
-/** A validation failure the page should show next to the fields, as opposed to an error page. */
-export function isFieldError(error: unknown): error is AppError & { fields: Record<string, string> } {
-  return error instanceof AppError && error.status === 400 && error.fields !== undefined;
-}
+import { ReceiptPage } from "./receipt.views.tsx";
 
 async function renderForm(
+  deps: IntakeDeps,
   c: Context<AppEnv>,
   values?: Record<string, string>,
   errors?: Record<string, string>,
 ) {
-  const { settings, assets, db, deps } = c.var.services;
+  const { settings, assets, db } = deps;
   const [org, scope] = await Promise.all([settings.org(), assets.list({ activeOnly: true })]);
   const pow = await createPowChallenge(db, deps.clock);
   const view = (a: (typeof scope)[number]) => ({
@@ -69,14 +43,12 @@ async function renderForm(
 }
 
 /** The public report form and its receipt, plus the JSON intake that shares the same service call. */
-export function registerIntakePages(app: Hono<AppEnv>) {
-  app.get("/report", (c) => {
-    // A fresh challenge on every load; and once the encrypting script has shown a receipt in this page, no
-    // cache or back button may bring the tracking link back.
-    c.header("Cache-Control", "no-store");
-    return renderForm(c);
-  });
-  registerEncryptedForm(app);
+export function registerIntakePages(app: Hono<AppEnv>, deps: IntakeDeps) {
+  // A fresh challenge on every load; and once the encrypting script has shown a receipt in this page, no
+  // cache or back button may bring the tracking link back. The receipt holds the only copy of the link.
+  app.use("/report", noStore);
+  app.get("/report", (c) => renderForm(deps, c));
+  registerEncryptedForm(app, deps);
 
   app.post("/report", async (c) => {
     const body = (await c.req.parseBody({ all: true })) as ParsedBody;
@@ -87,26 +59,24 @@ export function registerIntakePages(app: Hono<AppEnv>) {
     }
     const files = await formFiles(body, "attachments");
     try {
-      await checkReportBudget(c, formText(body, "altcha") ?? "");
+      await checkReportBudget(deps, c, formText(body, "altcha") ?? "");
     } catch (error) {
       // A stale or reused challenge must not cost the researcher what they typed: the form comes back with
       // a fresh challenge. Rate limits (429) still answer with their own page.
       if (error instanceof AppError && error.code === "invalid_pow") {
-        return renderForm(c, values, { altcha: error.message });
+        return renderForm(deps, c, values, { altcha: error.message });
       }
       throw error;
     }
-    let result: Awaited<ReturnType<AppEnv["Variables"]["services"]["reports"]["submit"]>>;
+    let result: Awaited<ReturnType<IntakeDeps["reports"]["submit"]>>;
     try {
-      const keyExtras = await reporterKeyExtras(c.var.services.keys, values);
-      result = await c.var.services.reports.submit(values, files, "web", keyExtras);
+      const keyExtras = await reporterKeyExtras(deps.keys, values);
+      result = await deps.reports.submit(values, files, "web", keyExtras);
     } catch (error) {
-      if (isFieldError(error)) return renderForm(c, values, error.fields);
+      if (isFieldError(error)) return renderForm(deps, c, values, error.fields);
       throw error;
     }
-    const org = await c.var.services.settings.org();
-    // The page holds the only copy of the tracking link: no cache may keep it.
-    c.header("Cache-Control", "no-store");
+    const org = await deps.settings.org();
     return c.html(
       <ReceiptPage
         orgName={org.name}
@@ -118,5 +88,5 @@ export function registerIntakePages(app: Hono<AppEnv>) {
     );
   });
 
-  registerIntakeApi(app);
+  registerIntakeApi(app, deps);
 }

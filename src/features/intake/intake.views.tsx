@@ -1,6 +1,7 @@
-import { ATTACHMENT_LIMITS, ATTACHMENT_TYPES } from "../../domain/attachments.ts";
 import { WEAKNESSES, weaknessLabel } from "../../domain/weaknesses.ts";
-import { FieldError, formatDate, Layout } from "../../http/layout.tsx";
+import { AttachmentsInput } from "../../http/components/attachments-input.tsx";
+import { describedBy, ErrorSummary, invalid } from "../../http/components/error-summary.tsx";
+import { FieldError, Layout } from "../../http/layout.tsx";
 import { INTAKE_KEY_PATH } from "../keys/keys.service.ts";
 import type { ScopeAsset } from "../policy/policy.views.tsx";
 import type { PowChallenge } from "./intake-pow.ts";
@@ -35,70 +36,8 @@ const FIELD_LABELS: Record<string, string> = {
   attachments: "Attachments",
 };
 
-const MB = 1024 * 1024;
-
-/** The limits in words next to the file input, so people learn them before an upload is refused. */
-export const ATTACHMENT_HINT = `Up to ${ATTACHMENT_LIMITS.maxFiles} files, ${ATTACHMENT_LIMITS.maxFileBytes / MB} MB each and ${
-  ATTACHMENT_LIMITS.maxTotalBytes / MB
-} MB in total. Accepted types: ${Object.keys(ATTACHMENT_TYPES).join(", ")}.`;
-/** The file picker's filter; a hint for browsers only, the service checks every name again. */
-export const ATTACHMENT_ACCEPT = Object.keys(ATTACHMENT_TYPES)
-  .map((ext) => `.${ext}`)
-  .join(",");
-
 type Values = Record<string, string>;
 type Errors = Record<string, string>;
-
-/** aria-describedby for a field: its hint and, when present, its error. */
-export function describedBy(id: string, errors: Errors | undefined, ...hints: string[]): string | undefined {
-  const ids = [...hints, ...(errors?.[id] ? [`${id}-error`] : [])];
-  return ids.length > 0 ? ids.join(" ") : undefined;
-}
-
-/** aria-invalid only on fields that failed, so screen readers do not announce every field as wrong. */
-export const invalid = (id: string, errors: Errors | undefined) => (errors?.[id] ? "true" : undefined);
-
-/** The summary at the top of a form that failed validation: one link per field, in page order. */
-export function ErrorSummary(props: {
-  errors?: Errors | undefined;
-  order: readonly string[];
-  labels?: Record<string, string>;
-}) {
-  const errors = props.errors ?? {};
-  const keys = Object.keys(errors);
-  if (keys.length === 0) return null;
-  const ordered = [
-    ...props.order.filter((k) => k in errors),
-    ...keys.filter((k) => !props.order.includes(k)),
-  ];
-  return (
-    <div
-      class="form-errors"
-      role="alert"
-      aria-labelledby="error-summary-title"
-      id="error-summary"
-      tabindex={-1}
-    >
-      <h2 id="error-summary-title">
-        Please correct {ordered.length === 1 ? "this problem" : `these ${ordered.length} problems`}
-      </h2>
-      <ul>
-        {ordered.map((key) =>
-          props.order.includes(key) ? (
-            <li>
-              <a href={`#${key}`}>
-                {props.labels?.[key] ? `${props.labels[key]}: ` : ""}
-                {errors[key]}
-              </a>
-            </li>
-          ) : (
-            <li>{errors[key]}</li>
-          ),
-        )}
-      </ul>
-    </div>
-  );
-}
 
 export interface ReportFormProps {
   orgName: string;
@@ -275,32 +214,11 @@ export function ReportFormPage(props: ReportFormProps) {
           </textarea>
           <FieldError id="impact" errors={e} />
 
-          <label for="attachments">
-            Attachments (optional)
-            <span class="hint" id="attachments-hint">
-              {ATTACHMENT_HINT}
-            </span>
-          </label>
-          {hadErrors && (
-            <p class="hint warn" id="attachments-again">
-              For your safety, files are not kept when the form is shown again: please select them again.
-            </p>
-          )}
-          <input
-            type="file"
-            id="attachments"
-            name="attachments"
-            multiple
-            accept={ATTACHMENT_ACCEPT}
-            aria-invalid={invalid("attachments", e)}
-            aria-describedby={describedBy(
-              "attachments",
-              e,
-              "attachments-hint",
-              ...(hadErrors ? ["attachments-again"] : []),
-            )}
+          <AttachmentsInput
+            errors={e}
+            again={hadErrors}
+            againText="For your safety, files are not kept when the form is shown again: please select them again."
           />
-          <FieldError id="attachments" errors={e} />
 
           <h2>About you</h2>
           <p class="muted small">
@@ -407,70 +325,6 @@ export function ReportFormPage(props: ReportFormProps) {
         <script type="module" src="/static/js/encrypt-report.js"></script>
       </div>
     </Layout>
-  );
-}
-
-export interface ReceiptProps {
-  orgName: string;
-  reference: string;
-  trackingUrl: string;
-  acknowledgeBy: Date;
-  emailed: boolean;
-}
-
-/** Shown once after a submission: the only place the tracking link appears outside the reporter's mailbox. */
-export function ReceiptPage(props: ReceiptProps) {
-  return (
-    <Layout title={`Report ${props.reference} received`} orgName={props.orgName} active="report">
-      <ReceiptContent {...props} />
-    </Layout>
-  );
-}
-
-/** The receipt without the page around it; the encrypting script puts it in place of the form. */
-export function ReceiptContent(props: Omit<ReceiptProps, "orgName">) {
-  return (
-    <div class="narrow" id="receipt">
-      <div class="notice success">
-        <h1>Thank you: your report {props.reference} was received</h1>
-        <p>
-          Reference: <strong class="mono">{props.reference}</strong>
-        </p>
-      </div>
-
-      <section class="card tracking-link" aria-labelledby="link-heading">
-        <h2 id="link-heading">Your private tracking link</h2>
-        <div class="notice warn" role="note">
-          <strong>Save this link now.</strong> We show it only once and keep only a fingerprint of it. Anyone
-          with the link can read and answer your report, so keep it secret.
-          {props.emailed
-            ? " We are also sending it to the email address you gave."
-            : " You gave no email address, so we cannot send it to you or recover it later."}
-        </div>
-        <label for="tracking-url">Tracking link</label>
-        <input type="text" id="tracking-url" class="copy mono" readonly value={props.trackingUrl} />
-        <p>
-          <a href={props.trackingUrl}>Open your report’s page</a>
-        </p>
-      </section>
-
-      <section class="card" aria-labelledby="next-heading">
-        <h2 id="next-heading">What happens next</h2>
-        <ol>
-          <li>
-            We will acknowledge your report by <strong>{formatDate(props.acknowledgeBy)}</strong>.
-          </li>
-          <li>A Response Manager assesses it and tells you whether we can confirm the issue.</li>
-          <li>
-            We keep you informed on your tracking page, where you can also answer our questions and add files.
-          </li>
-          <li>Once a fix is released, we agree on disclosure and credit with you.</li>
-        </ol>
-        <p class="muted small">
-          Please keep the details confidential until we have released a fix and agreed on disclosure.
-        </p>
-      </section>
-    </div>
   );
 }
 

@@ -1,8 +1,22 @@
 import type { Context, Hono } from "hono";
-import type { CurrentUser } from "../../core/actors.ts";
 import { AppError, notFound } from "../../core/errors.ts";
-import { requirePage } from "../../http/auth.ts";
-import type { AppEnv } from "../../http/types.ts";
+import { requirePage, signedInMember } from "../../http/auth.ts";
+import type { AppEnv } from "../../http/env.ts";
+import type { SettingsService } from "../settings/settings.service.ts";
+import type { KeysService } from "./keys.service.ts";
+
+/** The member a key page is about, as the team service finds it by id. */
+export type MemberById = (
+  id: string,
+) => Promise<{ id: string; name: string; email: string; role: "admin" | "responder" | "viewer" } | null>;
+
+/** What the key pages use; the team is reached through a port, so keys needs nothing from team. */
+export interface KeyPagesDeps {
+  settings: SettingsService;
+  keys: KeysService;
+  memberById: MemberById;
+}
+
 import { IntakeKeysPage, MemberKeyPage } from "./keys.views.tsx";
 import { registerKeyPublication } from "./keys-public.pages.tsx";
 
@@ -12,12 +26,6 @@ function text(body: ParsedBody, name: string): string {
   const value = body[name];
   const first = Array.isArray(value) ? value[0] : value;
   return typeof first === "string" ? first : "";
-}
-
-function signedIn(c: Context<AppEnv>): CurrentUser {
-  const user = c.var.user;
-  if (!user) throw new AppError("unauthenticated", 401, "Your session has ended. Sign in again.");
-  return user;
 }
 
 /** A refused key comes back as a form problem; any other error is a real one. */
@@ -38,23 +46,21 @@ const pickDone = (map: Record<string, string>, key: string | undefined) =>
   key && Object.hasOwn(map, key) ? map[key]! : null;
 
 /** Team members' own key page, the admin's view of anyone's key, the intake key admin page, and publication. */
-export function registerKeyPages(app: Hono<AppEnv>) {
+export function registerKeyPages(app: Hono<AppEnv>, deps: KeyPagesDeps) {
   const renderMember = async (
     c: Context<AppEnv>,
     subjectId: string,
     own: boolean,
     problem?: { pasted: string; message: string; errors: Record<string, string> },
   ) => {
-    const { services } = c.var;
-    const subject = await services.team.byId(subjectId);
+    const subject = await deps.memberById(subjectId);
     if (!subject) throw notFound("Team member");
-    const [org, current] = await Promise.all([services.settings.org(), services.keys.memberKey(subject.id)]);
+    const [org, current] = await Promise.all([deps.settings.org(), deps.keys.memberKey(subject.id)]);
     const action = own ? "/account/key" : `/admin/team/${subject.id}/key`;
-    c.header("Cache-Control", "no-store");
     return c.html(
       <MemberKeyPage
         orgName={org.name}
-        user={signedIn(c)}
+        user={signedInMember(c)}
         csrfToken={c.var.csrfToken}
         subject={{ id: subject.id, name: subject.name, email: subject.email, role: subject.role }}
         own={own}
@@ -73,7 +79,7 @@ export function registerKeyPages(app: Hono<AppEnv>) {
     const body = (await c.req.parseBody({ all: true })) as ParsedBody;
     const pasted = text(body, "key");
     try {
-      await c.var.services.keys.uploadMemberKey(signedIn(c), subjectId, pasted);
+      await deps.keys.uploadMemberKey(signedInMember(c), subjectId, pasted);
     } catch (error) {
       const problem = keyProblem(error);
       if (!problem) throw error;
@@ -83,14 +89,14 @@ export function registerKeyPages(app: Hono<AppEnv>) {
   };
 
   const remove = async (c: Context<AppEnv>, subjectId: string, own: boolean) => {
-    await c.var.services.keys.removeMemberKey(signedIn(c), subjectId);
+    await deps.keys.removeMemberKey(signedInMember(c), subjectId);
     return c.redirect(`${own ? "/account/key" : `/admin/team/${subjectId}/key`}?done=removed`, 303);
   };
 
   // Every signed-in member may manage their own key; "report.read" is held by every role.
-  app.get("/account/key", requirePage("report.read"), (c) => renderMember(c, signedIn(c).id, true));
-  app.post("/account/key", requirePage("report.read"), (c) => upload(c, signedIn(c).id, true));
-  app.post("/account/key/remove", requirePage("report.read"), (c) => remove(c, signedIn(c).id, true));
+  app.get("/account/key", requirePage("report.read"), (c) => renderMember(c, signedInMember(c).id, true));
+  app.post("/account/key", requirePage("report.read"), (c) => upload(c, signedInMember(c).id, true));
+  app.post("/account/key/remove", requirePage("report.read"), (c) => remove(c, signedInMember(c).id, true));
 
   app.get("/admin/team/:id/key", requirePage("team.manage"), (c) =>
     renderMember(c, c.req.param("id"), false),
@@ -105,13 +111,11 @@ export function registerKeyPages(app: Hono<AppEnv>) {
     c: Context<AppEnv>,
     problem?: { pasted: string; message: string; errors: Record<string, string> },
   ) => {
-    const { services } = c.var;
-    const [org, overview] = await Promise.all([services.settings.org(), services.keys.intakeOverview()]);
-    c.header("Cache-Control", "no-store");
+    const [org, overview] = await Promise.all([deps.settings.org(), deps.keys.intakeOverview()]);
     return c.html(
       <IntakeKeysPage
         orgName={org.name}
-        user={signedIn(c)}
+        user={signedInMember(c)}
         csrfToken={c.var.csrfToken}
         current={overview.current}
         previous={overview.previous}
@@ -128,7 +132,7 @@ export function registerKeyPages(app: Hono<AppEnv>) {
   app.get("/admin/keys", requirePage("settings.manage"), (c) => renderIntake(c));
 
   app.post("/admin/keys/rotate", requirePage("settings.manage"), async (c) => {
-    await c.var.services.keys.rotateIntakeKey(signedIn(c).id);
+    await deps.keys.rotateIntakeKey(signedInMember(c).id);
     return c.redirect("/admin/keys?done=rotated", 303);
   });
 
@@ -136,7 +140,7 @@ export function registerKeyPages(app: Hono<AppEnv>) {
     const body = (await c.req.parseBody({ all: true })) as ParsedBody;
     const pasted = text(body, "key");
     try {
-      await c.var.services.keys.importIntakeKey(signedIn(c).id, pasted, text(body, "passphrase"));
+      await deps.keys.importIntakeKey(signedInMember(c).id, pasted, text(body, "passphrase"));
     } catch (error) {
       const problem = keyProblem(error);
       if (!problem) throw error;
@@ -145,5 +149,5 @@ export function registerKeyPages(app: Hono<AppEnv>) {
     return c.redirect("/admin/keys?done=imported", 303);
   });
 
-  registerKeyPublication(app);
+  registerKeyPublication(app, deps);
 }

@@ -1,6 +1,17 @@
 import type { Hono } from "hono";
-import { requirePage } from "../../http/auth.ts";
-import type { AppEnv } from "../../http/types.ts";
+import { requirePage, signedInMember } from "../../http/auth.ts";
+import type { AppEnv } from "../../http/env.ts";
+import type { SettingsService } from "../settings/settings.service.ts";
+import type { MailIntakeService } from "./mail-intake.service.ts";
+
+/** What the mail intake pages use. */
+export interface MailIntakePagesDeps {
+  settings: SettingsService;
+  mailIntake: MailIntakeService;
+  /** IMAP_URL without its password; null when no mailbox is polled. */
+  imapMailbox: string | null;
+}
+
 import { MailIntakePage } from "./mail-intake.views.tsx";
 
 const DONE: Record<string, string> = {
@@ -10,22 +21,20 @@ const DONE: Record<string, string> = {
 };
 
 /** /admin/mail: the intake mailbox's state, the mail that could not be imported, and retries. */
-export function registerMailIntakePages(app: Hono<AppEnv>) {
+export function registerMailIntakePages(app: Hono<AppEnv>, deps: MailIntakePagesDeps) {
   app.get("/admin/mail", requirePage("settings.manage"), async (c) => {
-    const { services } = c.var;
     const [org, lastPoll, failures, recent] = await Promise.all([
-      services.settings.org(),
-      services.mailIntake.lastPoll(),
-      services.mailIntake.failures(),
-      services.mailIntake.recent(),
+      deps.settings.org(),
+      deps.mailIntake.lastPoll(),
+      deps.mailIntake.failures(),
+      deps.mailIntake.recent(),
     ]);
-    c.header("Cache-Control", "no-store");
     return c.html(
       <MailIntakePage
         orgName={org.name}
-        user={c.var.user!}
+        user={signedInMember(c)}
         csrfToken={c.var.csrfToken}
-        mailbox={services.deps.imapMailbox ?? null}
+        mailbox={deps.imapMailbox}
         lastPoll={lastPoll}
         failures={failures}
         recent={recent}
@@ -37,12 +46,12 @@ export function registerMailIntakePages(app: Hono<AppEnv>) {
   app.post("/admin/mail/:id/retry", requirePage("settings.manage"), async (c) => {
     const form = await c.req.parseBody();
     const as = form.as === "new_report" ? "new_report" : "same";
-    await c.var.services.mailIntake.retry(c.var.user!, c.req.param("id"), as);
+    await deps.mailIntake.retry(signedInMember(c), c.req.param("id"), as);
     return c.redirect(`/admin/mail?done=${as === "new_report" ? "new_report" : "retry"}#failures`, 303);
   });
 
   app.post("/admin/mail/:id/dismiss", requirePage("settings.manage"), async (c) => {
-    await c.var.services.mailIntake.dismiss(c.var.user!, c.req.param("id"));
+    await deps.mailIntake.dismiss(signedInMember(c), c.req.param("id"));
     return c.redirect("/admin/mail?done=dismissed#failures", 303);
   });
 }

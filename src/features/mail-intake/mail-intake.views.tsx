@@ -1,59 +1,10 @@
 import type { CurrentUser } from "../../core/actors.ts";
+import { AdminLayout } from "../../http/components/admin-layout.tsx";
+import { DataTable } from "../../http/components/data-table.tsx";
 import { Csrf, formatDate } from "../../http/layout.tsx";
-import { AdminLayout } from "../team/admin.views.tsx";
+import { type MailArrival, MailFacts } from "../reports/mail-facts.views.tsx";
 import type { InboundRow } from "./mail-intake.repo.ts";
-import type { InboundDetails, MailPollStatus } from "./mail-intake.service.ts";
-
-/** Spaced fingerprint, as people compare them. */
-function spaced(fpr: string): string {
-  return fpr.replace(/(.{4})/g, "$1 ").trim();
-}
-
-/** One line about how a mail arrived: encryption and signature, in words a reader can act on. */
-export function mailFacts(details: InboundDetails): { text: string; tone: "ok" | "warn" | "bad" }[] {
-  const facts: { text: string; tone: "ok" | "warn" | "bad" }[] = [];
-  facts.push(
-    details.encryption === "pgp-mime"
-      ? { text: "Encrypted (PGP/MIME)", tone: "ok" }
-      : details.encryption === "inline"
-        ? { text: "Encrypted (inline PGP)", tone: "ok" }
-        : { text: "Not encrypted", tone: "warn" },
-  );
-  const s = details.signature;
-  if (s.status === "verified") {
-    facts.push({
-      text: `Signature verified: ${spaced(s.fingerprint)} (${s.keySource === "reporter" ? "the reporter's key on file" : "a key sent with this mail, first seen here"})`,
-      tone: s.keySource === "reporter" ? "ok" : "warn",
-    });
-  } else if (s.status === "bad") {
-    facts.push({
-      text: `Signature does NOT verify${s.fingerprint ? ` for ${spaced(s.fingerprint)}` : ""}`,
-      tone: "bad",
-    });
-  } else if (s.status === "unknown_key") {
-    facts.push({ text: `Signed by a key we do not have (key ID ${s.keyIds.join(", ")})`, tone: "warn" });
-  } else {
-    facts.push({ text: "Not signed", tone: "warn" });
-  }
-  if (details.keyAdded)
-    facts.push({ text: `Reporter's key ${spaced(details.keyAdded)} kept for replies`, tone: "ok" });
-  if (details.otherSender) facts.push({ text: "Sent from another address than the report's", tone: "warn" });
-  return facts;
-}
-
-const TONE_CLASS = { ok: "sla-met", warn: "sla-due_soon", bad: "sla-overdue" } as const;
-
-/** The badges of mailFacts, for the report page and the admin list. */
-export function MailFacts(props: { details: InboundDetails; from?: string | null }) {
-  return (
-    <p class="mail-facts small">
-      {props.from && <span>By email from {props.from} · </span>}
-      {mailFacts(props.details).map((f) => (
-        <span class={`badge ${TONE_CLASS[f.tone]}`}>{f.text}</span>
-      ))}
-    </p>
-  );
-}
+import type { MailPollStatus } from "./mail-intake.service.ts";
 
 const ERROR_LABELS: Record<string, string> = {
   malformed: "Malformed",
@@ -127,113 +78,83 @@ export function MailIntakePage(props: MailIntakePageProps) {
             encrypted to). Automatic mail (bounces, out-of-office replies) is never answered; import it anyway
             if a person wrote it. Dismiss takes a mail off this list for good; it stays in the mailbox.
           </p>
-          <div class="table-wrap card flush">
-            <table class="inbound">
-              <thead>
-                <tr>
-                  <th scope="col">Seen</th>
-                  <th scope="col">From and subject</th>
-                  <th scope="col">Problem</th>
-                  <th scope="col">Tries</th>
-                  <th scope="col">Action</th>
-                </tr>
-              </thead>
-              <tbody>
-                {props.failures.map((row) => (
-                  <tr id={`mail-${row.id}`}>
-                    <td class="nowrap small">{formatDate(row.updatedAt)}</td>
-                    <td class="break">
-                      {row.fromAddress ?? "(no sender)"}
-                      <span class="block small">{row.subject ?? "(no subject)"}</span>
-                      <span class="block small hint">
-                        {row.messageId ? `Message-ID <${row.messageId}>` : "No Message-ID"}
-                        {row.uid !== null && ` · ${row.mailbox ?? ""} UID ${row.uid}`}
-                      </span>
-                    </td>
-                    <td>
-                      <span class="badge sla-overdue">
-                        {ERROR_LABELS[row.errorCode ?? ""] ?? row.errorCode}
-                      </span>
-                      <span class="block small">{row.error}</span>
-                    </td>
-                    <td>{row.attempts}</td>
-                    <td>
-                      {row.status === "retry" ? (
-                        <span class="badge sla-due_soon">Retry at next poll</span>
-                      ) : (
-                        <form method="post" action={`/admin/mail/${row.id}/retry`} class="stack-tight">
-                          <Csrf token={props.csrfToken} />
-                          <button type="submit" name="as" value="same" class="secondary">
-                            {row.errorCode === "automatic" ? "Import anyway" : "Retry"}
-                          </button>
-                          {row.errorCode === "sender_mismatch" && (
-                            <button type="submit" name="as" value="new_report" class="secondary">
-                              Import as new report
-                            </button>
-                          )}
-                        </form>
-                      )}
-                      <form
-                        method="post"
-                        action={`/admin/mail/${row.id}/dismiss`}
-                        class="stack-tight dismiss"
-                      >
-                        <Csrf token={props.csrfToken} />
-                        <button type="submit" class="link">
-                          Dismiss
+          <DataTable
+            class="inbound"
+            columns={["Seen", "From and subject", "Problem", "Tries", "Action"]}
+            rows={props.failures}
+            row={(row) => (
+              <tr id={`mail-${row.id}`}>
+                <td class="nowrap small">{formatDate(row.updatedAt)}</td>
+                <td class="break">
+                  {row.fromAddress ?? "(no sender)"}
+                  <span class="block small">{row.subject ?? "(no subject)"}</span>
+                  <span class="block small hint">
+                    {row.messageId ? `Message-ID <${row.messageId}>` : "No Message-ID"}
+                    {row.uid !== null && ` · ${row.mailbox ?? ""} UID ${row.uid}`}
+                  </span>
+                </td>
+                <td>
+                  <span class="badge sla-overdue">{ERROR_LABELS[row.errorCode ?? ""] ?? row.errorCode}</span>
+                  <span class="block small">{row.error}</span>
+                </td>
+                <td>{row.attempts}</td>
+                <td>
+                  {row.status === "retry" ? (
+                    <span class="badge sla-due_soon">Retry at next poll</span>
+                  ) : (
+                    <form method="post" action={`/admin/mail/${row.id}/retry`} class="stack-tight">
+                      <Csrf token={props.csrfToken} />
+                      <button type="submit" name="as" value="same" class="secondary">
+                        {row.errorCode === "automatic" ? "Import anyway" : "Retry"}
+                      </button>
+                      {row.errorCode === "sender_mismatch" && (
+                        <button type="submit" name="as" value="new_report" class="secondary">
+                          Import as new report
                         </button>
-                      </form>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+                      )}
+                    </form>
+                  )}
+                  <form method="post" action={`/admin/mail/${row.id}/dismiss`} class="stack-tight dismiss">
+                    <Csrf token={props.csrfToken} />
+                    <button type="submit" class="link">
+                      Dismiss
+                    </button>
+                  </form>
+                </td>
+              </tr>
+            )}
+          />
         </>
       )}
 
       <h2 id="recent">Recently imported</h2>
-      {props.recent.length === 0 ? (
-        <p class="empty-state card">No mail has been imported yet.</p>
-      ) : (
-        <div class="table-wrap card flush">
-          <table class="inbound">
-            <thead>
-              <tr>
-                <th scope="col">Imported</th>
-                <th scope="col">From and subject</th>
-                <th scope="col">Report</th>
-                <th scope="col">Security</th>
-              </tr>
-            </thead>
-            <tbody>
-              {props.recent.map((row) => (
-                <tr>
-                  <td class="nowrap small">{formatDate(row.updatedAt)}</td>
-                  <td class="break">
-                    {row.fromAddress}
-                    <span class="block small">{row.subject ?? "(no subject)"}</span>
-                  </td>
-                  <td class="nowrap">
-                    {row.reportId ? (
-                      <a
-                        href={`/reports/${row.reportId}${row.messageRowId ? `#message-${row.messageRowId}` : ""}`}
-                      >
-                        {row.messageRowId ? "Reply" : "New report"}
-                      </a>
-                    ) : (
-                      "—"
-                    )}
-                  </td>
-                  <td>
-                    <MailFacts details={row.details as InboundDetails} />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <DataTable
+        class="inbound"
+        columns={["Imported", "From and subject", "Report", "Security"]}
+        rows={props.recent}
+        empty={"No mail has been imported yet."}
+        row={(row) => (
+          <tr>
+            <td class="nowrap small">{formatDate(row.updatedAt)}</td>
+            <td class="break">
+              {row.fromAddress}
+              <span class="block small">{row.subject ?? "(no subject)"}</span>
+            </td>
+            <td class="nowrap">
+              {row.reportId ? (
+                <a href={`/reports/${row.reportId}${row.messageRowId ? `#message-${row.messageRowId}` : ""}`}>
+                  {row.messageRowId ? "Reply" : "New report"}
+                </a>
+              ) : (
+                "—"
+              )}
+            </td>
+            <td>
+              <MailFacts details={row.details as MailArrival} />
+            </td>
+          </tr>
+        )}
+      />
     </AdminLayout>
   );
 }

@@ -1,27 +1,42 @@
 import type { Hono } from "hono";
+import type { Clock } from "../../core/clock.ts";
 import { securityAddress } from "../../domain/pgp-keys.ts";
-import type { AppEnv } from "../../http/types.ts";
-import type { Services } from "../../services.ts";
-import { INTAKE_KEY_PATH } from "../keys/keys.service.ts";
+import type { AppEnv } from "../../http/env.ts";
+import { INTAKE_KEY_PATH, type KeysService } from "../keys/keys.service.ts";
+import type { SettingsService } from "../settings/settings.service.ts";
+import type { AssetsService } from "./assets.service.ts";
 import { HallOfFamePage, PolicyPage } from "./policy.views.tsx";
 import { buildSecurityTxt } from "./security-txt.ts";
 
 const WELL_KNOWN = "/.well-known/security.txt";
+
+/** What the public pages use. */
+export interface PolicyPagesDeps {
+  settings: SettingsService;
+  assets: AssetsService;
+  keys: KeysService;
+  publicUrl: string;
+  clock: Clock;
+  /** IMAP_URL without its password; null when no mailbox is polled. */
+  imapMailbox: string | null;
+  /** MAIL_FROM; null means security@ the public host. */
+  mailFrom: string | null;
+}
 
 /** The public face: the policy, security.txt (RFC 9116) and the hall of fame. */
 /**
  * The address researchers may write to: the configured one, or, when the intake mailbox is read (IMAP_URL), the
  * security address the intake key belongs to. Without either, no address is advertised that nobody reads.
  */
-function reportingAddress(services: Services, securityEmail: string): string {
+function reportingAddress(deps: PolicyPagesDeps, securityEmail: string): string {
   if (securityEmail.trim()) return securityEmail.trim();
-  const { imapMailbox, publicUrl, mailFrom } = services.deps;
+  const { imapMailbox, publicUrl, mailFrom } = deps;
   return imapMailbox ? securityAddress("", publicUrl, mailFrom) : "";
 }
 
-export function registerPolicyPages(app: Hono<AppEnv>) {
+export function registerPolicyPages(app: Hono<AppEnv>, deps: PolicyPagesDeps) {
   app.get("/", async (c) => {
-    const { settings, assets, keys } = c.var.services;
+    const { settings, assets, keys } = deps;
     const [org, sla, scope, intakeKeys] = await Promise.all([
       settings.org(),
       settings.sla(),
@@ -31,7 +46,7 @@ export function registerPolicyPages(app: Hono<AppEnv>) {
     return c.html(
       <PolicyPage
         orgName={org.name}
-        securityEmail={reportingAddress(c.var.services, org.securityEmail)}
+        securityEmail={reportingAddress(deps, org.securityEmail)}
         policyMarkdown={org.policyMarkdown}
         safeHarborMarkdown={org.safeHarborMarkdown}
         assets={scope.map((a) => ({
@@ -49,11 +64,11 @@ export function registerPolicyPages(app: Hono<AppEnv>) {
   });
 
   app.get(WELL_KNOWN, async (c) => {
-    const { settings, deps, keys } = c.var.services;
+    const { settings, keys } = deps;
     const org = await settings.org();
     const text = buildSecurityTxt({
       publicUrl: deps.publicUrl,
-      securityEmail: reportingAddress(c.var.services, org.securityEmail),
+      securityEmail: reportingAddress(deps, org.securityEmail),
       preferredLanguages: org.preferredLanguages,
       encryptionUrl: `${deps.publicUrl.replace(/\/+$/, "")}${INTAKE_KEY_PATH}`,
       now: deps.clock(),
@@ -70,7 +85,7 @@ export function registerPolicyPages(app: Hono<AppEnv>) {
   app.get("/security.txt", (c) => c.redirect(WELL_KNOWN, 301));
 
   app.get("/hall-of-fame", async (c) => {
-    const org = await c.var.services.settings.org();
+    const org = await deps.settings.org();
     return c.html(<HallOfFamePage orgName={org.name} />);
   });
 }

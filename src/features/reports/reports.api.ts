@@ -1,7 +1,8 @@
 import type { Hono } from "hono";
+import type { ApiTokenLookup } from "../../http/auth.ts";
 import { requireApi } from "../../http/auth.ts";
+import type { AppEnv } from "../../http/env.ts";
 import { readJsonObject } from "../../http/json-body.ts";
-import type { AppEnv } from "../../http/types.ts";
 import { inboxQuerySchema } from "./reports.schema.ts";
 import type { ReportsService } from "./reports.service.ts";
 
@@ -84,10 +85,13 @@ export function reportJson(view: TeamView) {
 }
 
 /** The team's JSON API: the same service calls as the pages, authenticated by bearer token. */
-export function registerReportsApi(app: Hono<AppEnv>) {
-  app.get("/api/v1/reports", requireApi("report.read"), async (c) => {
+export function registerReportsApi(
+  app: Hono<AppEnv>,
+  deps: { reports: ReportsService; auth: ApiTokenLookup },
+) {
+  app.get("/api/v1/reports", requireApi(deps.auth, "report.read"), async (c) => {
     const query = inboxQuerySchema.parse(c.req.query());
-    const page = await c.var.services.reports.inbox(query, c.var.user);
+    const page = await deps.reports.inbox(query, c.var.user);
     return c.json({
       items: page.items.map((item) => ({
         id: item.id,
@@ -115,19 +119,19 @@ export function registerReportsApi(app: Hono<AppEnv>) {
     });
   });
 
-  app.get("/api/v1/reports/:id", requireApi("report.read"), async (c) => {
-    return c.json(reportJson(await c.var.services.reports.teamView(c.req.param("id"))));
+  app.get("/api/v1/reports/:id", requireApi(deps.auth, "report.read"), async (c) => {
+    return c.json(reportJson(await deps.reports.teamView(c.req.param("id"))));
   });
 
-  app.post("/api/v1/reports/:id/messages", requireApi("report.message"), async (c) => {
+  app.post("/api/v1/reports/:id/messages", requireApi(deps.auth, "report.message"), async (c) => {
     const body = await readJsonObject(c);
-    const message = await c.var.services.reports.postMessage(c.var.user!, c.req.param("id"), body);
+    const message = await deps.reports.postMessage(c.var.user!, c.req.param("id"), body);
     return c.json(message, 201);
   });
 
-  app.post("/api/v1/reports/:id/actions", requireApi("report.act"), async (c) => {
+  app.post("/api/v1/reports/:id/actions", requireApi(deps.auth, "report.act"), async (c) => {
     const body = await readJsonObject(c);
-    const view = await c.var.services.reports.act(c.var.user!, c.req.param("id"), body);
+    const view = await deps.reports.act(c.var.user!, c.req.param("id"), body);
     return c.json(reportJson(view), 200);
   });
 }

@@ -1,5 +1,5 @@
 import type { Context, Hono } from "hono";
-import type { CurrentUser } from "../../core/actors.ts";
+import type { Clock } from "../../core/clock.ts";
 import { AppError } from "../../core/errors.ts";
 import {
   formatOwaspVector,
@@ -8,44 +8,51 @@ import {
   rateOwasp,
   scoreOwaspVector,
 } from "../../domain/owasp-risk.ts";
+import type { Role } from "../../domain/permissions.ts";
 import { can } from "../../domain/permissions.ts";
-import { requirePage } from "../../http/auth.ts";
-import type { AppEnv } from "../../http/types.ts";
-import { formFiles, formText } from "../intake/intake.pages.tsx";
-import type { InboundDetails } from "../mail-intake/mail-intake.service.ts";
+import { requirePage, signedInMember } from "../../http/auth.ts";
+import type { AppEnv } from "../../http/env.ts";
+import { formFiles, formText, type ParsedBody } from "../../http/form.ts";
+import type { AssignmentService } from "../assignment/assignment.service.ts";
+import type { SearchService } from "../search/duplicates.service.ts";
 import { duplicateOfPrefill, duplicatesPanelFor } from "../search/search.pages.tsx";
-import { reportTemplateProps } from "../templates/templates.pages.tsx";
+import type { SettingsService } from "../settings/settings.service.ts";
 import {
   type CvssRender,
   cvssPageProps,
   handleCvssForm,
   isCvssForm,
   registerCvssPages,
+  type SeverityDeps,
   severityDoneKey,
-} from "./cvss.pages.tsx";
-import { OwaspPreview } from "./owasp.views.tsx";
+} from "../severity/cvss.pages.tsx";
+import { OwaspPreview } from "../severity/owasp.views.tsx";
+import { reportTemplateProps } from "../templates/templates.pages.tsx";
+import type { TemplatesService } from "../templates/templates.service.ts";
+import { type InboxFilters, InboxPage } from "./inbox.views.tsx";
+import type { MailArrival } from "./mail-facts.views.tsx";
+import { ReportPage } from "./report-page.views.tsx";
+import type { ActionProblem, InboxResult, MessageProblem } from "./report-parts.views.tsx";
 import { inboxQuerySchema } from "./reports.schema.ts";
-import {
-  type ActionProblem,
-  type InboxFilters,
-  InboxPage,
-  type InboxResult,
-  type MessageProblem,
-  ReportPage,
-} from "./reports.views.tsx";
+import type { ReportsService } from "./reports.service.ts";
 
-type ParsedBody = Record<string, string | File | (string | File)[]>;
+/** How the report and its messages arrived by mail, keyed by message id ("" is the report): mail intake's port. */
+export type MailArrivals = (
+  reportId: string,
+) => Promise<ReadonlyMap<string, { fromAddress: string | null; details: unknown }>>;
 
-/** Team pages show embargoed vulnerability details: no shared or browser cache may keep them. */
-function noStore(c: Context<AppEnv>) {
-  c.header("Cache-Control", "no-store");
-}
-
-/** The signed-in member; requirePage has run, so there is one. */
-function member(c: Context<AppEnv>): CurrentUser {
-  const user = c.var.user;
-  if (!user) throw new AppError("unauthenticated", 401, "Your session has ended. Sign in again.");
-  return user;
+/** What the report pages use. Team members and mail intake are reached through ports. */
+export interface ReportPagesDeps {
+  reports: ReportsService;
+  settings: SettingsService;
+  listMembers: () => Promise<ReadonlyArray<{ email: string; name: string; role: Role; active: boolean }>>;
+  assignment: Pick<AssignmentService, "suggest">;
+  search: SearchService;
+  templates: TemplatesService;
+  mailArrivals: MailArrivals;
+  /** Mails to the security address that could not be imported, for the admins' inbox notice. */
+  mailFailureCount: () => Promise<number>;
+  clock: Clock;
 }
 
 /**
@@ -69,11 +76,15 @@ interface ReportRenderOptions {
   cvss?: CvssRender;
 }
 
-async function renderReport(c: Context<AppEnv>, ref: string, options: ReportRenderOptions = {}) {
-  const services = c.var.services;
-  const user = member(c);
-  const view = await services.reports.teamView(ref);
-  const [org, members] = await Promise.all([services.settings.org(), services.team.list()]);
+async function renderReport(
+  deps: ReportPagesDeps,
+  c: Context<AppEnv>,
+  ref: string,
+  options: ReportRenderOptions = {},
+) {
+  const user = signedInMember(c);
+  const view = await deps.reports.teamView(ref);
+  const [org, members] = await Promise.all([deps.settings.org(), deps.listMembers()]);
   const latest = view.severityHistory.find((s) => s.method === "owasp")?.vector;
   const scored = latest ? scoreOwaspVector(latest) : null;
   const currentRating = scored?.ok ? scored.value : null;
@@ -83,14 +94,13 @@ async function renderReport(c: Context<AppEnv>, ref: string, options: ReportRend
     const typed = parseOwaspFactorFields(problem.values);
     previewRating = typed.ok ? rateOwasp(typed.value) : null;
   }
-  noStore(c);
   return c.html(
     <ReportPage
       orgName={org.name}
       user={user}
       csrfToken={c.var.csrfToken}
       view={view}
-      now={services.deps.clock()}
+      now={deps.clock()}
       canAct={can(user.role, "report.act")}
       canMessage={can(user.role, "report.message")}
       assignees={members
@@ -98,7 +108,7 @@ async function renderReport(c: Context<AppEnv>, ref: string, options: ReportRend
         .map((m) => ({ email: m.email, name: m.name, role: m.role }))}
       assignSuggestions={
         can(user.role, "report.act") && view.availableActions.includes("assign")
-          ? await services.assignment.suggest(view.id)
+          ? await deps.assignment.suggest(view.id)
           : null
       }
       impactUsed={org.severityImpact}
@@ -107,23 +117,23 @@ async function renderReport(c: Context<AppEnv>, ref: string, options: ReportRend
       done={options.done}
       actionProblem={problem}
       messageProblem={options.messageProblem}
-      cvss={await cvssPageProps(c, view, options.cvss)}
-      templatePicker={await reportTemplateProps(c, ref)}
-      duplicatesPanel={await duplicatesPanelFor(c, view)}
+      cvss={await cvssPageProps(severityDeps(deps), view, options.cvss)}
+      templatePicker={await reportTemplateProps(c, deps.templates, ref)}
+      duplicatesPanel={await duplicatesPanelFor(c, deps.search, view)}
       duplicateOfPrefill={problem ? null : duplicateOfPrefill(c)}
-      mail={await mailFor(c, view.id)}
+      mail={await mailFor(deps, view.id)}
     />,
     options.status ?? 200,
   );
 }
 
 /** How the report and its messages came in by mail, for the facts shown next to them. */
-async function mailFor(c: Context<AppEnv>, reportId: string) {
-  const rows = await c.var.services.mailIntake.forReport(reportId);
+async function mailFor(deps: ReportPagesDeps, reportId: string) {
+  const rows = await deps.mailArrivals(reportId);
   return new Map(
     [...rows].map(([key, row]) => [
       key,
-      { fromAddress: row.fromAddress, details: row.details as InboundDetails },
+      { fromAddress: row.fromAddress, details: row.details as MailArrival },
     ]),
   );
 }
@@ -184,12 +194,19 @@ function actionInput(
   return { ok: true, input };
 }
 
+/** The CVSS calculator's dependencies: the settings, and acting on a report through the reports service. */
+function severityDeps(deps: ReportPagesDeps): SeverityDeps {
+  return {
+    settings: deps.settings,
+    actOnReport: (actor, idOrRef, input) => deps.reports.act(actor, idOrRef, input),
+  };
+}
+
 /** The team's HTML pages for reports: the inbox, one report with its actions and conversation, and downloads. */
-export function registerReportPages(app: Hono<AppEnv>) {
-  registerCvssPages(app);
+export function registerReportPages(app: Hono<AppEnv>, deps: ReportPagesDeps) {
+  registerCvssPages(app, severityDeps(deps));
   app.get("/inbox", requirePage("report.read"), async (c) => {
-    const services = c.var.services;
-    const user = member(c);
+    const user = signedInMember(c);
     const raw = c.req.query();
     // Every field of the schema falls back to its default instead of failing, so parsing never throws.
     const query = inboxQuerySchema.parse(raw);
@@ -206,13 +223,12 @@ export function registerReportPages(app: Hono<AppEnv>) {
     let result: InboxResult | null = null;
     let error: string | null = null;
     try {
-      result = await services.reports.inbox(query, user);
+      result = await deps.reports.inbox(query, user);
     } catch (err) {
       if (!(err instanceof AppError) || err.status !== 400) throw err;
       error = err.userMessage;
     }
-    const [org, members] = await Promise.all([services.settings.org(), services.team.list()]);
-    noStore(c);
+    const [org, members] = await Promise.all([deps.settings.org(), deps.listMembers()]);
     return c.html(
       <InboxPage
         orgName={org.name}
@@ -224,24 +240,23 @@ export function registerReportPages(app: Hono<AppEnv>) {
         members={members
           .filter((m) => m.role !== "viewer")
           .map((m) => ({ email: m.email, name: m.name, active: m.active }))}
-        now={services.deps.clock()}
-        mailFailures={can(user.role, "settings.manage") ? await services.mailIntake.failureCount() : 0}
+        now={deps.clock()}
+        mailFailures={can(user.role, "settings.manage") ? await deps.mailFailureCount() : 0}
       />,
       error ? 400 : 200,
     );
   });
 
   app.get("/reports/:ref", requirePage("report.read"), (c) =>
-    renderReport(c, c.req.param("ref"), { done: c.req.query("done") }),
+    renderReport(deps, c, c.req.param("ref"), { done: c.req.query("done") }),
   );
 
   app.get("/reports/:ref/attachments/:id", requirePage("report.read"), async (c) => {
-    const file = await c.var.services.reports.attachmentForTeam(c.req.param("ref"), c.req.param("id"));
+    const file = await deps.reports.attachmentForTeam(c.req.param("ref"), c.req.param("id"));
     return c.body(new Uint8Array(file.data), 200, {
       "Content-Type": "application/octet-stream",
       "Content-Disposition": attachmentDisposition(file.filename),
       "X-Content-Type-Options": "nosniff",
-      "Cache-Control": "no-store",
     });
   });
 
@@ -249,7 +264,7 @@ export function registerReportPages(app: Hono<AppEnv>) {
   // rating that is stored on submit. Invalid input is part of the answer (200), so htmx swaps the explanation in.
   app.get("/reports/:ref/owasp-preview", requirePage("report.read"), async (c) => {
     const query = c.req.query();
-    const org = await c.var.services.settings.org();
+    const org = await deps.settings.org();
     let rating: OwaspRating | null = null;
     let errors: Record<string, string> | undefined;
     if (query.owasp !== undefined) {
@@ -261,7 +276,6 @@ export function registerReportPages(app: Hono<AppEnv>) {
       if (factors.ok) rating = rateOwasp(factors.value);
       else errors = factors.errors as Record<string, string>;
     }
-    noStore(c);
     return c.html(<OwaspPreview rating={rating} errors={errors} impactUsed={org.severityImpact} />);
   });
 
@@ -271,15 +285,15 @@ export function registerReportPages(app: Hono<AppEnv>) {
     const values = { body: formText(body, "body") ?? "", visibility: formText(body, "visibility") ?? "" };
     const files = await formFiles(body, "attachments");
     try {
-      await c.var.services.reports.postMessage(
-        member(c),
+      await deps.reports.postMessage(
+        signedInMember(c),
         ref,
         { body: values.body, visibility: values.visibility || undefined },
         files,
       );
     } catch (error) {
       if (error instanceof AppError && error.status === 400) {
-        return renderReport(c, ref, {
+        return renderReport(deps, c, ref, {
           status: 400,
           messageProblem: { message: error.userMessage, fields: error.fields ?? {}, values },
         });
@@ -293,20 +307,21 @@ export function registerReportPages(app: Hono<AppEnv>) {
   app.post("/reports/:ref/actions", requirePage("report.act"), async (c) => {
     const ref = c.req.param("ref");
     const values = formValues((await c.req.parseBody({ all: true })) as ParsedBody);
-    if (isCvssForm(values)) return handleCvssForm(c, ref, values, (o) => renderReport(c, ref, o));
+    if (isCvssForm(values))
+      return handleCvssForm(severityDeps(deps), c, ref, values, (o) => renderReport(deps, c, ref, o));
     const built = actionInput(values);
-    if (!built.ok) return renderReport(c, ref, { status: 400, actionProblem: built.problem });
+    if (!built.ok) return renderReport(deps, c, ref, { status: 400, actionProblem: built.problem });
     try {
       // The service decides; whatever the page offered, a refused transition comes back as 409 here.
-      const view = await c.var.services.reports.act(member(c), ref, built.input);
+      const view = await deps.reports.act(signedInMember(c), ref, built.input);
       const action =
         values.action === "set_severity"
-          ? await severityDoneKey(c, "owasp")
+          ? await severityDoneKey(severityDeps(deps), "owasp")
           : encodeURIComponent(values.action ?? "");
       return c.redirect(`/reports/${encodeURIComponent(view.reference)}?done=${action}#actions`, 303);
     } catch (error) {
       if (error instanceof AppError && (error.status === 400 || error.status === 409)) {
-        return renderReport(c, ref, {
+        return renderReport(deps, c, ref, {
           status: error.status,
           actionProblem: {
             action: values.action ?? null,

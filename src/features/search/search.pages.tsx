@@ -1,19 +1,17 @@
 import type { Context } from "hono";
 import { can } from "../../domain/permissions.ts";
-import type { AppEnv } from "../../http/types.ts";
+import type { AppEnv } from "../../http/env.ts";
+import type { SearchService } from "./duplicates.service.ts";
 import { DuplicatesPanel } from "./search.views.tsx";
 
 /** The report page's "Similar reports" panel, with the report's duplicates and who reported first. */
 export async function duplicatesPanelFor(
   c: Context<AppEnv>,
+  search: SearchService,
   view: { id: string; reference: string; availableActions: readonly string[] },
 ) {
-  const services = c.var.services;
   const user = c.var.user;
-  const [similar, links] = await Promise.all([
-    services.search.similar(view.id),
-    services.search.duplicateLinks(view.id),
-  ]);
+  const [similar, links] = await Promise.all([search.similar(view.id), search.duplicateLinks(view.id)]);
   const canMark = Boolean(
     user && can(user.role, "report.act") && view.availableActions.includes("mark_duplicate"),
   );

@@ -1,19 +1,32 @@
 import type { Context, Hono } from "hono";
-import type { CurrentUser } from "../../core/actors.ts";
+import type { Clock } from "../../core/clock.ts";
 import { AppError } from "../../core/errors.ts";
+import type { outbox } from "../../db/schema.ts";
 import type { SlaPolicy } from "../../domain/sla.ts";
-import { requirePage } from "../../http/auth.ts";
-import type { AppEnv } from "../../http/types.ts";
-import {
-  type FormProblem,
-  OutboxPage,
-  ScopePage,
-  SettingsPage,
-  type SlaFormValues,
-  TeamPage,
-  type TeamPageProps,
-} from "./admin.views.tsx";
+import { requirePage, signedInMember } from "../../http/auth.ts";
+import type { FormProblem } from "../../http/components/admin-layout.tsx";
+import type { AppEnv } from "../../http/env.ts";
+import type { AssetsService } from "../policy/assets.service.ts";
+import type { SettingsService } from "../settings/settings.service.ts";
+import type { TeamService } from "./team.service.ts";
+
+/** What the admin pages use. Keys and the outbox are reached through ports, so team needs nothing from them. */
+export interface AdminPagesDeps {
+  settings: SettingsService;
+  team: TeamService;
+  assets: AssetsService;
+  /** Each member's OpenPGP key fingerprint, by user id. */
+  memberFingerprints: () => Promise<ReadonlyMap<string, string>>;
+  outbox: { list(): Promise<(typeof outbox.$inferSelect)[]> };
+  clock: Clock;
+  smtpConfigured: boolean;
+}
+
 import { availabilityFormErrors, availabilityFromForm } from "./availability.form.ts";
+import { OutboxPage } from "./outbox.views.tsx";
+import { ScopePage } from "./scope.views.tsx";
+import { SettingsPage, type SlaFormValues } from "./settings.views.tsx";
+import { TeamPage, type TeamPageProps } from "./team.views.tsx";
 
 type ParsedBody = Record<string, string | File | (string | File)[]>;
 type Status = 200 | 400 | 409;
@@ -40,12 +53,6 @@ function pick(body: ParsedBody, names: readonly string[]): Record<string, string
     if (value !== undefined) values[name] = value;
   }
   return values;
-}
-
-function admin(c: Context<AppEnv>): CurrentUser {
-  const user = c.var.user;
-  if (!user) throw new AppError("unauthenticated", 401, "Your session has ended. Sign in again.");
-  return user;
 }
 
 /** A 400 or 409 from a service becomes a form problem shown on the page; anything else is a real error. */
@@ -149,11 +156,10 @@ export function slaInputFromForm(body: ParsedBody): {
 }
 
 /** Admin pages: the team, organisation and SLA settings, the scope, and the mail outbox. */
-export function registerAdminPages(app: Hono<AppEnv>) {
+export function registerAdminPages(app: Hono<AppEnv>, deps: AdminPagesDeps) {
   const frame = async (c: Context<AppEnv>) => {
-    const org = await c.var.services.settings.org();
-    c.header("Cache-Control", "no-store");
-    return { orgName: org.name, user: admin(c), csrfToken: c.var.csrfToken };
+    const org = await deps.settings.org();
+    return { orgName: org.name, user: signedInMember(c), csrfToken: c.var.csrfToken };
   };
 
   // Team ---------------------------------------------------------------------------------------
@@ -166,14 +172,13 @@ export function registerAdminPages(app: Hono<AppEnv>) {
       status?: Status;
     } = {},
   ) => {
-    const services = c.var.services;
-    const members = await services.team.list();
+    const members = await deps.team.list();
     return c.html(
       <TeamPage
         {...(await frame(c))}
         members={members}
-        now={services.deps.clock()}
-        keyFingerprints={await services.keys.memberFingerprints()}
+        now={deps.clock()}
+        keyFingerprints={await deps.memberFingerprints()}
         done={done(TEAM_DONE, c.req.query("done"))}
         add={extra.add ?? null}
         edit={extra.edit ?? null}
@@ -189,7 +194,7 @@ export function registerAdminPages(app: Hono<AppEnv>) {
     const id = c.req.param("id");
     const form = availabilityFromForm((await c.req.parseBody({ all: true })) as ParsedBody);
     try {
-      await c.var.services.team.updateAvailability(admin(c), id, form.input);
+      await deps.team.updateAvailability(signedInMember(c), id, form.input);
     } catch (error) {
       const problem = formProblem(error, {});
       if (!problem) throw error;
@@ -203,7 +208,7 @@ export function registerAdminPages(app: Hono<AppEnv>) {
   app.post("/admin/team", requirePage("team.manage"), async (c) => {
     const values = pick((await c.req.parseBody({ all: true })) as ParsedBody, MEMBER_ADD_FIELDS);
     try {
-      await c.var.services.team.createMember(admin(c).id, values);
+      await deps.team.createMember(signedInMember(c).id, values);
     } catch (error) {
       const problem = formProblem(error, { ...values, password: "" });
       if (!problem) throw error;
@@ -219,7 +224,7 @@ export function registerAdminPages(app: Hono<AppEnv>) {
     const input: Record<string, string> = { ...values };
     if (!input.password) delete input.password;
     try {
-      await c.var.services.team.updateMember(admin(c).id, id, input);
+      await deps.team.updateMember(signedInMember(c).id, id, input);
     } catch (error) {
       const problem = formProblem(error, { ...values, password: "" });
       if (!problem) throw error;
@@ -239,8 +244,7 @@ export function registerAdminPages(app: Hono<AppEnv>) {
       status?: Status;
     } = {},
   ) => {
-    const services = c.var.services;
-    const [org, sla] = await Promise.all([services.settings.org(), services.settings.sla()]);
+    const [org, sla] = await Promise.all([deps.settings.org(), deps.settings.sla()]);
     return c.html(
       <SettingsPage
         {...(await frame(c))}
@@ -257,13 +261,12 @@ export function registerAdminPages(app: Hono<AppEnv>) {
   app.get("/admin/settings", requirePage("settings.manage"), (c) => renderSettings(c));
 
   app.post("/admin/settings", requirePage("settings.manage"), async (c) => {
-    const services = c.var.services;
     const sent = pick((await c.req.parseBody({ all: true })) as ParsedBody, ORG_FIELDS);
     // Fields the form did not send keep their saved value instead of falling back to the defaults.
-    const current = await services.settings.org();
+    const current = await deps.settings.org();
     const input = { ...current, ...sent };
     try {
-      await services.settings.updateOrg(admin(c).id, input);
+      await deps.settings.updateOrg(signedInMember(c).id, input);
     } catch (error) {
       const problem = formProblem(error, input);
       if (!problem) throw error;
@@ -275,7 +278,7 @@ export function registerAdminPages(app: Hono<AppEnv>) {
   app.post("/admin/settings/sla", requirePage("settings.manage"), async (c) => {
     const { input, values } = slaInputFromForm((await c.req.parseBody({ all: true })) as ParsedBody);
     try {
-      await c.var.services.settings.updateSla(admin(c).id, input);
+      await deps.settings.updateSla(signedInMember(c).id, input);
     } catch (error) {
       const problem = formProblem(error, {});
       if (!problem) throw error;
@@ -289,7 +292,7 @@ export function registerAdminPages(app: Hono<AppEnv>) {
     c: Context<AppEnv>,
     extra: { add?: FormProblem; edit?: FormProblem & { id: string }; status?: Status } = {},
   ) => {
-    const assets = await c.var.services.assets.list();
+    const assets = await deps.assets.list();
     return c.html(
       <ScopePage
         {...(await frame(c))}
@@ -307,7 +310,7 @@ export function registerAdminPages(app: Hono<AppEnv>) {
   app.post("/admin/scope", requirePage("settings.manage"), async (c) => {
     const values = pick((await c.req.parseBody({ all: true })) as ParsedBody, ASSET_FIELDS);
     try {
-      await c.var.services.assets.create(admin(c).id, values);
+      await deps.assets.create(signedInMember(c).id, values);
     } catch (error) {
       const problem = formProblem(error, values);
       if (!problem) throw error;
@@ -320,7 +323,7 @@ export function registerAdminPages(app: Hono<AppEnv>) {
     const id = c.req.param("id");
     const values = pick((await c.req.parseBody({ all: true })) as ParsedBody, ASSET_FIELDS);
     try {
-      await c.var.services.assets.update(admin(c).id, id, values);
+      await deps.assets.update(signedInMember(c).id, id, values);
     } catch (error) {
       const problem = formProblem(error, values);
       if (!problem) throw error;
@@ -331,10 +334,7 @@ export function registerAdminPages(app: Hono<AppEnv>) {
 
   // Outbox -------------------------------------------------------------------------------------
   app.get("/admin/outbox", requirePage("outbox.read"), async (c) => {
-    const services = c.var.services;
-    const rows = await services.outbox.list();
-    return c.html(
-      <OutboxPage {...(await frame(c))} rows={rows} smtpConfigured={services.deps.smtpConfigured} />,
-    );
+    const rows = await deps.outbox.list();
+    return c.html(<OutboxPage {...(await frame(c))} rows={rows} smtpConfigured={deps.smtpConfigured} />);
   });
 }

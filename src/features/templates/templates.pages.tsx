@@ -1,19 +1,14 @@
 import type { Context, Hono } from "hono";
-import type { CurrentUser } from "../../core/actors.ts";
 import { AppError } from "../../core/errors.ts";
 import { can } from "../../domain/permissions.ts";
 import { rejectionReasonOf } from "../../domain/templates.ts";
-import { requirePage } from "../../http/auth.ts";
-import type { AppEnv } from "../../http/types.ts";
+import { requirePage, signedInMember } from "../../http/auth.ts";
+import type { AppEnv } from "../../http/env.ts";
+import type { SettingsService } from "../settings/settings.service.ts";
+import { isPickerForm, type PickerTemplate, type TemplatePrefill } from "./template-picker.views.tsx";
+import type { TemplatesService } from "./templates.service.ts";
 import { TemplateInvalidError } from "./templates.service.ts";
-import {
-  isPickerForm,
-  type PickerTemplate,
-  ResponseEditPage,
-  ResponsesPage,
-  type TemplateFormState,
-  type TemplatePrefill,
-} from "./templates.views.tsx";
+import { ResponseEditPage, ResponsesPage, type TemplateFormState } from "./templates.views.tsx";
 
 type ParsedBody = Record<string, string | File | (string | File)[]>;
 
@@ -23,12 +18,6 @@ function lastText(body: ParsedBody, name: string): string | undefined {
   const list = Array.isArray(value) ? value : value === undefined ? [] : [value];
   const texts = list.filter((v): v is string => typeof v === "string");
   return texts[texts.length - 1];
-}
-
-function member(c: Context<AppEnv>): CurrentUser {
-  const user = c.var.user;
-  if (!user) throw new AppError("unauthenticated", 401, "Your session has ended. Sign in again.");
-  return user;
 }
 
 /** The editor's fields exactly as typed, so a refused save gives everything back. */
@@ -55,13 +44,14 @@ const doneMessage = (key: string | undefined) => (key && Object.hasOwn(DONE, key
  */
 async function submitTemplate(
   c: Context<AppEnv>,
+  templates: TemplatesService,
   save: (values: TemplateFormState["values"]) => Promise<unknown>,
 ): Promise<{ ok: true } | { ok: false; state: TemplateFormState; status: 200 | 400 | 409 }> {
   const body = (await c.req.parseBody({ all: true })) as ParsedBody;
   const values = typedValues(body);
-  const user = member(c);
+  const user = signedInMember(c);
   if (lastText(body, "intent") === "preview") {
-    const preview = await c.var.services.templates.preview(values.body, user);
+    const preview = await templates.preview(values.body, user);
     return preview.ok
       ? { ok: false, state: { values, preview }, status: 200 }
       : { ok: false, state: { values, problems: preview.problems }, status: 200 };
@@ -95,12 +85,12 @@ async function submitTemplate(
  */
 export async function reportTemplateProps(
   c: Context<AppEnv>,
+  service: TemplatesService,
   ref: string,
 ): Promise<{ templates: PickerTemplate[]; prefill: TemplatePrefill | null }> {
   const user = c.var.user;
   if (!user || !can(user.role, "report.message")) return { templates: [], prefill: null };
-  const services = c.var.services;
-  const templates = (await services.templates.list({ activeOnly: true })).map((t) => ({
+  const templates = (await service.list({ activeOnly: true })).map((t) => ({
     id: t.id,
     name: t.name,
     purpose: t.purpose,
@@ -118,7 +108,7 @@ export async function reportTemplateProps(
     problems: isPickerForm(requested) ? [] : ["Choose the form to fill in: that reply form does not exist."],
   };
   try {
-    const { template, result } = await services.templates.renderForReport(ref, use, user);
+    const { template, result } = await service.renderForReport(ref, use, user);
     prefill.templateName = template.name;
     if (result.ok) prefill.text = result.text;
     else prefill.problems = [...prefill.problems, ...result.problems.map((p) => p.message)];
@@ -132,11 +122,13 @@ export async function reportTemplateProps(
 }
 
 /** Admin pages for canned responses, and the route the report page's pickers fetch rendered text from. */
-export function registerTemplatePages(app: Hono<AppEnv>) {
+export function registerTemplatePages(
+  app: Hono<AppEnv>,
+  deps: { settings: SettingsService; templates: TemplatesService },
+) {
   const frame = async (c: Context<AppEnv>) => {
-    const org = await c.var.services.settings.org();
-    c.header("Cache-Control", "no-store");
-    return { orgName: org.name, user: member(c), csrfToken: c.var.csrfToken };
+    const org = await deps.settings.org();
+    return { orgName: org.name, user: signedInMember(c), csrfToken: c.var.csrfToken };
   };
 
   const renderList = async (
@@ -144,7 +136,7 @@ export function registerTemplatePages(app: Hono<AppEnv>) {
     add: TemplateFormState | null = null,
     status: 200 | 400 | 409 = 200,
   ) => {
-    const templates = await c.var.services.templates.list();
+    const templates = await deps.templates.list();
     return c.html(
       <ResponsesPage
         {...(await frame(c))}
@@ -163,7 +155,7 @@ export function registerTemplatePages(app: Hono<AppEnv>) {
     state: TemplateFormState | null = null,
     status: 200 | 400 | 409 = 200,
   ) => {
-    const template = await c.var.services.templates.get(id);
+    const template = await deps.templates.get(id);
     return c.html(
       <ResponseEditPage
         {...(await frame(c))}
@@ -189,8 +181,8 @@ export function registerTemplatePages(app: Hono<AppEnv>) {
 
   app.post("/admin/responses", requirePage("settings.manage"), async (c) => {
     let createdId = "";
-    const outcome = await submitTemplate(c, async (values) => {
-      createdId = (await c.var.services.templates.create(member(c).id, values)).id;
+    const outcome = await submitTemplate(c, deps.templates, async (values) => {
+      createdId = (await deps.templates.create(signedInMember(c).id, values)).id;
     });
     if (!outcome.ok) return renderList(c, outcome.state, outcome.status);
     return c.redirect(`/admin/responses?done=added#template-${createdId}`, 303);
@@ -200,9 +192,9 @@ export function registerTemplatePages(app: Hono<AppEnv>) {
 
   app.post("/admin/responses/:id", requirePage("settings.manage"), async (c) => {
     const id = c.req.param("id");
-    await c.var.services.templates.get(id); // an unknown id is a 404, not a form error
-    const outcome = await submitTemplate(c, (values) =>
-      c.var.services.templates.update(member(c).id, id, values),
+    await deps.templates.get(id); // an unknown id is a 404, not a form error
+    const outcome = await submitTemplate(c, deps.templates, (values) =>
+      deps.templates.update(signedInMember(c).id, id, values),
     );
     if (!outcome.ok) return renderEdit(c, id, outcome.state, outcome.status);
     return c.redirect(`/admin/responses/${id}?done=saved`, 303);
@@ -219,7 +211,7 @@ export function registerTemplatePages(app: Hono<AppEnv>) {
         "Say whether the canned response should be active (true or false).",
       );
     }
-    await c.var.services.templates.setActive(member(c).id, id, active === "true");
+    await deps.templates.setActive(signedInMember(c).id, id, active === "true");
     return c.redirect(
       `/admin/responses?done=${active === "true" ? "activated" : "deactivated"}#template-${id}`,
       303,
@@ -229,12 +221,11 @@ export function registerTemplatePages(app: Hono<AppEnv>) {
   // Read-only: the text a picker puts in a textarea with JS on. A template that cannot be filled in for this
   // report answers with its problems (200), so the page shows them instead of an empty box.
   app.get("/reports/:ref/templates/:id/render", requirePage("report.message"), async (c) => {
-    const { template, result } = await c.var.services.templates.renderForReport(
+    const { template, result } = await deps.templates.renderForReport(
       c.req.param("ref"),
       c.req.param("id"),
-      member(c),
+      signedInMember(c),
     );
-    c.header("Cache-Control", "no-store");
     const summary = { id: template.id, name: template.name, purpose: template.purpose };
     const reason = c.req.query("for") === "reject" ? rejectionReasonOf(template.purpose) : null;
     return result.ok

@@ -1,10 +1,21 @@
 import type { Context, Hono } from "hono";
+import type { Db } from "../../core/db.ts";
 import { AppError } from "../../core/errors.ts";
-import { clientIp, rateLimit } from "../../http/rate-limit.ts";
-import type { AppEnv } from "../../http/types.ts";
-import { formFiles, formText, isFieldError } from "../intake/intake.pages.tsx";
+import type { AppEnv } from "../../http/env.ts";
+import { formFiles, formText, isFieldError } from "../../http/form.ts";
+import type { RateLimits } from "../../http/rate-limit.ts";
+import type { ReportsService } from "../reports/reports.service.ts";
 import { loadIntakeSettings } from "../settings/intake-settings.ts";
+import type { SettingsService } from "../settings/settings.service.ts";
 import { LinkNotFoundPage, RecoverPage, RecoverSentPage, ReporterPage } from "./tracking.views.tsx";
+
+/** What the reporter's pages use. */
+export interface TrackingPagesDeps {
+  reports: ReportsService;
+  settings: SettingsService;
+  db: Db;
+  limits: RateLimits;
+}
 
 /** Tracking tokens are 128-bit base64url strings; anything else cannot be a link we issued. */
 const TOKEN = /^[A-Za-z0-9_-]{16,128}$/;
@@ -24,44 +35,45 @@ export function attachmentDisposition(filename: string): string {
 }
 
 /** The same 404 for a malformed token, an unknown token and a foreign attachment. */
-async function linkNotFound(c: Context<AppEnv>) {
-  const org = await c.var.services.settings.org();
+async function linkNotFound(deps: TrackingPagesDeps, c: Context<AppEnv>) {
+  const org = await deps.settings.org();
   return c.html(<LinkNotFoundPage orgName={org.name} />, 404);
 }
 
 async function renderReporterPage(
+  deps: TrackingPagesDeps,
   c: Context<AppEnv>,
   token: string,
   reply?: string,
   errors?: Record<string, string>,
 ) {
-  const { reports, settings } = c.var.services;
+  const { reports, settings } = deps;
   const [view, org] = await Promise.all([reports.reporterView(token), settings.org()]);
-  if (!view) return linkNotFound(c);
+  if (!view) return linkNotFound(deps, c);
   return c.html(
     <ReporterPage orgName={org.name} token={token} view={view} reply={reply ?? ""} errors={errors ?? {}} />,
     errors ? 400 : 200,
   );
 }
 
-/** Replies from reporters: per address, so one leaked link cannot be used to flood the team. */
-const repliesLimit = rateLimit({
-  bucket: "replies",
-  limit: async (c) => (await loadIntakeSettings(c.var.services.db)).repliesPerHourPerIp,
-  windowSeconds: 3600,
-  key: clientIp,
-});
-
-/** Recovery mails reporters; its own bucket with the report budget keeps it from becoming a mail cannon. */
-const recoverLimit = rateLimit({
-  bucket: "recover",
-  limit: async (c) => (await loadIntakeSettings(c.var.services.db)).reportsPerHourPerIp,
-  windowSeconds: 3600,
-  key: clientIp,
-});
-
 /** The reporter's side: the capability-link page, replies, attachment downloads and lost-link recovery. */
-export function registerTrackingPages(app: Hono<AppEnv>) {
+export function registerTrackingPages(app: Hono<AppEnv>, deps: TrackingPagesDeps) {
+  /** Replies from reporters: per address, so one leaked link cannot be used to flood the team. */
+  const repliesLimit = deps.limits.rateLimit({
+    bucket: "replies",
+    limit: async () => (await loadIntakeSettings(deps.db)).repliesPerHourPerIp,
+    windowSeconds: 3600,
+    key: deps.limits.clientIp,
+  });
+
+  /** Recovery mails reporters; its own bucket with the report budget keeps it from becoming a mail cannon. */
+  const recoverLimit = deps.limits.rateLimit({
+    bucket: "recover",
+    limit: async () => (await loadIntakeSettings(deps.db)).reportsPerHourPerIp,
+    windowSeconds: 3600,
+    key: deps.limits.clientIp,
+  });
+
   // Capability URLs: never indexed, never cached (the page is the secret's only gate).
   app.use("/r/*", async (c, next) => {
     await next();
@@ -70,14 +82,14 @@ export function registerTrackingPages(app: Hono<AppEnv>) {
   });
 
   app.get("/r/recover", async (c) => {
-    const org = await c.var.services.settings.org();
+    const org = await deps.settings.org();
     return c.html(<RecoverPage orgName={org.name} />);
   });
 
   app.post("/r/recover", recoverLimit, async (c) => {
     const body = await c.req.parseBody({ all: true });
     const email = formText(body, "email") ?? "";
-    const { reports, settings } = c.var.services;
+    const { reports, settings } = deps;
     const org = await settings.org();
     try {
       await reports.recoverLinks(email);
@@ -91,21 +103,21 @@ export function registerTrackingPages(app: Hono<AppEnv>) {
 
   app.get("/r/:token", async (c) => {
     const token = c.req.param("token");
-    if (!TOKEN.test(token)) return linkNotFound(c);
-    return renderReporterPage(c, token);
+    if (!TOKEN.test(token)) return linkNotFound(deps, c);
+    return renderReporterPage(deps, c, token);
   });
 
   app.post("/r/:token/messages", repliesLimit, async (c) => {
     const token = c.req.param("token");
-    if (!TOKEN.test(token)) return linkNotFound(c);
+    if (!TOKEN.test(token)) return linkNotFound(deps, c);
     const body = await c.req.parseBody({ all: true });
     const text = formText(body, "body") ?? "";
     const files = await formFiles(body, "attachments");
     try {
-      await c.var.services.reports.replyAsReporter(token, { body: text }, files);
+      await deps.reports.replyAsReporter(token, { body: text }, files);
     } catch (error) {
-      if (error instanceof AppError && error.status === 404) return linkNotFound(c);
-      if (isFieldError(error)) return renderReporterPage(c, token, text, error.fields);
+      if (error instanceof AppError && error.status === 404) return linkNotFound(deps, c);
+      if (isFieldError(error)) return renderReporterPage(deps, c, token, text, error.fields);
       throw error;
     }
     return c.redirect(`/r/${token}#messages`, 303);
@@ -113,12 +125,12 @@ export function registerTrackingPages(app: Hono<AppEnv>) {
 
   app.get("/r/:token/attachments/:id", async (c) => {
     const token = c.req.param("token");
-    if (!TOKEN.test(token)) return linkNotFound(c);
-    let file: Awaited<ReturnType<AppEnv["Variables"]["services"]["reports"]["attachmentForReporter"]>>;
+    if (!TOKEN.test(token)) return linkNotFound(deps, c);
+    let file: Awaited<ReturnType<ReportsService["attachmentForReporter"]>>;
     try {
-      file = await c.var.services.reports.attachmentForReporter(token, c.req.param("id"));
+      file = await deps.reports.attachmentForReporter(token, c.req.param("id"));
     } catch (error) {
-      if (error instanceof AppError && error.status === 404) return linkNotFound(c);
+      if (error instanceof AppError && error.status === 404) return linkNotFound(deps, c);
       throw error;
     }
     // Served as an opaque download: a researcher's HTML or SVG proof of concept must never run on our origin.
@@ -126,7 +138,6 @@ export function registerTrackingPages(app: Hono<AppEnv>) {
       "Content-Type": "application/octet-stream",
       "Content-Disposition": attachmentDisposition(file.filename),
       "X-Content-Type-Options": "nosniff",
-      "Cache-Control": "no-store",
     });
   });
 }

@@ -1,14 +1,9 @@
 import { weaknessLabel } from "../../domain/weaknesses.ts";
+import { AttachmentsInput } from "../../http/components/attachments-input.tsx";
+import { describedBy, ErrorSummary, invalid } from "../../http/components/error-summary.tsx";
 import { FieldError, formatDate, Layout } from "../../http/layout.tsx";
-import {
-  ATTACHMENT_ACCEPT,
-  ATTACHMENT_HINT,
-  describedBy,
-  ErrorSummary,
-  invalid,
-} from "../intake/intake.views.tsx";
+import { ReporterWaitingPrompt } from "../reports/needs-info.views.tsx";
 import type { ReportsService } from "../reports/reports.service.ts";
-import { ReporterWaitingPrompt } from "../sla/sla.views.tsx";
 
 /** Exactly what the service lets a link holder see; the page cannot show more than this. */
 export type ReporterView = NonNullable<Awaited<ReturnType<ReportsService["reporterView"]>>>;
@@ -128,32 +123,11 @@ export function ReporterPage(props: ReporterPageProps) {
                 {props.reply ?? ""}
               </textarea>
               <FieldError id="body" errors={e} />
-              <label for="attachments">
-                Attachments (optional)
-                <span class="hint" id="attachments-hint">
-                  {ATTACHMENT_HINT}
-                </span>
-              </label>
-              {hadErrors && (
-                <p class="hint warn" id="attachments-again">
-                  Files are not kept when the form is shown again: please select them again.
-                </p>
-              )}
-              <input
-                type="file"
-                id="attachments"
-                name="attachments"
-                multiple
-                accept={ATTACHMENT_ACCEPT}
-                aria-invalid={invalid("attachments", e)}
-                aria-describedby={describedBy(
-                  "attachments",
-                  e,
-                  "attachments-hint",
-                  ...(hadErrors ? ["attachments-again"] : []),
-                )}
+              <AttachmentsInput
+                errors={e}
+                again={hadErrors}
+                againText="Files are not kept when the form is shown again: please select them again."
               />
-              <FieldError id="attachments" errors={e} />
               <div class="actions">
                 <button type="submit">Send message</button>
               </div>

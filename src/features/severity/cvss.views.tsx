@@ -9,7 +9,7 @@ import {
 } from "../../domain/cvss.ts";
 import { Csrf } from "../../http/layout.tsx";
 import { CALCULATOR_VERSIONS, type CvssFormState, headlineScore, metricField } from "./cvss-form.ts";
-import type { SeverityMethod } from "./severity-scores.ts";
+import type { SeverityMethod } from "./methods.ts";
 
 const VERSION_LABELS: Record<CvssVersion, string> = {
   "3.1": "CVSS 3.1",
@@ -317,4 +317,15 @@ export function CvssCalculator(props: CvssCalculatorProps) {
       </form>
     </details>
   );
+}
+
+/** What the report page needs for CVSS: the calculator's state and the current CVSS score. */
+export interface CvssPageProps {
+  source: SeverityMethod;
+  form: CvssFormState;
+  showErrors: boolean;
+  message?: string | null | undefined;
+  /** Open the calculator (after a Preview or a refused submit). */
+  open: boolean;
+  current: { score: CvssScore; vector: string } | null;
 }

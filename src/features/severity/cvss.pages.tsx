@@ -1,8 +1,11 @@
 import type { Context, Hono } from "hono";
+import type { CurrentUser } from "../../core/actors.ts";
 import { AppError } from "../../core/errors.ts";
 import { scoreCvss } from "../../domain/cvss.ts";
-import { requirePage } from "../../http/auth.ts";
-import type { AppEnv } from "../../http/types.ts";
+import { requirePage, signedInMember } from "../../http/auth.ts";
+import type { AppEnv } from "../../http/env.ts";
+import type { SettingsService } from "../settings/settings.service.ts";
+import type { CvssPageProps } from "./cvss.views.tsx";
 import { CvssLive } from "./cvss.views.tsx";
 import {
   type CvssFormState,
@@ -11,7 +14,27 @@ import {
   initialCvssForm,
   readCvssForm,
 } from "./cvss-form.ts";
-import type { CvssPageProps, TeamView } from "./reports.views.tsx";
+
+/** The part of a report the calculator reads: its severity history, newest first. */
+interface ScoredReport {
+  severityHistory: ReadonlyArray<{ method: string; vector: string }>;
+}
+
+/**
+ * Acts on a report as a member: the reports service's act, passed in by the app so severity needs nothing from
+ * reports. Only the reference of the result is read.
+ */
+export type ActOnReport = (
+  actor: CurrentUser,
+  idOrRef: string,
+  input: unknown,
+) => Promise<{ reference: string }>;
+
+/** What the CVSS calculator pages use. */
+export interface SeverityDeps {
+  settings: SettingsService;
+  actOnReport: ActOnReport;
+}
 
 /** What a posted calculator asks the page to show again: its state, and whether it came back refused. */
 export interface CvssRender {
@@ -29,11 +52,11 @@ export function isCvssForm(values: Record<string, string>): boolean {
 
 /** The report page's CVSS props: the posted calculator if there is one, else preset from the latest CVSS score. */
 export async function cvssPageProps(
-  c: Context<AppEnv>,
-  view: Pick<TeamView, "severityHistory">,
+  deps: SeverityDeps,
+  view: ScoredReport,
   posted: CvssRender | undefined,
 ): Promise<CvssPageProps> {
-  const org = await c.var.services.settings.org();
+  const org = await deps.settings.org();
   const latest = view.severityHistory.find((s) => s.method === "cvss")?.vector;
   const scored = latest ? scoreCvss(latest) : null;
   const current = scored?.ok ? { score: scored.value, vector: canonicalCvssVector(scored.value) } : null;
@@ -48,8 +71,8 @@ export async function cvssPageProps(
 }
 
 /** The done notice after a saved score: plain about a score that did not change the report's severity. */
-export async function severityDoneKey(c: Context<AppEnv>, method: "owasp" | "cvss"): Promise<string> {
-  const org = await c.var.services.settings.org();
+export async function severityDoneKey(deps: SeverityDeps, method: "owasp" | "cvss"): Promise<string> {
+  const org = await deps.settings.org();
   return org.severitySource === method ? "set_severity" : `${method}_recorded`;
 }
 
@@ -58,6 +81,7 @@ export async function severityDoneKey(c: Context<AppEnv>, method: "owasp" | "cvs
  * score through the same service call as the JSON API. Refusals come back with the error at each field.
  */
 export async function handleCvssForm(
+  deps: SeverityDeps,
   c: Context<AppEnv>,
   ref: string,
   values: Record<string, string>,
@@ -75,14 +99,13 @@ export async function handleCvssForm(
     return render({ status: 400, cvss: { form, showErrors: true, message: cvssFormSummary(form) } });
   }
   try {
-    const user = c.var.user;
-    if (!user) throw new AppError("unauthenticated", 401, "Your session has ended. Sign in again.");
-    const view = await c.var.services.reports.act(user, ref, {
+    const user = signedInMember(c);
+    const view = await deps.actOnReport(user, ref, {
       action: "set_severity",
       cvss: form.vector,
       reason: form.reason.trim() ? form.reason : null,
     });
-    const done = await severityDoneKey(c, "cvss");
+    const done = await severityDoneKey(deps, "cvss");
     return c.redirect(`/reports/${encodeURIComponent(view.reference)}?done=${done}#severity`, 303);
   } catch (error) {
     if (error instanceof AppError && (error.status === 400 || error.status === 409)) {
@@ -97,11 +120,10 @@ export async function handleCvssForm(
 }
 
 /** The htmx fragment of the calculator: read-only, computed by the same code as Preview and Set severity. */
-export function registerCvssPages(app: Hono<AppEnv>) {
+export function registerCvssPages(app: Hono<AppEnv>, deps: SeverityDeps) {
   app.get("/reports/:ref/cvss-calc", requirePage("report.read"), async (c) => {
     const form = readCvssForm(c.req.query());
-    const org = await c.var.services.settings.org();
-    c.header("Cache-Control", "no-store");
+    const org = await deps.settings.org();
     return c.html(<CvssLive state={form} source={org.severitySource} showErrors={false} />);
   });
 }

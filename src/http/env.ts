@@ -1,11 +1,9 @@
 import type { CurrentUser } from "../core/actors.ts";
-import type { Services } from "../services.ts";
 
-/** Variables every request carries through Hono's context. */
+/** Variables every request carries through Hono's context. Services are not among them: routes get theirs. */
 export interface AppEnv {
   Variables: {
     requestId: string;
-    services: Services;
     user: CurrentUser | null;
     /** The session's CSRF token, rendered into every team form. */
     csrfToken: string | null;

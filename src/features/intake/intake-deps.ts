@@ -1,0 +1,18 @@
+import type { Clock } from "../../core/clock.ts";
+import type { Db } from "../../core/db.ts";
+import type { RateLimits } from "../../http/rate-limit.ts";
+import type { KeysService } from "../keys/keys.service.ts";
+import type { AssetsService } from "../policy/assets.service.ts";
+import type { ReportsService } from "../reports/reports.service.ts";
+import type { SettingsService } from "../settings/settings.service.ts";
+
+/** What the public report form, its encrypted path and the JSON intake use. */
+export interface IntakeDeps {
+  settings: SettingsService;
+  assets: AssetsService;
+  keys: KeysService;
+  reports: ReportsService;
+  db: Db;
+  clock: Clock;
+  limits: RateLimits;
+}

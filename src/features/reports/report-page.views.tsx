@@ -1,0 +1,248 @@
+import { formatFingerprint } from "../../domain/pgp-keys.ts";
+import { weaknessLabel } from "../../domain/weaknesses.ts";
+import { ACTION_LABELS, REJECTION_LABELS, REPORT_ACTIONS, type ReportAction } from "../../domain/workflow.ts";
+import { formatAge, formatDate, Layout } from "../../http/layout.tsx";
+import { NobodyAvailableBadge } from "../assignment/assignment.views.tsx";
+import { MailFacts } from "./mail-facts.views.tsx";
+import { WaitingNotice } from "./needs-info.views.tsx";
+import { Actions } from "./report-actions.views.tsx";
+import {
+  CREDIT_LABELS,
+  type ReportPageProps,
+  SeverityBadge,
+  SlaBadge,
+  SOURCE_LABELS,
+  StateBadge,
+} from "./report-parts.views.tsx";
+import {
+  AttachmentList,
+  Conversation,
+  FixesSection,
+  SeveritySection,
+  SlaList,
+  TextBlock,
+} from "./report-sections.views.tsx";
+
+type DoneKey = ReportAction | "message" | "note" | "cvss_recorded" | "owasp_recorded";
+const DONE_MESSAGES: Partial<Record<DoneKey, string>> = {
+  acknowledge: "Acknowledged. The reporter was sent the acknowledgement.",
+  assign: "The Response Manager is set.",
+  start_triage: "Triage started.",
+  set_severity: "The severity is set.",
+  cvss_recorded:
+    "The CVSS score is recorded in the severity history. It did not change the report's severity, because the organisation takes severity from OWASP Risk Rating.",
+  owasp_recorded:
+    "The OWASP rating is recorded in the severity history. It did not change the report's severity, because the organisation takes severity from CVSS.",
+  confirm: "The report is confirmed.",
+  reject: "The report is rejected and the reporter was told why.",
+  mark_duplicate: "Marked as a duplicate; the reporter was told.",
+  start_remediation: "Remediation started.",
+  add_fix: "The fix is linked.",
+  verify_fix: "Your verification of the fix is recorded.",
+  release: "The release is recorded.",
+  disclose: "The disclosure is recorded.",
+  close: "The report is closed and the final feedback was sent.",
+  reopen: "The report is reopened and back in triage.",
+  request_info: "Your question was sent to the reporter. The SLA clock is paused until they answer.",
+  message: "Your reply was sent to the reporter.",
+  note: "Your internal note was added.",
+};
+
+/** Whether a query value names a known success notice. */
+export function isDoneKey(value: string | undefined): value is keyof typeof DONE_MESSAGES {
+  return value !== undefined && Object.hasOwn(DONE_MESSAGES, value);
+}
+
+/** The team's page for one report: the report, the conversation, the record, and the actions the state allows. */
+export function ReportPage(props: ReportPageProps) {
+  const { view } = props;
+  const problem = props.actionProblem;
+  const done = isDoneKey(props.done ?? undefined)
+    ? DONE_MESSAGES[props.done as keyof typeof DONE_MESSAGES]
+    : null;
+  const problemLabel =
+    problem?.action && (REPORT_ACTIONS as readonly string[]).includes(problem.action)
+      ? ACTION_LABELS[problem.action as ReportAction]
+      : null;
+  return (
+    <Layout
+      title={
+        problem || props.messageProblem ? `Error: ${view.reference}` : `${view.reference}: ${view.title}`
+      }
+      orgName={props.orgName}
+      user={props.user}
+      csrfToken={props.csrfToken}
+      active="inbox"
+    >
+      <p class="muted small">
+        <a href="/inbox">← Inbox</a>
+      </p>
+      <div class="report-head">
+        <p class="muted mono">{view.reference}</p>
+        <h1>{view.title}</h1>
+        <div class="row">
+          <StateBadge state={view.state} />
+          <SeverityBadge severity={view.severity} />
+          <SlaBadge status={view.sla.status} />
+          {view.rejectionReason && (
+            <span class="badge">
+              {REJECTION_LABELS[view.rejectionReason as keyof typeof REJECTION_LABELS] ??
+                view.rejectionReason}
+            </span>
+          )}
+          {view.duplicateOf && (
+            <span class="small">
+              Duplicate of <a href={`/reports/${view.duplicateOf.reference}`}>{view.duplicateOf.reference}</a>
+            </span>
+          )}
+        </div>
+        <p class="small">
+          Response Manager:{" "}
+          {view.assigneeUser ? (
+            <strong>{view.assigneeUser.name}</strong>
+          ) : (
+            <span class="muted">nobody yet</span>
+          )}{" "}
+          {view.nobodyAvailable && <NobodyAvailableBadge why={view.nobodyAvailable} />} · Received{" "}
+          {formatDate(view.receivedAt)} ({formatAge(view.receivedAt, props.now)} ago)
+        </p>
+      </div>
+
+      <WaitingNotice since={view.waitingSince} now={props.now} expiresAt={view.waitingExpiresAt} />
+
+      {done && (
+        <div class="notice success" role="status" id="done">
+          {done}
+        </div>
+      )}
+      {problem && (
+        <div class="notice error" role="alert" id="action-error">
+          <p>
+            <strong>{problemLabel ? `${problemLabel} was not possible:` : "That did not work:"}</strong>{" "}
+            {problem.message}
+          </p>
+          {Object.keys(problem.fields).length > 0 && (
+            <ul>
+              {Object.entries(problem.fields).map(([field, message]) =>
+                message === problem.message ? null : (
+                  <li>
+                    <span class="mono">{field}</span>: {message}
+                  </li>
+                ),
+              )}
+            </ul>
+          )}
+          {problemLabel && view.availableActions.includes(problem?.action as ReportAction) && (
+            <p>
+              <a href={`#action-${problem?.action}-error`}>Go to the form</a>
+            </p>
+          )}
+        </div>
+      )}
+
+      <div class="grid">
+        <div>
+          {props.canAct ? (
+            <Actions {...props} />
+          ) : (
+            <p class="notice" id="read-only">
+              You can read this report; only responders and admins can act on it or write messages.
+            </p>
+          )}
+
+          <section class="card" id="report" aria-labelledby="report-heading">
+            <h2 id="report-heading">Report</h2>
+            <dl class="facts">
+              <dt>Asset</dt>
+              <dd>
+                {view.asset ? (
+                  <>
+                    {view.asset.name}
+                    {view.asset.identifier && <span class="muted mono small"> {view.asset.identifier}</span>}
+                    {!view.asset.inScope && <span class="badge sla-overdue">Out of scope</span>}
+                  </>
+                ) : (
+                  "Other (not in the scope list)"
+                )}
+              </dd>
+              <dt>Weakness</dt>
+              <dd>{weaknessLabel(view.weakness)}</dd>
+            </dl>
+            {props.mail?.get("") && (
+              <MailFacts details={props.mail.get("")!.details} from={props.mail.get("")!.fromAddress} />
+            )}
+            <TextBlock
+              title={view.source === "email" ? "The reporter's mail" : "Description"}
+              id="description"
+              text={view.description}
+            />
+            {/* A report by mail has one text; empty sections would only look like missing answers. */}
+            {(view.source !== "email" || view.steps) && (
+              <TextBlock title="Steps to reproduce" id="steps" text={view.steps} />
+            )}
+            {(view.source !== "email" || view.impact) && (
+              <TextBlock title="Impact" id="impact" text={view.impact} />
+            )}
+            {view.attachments.length > 0 && (
+              <>
+                <h3>Attachments</h3>
+                <p class="hint">Files are downloaded, never opened in the browser. Treat them as hostile.</p>
+                <AttachmentList reference={view.reference} items={view.attachments} />
+              </>
+            )}
+          </section>
+
+          <Conversation {...props} />
+
+          <section class="card" id="timeline" aria-labelledby="timeline-heading">
+            <h2 id="timeline-heading">Timeline</h2>
+            <ol class="timeline">
+              {view.timeline.map((e) => (
+                <li>
+                  <time datetime={e.at.toISOString()}>{formatDate(e.at)}</time>
+                  <strong>{e.actor}</strong>: {e.text}
+                </li>
+              ))}
+            </ol>
+          </section>
+        </div>
+
+        <aside>
+          <section class="card" id="reporter" aria-labelledby="reporter-heading">
+            <h2 id="reporter-heading">Reporter</h2>
+            <dl class="facts">
+              <dt>Name</dt>
+              <dd>{view.reporter.name ?? <span class="muted">not given</span>}</dd>
+              <dt>Email</dt>
+              <dd class="break">
+                {view.reporter.email ?? <span class="muted">not given (tracking link only)</span>}
+              </dd>
+              <dt>OpenPGP key</dt>
+              <dd class="mono small break" id="reporter-key">
+                {view.reporter.keyFingerprint ? (
+                  formatFingerprint(view.reporter.keyFingerprint)
+                ) : (
+                  <span class="muted">not given</span>
+                )}
+              </dd>
+              <dt>Credit</dt>
+              <dd>{CREDIT_LABELS[view.reporter.credit] ?? view.reporter.credit}</dd>
+              <dt>Source</dt>
+              <dd>{SOURCE_LABELS[view.source] ?? view.source}</dd>
+            </dl>
+          </section>
+
+          <section class="card" id="sla" aria-labelledby="sla-heading">
+            <h2 id="sla-heading">Deadlines</h2>
+            <SlaList items={view.sla.items} />
+          </section>
+
+          {props.duplicatesPanel}
+
+          <SeveritySection {...props} />
+          <FixesSection view={view} />
+        </aside>
+      </div>
+    </Layout>
+  );
+}

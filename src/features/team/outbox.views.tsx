@@ -1,0 +1,62 @@
+import type { outbox } from "../../db/schema.ts";
+import { type AdminFrame, AdminLayout } from "../../http/components/admin-layout.tsx";
+import { DataTable } from "../../http/components/data-table.tsx";
+import { formatDate } from "../../http/layout.tsx";
+
+/** A mail as the outbox keeps it. */
+type OutboxRow = typeof outbox.$inferSelect;
+
+export interface OutboxPageProps extends AdminFrame {
+  rows: readonly OutboxRow[];
+  smtpConfigured: boolean;
+}
+
+const OUTBOX_STATUS_CLASS: Record<string, string> = {
+  queued: "sla-due_soon",
+  held: "sla-due_soon",
+  sent: "sla-met",
+  failed: "sla-overdue",
+  bounced: "sla-overdue",
+};
+
+/** Mail the system wrote, so nothing is silently lost when SMTP is missing or failing. */
+export function OutboxPage(props: OutboxPageProps) {
+  return (
+    <AdminLayout {...props} title="Outbox" section="outbox">
+      <h1>Outbox</h1>
+      {props.smtpConfigured ? (
+        <p class="notice" id="smtp-notice">
+          Mail is sent through SMTP. Failed mail stays here with its error, so you can forward it by hand.
+        </p>
+      ) : (
+        <p class="notice warn" id="smtp-notice">
+          SMTP_URL is not set, so no mail leaves this server: it is held here for an admin to forward. Copy
+          the recipient, subject and body into your own mail client.
+        </p>
+      )}
+      <DataTable
+        class="outbox"
+        columns={["Created", "To", "Subject and body", "Status", "Attempts"]}
+        rows={props.rows}
+        empty={"The outbox is empty."}
+        row={(row) => (
+          <tr>
+            <td class="nowrap small">{formatDate(row.createdAt)}</td>
+            <td class="break">{row.toAddress}</td>
+            <td>
+              <details>
+                <summary>{row.subject}</summary>
+                <pre class="mail-body">{row.body}</pre>
+              </details>
+            </td>
+            <td>
+              <span class={`badge ${OUTBOX_STATUS_CLASS[row.status] ?? ""}`}>{row.status}</span>
+              {row.lastError && <span class="small field-error block">{row.lastError}</span>}
+            </td>
+            <td>{row.attempts}</td>
+          </tr>
+        )}
+      />
+    </AdminLayout>
+  );
+}

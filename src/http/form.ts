@@ -1,0 +1,38 @@
+import { AppError } from "../core/errors.ts";
+
+/** A parsed form body, as `c.req.parseBody()` returns it. */
+export type ParsedBody = Record<string, string | File | (string | File)[]>;
+
+/** An uploaded file as the services take it (the reports service's UploadedFile has this shape). */
+export interface FormFile {
+  filename: string;
+  data: Buffer;
+}
+
+/** A text field from a parsed form; a repeated field counts once, so a crafted form cannot smuggle an array in. */
+export function formText(body: ParsedBody, name: string): string | undefined {
+  const value = body[name];
+  const first = Array.isArray(value) ? value[0] : value;
+  return typeof first === "string" ? first : undefined;
+}
+
+/**
+ * The files of a multipart field as the services take them. Browsers send an empty, nameless part for a file
+ * input left empty; that is not an attachment, so it is dropped here rather than refused as an empty file.
+ */
+export async function formFiles(body: ParsedBody, name: string): Promise<FormFile[]> {
+  const value = body[name];
+  const parts = value === undefined ? [] : Array.isArray(value) ? value : [value];
+  const files: FormFile[] = [];
+  for (const part of parts) {
+    if (typeof part === "string") continue;
+    if (part.size === 0 && !part.name) continue;
+    files.push({ filename: part.name, data: Buffer.from(await part.arrayBuffer()) });
+  }
+  return files;
+}
+
+/** A validation failure the page should show next to the fields, as opposed to an error page. */
+export function isFieldError(error: unknown): error is AppError & { fields: Record<string, string> } {
+  return error instanceof AppError && error.status === 400 && error.fields !== undefined;
+}

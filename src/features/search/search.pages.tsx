@@ -1,7 +1,7 @@
 import type { Context } from "hono";
 import { can } from "../../domain/permissions.ts";
 import type { AppEnv } from "../../http/env.ts";
-import type { SearchService } from "./duplicates.service.ts";
+import type { SearchService } from "./search.service.ts";
 import { DuplicatesPanel } from "./search.views.tsx";
 
 /** The report page's "Similar reports" panel, with the report's duplicates and who reported first. */

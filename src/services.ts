@@ -57,7 +57,6 @@ export function createServices(deps: ServiceDeps) {
     db,
     clock,
     cipher,
-    jobs,
     publicUrl,
     features: { alerts, assignment, assets, keys, outbox, search, settings, team, templates },
   });

@@ -3,7 +3,6 @@ import fs from "node:fs";
 import path from "node:path";
 import type { Config } from "../config.ts";
 import { decodeSecretKey } from "../config.ts";
-import type { Db } from "../core/db.ts";
 import { AppError } from "../core/errors.ts";
 import { createDataCipher, dataKeyId, keyFiles, loadDataKeys } from "../crypto/data-key.ts";
 import type { DataKeyService } from "../features/data-key/data-key.service.ts";

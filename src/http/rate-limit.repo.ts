@@ -1,5 +1,5 @@
 import { lt, sql } from "drizzle-orm";
-import type { Db, Tx } from "../core/db.ts";
+import type { Db } from "../core/db.ts";
 import { rateLimits } from "../db/schema.ts";
 
 /** Windows older than this are dead weight; they are removed whenever a new window starts. */

@@ -1,6 +1,5 @@
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadIntakeSettings } from "../../src/features/settings/intake-settings.ts";
 import { reportFields } from "../helpers/actors.ts";
 import { createTestDb, DB_KINDS, type TestDb } from "../helpers/db.ts";
 import { type App, appFor, get, post, type Session, signedInTeam } from "../helpers/http.ts";
@@ -121,7 +120,7 @@ describe.each(DB_KINDS)("the spam action on %s", (kind) => {
     expect(await bad.text()).toContain("Minimum steps length must be 0 or more.");
     const ok = await post(app, "/admin/intake", admin, { ...fields, minStepsLength: "50" });
     expect(ok.status).toBe(303);
-    expect(await loadIntakeSettings(t.services.db)).toEqual({
+    expect(await t.services.settings.intake()).toEqual({
       reportsPerHourPerIp: 5,
       repliesPerHourPerIp: 7,
       noJsReportsPerHourPerIp: 2,

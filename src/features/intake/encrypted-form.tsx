@@ -3,7 +3,7 @@ import { AppError } from "../../core/errors.ts";
 import { noStore } from "../../http/auth.ts";
 import type { AppEnv } from "../../http/env.ts";
 import { readJsonObject } from "../../http/json-body.ts";
-import { openEncryptedReport, reporterKeyExtras } from "../keys/encrypted-intake.ts";
+import { openEncryptedReport, reporterKeyExtras } from "./encrypted-intake.service.ts";
 import { decodeAttachments } from "./intake.api.ts";
 import { checkReportBudget } from "./intake-budget.ts";
 import type { IntakeDeps } from "./intake-deps.ts";
@@ -16,13 +16,12 @@ import { ReceiptContent } from "./receipt.views.tsx";
  * may already be spent, and the script keeps what was typed, so the researcher fixes and sends again.
  */
 async function refuse(deps: IntakeDeps, c: Context<AppEnv>, error: AppError) {
-  const { db } = deps;
   for (const [k, v] of Object.entries(error.headers ?? {})) c.header(k, v);
   const fields = error.fields ?? (error.code === "invalid_pow" ? { altcha: error.userMessage } : undefined);
   return c.json(
     {
       error: { code: error.code, message: error.userMessage, ...(fields ? { fields } : {}) },
-      pow: await createPowChallenge(db, deps.clock),
+      pow: await createPowChallenge(deps.settings, deps.clock),
     },
     error.status,
   );

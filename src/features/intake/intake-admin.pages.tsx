@@ -6,11 +6,7 @@ import { AdminLayout } from "../../http/components/admin-layout.tsx";
 import type { AppEnv } from "../../http/env.ts";
 import { formText, isFieldError } from "../../http/form.ts";
 import { Csrf, FieldError } from "../../http/layout.tsx";
-import {
-  type IntakeSettings,
-  loadIntakeSettings,
-  updateIntakeSettings,
-} from "../settings/intake-settings.ts";
+import type { IntakeSettings } from "../settings/intake-settings.schema.ts";
 import type { SettingsService } from "../settings/settings.service.ts";
 
 /** What the intake limits page uses. */
@@ -50,7 +46,7 @@ async function renderIntake(
   values?: Record<string, string>,
   errors?: Record<string, string>,
 ) {
-  const [org, current] = await Promise.all([deps.settings.org(), loadIntakeSettings(deps.db)]);
+  const [org, current] = await Promise.all([deps.settings.org(), deps.settings.intake()]);
   const saved = c.req.query("done") === "1" && !errors;
   return c.html(
     <AdminLayout
@@ -106,7 +102,7 @@ export function registerIntakeAdminPages(app: Hono<AppEnv>, deps: IntakeAdminDep
     }
     const user = signedInMember(c);
     try {
-      await updateIntakeSettings(deps.db, deps.clock, user.id, values);
+      await deps.settings.updateIntake(user.id, values);
     } catch (error) {
       if (isFieldError(error)) return renderIntake(deps, c, values, error.fields);
       throw error;

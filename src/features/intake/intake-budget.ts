@@ -1,7 +1,6 @@
 import type { Context } from "hono";
 import { AppError } from "../../core/errors.ts";
 import type { AppEnv } from "../../http/env.ts";
-import { loadIntakeSettings } from "../settings/intake-settings.ts";
 import type { IntakeDeps } from "./intake-deps.ts";
 import { verifyPowPayload } from "./intake-pow.ts";
 
@@ -10,13 +9,12 @@ import { verifyPowPayload } from "./intake-pow.ts";
  * (JavaScript off) the stricter one instead of a block, and a forged or replayed payload is refused.
  */
 export async function checkReportBudget(
-  deps: Pick<IntakeDeps, "db" | "clock" | "limits">,
+  deps: Pick<IntakeDeps, "db" | "settings" | "clock" | "limits">,
   c: Context<AppEnv>,
   payload: string,
 ) {
-  const { db } = deps;
   const { clientIp, enforceRateLimit } = deps.limits;
-  const limits = await loadIntakeSettings(db);
+  const limits = await deps.settings.intake();
   if (payload.trim() === "") {
     await enforceRateLimit(c, {
       bucket: "reports-nojs",
@@ -26,7 +24,7 @@ export async function checkReportBudget(
     });
     return;
   }
-  if (!(await verifyPowPayload(db, deps.clock, payload.trim()))) {
+  if (!(await verifyPowPayload(deps, payload.trim()))) {
     throw new AppError(
       "invalid_pow",
       400,

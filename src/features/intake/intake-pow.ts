@@ -2,9 +2,11 @@ import { randomBytes } from "node:crypto";
 import { createChallenge, extractParams, verifySolution } from "altcha-lib/v1";
 import type { Clock } from "../../core/clock.ts";
 import type { Db } from "../../core/db.ts";
-import { settings } from "../../db/schema.ts";
 import { hitRateLimit } from "../../http/rate-limit.repo.ts";
-import { readSetting } from "../settings/settings.repo.ts";
+import type { SettingsService } from "../settings/settings.service.ts";
+
+/** Where the challenges' signing secret lives. */
+type PowSettings = Pick<SettingsService, "ensureKey">;
 
 /** Enough work to slow a bulk sender, little enough for a phone to solve in about a second. */
 const MAX_NUMBER = 50_000;
@@ -22,20 +24,14 @@ export interface PowChallenge {
  * The HMAC key for challenges: random, created once and kept in settings, so it is no constant in the code
  * and every instance sharing the database signs and verifies alike.
  */
-async function hmacKey(db: Db, clock: Clock): Promise<string> {
-  const stored = await readSetting(db, "altcha_hmac_key");
-  if (typeof stored === "string" && stored.length >= 32) return stored;
-  await db
-    .insert(settings)
-    .values({ key: "altcha_hmac_key", value: randomBytes(32).toString("hex"), updatedAt: clock() })
-    .onConflictDoNothing();
-  return (await readSetting(db, "altcha_hmac_key")) as string;
+async function hmacKey(settings: PowSettings): Promise<string> {
+  return (await settings.ensureKey("altcha_hmac_key", () => randomBytes(32).toString("hex"))) as string;
 }
 
 /** A fresh signed challenge for the report form; it expires after an hour of our clock. */
-export async function createPowChallenge(db: Db, clock: Clock): Promise<PowChallenge> {
+export async function createPowChallenge(settings: PowSettings, clock: Clock): Promise<PowChallenge> {
   const challenge = await createChallenge({
-    hmacKey: await hmacKey(db, clock),
+    hmacKey: await hmacKey(settings),
     maxNumber: MAX_NUMBER,
     expires: new Date(clock().getTime() + CHALLENGE_TTL_MS),
   });
@@ -52,7 +48,11 @@ export async function createPowChallenge(db: Db, clock: Clock): Promise<PowChall
  * Checks a solved payload from the form: signed by us, solved, unexpired by our clock and never used before
  * (its signature is recorded until it expires, so a solution cannot be replayed for many reports).
  */
-export async function verifyPowPayload(db: Db, clock: Clock, payload: string): Promise<boolean> {
+export async function verifyPowPayload(
+  deps: { db: Db; settings: PowSettings; clock: Clock },
+  payload: string,
+): Promise<boolean> {
+  const { db, clock } = deps;
   let decoded: { signature?: unknown; salt?: unknown };
   try {
     decoded = JSON.parse(Buffer.from(payload, "base64").toString("utf8"));
@@ -62,7 +62,7 @@ export async function verifyPowPayload(db: Db, clock: Clock, payload: string): P
   if (typeof decoded?.signature !== "string" || typeof decoded.salt !== "string") return false;
   let ok = false;
   try {
-    ok = await verifySolution(payload, await hmacKey(db, clock), false);
+    ok = await verifySolution(payload, await hmacKey(deps.settings), false);
   } catch {
     return false;
   }

@@ -4,10 +4,9 @@ import { zodFieldErrors } from "../../core/field-errors.ts";
 import { noStore } from "../../http/auth.ts";
 import type { AppEnv } from "../../http/env.ts";
 import { readJsonObject } from "../../http/json-body.ts";
-import { openEncryptedReport, reporterKeyExtras } from "../keys/encrypted-intake.ts";
 import { intakeRefined, jsonAttachmentSchema } from "../reports/reports.schema.ts";
 import type { UploadedFile } from "../reports/reports.service.ts";
-import { loadIntakeSettings } from "../settings/intake-settings.ts";
+import { openEncryptedReport, reporterKeyExtras } from "./encrypted-intake.service.ts";
 import type { IntakeDeps } from "./intake-deps.ts";
 
 /**
@@ -42,7 +41,7 @@ export function registerIntakeApi(app: Hono<AppEnv>, deps: IntakeDeps) {
   /** API clients are not challenged, but they share the browser form's hourly budget per address. */
   const reportsLimit = deps.limits.rateLimit({
     bucket: "reports",
-    limit: async () => (await loadIntakeSettings(deps.db)).reportsPerHourPerIp,
+    limit: async () => (await deps.settings.intake()).reportsPerHourPerIp,
     windowSeconds: 3600,
     key: deps.limits.clientIp,
   });

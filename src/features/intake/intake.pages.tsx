@@ -3,8 +3,8 @@ import { AppError } from "../../core/errors.ts";
 import { noStore } from "../../http/auth.ts";
 import type { AppEnv } from "../../http/env.ts";
 import { formFiles, formText, isFieldError, type ParsedBody } from "../../http/form.ts";
-import { reporterKeyExtras } from "../keys/encrypted-intake.ts";
 import { registerEncryptedForm } from "./encrypted-form.tsx";
+import { reporterKeyExtras } from "./encrypted-intake.service.ts";
 import { registerIntakeApi } from "./intake.api.ts";
 import { REPORT_FORM_FIELDS, ReportFormPage } from "./intake.views.tsx";
 import { checkReportBudget } from "./intake-budget.ts";
@@ -18,9 +18,9 @@ async function renderForm(
   values?: Record<string, string>,
   errors?: Record<string, string>,
 ) {
-  const { settings, assets, db } = deps;
+  const { settings, assets } = deps;
   const [org, scope] = await Promise.all([settings.org(), assets.list({ activeOnly: true })]);
-  const pow = await createPowChallenge(db, deps.clock);
+  const pow = await createPowChallenge(deps.settings, deps.clock);
   const view = (a: (typeof scope)[number]) => ({
     id: a.id,
     name: a.name,

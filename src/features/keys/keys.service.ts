@@ -47,7 +47,7 @@ async function memberKeyProblem(db: Db, userId: string, now: Date = new Date()):
 export type { StoredMemberKey };
 
 export function createKeysService(deps: KeysDeps) {
-  const { db, clock, cipher, publicUrl } = deps;
+  const { db, clock } = deps;
   function mayManageKeyOf(actor: CurrentUser, userId: string): boolean {
     return actor.id === userId || can(actor.role, "team.manage");
   }

@@ -8,7 +8,7 @@ import { reporterEmailSchema } from "./reports.schema.ts";
 
 /** Lost tracking links, sent again to the address that filed the reports. */
 export function createLinkRecovery(ctx: ReportsContext) {
-  const { db, clock, jobs, features } = ctx;
+  const { db, clock, features } = ctx;
 
   /**
    * Lost links: every report filed under the address gets a fresh tracking link, all in one mail to that address.

@@ -1,6 +1,6 @@
 import { appendAuditEvent } from "../../audit/audit-log.ts";
 import { authorOf, type CurrentUser } from "../../core/actors.ts";
-import { type Db, type Tx, transaction } from "../../core/db.ts";
+import { type Tx, transaction } from "../../core/db.ts";
 import { AppError, badRequest, forbidden } from "../../core/errors.ts";
 import { zodFieldErrors } from "../../core/field-errors.ts";
 import { can } from "../../domain/permissions.ts";

@@ -4,7 +4,6 @@ import type { Db, Tx } from "../../core/db.ts";
 import { notFound } from "../../core/errors.ts";
 import type { DataCipher } from "../../crypto/data-key.ts";
 import { attachmentContentType, attachmentsProblem, safeFilename } from "../../domain/attachments.ts";
-import type { JobQueue } from "../../jobs/queue.ts";
 import type { ReportsCollaborators } from "./collaborators.ts";
 import { findReport, insertAttachment, type ReportRow } from "./reports.repo.ts";
 
@@ -29,7 +28,6 @@ export interface ReportsDeps {
   db: Db;
   clock: Clock;
   cipher: DataCipher;
-  jobs: JobQueue;
   publicUrl: string;
   /** The services of the features reports calls, from the composition root. */
   features: ReportsCollaborators;

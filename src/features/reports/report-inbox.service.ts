@@ -9,7 +9,7 @@ import type { InboxQuery } from "./reports.schema.ts";
 
 /** The team's list of reports. */
 export function createReportInbox(ctx: ReportsContext) {
-  const { db, clock, cipher, features } = ctx;
+  const { db, clock, features } = ctx;
 
   /** The inbox page: filters, sort, paging, and each row's SLA picture. */
   async function inbox(query: InboxQuery, reader?: SearchReader | null) {

@@ -39,7 +39,7 @@ function fieldString(fields: unknown, key: string): string | null {
 
 /** How reports come in: the submission rules, and everything a new report brings along. */
 export function createReportIntake(ctx: ReportsContext) {
-  const { db, clock, cipher, jobs, features } = ctx;
+  const { db, clock, cipher, features } = ctx;
 
   /**
    * Stores a new report with everything that comes with it, inside the caller's transaction: reporter, tracking

@@ -99,7 +99,7 @@ export async function messageReporter(
 
 /** The conversation on a report: team messages and notes, and the reporter's replies. */
 export function createReportMessages(ctx: ReportsContext) {
-  const { db, clock, cipher, jobs, features } = ctx;
+  const { db, clock, cipher, features } = ctx;
 
   /** Stores a reporter's message (tracking page or mail) in the caller's transaction: the clock resumes, the team hears. */
   async function storeReporterMessage(

@@ -14,8 +14,8 @@ import { requirePage, signedInMember } from "../../http/auth.ts";
 import type { AppEnv } from "../../http/env.ts";
 import { formFiles, formText, type ParsedBody } from "../../http/form.ts";
 import type { AssignmentService } from "../assignment/assignment.service.ts";
-import type { SearchService } from "../search/search.service.ts";
 import { duplicateOfPrefill, duplicatesPanelFor } from "../search/search.pages.tsx";
+import type { SearchService } from "../search/search.service.ts";
 import type { SettingsService } from "../settings/settings.service.ts";
 import {
   type CvssRender,

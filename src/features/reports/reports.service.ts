@@ -1,5 +1,5 @@
 import type { CurrentUser } from "../../core/actors.ts";
-import type { Db, Tx } from "../../core/db.ts";
+import type { Tx } from "../../core/db.ts";
 import type { SearchReader } from "../search/search.service.ts";
 import { createLinkRecovery } from "./link-recovery.service.ts";
 import { createReportAct } from "./report-act.service.ts";

@@ -13,3 +13,8 @@ export async function writeSetting(tx: Tx, key: string, value: unknown, now: Dat
     .values({ key, value, updatedAt: now })
     .onConflictDoUpdate({ target: settings.key, set: { value, updatedAt: now } });
 }
+
+/** Stores a value unless the key exists; two instances racing keep the first. */
+export async function insertSettingIfAbsent(tx: Tx, key: string, value: unknown, now: Date): Promise<void> {
+  await tx.insert(settings).values({ key, value, updatedAt: now }).onConflictDoNothing();
+}

@@ -9,7 +9,7 @@ import {
   type IntakeSettings,
   intakeSettingsSchema,
 } from "./intake-settings.schema.ts";
-import { readSetting, writeSetting } from "./settings.repo.ts";
+import { insertSettingIfAbsent, readSetting, writeSetting } from "./settings.repo.ts";
 import {
   DEFAULT_ORG_SETTINGS,
   DEFAULT_SLA_POLICY,
@@ -63,6 +63,17 @@ export function createSettingsService(deps: { db: Db; clock: Clock }) {
     writeKey: (tx: Tx, key: string, value: unknown, now: Date): Promise<void> =>
       writeSetting(tx, key, value, now),
 
+    /**
+     * A value created once and then shared by every instance (a signing secret): the first writer wins, and
+     * everyone reads what was stored.
+     */
+    async ensureKey(key: string, create: () => unknown): Promise<unknown> {
+      const stored = await readSetting(db, key);
+      if (stored !== undefined) return stored;
+      await transaction(db, (tx) => insertSettingIfAbsent(tx, key, create(), clock()));
+      return readSetting(db, key);
+    },
+
     /** Saves the organisation settings and records who changed what. */
     async updateOrg(actorId: string, input: unknown): Promise<OrgSettings> {
       const parsed = orgSettingsSchema.safeParse(input);
@@ -97,9 +108,3 @@ export function createSettingsService(deps: { db: Db; clock: Clock }) {
 }
 
 export type SettingsService = ReturnType<typeof createSettingsService>;
-
-// Transitional: callers not yet given the service. Removed once every feature receives `settings`.
-export const loadOrgSettings = (db: Db) => load(db, "org", orgSettingsSchema, DEFAULT_ORG_SETTINGS);
-export const loadSlaPolicy = (db: Db) => load(db, "sla", slaSettingsSchema, DEFAULT_SLA_POLICY);
-export const loadIntakeSettings = (db: Db) =>
-  load(db, "intake", intakeSettingsSchema, DEFAULT_INTAKE_SETTINGS);

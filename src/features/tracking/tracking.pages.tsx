@@ -5,7 +5,6 @@ import type { AppEnv } from "../../http/env.ts";
 import { formFiles, formText, isFieldError } from "../../http/form.ts";
 import type { RateLimits } from "../../http/rate-limit.ts";
 import type { ReportsService } from "../reports/reports.service.ts";
-import { loadIntakeSettings } from "../settings/intake-settings.ts";
 import type { SettingsService } from "../settings/settings.service.ts";
 import { LinkNotFoundPage, RecoverPage, RecoverSentPage, ReporterPage } from "./tracking.views.tsx";
 
@@ -61,7 +60,7 @@ export function registerTrackingPages(app: Hono<AppEnv>, deps: TrackingPagesDeps
   /** Replies from reporters: per address, so one leaked link cannot be used to flood the team. */
   const repliesLimit = deps.limits.rateLimit({
     bucket: "replies",
-    limit: async () => (await loadIntakeSettings(deps.db)).repliesPerHourPerIp,
+    limit: async () => (await deps.settings.intake()).repliesPerHourPerIp,
     windowSeconds: 3600,
     key: deps.limits.clientIp,
   });
@@ -69,7 +68,7 @@ export function registerTrackingPages(app: Hono<AppEnv>, deps: TrackingPagesDeps
   /** Recovery mails reporters; its own bucket with the report budget keeps it from becoming a mail cannon. */
   const recoverLimit = deps.limits.rateLimit({
     bucket: "recover",
-    limit: async () => (await loadIntakeSettings(deps.db)).reportsPerHourPerIp,
+    limit: async () => (await deps.settings.intake()).reportsPerHourPerIp,
     windowSeconds: 3600,
     key: deps.limits.clientIp,
   });

@@ -1,6 +1,6 @@
 import { AppError } from "../../core/errors.ts";
+import type { KeysService } from "../keys/keys.service.ts";
 import type { SubmitExtras } from "../reports/reports.service.ts";
-import type { KeysService } from "./keys.service.ts";
 
 const isObject = (v: unknown): v is Record<string, unknown> =>
   v !== null && typeof v === "object" && !Array.isArray(v);

@@ -1,2 +1,0 @@
-// The CVSS form moved to features/severity; severity-scores.ts still reads its scoring helpers from here.
-export { canonicalCvssVector, headlineScore } from "../severity/cvss-form.ts";

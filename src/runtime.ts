@@ -5,7 +5,7 @@ import { createDataCipher, loadDataKeys } from "./crypto/data-key.ts";
 import { type Database, openPglite, openPostgres } from "./db/client.ts";
 import { lockDataDir } from "./db/lock.ts";
 import { runMigrations } from "./db/migrate.ts";
-import { startSearchBackfill } from "./features/search/search-index.ts";
+import { startSearchBackfill } from "./features/search/search-index.service.ts";
 import { startJobQueue } from "./jobs/queue.ts";
 import { ALL_QUEUES, registerWorkers } from "./jobs/workers.ts";
 import { createMailTransport } from "./mail/transport.ts";

@@ -6,7 +6,7 @@ import {
   FAILED_KEYWORD,
   IMPORTED_KEYWORD,
   pollMailbox,
-} from "../src/features/mail-intake/mail-intake.imap.ts";
+} from "../src/features/mail-intake/imap.adapter.ts";
 import { registerMailFetch } from "../src/features/mail-intake/mail-intake.jobs.ts";
 import { makeTeam } from "./helpers/actors.ts";
 import { createTestDb, DB_KINDS, type TestDb } from "./helpers/db.ts";

@@ -2,9 +2,9 @@ import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { can } from "../src/domain/permissions.ts";
 import { tokenize } from "../src/domain/search-text.ts";
-import { suggestDuplicates } from "../src/features/search/duplicates.ts";
+import { suggestDuplicates } from "../src/features/search/duplicates.service.ts";
 import { parseSearch, textFilterCondition } from "../src/features/search/search.service.ts";
-import { searchHasher } from "../src/features/search/search-index.ts";
+import { searchHasher } from "../src/features/search/search-index.service.ts";
 import { makeTeam, reportFields } from "./helpers/actors.ts";
 import { createTestDb, DB_KINDS, type TestDb } from "./helpers/db.ts";
 

@@ -11,7 +11,7 @@ import { registerAlertPages } from "../features/alerts/alerts.pages.tsx";
 import { registerAuthPages } from "../features/auth/auth.pages.tsx";
 import { registerIntakePages } from "../features/intake/intake.pages.tsx";
 import { registerIntakeAdminPages } from "../features/intake/intake-admin.pages.tsx";
-import { OPENPGP_BROWSER_FILE, OPENPGP_BROWSER_PATH } from "../features/intake/openpgp-asset.ts";
+import { OPENPGP_BROWSER_FILE, OPENPGP_BROWSER_PATH } from "../features/intake/openpgp-asset.data.ts";
 import { registerKeyPages } from "../features/keys/keys.pages.tsx";
 import { registerMailIntakePages } from "../features/mail-intake/mail-intake.pages.tsx";
 import { registerPolicyPages } from "../features/policy/policy.pages.tsx";

@@ -1,7 +1,7 @@
 import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { auditEvents, cannedResponses, settings } from "../../src/db/schema.ts";
-import { DEFAULT_TEMPLATES } from "../../src/features/templates/templates.defaults.ts";
+import { DEFAULT_TEMPLATES } from "../../src/features/templates/templates.data.ts";
 import { TEMPLATES_SEEDED_KEY } from "../../src/features/templates/templates.service.ts";
 import { type makeTeam, reportFields } from "../helpers/actors.ts";
 import { createTestDb, DB_KINDS, type TestDb } from "../helpers/db.ts";

@@ -14,8 +14,8 @@ import { registerWorkers } from "../../jobs/workers.ts";
 import { createMailTransport } from "../../mail/transport.ts";
 import { createMailDeliveryHandler } from "../outbox/outbox.jobs.ts";
 import { type AlertJobDeps, createAlertDeliverHandler, createTeamAlertHandler } from "./alerts.jobs.ts";
-import { ALERT_DELIVER_RETRY_LIMIT, type TeamAlert } from "./alerts.queue.ts";
-import { sendAlertRequest, signWebhook } from "./alerts.send.ts";
+import { ALERT_DELIVER_RETRY_LIMIT, type TeamAlert } from "./alert-queue.jobs.ts";
+import { sendAlertRequest, signWebhook } from "./alert-send.adapter.ts";
 
 interface Received {
   method: string;

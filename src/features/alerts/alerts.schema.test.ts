@@ -6,7 +6,7 @@ import {
   prefsAllowEmail,
   urlProblem,
 } from "./alerts.schema.ts";
-import { alertMail, buildAlertRequest, chatText, signWebhook } from "./alerts.send.ts";
+import { alertMail, buildAlertRequest, chatText, signWebhook } from "./alert-send.adapter.ts";
 
 const EV = ["report_received"];
 

@@ -1,4 +1,4 @@
-import { ALERT_EVENTS, type AlertEvent } from "./alerts.queue.ts";
+import { ALERT_EVENTS, type AlertEvent } from "./alert-queue.jobs.ts";
 
 export const CHANNEL_KINDS = ["email", "slack", "discord", "matrix", "webhook"] as const;
 export type ChannelKind = (typeof CHANNEL_KINDS)[number];

@@ -5,7 +5,7 @@ import { type Db, type Tx, transaction } from "../../core/db.ts";
 import { badRequest, conflict, notFound } from "../../core/errors.ts";
 import type { DataCipher } from "../../crypto/data-key.ts";
 import type { JobQueue } from "../../jobs/queue.ts";
-import { ALERT_DELIVER, ALERT_EVENTS, queueTeamAlert, type TeamAlert } from "./alerts.queue.ts";
+import { ALERT_DELIVER, ALERT_EVENTS, queueTeamAlert, type TeamAlert } from "./alert-queue.jobs.ts";
 import {
   type AlertChannelRow,
   findChannel,

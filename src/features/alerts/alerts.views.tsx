@@ -3,7 +3,7 @@ import { AdminLayout } from "../../http/components/admin-layout.tsx";
 import { DataTable } from "../../http/components/data-table.tsx";
 import { Field } from "../../http/components/field.tsx";
 import { Csrf } from "../../http/layout.tsx";
-import { ALERT_EVENT_LABELS, ALERT_EVENTS } from "./alerts.queue.ts";
+import { ALERT_EVENT_LABELS, ALERT_EVENTS } from "./alert-queue.jobs.ts";
 import {
   CHANNEL_KIND_LABELS,
   CHANNEL_KINDS,
@@ -12,7 +12,7 @@ import {
   CONFIG_FIELDS,
   SECRET_FIELDS,
 } from "./alerts.schema.ts";
-import { eventLabel } from "./alerts.send.ts";
+import { eventLabel } from "./alert-send.adapter.ts";
 import type { ChannelView } from "./alerts.service.ts";
 
 type Errors = Record<string, string>;

@@ -7,7 +7,7 @@ import { readJsonObject } from "../../http/json-body.ts";
 import { intakeRefined, jsonAttachmentSchema } from "../reports/reports.schema.ts";
 import type { UploadedFile } from "../reports/reports.service.ts";
 import { openEncryptedReport, reporterKeyExtras } from "./encrypted-intake.service.ts";
-import type { IntakeDeps } from "./intake-deps.ts";
+import type { IntakeDeps } from "./intake.types.ts";
 
 /**
  * Decodes the JSON intake's attachments. When their shape is wrong the whole request is refused with every

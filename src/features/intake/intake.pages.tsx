@@ -3,13 +3,13 @@ import { AppError } from "../../core/errors.ts";
 import { noStore } from "../../http/auth.ts";
 import type { AppEnv } from "../../http/env.ts";
 import { formFiles, formText, isFieldError, type ParsedBody } from "../../http/form.ts";
-import { registerEncryptedForm } from "./encrypted-form.tsx";
+import { registerEncryptedForm } from "./encrypted-form.pages.tsx";
 import { reporterKeyExtras } from "./encrypted-intake.service.ts";
 import { registerIntakeApi } from "./intake.api.ts";
 import { REPORT_FORM_FIELDS, ReportFormPage } from "./intake.views.tsx";
-import { checkReportBudget } from "./intake-budget.ts";
-import type { IntakeDeps } from "./intake-deps.ts";
-import { createPowChallenge } from "./intake-pow.ts";
+import { checkReportBudget } from "./intake-budget.pages.ts";
+import type { IntakeDeps } from "./intake.types.ts";
+import { createPowChallenge } from "./intake-pow.service.ts";
 import { ReceiptPage } from "./receipt.views.tsx";
 
 async function renderForm(

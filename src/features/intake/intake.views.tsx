@@ -4,8 +4,8 @@ import { describedBy, ErrorSummary, invalid } from "../../http/components/error-
 import { FieldError, Layout } from "../../http/layout.tsx";
 import { INTAKE_KEY_PATH } from "../keys/keys.service.ts";
 import type { ScopeAsset } from "../policy/policy.views.tsx";
-import type { PowChallenge } from "./intake-pow.ts";
-import { ENCRYPTED_FORM_PATH, OPENPGP_BROWSER_PATH } from "./openpgp-asset.ts";
+import type { PowChallenge } from "./intake-pow.service.ts";
+import { ENCRYPTED_FORM_PATH, OPENPGP_BROWSER_PATH } from "./openpgp-asset.data.ts";
 
 /** The form's fields in page order; the error summary lists problems in this order too. */
 export const REPORT_FORM_FIELDS = [

@@ -15,7 +15,7 @@ import {
   type StoredIntakeKeys,
   writeIntakeKeys,
 } from "./keys.repo.ts";
-import { generateIntakeKey, inspectArmoredKey, keyFacts } from "./pgp.ts";
+import { generateIntakeKey, inspectArmoredKey, keyFacts } from "./pgp.adapter.ts";
 
 /** The stable address of the current intake public key; security.txt's Encryption field names it. */
 export const INTAKE_KEY_PATH = "/keys/intake.asc";

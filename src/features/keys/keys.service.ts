@@ -30,7 +30,7 @@ import {
   writeMemberKey,
   writeReporterKey,
 } from "./keys.repo.ts";
-import { binaryPublicKey, inspectArmoredKey } from "./pgp.ts";
+import { binaryPublicKey, inspectArmoredKey } from "./pgp.adapter.ts";
 
 /**
  * Why a member may not be given reports for want of a key, or null when their uploaded key is usable now.

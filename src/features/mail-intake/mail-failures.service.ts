@@ -13,7 +13,7 @@ import {
 } from "../../domain/inbound-mail.ts";
 import { can } from "../../domain/permissions.ts";
 import type { SettingsService } from "../settings/settings.service.ts";
-import type { InboundMailError } from "./inbound.open.ts";
+import type { InboundMailError } from "./inbound-open.adapter.ts";
 import {
   countFailures,
   type InboundRow,

@@ -1,7 +1,7 @@
 import type { Logger } from "pino";
 import { type Db, transaction } from "../../core/db.ts";
 import type { JobQueue, QueueDefinition } from "../../jobs/queue.ts";
-import { pollMailbox } from "./mail-intake.imap.ts";
+import { pollMailbox } from "./imap.adapter.ts";
 import type { MailIntakeService } from "./mail-intake.service.ts";
 
 /** The durable mailbox poll: each run queues the next, so a restart never loses the schedule. */

@@ -28,7 +28,7 @@ import {
   InboundMailError,
   type OpenedMail,
   openInboundMail,
-} from "./inbound.open.ts";
+} from "./inbound-open.adapter.ts";
 import { createMailFailuresService } from "./mail-failures.service.ts";
 import {
   findInbound,

@@ -1,4 +1,4 @@
-import type { OpenedMail } from "./inbound.open.ts";
+import type { OpenedMail } from "./inbound-open.adapter.ts";
 
 /** What happened to one message. `duplicate` and `skipped` change nothing. */
 export type ImportOutcome =

@@ -6,7 +6,7 @@ import type { JobQueue, QueueDefinition } from "../../jobs/queue.ts";
 import type { MailTransport } from "../../mail/transport.ts";
 import type { KeysService } from "../keys/keys.service.ts";
 import { findOutbox, insertOutbox, threadIdsFor, updateOutbox } from "./outbox.repo.ts";
-import { type MailRecipient, mailRecipient, referenceOf, sealMail } from "./outbox.sealing.ts";
+import { type MailRecipient, mailRecipient, referenceOf, sealMail } from "./sealing.adapter.ts";
 
 export const MAIL_DELIVER = "mail-deliver";
 export const mailQueues: QueueDefinition[] = [

@@ -13,7 +13,7 @@ import { startSmtp } from "../../../test/helpers/smtp.ts";
 import { transaction } from "../../core/db.ts";
 import { outbox, reports } from "../../db/schema.ts";
 import { createMailTransport } from "../../mail/transport.ts";
-import { alertMail } from "../alerts/alerts.send.ts";
+import { alertMail } from "../alerts/alert-send.adapter.ts";
 import { deleteMemberKey, writeReporterKey } from "../keys/keys.repo.ts";
 import { createMailDeliveryHandler, queueMail } from "./outbox.jobs.ts";
 

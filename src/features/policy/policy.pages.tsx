@@ -6,7 +6,7 @@ import { INTAKE_KEY_PATH, type KeysService } from "../keys/keys.service.ts";
 import type { SettingsService } from "../settings/settings.service.ts";
 import type { AssetsService } from "./assets.service.ts";
 import { HallOfFamePage, PolicyPage } from "./policy.views.tsx";
-import { buildSecurityTxt } from "./security-txt.ts";
+import { buildSecurityTxt } from "./security-txt.service.ts";
 
 const WELL_KNOWN = "/.well-known/security.txt";
 

@@ -2,7 +2,7 @@ import { appendAuditEvent } from "../../audit/audit-log.ts";
 import { transaction } from "../../core/db.ts";
 import { badRequest } from "../../core/errors.ts";
 import { randomToken, sha256Hex } from "../../crypto/tokens.ts";
-import type { ReportsContext } from "./report-context.ts";
+import type { ReportsContext } from "./report-context.service.ts";
 import { insertTrackingToken, listReportsByReporterEmail } from "./reports.repo.ts";
 import { reporterEmailSchema } from "./reports.schema.ts";
 

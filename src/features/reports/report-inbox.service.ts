@@ -3,8 +3,8 @@ import { evaluateSla } from "../../domain/sla.ts";
 import { isOpen, REPORT_STATES, type ReportState, SEVERITIES, type Severity } from "../../domain/workflow.ts";
 import type { SearchReader } from "../search/search.service.ts";
 import { queryInbox, slaInboxCondition } from "./inbox.repo.ts";
-import type { ReportsContext } from "./report-context.ts";
-import { slaFacts } from "./report-facts.ts";
+import type { ReportsContext } from "./report-context.service.ts";
+import { slaFacts } from "./report-facts.service.ts";
 import type { InboxQuery } from "./reports.schema.ts";
 
 /** The team's list of reports. */

@@ -11,8 +11,8 @@ import {
   type SubmitExtras,
   storeAttachments,
   type UploadedFile,
-} from "./report-context.ts";
-import { formatReference } from "./report-facts.ts";
+} from "./report-context.service.ts";
+import { formatReference } from "./report-facts.service.ts";
 import { notifyReporter } from "./report-messages.service.ts";
 import { insertReport, insertReporter, insertTrackingToken, nextReportNumber } from "./reports.repo.ts";
 import { intakeRefined } from "./reports.schema.ts";

@@ -5,14 +5,14 @@ import { badRequest, forbidden, notFound } from "../../core/errors.ts";
 import { zodFieldErrors } from "../../core/field-errors.ts";
 import { sha256Hex } from "../../crypto/tokens.ts";
 import { can } from "../../domain/permissions.ts";
-import { resumeOnReporterReply } from "./needs-info.ts";
+import { resumeOnReporterReply } from "./needs-info.service.ts";
 import {
   checkFiles,
   type ReportsContext,
   requireReport,
   storeAttachments,
   type UploadedFile,
-} from "./report-context.ts";
+} from "./report-context.service.ts";
 import {
   findReportByTokenHash,
   findReporter,

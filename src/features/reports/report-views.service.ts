@@ -11,8 +11,8 @@ import {
   type Severity,
   STATE_LABELS,
 } from "../../domain/workflow.ts";
-import { decryptBody, type ReportsContext, requireReport } from "./report-context.ts";
-import { loadFacts, slaFacts } from "./report-facts.ts";
+import { decryptBody, type ReportsContext, requireReport } from "./report-context.service.ts";
+import { loadFacts, slaFacts } from "./report-facts.service.ts";
 import {
   findAsset,
   findAttachment,
@@ -25,8 +25,8 @@ import {
   listMessages,
   listSeverityScores,
 } from "./reports.repo.ts";
-import { historyFacts } from "./severity-scores.ts";
-import { describeEvent, reporterTimeline } from "./timeline.ts";
+import { historyFacts } from "./severity-scores.service.ts";
+import { describeEvent, reporterTimeline } from "./timeline.views.ts";
 
 /** What the team and the reporter see of a report, and its attachments. */
 export function createReportViews(ctx: ReportsContext) {

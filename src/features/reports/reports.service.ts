@@ -8,7 +8,7 @@ import {
   type ReportsDeps,
   type SubmitExtras,
   type UploadedFile,
-} from "./report-context.ts";
+} from "./report-context.service.ts";
 import { createReportInbox } from "./report-inbox.service.ts";
 import { createReportIntake, type NewReport } from "./report-intake.service.ts";
 import { createReportMessages } from "./report-messages.service.ts";
@@ -16,8 +16,8 @@ import { createReportViews } from "./report-views.service.ts";
 import type { ReportRow } from "./reports.repo.ts";
 import type { InboxQuery } from "./reports.schema.ts";
 
-export type { ReportBody, ReportsDeps, SubmitExtras, UploadedFile } from "./report-context.ts";
-export { formatReference, slaFacts } from "./report-facts.ts";
+export type { ReportBody, ReportsDeps, SubmitExtras, UploadedFile } from "./report-context.service.ts";
+export { formatReference, slaFacts } from "./report-facts.service.ts";
 
 /** The reports feature's service: intake, the lifecycle, the conversation, the inbox and the report pages. */
 export function createReportsService(deps: ReportsDeps) {

@@ -1,7 +1,7 @@
 import { raw } from "hono/html";
 import { type ReportState, STATE_LABELS } from "../../domain/workflow.ts";
 import { formatDate } from "../../http/layout.tsx";
-import type { SimilarReport } from "./duplicates.ts";
+import type { SimilarReport } from "./duplicates.service.ts";
 import type { SearchSnippet } from "./search.service.ts";
 
 /** Where a snippet was found, in the team's words. */

@@ -13,7 +13,7 @@ import {
   cvssFormSummary,
   initialCvssForm,
   readCvssForm,
-} from "./cvss-form.ts";
+} from "./cvss.form.ts";
 
 /** The part of a report the calculator reads: its severity history, newest first. */
 interface ScoredReport {

@@ -8,8 +8,8 @@ import {
   cvssReportSeverity,
 } from "../../domain/cvss.ts";
 import { Csrf } from "../../http/layout.tsx";
-import { CALCULATOR_VERSIONS, type CvssFormState, headlineScore, metricField } from "./cvss-form.ts";
-import type { SeverityMethod } from "./methods.ts";
+import { CALCULATOR_VERSIONS, type CvssFormState, headlineScore, metricField } from "./cvss.form.ts";
+import type { SeverityMethod } from "./severity-methods.data.ts";
 
 const VERSION_LABELS: Record<CvssVersion, string> = {
   "3.1": "CVSS 3.1",

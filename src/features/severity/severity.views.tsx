@@ -1,5 +1,5 @@
 import { formatDate } from "../../http/layout.tsx";
-import { METHOD_LABELS, type SeverityMethod } from "./methods.ts";
+import { METHOD_LABELS, type SeverityMethod } from "./severity-methods.data.ts";
 
 /** One stored score as the report view carries it. */
 export interface SeverityHistoryItem {

@@ -17,7 +17,7 @@ import {
 import type { ReportState } from "../../domain/workflow.ts";
 import type { SettingsService } from "../settings/settings.service.ts";
 import type { TeamService } from "../team/team.service.ts";
-import { DEFAULT_TEMPLATES } from "./templates.defaults.ts";
+import { DEFAULT_TEMPLATES } from "./templates.data.ts";
 import {
   activeTemplatesFor,
   countTemplates,

@@ -4,9 +4,9 @@
  * text; automatic assignment then looks for a Response Manager.
  */
 import type { Tx } from "../../../core/db.ts";
-import type { ReportsContext } from "../report-context.ts";
+import type { ReportsContext } from "../report-context.service.ts";
 import type { ReportRow } from "../reports.repo.ts";
-import type { ActionHandler, InputOf } from "./types.ts";
+import type { ActionHandler, InputOf } from "./action.types.ts";
 
 async function defaultAcknowledgement(deps: ReportsContext, tx: Tx, report: ReportRow): Promise<string> {
   const org = await deps.features.settings.org(tx);

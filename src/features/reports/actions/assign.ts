@@ -4,7 +4,7 @@
  * get an alert unless they assigned themselves.
  */
 import { AppError, badRequest } from "../../../core/errors.ts";
-import type { ActionHandler, InputOf } from "./types.ts";
+import type { ActionHandler, InputOf } from "./action.types.ts";
 
 export const assign: ActionHandler<InputOf<"assign">> = async (input, ctx) => {
   const { tx, report, actor, now, deps } = ctx;

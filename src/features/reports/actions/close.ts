@@ -1,5 +1,5 @@
 /** Close: the process is over; the reporter gets the team's final feedback. */
-import type { ActionHandler, InputOf } from "./types.ts";
+import type { ActionHandler, InputOf } from "./action.types.ts";
 
 export const close: ActionHandler<InputOf<"close">> = async (input, ctx) => ({
   request: { action: "close", message: input.message },

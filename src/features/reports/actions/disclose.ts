@@ -1,5 +1,5 @@
 /** Disclose: the vulnerability is made public, with the advisory's URL or the reason there is none. */
-import type { ActionHandler, InputOf } from "./types.ts";
+import type { ActionHandler, InputOf } from "./action.types.ts";
 
 export const disclose: ActionHandler<InputOf<"disclose">> = async (input) => {
   const advisoryUrl = input.advisory_url;

@@ -8,9 +8,9 @@
 import { appendAuditEvent } from "../../../audit/audit-log.ts";
 import type { Tx } from "../../../core/db.ts";
 import { AppError, badRequest } from "../../../core/errors.ts";
-import type { ReportsCollaborators } from "../collaborators.ts";
+import type { ReportsCollaborators } from "../collaborators.types.ts";
 import { findDuplicateLink, findReport } from "../reports.repo.ts";
-import type { ActionHandler, InputOf } from "./types.ts";
+import type { ActionHandler, InputOf } from "./action.types.ts";
 
 /**
  * Refuses links that would make the duplicate graph a loop (409, like the lifecycle's other guards, with the

@@ -2,7 +2,7 @@
  * Reject: the report ends without a fix (invalid, out of scope, not reproducible, informative, won't fix or spam),
  * which resolves it. The reporter is told why, except for spam: replying would confirm that the address works.
  */
-import type { ActionHandler, InputOf } from "./types.ts";
+import type { ActionHandler, InputOf } from "./action.types.ts";
 
 export const reject: ActionHandler<InputOf<"reject">> = async (input, ctx) => ({
   request: { action: "reject", reason: input.reason, message: input.message },

@@ -2,7 +2,7 @@
  * Release: the fix has shipped, which resolves the report. It records how the fix was verified, or why it was
  * released without a passed verification.
  */
-import type { ActionHandler, InputOf } from "./types.ts";
+import type { ActionHandler, InputOf } from "./action.types.ts";
 
 export const release: ActionHandler<InputOf<"release">> = async (input, ctx) => {
   const verification = input.verification ?? null;

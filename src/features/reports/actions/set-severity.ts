@@ -4,8 +4,8 @@
  */
 
 import { insertSeverityScore } from "../reports.repo.ts";
-import { scoreSeverityInput } from "../severity-scores.ts";
-import type { ActionHandler, InputOf } from "./types.ts";
+import { scoreSeverityInput } from "../severity-scores.service.ts";
+import type { ActionHandler, InputOf } from "./action.types.ts";
 
 export const setSeverity: ActionHandler<InputOf<"set_severity">> = async (input, ctx) => {
   const { tx, report, actor, now, deps } = ctx;

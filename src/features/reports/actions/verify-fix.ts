@@ -3,7 +3,7 @@
  * verification by the fix's own author.
  */
 import { insertFixVerification } from "../reports.repo.ts";
-import type { ActionHandler, InputOf } from "./types.ts";
+import type { ActionHandler, InputOf } from "./action.types.ts";
 
 export const verifyFix: ActionHandler<InputOf<"verify_fix">> = async (input, ctx) => ({
   request: { action: "verify_fix", fixId: input.fix ?? null, verifierId: ctx.actor.id },

@@ -4,7 +4,7 @@ import { type Db, savepoint, type Tx } from "../../core/db.ts";
 import type { DataCipher } from "../../crypto/data-key.ts";
 import { assets, reporters, reports } from "../../db/schema.ts";
 import { titleSimilarity, tokenize } from "../../domain/search-text.ts";
-import { reportText, searchHasher, vectorSql, type WeightedText } from "./search-index.ts";
+import { reportText, searchHasher, vectorSql, type WeightedText } from "./search-index.service.ts";
 
 /** An existing report that looks like the one at hand, with a 0–100 similarity score. */
 export interface SimilarReport {

@@ -1,8 +1,8 @@
 import type { Context } from "hono";
 import { AppError } from "../../core/errors.ts";
 import type { AppEnv } from "../../http/env.ts";
-import type { IntakeDeps } from "./intake-deps.ts";
-import { verifyPowPayload } from "./intake-pow.ts";
+import type { IntakeDeps } from "./intake.types.ts";
+import { verifyPowPayload } from "./intake-pow.service.ts";
 
 /**
  * Junk defence for the browser form: a valid solved challenge spends the normal hourly budget, no payload

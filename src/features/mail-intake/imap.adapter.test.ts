@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { imapSettings, isLoopback } from "./mail-intake.imap.ts";
+import { imapSettings, isLoopback } from "./imap.adapter.ts";
 
 describe("IMAP_URL", () => {
   it("reads login, host, port, TLS and mailbox, decoding escaped characters", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { buildSecurityTxt, rfc3339Seconds, SECURITY_TXT_VALIDITY_DAYS } from "./security-txt.ts";
+import { buildSecurityTxt, rfc3339Seconds, SECURITY_TXT_VALIDITY_DAYS } from "./security-txt.service.ts";
 
 // RFC 9116 section 4 grammar, one rule per field kind.
 const URI = /^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>"{}|\\^`]+$/;

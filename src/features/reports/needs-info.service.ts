@@ -3,7 +3,7 @@ import { appendAuditEvent } from "../../audit/audit-log.ts";
 import type { Tx } from "../../core/db.ts";
 import { resumeSlaClock } from "../../domain/sla.ts";
 import { REQUEST_INFO_STATES, type ReportState } from "../../domain/workflow.ts";
-import type { ReportsCollaborators } from "./collaborators.ts";
+import type { ReportsCollaborators } from "./collaborators.types.ts";
 import { findReport, type ReportRow } from "./reports.repo.ts";
 
 /** The report's fields that start waiting for the reporter: the flag, and when the clock stopped. */

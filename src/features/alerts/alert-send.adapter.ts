@@ -1,5 +1,5 @@
 import { createHmac } from "node:crypto";
-import { ALERT_EVENT_LABELS, type AlertEvent } from "./alerts.queue.ts";
+import { ALERT_EVENT_LABELS, type AlertEvent } from "./alert-queue.jobs.ts";
 import type { ChannelConfig, ChannelKind } from "./alerts.schema.ts";
 
 /** Every outgoing alert request gives up after this long, so a hanging receiver cannot hold a worker. */

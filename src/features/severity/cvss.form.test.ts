@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { scoreCvss } from "../../domain/cvss.ts";
-import { canonicalCvssVector, headlineScore, initialCvssForm, readCvssForm } from "./cvss-form.ts";
+import { canonicalCvssVector, headlineScore, initialCvssForm, readCvssForm } from "./cvss.form.ts";
 
 const BASE31 = "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H";
 const BASE40 = "CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N";

@@ -5,10 +5,10 @@ import type { AppEnv } from "../../http/env.ts";
 import { readJsonObject } from "../../http/json-body.ts";
 import { openEncryptedReport, reporterKeyExtras } from "./encrypted-intake.service.ts";
 import { decodeAttachments } from "./intake.api.ts";
-import { checkReportBudget } from "./intake-budget.ts";
-import type { IntakeDeps } from "./intake-deps.ts";
-import { createPowChallenge } from "./intake-pow.ts";
-import { ENCRYPTED_FORM_PATH } from "./openpgp-asset.ts";
+import { checkReportBudget } from "./intake-budget.pages.ts";
+import type { IntakeDeps } from "./intake.types.ts";
+import { createPowChallenge } from "./intake-pow.service.ts";
+import { ENCRYPTED_FORM_PATH } from "./openpgp-asset.data.ts";
 import { ReceiptContent } from "./receipt.views.tsx";
 
 /**

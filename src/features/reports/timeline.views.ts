@@ -5,7 +5,7 @@ import {
   type ReportState,
   STATE_LABELS,
 } from "../../domain/workflow.ts";
-import { describeSuggestions } from "../search/duplicates.ts";
+import { describeSuggestions } from "../search/duplicates.service.ts";
 
 type Data = Record<string, unknown>;
 const str = (v: unknown) => (typeof v === "string" ? v : "");

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { createDataCipher } from "../../crypto/data-key.ts";
-import { searchHasher } from "./search-index.ts";
+import { searchHasher } from "./search-index.service.ts";
 
 describe("the search index key and hashes", () => {
   const key = randomBytes(32);

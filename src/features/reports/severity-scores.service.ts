@@ -3,7 +3,7 @@ import { cvssReportSeverity, scoreCvss } from "../../domain/cvss.ts";
 import { owaspReportSeverity, scoreOwaspVector } from "../../domain/owasp-risk.ts";
 import type { Severity } from "../../domain/workflow.ts";
 import type { OrgSettings } from "../settings/settings.schema.ts";
-import { canonicalCvssVector, headlineScore } from "../severity/cvss-form.ts";
+import { canonicalCvssVector, headlineScore } from "../severity/cvss.form.ts";
 
 export type SeverityMethod = "owasp" | "cvss";
 

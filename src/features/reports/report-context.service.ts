@@ -4,7 +4,7 @@ import type { Db, Tx } from "../../core/db.ts";
 import { notFound } from "../../core/errors.ts";
 import type { DataCipher } from "../../crypto/data-key.ts";
 import { attachmentContentType, attachmentsProblem, safeFilename } from "../../domain/attachments.ts";
-import type { ReportsCollaborators } from "./collaborators.ts";
+import type { ReportsCollaborators } from "./collaborators.types.ts";
 import { findReport, insertAttachment, type ReportRow } from "./reports.repo.ts";
 
 export interface UploadedFile {

@@ -1,7 +1,7 @@
 import type { CurrentUser } from "../../../core/actors.ts";
 import type { Tx } from "../../../core/db.ts";
 import type { ActionRequest, ReportFacts } from "../../../domain/workflow.ts";
-import type { ReportsContext } from "../report-context.ts";
+import type { ReportsContext } from "../report-context.service.ts";
 import type { ReporterMessageKind } from "../report-messages.service.ts";
 import type { ReporterRow, ReportRow } from "../reports.repo.ts";
 import type { ActionInput } from "../reports.schema.ts";

@@ -12,7 +12,7 @@ import { requestInfo } from "./request-info.ts";
 import { setSeverity } from "./set-severity.ts";
 import { startRemediation } from "./start-remediation.ts";
 import { startTriage } from "./start-triage.ts";
-import type { ActionContext, ActionHandlers, ActionName, InputOf } from "./types.ts";
+import type { ActionContext, ActionHandlers, ActionName, InputOf } from "./action.types.ts";
 import { verifyFix } from "./verify-fix.ts";
 
 /** The lifecycle's actions, one handler each. */

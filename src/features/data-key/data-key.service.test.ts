@@ -1,0 +1,124 @@
+import { randomBytes } from "node:crypto";
+import { sql } from "drizzle-orm";
+import pino from "pino";
+import { afterEach, describe, expect, it } from "vitest";
+import { createDataCipher, type DataCipher, envelopeKeyId } from "../../crypto/data-key.ts";
+import { createDataKeyService } from "./data-key.service.ts";
+import { createServices } from "../../services.ts";
+import { reportFields } from "../../../test/helpers/actors.ts";
+import { createTestDb, DB_KINDS, type TestDb } from "../../../test/helpers/db.ts";
+
+/** The data-key service over the test database, with the search service that re-indexes what it re-seals. */
+const dataKeyOf = (t: TestDb) => createDataKeyService({ db: t.database.db, search: t.services.search });
+
+describe.each(DB_KINDS)("data key rotation (%s)", (kind) => {
+  let t: TestDb | undefined;
+  afterEach(async () => {
+    await t?.close();
+    t = undefined;
+  });
+
+  const servicesWith = (db: TestDb, cipher: DataCipher) =>
+    createServices({
+      database: db.database,
+      cipher,
+      jobs: db.jobs,
+      clock: db.clock,
+      logger: pino({ level: "silent" }),
+      publicUrl: "http://embargo.test",
+      smtpConfigured: false,
+    });
+
+  const keyIds = async (db: TestDb) => {
+    const result = (await db.database.db.execute(
+      sql`select body_enc as e from reports union all select body_enc from messages union all select data_enc from attachments`,
+    )) as unknown as { rows: { e: string }[] };
+    return new Set(result.rows.map((r) => envelopeKeyId(r.e)));
+  };
+
+  it("re-seals every row, survives a failure midway, resumes, and is then a no-op", async () => {
+    t = await createTestDb(kind);
+    const oldKey = randomBytes(32);
+    const newKey = randomBytes(32);
+    const before = servicesWith(t, createDataCipher(oldKey));
+    for (let i = 0; i < 5; i++) {
+      const { token } = await before.reports.submit(
+        reportFields({
+          description: `Preview renders HTML${i === 2 ? " beside the labradorite panel" : ""}.`,
+        }),
+        [{ filename: "poc.txt", data: Buffer.from(`proof ${i}`) }],
+        "web",
+      );
+      await before.reports.replyAsReporter(token, { body: `A reply about ${i}.` });
+    }
+    await before.keys.ensureIntakeKey();
+
+    const rotating = createDataCipher(newKey, [oldKey]);
+    expect(await dataKeyOf(t).pending(rotating)).toEqual({
+      reports: 5,
+      messages: 5,
+      attachments: 5,
+      alert_channels: 0,
+      intake_keys: 1,
+    });
+    // A failure after the first batch: that batch is committed, the rest is untouched.
+    let calls = 0;
+    await expect(
+      dataKeyOf(t).rotate(rotating, {
+        batchSize: 2,
+        progress: () => {
+          calls++;
+          throw new Error("interrupted");
+        },
+      }),
+    ).rejects.toThrow("interrupted");
+    expect(calls).toBe(1);
+    expect(await keyIds(t)).toEqual(new Set([rotating.keyId, createDataCipher(oldKey).keyId]));
+    const middle = servicesWith(t, rotating);
+    const list = await middle.reports.inbox({ state: "all" });
+    expect(list.total).toBe(5);
+    for (const r of list.items)
+      expect(JSON.stringify(await middle.reports.teamView(r.id))).toContain("renders HTML");
+
+    const lines: string[] = [];
+    const result = await dataKeyOf(t).rotate(rotating, {
+      batchSize: 2,
+      progress: (table, done, total) => lines.push(`${table} ${done}/${total}`),
+    });
+    expect(result.changed).toBe(true);
+    expect(lines).toContain("reports 3/3");
+    expect(lines).toContain("messages 5/5");
+    expect(lines).toContain("intake_keys 1/1");
+    expect(await keyIds(t)).toEqual(new Set([rotating.keyId]));
+
+    // Only the new key from now on: everything reads, and search finds the report by a word of its body.
+    const after = servicesWith(t, createDataCipher(newKey));
+    const all = await after.reports.inbox({ state: "all" });
+    for (const r of all.items) {
+      const view = await after.reports.teamView(r.id);
+      expect(JSON.stringify(view)).toContain("renders HTML");
+    }
+    expect((await after.reports.inbox({ q: "labradorite", state: "all" })).total).toBe(1);
+    expect((await after.audit.verify()).ok).toBe(true);
+
+    const countEvents = async () =>
+      (
+        (await t!.database.db.execute(
+          sql`select count(*)::int as n from audit_events where action like 'data_key.%'`,
+        )) as unknown as { rows: { n: number }[] }
+      ).rows[0]!.n;
+    expect(await countEvents()).toBe(3);
+    const again = await dataKeyOf(t).rotate(createDataCipher(newKey), { batchSize: 2 });
+    expect(again.changed).toBe(false);
+    expect(await countEvents()).toBe(3);
+  });
+
+  it("stops without changing a row when a value is sealed under a key it does not hold", async () => {
+    t = await createTestDb(kind);
+    const oldKey = randomBytes(32);
+    await servicesWith(t, createDataCipher(oldKey)).reports.submit(reportFields(), [], "web");
+    const wrong = createDataCipher(randomBytes(32), [randomBytes(32)]);
+    await expect(dataKeyOf(t).rotate(wrong)).rejects.toThrow(/not loaded/);
+    expect(await keyIds(t)).toEqual(new Set([createDataCipher(oldKey).keyId]));
+  });
+});

@@ -1,0 +1,68 @@
+import pino from "pino";
+import { createApp } from "../../src/http/app.tsx";
+import { reportFields } from "./actors.ts";
+import type { TestDb } from "./db.ts";
+
+/** The test server's public origin; browsers send it as Origin on same-site form posts. */
+export const ORIGIN = "http://embargo.test";
+
+export type App = ReturnType<typeof createApp>;
+
+/** The app under test, with logs silenced. */
+export function appFor(t: TestDb): App {
+  return createApp(t.services, pino({ level: "silent" }));
+}
+
+export interface FormFile {
+  filename: string;
+  content: string | Uint8Array;
+}
+
+/** A multipart body as a browser builds it from the form, files under the "attachments" field. */
+export function formData(fields: Record<string, string>, files: readonly FormFile[] = []): FormData {
+  const fd = new FormData();
+  for (const [name, value] of Object.entries(fields)) fd.append(name, value);
+  for (const file of files) fd.append("attachments", new File([file.content as BlobPart], file.filename));
+  return fd;
+}
+
+/** Posts a form the way a browser on our site does (with Origin), or with the given origin, or with none. */
+export function postForm(
+  app: App,
+  path: string,
+  body: FormData | URLSearchParams,
+  origin: string | null = ORIGIN,
+) {
+  return app.request(path, { method: "POST", body, headers: origin ? { origin } : {} });
+}
+
+/** The form's fields for a valid report, as strings: the same report as the service tests use. */
+export function formFields(overrides: Record<string, string> = {}): Record<string, string> {
+  return Object.fromEntries(Object.entries(reportFields(overrides)).map(([k, v]) => [k, String(v)]));
+}
+
+/** The token from a tracking URL such as http://embargo.test/r/<token>. */
+export function tokenOf(trackingUrl: string): string {
+  return new URL(trackingUrl).pathname.split("/r/")[1]!;
+}
+
+/** Decodes the few entities hono/jsx writes, so tests can compare typed text with what the page shows. */
+export function unescapeHtml(html: string): string {
+  return html
+    .replace(/&lt;/g, "<")
+    .replace(/&gt;/g, ">")
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&amp;/g, "&");
+}
+
+/** Counts rows of a table, to show that a refused request stored nothing. */
+export async function countRows(t: TestDb, table: "reports" | "messages" | "attachments"): Promise<number> {
+  const { sql } = await import("drizzle-orm");
+  const result = (await t.database.db.execute(
+    sql.raw(`select count(*)::int as n from ${table}`),
+  )) as unknown as {
+    rows: { n: number }[];
+  };
+  return Number(result.rows[0]!.n);
+}

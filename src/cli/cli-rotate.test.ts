@@ -6,10 +6,10 @@ import path from "node:path";
 import { sql } from "drizzle-orm";
 import pino from "pino";
 import { afterAll, describe, expect, it } from "vitest";
+import { reportFields } from "../../test/helpers/actors.ts";
 import { loadConfig } from "../config.ts";
 import { createDataCipher, dataKeyId, keyFiles, loadDataKeys } from "../crypto/data-key.ts";
 import { openRuntime, type Runtime } from "../runtime.ts";
-import { reportFields } from "../../test/helpers/actors.ts";
 
 const BIN = path.resolve(import.meta.dirname, "../../bin/embargo.js");
 const REPORTS = 8;

@@ -2,7 +2,8 @@ import fs from "node:fs";
 import path from "node:path";
 import { like, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { intakeKeys, settings } from "./schema.ts";
+import { reportFields } from "../../test/helpers/actors.ts";
+import { createTestDb, DB_KINDS, type TestDb } from "../../test/helpers/db.ts";
 import {
   readIntakeKeys,
   readMemberKey,
@@ -11,8 +12,7 @@ import {
   type StoredMemberKey,
   type StoredReporterKey,
 } from "../features/keys/keys.repo.ts";
-import { reportFields } from "../../test/helpers/actors.ts";
-import { createTestDb, DB_KINDS, type TestDb } from "../../test/helpers/db.ts";
+import { intakeKeys, settings } from "./schema.ts";
 
 /** The data-moving half of migration 0004, run again over settings rows in the layout installs had before it. */
 function dataStatements(): string[] {

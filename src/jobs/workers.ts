@@ -1,6 +1,6 @@
 import type { Logger } from "pino";
-import { registerAlertWorkers } from "../features/alerts/alerts.jobs.ts";
 import { alertQueues } from "../features/alerts/alert-queue.jobs.ts";
+import { registerAlertWorkers } from "../features/alerts/alerts.jobs.ts";
 import { mailIntakeQueues, registerMailFetch } from "../features/mail-intake/mail-intake.jobs.ts";
 import { createMailDeliveryHandler, MAIL_DELIVER, mailQueues } from "../features/outbox/outbox.jobs.ts";
 import { registerSlaSweep, slaQueues } from "../features/sla/sla.jobs.ts";

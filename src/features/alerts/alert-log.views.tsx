@@ -1,9 +1,9 @@
 import { AdminLayout } from "../../http/components/admin-layout.tsx";
 import { DataTable } from "../../http/components/data-table.tsx";
 import { formatDate } from "../../http/layout.tsx";
+import { eventLabel } from "./alert-send.adapter.ts";
 import type { DeliveryLogRow } from "./alerts.repo.ts";
 import { CHANNEL_KIND_LABELS, type ChannelKind } from "./alerts.schema.ts";
-import { eventLabel } from "./alert-send.adapter.ts";
 import type { Frame } from "./alerts.views.tsx";
 
 function attemptText(a: DeliveryLogRow["attempts"][number], kind: string | null): string {

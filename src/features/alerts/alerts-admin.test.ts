@@ -1,10 +1,18 @@
 import { desc, eq, like } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { alertChannels, auditEvents, users } from "../../db/schema.ts";
-import type { ChannelConfig } from "./alerts.schema.ts";
 import type { makeTeam } from "../../../test/helpers/actors.ts";
 import { createTestDb, DB_KINDS, type TestDb } from "../../../test/helpers/db.ts";
-import { type App, appFor, get, post, type Session, signedInTeam, unescapeHtml } from "../../../test/helpers/http.ts";
+import {
+  type App,
+  appFor,
+  get,
+  post,
+  type Session,
+  signedInTeam,
+  unescapeHtml,
+} from "../../../test/helpers/http.ts";
+import { alertChannels, auditEvents, users } from "../../db/schema.ts";
+import type { ChannelConfig } from "./alerts.schema.ts";
 
 const ALL_EVENTS = ["report_received", "report_assigned", "reporter_replied", "sla_reminder", "sla_breach"];
 

@@ -13,9 +13,9 @@ import { startJobQueue } from "../../jobs/queue.ts";
 import { registerWorkers } from "../../jobs/workers.ts";
 import { createMailTransport } from "../../mail/transport.ts";
 import { createMailDeliveryHandler } from "../outbox/outbox.jobs.ts";
-import { type AlertJobDeps, createAlertDeliverHandler, createTeamAlertHandler } from "./alerts.jobs.ts";
 import { ALERT_DELIVER_RETRY_LIMIT, type TeamAlert } from "./alert-queue.jobs.ts";
 import { sendAlertRequest, signWebhook } from "./alert-send.adapter.ts";
+import { type AlertJobDeps, createAlertDeliverHandler, createTeamAlertHandler } from "./alerts.jobs.ts";
 
 interface Received {
   method: string;

@@ -9,6 +9,7 @@ import type { OutboxService } from "../outbox/outbox.service.ts";
 import type { SettingsService } from "../settings/settings.service.ts";
 import type { TeamService } from "../team/team.service.ts";
 import { ALERT_DELIVER, ALERT_DELIVER_RETRY_LIMIT, ALERT_EVENTS, TEAM_ALERT } from "./alert-queue.jobs.ts";
+import { type AlertMessage, alertMail, buildAlertRequest, sendAlertRequest } from "./alert-send.adapter.ts";
 import {
   alertableMembers,
   channelsForEvent,
@@ -20,7 +21,6 @@ import {
   reportSummary,
 } from "./alerts.repo.ts";
 import { type AlertPrefs, type ChannelConfig, prefsAllowEmail } from "./alerts.schema.ts";
-import { type AlertMessage, alertMail, buildAlertRequest, sendAlertRequest } from "./alert-send.adapter.ts";
 
 const teamAlertPayload = z.object({
   event: z.enum(ALERT_EVENTS),

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { alertMail, buildAlertRequest, chatText, signWebhook } from "./alert-send.adapter.ts";
 import {
   maskSecret,
   parseChannelForm,
@@ -6,7 +7,6 @@ import {
   prefsAllowEmail,
   urlProblem,
 } from "./alerts.schema.ts";
-import { alertMail, buildAlertRequest, chatText, signWebhook } from "./alert-send.adapter.ts";
 
 const EV = ["report_received"];
 

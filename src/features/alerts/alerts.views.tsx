@@ -4,6 +4,7 @@ import { DataTable } from "../../http/components/data-table.tsx";
 import { Field } from "../../http/components/field.tsx";
 import { Csrf } from "../../http/layout.tsx";
 import { ALERT_EVENT_LABELS, ALERT_EVENTS } from "./alert-queue.jobs.ts";
+import { eventLabel } from "./alert-send.adapter.ts";
 import {
   CHANNEL_KIND_LABELS,
   CHANNEL_KINDS,
@@ -12,7 +13,6 @@ import {
   CONFIG_FIELDS,
   SECRET_FIELDS,
 } from "./alerts.schema.ts";
-import { eventLabel } from "./alert-send.adapter.ts";
 import type { ChannelView } from "./alerts.service.ts";
 
 type Errors = Record<string, string>;

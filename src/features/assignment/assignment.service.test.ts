@@ -1,9 +1,9 @@
 import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { reports, users } from "../../db/schema.ts";
 import { makeTeam, reportFields } from "../../../test/helpers/actors.ts";
 import { createTestDb, DB_KINDS, type TestDb } from "../../../test/helpers/db.ts";
 import { giveKey } from "../../../test/helpers/pgp.ts";
+import { reports, users } from "../../db/schema.ts";
 
 type Team = Awaited<ReturnType<typeof makeTeam>>;
 

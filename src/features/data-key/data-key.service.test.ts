@@ -2,11 +2,11 @@ import { randomBytes } from "node:crypto";
 import { sql } from "drizzle-orm";
 import pino from "pino";
 import { afterEach, describe, expect, it } from "vitest";
-import { createDataCipher, type DataCipher, envelopeKeyId } from "../../crypto/data-key.ts";
-import { createDataKeyService } from "./data-key.service.ts";
-import { createServices } from "../../services.ts";
 import { reportFields } from "../../../test/helpers/actors.ts";
 import { createTestDb, DB_KINDS, type TestDb } from "../../../test/helpers/db.ts";
+import { createDataCipher, type DataCipher, envelopeKeyId } from "../../crypto/data-key.ts";
+import { createServices } from "../../services.ts";
+import { createDataKeyService } from "./data-key.service.ts";
 
 /** The data-key service over the test database, with the search service that re-indexes what it re-seals. */
 const dataKeyOf = (t: TestDb) => createDataKeyService({ db: t.database.db, search: t.services.search });

@@ -1,7 +1,5 @@
 import { createChallenge, solveChallenge } from "altcha-lib/v1";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
-import { transaction } from "../../core/db.ts";
-import { writeSetting } from "../settings/settings.repo.ts";
 import { reportFields } from "../../../test/helpers/actors.ts";
 import { createTestDb, DB_KINDS, type TestDb } from "../../../test/helpers/db.ts";
 import { raiseIntakeLimits } from "../../../test/helpers/intake-limits.ts";
@@ -15,6 +13,8 @@ import {
   postForm,
   tokenOf,
 } from "../../../test/helpers/public.ts";
+import { transaction } from "../../core/db.ts";
+import { writeSetting } from "../settings/settings.repo.ts";
 
 const HOUR = 60 * 60 * 1000;
 

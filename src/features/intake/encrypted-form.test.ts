@@ -2,11 +2,11 @@ import { solveChallenge } from "altcha-lib/v1";
 import { sql } from "drizzle-orm";
 import * as openpgp from "openpgp";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { rateLimits, reports } from "../../db/schema.ts";
 import { reportFields } from "../../../test/helpers/actors.ts";
 import { createTestDb, DB_KINDS, type TestDb } from "../../../test/helpers/db.ts";
 import { type App, appFor, get, unescapeHtml } from "../../../test/helpers/http.ts";
 import { raiseIntakeLimits } from "../../../test/helpers/intake-limits.ts";
+import { rateLimits, reports } from "../../db/schema.ts";
 
 interface Answer {
   reference?: string;

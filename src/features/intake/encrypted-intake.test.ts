@@ -1,14 +1,27 @@
 import { like, sql } from "drizzle-orm";
 import * as openpgp from "openpgp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { auditEvents, reports } from "../../db/schema.ts";
-import { formatFingerprint } from "../../domain/pgp-keys.ts";
 import { reportFields } from "../../../test/helpers/actors.ts";
 import { createTestDb, DB_KINDS, type TestDb } from "../../../test/helpers/db.ts";
-import { type App, appFor, get, type Session, signedInTeam, unescapeHtml } from "../../../test/helpers/http.ts";
+import {
+  type App,
+  appFor,
+  get,
+  type Session,
+  signedInTeam,
+  unescapeHtml,
+} from "../../../test/helpers/http.ts";
 import { raiseIntakeLimits } from "../../../test/helpers/intake-limits.ts";
-import { type Gpg, gpgKey, MEMBER_KEY_FINGERPRINT, MEMBER_PUBLIC_KEY, makeGpg } from "../../../test/helpers/pgp.ts";
+import {
+  type Gpg,
+  gpgKey,
+  MEMBER_KEY_FINGERPRINT,
+  MEMBER_PUBLIC_KEY,
+  makeGpg,
+} from "../../../test/helpers/pgp.ts";
 import { formData, postForm } from "../../../test/helpers/public.ts";
+import { auditEvents, reports } from "../../db/schema.ts";
+import { formatFingerprint } from "../../domain/pgp-keys.ts";
 
 interface Answer {
   id?: string;

@@ -6,9 +6,9 @@ import { formFiles, formText, isFieldError, type ParsedBody } from "../../http/f
 import { registerEncryptedForm } from "./encrypted-form.pages.tsx";
 import { reporterKeyExtras } from "./encrypted-intake.service.ts";
 import { registerIntakeApi } from "./intake.api.ts";
+import type { IntakeDeps } from "./intake.types.ts";
 import { REPORT_FORM_FIELDS, ReportFormPage } from "./intake.views.tsx";
 import { checkReportBudget } from "./intake-budget.pages.ts";
-import type { IntakeDeps } from "./intake.types.ts";
 import { createPowChallenge } from "./intake-pow.service.ts";
 import { ReceiptPage } from "./receipt.views.tsx";
 

@@ -2,13 +2,17 @@ import { randomBytes } from "node:crypto";
 import { and, desc, gt, like } from "drizzle-orm";
 import * as openpgp from "openpgp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createDataCipher } from "../../crypto/data-key.ts";
-import { auditEvents, userKeys } from "../../db/schema.ts";
-import { formatFingerprint } from "../../domain/pgp-keys.ts";
-import { createKeysService } from "./keys.service.ts";
 import { type makeTeam, reportFields } from "../../../test/helpers/actors.ts";
 import { createTestDb, DB_KINDS, type TestDb } from "../../../test/helpers/db.ts";
-import { type App, appFor, get, post, type Session, signedInTeam, unescapeHtml } from "../../../test/helpers/http.ts";
+import {
+  type App,
+  appFor,
+  get,
+  post,
+  type Session,
+  signedInTeam,
+  unescapeHtml,
+} from "../../../test/helpers/http.ts";
 import {
   type Gpg,
   giveKey,
@@ -19,6 +23,10 @@ import {
   MEMBER_PUBLIC_KEY,
   makeGpg,
 } from "../../../test/helpers/pgp.ts";
+import { createDataCipher } from "../../crypto/data-key.ts";
+import { auditEvents, userKeys } from "../../db/schema.ts";
+import { formatFingerprint } from "../../domain/pgp-keys.ts";
+import { createKeysService } from "./keys.service.ts";
 
 const KEY_DATE = new Date("2025-06-01T00:00:00Z");
 

@@ -1,19 +1,15 @@
 import { eq, sql } from "drizzle-orm";
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { inboundEmails, outbox, reports } from "../../db/schema.ts";
-import {
-  FAILED_KEYWORD,
-  IMPORTED_KEYWORD,
-  pollMailbox,
-} from "./imap.adapter.ts";
-import { registerMailFetch } from "./mail-intake.jobs.ts";
 import { makeTeam } from "../../../test/helpers/actors.ts";
 import { createTestDb, DB_KINDS, type TestDb } from "../../../test/helpers/db.ts";
 import { startDovecot, type TestImap } from "../../../test/helpers/dovecot.ts";
 import { gpgEncryptedEntity, mailWith, mimeEntity } from "../../../test/helpers/mail.ts";
 import { freePort } from "../../../test/helpers/net.ts";
 import { type Gpg, researcherGpg } from "../../../test/helpers/pgp.ts";
+import { inboundEmails, outbox, reports } from "../../db/schema.ts";
+import { FAILED_KEYWORD, IMPORTED_KEYWORD, pollMailbox } from "./imap.adapter.ts";
+import { registerMailFetch } from "./mail-intake.jobs.ts";
 
 const RITA = "Rita Reporter <rita@researcher.test>";
 const SECRET = "the admin panel at /internal/debug runs any shell command given in ?cmd=";

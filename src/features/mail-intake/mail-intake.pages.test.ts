@@ -1,6 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDb, DB_KINDS, type TestDb } from "../../../test/helpers/db.ts";
-import { type App, appFor, get, post, type Session, signedInTeam, unescapeHtml } from "../../../test/helpers/http.ts";
+import {
+  type App,
+  appFor,
+  get,
+  post,
+  type Session,
+  signedInTeam,
+  unescapeHtml,
+} from "../../../test/helpers/http.ts";
 import { gpgEncryptedEntity, gpgSignedEntity, mailWith, mimeEntity } from "../../../test/helpers/mail.ts";
 import { type Gpg, researcherGpg } from "../../../test/helpers/pgp.ts";
 

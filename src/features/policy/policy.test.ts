@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DEFAULT_SLA_POLICY } from "../../domain/sla.ts";
 import { type Actor, makeActor } from "../../../test/helpers/actors.ts";
 import { createTestDb, DB_KINDS, type TestDb } from "../../../test/helpers/db.ts";
 import {
@@ -13,6 +12,7 @@ import {
   tokenOf,
   unescapeHtml,
 } from "../../../test/helpers/public.ts";
+import { DEFAULT_SLA_POLICY } from "../../domain/sla.ts";
 
 describe.each(DB_KINDS)("public pages on %s", (kind) => {
   let t: TestDb;

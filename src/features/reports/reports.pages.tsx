@@ -11,6 +11,7 @@ import {
 import type { Role } from "../../domain/permissions.ts";
 import { can } from "../../domain/permissions.ts";
 import { requirePage, signedInMember } from "../../http/auth.ts";
+import { downloadResponse } from "../../http/download.ts";
 import type { AppEnv } from "../../http/env.ts";
 import { formFiles, formText, type ParsedBody } from "../../http/form.ts";
 import type { AssignmentService } from "../assignment/assignment.service.ts";
@@ -53,19 +54,6 @@ export interface ReportPagesDeps {
   /** Mails to the security address that could not be imported, for the admins' inbox notice. */
   mailFailureCount: () => Promise<number>;
   clock: Clock;
-}
-
-/**
- * A Content-Disposition that always downloads: reporters' files are hostile until proven otherwise, so they are
- * never rendered by the browser. The plain filename is ASCII-only; the UTF-8 name travels in filename*.
- */
-export function attachmentDisposition(filename: string): string {
-  const ascii = filename.replace(/[^\x20-\x7e]|["\\%;]/g, "_") || "attachment";
-  const encoded = encodeURIComponent(filename).replace(
-    /['()*]/g,
-    (ch) => `%${ch.charCodeAt(0).toString(16).toUpperCase()}`,
-  );
-  return `attachment; filename="${ascii}"; filename*=UTF-8''${encoded}`;
 }
 
 interface ReportRenderOptions {
@@ -253,11 +241,7 @@ export function registerReportPages(app: Hono<AppEnv>, deps: ReportPagesDeps) {
 
   app.get("/reports/:ref/attachments/:id", requirePage("report.read"), async (c) => {
     const file = await deps.reports.attachmentForTeam(c.req.param("ref"), c.req.param("id"));
-    return c.body(new Uint8Array(file.data), 200, {
-      "Content-Type": "application/octet-stream",
-      "Content-Disposition": attachmentDisposition(file.filename),
-      "X-Content-Type-Options": "nosniff",
-    });
+    return downloadResponse(c, file);
   });
 
   // Read-only: the htmx preview of the OWASP factor form. The math is the server's, so it cannot drift from the

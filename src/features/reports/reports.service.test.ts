@@ -1,8 +1,8 @@
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createMailDeliveryHandler } from "../outbox/outbox.jobs.ts";
 import { makeTeam, reportFields } from "../../../test/helpers/actors.ts";
 import { createTestDb, DB_KINDS, type TestDb } from "../../../test/helpers/db.ts";
+import { createMailDeliveryHandler } from "../outbox/outbox.jobs.ts";
 
 describe.each(DB_KINDS)("reports service on %s", (kind) => {
   let t: TestDb;

@@ -5,9 +5,9 @@ import path from "node:path";
 import { sql } from "drizzle-orm";
 import pino from "pino";
 import { afterAll, describe, expect, it } from "vitest";
+import { reportFields } from "../../../test/helpers/actors.ts";
 import { loadConfig } from "../../config.ts";
 import { openRuntime } from "../../runtime.ts";
-import { reportFields } from "../../../test/helpers/actors.ts";
 
 /** Rows written before search existed get indexed when the server starts, without anyone asking. */
 describe("search index backfill at start-up", { timeout: 120_000 }, () => {

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { can } from "../../domain/permissions.ts";
 import { reportFields } from "../../../test/helpers/actors.ts";
 import { createTestDb, DB_KINDS, type TestDb } from "../../../test/helpers/db.ts";
 import { type App, appFor, get, inboxReferences, post, signedInTeam } from "../../../test/helpers/http.ts";
+import { can } from "../../domain/permissions.ts";
 
 describe.each(DB_KINDS)("search and duplicates on the team pages on %s", (kind) => {
   let t: TestDb;

@@ -11,7 +11,12 @@ import {
   snippetHtml,
   snippetText,
 } from "../../domain/search-text.ts";
-import { duplicateLinks, firstReporter, recordIntakeSuggestions, suggestDuplicates } from "./duplicates.service.ts";
+import {
+  duplicateLinks,
+  firstReporter,
+  recordIntakeSuggestions,
+  suggestDuplicates,
+} from "./duplicates.service.ts";
 import { backfillSearchIndex, indexMessage, indexReport, searchHasher } from "./search-index.service.ts";
 
 /** Whose eyes a search runs for: internal notes are searched only for roles that may read them. */

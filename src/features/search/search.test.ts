@@ -1,12 +1,12 @@
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { makeTeam, reportFields } from "../../../test/helpers/actors.ts";
+import { createTestDb, DB_KINDS, type TestDb } from "../../../test/helpers/db.ts";
 import { can } from "../../domain/permissions.ts";
 import { tokenize } from "../../domain/search-text.ts";
 import { suggestDuplicates } from "./duplicates.service.ts";
 import { parseSearch, textFilterCondition } from "./search.service.ts";
 import { searchHasher } from "./search-index.service.ts";
-import { makeTeam, reportFields } from "../../../test/helpers/actors.ts";
-import { createTestDb, DB_KINDS, type TestDb } from "../../../test/helpers/db.ts";
 
 type Team = Awaited<ReturnType<typeof makeTeam>>;
 

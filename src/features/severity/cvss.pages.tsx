@@ -5,8 +5,6 @@ import { scoreCvss } from "../../domain/cvss.ts";
 import { requirePage, signedInMember } from "../../http/auth.ts";
 import type { AppEnv } from "../../http/env.ts";
 import type { SettingsService } from "../settings/settings.service.ts";
-import type { CvssPageProps } from "./cvss.views.tsx";
-import { CvssLive } from "./cvss.views.tsx";
 import {
   type CvssFormState,
   canonicalCvssVector,
@@ -14,6 +12,8 @@ import {
   initialCvssForm,
   readCvssForm,
 } from "./cvss.form.ts";
+import type { CvssPageProps } from "./cvss.views.tsx";
+import { CvssLive } from "./cvss.views.tsx";
 
 /** The part of a report the calculator reads: its severity history, newest first. */
 interface ScoredReport {

@@ -1,10 +1,18 @@
 import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { users } from "../../db/schema.ts";
 import { type makeTeam, reportFields } from "../../../test/helpers/actors.ts";
 import { createTestDb, DB_KINDS, type TestDb } from "../../../test/helpers/db.ts";
-import { type App, appFor, get, post, type Session, signedInTeam, unescapeHtml } from "../../../test/helpers/http.ts";
+import {
+  type App,
+  appFor,
+  get,
+  post,
+  type Session,
+  signedInTeam,
+  unescapeHtml,
+} from "../../../test/helpers/http.ts";
 import { giveKey } from "../../../test/helpers/pgp.ts";
+import { users } from "../../db/schema.ts";
 
 const VALID = {
   timeZone: "europe/berlin",

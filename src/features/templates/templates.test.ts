@@ -1,11 +1,19 @@
 import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type makeTeam, reportFields } from "../../../test/helpers/actors.ts";
+import { createTestDb, DB_KINDS, type TestDb } from "../../../test/helpers/db.ts";
+import {
+  type App,
+  appFor,
+  get,
+  post,
+  type Session,
+  signedInTeam,
+  unescapeHtml,
+} from "../../../test/helpers/http.ts";
 import { auditEvents, cannedResponses, settings } from "../../db/schema.ts";
 import { DEFAULT_TEMPLATES } from "./templates.data.ts";
 import { TEMPLATES_SEEDED_KEY } from "./templates.service.ts";
-import { type makeTeam, reportFields } from "../../../test/helpers/actors.ts";
-import { createTestDb, DB_KINDS, type TestDb } from "../../../test/helpers/db.ts";
-import { type App, appFor, get, post, type Session, signedInTeam, unescapeHtml } from "../../../test/helpers/http.ts";
 
 describe.each(DB_KINDS)("canned responses on %s", (kind) => {
   let t: TestDb;

@@ -1,6 +1,7 @@
 import type { Context, Hono } from "hono";
 import type { Db } from "../../core/db.ts";
 import { AppError } from "../../core/errors.ts";
+import { downloadResponse } from "../../http/download.ts";
 import type { AppEnv } from "../../http/env.ts";
 import { formFiles, formText, isFieldError } from "../../http/form.ts";
 import type { RateLimits } from "../../http/rate-limit.ts";
@@ -18,20 +19,6 @@ export interface TrackingPagesDeps {
 
 /** Tracking tokens are 128-bit base64url strings; anything else cannot be a link we issued. */
 const TOKEN = /^[A-Za-z0-9_-]{16,128}$/;
-
-/**
- * Content-Disposition that always downloads and survives any stored name: a plain ASCII fallback plus the
- * RFC 5987 UTF-8 form when the name has other characters, so no quote or byte of it can break the header.
- */
-export function attachmentDisposition(filename: string): string {
-  const ascii = filename.replace(/[^\x20-\x7e]/g, "_").replace(/["\\]/g, "_");
-  if (ascii === filename) return `attachment; filename="${ascii}"`;
-  const encoded = encodeURIComponent(filename).replace(
-    /['()*]/g,
-    (ch) => `%${ch.charCodeAt(0).toString(16).toUpperCase()}`,
-  );
-  return `attachment; filename="${ascii}"; filename*=UTF-8''${encoded}`;
-}
 
 /** The same 404 for a malformed token, an unknown token and a foreign attachment. */
 async function linkNotFound(deps: TrackingPagesDeps, c: Context<AppEnv>) {
@@ -132,11 +119,6 @@ export function registerTrackingPages(app: Hono<AppEnv>, deps: TrackingPagesDeps
       if (error instanceof AppError && error.status === 404) return linkNotFound(deps, c);
       throw error;
     }
-    // Served as an opaque download: a researcher's HTML or SVG proof of concept must never run on our origin.
-    return c.body(new Uint8Array(file.data), 200, {
-      "Content-Type": "application/octet-stream",
-      "Content-Disposition": attachmentDisposition(file.filename),
-      "X-Content-Type-Options": "nosniff",
-    });
+    return downloadResponse(c, file);
   });
 }

@@ -1,10 +1,18 @@
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { randomToken } from "../../crypto/tokens.ts";
-import { formatDate } from "../../http/layout.tsx";
 import { type Actor, makeActor, reportFields } from "../../../test/helpers/actors.ts";
 import { createTestDb, DB_KINDS, type TestDb } from "../../../test/helpers/db.ts";
-import { type App, appFor, countRows, formData, postForm, tokenOf, unescapeHtml } from "../../../test/helpers/public.ts";
+import {
+  type App,
+  appFor,
+  countRows,
+  formData,
+  postForm,
+  tokenOf,
+  unescapeHtml,
+} from "../../../test/helpers/public.ts";
+import { randomToken } from "../../crypto/tokens.ts";
+import { formatDate } from "../../http/layout.tsx";
 
 describe.each(DB_KINDS)("reporter tracking pages on %s", (kind) => {
   let t: TestDb;

@@ -1,4 +1,5 @@
 import { acknowledge } from "./acknowledge.ts";
+import type { ActionContext, ActionHandlers, ActionName, InputOf } from "./action.types.ts";
 import { addFix } from "./add-fix.ts";
 import { assign } from "./assign.ts";
 import { close } from "./close.ts";
@@ -12,7 +13,6 @@ import { requestInfo } from "./request-info.ts";
 import { setSeverity } from "./set-severity.ts";
 import { startRemediation } from "./start-remediation.ts";
 import { startTriage } from "./start-triage.ts";
-import type { ActionContext, ActionHandlers, ActionName, InputOf } from "./action.types.ts";
 import { verifyFix } from "./verify-fix.ts";
 
 /** The lifecycle's actions, one handler each. */

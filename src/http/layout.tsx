@@ -135,16 +135,6 @@ export function Csrf(props: { token: string | null | undefined }) {
   return <input type="hidden" name="_csrf" value={props.token ?? ""} />;
 }
 
-/** A field's error, tied to the input by id so screen readers announce it. */
-export function FieldError(props: { id: string; errors?: Record<string, string> | undefined }) {
-  const message = props.errors?.[props.id];
-  return message ? (
-    <p class="field-error" id={`${props.id}-error`} role="alert">
-      {message}
-    </p>
-  ) : null;
-}
-
 /** Dates as people read them, always with the zone, so deadlines are unambiguous. */
 export function formatDate(d: Date | string | null | undefined): string {
   if (!d) return "—";

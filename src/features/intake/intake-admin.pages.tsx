@@ -3,9 +3,10 @@ import type { Clock } from "../../core/clock.ts";
 import type { Db } from "../../core/db.ts";
 import { requirePage, signedInMember } from "../../http/auth.ts";
 import { AdminLayout } from "../../http/components/admin-layout.tsx";
+import { FieldError } from "../../http/components/field.tsx";
 import type { AppEnv } from "../../http/env.ts";
 import { formText, isFieldError } from "../../http/form.ts";
-import { Csrf, FieldError } from "../../http/layout.tsx";
+import { Csrf } from "../../http/layout.tsx";
 import type { IntakeSettings } from "../settings/intake-settings.schema.ts";
 import type { SettingsService } from "../settings/settings.service.ts";
 

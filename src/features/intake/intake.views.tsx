@@ -1,7 +1,8 @@
 import { WEAKNESSES, weaknessLabel } from "../../domain/weaknesses.ts";
 import { AttachmentsInput } from "../../http/components/attachments-input.tsx";
 import { describedBy, ErrorSummary, invalid } from "../../http/components/error-summary.tsx";
-import { FieldError, Layout } from "../../http/layout.tsx";
+import { FieldError } from "../../http/components/field.tsx";
+import { Layout } from "../../http/layout.tsx";
 import { INTAKE_KEY_PATH } from "../keys/keys.service.ts";
 import type { ScopeAsset } from "../policy/policy.views.tsx";
 import type { PowChallenge } from "./intake-pow.service.ts";

@@ -1,7 +1,8 @@
 import type { CurrentUser } from "../../core/actors.ts";
 import { formatFingerprint, userIdEmails } from "../../domain/pgp-keys.ts";
 import { AdminLayout } from "../../http/components/admin-layout.tsx";
-import { Csrf, FieldError, formatDate, Layout } from "../../http/layout.tsx";
+import { FieldError } from "../../http/components/field.tsx";
+import { Csrf, formatDate, Layout } from "../../http/layout.tsx";
 import type { StoredMemberKey } from "./keys.repo.ts";
 import { INTAKE_KEY_PATH, type PublicIntakeKey } from "./keys.service.ts";
 

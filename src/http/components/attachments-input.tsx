@@ -1,6 +1,6 @@
 import { ATTACHMENT_LIMITS, ATTACHMENT_TYPES } from "../../domain/attachments.ts";
-import { FieldError } from "../layout.tsx";
 import { describedBy, invalid } from "./error-summary.tsx";
+import { FieldError } from "./field.tsx";
 
 const MB = 1024 * 1024;
 

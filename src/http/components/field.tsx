@@ -10,6 +10,11 @@ export function Err(props: { errors: Errors | undefined; name: string; id: strin
   ) : null;
 }
 
+/** The error of a field whose element id is its parameter name. */
+export function FieldError(props: { id: string; errors?: Errors | undefined }) {
+  return <Err errors={props.errors} name={props.id} id={props.id} />;
+}
+
 /** A labelled input with its hint and its error, wrapped as one form-grid cell. */
 export function Field(props: {
   id: string;

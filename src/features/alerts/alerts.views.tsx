@@ -1,6 +1,7 @@
 import type { CurrentUser } from "../../core/actors.ts";
 import { AdminLayout } from "../../http/components/admin-layout.tsx";
 import { DataTable } from "../../http/components/data-table.tsx";
+import { RowErrorNotice } from "../../http/components/error-summary.tsx";
 import { Field } from "../../http/components/field.tsx";
 import { Csrf } from "../../http/layout.tsx";
 import { ALERT_EVENT_LABELS, ALERT_EVENTS } from "./alert-queue.jobs.ts";
@@ -177,12 +178,11 @@ export function AlertsAdminPage(props: AlertsAdminPageProps) {
         </div>
       )}
       {props.edit && (
-        <div class="notice error" role="alert" id="edit-error">
-          <p>{props.edit.message}</p>
-          <p>
-            <a href={`#channel-${props.edit.id}`}>Go to the form</a>
-          </p>
-        </div>
+        <RowErrorNotice
+          id="edit-error"
+          message={props.edit.message}
+          formAnchor={`channel-${props.edit.id}`}
+        />
       )}
       <DataTable
         class="alert-channels"

@@ -7,6 +7,7 @@ import {
   Problem,
 } from "../../http/components/admin-layout.tsx";
 import { DataTable } from "../../http/components/data-table.tsx";
+import { RowErrorNotice } from "../../http/components/error-summary.tsx";
 import { Err, Field, Toggle } from "../../http/components/field.tsx";
 import { Csrf } from "../../http/layout.tsx";
 import { type AvailabilityValues, availabilityValues } from "./availability.form.ts";
@@ -63,20 +64,14 @@ export function TeamPage(props: TeamPageProps) {
       <h1>Team</h1>
       <Done message={props.done} />
       {props.availability && (
-        <div class="notice error" role="alert" id="availability-error">
-          <p>{props.availability.message}</p>
-          <p>
-            <a href={`#availability-${props.availability.id}`}>Go to the form</a>
-          </p>
-        </div>
+        <RowErrorNotice
+          id="availability-error"
+          message={props.availability.message}
+          formAnchor={`availability-${props.availability.id}`}
+        />
       )}
       {props.edit && (
-        <div class="notice error" role="alert" id="edit-error">
-          <p>{props.edit.message}</p>
-          <p>
-            <a href={`#member-${props.edit.id}`}>Go to the form</a>
-          </p>
-        </div>
+        <RowErrorNotice id="edit-error" message={props.edit.message} formAnchor={`member-${props.edit.id}`} />
       )}
       <DataTable
         class="members"

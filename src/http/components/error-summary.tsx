@@ -50,3 +50,15 @@ export function ErrorSummary(props: {
     </div>
   );
 }
+
+/** A refused change to one row of a list page, on top of the page, with a link down to that row's form. */
+export function RowErrorNotice(props: { id: string; message: string; formAnchor: string }) {
+  return (
+    <div class="notice error" role="alert" id={props.id}>
+      <p>{props.message}</p>
+      <p>
+        <a href={`#${props.formAnchor}`}>Go to the form</a>
+      </p>
+    </div>
+  );
+}

@@ -63,11 +63,11 @@ export async function insertReport(tx: Tx, values: typeof reports.$inferInsert):
  * transaction of a db.transaction; reports' own code calls it with a Tx.
  */
 export async function updateReport(
-  db: Db,
+  tx: Tx,
   id: string,
   values: Partial<typeof reports.$inferInsert>,
 ): Promise<ReportRow> {
-  const [row] = await db.update(reports).set(values).where(eq(reports.id, id)).returning();
+  const [row] = await tx.update(reports).set(values).where(eq(reports.id, id)).returning();
   return row!;
 }
 

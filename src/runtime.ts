@@ -3,6 +3,7 @@ import type { Logger } from "pino";
 import type { Config } from "./config.ts";
 import { createDataCipher, loadDataKeys } from "./crypto/data-key.ts";
 import { type Database, openPglite, openPostgres } from "./db/client.ts";
+import { privateDirectories, secureDataDir } from "./db/data-dir.ts";
 import { lockDataDir } from "./db/lock.ts";
 import { runMigrations } from "./db/migrate.ts";
 import { startSearchBackfill } from "./features/search/search-index.service.ts";
@@ -43,9 +44,22 @@ export async function openRuntime(
   logger: Logger,
   options: { worker: boolean },
 ): Promise<Runtime> {
+  // Before PGlite or the key file writes anything: private umask, private dir.
+  const dir = secureDataDir(config.EMBARGO_DATA_DIR);
+  if (dir.repair === "fix")
+    logger.warn(
+      { dataDir: config.EMBARGO_DATA_DIR, was: dir.mode.toString(8) },
+      "the data directory was readable by other users; its mode is now 0700",
+    );
+  if (dir.repair === "warn")
+    logger.warn(
+      { dataDir: config.EMBARGO_DATA_DIR, mode: dir.mode.toString(8) },
+      "the data directory is readable by other users and belongs to another user: make it 0700",
+    );
   const { database, release } = await openDatabase(config);
   try {
     await runMigrations(database);
+    if (database.kind === "pglite") privateDirectories(config.EMBARGO_DATA_DIR);
     const { key, previous, source, file, rotating } = loadDataKeys(
       { secret: config.EMBARGO_SECRET_KEY, newSecret: config.EMBARGO_NEW_SECRET_KEY },
       config.EMBARGO_DATA_DIR,

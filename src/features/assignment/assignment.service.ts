@@ -54,12 +54,11 @@ export interface AssignmentDeps {
 
 /** Loads the candidates (with their open load) and the report's tags, and runs the pure ranking. */
 async function rank(deps: AssignmentDeps, tx: Db, report: Subject, now: Date) {
-  const [members, load, assetTags, keys] = await Promise.all([
-    listAssignableMembers(tx),
-    openLoadByAssignee(tx),
-    findAssetTags(tx, report.assetId),
-    deps.keys.memberKeys(tx),
-  ]);
+  // One after the other: inside a transaction there is one connection, and it runs one query at a time.
+  const members = await listAssignableMembers(tx);
+  const load = await openLoadByAssignee(tx);
+  const assetTags = await findAssetTags(tx, report.assetId);
+  const keys = await deps.keys.memberKeys(tx);
   const candidates = members.map((m) => ({
     ...candidateOf(m, (load.get(m.id) ?? []) as LoadSeverity[]),
     ...keyEligibility(keys.get(m.id), now),

@@ -68,12 +68,11 @@ async function loadTemplateContext(
   sender: { name: string } | null,
 ): Promise<TemplateContext> {
   const { publicUrl } = deps;
-  const [reporter, org, sla, assignee] = await Promise.all([
-    findReporterCredit(tx, report.reporterId),
-    deps.settings.org(tx),
-    deps.settings.sla(tx),
-    report.assigneeId ? deps.team.byId(report.assigneeId, tx) : Promise.resolve(null),
-  ]);
+  // One after the other: inside a transaction there is one connection, and it runs one query at a time.
+  const reporter = await findReporterCredit(tx, report.reporterId);
+  const org = await deps.settings.org(tx);
+  const sla = await deps.settings.sla(tx);
+  const assignee = report.assigneeId ? await deps.team.byId(report.assigneeId, tx) : null;
   return templateContext({
     reporter: { name: reporter?.name ?? null, credit: reporter?.credit ?? "anonymous" },
     report: {

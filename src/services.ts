@@ -47,7 +47,7 @@ export function createServices(deps: ServiceDeps) {
   const team = createTeamService({ db, clock });
   const audit = createAuditService({ db });
   const keys = createKeysService({ db, clock, cipher, publicUrl, mailFrom, settings, team });
-  const outbox = createOutboxService({ db, jobs, clock });
+  const outbox = createOutboxService({ db, jobs, clock, cipher });
   const alerts = createAlertsService({ db, clock, cipher, jobs });
   const assets = createAssetsService({ db, clock });
   const search = createSearchService({ db, cipher });

@@ -133,7 +133,8 @@ export async function runRotateDataKey(
   else
     out(
       `Data key rotated to ${result.keyId}: ${r.reports} reports, ${r.messages} messages, ${r.attachments} attachments, ` +
-        `${r.alert_channels} alert channels, ${r.intake_keys ? "the intake keys" : "no intake keys"} re-encrypted.`,
+        `${r.alert_channels} alert channels, ${r.intake_keys ? "the intake keys" : "no intake keys"}, ` +
+        `the links of ${r.outbox} unsent mails re-encrypted.`,
     );
   if (fromEnv)
     out(

@@ -43,11 +43,15 @@ export interface TestDb {
  * A fresh, migrated database with pg-boss started, on PGlite (in memory) or on a new PostgreSQL database
  * that is dropped on close. PostgreSQL being unreachable fails loudly; it never skips.
  */
-export async function createTestDb(kind: DbKind, options: { publicUrl?: string } = {}): Promise<TestDb> {
+export async function createTestDb(
+  kind: DbKind,
+  /** pgliteDir: keep PGlite's files in that directory instead of in memory, so a test can read them. */
+  options: { publicUrl?: string; pgliteDir?: string } = {},
+): Promise<TestDb> {
   let database: Database;
   let drop = async () => {};
   if (kind === "pglite") {
-    database = await openPglite(null);
+    database = await openPglite(options.pgliteDir ?? null);
   } else {
     const adminUrl = postgresAdminUrl();
     const name = `embargo_test_${randomBytes(6).toString("hex")}`;

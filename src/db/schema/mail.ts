@@ -13,7 +13,10 @@ export const outbox = pgTable(
     reportId: uuid("report_id").references(() => reports.id, { onDelete: "set null" }),
     toAddress: text("to_address").notNull(),
     subject: text("subject").notNull(),
+    /** Never holds a secret: where a private tracking link goes, it holds a placeholder (domain/sealed-secrets). */
     body: text("body").notNull(),
+    /** The secrets the body's placeholders stand for, as a JSON list sealed under the data key; cleared once sent. */
+    secretsEnc: text("secrets_enc"),
     /** bounced: sent, then returned by the recipient's mail system (a delivery report named it). */
     status: text("status", { enum: ["queued", "sent", "held", "failed", "bounced"] })
       .notNull()

@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { reportFields } from "../../../test/helpers/actors.ts";
 import { createTestDb, DB_KINDS, type TestDb } from "../../../test/helpers/db.ts";
 import { createDataCipher, type DataCipher, envelopeKeyId } from "../../crypto/data-key.ts";
+import { outbox } from "../../db/schema.ts";
 import { createServices } from "../../services.ts";
 import { createDataKeyService } from "./data-key.service.ts";
 
@@ -31,7 +32,8 @@ describe.each(DB_KINDS)("data key rotation (%s)", (kind) => {
 
   const keyIds = async (db: TestDb) => {
     const result = (await db.database.db.execute(
-      sql`select body_enc as e from reports union all select body_enc from messages union all select data_enc from attachments`,
+      sql`select body_enc as e from reports union all select body_enc from messages union all select data_enc from attachments
+          union all select secrets_enc from outbox where secrets_enc is not null`,
     )) as unknown as { rows: { e: string }[] };
     return new Set(result.rows.map((r) => envelopeKeyId(r.e)));
   };
@@ -60,6 +62,7 @@ describe.each(DB_KINDS)("data key rotation (%s)", (kind) => {
       attachments: 5,
       alert_channels: 0,
       intake_keys: 1,
+      outbox: 5, // each receipt's tracking link, sealed until the mail is sent
     });
     // A failure after the first batch: that batch is committed, the rest is untouched.
     let calls = 0;
@@ -89,6 +92,7 @@ describe.each(DB_KINDS)("data key rotation (%s)", (kind) => {
     expect(lines).toContain("reports 3/3");
     expect(lines).toContain("messages 5/5");
     expect(lines).toContain("intake_keys 1/1");
+    expect(lines).toContain("outbox 5/5");
     expect(await keyIds(t)).toEqual(new Set([rotating.keyId]));
 
     // Only the new key from now on: everything reads, and search finds the report by a word of its body.
@@ -99,6 +103,13 @@ describe.each(DB_KINDS)("data key rotation (%s)", (kind) => {
       expect(JSON.stringify(view)).toContain("renders HTML");
     }
     expect((await after.reports.inbox({ q: "labradorite", state: "all" })).total).toBe(1);
+    // The unsent receipts' links open under the new key alone, so held mail can still be sent.
+    const sealed = await t.database.db.select({ s: outbox.secretsEnc }).from(outbox);
+    expect(sealed).toHaveLength(5);
+    for (const { s } of sealed)
+      expect(createDataCipher(newKey).decryptJson<string[]>(s!)).toEqual([
+        expect.stringMatching(/^http:\/\/embargo\.test\/r\/[A-Za-z0-9_-]{22}$/),
+      ]);
     expect((await after.audit.verify()).ok).toBe(true);
 
     const countEvents = async () =>

@@ -1,9 +1,9 @@
-import { asc, eq, inArray, not, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, isNotNull, not, sql } from "drizzle-orm";
 import type { AnyPgColumn } from "drizzle-orm/pg-core";
 import { appendAuditEvent } from "../../audit/audit-log.ts";
 import { type Db, type Tx, transaction } from "../../core/db.ts";
 import type { DataCipher } from "../../crypto/data-key.ts";
-import { alertChannels, attachments, intakeKeys, messages, reports } from "../../db/schema.ts";
+import { alertChannels, attachments, intakeKeys, messages, outbox, reports } from "../../db/schema.ts";
 import type { SearchService } from "../search/search.service.ts";
 
 export interface DataKeyDeps {
@@ -12,7 +12,13 @@ export interface DataKeyDeps {
   search: Pick<SearchService, "reindexReport" | "reindexMessage">;
 }
 
-export type RotatedTable = "reports" | "messages" | "attachments" | "alert_channels" | "intake_keys";
+export type RotatedTable =
+  | "reports"
+  | "messages"
+  | "attachments"
+  | "alert_channels"
+  | "intake_keys"
+  | "outbox";
 export type RotationCounts = Record<RotatedTable, number>;
 
 export interface RotateOptions {
@@ -28,7 +34,13 @@ const notUnder = (column: AnyPgColumn, keyId: string) => not(sql`${column} like 
 /** How many rows are not yet sealed under the cipher's current key. */
 async function pendingRotation(db: Db, cipher: DataCipher): Promise<RotationCounts> {
   const count = async (
-    table: typeof reports | typeof messages | typeof attachments | typeof alertChannels | typeof intakeKeys,
+    table:
+      | typeof reports
+      | typeof messages
+      | typeof attachments
+      | typeof alertChannels
+      | typeof intakeKeys
+      | typeof outbox,
     column: AnyPgColumn,
   ) => {
     const [row] = await db
@@ -43,6 +55,7 @@ async function pendingRotation(db: Db, cipher: DataCipher): Promise<RotationCoun
     attachments: await count(attachments, attachments.dataEnc),
     alert_channels: await count(alertChannels, alertChannels.configEnc),
     intake_keys: await count(intakeKeys, intakeKeys.privateEnc),
+    outbox: await count(outbox, outbox.secretsEnc), // null (no secrets, or sent) is never "not under"
   };
 }
 
@@ -60,7 +73,14 @@ async function rotateDataKey(deps: DataKeyDeps, cipher: DataCipher, options: Rot
   const keyId = cipher.keyId;
   const pending = await pendingRotation(db, cipher);
   const total = Object.values(pending).reduce((a, b) => a + b, 0);
-  const done: RotationCounts = { reports: 0, messages: 0, attachments: 0, alert_channels: 0, intake_keys: 0 };
+  const done: RotationCounts = {
+    reports: 0,
+    messages: 0,
+    attachments: 0,
+    alert_channels: 0,
+    intake_keys: 0,
+    outbox: 0,
+  };
   if (total === 0) return { keyId, rotated: done, changed: false };
 
   await transaction(db, (tx) =>
@@ -178,6 +198,22 @@ async function rotateDataKey(deps: DataKeyDeps, cipher: DataCipher, options: Rot
         .update(intakeKeys)
         .set({ privateEnc: cipher.encrypt(cipher.decrypt(row.privateEnc)) })
         .where(eq(intakeKeys.fingerprint, row.fingerprint));
+    return rows.length;
+  });
+
+  // Mail not yet sent keeps its tracking links sealed; the delivery job must still read them after rotation.
+  await drain("outbox", batchSize, async (tx, size) => {
+    const rows = await tx
+      .select({ id: outbox.id, secretsEnc: outbox.secretsEnc })
+      .from(outbox)
+      .where(and(isNotNull(outbox.secretsEnc), notUnder(outbox.secretsEnc, keyId)))
+      .orderBy(asc(outbox.id))
+      .limit(size);
+    for (const row of rows)
+      await tx
+        .update(outbox)
+        .set({ secretsEnc: cipher.encrypt(cipher.decrypt(row.secretsEnc!)) })
+        .where(eq(outbox.id, row.id));
     return rows.length;
   });
 

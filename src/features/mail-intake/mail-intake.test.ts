@@ -60,7 +60,8 @@ describe.each(DB_KINDS)("mail intake on %s", (kind) => {
     expect(mails.map((m) => m.toAddress)).toContain("rita@researcher.test");
     const receipt = mails.find((m) => m.toAddress === "rita@researcher.test")!;
     expect(receipt.body).toContain(result.reference);
-    expect(receipt.body).toContain("/r/");
+    expect(receipt.body).toContain("[private tracking link 1, sealed]"); // the link goes in at sending
+    expect(receipt.secretsEnc).toMatch(/^v1\./);
     expect(receipt.body).not.toContain("token=0");
     const inbound = await inboundFor("plain-1@researcher.test");
     expect(inbound?.status).toBe("imported");

@@ -2,6 +2,7 @@ import { z } from "zod";
 import type { Clock } from "../../core/clock.ts";
 import { type Db, type Tx, transaction } from "../../core/db.ts";
 import type { DataCipher } from "../../crypto/data-key.ts";
+import { fillSealed } from "../../domain/sealed-secrets.ts";
 import type { JobQueue, QueueDefinition } from "../../jobs/queue.ts";
 import type { MailTransport } from "../../mail/transport.ts";
 import type { KeysService } from "../keys/keys.service.ts";
@@ -19,10 +20,6 @@ const payload = z.object({
   messageRowId: z.uuid().optional(),
 });
 
-/**
- * Writes a mail into the outbox and queues its delivery inside the caller's transaction, so the mail exists
- * exactly when the change that caused it commits. Nothing is sent here.
- */
 /** A mail as services hand it over; it leaves only from the delivery job. */
 export interface QueuedMail {
   reportId: string | null;
@@ -35,16 +32,35 @@ export interface QueuedMail {
   plainBody?: string;
   /** A conversation message whose text is added to the mail, only when it goes encrypted (read at delivery). */
   messageRowId?: string;
+  /**
+   * Private tracking links: `body` holds `sealedPlaceholder(i)` where secret i goes. They are stored sealed under
+   * the data key and put in only by the delivery job, so neither the outbox nor its admin page shows a live link.
+   */
+  secrets?: readonly string[];
 }
 
-export async function queueMail(tx: Tx, jobs: JobQueue, mail: QueuedMail, now: Date): Promise<void> {
+/**
+ * Writes a mail into the outbox and queues its delivery inside the caller's transaction, so the mail exists
+ * exactly when the change that caused it commits. Nothing is sent here; secrets are sealed before they are stored.
+ */
+export async function queueMail(
+  tx: Tx,
+  deps: { jobs: JobQueue; cipher: DataCipher },
+  mail: QueuedMail,
+  now: Date,
+): Promise<void> {
+  const secrets = mail.secrets ?? [];
+  // A secret the body has no place for is a bug in the caller: refuse it now, not at delivery.
+  if (secrets.length > 0) fillSealed(mail.body, secrets);
   const row = await insertOutbox(tx, {
     reportId: mail.reportId,
     toAddress: mail.to,
     subject: mail.subject,
     body: mail.body,
+    secretsEnc: secrets.length > 0 ? deps.cipher.encryptJson(secrets) : null,
     createdAt: now,
   });
+  const { jobs } = deps;
   await jobs.send(tx, MAIL_DELIVER, {
     outboxId: row.id,
     ...(mail.recipient ? { recipient: mail.recipient } : {}),
@@ -78,11 +94,15 @@ export function createMailDeliveryHandler(deps: {
     }
     try {
       const now = deps.clock();
+      // The tracking links go in only now: in memory and in the SMTP conversation, never back into the database.
+      const body = mail.secretsEnc
+        ? fillSealed(mail.body, deps.cipher.decryptJson<string[]>(mail.secretsEnc))
+        : mail.body;
       const sealed = await sealMail({
         db: deps.db,
         keys,
         cipher: deps.cipher,
-        mail,
+        mail: { ...mail, body },
         recipient,
         now,
         intakePrivateKey,
@@ -91,7 +111,7 @@ export function createMailDeliveryHandler(deps: {
       await deps.transport({
         to: mail.toAddress,
         subject: mail.subject,
-        text: sealed ? "" : (plainBody ?? mail.body),
+        text: sealed ? "" : (plainBody ?? body),
         messageId: `<${mail.id}@${deps.publicHost}>`,
         reference: await referenceOf(deps.db, mail),
         encrypted: sealed?.armored ?? null,
@@ -103,6 +123,7 @@ export function createMailDeliveryHandler(deps: {
         updateOutbox(tx, outboxId, {
           status: "sent",
           sentAt: deps.clock(),
+          secretsEnc: null, // sent: the sealed links are no longer needed at rest
           attempts: mail.attempts + 1,
           lastError: null,
         }),

@@ -275,7 +275,7 @@ describe.each(DB_KINDS)("outgoing mail, PGP/MIME to reporters with a key, on %s"
     await transaction(t.database.db, (tx) =>
       queueMail(
         tx,
-        t.jobs,
+        { jobs: t.jobs, cipher: t.services.deps.cipher },
         { reportId: null, to: team.bob.email, subject: "[Embargo security] Test", body: "Für Bob: héllo\n" },
         t.clock(),
       ),
@@ -320,7 +320,7 @@ describe.each(DB_KINDS)("outgoing mail, PGP/MIME to reporters with a key, on %s"
     await transaction(t.database.db, (tx) =>
       queueMail(
         tx,
-        t.jobs,
+        { jobs: t.jobs, cipher: t.services.deps.cipher },
         {
           reportId: report.id,
           to: team.alice.email,

@@ -2,6 +2,7 @@ import { appendAuditEvent } from "../../audit/audit-log.ts";
 import { transaction } from "../../core/db.ts";
 import { badRequest } from "../../core/errors.ts";
 import { randomToken, sha256Hex } from "../../crypto/tokens.ts";
+import { sealedPlaceholder } from "../../domain/sealed-secrets.ts";
 import type { ReportsContext } from "./report-context.service.ts";
 import { insertTrackingToken, listReportsByReporterEmail } from "./reports.repo.ts";
 import { reporterEmailSchema } from "./reports.schema.ts";
@@ -26,11 +27,14 @@ export function createLinkRecovery(ctx: ReportsContext) {
       const rows = await listReportsByReporterEmail(tx, address);
       if (rows.length === 0) return;
       const now = clock();
+      // The mail lists placeholders; the links themselves go to the outbox sealed, and into the mail at sending.
       const links: string[] = [];
+      const secrets: string[] = [];
       for (const row of rows) {
         const token = randomToken(16);
         await insertTrackingToken(tx, row.id, sha256Hex(token), now);
-        links.push(`${row.reference}: ${ctx.trackingUrl(token)}`);
+        links.push(`${row.reference}: ${sealedPlaceholder(secrets.length)}`);
+        secrets.push(ctx.trackingUrl(token));
         await appendAuditEvent(
           tx,
           {
@@ -63,6 +67,7 @@ export function createLinkRecovery(ctx: ReportsContext) {
           to: address,
           subject: "Your security report links",
           body: body.join("\n"),
+          secrets,
         },
         now,
       );

@@ -5,6 +5,7 @@ import { badRequest, forbidden, notFound } from "../../core/errors.ts";
 import { zodFieldErrors } from "../../core/field-errors.ts";
 import { sha256Hex } from "../../crypto/tokens.ts";
 import { can } from "../../domain/permissions.ts";
+import { sealedPlaceholder } from "../../domain/sealed-secrets.ts";
 import { resumeOnReporterReply } from "./needs-info.service.ts";
 import {
   checkFiles,
@@ -22,7 +23,10 @@ import {
 } from "./reports.repo.ts";
 import { messageSchema, reporterReplySchema } from "./reports.schema.ts";
 
-/** Mail to the reporter carries only the reference and where to read the news, never vulnerability details. */
+/**
+ * Mail to the reporter carries only the reference and where to read the news, never vulnerability details. A
+ * tracking link is handed to the outbox as a secret: stored sealed, put into the mail only when it is sent.
+ */
 export async function notifyReporter(
   ctx: ReportsContext,
   tx: Tx,
@@ -42,7 +46,7 @@ export async function notifyReporter(
     `${what}`,
     ``,
     link
-      ? `Your private tracking link (keep it secret; anyone with it can read and answer your report):\n${link}`
+      ? `Your private tracking link (keep it secret; anyone with it can read and answer your report):\n${sealedPlaceholder(0)}`
       : `Read it on your private tracking page, using the link you received when you submitted the report.\nLost the link? Request a new one at ${ctx.publicUrl}/r/recover`,
     ``,
     `Reference: ${report.reference}`,
@@ -58,6 +62,7 @@ export async function notifyReporter(
       body: lines.join("\n"),
       recipient: { kind: "reporter", id: report.reporterId },
       ...(messageRowId ? { messageRowId } : {}),
+      ...(link ? { secrets: [link] } : {}),
     },
     ctx.clock(),
   );

@@ -107,7 +107,7 @@ describe.each(DB_KINDS)("reports service on %s", (kind) => {
       sql`select id, subject, body, status from outbox where to_address = 'ack-test@example.net' order by created_at`,
     );
     expect(mails).toHaveLength(2); // receipt with the link, then the acknowledgement notice
-    expect(String(mails[0]!.body)).toContain("/r/");
+    expect(String(mails[0]!.body)).toContain("[private tracking link 1, sealed]"); // the link goes in at sending
     for (const mail of mails) {
       expect(String(mail.body)).not.toContain("comment preview"); // no vulnerability details in plaintext mail
       expect(String(mail.subject)).toContain(report.reference);

@@ -31,7 +31,8 @@ export function OutboxPage(props: OutboxPageProps) {
       ) : (
         <p class="notice warn" id="smtp-notice">
           SMTP_URL is not set, so no mail leaves this server: it is held here for an admin to forward. Copy
-          the recipient, subject and body into your own mail client.
+          the recipient, subject and body into your own mail client. Private tracking links are sealed and
+          show here only as a placeholder: they go into a mail only when it is sent through SMTP.
         </p>
       )}
       <DataTable
@@ -47,6 +48,12 @@ export function OutboxPage(props: OutboxPageProps) {
               <details>
                 <summary>{row.subject}</summary>
                 <pre class="mail-body">{row.body}</pre>
+                {row.secretsEnc && (
+                  <p class="small muted">
+                    The private tracking link is sealed under the data key. Only the delivery job puts it in,
+                    when it sends the mail; nobody can read it here.
+                  </p>
+                )}
               </details>
             </td>
             <td>

@@ -359,6 +359,10 @@ describe.each(DB_KINDS)("admin pages on %s", (kind) => {
     );
     expect(html).toMatch(/<span class="badge [^"]*">(queued|held|sent|failed)<\/span>/);
     expect(html).toContain("Your private tracking link");
+    // The link itself is sealed: admins see where it goes, never the link.
+    expect(html).toContain("[private tracking link 1, sealed]");
+    expect(html).toContain("The private tracking link is sealed under the data key.");
+    expect(html).not.toMatch(/\/r\/[A-Za-z0-9_-]{22}/);
   });
 
   it("signs an admin in through the form and back out", async () => {

@@ -1,0 +1,31 @@
+// Secrets a stored mail body must not hold (private tracking links): the body keeps a placeholder, the secret is
+// sealed beside it, and the delivery job puts it in only when the mail is sent.
+
+/** The text stored, and shown to admins, where the n-th secret (from 0) goes in at delivery. */
+export function sealedPlaceholder(index: number): string {
+  if (!Number.isSafeInteger(index) || index < 0)
+    throw new RangeError("A sealed secret's index must be a non-negative integer.");
+  return `[private tracking link ${index + 1}, sealed]`;
+}
+
+/**
+ * The body with every placeholder replaced by its secret, for the delivery job alone. The text is split, never
+ * matched as a pattern, so a secret containing `$&` or a placeholder of its own cannot change another part.
+ * Throws when a secret has no placeholder: such mail would silently lose a link the reporter needs.
+ */
+export function fillSealed(body: string, secrets: readonly string[]): string {
+  let parts = [body];
+  secrets.forEach((secret, index) => {
+    const placeholder = sealedPlaceholder(index);
+    if (!parts.some((p) => p.includes(placeholder)))
+      throw new Error(`The mail has no place for sealed secret ${index + 1}.`);
+    // Replace inside the text that is still body, never inside a secret already put in.
+    parts = parts.flatMap((p, i) => (i % 2 === 1 ? [p] : interleave(p.split(placeholder), secret)));
+  });
+  return parts.join("");
+}
+
+/** [a, b, c] with `between` → [a, between, b, between, c]: body text at even positions, secrets at odd ones. */
+function interleave(pieces: readonly string[], between: string): string[] {
+  return pieces.flatMap((piece, i) => (i === 0 ? [piece] : [between, piece]));
+}

@@ -9,6 +9,7 @@ import type { Logger } from "pino";
 import { AppError } from "../core/errors.ts";
 import { registerAlertPages } from "../features/alerts/alerts.pages.tsx";
 import { registerAuthPages } from "../features/auth/auth.pages.tsx";
+import { registerLoginThrottlePages } from "../features/auth/login-throttle.pages.tsx";
 import { registerIntakePages } from "../features/intake/intake.pages.tsx";
 import { registerIntakeAdminPages } from "../features/intake/intake-admin.pages.tsx";
 import { OPENPGP_BROWSER_FILE, OPENPGP_BROWSER_PATH } from "../features/intake/openpgp-asset.data.ts";
@@ -229,7 +230,9 @@ function registerRoutes(app: Hono<AppEnv>, services: Services) {
     get publicUrl() {
       return deps.publicUrl;
     },
+    clientIp: limits.clientIp,
   });
+  registerLoginThrottlePages(app, { auth: services.auth, settings: services.settings });
   registerReportPages(app, {
     reports: services.reports,
     settings: services.settings,

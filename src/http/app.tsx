@@ -19,6 +19,7 @@ import { registerPolicyPages } from "../features/policy/policy.pages.tsx";
 import { registerReportsApi } from "../features/reports/reports.api.ts";
 import { registerReportPages } from "../features/reports/reports.pages.tsx";
 import { registerAdminPages } from "../features/team/admin.pages.tsx";
+import { registerApiTokenPages } from "../features/team/api-tokens.pages.tsx";
 import { registerAvailabilityPages } from "../features/team/availability.pages.tsx";
 import { registerTemplatePages } from "../features/templates/templates.pages.tsx";
 import { registerTrackingPages } from "../features/tracking/tracking.pages.tsx";
@@ -233,6 +234,7 @@ function registerRoutes(app: Hono<AppEnv>, services: Services) {
     clientIp: limits.clientIp,
   });
   registerLoginThrottlePages(app, { auth: services.auth, settings: services.settings });
+  registerApiTokenPages(app, { settings: services.settings, team: services.team });
   registerReportPages(app, {
     reports: services.reports,
     settings: services.settings,

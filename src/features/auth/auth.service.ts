@@ -18,6 +18,9 @@ import {
 
 const SESSION_HOURS = 12;
 const SETUP_HOURS = 24;
+/** lastUsedAt is written at most this often per token, so every API call is not a write. */
+const LAST_USED_EVERY_MS = 60_000;
+
 export interface SessionInfo {
   user: UserRow;
   csrfToken: string;
@@ -33,6 +36,11 @@ export interface LoginThrottleRow {
   /** When this source may try this account again; null when it may now. */
   until: Date | null;
 }
+
+const unauthorizedToken = (message: string) =>
+  new AppError("unauthenticated", 401, message, undefined, {
+    "WWW-Authenticate": 'Bearer realm="embargo", error="invalid_token"',
+  });
 
 export function createAuthService(deps: { db: Db; clock: Clock; team: TeamService }) {
   const { db, clock } = deps;
@@ -153,18 +161,33 @@ export function createAuthService(deps: { db: Db; clock: Clock; team: TeamServic
       return row ?? null;
     },
 
-    /** Resolves an API bearer token to an active member. */
+    /**
+     * Resolves an API bearer token to an active member. A revoked or expired token is refused with a message
+     * saying so; lastUsedAt is written at most once a minute per token.
+     */
     async apiUser(token: string): Promise<UserRow | null> {
       if (!token || token.length > 200) return null;
       const [row] = await db
-        .select({ user: users, id: apiTokens.id })
+        .select({ user: users, token: apiTokens })
         .from(apiTokens)
         .innerJoin(users, eq(users.id, apiTokens.userId))
-        .where(
-          and(eq(apiTokens.tokenHash, sha256Hex(token)), isNull(apiTokens.revokedAt), eq(users.active, true)),
-        );
+        .where(and(eq(apiTokens.tokenHash, sha256Hex(token)), eq(users.active, true)));
       if (!row) return null;
-      await db.update(apiTokens).set({ lastUsedAt: clock() }).where(eq(apiTokens.id, row.id));
+      const now = clock();
+      if (row.token.revokedAt) {
+        throw unauthorizedToken("This API token was revoked. Create a new one on the API tokens page.");
+      }
+      if (row.token.expiresAt.getTime() <= now.getTime()) {
+        throw unauthorizedToken(
+          `This API token expired on ${row.token.expiresAt.toISOString().slice(0, 10)}. Create a new one on the API tokens page.`,
+        );
+      }
+      const last = row.token.lastUsedAt?.getTime();
+      if (last === undefined || now.getTime() - last >= LAST_USED_EVERY_MS) {
+        await transaction(db, (tx) =>
+          tx.update(apiTokens).set({ lastUsedAt: now }).where(eq(apiTokens.id, row.token.id)),
+        );
+      }
       return row.user;
     },
 

@@ -117,18 +117,64 @@ export async function main(argv: string[]): Promise<number> {
       });
     });
 
-  program
-    .command("token")
-    .description("manage API tokens")
+  const tokens = program.command("token").description("manage API tokens");
+  tokens
     .command("create")
     .description("create an API bearer token for a member; printed once, as the last line")
     .requiredOption("--email <email>", "the member's email")
     .option("--label <label>", "what the token is for", "cli")
-    .action(async (opts: { email: string; label: string }) => {
+    .option("--expires-days <n>", "days until the token stops working (1 to 365)", "90")
+    .action(async (opts: { email: string; label: string; expiresDays: string }) => {
       exitCode = await withRuntime(async (rt) => {
-        const { token, user } = await rt.services.team.createApiToken(opts.email, opts.label);
-        out(`API token for ${user.email} (${user.role}); it is shown only now:`);
+        const { token, user, expiresAt } = await rt.services.team.tokens.createForEmail(opts.email, {
+          label: opts.label,
+          expiresDays: opts.expiresDays,
+        });
+        out(
+          `API token for ${user.email} (${user.role}), expires ${expiresAt.toISOString()}; it is shown only now:`,
+        );
         out(token);
+        return 0;
+      });
+    });
+  tokens
+    .command("list")
+    .description("list API tokens (never their secrets), tab-separated with a header line")
+    .option("--email <email>", "only this member's tokens")
+    .action(async (opts: { email?: string }) => {
+      exitCode = await withRuntime(async (rt) => {
+        let userId: string | undefined;
+        if (opts.email) {
+          const user = await rt.services.team.byEmail(opts.email);
+          if (!user) throw new AppError("not_found", 404, "Team member not found.");
+          userId = user.id;
+        }
+        const iso = (d: Date | null) => (d ? d.toISOString() : "-");
+        out(["id", "member", "label", "created", "last_used", "expires", "revoked"].join("\t"));
+        for (const t of await rt.services.team.tokens.list(userId)) {
+          out(
+            [
+              t.id,
+              t.email,
+              t.label,
+              iso(t.createdAt),
+              iso(t.lastUsedAt),
+              iso(t.expiresAt),
+              iso(t.revokedAt),
+            ].join("\t"),
+          );
+        }
+        return 0;
+      });
+    });
+  tokens
+    .command("revoke")
+    .description("revoke an API token at once, by the id `token list` shows")
+    .argument("<id>", "the token's id")
+    .action(async (id: string) => {
+      exitCode = await withRuntime(async (rt) => {
+        const token = await rt.services.team.tokens.revoke(null, id);
+        out(`Revoked token ${token.id} (${token.label || "no label"}) of ${token.email}.`);
         return 0;
       });
     });

@@ -202,6 +202,45 @@ describe("embedded data dir", { timeout: 120_000 }, () => {
     expect(unknown.code).toBe(1);
   });
 
+  it("creates a token with an expiry, lists it without its secret, and revokes it by id", async () => {
+    const created = await run(
+      ["token", "create", "--email", "root@example.org", "--label", "deploy", "--expires-days", "7"],
+      { env },
+    );
+    expect(created.code).toBe(0);
+    const secret = created.stdout.trim().split("\n").at(-1)!;
+    const expires = /expires (\S+);/.exec(created.stdout)?.[1];
+    expect(new Date(expires!).getTime() - Date.now()).toBeGreaterThan(6.9 * 86_400_000);
+    expect(new Date(expires!).getTime() - Date.now()).toBeLessThanOrEqual(7 * 86_400_000);
+
+    const tooLong = await run(["token", "create", "--email", "root@example.org", "--expires-days", "0"], {
+      env,
+    });
+    expect(tooLong.code).toBe(1);
+    expect(tooLong.stderr).toMatch(/at least 1 day/);
+
+    const listed = await run(["token", "list", "--email", "root@example.org"], { env });
+    expect(listed.code).toBe(0);
+    const [header, ...rows] = listed.stdout.trim().split("\n");
+    expect(header).toBe("id\tmember\tlabel\tcreated\tlast_used\texpires\trevoked");
+    const row = rows.map((r) => r.split("\t")).find((r) => r[2] === "deploy")!;
+    expect(row[1]).toBe("root@example.org");
+    expect(row[4]).toBe("-");
+    expect(row[5]).toBe(expires);
+    expect(row[6]).toBe("-");
+    expect(listed.stdout).not.toContain(secret);
+
+    const revoked = await run(["token", "revoke", row[0]!], { env });
+    expect(revoked.code).toBe(0);
+    expect(revoked.stdout).toContain(`Revoked token ${row[0]}`);
+    const after = await run(["token", "list"], { env });
+    const again = after.stdout.split("\n").find((l) => l.startsWith(row[0]!))!;
+    expect(again.split("\t")[6]).toMatch(/^\d{4}-/);
+    const twice = await run(["token", "revoke", row[0]!], { env });
+    expect(twice.code).toBe(1);
+    expect(twice.stderr).toMatch(/already revoked/);
+  });
+
   it("verifies an intact audit chain, then names the first tampered event", async () => {
     const ok = await run(["audit", "verify"], { env });
     expect(ok.code).toBe(0);

@@ -9,6 +9,7 @@ import type { Logger } from "pino";
 import { AppError } from "../core/errors.ts";
 import { registerAlertPages } from "../features/alerts/alerts.pages.tsx";
 import { registerAuthPages } from "../features/auth/auth.pages.tsx";
+import { registerLoginThrottlePages } from "../features/auth/login-throttle.pages.tsx";
 import { registerIntakePages } from "../features/intake/intake.pages.tsx";
 import { registerIntakeAdminPages } from "../features/intake/intake-admin.pages.tsx";
 import { OPENPGP_BROWSER_FILE, OPENPGP_BROWSER_PATH } from "../features/intake/openpgp-asset.data.ts";
@@ -18,6 +19,7 @@ import { registerPolicyPages } from "../features/policy/policy.pages.tsx";
 import { registerReportsApi } from "../features/reports/reports.api.ts";
 import { registerReportPages } from "../features/reports/reports.pages.tsx";
 import { registerAdminPages } from "../features/team/admin.pages.tsx";
+import { registerApiTokenPages } from "../features/team/api-tokens.pages.tsx";
 import { registerAvailabilityPages } from "../features/team/availability.pages.tsx";
 import { registerTemplatePages } from "../features/templates/templates.pages.tsx";
 import { registerTrackingPages } from "../features/tracking/tracking.pages.tsx";
@@ -229,7 +231,10 @@ function registerRoutes(app: Hono<AppEnv>, services: Services) {
     get publicUrl() {
       return deps.publicUrl;
     },
+    clientIp: limits.clientIp,
   });
+  registerLoginThrottlePages(app, { auth: services.auth, settings: services.settings });
+  registerApiTokenPages(app, { settings: services.settings, team: services.team });
   registerReportPages(app, {
     reports: services.reports,
     settings: services.settings,

@@ -88,6 +88,12 @@ export function Layout(props: LayoutProps) {
                     <a href="/account/key" aria-current={props.active === "my-key" ? "page" : undefined}>
                       My key
                     </a>
+                    <a
+                      href="/account/tokens"
+                      aria-current={props.active === "api-tokens" ? "page" : undefined}
+                    >
+                      API tokens
+                    </a>
                     <form method="post" action="/logout" class="inline">
                       <input type="hidden" name="_csrf" value={props.csrfToken ?? ""} />
                       <button type="submit" class="link">

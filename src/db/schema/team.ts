@@ -53,17 +53,24 @@ export const sessions = pgTable(
   (t) => [index("sessions_user_idx").on(t.userId)],
 );
 
-export const apiTokens = pgTable("api_tokens", {
-  id: uuid("id").primaryKey().defaultRandom(),
-  userId: uuid("user_id")
-    .notNull()
-    .references(() => users.id, { onDelete: "cascade" }),
-  tokenHash: text("token_hash").notNull().unique(),
-  label: text("label").notNull().default(""),
-  createdAt: createdAt(),
-  lastUsedAt: ts("last_used_at"),
-  revokedAt: ts("revoked_at"),
-});
+export const apiTokens = pgTable(
+  "api_tokens",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    tokenHash: text("token_hash").notNull().unique(),
+    label: text("label").notNull().default(""),
+    createdAt: createdAt(),
+    /** Written at most once a minute, so API calls are not each a write. */
+    lastUsedAt: ts("last_used_at"),
+    /** Chosen at creation (90 days by default); tokens that existed before expiry was added get 90 days from then. */
+    expiresAt: ts("expires_at").notNull().default(sql`now() + interval '90 days'`),
+    revokedAt: ts("revoked_at"),
+  },
+  (t) => [index("api_tokens_user_idx").on(t.userId)],
+);
 
 /** One-time links: the first-admin setup link and reporters' link recovery. */
 export const oneTimeTokens = pgTable("one_time_tokens", {

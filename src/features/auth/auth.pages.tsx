@@ -1,4 +1,3 @@
-import { getConnInfo } from "@hono/node-server/conninfo";
 import type { Context, Hono } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { AppError } from "../../core/errors.ts";
@@ -13,6 +12,8 @@ export interface AuthPagesDeps {
   auth: AuthService;
   settings: SettingsService;
   publicUrl: string;
+  /** The client address as the rate limiter sees it (X-Forwarded-For only when a proxy is trusted). */
+  clientIp: (c: Context<AppEnv>) => string;
 }
 
 type ParsedBody = Record<string, string | File | (string | File)[]>;
@@ -34,18 +35,6 @@ export function safeNext(next: string | undefined | null): string {
   // biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point.
   if (/[\u0000-\u001f\u007f]/.test(next)) return "/inbox";
   return next;
-}
-
-/**
- * The peer address for login throttling. Forwarded headers are not trusted here: anyone could send them and
- * so escape the per-IP limit. Without a socket (tests, app.request) every client counts as one.
- */
-function clientIp(c: Context<AppEnv>): string {
-  try {
-    return getConnInfo(c).remote.address ?? "unknown";
-  } catch {
-    return "unknown";
-  }
 }
 
 function isSecure(c: Context<AppEnv>, publicUrl: string): boolean {
@@ -217,7 +206,7 @@ export function registerAuthPages(app: Hono<AppEnv>, deps: AuthPagesDeps) {
     const email = text(body, "email").slice(0, 254);
     const next = safeNext(text(body, "next"));
     try {
-      const session = await deps.auth.login(email, text(body, "password"), clientIp(c));
+      const session = await deps.auth.login(email, text(body, "password"), deps.clientIp(c));
       startSession(c, session, deps.publicUrl);
       return c.redirect(next, 303);
     } catch (error) {

@@ -1,51 +1,50 @@
-import { and, eq, gt, isNull, sql } from "drizzle-orm";
+import { and, eq, gt, isNull } from "drizzle-orm";
 import { appendAuditEvent } from "../../audit/audit-log.ts";
 import type { Clock } from "../../core/clock.ts";
 import { type Db, transaction } from "../../core/db.ts";
-import { AppError } from "../../core/errors.ts";
+import { AppError, badRequest, notFound } from "../../core/errors.ts";
 import { DUMMY_PASSWORD_HASH, verifyPassword } from "../../crypto/password.ts";
 import { randomToken, sha256Hex } from "../../crypto/tokens.ts";
-import { apiTokens, loginFailures, oneTimeTokens, sessions, users } from "../../db/schema.ts";
+import { apiTokens, oneTimeTokens, sessions, users } from "../../db/schema.ts";
+import { LOGIN_THROTTLE, loginWaitSeconds, throttledUntil } from "../../domain/login-throttle.ts";
 import type { TeamService, UserRow } from "../team/team.service.ts";
+import {
+  deleteFailures,
+  deleteFailuresBefore,
+  failureCounts,
+  failureGroups,
+  insertFailure,
+} from "./login-throttle.repo.ts";
 
 const SESSION_HOURS = 12;
 const SETUP_HOURS = 24;
-/** Throttle: this many failures in the window lock an email (or an IP, with the larger number) out. */
-export const LOGIN_LIMITS = { windowMinutes: 15, perEmail: 5, perIp: 20 };
+/** lastUsedAt is written at most this often per token, so every API call is not a write. */
+const LAST_USED_EVERY_MS = 60_000;
 
 export interface SessionInfo {
   user: UserRow;
   csrfToken: string;
 }
 
+/** One source's recent failures against one account, as the admin page lists them. */
+export interface LoginThrottleRow {
+  email: string;
+  ip: string;
+  failures: number;
+  sourceFailures: number;
+  last: Date;
+  /** When this source may try this account again; null when it may now. */
+  until: Date | null;
+}
+
+const unauthorizedToken = (message: string) =>
+  new AppError("unauthenticated", 401, message, undefined, {
+    "WWW-Authenticate": 'Bearer realm="embargo", error="invalid_token"',
+  });
+
 export function createAuthService(deps: { db: Db; clock: Clock; team: TeamService }) {
   const { db, clock } = deps;
-
-  async function throttled(email: string, ip: string): Promise<number | null> {
-    const since = new Date(clock().getTime() - LOGIN_LIMITS.windowMinutes * 60_000);
-    const [row] = await db
-      .select({
-        byEmail: sql<number>`count(*) filter (where ${loginFailures.email} = ${email})::int`,
-        byIp: sql<number>`count(*) filter (where ${loginFailures.ip} = ${ip})::int`,
-        oldest: sql<string | null>`min(${loginFailures.createdAt})`,
-      })
-      .from(loginFailures)
-      .where(
-        and(
-          gt(loginFailures.createdAt, since),
-          sql`(${loginFailures.email} = ${email} or ${loginFailures.ip} = ${ip})`,
-        ),
-      );
-    if (!row) return null;
-    if (row.byEmail >= LOGIN_LIMITS.perEmail || row.byIp >= LOGIN_LIMITS.perIp) {
-      const oldest = row.oldest ? new Date(row.oldest).getTime() : clock().getTime();
-      return Math.max(
-        1,
-        Math.ceil((oldest + LOGIN_LIMITS.windowMinutes * 60_000 - clock().getTime()) / 1000),
-      );
-    }
-    return null;
-  }
+  const windowStart = (now: Date) => new Date(now.getTime() - LOGIN_THROTTLE.windowSeconds * 1000);
 
   async function startSession(user: UserRow): Promise<{ token: string; csrfToken: string; expiresAt: Date }> {
     const token = randomToken(32);
@@ -59,29 +58,90 @@ export function createAuthService(deps: { db: Db; clock: Clock; team: TeamServic
   }
 
   return {
-    /** Checks a password with throttling per email and per IP; the same message for unknown email and wrong password. */
+    /**
+     * Checks a password. Each source (client IP) is slowed down on its own, per account and across accounts, with
+     * growing waits: a source that keeps failing waits, the owner signing in from elsewhere does not. The same
+     * message for an unknown email and a wrong password.
+     */
     async login(emailInput: string, password: string, ip: string) {
       const email = emailInput.trim().toLowerCase().slice(0, 254);
-      const retryAfter = await throttled(email, ip);
-      if (retryAfter !== null) {
+      const source = ip.slice(0, 100) || "unknown";
+      const now = clock();
+      const counts = await failureCounts(db, email, source, windowStart(now));
+      const wait = loginWaitSeconds({ ...counts, now });
+      if (wait > 0) {
         throw new AppError(
           "too_many_attempts",
           429,
-          "Too many failed sign-in attempts. Try again later.",
+          `Too many failed sign-in attempts from your address. Try again in ${wait} ${wait === 1 ? "second" : "seconds"}.`,
           undefined,
-          {
-            "Retry-After": String(retryAfter),
-          },
+          { "Retry-After": String(wait) },
         );
       }
       const user = await deps.team.byEmail(email);
       const ok = await verifyPassword(password.slice(0, 1024), user?.passwordHash ?? DUMMY_PASSWORD_HASH);
       if (!user || !ok || !user.active || !user.passwordHash) {
-        await db.insert(loginFailures).values({ email, ip, createdAt: clock() });
+        await transaction(db, async (tx) => {
+          await deleteFailuresBefore(tx, windowStart(now));
+          await insertFailure(tx, email, source, clock());
+        });
         throw new AppError("invalid_credentials", 401, "The email or password is not correct.");
       }
-      await db.delete(loginFailures).where(eq(loginFailures.email, email));
+      await transaction(db, (tx) => deleteFailures(tx, email, source));
       return { user, ...(await startSession(user)) };
+    },
+
+    /** The sources currently failing to sign in, per account, with when each may try again (admin page). */
+    async loginThrottles(): Promise<LoginThrottleRow[]> {
+      const groups = await failureGroups(db, windowStart(clock()));
+      const bySource = new Map<string, { count: number; last: Date }>();
+      for (const g of groups) {
+        const s = bySource.get(g.ip);
+        if (!s) bySource.set(g.ip, { count: g.count, last: g.last });
+        // Groups come latest first, so the first one of a source holds its latest failure.
+        else bySource.set(g.ip, { count: s.count + g.count, last: s.last });
+      }
+      const now = clock().getTime();
+      return groups.map((g) => {
+        const source = bySource.get(g.ip)!;
+        const until = [
+          throttledUntil({ count: g.count, last: g.last }, LOGIN_THROTTLE.freePerAccount),
+          throttledUntil(source, LOGIN_THROTTLE.freePerSource),
+        ]
+          .filter((d): d is Date => d !== null && d.getTime() > now)
+          .sort((a, b) => b.getTime() - a.getTime())[0];
+        return {
+          email: g.email,
+          ip: g.ip,
+          failures: g.count,
+          sourceFailures: source.count,
+          last: g.last,
+          until: until ?? null,
+        };
+      });
+    },
+
+    /** An admin forgets one source's failures against one account, so it may sign in at once; audited. */
+    async clearLoginThrottle(actorId: string, emailInput: string, ipInput: string): Promise<number> {
+      const email = emailInput.trim().toLowerCase().slice(0, 254);
+      const ip = ipInput.trim().slice(0, 100);
+      if (!email || !ip) throw badRequest("Say which account and address to clear.");
+      return transaction(db, async (tx) => {
+        const cleared = await deleteFailures(tx, email, ip);
+        if (cleared === 0) throw notFound("Sign-in throttle");
+        await appendAuditEvent(
+          tx,
+          {
+            actorType: "user",
+            actorId,
+            action: "auth.login_throttle_cleared",
+            reportId: null,
+            data: { email, ip, failures: cleared },
+          },
+          clock(),
+        );
+        return cleared;
+      });
     },
 
     async logout(token: string): Promise<void> {
@@ -101,18 +161,33 @@ export function createAuthService(deps: { db: Db; clock: Clock; team: TeamServic
       return row ?? null;
     },
 
-    /** Resolves an API bearer token to an active member. */
+    /**
+     * Resolves an API bearer token to an active member. A revoked or expired token is refused with a message
+     * saying so; lastUsedAt is written at most once a minute per token.
+     */
     async apiUser(token: string): Promise<UserRow | null> {
       if (!token || token.length > 200) return null;
       const [row] = await db
-        .select({ user: users, id: apiTokens.id })
+        .select({ user: users, token: apiTokens })
         .from(apiTokens)
         .innerJoin(users, eq(users.id, apiTokens.userId))
-        .where(
-          and(eq(apiTokens.tokenHash, sha256Hex(token)), isNull(apiTokens.revokedAt), eq(users.active, true)),
-        );
+        .where(and(eq(apiTokens.tokenHash, sha256Hex(token)), eq(users.active, true)));
       if (!row) return null;
-      await db.update(apiTokens).set({ lastUsedAt: clock() }).where(eq(apiTokens.id, row.id));
+      const now = clock();
+      if (row.token.revokedAt) {
+        throw unauthorizedToken("This API token was revoked. Create a new one on the API tokens page.");
+      }
+      if (row.token.expiresAt.getTime() <= now.getTime()) {
+        throw unauthorizedToken(
+          `This API token expired on ${row.token.expiresAt.toISOString().slice(0, 10)}. Create a new one on the API tokens page.`,
+        );
+      }
+      const last = row.token.lastUsedAt?.getTime();
+      if (last === undefined || now.getTime() - last >= LAST_USED_EVERY_MS) {
+        await transaction(db, (tx) =>
+          tx.update(apiTokens).set({ lastUsedAt: now }).where(eq(apiTokens.id, row.token.id)),
+        );
+      }
       return row.user;
     },
 

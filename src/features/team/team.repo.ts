@@ -1,4 +1,4 @@
-import { and, asc, eq, sql } from "drizzle-orm";
+import { and, asc, desc, eq, isNull, sql } from "drizzle-orm";
 import type { Db, Tx } from "../../core/db.ts";
 import { apiTokens, sessions, users } from "../../db/schema.ts";
 
@@ -48,6 +48,73 @@ export async function deleteUserSessions(tx: Tx, userId: string): Promise<void> 
   await tx.delete(sessions).where(eq(sessions.userId, userId));
 }
 
-export async function insertApiToken(tx: Tx, userId: string, tokenHash: string, label: string, now: Date) {
-  await tx.insert(apiTokens).values({ userId, tokenHash, label, createdAt: now });
+export async function insertApiToken(
+  tx: Tx,
+  values: { userId: string; tokenHash: string; label: string; createdAt: Date; expiresAt: Date },
+) {
+  const [row] = await tx.insert(apiTokens).values(values).returning({ id: apiTokens.id });
+  return row!;
+}
+
+/** A token with its member, as lists show it; never the hash. */
+export interface ApiTokenRow {
+  id: string;
+  userId: string;
+  email: string;
+  name: string;
+  label: string;
+  createdAt: Date;
+  lastUsedAt: Date | null;
+  expiresAt: Date;
+  revokedAt: Date | null;
+}
+
+const tokenColumns = {
+  id: apiTokens.id,
+  userId: apiTokens.userId,
+  email: users.email,
+  name: users.name,
+  label: apiTokens.label,
+  createdAt: apiTokens.createdAt,
+  lastUsedAt: apiTokens.lastUsedAt,
+  expiresAt: apiTokens.expiresAt,
+  revokedAt: apiTokens.revokedAt,
+};
+
+export async function listApiTokens(db: Db, userId?: string): Promise<ApiTokenRow[]> {
+  return db
+    .select(tokenColumns)
+    .from(apiTokens)
+    .innerJoin(users, eq(users.id, apiTokens.userId))
+    .where(userId ? eq(apiTokens.userId, userId) : undefined)
+    .orderBy(desc(apiTokens.createdAt));
+}
+
+export async function findApiToken(db: Db, id: string): Promise<ApiTokenRow | null> {
+  if (!/^[0-9a-f-]{36}$/i.test(id)) return null;
+  const [row] = await db
+    .select(tokenColumns)
+    .from(apiTokens)
+    .innerJoin(users, eq(users.id, apiTokens.userId))
+    .where(eq(apiTokens.id, id));
+  return row ?? null;
+}
+
+export async function revokeApiToken(tx: Tx, id: string, now: Date): Promise<boolean> {
+  const rows = await tx
+    .update(apiTokens)
+    .set({ revokedAt: now })
+    .where(and(eq(apiTokens.id, id), isNull(apiTokens.revokedAt)))
+    .returning({ id: apiTokens.id });
+  return rows.length > 0;
+}
+
+/** Revokes every live token of a member; the ids revoked. */
+export async function revokeUserApiTokens(tx: Tx, userId: string, now: Date): Promise<string[]> {
+  const rows = await tx
+    .update(apiTokens)
+    .set({ revokedAt: now })
+    .where(and(eq(apiTokens.userId, userId), isNull(apiTokens.revokedAt)))
+    .returning({ id: apiTokens.id });
+  return rows.map((r) => r.id);
 }

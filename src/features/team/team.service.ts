@@ -5,16 +5,16 @@ import { type Db, type Tx, transaction } from "../../core/db.ts";
 import { AppError, badRequest, conflict, forbidden, notFound } from "../../core/errors.ts";
 import { zodFieldErrors } from "../../core/field-errors.ts";
 import { hashPassword, passwordProblem } from "../../crypto/password.ts";
-import { randomToken, sha256Hex } from "../../crypto/tokens.ts";
 import { can } from "../../domain/permissions.ts";
+import { createApiTokensService } from "./api-tokens.service.ts";
 import {
   countActiveAdmins,
   deleteUserSessions,
   findUserByEmail,
   findUserById,
-  insertApiToken,
   insertUser,
   listUsers,
+  revokeUserApiTokens,
   type UserRow,
   updateUser,
 } from "./team.repo.ts";
@@ -34,6 +34,7 @@ export type { UserRow };
 
 export function createTeamService(deps: { db: Db; clock: Clock }) {
   const { db, clock } = deps;
+  const tokens = createApiTokensService({ db, clock });
 
   async function checkedPasswordHash(
     password: string | undefined,
@@ -105,7 +106,12 @@ export function createTeamService(deps: { db: Db; clock: Clock }) {
         const values: Partial<UserRow> = { ...rest };
         if (passwordHash) values.passwordHash = passwordHash;
         const updated = await updateUser(tx, userId, values);
-        if (rest.active === false || passwordHash) await deleteUserSessions(tx, userId);
+        // A new password or a deactivation ends every way in: sessions and API tokens alike.
+        let tokensRevoked: string[] = [];
+        if (rest.active === false || passwordHash) {
+          await deleteUserSessions(tx, userId);
+          tokensRevoked = await revokeUserApiTokens(tx, userId, clock());
+        }
         const changed = Object.keys(values).filter((k) => k !== "passwordHash");
         if (passwordHash) changed.push("password");
         await appendAuditEvent(
@@ -115,7 +121,7 @@ export function createTeamService(deps: { db: Db; clock: Clock }) {
             actorId,
             action: "team.member_updated",
             reportId: null,
-            data: { userId, changed, role: updated.role, active: updated.active },
+            data: { userId, changed, role: updated.role, active: updated.active, tokensRevoked },
           },
           clock(),
         );
@@ -164,28 +170,13 @@ export function createTeamService(deps: { db: Db; clock: Clock }) {
       });
     },
 
-    /** Issues an API bearer token; only its hash is stored, so it is shown once. */
-    async createApiToken(email: string, label = "cli"): Promise<{ token: string; user: UserRow }> {
-      return transaction(db, async (tx) => {
-        const user = await findUserByEmail(tx, email);
-        if (!user) throw notFound("Team member");
-        if (!user.active) throw conflict("member_disabled", "This team member is disabled.");
-        const token = `emb_${randomToken(32)}`;
-        const now = clock();
-        await insertApiToken(tx, user.id, sha256Hex(token), label, now);
-        await appendAuditEvent(
-          tx,
-          {
-            actorType: "system",
-            actorId: null,
-            action: "team.api_token_created",
-            reportId: null,
-            data: { userId: user.id, label },
-          },
-          now,
-        );
-        return { token, user };
-      });
+    /** API tokens: create with an expiry, list, revoke. */
+    tokens,
+
+    /** Issues an API bearer token by email (the CLI); only its hash is stored, so it is shown once. */
+    async createApiToken(email: string, label = "cli", expiresDays?: number) {
+      const { token, user, id, expiresAt } = await tokens.createForEmail(email, { label, expiresDays });
+      return { token, user, id, expiresAt };
     },
   };
 }

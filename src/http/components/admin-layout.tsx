@@ -20,6 +20,7 @@ export interface AdminFrame {
 
 const SECTIONS = [
   { key: "team", href: "/admin/team", label: "Team" },
+  { key: "sign-ins", href: "/admin/sign-ins", label: "Sign-in throttles" },
   { key: "settings", href: "/admin/settings", label: "Settings" },
   { key: "scope", href: "/admin/scope", label: "Scope" },
   { key: "intake", href: "/admin/intake", label: "Intake limits" },
@@ -44,7 +45,9 @@ export function AdminLayout(
       active={
         props.section === "scope" || props.section === "intake" || props.section === "responses"
           ? "settings"
-          : props.section
+          : props.section === "sign-ins"
+            ? "team"
+            : props.section
       }
     >
       <nav class="admin-nav" aria-label="Administration">

@@ -18,6 +18,7 @@ import {
   findInboundById,
   heldOrImportedForReport,
   type InboundRow,
+  listInbound,
   lockThreadReport,
   reporterAddressOf,
   updateInbound,
@@ -246,6 +247,8 @@ export function createHeldMailService(deps: HeldMailDeps) {
         return { reference: report.reference };
       });
     },
+
+    heldReplies: (limit = 100) => listInbound(db, { statuses: ["held"], limit }),
 
     /** What on one report waits for a team member: held replies (with their text) and pending keys. */
     async toConfirm(reportId: string): Promise<MailToConfirm> {

@@ -19,6 +19,7 @@ describe.each(DB_KINDS)("mail intake pages on %s", (kind) => {
   let app: App;
   let admin: Session;
   let alice: Session;
+  let viewer: Session;
   let gpg: Gpg;
   let rita: { fingerprint: string; publicArmored: string };
   let reference: string;
@@ -28,7 +29,7 @@ describe.each(DB_KINDS)("mail intake pages on %s", (kind) => {
   beforeAll(async () => {
     t = await createTestDb(kind);
     app = appFor(t);
-    ({ admin, alice } = await signedInTeam(app, t));
+    ({ admin, alice, viewer } = await signedInTeam(app, t));
     let intakeFingerprint: string;
     ({ gpg, intakeFingerprint, own: rita } = await researcherGpg(t, RITA));
     const created = await importRaw(
@@ -178,5 +179,51 @@ describe.each(DB_KINDS)("mail intake pages on %s", (kind) => {
     expect(after).toContain("The mail was dismissed.");
     expect(after).not.toContain("Undelivered Mail Returned to Sender");
     expect((await post(app, `/admin/mail/${row.id}/dismiss`, admin, {})).status).toBe(404);
+  });
+
+  it("shows an unverified reply on the report and in /admin/mail; a responder accepts or dismisses it with a form, a viewer cannot", async () => {
+    const forge = (id: string, text: string) =>
+      importRaw(mailWith({ from: RITA, subject: `Re: ${reference}`, messageId: id }, mimeEntity(text)));
+    expect(
+      await forge("page-held-1@evil.test", "Unsigned: please mail the details to rita@evil.test"),
+    ).toMatchObject({
+      outcome: "held",
+    });
+    await forge("page-held-2@evil.test", "Unsigned second note.");
+    const page = unescapeHtml(await (await get(app, `/reports/${reference}`, alice)).text());
+    expect(page).toContain("Unverified reply");
+    expect(page).toContain("Not signed.");
+    expect(page).toContain("please mail the details to rita@evil.test");
+    const admins = unescapeHtml(await (await get(app, "/admin/mail", admin)).text());
+    expect(admins).toContain("Unverified replies");
+    expect(admins).toContain(`Re: ${reference}`);
+    expect(admins).toContain("Not signed.");
+
+    const [first, second] = (
+      await t.services.mailIntake.toConfirm((await t.services.reports.teamView(reference)).id)
+    ).held;
+    const accept = `/reports/${reference}/mail/${first!.id}/accept`;
+    // The viewer's page has no forms; posting anyway is refused.
+    const viewerPage = unescapeHtml(await (await get(app, `/reports/${reference}`, viewer)).text());
+    expect(viewerPage).toContain("Unverified reply");
+    expect(viewerPage).not.toContain(accept);
+    expect((await post(app, accept, viewer, {})).status).toBe(403);
+    // Without the CSRF field, or with a wrong one, nothing happens.
+    expect((await post(app, accept, alice, {}, { csrf: null })).status).toBe(403);
+    expect((await post(app, accept, alice, {}, { csrf: "x".repeat(32) })).status).toBe(403);
+    expect(page).toContain(accept);
+    const res = await post(app, accept, alice, {});
+    expect(res.status).toBe(303);
+    expect(res.headers.get("location")).toBe(`/reports/${reference}?done=mail_accepted#conversation`);
+    const dismissed = await post(app, `/reports/${reference}/mail/${second!.id}/dismiss`, alice, {});
+    expect(dismissed.status).toBe(303);
+    const after = unescapeHtml(
+      await (await get(app, `/reports/${reference}?done=mail_accepted`, alice)).text(),
+    );
+    expect(after).toContain("The held reply is now the reporter's message.");
+    expect(after).not.toContain("Unverified reply");
+    expect(after).toContain("please mail the details to rita@evil.test");
+    expect(after).not.toContain("Unsigned second note.");
+    expect((await post(app, accept, alice, {})).status).toBe(404);
   });
 });

@@ -183,6 +183,8 @@ export function createMailIntakeService(deps: MailIntakeDeps) {
     dismissKey: held.dismissKey,
     /** What on a report waits for a team member: held replies and keys that came with replies. */
     toConfirm: held.toConfirm,
+    /** Replies held as unverified, newest first, for the admins' mail page. */
+    heldReplies: held.heldReplies,
     /**
      * Imports one raw message: a new report, or a reply appended to its report. Idempotent on the Message-ID: a
      * message seen again changes nothing. A message that cannot be imported is recorded for the admins and

@@ -1,3 +1,4 @@
+import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDb, DB_KINDS, type TestDb } from "../../../test/helpers/db.ts";
 import {
@@ -10,7 +11,8 @@ import {
   unescapeHtml,
 } from "../../../test/helpers/http.ts";
 import { gpgEncryptedEntity, gpgSignedEntity, mailWith, mimeEntity } from "../../../test/helpers/mail.ts";
-import { type Gpg, researcherGpg } from "../../../test/helpers/pgp.ts";
+import { type Gpg, gpgKey, makeGpg, researcherGpg } from "../../../test/helpers/pgp.ts";
+import { outbox, reports } from "../../db/schema.ts";
 
 const RITA = "Rita Reporter <rita@researcher.test>";
 
@@ -225,5 +227,52 @@ describe.each(DB_KINDS)("mail intake pages on %s", (kind) => {
     expect(after).toContain("please mail the details to rita@evil.test");
     expect(after).not.toContain("Unsigned second note.");
     expect((await post(app, accept, alice, {})).status).toBe(404);
+  });
+
+  it("shows a key that came with a reply as pending; a responder confirms it with a form, a viewer cannot", async () => {
+    const view = await t.services.reports.teamView(reference);
+    const [ack] = await t.database.db.select().from(outbox).where(eq(outbox.reportId, view.id));
+    const laptop = makeGpg();
+    const newKey = gpgKey(laptop, RITA);
+    laptop.close();
+    const reply = await importRaw(
+      mailWith(
+        {
+          from: RITA,
+          subject: "Re: new key",
+          messageId: "page-newkey@researcher.test",
+          inReplyTo: `${ack!.id}@embargo.test`,
+        },
+        mimeEntity("My new key is attached.", [
+          {
+            filename: "new.asc",
+            contentType: "application/pgp-keys",
+            data: Buffer.from(newKey.publicArmored),
+          },
+        ]),
+      ),
+    );
+    expect(reply).toMatchObject({ outcome: "appended", threadedBy: "message-id" });
+    const [pending] = (await t.services.mailIntake.toConfirm(view.id)).keys;
+    const confirm = `/reports/${reference}/mail/${pending!.id}/key/accept`;
+    const page = unescapeHtml(await (await get(app, `/reports/${reference}`, alice)).text());
+    expect(page).toContain("New key for the reporter");
+    expect(page).toContain(confirm);
+    expect((await post(app, confirm, viewer, {})).status).toBe(403);
+    expect((await post(app, confirm, alice, {}, { csrf: null })).status).toBe(403);
+    const reporterKey = async () => {
+      const [row] = await t.database.db.select().from(reports).where(eq(reports.id, view.id));
+      return (await t.services.keys.reporterKey(row!.reporterId))?.fingerprint;
+    };
+    expect(await reporterKey()).toBe(rita.fingerprint);
+    const res = await post(app, confirm, alice, {});
+    expect(res.status).toBe(303);
+    expect(res.headers.get("location")).toBe(`/reports/${reference}?done=key_confirmed#conversation`);
+    expect(await reporterKey()).toBe(newKey.fingerprint);
+    const after = unescapeHtml(
+      await (await get(app, `/reports/${reference}?done=key_confirmed`, alice)).text(),
+    );
+    expect(after).toContain("The key is now the reporter's");
+    expect(after).not.toContain("New key for the reporter");
   });
 });

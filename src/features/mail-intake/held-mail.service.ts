@@ -149,7 +149,11 @@ export function createHeldMailService(deps: HeldMailDeps) {
       const held = await findInboundById(db, id);
       if (held?.status !== "held" || !held.heldRaw) throw notFound("Held mail");
       // Opened before the transaction: on PGlite a query outside it would wait for it forever.
-      const mail = await deps.openMail(cipher.decrypt(held.heldRaw));
+      const mail = await deps.openMail(cipher.decrypt(held.heldRaw)).catch((error: unknown) => {
+        // Say, the intake key it was encrypted to was deleted since: the team gets the reason, not a 500.
+        if (error instanceof InboundMailError) throw badRequest(error.message);
+        throw error;
+      });
       return transaction(db, async (tx) => {
         const { report, details } = await lockDecision(tx, id, (r) => r.status === "held");
         details.acceptedBy = actor.id;

@@ -5,6 +5,8 @@ import {
   bounceDiagnostic,
   bouncedOutboxIds,
   chooseThread,
+  decideKey,
+  decideThread,
   type HeaderField,
   headerValue,
   MAX_HEADER_FIELDS,
@@ -1462,5 +1464,219 @@ describe("mayJoinThread", () => {
 
   it("joins nothing without a match", () => {
     expect(mayJoinThread({ by: "none" }, "rita@x.test", "rita@x.test")).toBe(false);
+  });
+});
+
+describe("decideThread: who may join a report by mail", () => {
+  const RITA_FPR = "AAAA1111BBBB2222CCCC3333DDDD4444EEEE5555";
+  const byId = { by: "message-id", reportId: "r" } as const;
+  const bySubject = { by: "subject", reference: "EMB-2026-0001" } as const;
+  const byPlus = { by: "plus-address", reference: "EMB-2026-0001" } as const;
+  const verified = (fingerprint: string) => ({ status: "verified", fingerprint }) as const;
+  const cases: [string, Parameters<typeof decideThread>[0], ReturnType<typeof decideThread>][] = [
+    [
+      "no match is a new report",
+      {
+        match: { by: "none" },
+        sender: "rita@x.test",
+        reporterEmail: "rita@x.test",
+        signature: { status: "unsigned" },
+        reporterKeyFingerprint: null,
+      },
+      { decision: "new" },
+    ],
+    [
+      "our Message-ID joins unsigned",
+      {
+        match: byId,
+        sender: "rita@x.test",
+        reporterEmail: "rita@x.test",
+        signature: { status: "unsigned" },
+        reporterKeyFingerprint: null,
+      },
+      { decision: "join" },
+    ],
+    [
+      "our Message-ID joins from another address",
+      {
+        match: byId,
+        sender: "cc@x.test",
+        reporterEmail: "rita@x.test",
+        signature: { status: "bad" },
+        reporterKeyFingerprint: RITA_FPR,
+      },
+      { decision: "join" },
+    ],
+    [
+      "subject from another address is refused",
+      {
+        match: bySubject,
+        sender: "mallory@evil.test",
+        reporterEmail: "rita@x.test",
+        signature: verified(RITA_FPR),
+        reporterKeyFingerprint: RITA_FPR,
+      },
+      { decision: "refuse" },
+    ],
+    [
+      "subject without sender is refused",
+      {
+        match: bySubject,
+        sender: null,
+        reporterEmail: "rita@x.test",
+        signature: { status: "unsigned" },
+        reporterKeyFingerprint: null,
+      },
+      { decision: "refuse" },
+    ],
+    [
+      "subject, reporter without address, is refused",
+      {
+        match: bySubject,
+        sender: "rita@x.test",
+        reporterEmail: null,
+        signature: verified(RITA_FPR),
+        reporterKeyFingerprint: RITA_FPR,
+      },
+      { decision: "refuse" },
+    ],
+    [
+      "forged From + subject, unsigned, is held",
+      {
+        match: bySubject,
+        sender: "rita@x.test",
+        reporterEmail: "rita@x.test",
+        signature: { status: "unsigned" },
+        reporterKeyFingerprint: RITA_FPR,
+      },
+      { decision: "hold", reason: "unsigned" },
+    ],
+    [
+      "forged From + plus-address, unsigned, is held",
+      {
+        match: byPlus,
+        sender: "RITA@x.test",
+        reporterEmail: "rita@x.test",
+        signature: { status: "unsigned" },
+        reporterKeyFingerprint: null,
+      },
+      { decision: "hold", reason: "unsigned" },
+    ],
+    [
+      "a bad signature is held",
+      {
+        match: bySubject,
+        sender: "rita@x.test",
+        reporterEmail: "rita@x.test",
+        signature: { status: "bad" },
+        reporterKeyFingerprint: RITA_FPR,
+      },
+      { decision: "hold", reason: "bad_signature" },
+    ],
+    [
+      "a signature by a key we lack is held",
+      {
+        match: bySubject,
+        sender: "rita@x.test",
+        reporterEmail: "rita@x.test",
+        signature: { status: "unknown_key" },
+        reporterKeyFingerprint: RITA_FPR,
+      },
+      { decision: "hold", reason: "unknown_key" },
+    ],
+    [
+      "signed, but no key on file, is held",
+      {
+        match: bySubject,
+        sender: "rita@x.test",
+        reporterEmail: "rita@x.test",
+        signature: verified(RITA_FPR),
+        reporterKeyFingerprint: null,
+      },
+      { decision: "hold", reason: "no_key_on_file" },
+    ],
+    [
+      "signed by the key attached to the forgery is held",
+      {
+        match: byPlus,
+        sender: "rita@x.test",
+        reporterEmail: "rita@x.test",
+        signature: verified("FFFF0000FFFF0000FFFF0000FFFF0000FFFF0000"),
+        reporterKeyFingerprint: RITA_FPR,
+      },
+      { decision: "hold", reason: "other_key" },
+    ],
+    [
+      "an empty fingerprint on file never matches",
+      {
+        match: bySubject,
+        sender: "rita@x.test",
+        reporterEmail: "rita@x.test",
+        signature: verified(""),
+        reporterKeyFingerprint: " ",
+      },
+      { decision: "hold", reason: "other_key" },
+    ],
+    [
+      "signed by the reporter's key on file joins",
+      {
+        match: bySubject,
+        sender: "rita@x.test",
+        reporterEmail: "rita@x.test",
+        signature: verified(RITA_FPR),
+        reporterKeyFingerprint: RITA_FPR,
+      },
+      { decision: "join" },
+    ],
+    [
+      "fingerprints compare without case and spaces",
+      {
+        match: byPlus,
+        sender: "rita@x.test",
+        reporterEmail: "Rita@X.test",
+        signature: verified(RITA_FPR.toLowerCase()),
+        reporterKeyFingerprint: RITA_FPR.replace(/(.{4})/g, "$1 "),
+      },
+      { decision: "join" },
+    ],
+  ];
+  it.each(cases)("%s", (_name, input, expected) => {
+    expect(decideThread(input)).toEqual(expected);
+  });
+});
+
+describe("decideKey: a key that came with a mail", () => {
+  const A = "AAAA1111BBBB2222CCCC3333DDDD4444EEEE5555";
+  const B = "BBBB1111BBBB2222CCCC3333DDDD4444EEEE5555";
+  const cases: [string, Parameters<typeof decideKey>[0], ReturnType<typeof decideKey>][] = [
+    ["no key, nothing", { newReport: false, attachedFingerprint: null, onFileFingerprint: null }, "none"],
+    [
+      "an empty fingerprint, nothing",
+      { newReport: true, attachedFingerprint: "  ", onFileFingerprint: null },
+      "none",
+    ],
+    [
+      "a new report keeps its key",
+      { newReport: true, attachedFingerprint: A, onFileFingerprint: null },
+      "adopt",
+    ],
+    [
+      "a reply's key when none is on file waits",
+      { newReport: false, attachedFingerprint: A, onFileFingerprint: null },
+      "pending",
+    ],
+    [
+      "a reply's other key waits",
+      { newReport: false, attachedFingerprint: B, onFileFingerprint: A },
+      "pending",
+    ],
+    [
+      "a reply's same key changes nothing",
+      { newReport: false, attachedFingerprint: A.toLowerCase(), onFileFingerprint: A },
+      "none",
+    ],
+  ];
+  it.each(cases)("%s", (_name, input, expected) => {
+    expect(decideKey(input)).toBe(expected);
   });
 });

@@ -32,6 +32,10 @@ export {
 } from "./inbound-mime.ts";
 export {
   chooseThread,
+  decideKey,
+  decideThread,
+  type HoldReason,
+  type KeyDecision,
   MAX_MESSAGE_IDS,
   mayJoinThread,
   messageIdsIn,
@@ -39,5 +43,7 @@ export {
   referencedIds,
   referenceInAddress,
   referenceInSubject,
+  type SignatureVerdict,
+  type ThreadDecision,
   type ThreadMatch,
 } from "./inbound-threading.ts";

@@ -101,3 +101,72 @@ export function referencedIds(inReplyTo: string | null, references: string | nul
   const ids = [...messageIdsIn(inReplyTo), ...refs.reverse()];
   return [...new Set(ids)].slice(0, MAX_MESSAGE_IDS);
 }
+
+/** Why a reply that named its report only by subject or plus-address waits for a team member. */
+export type HoldReason = "unsigned" | "no_key_on_file" | "unknown_key" | "bad_signature" | "other_key";
+
+/** The part of a mail's signature check the threading decision reads. */
+export type SignatureVerdict =
+  | { status: "verified"; fingerprint: string }
+  | { status: "unsigned" }
+  | { status: "unknown_key" }
+  | { status: "bad" };
+
+/** What becomes of a mail that matched a report: joins it, waits as an unverified reply, or is refused. */
+export type ThreadDecision =
+  | { decision: "new" }
+  | { decision: "join" }
+  | { decision: "hold"; reason: HoldReason }
+  | { decision: "refuse" };
+
+const normalFingerprint = (fpr: string) => fpr.replace(/\s+/g, "").toUpperCase();
+
+/**
+ * Decides whether a matched mail joins its report. A subject or plus-address anyone can type and a From anyone
+ * can forge, so they join only with a valid signature by the key on file for that report's reporter; otherwise the
+ * mail is held for a team member. Answering our own (unguessable) Message-ID, or a mail already imported, joins.
+ */
+export function decideThread(input: {
+  match: ThreadMatch;
+  sender: string | null | undefined;
+  reporterEmail: string | null | undefined;
+  signature: SignatureVerdict;
+  /** The fingerprint of the key on file for the report's reporter, or null when there is none. */
+  reporterKeyFingerprint: string | null;
+}): ThreadDecision {
+  const { match, signature } = input;
+  if (match.by === "none") return { decision: "new" };
+  if (!mayJoinThread(match, input.sender, input.reporterEmail)) return { decision: "refuse" };
+  if (match.by === "message-id") return { decision: "join" };
+  if (signature.status === "unsigned") return { decision: "hold", reason: "unsigned" };
+  if (signature.status === "bad") return { decision: "hold", reason: "bad_signature" };
+  if (!input.reporterKeyFingerprint) return { decision: "hold", reason: "no_key_on_file" };
+  if (signature.status === "unknown_key") return { decision: "hold", reason: "unknown_key" };
+  const onFile = normalFingerprint(input.reporterKeyFingerprint);
+  if (!onFile || normalFingerprint(signature.fingerprint) !== onFile)
+    return { decision: "hold", reason: "other_key" };
+  return { decision: "join" };
+}
+
+/** What becomes of a key a mail carried: kept as the reporter's, held for a team member, or ignored. */
+export type KeyDecision = "adopt" | "pending" | "none";
+
+/**
+ * Decides about a checked key that came with a mail. The first mail of a new report makes the reporter, so its
+ * key has no one to hijack and is kept; on a reply a new key would redirect our encrypted mail, so a team member
+ * confirms it first. A key equal to the one on file changes nothing.
+ */
+export function decideKey(input: {
+  newReport: boolean;
+  attachedFingerprint: string | null;
+  onFileFingerprint: string | null;
+}): KeyDecision {
+  if (!input.attachedFingerprint || !normalFingerprint(input.attachedFingerprint)) return "none";
+  if (input.newReport) return "adopt";
+  if (
+    input.onFileFingerprint &&
+    normalFingerprint(input.onFileFingerprint) === normalFingerprint(input.attachedFingerprint)
+  )
+    return "none";
+  return "pending";
+}

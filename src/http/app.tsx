@@ -243,6 +243,7 @@ function registerRoutes(app: Hono<AppEnv>, services: Services) {
     search: services.search,
     templates: services.templates,
     mailArrivals: (reportId) => services.mailIntake.forReport(reportId),
+    mailWaiting: (reportId) => services.mailIntake.toConfirm(reportId),
     mailFailureCount: () => services.mailIntake.failureCount(),
     clock,
   });

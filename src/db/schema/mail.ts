@@ -40,15 +40,21 @@ export const inboundEmails = pgTable(
     /** "mid:<Message-ID>" or "sha256:<hash of the raw message>". */
     dedupeKey: text("dedupe_key").notNull().unique(),
     messageId: text("message_id"),
-    /** imported; failed (stays in the mailbox); retry (an admin asked); dismissed (an admin set it aside). */
-    status: text("status", { enum: ["imported", "failed", "retry", "dismissed"] }).notNull(),
+    /**
+     * imported; failed (stays in the mailbox); retry (an admin asked); dismissed (an admin set it aside);
+     * held (a reply naming its report only by subject or plus-address, unsigned by the reporter's key: it waits
+     * for a team member to accept or dismiss it).
+     */
+    status: text("status", { enum: ["imported", "failed", "retry", "dismissed", "held"] }).notNull(),
     reportId: uuid("report_id").references(() => reports.id, { onDelete: "set null" }),
     /** The conversation message it became; null when it became the report itself. */
     messageRowId: uuid("message_row_id").references(() => messages.id, { onDelete: "set null" }),
     fromAddress: text("from_address"),
     subject: text("subject"),
-    /** {encryption, signature, threadedBy, attachments, keyAdded}: shown on the report. */
+    /** {encryption, signature, threadedBy, attachments, keyAdded, heldReason, pendingKey}: shown on the report. */
     details: jsonb("details").notNull().default(sql`'{}'::jsonb`),
+    /** A held reply's raw message, sealed by the data key, until a team member accepts or dismisses it. */
+    heldRaw: text("held_raw"),
     errorCode: text("error_code"),
     error: text("error"),
     attempts: integer("attempts").notNull().default(0),

@@ -95,7 +95,13 @@ export async function pollMailbox(
         const source = message ? message.source : undefined;
         if (!source) continue;
         const result = await service.importMessage(source, { mailbox: settings.mailbox, uid });
-        if (result.outcome === "created" || result.outcome === "appended" || result.outcome === "duplicate") {
+        // A held reply is kept in the database for the team: like an imported one, it is not fetched again.
+        if (
+          result.outcome === "created" ||
+          result.outcome === "appended" ||
+          result.outcome === "held" ||
+          result.outcome === "duplicate"
+        ) {
           if (result.outcome !== "duplicate") status.imported += 1;
           await client.messageFlagsAdd(String(uid), marks.imported, { uid: true });
         } else {

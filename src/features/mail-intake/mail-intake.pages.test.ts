@@ -1,3 +1,4 @@
+import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDb, DB_KINDS, type TestDb } from "../../../test/helpers/db.ts";
 import {
@@ -10,7 +11,8 @@ import {
   unescapeHtml,
 } from "../../../test/helpers/http.ts";
 import { gpgEncryptedEntity, gpgSignedEntity, mailWith, mimeEntity } from "../../../test/helpers/mail.ts";
-import { type Gpg, researcherGpg } from "../../../test/helpers/pgp.ts";
+import { type Gpg, gpgKey, makeGpg, researcherGpg } from "../../../test/helpers/pgp.ts";
+import { outbox, reports } from "../../db/schema.ts";
 
 const RITA = "Rita Reporter <rita@researcher.test>";
 
@@ -19,6 +21,7 @@ describe.each(DB_KINDS)("mail intake pages on %s", (kind) => {
   let app: App;
   let admin: Session;
   let alice: Session;
+  let viewer: Session;
   let gpg: Gpg;
   let rita: { fingerprint: string; publicArmored: string };
   let reference: string;
@@ -28,7 +31,7 @@ describe.each(DB_KINDS)("mail intake pages on %s", (kind) => {
   beforeAll(async () => {
     t = await createTestDb(kind);
     app = appFor(t);
-    ({ admin, alice } = await signedInTeam(app, t));
+    ({ admin, alice, viewer } = await signedInTeam(app, t));
     let intakeFingerprint: string;
     ({ gpg, intakeFingerprint, own: rita } = await researcherGpg(t, RITA));
     const created = await importRaw(
@@ -178,5 +181,98 @@ describe.each(DB_KINDS)("mail intake pages on %s", (kind) => {
     expect(after).toContain("The mail was dismissed.");
     expect(after).not.toContain("Undelivered Mail Returned to Sender");
     expect((await post(app, `/admin/mail/${row.id}/dismiss`, admin, {})).status).toBe(404);
+  });
+
+  it("shows an unverified reply on the report and in /admin/mail; a responder accepts or dismisses it with a form, a viewer cannot", async () => {
+    const forge = (id: string, text: string) =>
+      importRaw(mailWith({ from: RITA, subject: `Re: ${reference}`, messageId: id }, mimeEntity(text)));
+    expect(
+      await forge("page-held-1@evil.test", "Unsigned: please mail the details to rita@evil.test"),
+    ).toMatchObject({
+      outcome: "held",
+    });
+    await forge("page-held-2@evil.test", "Unsigned second note.");
+    const page = unescapeHtml(await (await get(app, `/reports/${reference}`, alice)).text());
+    expect(page).toContain("Unverified reply");
+    expect(page).toContain("Not signed.");
+    expect(page).toContain("please mail the details to rita@evil.test");
+    const admins = unescapeHtml(await (await get(app, "/admin/mail", admin)).text());
+    expect(admins).toContain("Unverified replies");
+    expect(admins).toContain(`Re: ${reference}`);
+    expect(admins).toContain("Not signed.");
+
+    const [first, second] = (
+      await t.services.mailIntake.toConfirm((await t.services.reports.teamView(reference)).id)
+    ).held;
+    const accept = `/reports/${reference}/mail/${first!.id}/accept`;
+    // The viewer's page has no forms; posting anyway is refused.
+    const viewerPage = unescapeHtml(await (await get(app, `/reports/${reference}`, viewer)).text());
+    expect(viewerPage).toContain("Unverified reply");
+    expect(viewerPage).not.toContain(accept);
+    expect((await post(app, accept, viewer, {})).status).toBe(403);
+    // Without the CSRF field, or with a wrong one, nothing happens.
+    expect((await post(app, accept, alice, {}, { csrf: null })).status).toBe(403);
+    expect((await post(app, accept, alice, {}, { csrf: "x".repeat(32) })).status).toBe(403);
+    expect(page).toContain(accept);
+    const res = await post(app, accept, alice, {});
+    expect(res.status).toBe(303);
+    expect(res.headers.get("location")).toBe(`/reports/${reference}?done=mail_accepted#conversation`);
+    const dismissed = await post(app, `/reports/${reference}/mail/${second!.id}/dismiss`, alice, {});
+    expect(dismissed.status).toBe(303);
+    const after = unescapeHtml(
+      await (await get(app, `/reports/${reference}?done=mail_accepted`, alice)).text(),
+    );
+    expect(after).toContain("The held reply is now the reporter's message.");
+    expect(after).not.toContain("Unverified reply");
+    expect(after).toContain("please mail the details to rita@evil.test");
+    expect(after).not.toContain("Unsigned second note.");
+    expect((await post(app, accept, alice, {})).status).toBe(404);
+  });
+
+  it("shows a key that came with a reply as pending; a responder confirms it with a form, a viewer cannot", async () => {
+    const view = await t.services.reports.teamView(reference);
+    const [ack] = await t.database.db.select().from(outbox).where(eq(outbox.reportId, view.id));
+    const laptop = makeGpg();
+    const newKey = gpgKey(laptop, RITA);
+    laptop.close();
+    const reply = await importRaw(
+      mailWith(
+        {
+          from: RITA,
+          subject: "Re: new key",
+          messageId: "page-newkey@researcher.test",
+          inReplyTo: `${ack!.id}@embargo.test`,
+        },
+        mimeEntity("My new key is attached.", [
+          {
+            filename: "new.asc",
+            contentType: "application/pgp-keys",
+            data: Buffer.from(newKey.publicArmored),
+          },
+        ]),
+      ),
+    );
+    expect(reply).toMatchObject({ outcome: "appended", threadedBy: "message-id" });
+    const [pending] = (await t.services.mailIntake.toConfirm(view.id)).keys;
+    const confirm = `/reports/${reference}/mail/${pending!.id}/key/accept`;
+    const page = unescapeHtml(await (await get(app, `/reports/${reference}`, alice)).text());
+    expect(page).toContain("New key for the reporter");
+    expect(page).toContain(confirm);
+    expect((await post(app, confirm, viewer, {})).status).toBe(403);
+    expect((await post(app, confirm, alice, {}, { csrf: null })).status).toBe(403);
+    const reporterKey = async () => {
+      const [row] = await t.database.db.select().from(reports).where(eq(reports.id, view.id));
+      return (await t.services.keys.reporterKey(row!.reporterId))?.fingerprint;
+    };
+    expect(await reporterKey()).toBe(rita.fingerprint);
+    const res = await post(app, confirm, alice, {});
+    expect(res.status).toBe(303);
+    expect(res.headers.get("location")).toBe(`/reports/${reference}?done=key_confirmed#conversation`);
+    expect(await reporterKey()).toBe(newKey.fingerprint);
+    const after = unescapeHtml(
+      await (await get(app, `/reports/${reference}?done=key_confirmed`, alice)).text(),
+    );
+    expect(after).toContain("The key is now the reporter's");
+    expect(after).not.toContain("New key for the reporter");
   });
 });

@@ -23,11 +23,12 @@ const DONE: Record<string, string> = {
 /** /admin/mail: the intake mailbox's state, the mail that could not be imported, and retries. */
 export function registerMailIntakePages(app: Hono<AppEnv>, deps: MailIntakePagesDeps) {
   app.get("/admin/mail", requirePage("settings.manage"), async (c) => {
-    const [org, lastPoll, failures, recent] = await Promise.all([
+    const [org, lastPoll, failures, recent, held] = await Promise.all([
       deps.settings.org(),
       deps.mailIntake.lastPoll(),
       deps.mailIntake.failures(),
       deps.mailIntake.recent(),
+      deps.mailIntake.heldReplies(),
     ]);
     return c.html(
       <MailIntakePage
@@ -38,6 +39,7 @@ export function registerMailIntakePages(app: Hono<AppEnv>, deps: MailIntakePages
         lastPoll={lastPoll}
         failures={failures}
         recent={recent}
+        held={held}
         done={DONE[c.req.query("done") ?? ""] ?? null}
       />,
     );
@@ -49,6 +51,20 @@ export function registerMailIntakePages(app: Hono<AppEnv>, deps: MailIntakePages
     await deps.mailIntake.retry(signedInMember(c), c.req.param("id"), as);
     return c.redirect(`/admin/mail?done=${as === "new_report" ? "new_report" : "retry"}#failures`, 303);
   });
+
+  // A held reply or a pending key, decided on the report page by those who may act on the report.
+  const decisions = {
+    accept: ["acceptHeld", "mail_accepted"],
+    dismiss: ["dismissHeld", "mail_dismissed"],
+    "key/accept": ["confirmKey", "key_confirmed"],
+    "key/dismiss": ["dismissKey", "key_dismissed"],
+  } as const;
+  for (const [path, [method, done]] of Object.entries(decisions)) {
+    app.post(`/reports/:ref/mail/:id/${path}`, requirePage("report.act"), async (c) => {
+      const { reference } = await deps.mailIntake[method](signedInMember(c), c.req.param("id"));
+      return c.redirect(`/reports/${encodeURIComponent(reference)}?done=${done}#conversation`, 303);
+    });
+  }
 
   app.post("/admin/mail/:id/dismiss", requirePage("settings.manage"), async (c) => {
     await deps.mailIntake.dismiss(signedInMember(c), c.req.param("id"));

@@ -214,3 +214,48 @@ export async function reporterAddressOf(db: Db, reporterId: string) {
     .where(eq(reporters.id, reporterId));
   return { email: row?.email ?? null };
 }
+
+/** Keeps a reply that may not join its report by itself, sealed, until a team member accepts or dismisses it. */
+export async function saveHeld(
+  tx: Tx,
+  values: Omit<typeof inboundEmails.$inferInsert, "status" | "attempts" | "error" | "errorCode">,
+  existingId: string | null,
+): Promise<InboundRow> {
+  const set = { ...values, status: "held" as const, error: null, errorCode: null };
+  if (existingId) {
+    const [row] = await tx
+      .update(inboundEmails)
+      .set({ ...set, attempts: sql`${inboundEmails.attempts} + 1` })
+      .where(eq(inboundEmails.id, existingId))
+      .returning();
+    return row!;
+  }
+  const [row] = await tx
+    .insert(inboundEmails)
+    .values({ ...set, attempts: 1 })
+    .returning();
+  return row!;
+}
+
+export async function findInboundById(db: Db, id: string, forUpdate = false): Promise<InboundRow | null> {
+  const query = db.select().from(inboundEmails).where(eq(inboundEmails.id, id));
+  const [row] = forUpdate ? await query.for("update") : await query;
+  return row ?? null;
+}
+
+export async function updateInbound(
+  tx: Tx,
+  id: string,
+  set: Partial<Pick<InboundRow, "status" | "messageRowId" | "heldRaw" | "details" | "updatedAt">>,
+): Promise<void> {
+  await tx.update(inboundEmails).set(set).where(eq(inboundEmails.id, id));
+}
+
+/** A report's held replies and imported mail: what may wait for a team member's decision. */
+export async function heldOrImportedForReport(db: Db, reportId: string): Promise<InboundRow[]> {
+  return db
+    .select()
+    .from(inboundEmails)
+    .where(and(eq(inboundEmails.reportId, reportId), inArray(inboundEmails.status, ["held", "imported"])))
+    .orderBy(inboundEmails.firstSeenAt);
+}

@@ -1,3 +1,4 @@
+import { appendAuditEvent } from "../../audit/audit-log.ts";
 import type { Clock } from "../../core/clock.ts";
 import { type Db, transaction } from "../../core/db.ts";
 import type { DataCipher } from "../../crypto/data-key.ts";
@@ -5,9 +6,10 @@ import { sha256Hex } from "../../crypto/tokens.ts";
 import {
   automaticMailReason,
   chooseThread,
+  decideKey,
+  decideThread,
   type HeaderField,
   headerValue,
-  mayJoinThread,
   messageIdsIn,
   outboxIdOf,
   parseContentType,
@@ -20,8 +22,9 @@ import {
 import { hitRateLimit, windowStartOf } from "../../http/rate-limit.repo.ts";
 import type { JobQueue } from "../../jobs/queue.ts";
 import type { KeysService } from "../keys/keys.service.ts";
-import type { ReportsService, UploadedFile } from "../reports/reports.service.ts";
+import type { ReportsService } from "../reports/reports.service.ts";
 import type { SettingsService } from "../settings/settings.service.ts";
+import { createHeldMailService, filesOf } from "./held-mail.service.ts";
 import {
   type CandidateKey,
   EMAIL_ATTACHMENT_LIMITS,
@@ -36,6 +39,7 @@ import {
   reporterAddressOf,
   reporterKeysByEmail,
   reportIdForMessageIds,
+  saveHeld,
   saveImported,
 } from "./mail-intake.repo.ts";
 import type { ImportOutcome, InboundDetails, MailPollStatus } from "./mail-intake.types.ts";
@@ -75,11 +79,6 @@ function isUniqueViolation(error: unknown): boolean {
   return false;
 }
 
-/** The mail's files as the reports service stores them (types it does not allow are kept as downloads). */
-function filesOf(mail: OpenedMail): UploadedFile[] {
-  return mail.attachments.map((a) => ({ filename: a.filename, data: a.data }));
-}
-
 export function createMailIntakeService(deps: MailIntakeDeps) {
   const { db, clock, keys, reports } = deps;
   const publicHost = new URL(deps.publicUrl).hostname;
@@ -111,7 +110,10 @@ export function createMailIntakeService(deps: MailIntakeDeps) {
     }
   }
 
-  /** The report the mail continues, or null for a new thread; the sender must be the reporter unless our own Message-ID was answered. */
+  /**
+   * The report the mail continues, or null for a new thread. Answering our own Message-ID joins; a subject or
+   * plus-address joins only from the reporter's address and signed by their key on file, else the mail is held.
+   */
   async function threadOf(tx: Db, mail: OpenedMail, forceNew: boolean, ourAddresses: readonly string[]) {
     if (forceNew) return null;
     const ids = referencedIds(mail.inReplyTo, mail.references);
@@ -136,29 +138,53 @@ export function createMailIntakeService(deps: MailIntakeDeps) {
     // A reference to a report that does not exist is just text in a subject: the mail starts a new report.
     if (!report) return null;
     const reporter = await reporterAddressOf(tx, report.reporterId);
-    if (!mayJoinThread(match, mail.from?.address, reporter.email)) {
+    const decision = decideThread({
+      match,
+      sender: mail.from?.address,
+      reporterEmail: reporter.email,
+      signature: mail.signature,
+      reporterKeyFingerprint: (await keys.reporterKey(report.reporterId, tx))?.fingerprint ?? null,
+    });
+    if (decision.decision === "refuse") {
       throw new InboundMailError(
         "sender_mismatch",
         `The mail names ${report.reference} (by ${match.by}), but ${mail.from?.address} is not the address that report was filed with. An admin can import it as a new report.`,
       );
     }
     const otherSender = reporter.email?.toLowerCase() !== mail.from?.address;
-    return { report, threadedBy: match.by, otherSender };
+    const heldReason = decision.decision === "hold" ? decision.reason : null;
+    return { report, threadedBy: match.by, otherSender, heldReason };
   }
 
-  /** Stores a key the sender attached as the reporter's key, when the reporter has none yet and it checks out. */
-  async function keyToAdd(tx: Db, mail: OpenedMail, reporterId: string | null) {
+  /** The key a new report's first mail carried, kept as the reporter's: there is no one yet to hijack. */
+  async function keyToAdd(mail: OpenedMail) {
     if (mail.publicKeys.length === 0 || !mail.from) return null;
-    if (reporterId && (await keys.reporterKey(reporterId, tx))) return null;
     for (const armored of mail.publicKeys) {
       const verdict = await keys.checkReporterKey(armored, mail.from.address);
-      if (verdict.ok) return verdict;
+      if (
+        verdict.ok &&
+        decideKey({ newReport: true, attachedFingerprint: verdict.fingerprint, onFileFingerprint: null }) ===
+          "adopt"
+      )
+        return verdict;
     }
     return null;
   }
 
+  const openMail = async (raw: Buffer) =>
+    openInboundMail(raw, { decryptionKeys: await keys.decryptionKeys(), keysFor });
+  const held = createHeldMailService({ db, clock, cipher: deps.cipher, keys, reports, openMail });
+
   const service = {
     ...failures,
+    acceptHeld: held.accept,
+    dismissHeld: held.dismiss,
+    confirmKey: held.confirmKey,
+    dismissKey: held.dismissKey,
+    /** What on a report waits for a team member: held replies and keys that came with replies. */
+    toConfirm: held.toConfirm,
+    /** Replies held as unverified, newest first, for the admins' mail page. */
+    heldReplies: held.heldReplies,
     /**
      * Imports one raw message: a new report, or a reply appended to its report. Idempotent on the Message-ID: a
      * message seen again changes nothing. A message that cannot be imported is recorded for the admins and
@@ -172,6 +198,7 @@ export function createMailIntakeService(deps: MailIntakeDeps) {
       const dedupe = dedupeKeyOf(raw, head);
       const existing = await findInbound(db, dedupe.key);
       if (existing?.status === "imported") return { outcome: "duplicate", reportId: existing.reportId };
+      if (existing?.status === "held") return { outcome: "duplicate", reportId: existing.reportId };
       if (existing?.status === "failed" || existing?.status === "dismissed")
         return { outcome: "skipped", reason: existing.error ?? "an earlier import failed" };
       // An admin's retry means a person looked at the mail: it is imported even if it looks automatic.
@@ -194,12 +221,13 @@ export function createMailIntakeService(deps: MailIntakeDeps) {
             );
           }
         }
-        const mail = await openInboundMail(raw, { decryptionKeys: await keys.decryptionKeys(), keysFor });
+        const mail = await openMail(raw);
         checkAttachments(mail);
         return await transaction(db, async (tx): Promise<ImportOutcome> => {
           // Under the row lock a concurrent import of the same message waits, then sees it done.
           const again = await findInbound(tx, dedupe.key, true);
-          if (again?.status === "imported") return { outcome: "duplicate", reportId: again.reportId };
+          if (again?.status === "imported" || again?.status === "held")
+            return { outcome: "duplicate", reportId: again.reportId };
           const now = clock();
           const thread = await threadOf(tx, mail, forceNew, ourAddresses);
           const details: InboundDetails = {
@@ -224,26 +252,49 @@ export function createMailIntakeService(deps: MailIntakeDeps) {
             firstSeenAt: existing?.firstSeenAt ?? now,
             updatedAt: now,
           };
-          if (thread) {
-            const text = stripQuotedTail(mail.text);
-            if (!text && files.length === 0)
+          if (thread?.heldReason) {
+            // Kept, sealed, for a team member to accept or dismiss; nothing joins the report and nothing is sent.
+            if (!stripQuotedTail(mail.text) && files.length === 0)
               throw new InboundMailError("empty", "The reply has no text and no attachments.");
-            const key = await keyToAdd(tx, mail, thread.report.reporterId);
-            const message = await reports.reporterMessageInTx(
+            details.threadedBy = thread.threadedBy;
+            details.heldReason = thread.heldReason;
+            details.heldText = deps.cipher.encrypt(stripQuotedTail(mail.text).slice(0, 20_000));
+            const row = await saveHeld(
+              tx,
+              { ...base, reportId: thread.report.id, heldRaw: deps.cipher.encrypt(raw), details },
+              existing?.id ?? null,
+            );
+            await appendAuditEvent(
+              tx,
+              {
+                actorType: "system",
+                actorId: null,
+                action: "mail.reply_held",
+                reportId: thread.report.id,
+                data: {
+                  inboundId: row.id,
+                  reason: thread.heldReason,
+                  threadedBy: thread.threadedBy,
+                  ...auditData,
+                },
+              },
+              now,
+            );
+            return {
+              outcome: "held",
+              reportId: thread.report.id,
+              reference: thread.report.reference,
+              reason: thread.heldReason,
+            };
+          }
+          if (thread) {
+            const message = await held.appendReply(
               tx,
               thread.report,
-              text || "(attachments only)",
-              files,
+              mail,
               { ...auditData, threadedBy: thread.threadedBy },
+              details,
             );
-            if (key) {
-              await keys.saveReporterKey(
-                tx,
-                { reportId: thread.report.id, reporterId: thread.report.reporterId, now },
-                key,
-              );
-              details.keyAdded = key.fingerprint;
-            }
             details.threadedBy = thread.threadedBy;
             if (thread.otherSender) details.otherSender = true;
             await saveImported(
@@ -273,7 +324,7 @@ export function createMailIntakeService(deps: MailIntakeDeps) {
               );
             }
           }
-          const key = await keyToAdd(tx, mail, null);
+          const key = await keyToAdd(mail);
           const created = await reports.createReportInTx(tx, {
             title: titleFromSubject(mail.subject, `Report by email from ${from.address}`.slice(0, 200)),
             assetId: null,

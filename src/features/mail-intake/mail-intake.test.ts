@@ -161,12 +161,14 @@ describe.each(DB_KINDS)("mail intake on %s", (kind) => {
       expect(results[2]).toMatchObject({ code: "rate_limited" });
       const first = results[0] as { reportId: string; reference: string };
       // A reply to an existing report is not a new report: it is not held back.
+      const [ack] = await t.database.db.select().from(outbox).where(eq(outbox.reportId, first.reportId));
       const reply = await importRaw(
         mailWith(
           {
             from: "flood@forged.test",
             subject: `Re: ${first.reference}`,
             messageId: "flood-reply@forged.test",
+            inReplyTo: `${ack!.id}@embargo.test`,
           },
           mimeEntity("One more detail."),
         ),
@@ -297,7 +299,9 @@ describe.each(DB_KINDS)("mail intake on %s", (kind) => {
     const created = await importRaw(
       mailWith(
         { from: RITA, subject: "SSRF in the webhook tester", messageId: "thread-root@researcher.test" },
-        mimeEntity(BODY),
+        mimeEntity(BODY, [
+          { filename: "key.asc", contentType: "application/pgp-keys", data: Buffer.from(rita.publicArmored) },
+        ]),
       ),
     );
     if (created.outcome !== "created") throw new Error(JSON.stringify(created));
@@ -328,14 +332,15 @@ describe.each(DB_KINDS)("mail intake on %s", (kind) => {
           subject: "more",
           messageId: "reply-2@researcher.test",
         },
-        mimeEntity("A second host is affected as well."),
+        // Named only by its reference, a reply joins when the reporter's key on file signed it.
+        gpgSignedEntity(gpg, mimeEntity("A second host is affected as well."), rita.fingerprint),
       ),
     );
     expect(viaPlus).toMatchObject({ outcome: "appended", threadedBy: "plus-address" });
     const viaSubject = await importRaw(
       mailWith(
         { from: RITA, subject: `about ${created.reference}`, messageId: "reply-3@researcher.test" },
-        mimeEntity("Third note."),
+        gpgSignedEntity(gpg, mimeEntity("Third note."), rita.fingerprint),
       ),
     );
     expect(viaSubject).toMatchObject({ outcome: "appended", threadedBy: "subject" });

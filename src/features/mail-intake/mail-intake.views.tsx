@@ -3,8 +3,10 @@ import { AdminLayout } from "../../http/components/admin-layout.tsx";
 import { DataTable } from "../../http/components/data-table.tsx";
 import { Csrf, formatDate } from "../../http/layout.tsx";
 import { type MailArrival, MailFacts } from "../reports/mail-facts.views.tsx";
+import { HOLD_REASONS } from "./held-mail.service.ts";
 import type { InboundRow } from "./mail-intake.repo.ts";
 import type { MailPollStatus } from "./mail-intake.service.ts";
+import type { InboundDetails } from "./mail-intake.types.ts";
 
 const ERROR_LABELS: Record<string, string> = {
   malformed: "Malformed",
@@ -27,6 +29,8 @@ export interface MailIntakePageProps {
   lastPoll: MailPollStatus | null;
   failures: InboundRow[];
   recent: InboundRow[];
+  /** Replies held as unverified: decided on their report's page. */
+  held: InboundRow[];
   done: string | null;
 }
 
@@ -126,6 +130,35 @@ export function MailIntakePage(props: MailIntakePageProps) {
           />
         </>
       )}
+
+      <h2 id="held">Unverified replies</h2>
+      <p class="hint">
+        Replies that name a report only by its reference, without the reporter's signature: anyone can forge
+        those. They wait on the report's page until a team member accepts or dismisses them.
+      </p>
+      <DataTable
+        class="inbound"
+        columns={["Received", "From and subject", "Report", "Why it waits"]}
+        rows={props.held}
+        empty={"No reply is waiting."}
+        row={(row) => (
+          <tr>
+            <td class="nowrap small">{formatDate(row.firstSeenAt)}</td>
+            <td class="break">
+              {row.fromAddress}
+              <span class="block small">{row.subject ?? "(no subject)"}</span>
+            </td>
+            <td class="nowrap">
+              {row.reportId ? (
+                <a href={`/reports/${row.reportId}#mail-waiting`}>Decide on the report</a>
+              ) : (
+                "—"
+              )}
+            </td>
+            <td class="small">{HOLD_REASONS[(row.details as InboundDetails).heldReason ?? "unsigned"]}</td>
+          </tr>
+        )}
+      />
 
       <h2 id="recent">Recently imported</h2>
       <DataTable

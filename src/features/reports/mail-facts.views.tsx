@@ -1,3 +1,5 @@
+import { Csrf, formatDate } from "../../http/layout.tsx";
+
 /**
  * How a mail arrived, as mail intake records it for a report or a message. Declared here so the report page needs
  * nothing from mail intake: mail intake's details fit this shape.
@@ -61,5 +63,93 @@ export function MailFacts(props: { details: MailArrival; from?: string | null })
         <span class={`badge ${TONE_CLASS[f.tone]}`}>{f.text}</span>
       ))}
     </p>
+  );
+}
+
+/**
+ * Mail on a report that waits for a team member, as mail intake hands it over: replies held as unverified (with
+ * why) and keys that came with replies. Declared here so the report page needs nothing from mail intake.
+ */
+export interface MailWaiting {
+  held: readonly {
+    id: string;
+    fromAddress: string | null;
+    subject: string | null;
+    receivedAt: Date;
+    reason: string;
+    text: string;
+  }[];
+  keys: readonly { id: string; fingerprint: string; fromAddress: string | null; receivedAt: Date }[];
+}
+
+/** Held replies and pending keys, each with accept and dismiss forms for those who may act on the report. */
+export function MailWaitingSection(props: {
+  reference: string;
+  waiting: MailWaiting;
+  canAct: boolean;
+  csrfToken: string | null;
+}) {
+  const { held, keys } = props.waiting;
+  if (held.length === 0 && keys.length === 0) return null;
+  const base = `/reports/${encodeURIComponent(props.reference)}/mail`;
+  const forms = (id: string, path: string, accept: string) =>
+    props.canAct && (
+      <div class="row">
+        <form method="post" action={`${base}/${id}/${path}accept`}>
+          <Csrf token={props.csrfToken} />
+          <button type="submit">{accept}</button>
+        </form>
+        <form method="post" action={`${base}/${id}/${path}dismiss`}>
+          <Csrf token={props.csrfToken} />
+          <button type="submit" class="secondary">
+            Dismiss
+          </button>
+        </form>
+      </div>
+    );
+  return (
+    <section class="card" id="mail-waiting" aria-labelledby="mail-waiting-heading">
+      <h2 id="mail-waiting-heading">Mail waiting for a decision</h2>
+      {held.length > 0 && (
+        <p class="hint">
+          These replies name this report but are not proven to come from the reporter. They are not in the
+          conversation. Accepting one adds it as the reporter's message; neither choice sends any mail.
+        </p>
+      )}
+      <ol class="messages">
+        {held.map((h) => (
+          <li class="message unverified" id={`held-${h.id}`}>
+            <header>
+              <span>
+                <strong class="message-label">Unverified reply</strong> · {h.fromAddress ?? "no sender"}
+                {h.subject && <span class="small"> · {h.subject}</span>}
+              </span>
+              <time datetime={h.receivedAt.toISOString()}>{formatDate(h.receivedAt)}</time>
+            </header>
+            <p class="mail-facts small">
+              <span class="badge sla-overdue">{h.reason}</span>
+            </p>
+            <div class="body">{h.text || "(attachments only)"}</div>
+            {forms(h.id, "", "Accept as the reporter's message")}
+          </li>
+        ))}
+        {keys.map((k) => (
+          <li class="message unverified" id={`key-${k.id}`}>
+            <header>
+              <span>
+                <strong class="message-label">New key for the reporter</strong> ·{" "}
+                {k.fromAddress ?? "no sender"}
+              </span>
+              <time datetime={k.receivedAt.toISOString()}>{formatDate(k.receivedAt)}</time>
+            </header>
+            <p class="small">
+              <span class="mono">{spaced(k.fingerprint)}</span> came with a reply. Mail to the reporter is not
+              encrypted to it until you confirm it; compare the fingerprint with the reporter first.
+            </p>
+            {forms(k.id, "key/", "Confirm the key")}
+          </li>
+        ))}
+      </ol>
+    </section>
   );
 }

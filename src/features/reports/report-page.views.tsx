@@ -3,7 +3,7 @@ import { weaknessLabel } from "../../domain/weaknesses.ts";
 import { ACTION_LABELS, REJECTION_LABELS, REPORT_ACTIONS, type ReportAction } from "../../domain/workflow.ts";
 import { formatAge, formatDate, Layout } from "../../http/layout.tsx";
 import { NobodyAvailableBadge } from "../assignment/assignment.views.tsx";
-import { MailFacts } from "./mail-facts.views.tsx";
+import { MailFacts, MailWaitingSection } from "./mail-facts.views.tsx";
 import { WaitingNotice } from "./needs-info.views.tsx";
 import { Actions } from "./report-actions.views.tsx";
 import {
@@ -23,7 +23,16 @@ import {
   TextBlock,
 } from "./report-sections.views.tsx";
 
-type DoneKey = ReportAction | "message" | "note" | "cvss_recorded" | "owasp_recorded";
+type DoneKey =
+  | ReportAction
+  | "message"
+  | "note"
+  | "cvss_recorded"
+  | "owasp_recorded"
+  | "mail_accepted"
+  | "mail_dismissed"
+  | "key_confirmed"
+  | "key_dismissed";
 const DONE_MESSAGES: Partial<Record<DoneKey, string>> = {
   acknowledge: "Acknowledged. The reporter was sent the acknowledgement.",
   assign: "The Response Manager is set.",
@@ -46,6 +55,10 @@ const DONE_MESSAGES: Partial<Record<DoneKey, string>> = {
   request_info: "Your question was sent to the reporter. The SLA clock is paused until they answer.",
   message: "Your reply was sent to the reporter.",
   note: "Your internal note was added.",
+  mail_accepted: "The held reply is now the reporter's message. Nothing was sent.",
+  mail_dismissed: "The held reply was dismissed. It will not join the report.",
+  key_confirmed: "The key is now the reporter's: mail to them is encrypted to it.",
+  key_dismissed: "The key was dismissed and will not be used.",
 };
 
 /** Whether a query value names a known success notice. */
@@ -191,6 +204,15 @@ export function ReportPage(props: ReportPageProps) {
               </>
             )}
           </section>
+
+          {props.mailWaiting && (
+            <MailWaitingSection
+              reference={view.reference}
+              waiting={props.mailWaiting}
+              canAct={props.canAct}
+              csrfToken={props.csrfToken}
+            />
+          )}
 
           <Conversation {...props} />
 

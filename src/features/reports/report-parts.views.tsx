@@ -7,7 +7,7 @@ import type { AssignSuggestions } from "../assignment/assignment.service.ts";
 import type { CvssPageProps } from "../severity/cvss.views.tsx";
 import type { SeverityImpact } from "../severity/owasp.views.tsx";
 import type { PickerTemplate, TemplatePrefill } from "../templates/template-picker.views.tsx";
-import type { MailArrival } from "./mail-facts.views.tsx";
+import type { MailArrival, MailWaiting } from "./mail-facts.views.tsx";
 import type { ReportsService } from "./reports.service.ts";
 
 /** Everything the team sees about one report, exactly as the service returns it. */
@@ -118,4 +118,6 @@ export interface ReportPageProps {
   cvss?: CvssPageProps | undefined;
   /** How mail-borne parts arrived (features/mail-intake), by message id; "" is the report itself. */
   mail?: ReadonlyMap<string, { fromAddress: string | null; details: MailArrival }> | undefined;
+  /** Held replies and pending keys (features/mail-intake) a team member accepts or dismisses. */
+  mailWaiting?: MailWaiting | undefined;
 }

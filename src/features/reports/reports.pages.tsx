@@ -31,7 +31,7 @@ import { OwaspPreview } from "../severity/owasp.views.tsx";
 import { reportTemplateProps } from "../templates/templates.pages.tsx";
 import type { TemplatesService } from "../templates/templates.service.ts";
 import { type InboxFilters, InboxPage } from "./inbox.views.tsx";
-import type { MailArrival } from "./mail-facts.views.tsx";
+import type { MailArrival, MailWaiting } from "./mail-facts.views.tsx";
 import { ReportPage } from "./report-page.views.tsx";
 import type { ActionProblem, InboxResult, MessageProblem } from "./report-parts.views.tsx";
 import { inboxQuerySchema } from "./reports.schema.ts";
@@ -51,6 +51,8 @@ export interface ReportPagesDeps {
   search: SearchService;
   templates: TemplatesService;
   mailArrivals: MailArrivals;
+  /** Held replies and pending keys of a report: mail intake's port. */
+  mailWaiting: (reportId: string) => Promise<MailWaiting>;
   /** Mails to the security address that could not be imported, for the admins' inbox notice. */
   mailFailureCount: () => Promise<number>;
   clock: Clock;
@@ -110,6 +112,7 @@ async function renderReport(
       duplicatesPanel={await duplicatesPanelFor(c, deps.search, view)}
       duplicateOfPrefill={problem ? null : duplicateOfPrefill(c)}
       mail={await mailFor(deps, view.id)}
+      mailWaiting={await deps.mailWaiting(view.id)}
     />,
     options.status ?? 200,
   );

@@ -1,6 +1,7 @@
 import * as openpgp from "openpgp";
 import PostalMime, { type Address, type Email } from "postal-mime";
 import { headerValue, parseHeaderBlock, pgpStructureOf, splitEntity } from "../../domain/inbound-mail.ts";
+import { ARMOR, allArmored, findArmored, htmlToText, replaceSpan } from "../../domain/inbound-text.ts";
 
 /** The largest message the intake reads; bigger ones stay in the mailbox with a failure for the admins. */
 export const MAX_INBOUND_BYTES = 35 * 1024 * 1024;
@@ -90,16 +91,7 @@ function firstMailbox(address: Address | undefined): { address: string; name: st
 function textOf(mail: Email): string {
   if (mail.text?.trim()) return mail.text;
   if (!mail.html) return "";
-  return mail.html
-    .replace(/<(script|style)[^>]*>[\s\S]*?<\/\1>/gi, "")
-    .replace(/<br\s*\/?>|<\/p>|<\/div>/gi, "\n")
-    .replace(/<[^>]+>/g, "")
-    .replace(/&nbsp;/g, " ")
-    .replace(/&lt;/g, "<")
-    .replace(/&gt;/g, ">")
-    .replace(/&quot;/g, '"')
-    .replace(/&#39;/g, "'")
-    .replace(/&amp;/g, "&");
+  return htmlToText(mail.html);
 }
 
 /**
@@ -155,10 +147,6 @@ async function readPublicKeys(candidates: readonly CandidateKey[]) {
   }
   return out;
 }
-
-const ARMORED_KEY = /-----BEGIN PGP PUBLIC KEY BLOCK-----[\s\S]*?-----END PGP PUBLIC KEY BLOCK-----/g;
-const ARMORED_MESSAGE = /-----BEGIN PGP MESSAGE-----[\s\S]*?-----END PGP MESSAGE-----/;
-const CLEARSIGNED = /-----BEGIN PGP SIGNED MESSAGE-----[\s\S]*?-----END PGP SIGNATURE-----/;
 
 async function decryptWith(
   armoredOrBinary: string | Uint8Array,
@@ -261,7 +249,7 @@ export async function openInboundMail(
     }
     attachments.push({ filename: a.filename ?? "attachment", contentType: type, data });
   }
-  for (const block of text.match(ARMORED_KEY) ?? []) publicKeys.push(block);
+  for (const block of allArmored(text, ARMOR.publicKey)) publicKeys.push(block);
   const attached = await readPublicKeys(
     publicKeys.map((armored) => ({ armored, source: "attached" as const })),
   );
@@ -300,28 +288,30 @@ export async function openInboundMail(
   }
 
   // Inline PGP in the text: an encrypted block is decrypted in place; a clear-signed block is checked.
-  const inlineMessage = ARMORED_MESSAGE.exec(text);
+  const inlineMessage = findArmored(text, ARMOR.message);
   if (inlineMessage) {
     const result = await decryptWith(
-      inlineMessage[0],
+      text.slice(inlineMessage.start, inlineMessage.end),
       options.decryptionKeys,
       candidates.map((c) => c.key),
     );
-    text = text.replace(inlineMessage[0], Buffer.from(result.data).toString("utf8"));
+    text = replaceSpan(text, inlineMessage, Buffer.from(result.data).toString("utf8"));
     if (encryption === "none") encryption = "inline";
     if (signature.status === "unsigned") signature = await checkSignatures(result.signatures, candidates);
   }
-  const clearsigned = CLEARSIGNED.exec(text);
+  const clearsigned = findArmored(text, ARMOR.clearsigned);
   if (clearsigned) {
     try {
-      const message = await openpgp.readCleartextMessage({ cleartextMessage: clearsigned[0] });
+      const message = await openpgp.readCleartextMessage({
+        cleartextMessage: text.slice(clearsigned.start, clearsigned.end),
+      });
       const result = await openpgp.verify({
         message,
         verificationKeys: candidates.map((c) => c.key),
         expectSigned: false,
       });
       if (signature.status === "unsigned") signature = await checkSignatures(result.signatures, candidates);
-      text = text.replace(clearsigned[0], message.getText());
+      text = replaceSpan(text, clearsigned, message.getText());
     } catch {
       if (signature.status === "unsigned")
         signature = { status: "bad", fingerprint: "", error: "The clear-signed text could not be read." };

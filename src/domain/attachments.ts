@@ -5,6 +5,12 @@ export const ATTACHMENT_LIMITS = {
   maxTotalBytes: 25 * 1024 * 1024,
 };
 
+/**
+ * The largest report request: the files above, base64 in JSON, plus the text. An encrypted report may unpack to
+ * no more than this either, so a small compressed message cannot grow into gigabytes.
+ */
+export const MAX_REPORT_REQUEST_BYTES = 40 * 1024 * 1024;
+
 /** Allowed files by extension; the stored content type comes from here, never from the client. */
 export const ATTACHMENT_TYPES: Readonly<Record<string, string>> = {
   txt: "text/plain",

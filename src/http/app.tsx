@@ -7,6 +7,7 @@ import { bodyLimit } from "hono/body-limit";
 import { secureHeaders } from "hono/secure-headers";
 import type { Logger } from "pino";
 import { AppError } from "../core/errors.ts";
+import { MAX_REPORT_REQUEST_BYTES } from "../domain/attachments.ts";
 import { registerAlertPages } from "../features/alerts/alerts.pages.tsx";
 import { registerAuthPages } from "../features/auth/auth.pages.tsx";
 import { registerLoginThrottlePages } from "../features/auth/login-throttle.pages.tsx";
@@ -118,7 +119,7 @@ export function createApp(services: Services, logger: Logger) {
   app.use(
     "*",
     bodyLimit({
-      maxSize: 40 * 1024 * 1024,
+      maxSize: MAX_REPORT_REQUEST_BYTES,
       onError: () => {
         throw new AppError("too_large", 413, "The request is too large: attachments may total 25 MB.");
       },

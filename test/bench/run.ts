@@ -149,6 +149,16 @@ for (const kind of DB_KINDS) {
     await time("mail intake: same message again (no-op)", MAILS, async (i) => {
       await t.services.mailIntake.importMessage(plainMails[i]!);
     });
+    // Any sender can write an HTML-only mail of unclosed tags; reading it must stay linear (it took minutes).
+    const hostileHtml = `<p>Hostile</p>${"<a".repeat(512 * 1024)}`;
+    await time("mail intake: 1 MB HTML of unclosed tags", 5, async (i) => {
+      const raw = mailWith(
+        { from: `h${i}@researcher.test`, subject: "Hostile HTML", messageId: `bench-html-${i}@r` },
+        `Content-Type: text/html; charset=utf-8\r\n\r\n${hostileHtml}`,
+      );
+      const r = await t.services.mailIntake.importMessage(Buffer.from(raw));
+      if (r.outcome !== "created") throw new Error(JSON.stringify(r));
+    });
     await time("audit verify (whole chain)", 5, async () => {
       const verdict = await t.services.audit.verify();
       if (!verdict.ok) throw new Error("chain broken");

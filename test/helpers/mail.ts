@@ -89,9 +89,18 @@ export function gpgSignedEntity(gpg: Gpg, entity: string, signer: string): strin
   ].join("\r\n");
 }
 
-/** RFC 3156 §4: the entity encrypted by gpg to `recipient` (and signed by `signer` when given). */
-export function gpgEncryptedEntity(gpg: Gpg, entity: string, recipient: string, signer?: string): string {
-  const args = ["--armor", "--trust-model", "always", "--encrypt", "--recipient", recipient];
+/**
+ * RFC 3156 §4: the entity encrypted by gpg to `recipient` (and signed by `signer` when given); `extraArgs` go to
+ * gpg as they are (`--compress-algo zlib` for a message that unpacks to far more than it is).
+ */
+export function gpgEncryptedEntity(
+  gpg: Gpg,
+  entity: string,
+  recipient: string,
+  signer?: string,
+  extraArgs: readonly string[] = [],
+): string {
+  const args = ["--armor", "--trust-model", "always", ...extraArgs, "--encrypt", "--recipient", recipient];
   if (signer) args.push("--sign", "--local-user", signer);
   const armored = gpg.run(args, entity.replace(/\r?\n/g, "\r\n"));
   const boundary = `enc-${randomBytes(6).toString("hex")}`;

@@ -7,6 +7,7 @@ import { createTestDb, DB_KINDS, type TestDb } from "../../../test/helpers/db.ts
 import { type App, appFor, get, unescapeHtml } from "../../../test/helpers/http.ts";
 import { raiseIntakeLimits } from "../../../test/helpers/intake-limits.ts";
 import { rateLimits, reports } from "../../db/schema.ts";
+import { MAX_REPORT_REQUEST_BYTES } from "../../domain/attachments.ts";
 
 interface Answer {
   reference?: string;
@@ -159,6 +160,24 @@ describe.each(DB_KINDS)("the report form's encrypted path on %s", (kind) => {
       expect(json.error?.message, name).toMatch(message);
       expect(json.pow?.challenge, name).toMatch(/^[0-9a-f]{64}$/);
     }
+    expect(await countReports()).toBe(before);
+  });
+
+  it("refuses a compressed report that unpacks past the request limit with a 400 naming it, storing nothing", async () => {
+    const before = await countReports();
+    // OpenPGP.js compresses as the browser could: a valid report, then 41 MB of spaces JSON.parse would skip.
+    const bomb = (await openpgp.encrypt({
+      message: await openpgp.createMessage({
+        text: JSON.stringify(reportFields()) + " ".repeat(MAX_REPORT_REQUEST_BYTES + 1024 * 1024),
+      }),
+      encryptionKeys: intakeKey,
+      config: { preferredCompressionAlgorithm: openpgp.enums.compression.zlib },
+    })) as string;
+    expect(bomb.length).toBeLessThan(1024 * 1024);
+    const { res, json } = await send({ encrypted: bomb, altcha: await solvedPayload(app) });
+    expect(res.status).toBe(400);
+    expect(json.error?.code).toBe("encrypted_too_large");
+    expect(json.error?.message).toContain("more than 40 MB");
     expect(await countReports()).toBe(before);
   });
 

@@ -20,7 +20,8 @@ import {
   makeGpg,
 } from "../../../test/helpers/pgp.ts";
 import { formData, postForm } from "../../../test/helpers/public.ts";
-import { auditEvents, reports } from "../../db/schema.ts";
+import { attachments, auditEvents, reports } from "../../db/schema.ts";
+import { MAX_REPORT_REQUEST_BYTES } from "../../domain/attachments.ts";
 import { formatFingerprint } from "../../domain/pgp-keys.ts";
 
 interface Answer {
@@ -47,6 +48,8 @@ describe.each(DB_KINDS)("encrypted JSON intake and reporter keys on %s", (kind) 
   };
   const countReports = async () =>
     (await t.services.db.select({ n: sql<number>`count(*)::int` }).from(reports))[0]!.n;
+  const countAttachments = async () =>
+    (await t.services.db.select({ n: sql<number>`count(*)::int` }).from(attachments))[0]!.n;
   const encryptWithOpenpgp = async (text: string, armoredKey: string) =>
     (await openpgp.encrypt({
       message: await openpgp.createMessage({ text }),
@@ -152,6 +155,27 @@ describe.each(DB_KINDS)("encrypted JSON intake and reporter keys on %s", (kind) 
       expect(json.error?.message, name).toMatch(message);
     }
     expect(await countReports()).toBe(before);
+  });
+
+  it("refuses a compressed report that unpacks past the request limit with a 400 naming it, storing nothing", async () => {
+    const before = { reports: await countReports(), attachments: await countAttachments() };
+    // A valid report followed by spaces JSON.parse skips: without the bound it would be filed, after the
+    // server had unpacked all of it. gpg compresses the 41 MB into a few kilobytes.
+    const plaintext = Buffer.concat([
+      Buffer.from(JSON.stringify(reportFields({ title: "Decompression bomb" }))),
+      Buffer.alloc(MAX_REPORT_REQUEST_BYTES + 1024 * 1024, " "),
+    ]);
+    const bomb = gpg.run(
+      ["--armor", "--trust-model", "always", "--compress-algo", "zlib", "--encrypt", "-r", intakeFingerprint],
+      plaintext,
+    );
+    expect(bomb.length).toBeLessThan(1024 * 1024);
+    const { status, json } = await send({ encrypted: bomb });
+    expect(status).toBe(400);
+    expect(json.error?.code).toBe("encrypted_too_large");
+    expect(json.error?.message).toContain("more than 40 MB");
+    expect(json.error?.message).toContain("nothing was stored");
+    expect({ reports: await countReports(), attachments: await countAttachments() }).toEqual(before);
   });
 
   it("validates the decrypted object exactly like a plain one, naming every invalid field", async () => {

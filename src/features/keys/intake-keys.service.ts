@@ -4,6 +4,8 @@ import type { Clock } from "../../core/clock.ts";
 import { type Db, transaction } from "../../core/db.ts";
 import { AppError, badRequest } from "../../core/errors.ts";
 import type { DataCipher } from "../../crypto/data-key.ts";
+import { decompressionLimit, exceededDecompressionLimit, megabytes } from "../../crypto/openpgp-limits.ts";
+import { MAX_REPORT_REQUEST_BYTES } from "../../domain/attachments.ts";
 import { judgeIntakeKey, securityAddress } from "../../domain/pgp-keys.ts";
 import type { SettingsService } from "../settings/settings.service.ts";
 import type { TeamService } from "../team/team.service.ts";
@@ -275,9 +277,17 @@ export function createIntakeKeysService(deps: KeysDeps) {
           message,
           decryptionKeys: await decryptionKeys(),
           format: "utf8",
+          config: decompressionLimit(MAX_REPORT_REQUEST_BYTES),
         });
         return data as string;
-      } catch {
+      } catch (error) {
+        if (exceededDecompressionLimit(error)) {
+          throw new AppError(
+            "encrypted_too_large",
+            400,
+            `The encrypted report unpacks to more than ${megabytes(MAX_REPORT_REQUEST_BYTES)}, the most a plain report may be; nothing was stored. Attach at most 25 MB of files.`,
+          );
+        }
         throw new AppError(
           "undecryptable",
           400,

@@ -1,6 +1,14 @@
 import * as openpgp from "openpgp";
 import PostalMime, { type Address, type Email } from "postal-mime";
+import { decompressionLimit, exceededDecompressionLimit, megabytes } from "../../crypto/openpgp-limits.ts";
 import { headerValue, parseHeaderBlock, pgpStructureOf, splitEntity } from "../../domain/inbound-mail.ts";
+import { ARMOR, allArmored, findArmored, htmlToText, replaceSpan } from "../../domain/inbound-text.ts";
+import {
+  type CandidateKey,
+  checkSignatures,
+  readPublicKeys,
+  type SignatureCheck,
+} from "./inbound-signatures.adapter.ts";
 
 /** The largest message the intake reads; bigger ones stay in the mailbox with a failure for the admins. */
 export const MAX_INBOUND_BYTES = 35 * 1024 * 1024;
@@ -8,6 +16,17 @@ export const MAX_INBOUND_BYTES = 35 * 1024 * 1024;
 export const EMAIL_ATTACHMENT_LIMITS = { maxFiles: 20, maxTotalBytes: 30 * 1024 * 1024 };
 /** Longest text kept as a report description or message. */
 export const MAX_INBOUND_TEXT = 200_000;
+
+/** What the encrypted part of a PGP/MIME mail may unpack to: no more than a whole mail the intake reads. */
+const ENTITY_LIMIT = {
+  bytes: MAX_INBOUND_BYTES,
+  refusal: `The encrypted part of the mail unpacks to more than ${MAX_INBOUND_BYTES / 1024 / 1024} MB, the largest mail the intake reads.`,
+};
+/** An encrypted block in the text: a longer text is kept whole as message.txt, counted with the attachments. */
+const INLINE_LIMIT = {
+  bytes: EMAIL_ATTACHMENT_LIMITS.maxTotalBytes,
+  refusal: `The encrypted text of the mail unpacks to more than ${EMAIL_ATTACHMENT_LIMITS.maxTotalBytes / 1024 / 1024} MB, the most the intake imports per mail.`,
+};
 
 /** A message that can never be imported as it is: it stays in the mailbox and admins see why. */
 export class InboundMailError extends Error {
@@ -28,20 +47,7 @@ export class InboundMailError extends Error {
   }
 }
 
-/** How a signature on the message checked out. */
-export type SignatureCheck =
-  | { status: "unsigned" }
-  | { status: "verified"; fingerprint: string; keySource: KeySource; signedAt: string | null }
-  | { status: "unknown_key"; keyIds: string[] }
-  | { status: "bad"; fingerprint: string; error: string };
-
-/** Where the key that checked a signature came from: the reporter's key on file, or one sent with the mail. */
-export type KeySource = "reporter" | "attached";
-
-export interface CandidateKey {
-  armored: string;
-  source: KeySource;
-}
+export type { CandidateKey, KeySource, SignatureCheck } from "./inbound-signatures.adapter.ts";
 
 export interface InboundFile {
   filename: string;
@@ -90,80 +96,18 @@ function firstMailbox(address: Address | undefined): { address: string; name: st
 function textOf(mail: Email): string {
   if (mail.text?.trim()) return mail.text;
   if (!mail.html) return "";
-  return mail.html
-    .replace(/<(script|style)[^>]*>[\s\S]*?<\/\1>/gi, "")
-    .replace(/<br\s*\/?>|<\/p>|<\/div>/gi, "\n")
-    .replace(/<[^>]+>/g, "")
-    .replace(/&nbsp;/g, " ")
-    .replace(/&lt;/g, "<")
-    .replace(/&gt;/g, ">")
-    .replace(/&quot;/g, '"')
-    .replace(/&#39;/g, "'")
-    .replace(/&amp;/g, "&");
+  return htmlToText(mail.html);
 }
 
 /**
- * Checks signatures against the candidate keys. A signature by a key we do not have is reported as such, not as
- * bad: the reporter may simply not have sent their key yet.
+ * Decrypts one OpenPGP message in a mail. `limit` bounds what it may unpack to: a compressed message past it is
+ * refused as too large (the mail is recorded as failed once, never retried by itself) before it fills memory.
  */
-async function checkSignatures(
-  signatures: readonly {
-    keyID: openpgp.KeyID;
-    verified: Promise<true>;
-    signature: Promise<openpgp.Signature>;
-  }[],
-  keys: readonly { key: openpgp.PublicKey; source: KeySource }[],
-): Promise<SignatureCheck> {
-  if (signatures.length === 0) return { status: "unsigned" };
-  const unknown: string[] = [];
-  for (const sig of signatures) {
-    const holder = keys.find((k) => k.key.getKeys(sig.keyID).length > 0);
-    if (!holder) {
-      unknown.push(sig.keyID.toHex().toUpperCase());
-      continue;
-    }
-    const fingerprint = holder.key.getFingerprint().toUpperCase();
-    try {
-      await sig.verified;
-      const packet = (await sig.signature).packets[0];
-      return {
-        status: "verified",
-        fingerprint,
-        keySource: holder.source,
-        signedAt: packet?.created ? packet.created.toISOString() : null,
-      };
-    } catch (error) {
-      return {
-        status: "bad",
-        fingerprint,
-        error: error instanceof Error ? error.message.slice(0, 300) : "the signature does not match",
-      };
-    }
-  }
-  return { status: "unknown_key", keyIds: unknown };
-}
-
-async function readPublicKeys(candidates: readonly CandidateKey[]) {
-  const out: { key: openpgp.PublicKey; source: KeySource }[] = [];
-  for (const c of candidates) {
-    try {
-      for (const key of await openpgp.readKeys({ armoredKeys: c.armored }))
-        out.push({ key: key.toPublic(), source: c.source });
-    } catch {
-      // An unreadable attached key is simply not a candidate.
-    }
-  }
-  return out;
-}
-
-const ARMORED_KEY = /-----BEGIN PGP PUBLIC KEY BLOCK-----[\s\S]*?-----END PGP PUBLIC KEY BLOCK-----/g;
-const ARMORED_MESSAGE = /-----BEGIN PGP MESSAGE-----[\s\S]*?-----END PGP MESSAGE-----/;
-const CLEARSIGNED = /-----BEGIN PGP SIGNED MESSAGE-----[\s\S]*?-----END PGP SIGNATURE-----/;
-
 async function decryptWith(
   armoredOrBinary: string | Uint8Array,
   decryptionKeys: readonly openpgp.PrivateKey[],
   verificationKeys: readonly openpgp.PublicKey[],
+  limit: { bytes: number; refusal: string },
 ) {
   let message: openpgp.Message<Uint8Array>;
   try {
@@ -183,8 +127,12 @@ async function decryptWith(
       decryptionKeys: [...decryptionKeys],
       ...(verificationKeys.length > 0 ? { verificationKeys: [...verificationKeys] } : {}),
       format: "binary",
+      config: decompressionLimit(limit.bytes),
     });
-  } catch {
+  } catch (error) {
+    if (exceededDecompressionLimit(error)) {
+      throw new InboundMailError("too_large", `${limit.refusal} Nothing was imported.`);
+    }
     const ids = message
       .getEncryptionKeyIDs()
       .map((id) => id.toHex().toUpperCase())
@@ -229,6 +177,7 @@ export async function openInboundMail(
       structure.entity.armored,
       options.decryptionKeys,
       known.map((k) => k.key),
+      ENTITY_LIMIT,
     );
     entity = Buffer.from(result.data).toString("latin1");
     encryption = "pgp-mime";
@@ -261,7 +210,7 @@ export async function openInboundMail(
     }
     attachments.push({ filename: a.filename ?? "attachment", contentType: type, data });
   }
-  for (const block of text.match(ARMORED_KEY) ?? []) publicKeys.push(block);
+  for (const block of allArmored(text, ARMOR.publicKey)) publicKeys.push(block);
   const attached = await readPublicKeys(
     publicKeys.map((armored) => ({ armored, source: "attached" as const })),
   );
@@ -293,6 +242,7 @@ export async function openInboundMail(
               structure.entity.armored,
               options.decryptionKeys,
               candidates.map((c) => c.key),
+              ENTITY_LIMIT,
             )
           ).signatures
         : decryptSignatures;
@@ -300,52 +250,64 @@ export async function openInboundMail(
   }
 
   // Inline PGP in the text: an encrypted block is decrypted in place; a clear-signed block is checked.
-  const inlineMessage = ARMORED_MESSAGE.exec(text);
+  const inlineMessage = findArmored(text, ARMOR.message);
   if (inlineMessage) {
     const result = await decryptWith(
-      inlineMessage[0],
+      text.slice(inlineMessage.start, inlineMessage.end),
       options.decryptionKeys,
       candidates.map((c) => c.key),
+      INLINE_LIMIT,
     );
-    text = text.replace(inlineMessage[0], Buffer.from(result.data).toString("utf8"));
+    text = replaceSpan(text, inlineMessage, Buffer.from(result.data).toString("utf8"));
     if (encryption === "none") encryption = "inline";
     if (signature.status === "unsigned") signature = await checkSignatures(result.signatures, candidates);
   }
-  const clearsigned = CLEARSIGNED.exec(text);
+  const clearsigned = findArmored(text, ARMOR.clearsigned);
   if (clearsigned) {
     try {
-      const message = await openpgp.readCleartextMessage({ cleartextMessage: clearsigned[0] });
+      const message = await openpgp.readCleartextMessage({
+        cleartextMessage: text.slice(clearsigned.start, clearsigned.end),
+      });
       const result = await openpgp.verify({
         message,
         verificationKeys: candidates.map((c) => c.key),
         expectSigned: false,
       });
       if (signature.status === "unsigned") signature = await checkSignatures(result.signatures, candidates);
-      text = text.replace(clearsigned[0], message.getText());
+      text = replaceSpan(text, clearsigned, message.getText());
     } catch {
       if (signature.status === "unsigned")
         signature = { status: "bad", fingerprint: "", error: "The clear-signed text could not be read." };
     }
   }
 
-  // Attachments encrypted on their own (file.txt.pgp, .gpg, .asc) are decrypted when they are for us.
+  // Attachments encrypted on their own (file.txt.pgp, .gpg, .asc) are decrypted when they are for us. What they
+  // unpack to counts against the mail's attachment total, so twenty small files cannot unpack to 30 MB each.
+  let attachmentBytes = attachments.reduce((n, f) => n + f.data.length, 0);
   for (const file of attachments) {
     const looksEncrypted =
       /\.(pgp|gpg|asc)$/i.test(file.filename) ||
       file.data.toString("latin1", 0, 40).includes("BEGIN PGP MESSAGE");
     if (!looksEncrypted) continue;
+    const room = Math.max(0, EMAIL_ATTACHMENT_LIMITS.maxTotalBytes - (attachmentBytes - file.data.length));
     try {
       const armored = file.data.toString("latin1").includes("-----BEGIN PGP MESSAGE-----");
       const result = await decryptWith(
         armored ? file.data.toString("latin1") : new Uint8Array(file.data),
         options.decryptionKeys,
         candidates.map((c) => c.key),
+        {
+          bytes: room,
+          refusal: `The encrypted attachment ${file.filename.slice(0, 100)} unpacks to more than the ${megabytes(EMAIL_ATTACHMENT_LIMITS.maxTotalBytes)} of attachments the intake imports per mail.`,
+        },
       );
+      attachmentBytes += result.data.length - file.data.length;
       file.data = Buffer.from(result.data);
       file.filename = file.filename.replace(/\.(pgp|gpg|asc)$/i, "") || "attachment";
       file.contentType = "application/octet-stream";
       if (encryption === "none") encryption = "inline";
-    } catch {
+    } catch (error) {
+      if (error instanceof InboundMailError && error.code === "too_large") throw error;
       // Not for us, or not OpenPGP at all: the file is kept as it came.
     }
   }

@@ -203,4 +203,40 @@ describe.each(DB_KINDS)("email intake from a real IMAP server (Dovecot), on %s",
     expect(await flagsOf("imap-job@researcher.test")).toEqual([expect.arrayContaining([IMPORTED_KEYWORD])]);
     expect(await t.services.mailIntake.lastPoll()).toMatchObject({ ok: true });
   }, 40_000);
+  it("marks a mail whose encrypted part unpacks past 35 MB as failed once and does not fetch it again", async () => {
+    // gpg compresses 36 MB of spaces into a mail of a few kilobytes.
+    const bomb = mailWith(
+      { from: RITA, subject: "Small mail, huge inside", messageId: "imap-bomb@researcher.test" },
+      gpgEncryptedEntity(
+        gpg,
+        `${mimeEntity("Hello")}${" ".repeat(36 * 1024 * 1024)}`,
+        intakeFingerprint,
+        undefined,
+        ["--compress-algo", "zlib"],
+      ),
+    );
+    expect(bomb.length).toBeLessThan(1024 * 1024);
+    await imap.append(bomb);
+    const before = await reportCount();
+    expect(await pollMailbox(t.services.mailIntake, imap.url)).toMatchObject({
+      ok: true,
+      seen: 1,
+      failed: 1,
+      imported: 0,
+    });
+    expect(await flagsOf("imap-bomb@researcher.test")).toEqual([[FAILED_KEYWORD]]);
+    const [row] = await t.database.db
+      .select()
+      .from(inboundEmails)
+      .where(eq(inboundEmails.messageId, "imap-bomb@researcher.test"));
+    expect(row).toMatchObject({ status: "failed", errorCode: "too_large", attempts: 1 });
+    expect(row!.error).toContain("more than 35 MB");
+    // The next poll does not even fetch it: the mark keeps it out of the search for new mail.
+    expect(await pollMailbox(t.services.mailIntake, imap.url)).toMatchObject({
+      ok: true,
+      seen: 0,
+      failed: 0,
+    });
+    expect(await reportCount()).toBe(before);
+  });
 });

@@ -134,7 +134,7 @@ export async function runRotateDataKey(
     out(
       `Data key rotated to ${result.keyId}: ${r.reports} reports, ${r.messages} messages, ${r.attachments} attachments, ` +
         `${r.alert_channels} alert channels, ${r.intake_keys ? "the intake keys" : "no intake keys"}, ` +
-        `the links of ${r.outbox} unsent mails re-encrypted.`,
+        `the links of ${r.outbox} unsent mails and ${r.held_mail} held replies re-encrypted.`,
     );
   if (fromEnv)
     out(

@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { reportFields } from "../../../test/helpers/actors.ts";
 import { createTestDb, DB_KINDS, type TestDb } from "../../../test/helpers/db.ts";
 import { createDataCipher, type DataCipher, envelopeKeyId } from "../../crypto/data-key.ts";
-import { outbox } from "../../db/schema.ts";
+import { inboundEmails, outbox } from "../../db/schema.ts";
 import { createServices } from "../../services.ts";
 import { createDataKeyService } from "./data-key.service.ts";
 
@@ -54,6 +54,19 @@ describe.each(DB_KINDS)("data key rotation (%s)", (kind) => {
       await before.reports.replyAsReporter(token, { body: `A reply about ${i}.` });
     }
     await before.keys.ensureIntakeKey();
+    // A reply held for a member's decision: its raw mail and readable text are sealed like everything else.
+    const oldCipher = createDataCipher(oldKey);
+    await t.database.db.insert(inboundEmails).values({
+      dedupeKey: "mid:<held@example.net>",
+      messageId: "<held@example.net>",
+      status: "held",
+      fromAddress: "forger@example.net",
+      subject: "Re: EMB-2026-0001",
+      details: { heldReason: "unsigned", heldText: oldCipher.encrypt("the held reply's text") },
+      heldRaw: oldCipher.encrypt(Buffer.from("From: forger@example.net\r\n\r\nthe raw held mail")),
+      firstSeenAt: t.clock(),
+      updatedAt: t.clock(),
+    });
 
     const rotating = createDataCipher(newKey, [oldKey]);
     expect(await dataKeyOf(t).pending(rotating)).toEqual({
@@ -63,6 +76,7 @@ describe.each(DB_KINDS)("data key rotation (%s)", (kind) => {
       alert_channels: 0,
       intake_keys: 1,
       outbox: 5, // each receipt's tracking link, sealed until the mail is sent
+      held_mail: 1,
     });
     // A failure after the first batch: that batch is committed, the rest is untouched.
     let calls = 0;
@@ -93,6 +107,7 @@ describe.each(DB_KINDS)("data key rotation (%s)", (kind) => {
     expect(lines).toContain("messages 5/5");
     expect(lines).toContain("intake_keys 1/1");
     expect(lines).toContain("outbox 5/5");
+    expect(lines).toContain("held_mail 1/1");
     expect(await keyIds(t)).toEqual(new Set([rotating.keyId]));
 
     // Only the new key from now on: everything reads, and search finds the report by a word of its body.
@@ -110,6 +125,11 @@ describe.each(DB_KINDS)("data key rotation (%s)", (kind) => {
       expect(createDataCipher(newKey).decryptJson<string[]>(s!)).toEqual([
         expect.stringMatching(/^http:\/\/embargo\.test\/r\/[A-Za-z0-9_-]{22}$/),
       ]);
+    const [held] = await t.database.db.select().from(inboundEmails);
+    expect(createDataCipher(newKey).decrypt(held!.heldRaw!).toString()).toContain("the raw held mail");
+    expect(createDataCipher(newKey).decryptText((held!.details as { heldText: string }).heldText)).toBe(
+      "the held reply's text",
+    );
     expect((await after.audit.verify()).ok).toBe(true);
 
     const countEvents = async () =>

@@ -3,7 +3,15 @@ import type { AnyPgColumn } from "drizzle-orm/pg-core";
 import { appendAuditEvent } from "../../audit/audit-log.ts";
 import { type Db, type Tx, transaction } from "../../core/db.ts";
 import type { DataCipher } from "../../crypto/data-key.ts";
-import { alertChannels, attachments, intakeKeys, messages, outbox, reports } from "../../db/schema.ts";
+import {
+  alertChannels,
+  attachments,
+  inboundEmails,
+  intakeKeys,
+  messages,
+  outbox,
+  reports,
+} from "../../db/schema.ts";
 import type { SearchService } from "../search/search.service.ts";
 
 export interface DataKeyDeps {
@@ -18,7 +26,8 @@ export type RotatedTable =
   | "attachments"
   | "alert_channels"
   | "intake_keys"
-  | "outbox";
+  | "outbox"
+  | "held_mail";
 export type RotationCounts = Record<RotatedTable, number>;
 
 export interface RotateOptions {
@@ -40,7 +49,8 @@ async function pendingRotation(db: Db, cipher: DataCipher): Promise<RotationCoun
       | typeof attachments
       | typeof alertChannels
       | typeof intakeKeys
-      | typeof outbox,
+      | typeof outbox
+      | typeof inboundEmails,
     column: AnyPgColumn,
   ) => {
     const [row] = await db
@@ -56,6 +66,7 @@ async function pendingRotation(db: Db, cipher: DataCipher): Promise<RotationCoun
     alert_channels: await count(alertChannels, alertChannels.configEnc),
     intake_keys: await count(intakeKeys, intakeKeys.privateEnc),
     outbox: await count(outbox, outbox.secretsEnc), // null (no secrets, or sent) is never "not under"
+    held_mail: await count(inboundEmails, inboundEmails.heldRaw), // null once accepted or dismissed
   };
 }
 
@@ -80,6 +91,7 @@ async function rotateDataKey(deps: DataKeyDeps, cipher: DataCipher, options: Rot
     alert_channels: 0,
     intake_keys: 0,
     outbox: 0,
+    held_mail: 0,
   };
   if (total === 0) return { keyId, rotated: done, changed: false };
 
@@ -214,6 +226,26 @@ async function rotateDataKey(deps: DataKeyDeps, cipher: DataCipher, options: Rot
         .update(outbox)
         .set({ secretsEnc: cipher.encrypt(cipher.decrypt(row.secretsEnc!)) })
         .where(eq(outbox.id, row.id));
+    return rows.length;
+  });
+
+  // A reply held for a member's decision keeps the raw mail and its readable text sealed, in one row.
+  await drain("held_mail", batchSize, async (tx, size) => {
+    const rows = await tx
+      .select({ id: inboundEmails.id, heldRaw: inboundEmails.heldRaw, details: inboundEmails.details })
+      .from(inboundEmails)
+      .where(and(isNotNull(inboundEmails.heldRaw), notUnder(inboundEmails.heldRaw, keyId)))
+      .orderBy(asc(inboundEmails.id))
+      .limit(size);
+    for (const row of rows) {
+      const details = { ...(row.details as Record<string, unknown>) };
+      if (typeof details.heldText === "string")
+        details.heldText = cipher.encrypt(cipher.decrypt(details.heldText));
+      await tx
+        .update(inboundEmails)
+        .set({ heldRaw: cipher.encrypt(cipher.decrypt(row.heldRaw!)), details })
+        .where(eq(inboundEmails.id, row.id));
+    }
     return rows.length;
   });
 

@@ -2,6 +2,7 @@ import type { Logger } from "pino";
 import type { Clock } from "./core/clock.ts";
 import type { DataCipher } from "./crypto/data-key.ts";
 import type { Database } from "./db/client.ts";
+import type { TrustProxy } from "./domain/network-trust.ts";
 import { createAlertsService } from "./features/alerts/alerts.service.ts";
 import { createAssignmentService } from "./features/assignment/assignment.service.ts";
 import { createAuditService } from "./features/audit/audit.service.ts";
@@ -31,8 +32,8 @@ export interface ServiceDeps {
   mailFrom?: string | null;
   /** IMAP_URL without its password, for the admin page; null when no mailbox is polled. */
   imapMailbox?: string | null;
-  /** Behind a reverse proxy: the client IP is the first X-Forwarded-For entry. */
-  trustProxy?: boolean;
+  /** Which reverse proxies may name the client in X-Forwarded-For (TRUST_PROXY). */
+  trustProxy?: TrustProxy;
 }
 
 /**

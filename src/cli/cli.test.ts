@@ -101,6 +101,12 @@ describe("configuration", () => {
     expect(wrongScheme.stderr).toMatch(/IMAP_URL: must be a URL starting with imap:\/\/ or imaps:\/\//);
   });
 
+  it("refuses a TRUST_PROXY it cannot read", async () => {
+    const result = await run(["migrate"], { env: { TRUST_PROXY: "maybe" } });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/TRUST_PROXY: must be true \(one proxy\), false, a number of proxy hops/);
+  });
+
   it("refuses a short EMBARGO_SECRET_KEY", async () => {
     const result = await run(["migrate"], { env: { EMBARGO_SECRET_KEY: "short" } });
     expect(result.code).toBe(2);

@@ -1,6 +1,6 @@
 import path from "node:path";
 import { z } from "zod";
-import { parseTrustProxy, TRUST_PROXY_HELP } from "./domain/network-trust.ts";
+import { parseHostAllowList, parseTrustProxy, TRUST_PROXY_HELP } from "./domain/network-trust.ts";
 
 const urlWithProtocols = (protocols: string[], example: string) =>
   z
@@ -87,6 +87,15 @@ export const configSchema = z.object({
     .optional()
     .refine((v) => parseTrustProxy(v) !== null, { message: TRUST_PROXY_HELP })
     .transform((v) => parseTrustProxy(v)!),
+  /** Hosts, addresses and CIDR ranges that alert channels may reach although they are private or internal. */
+  ALERT_ALLOW_PRIVATE_HOSTS: z
+    .string()
+    .optional()
+    .refine((v) => parseHostAllowList(v) !== null, {
+      message:
+        "must be a comma-separated list of host names, IP addresses or CIDR ranges, e.g. 10.0.0.5,hooks.internal,192.168.0.0/16",
+    })
+    .transform((v) => parseHostAllowList(v)!),
   LOG_LEVEL: optional(z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"])).transform(
     (v) => v ?? "info",
   ),

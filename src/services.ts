@@ -2,7 +2,7 @@ import type { Logger } from "pino";
 import type { Clock } from "./core/clock.ts";
 import type { DataCipher } from "./crypto/data-key.ts";
 import type { Database } from "./db/client.ts";
-import type { TrustProxy } from "./domain/network-trust.ts";
+import { type HostAllowList, NO_PRIVATE_HOSTS, type TrustProxy } from "./domain/network-trust.ts";
 import { createAlertsService } from "./features/alerts/alerts.service.ts";
 import { createAssignmentService } from "./features/assignment/assignment.service.ts";
 import { createAuditService } from "./features/audit/audit.service.ts";
@@ -34,6 +34,8 @@ export interface ServiceDeps {
   imapMailbox?: string | null;
   /** Which reverse proxies may name the client in X-Forwarded-For (TRUST_PROXY). */
   trustProxy?: TrustProxy;
+  /** Private hosts and ranges alert channels may reach (ALERT_ALLOW_PRIVATE_HOSTS); unset: public hosts only. */
+  alertAllowPrivateHosts?: HostAllowList;
 }
 
 /**
@@ -49,7 +51,13 @@ export function createServices(deps: ServiceDeps) {
   const audit = createAuditService({ db });
   const keys = createKeysService({ db, clock, cipher, publicUrl, mailFrom, settings, team });
   const outbox = createOutboxService({ db, jobs, clock });
-  const alerts = createAlertsService({ db, clock, cipher, jobs });
+  const alerts = createAlertsService({
+    db,
+    clock,
+    cipher,
+    jobs,
+    allowPrivateHosts: deps.alertAllowPrivateHosts ?? NO_PRIVATE_HOSTS,
+  });
   const assets = createAssetsService({ db, clock });
   const search = createSearchService({ db, cipher });
   const templates = createTemplatesService({ db, clock, publicUrl, settings, team });

@@ -101,12 +101,17 @@ export function parseHostAllowList(raw: string | undefined): HostAllowList | nul
   return list;
 }
 
+/** Whether the operator allowed this host by name: it may then resolve to anything, and is not checked. */
+export function hostAllowedByName(host: string, allow: HostAllowList): boolean {
+  return allow.hosts.includes(hostKey(host));
+}
+
 /**
  * Whether a server-side request may go to this host, given every address its name resolved to: each must be
  * public, or in an allowed range, unless the operator allowed the host name itself. No addresses: refused.
  */
 export function targetAllowed(host: string, addresses: readonly string[], allow: HostAllowList): boolean {
-  if (allow.hosts.includes(hostKey(host))) return true;
+  if (hostAllowedByName(host, allow)) return true;
   if (addresses.length === 0) return false;
   return addresses.every((text) => {
     const ip = parseIp(text);

@@ -4,6 +4,7 @@ import pino from "pino";
 import { createDataCipher } from "../../src/crypto/data-key.ts";
 import { type Database, openPglite, openPostgres } from "../../src/db/client.ts";
 import { runMigrations } from "../../src/db/migrate.ts";
+import { parseHostAllowList } from "../../src/domain/network-trust.ts";
 import { type JobQueue, startJobQueue } from "../../src/jobs/queue.ts";
 import { ALL_QUEUES } from "../../src/jobs/workers.ts";
 import { createServices, type Services } from "../../src/services.ts";
@@ -43,7 +44,10 @@ export interface TestDb {
  * A fresh, migrated database with pg-boss started, on PGlite (in memory) or on a new PostgreSQL database
  * that is dropped on close. PostgreSQL being unreachable fails loudly; it never skips.
  */
-export async function createTestDb(kind: DbKind, options: { publicUrl?: string } = {}): Promise<TestDb> {
+export async function createTestDb(
+  kind: DbKind,
+  options: { publicUrl?: string; alertAllowPrivateHosts?: string } = {},
+): Promise<TestDb> {
   let database: Database;
   let drop = async () => {};
   if (kind === "pglite") {
@@ -83,6 +87,9 @@ export async function createTestDb(kind: DbKind, options: { publicUrl?: string }
     logger,
     publicUrl: options.publicUrl ?? "http://embargo.test",
     smtpConfigured: false,
+    ...(options.alertAllowPrivateHosts !== undefined
+      ? { alertAllowPrivateHosts: parseHostAllowList(options.alertAllowPrivateHosts)! }
+      : {}),
   });
   return {
     kind,

@@ -99,6 +99,8 @@ export async function sendAlertRequest(
         method: req.method,
         headers: { ...req.headers, "Content-Length": String(Buffer.byteLength(req.body)) },
         ...(check.addresses ? { lookup: pinnedLookup(check.addresses) } : {}),
+        // A fresh connection each time: a pooled socket was opened under an earlier check, not this one.
+        agent: false,
         signal,
       },
       (res) => {

@@ -1,5 +1,6 @@
 import path from "node:path";
 import { z } from "zod";
+import { parseHostAllowList, parseTrustProxy, TRUST_PROXY_HELP } from "./domain/network-trust.ts";
 
 const urlWithProtocols = (protocols: string[], example: string) =>
   z
@@ -77,10 +78,24 @@ export const configSchema = z.object({
       .transform(Number)
       .refine((n) => n >= 5 && n <= 3600, { message: "must be between 5 and 3600 seconds" }),
   ).transform((v) => v ?? 60),
-  /** Behind a reverse proxy: take the client IP (for rate limits) from the first X-Forwarded-For entry. */
-  TRUST_PROXY: optional(
-    z.enum(["true", "false", "1", "0", "yes", "no"], { message: "must be true or false" }),
-  ).transform((v) => v === "true" || v === "1" || v === "yes"),
+  /**
+   * Behind reverse proxies: which of them may name the client in X-Forwarded-For (for rate limits). The client
+   * is the right-most entry not written by a trusted proxy; entries further left are the client's own words.
+   */
+  TRUST_PROXY: z
+    .string()
+    .optional()
+    .refine((v) => parseTrustProxy(v) !== null, { message: TRUST_PROXY_HELP })
+    .transform((v) => parseTrustProxy(v)!),
+  /** Hosts, addresses and CIDR ranges that alert channels may reach although they are private or internal. */
+  ALERT_ALLOW_PRIVATE_HOSTS: z
+    .string()
+    .optional()
+    .refine((v) => parseHostAllowList(v) !== null, {
+      message:
+        "must be a comma-separated list of host names, IP addresses or CIDR ranges, e.g. 10.0.0.5,hooks.internal,192.168.0.0/16",
+    })
+    .transform((v) => parseHostAllowList(v)!),
   LOG_LEVEL: optional(z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"])).transform(
     (v) => v ?? "info",
   ),

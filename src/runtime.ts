@@ -84,6 +84,7 @@ export async function openRuntime(
       mailFrom: config.MAIL_FROM ?? null,
       imapMailbox: config.IMAP_URL ? withoutPassword(config.IMAP_URL) : null,
       trustProxy: config.TRUST_PROXY,
+      alertAllowPrivateHosts: config.ALERT_ALLOW_PRIVATE_HOSTS,
     });
     let backfill: Promise<unknown> = Promise.resolve();
     if (options.worker) {

@@ -2,6 +2,7 @@ import type { Logger } from "pino";
 import type { Clock } from "./core/clock.ts";
 import type { DataCipher } from "./crypto/data-key.ts";
 import type { Database } from "./db/client.ts";
+import { type HostAllowList, NO_PRIVATE_HOSTS, type TrustProxy } from "./domain/network-trust.ts";
 import { createAlertsService } from "./features/alerts/alerts.service.ts";
 import { createAssignmentService } from "./features/assignment/assignment.service.ts";
 import { createAuditService } from "./features/audit/audit.service.ts";
@@ -31,8 +32,10 @@ export interface ServiceDeps {
   mailFrom?: string | null;
   /** IMAP_URL without its password, for the admin page; null when no mailbox is polled. */
   imapMailbox?: string | null;
-  /** Behind a reverse proxy: the client IP is the first X-Forwarded-For entry. */
-  trustProxy?: boolean;
+  /** Which reverse proxies may name the client in X-Forwarded-For (TRUST_PROXY). */
+  trustProxy?: TrustProxy;
+  /** Private hosts and ranges alert channels may reach (ALERT_ALLOW_PRIVATE_HOSTS); unset: public hosts only. */
+  alertAllowPrivateHosts?: HostAllowList;
 }
 
 /**
@@ -48,7 +51,13 @@ export function createServices(deps: ServiceDeps) {
   const audit = createAuditService({ db });
   const keys = createKeysService({ db, clock, cipher, publicUrl, mailFrom, settings, team });
   const outbox = createOutboxService({ db, jobs, clock, cipher });
-  const alerts = createAlertsService({ db, clock, cipher, jobs });
+  const alerts = createAlertsService({
+    db,
+    clock,
+    cipher,
+    jobs,
+    allowPrivateHosts: deps.alertAllowPrivateHosts ?? NO_PRIVATE_HOSTS,
+  });
   const assets = createAssetsService({ db, clock });
   const search = createSearchService({ db, cipher });
   const templates = createTemplatesService({ db, clock, publicUrl, settings, team });

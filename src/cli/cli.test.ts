@@ -101,6 +101,15 @@ describe("configuration", () => {
     expect(wrongScheme.stderr).toMatch(/IMAP_URL: must be a URL starting with imap:\/\/ or imaps:\/\//);
   });
 
+  it("refuses a TRUST_PROXY and an ALERT_ALLOW_PRIVATE_HOSTS it cannot read", async () => {
+    const result = await run(["migrate"], {
+      env: { TRUST_PROXY: "maybe", ALERT_ALLOW_PRIVATE_HOSTS: "http://hooks.internal/x" },
+    });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/TRUST_PROXY: must be true \(one proxy\), false, a number of proxy hops/);
+    expect(result.stderr).toMatch(/ALERT_ALLOW_PRIVATE_HOSTS: must be a comma-separated list of host names/);
+  });
+
   it("refuses a short EMBARGO_SECRET_KEY", async () => {
     const result = await run(["migrate"], { env: { EMBARGO_SECRET_KEY: "short" } });
     expect(result.code).toBe(2);

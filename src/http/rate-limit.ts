@@ -3,6 +3,7 @@ import type { Context, MiddlewareHandler } from "hono";
 import type { Clock } from "../core/clock.ts";
 import type { Db } from "../core/db.ts";
 import { AppError } from "../core/errors.ts";
+import { clientAddress, type TrustProxy } from "../domain/network-trust.ts";
 import type { AppEnv } from "./env.ts";
 import { hitRateLimit, windowStartOf } from "./rate-limit.repo.ts";
 
@@ -19,26 +20,24 @@ export interface RateLimitOptions {
 export interface RateLimitDeps {
   db: Db;
   clock: Clock;
-  /** Behind a reverse proxy: the client IP is the first X-Forwarded-For entry. */
-  trustProxy?: boolean | undefined;
+  /** Which reverse proxies may name the client in X-Forwarded-For; unset: none, the socket address counts. */
+  trustProxy?: TrustProxy | undefined;
 }
 
 /** The rate limits of one application: where they count, by which clock, and how clients are told apart. */
 export function createRateLimits(deps: RateLimitDeps) {
   /**
-   * The client's address for rate limiting: the socket's, or the first X-Forwarded-For entry when the operator
-   * says a proxy sits in front (otherwise anyone could pick their own key). Without a socket it is "unknown".
+   * The client's address for rate limiting: the socket's, or the right-most X-Forwarded-For entry not written
+   * by a trusted proxy (the left of the header is the client's to choose). Without a socket it is "unknown".
    */
   function clientIp(c: Context<AppEnv>): string {
-    if (deps.trustProxy) {
-      const first = (c.req.header("x-forwarded-for") ?? "").split(",")[0]?.trim();
-      if (first) return first;
-    }
+    let socket = "unknown";
     try {
-      return getConnInfo(c).remote.address ?? "unknown";
+      socket = getConnInfo(c).remote.address ?? "unknown";
     } catch {
-      return "unknown";
+      // app.request() in tests has no socket
     }
+    return clientAddress(socket, c.req.header("x-forwarded-for"), deps.trustProxy ?? { kind: "none" });
   }
 
   /** Counts a hit and refuses with 429 and Retry-After once the window's budget is spent. */

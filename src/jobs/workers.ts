@@ -1,4 +1,5 @@
 import type { Logger } from "pino";
+import { NO_PRIVATE_HOSTS } from "../domain/network-trust.ts";
 import { alertQueues } from "../features/alerts/alert-queue.jobs.ts";
 import { registerAlertWorkers } from "../features/alerts/alerts.jobs.ts";
 import { mailIntakeQueues, registerMailFetch } from "../features/mail-intake/mail-intake.jobs.ts";
@@ -52,6 +53,7 @@ export async function registerWorkers(services: Services, options: WorkerOptions
     outbox: services.outbox,
     settings: services.settings,
     team: services.team,
+    allowPrivateHosts: deps.alertAllowPrivateHosts ?? NO_PRIVATE_HOSTS,
   });
   await registerSlaSweep({
     db,

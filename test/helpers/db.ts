@@ -4,6 +4,7 @@ import pino from "pino";
 import { createDataCipher } from "../../src/crypto/data-key.ts";
 import { type Database, openPglite, openPostgres } from "../../src/db/client.ts";
 import { runMigrations } from "../../src/db/migrate.ts";
+import { parseHostAllowList } from "../../src/domain/network-trust.ts";
 import { type JobQueue, startJobQueue } from "../../src/jobs/queue.ts";
 import { ALL_QUEUES } from "../../src/jobs/workers.ts";
 import { createServices, type Services } from "../../src/services.ts";
@@ -46,7 +47,7 @@ export interface TestDb {
 export async function createTestDb(
   kind: DbKind,
   /** pgliteDir: keep PGlite's files in that directory instead of in memory, so a test can read them. */
-  options: { publicUrl?: string; pgliteDir?: string } = {},
+  options: { publicUrl?: string; pgliteDir?: string; alertAllowPrivateHosts?: string } = {},
 ): Promise<TestDb> {
   let database: Database;
   let drop = async () => {};
@@ -87,6 +88,9 @@ export async function createTestDb(
     logger,
     publicUrl: options.publicUrl ?? "http://embargo.test",
     smtpConfigured: false,
+    ...(options.alertAllowPrivateHosts !== undefined
+      ? { alertAllowPrivateHosts: parseHostAllowList(options.alertAllowPrivateHosts)! }
+      : {}),
   });
   return {
     kind,

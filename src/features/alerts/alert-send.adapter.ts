@@ -1,9 +1,7 @@
 import { createHmac } from "node:crypto";
 import { ALERT_EVENT_LABELS, type AlertEvent } from "./alert-queue.jobs.ts";
+import type { OutgoingRequest } from "./alert-target.adapter.ts";
 import type { ChannelConfig, ChannelKind } from "./alerts.schema.ts";
-
-/** Every outgoing alert request gives up after this long, so a hanging receiver cannot hold a worker. */
-export const ALERT_REQUEST_TIMEOUT_MS = 10_000;
 
 /** What an alert may say: the reference, the title, the event and a short detail. Never the report's body. */
 export interface AlertMessage {
@@ -39,13 +37,6 @@ function slackEscape(text: string): string {
 
 export function signWebhook(secret: string, timestamp: string, body: string): string {
   return `sha256=${createHmac("sha256", secret).update(`${timestamp}.${body}`).digest("hex")}`;
-}
-
-export interface OutgoingRequest {
-  method: "POST" | "PUT";
-  url: string;
-  headers: Record<string, string>;
-  body: string;
 }
 
 /** The HTTP request that delivers an alert to a chat or webhook channel. */
@@ -105,33 +96,6 @@ export function buildAlertRequest(
         body,
       };
     }
-  }
-}
-
-/** Sends one request; the result is the HTTP status, or the network error, never a thrown exception. */
-export async function sendAlertRequest(
-  req: OutgoingRequest,
-  timeoutMs = ALERT_REQUEST_TIMEOUT_MS,
-): Promise<{ ok: boolean; status?: number; error?: string }> {
-  try {
-    const res = await fetch(req.url, {
-      method: req.method,
-      headers: req.headers,
-      body: req.body,
-      redirect: "manual",
-      signal: AbortSignal.timeout(timeoutMs),
-    });
-    await res.body?.cancel().catch(() => undefined);
-    const ok = res.status >= 200 && res.status < 300;
-    return ok ? { ok, status: res.status } : { ok, status: res.status, error: `HTTP ${res.status}` };
-  } catch (error) {
-    const cause =
-      error instanceof Error ? ((error.cause as Error | undefined)?.message ?? error.message) : "";
-    const timedOut = error instanceof Error && error.name === "TimeoutError";
-    return {
-      ok: false,
-      error: timedOut ? `no answer within ${timeoutMs / 1000} s` : (cause || "network error").slice(0, 300),
-    };
   }
 }
 

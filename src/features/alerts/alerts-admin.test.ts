@@ -25,7 +25,10 @@ describe.each(DB_KINDS)("alert admin pages on %s", (kind) => {
   let viewer: Session;
 
   beforeAll(async () => {
-    t = await createTestDb(kind);
+    // The test network has no DNS: the public-looking hosts below are allowed by name, so nothing resolves them.
+    t = await createTestDb(kind, {
+      alertAllowPrivateHosts: "hooks.slack.com,siem.example.org,matrix.example.org,matrix.other.example",
+    });
     app = appFor(t);
     ({ team, admin, alice, viewer } = await signedInTeam(app, t));
   });
@@ -192,6 +195,44 @@ describe.each(DB_KINDS)("alert admin pages on %s", (kind) => {
     const disabledTest = await post(app, `/admin/alerts/${row.id}/test`, admin, {});
     expect(disabledTest.status).toBe(409);
     expect((await post(app, "/admin/alerts/not-a-uuid", admin, { name: "x" })).status).toBe(404);
+  });
+
+  it("does not send a saved Matrix token to a new homeserver: it must be entered again", async () => {
+    const created = await post(app, "/admin/alerts", admin, {
+      kind: "matrix",
+      name: "Room",
+      homeserver: "https://matrix.example.org",
+      roomId: "!room:example.org",
+      accessToken: "syt_first_token_abcd",
+      events: ["report_received"],
+    });
+    expect(created.status).toBe(303);
+    const before = await channelByName("Room");
+    const moved = {
+      name: "Room",
+      homeserver: "https://matrix.other.example",
+      roomId: "",
+      events: ["sla_breach"],
+    };
+    const blank = await post(app, `/admin/alerts/${before.id}`, admin, { ...moved, accessToken: "" });
+    expect(blank.status).toBe(400);
+    expect(unescapeHtml(await blank.text())).toContain(
+      "Enter the access token again for the new homeserver.",
+    );
+    expect(await channelByName("Room")).toEqual(before);
+
+    const entered = await post(app, `/admin/alerts/${before.id}`, admin, {
+      ...moved,
+      accessToken: "syt_second",
+    });
+    expect(entered.status).toBe(303);
+    const after = await channelByName("Room");
+    expect(t.services.deps.cipher.decryptJson<ChannelConfig>(after.configEnc)).toEqual({
+      homeserver: "https://matrix.other.example",
+      roomId: "!room:example.org",
+      accessToken: "syt_second",
+    });
+    expect(after.events).toEqual(["sla_breach"]);
   });
 
   it("queues a test alert and lists it in the delivery log", async () => {

@@ -9,12 +9,14 @@ import { freePort } from "../../../test/helpers/net.ts";
 import { startSmtp } from "../../../test/helpers/smtp.ts";
 import { transaction } from "../../core/db.ts";
 import { alertChannels, alertDeliveries, outbox } from "../../db/schema.ts";
+import { parseHostAllowList } from "../../domain/network-trust.ts";
 import { startJobQueue } from "../../jobs/queue.ts";
 import { registerWorkers } from "../../jobs/workers.ts";
 import { createMailTransport } from "../../mail/transport.ts";
 import { createMailDeliveryHandler } from "../outbox/outbox.jobs.ts";
 import { ALERT_DELIVER_RETRY_LIMIT, type TeamAlert } from "./alert-queue.jobs.ts";
-import { sendAlertRequest, signWebhook } from "./alert-send.adapter.ts";
+import { signWebhook } from "./alert-send.adapter.ts";
+import { sendAlertRequest } from "./alert-target.adapter.ts";
 import { type AlertJobDeps, createAlertDeliverHandler, createTeamAlertHandler } from "./alerts.jobs.ts";
 
 interface Received {
@@ -67,7 +69,7 @@ describe.each(DB_KINDS)("team alert delivery on %s", (kind) => {
   const job = (retryCount = 0) => ({ id: "test-job", retryCount });
 
   beforeAll(async () => {
-    t = await createTestDb(kind);
+    t = await createTestDb(kind, { alertAllowPrivateHosts: "127.0.0.1" });
     team = await makeTeam(t);
     deps = {
       db: t.database.db,
@@ -78,6 +80,7 @@ describe.each(DB_KINDS)("team alert delivery on %s", (kind) => {
       outbox: t.services.outbox,
       settings: t.services.settings,
       team: t.services.team,
+      allowPrivateHosts: parseHostAllowList("127.0.0.1")!,
     };
     fanOut = createTeamAlertHandler(deps);
     deliver = createAlertDeliverHandler(deps);
@@ -287,6 +290,7 @@ describe.each(DB_KINDS)("team alert delivery on %s", (kind) => {
     try {
       const result = await sendAlertRequest(
         { method: "POST", url: `${slow.url}/slow`, headers: {}, body: "{}" },
+        parseHostAllowList("127.0.0.1")!,
         200,
       );
       expect(result).toEqual({ ok: false, error: "no answer within 0.2 s" });
@@ -358,7 +362,7 @@ describe.each(DB_KINDS)("team alert delivery on %s", (kind) => {
 
 describe.each(DB_KINDS)("team alerts through the real workers on %s", (kind) => {
   it("delivers a new report's alert to a webhook and by SMTP mail, from the jobs alone", async () => {
-    const t = await createTestDb(kind);
+    const t = await createTestDb(kind, { alertAllowPrivateHosts: "127.0.0.1" });
     const receiver = await startReceiver();
     const smtp = await startSmtp();
     const { mails, port } = smtp;

@@ -4,12 +4,14 @@ import type { Clock } from "../../core/clock.ts";
 import { type Db, transaction } from "../../core/db.ts";
 import type { DataCipher } from "../../crypto/data-key.ts";
 import { alertDeliveries } from "../../db/schema.ts";
+import type { HostAllowList } from "../../domain/network-trust.ts";
 import type { JobHandler, JobQueue } from "../../jobs/queue.ts";
 import type { OutboxService } from "../outbox/outbox.service.ts";
 import type { SettingsService } from "../settings/settings.service.ts";
 import type { TeamService } from "../team/team.service.ts";
 import { ALERT_DELIVER, ALERT_DELIVER_RETRY_LIMIT, ALERT_EVENTS, TEAM_ALERT } from "./alert-queue.jobs.ts";
-import { type AlertMessage, alertMail, buildAlertRequest, sendAlertRequest } from "./alert-send.adapter.ts";
+import { type AlertMessage, alertMail, buildAlertRequest } from "./alert-send.adapter.ts";
+import { sendAlertRequest } from "./alert-target.adapter.ts";
 import {
   alertableMembers,
   channelsForEvent,
@@ -44,6 +46,8 @@ export interface AlertJobDeps {
   outbox: OutboxService;
   settings: SettingsService;
   team: TeamService;
+  /** Private hosts and ranges channels may reach (ALERT_ALLOW_PRIVATE_HOSTS); every other private target is refused. */
+  allowPrivateHosts: HostAllowList;
 }
 
 /**
@@ -156,7 +160,12 @@ export function createAlertDeliverHandler(deps: AlertJobDeps): JobHandler {
     } catch {
       return giveUp("the channel's settings cannot be decrypted with the current data key: save them again");
     }
-    const result = await sendAlertRequest(buildAlertRequest(channel.kind, config, message, now));
+    const result = await sendAlertRequest(
+      buildAlertRequest(channel.kind, config, message, now),
+      deps.allowPrivateHosts,
+    );
+    // A target that now resolves to a refused address is not retried: only the operator's allow-list can help.
+    if (result.refused) return giveUp(result.error!);
     const attempt: DeliveryAttempt = {
       at: now.toISOString(),
       ok: result.ok,

@@ -114,6 +114,35 @@ describe("parseChannelForm", () => {
     );
     expect(r).toMatchObject({ ok: true, value: { kind: "slack", active: false, config: existing.config } });
   });
+
+  it("asks for the Matrix token again when the homeserver moves to another origin", () => {
+    const existing = {
+      kind: "matrix" as const,
+      config: {
+        homeserver: "https://matrix.example.org",
+        roomId: "!r:example.org",
+        accessToken: "syt_saved",
+      },
+    };
+    const edit = (homeserver: string, accessToken = "") =>
+      parseChannelForm({ name: "M", events: EV, homeserver, roomId: "", accessToken }, existing);
+    for (const moved of [
+      "https://evil.example",
+      "http://matrix.example.org",
+      "https://matrix.example.org:8448",
+    ])
+      expect(edit(moved)).toEqual({
+        ok: false,
+        errors: { accessToken: "Enter the access token again for the new homeserver." },
+      });
+    expect(edit("https://evil.example", "syt_new")).toMatchObject({
+      ok: true,
+      value: { config: { homeserver: "https://evil.example", accessToken: "syt_new" } },
+    });
+    // The same origin keeps the saved token: a path or a trailing slash is no new homeserver.
+    for (const same of ["", "https://matrix.example.org/", "https://MATRIX.example.org/base"])
+      expect(edit(same)).toMatchObject({ ok: true, value: { config: { accessToken: "syt_saved" } } });
+  });
 });
 
 describe("member preferences", () => {

@@ -85,12 +85,22 @@ export function urlProblem(raw: string, what: string): string | null {
   return null;
 }
 
+/** Scheme, host and port: where a credential goes. A URL that does not parse is compared as typed. */
+function originOf(raw: string): string {
+  try {
+    return new URL(raw).origin;
+  } catch {
+    return raw;
+  }
+}
+
 const MATRIX_ROOM_ID = /^![^\s:]{1,255}:[^\s]{1,255}$/;
 
 /**
  * Checks an admin's channel form. On edit (`existing` given) the kind cannot change and an empty secret field
- * keeps the saved secret, because saved secrets are never sent back to the browser. A blank webhook secret on
- * create asks for a generated one.
+ * keeps the saved secret, because saved secrets are never sent back to the browser, except a Matrix access
+ * token when the homeserver moves to another origin: the token is sent to the homeserver, so it must be
+ * entered again. A blank webhook secret on create asks for a generated one.
  */
 export function parseChannelForm(
   input: ChannelFormInput,
@@ -156,8 +166,13 @@ export function parseChannelForm(
     else if (!MATRIX_ROOM_ID.test(roomId))
       errors.roomId =
         "A room id starts with ! and names its server after a colon, such as !AbCdEf123:example.org (an alias starting with # is not a room id).";
-    const accessToken = keepOr("accessToken");
-    if (!accessToken) errors.accessToken = "Enter the access token of the account that posts the alerts.";
+    // The token is a credential for one homeserver: it never follows the channel to another origin.
+    const movedAway = existing !== undefined && originOf(homeserver) !== originOf(saved.homeserver ?? "");
+    const accessToken = movedAway ? text("accessToken") : keepOr("accessToken");
+    if (!accessToken)
+      errors.accessToken = movedAway
+        ? "Enter the access token again for the new homeserver."
+        : "Enter the access token of the account that posts the alerts.";
     else if (accessToken.length > 1000 || /\s/.test(accessToken))
       errors.accessToken = "The access token must be one word of at most 1000 characters.";
     config.homeserver = homeserver.replace(/\/+$/, "");

@@ -4,8 +4,10 @@ import type { Clock } from "../../core/clock.ts";
 import { type Db, type Tx, transaction } from "../../core/db.ts";
 import { badRequest, conflict, notFound } from "../../core/errors.ts";
 import type { DataCipher } from "../../crypto/data-key.ts";
+import type { HostAllowList } from "../../domain/network-trust.ts";
 import type { JobQueue } from "../../jobs/queue.ts";
 import { ALERT_DELIVER, ALERT_EVENTS, queueTeamAlert, type TeamAlert } from "./alert-queue.jobs.ts";
+import { checkAlertTarget } from "./alert-target.adapter.ts";
 import {
   type AlertChannelRow,
   findChannel,
@@ -20,6 +22,7 @@ import {
 import {
   type AlertPrefs,
   type ChannelConfig,
+  type ChannelDraft,
   type ChannelFormInput,
   type ChannelKind,
   maskSecret,
@@ -42,8 +45,35 @@ export interface ChannelView {
 
 export const DELIVERY_LOG_PAGE_SIZE = 25;
 
-export function createAlertsService(deps: { db: Db; clock: Clock; cipher: DataCipher; jobs: JobQueue }) {
+/** The URL a channel sends to, and the form field it comes from; email has none. */
+function targetOf(draft: ChannelDraft): { field: "url" | "homeserver"; url: string } | null {
+  if (draft.kind === "matrix") return { field: "homeserver", url: draft.config.homeserver ?? "" };
+  if (draft.kind === "email") return null;
+  return { field: "url", url: draft.config.url ?? "" };
+}
+
+export function createAlertsService(deps: {
+  db: Db;
+  clock: Clock;
+  cipher: DataCipher;
+  jobs: JobQueue;
+  /** Private hosts and ranges channels may reach (ALERT_ALLOW_PRIVATE_HOSTS). */
+  allowPrivateHosts: HostAllowList;
+}) {
   const { db, clock, cipher, jobs } = deps;
+
+  /**
+   * Refuses a channel whose host resolves to a private, loopback, link-local or metadata address: otherwise the
+   * delivery log would answer questions about the internal network. One message whatever the reason.
+   */
+  const checkTarget = async (draft: ChannelDraft) => {
+    const target = targetOf(draft);
+    if (!target || (await checkAlertTarget(target.url, deps.allowPrivateHosts)).ok) return;
+    throw invalid({
+      [target.field]:
+        "The address must be a public internet host that Embargo can find; private, loopback, link-local and cloud metadata addresses are refused (an operator can allow an internal host with ALERT_ALLOW_PRIVATE_HOSTS).",
+    });
+  };
 
   /** The saved settings; after a data-key change they cannot be read, and the form asks for them again. */
   const readConfig = (row: AlertChannelRow): ChannelConfig => {
@@ -87,6 +117,7 @@ export function createAlertsService(deps: { db: Db; clock: Clock; cipher: DataCi
       const parsed = parseChannelForm(input);
       if (!parsed.ok) throw invalid(parsed.errors);
       const { value } = parsed;
+      await checkTarget(value);
       const generatedSecret = parsed.generateSecret ? randomBytes(32).toString("hex") : null;
       if (generatedSecret) value.config.secret = generatedSecret;
       return transaction(db, async (tx) => {
@@ -123,13 +154,25 @@ export function createAlertsService(deps: { db: Db; clock: Clock; cipher: DataCi
 
     /** Changes a channel; an empty secret field keeps the saved secret. The audit event names what changed. */
     async updateChannel(actorId: string, id: string, input: ChannelFormInput) {
+      const parse = (row: AlertChannelRow | undefined | null) => {
+        if (!row) throw notFound("Alert channel");
+        const parsed = parseChannelForm(input, { kind: row.kind, config: readConfig(row) });
+        if (!parsed.ok) throw invalid(parsed.errors);
+        return parsed.value;
+      };
+      // The target is resolved before the transaction, so no row stays locked while DNS answers.
+      const checked = parse(await findChannel(db, id));
+      await checkTarget(checked);
       return transaction(db, async (tx) => {
         const row = await findChannel(tx, id);
+        const value = parse(row);
         if (!row) throw notFound("Alert channel");
+        if (targetOf(value)?.url !== targetOf(checked)?.url)
+          throw conflict(
+            "channel_changed",
+            "Someone changed this channel while you saved it; check it and save again.",
+          );
         const config = readConfig(row);
-        const parsed = parseChannelForm(input, { kind: row.kind, config });
-        if (!parsed.ok) throw invalid(parsed.errors);
-        const { value } = parsed;
         const changed: string[] = [];
         if (value.name !== row.name) changed.push("name");
         if (value.active !== row.active) changed.push("active");

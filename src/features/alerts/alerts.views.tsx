@@ -112,7 +112,9 @@ function ConfigFields(props: {
                 ? `${CHANNEL_KIND_LABELS[props.kind]} URL`
                 : meta.label}
               <span class="hint">
-                {savedMask ? `Saved: ${savedMask}. Leave blank to keep it. ` : ""}
+                {savedMask
+                  ? `Saved: ${savedMask}. Leave blank to keep it${f === "accessToken" ? " (a new homeserver needs it again)" : ""}. `
+                  : ""}
                 {hint}
               </span>
             </label>

@@ -17,8 +17,8 @@ describe.each(DB_KINDS)("sign-in throttling per account and source on %s", (kind
     t = await createTestDb(kind);
     app = appFor(t);
     team = await makeTeam(t);
-    // The rate limiter's view of the client: behind a trusted proxy, the first X-Forwarded-For entry.
-    t.services.deps.trustProxy = true;
+    // The rate limiter's view of the client: behind one trusted proxy, the entry that proxy appended.
+    t.services.deps.trustProxy = { kind: "hops", hops: 1 };
   });
   afterAll(async () => {
     await t?.close();
@@ -62,13 +62,13 @@ describe.each(DB_KINDS)("sign-in throttling per account and source on %s", (kind
   });
 
   it("ignores X-Forwarded-For unless a proxy is trusted, so a client cannot pick a fresh source", async () => {
-    t.services.deps.trustProxy = false;
+    t.services.deps.trustProxy = { kind: "none" };
     try {
       const { email } = team.viewer;
       for (let i = 0; i < 4; i++) await signInFrom(`192.0.2.${i}`, email, `guess-${i}`);
       expect((await signInFrom("192.0.2.99", email, "guess")).status).toBe(429);
     } finally {
-      t.services.deps.trustProxy = true;
+      t.services.deps.trustProxy = { kind: "hops", hops: 1 };
     }
   });
 

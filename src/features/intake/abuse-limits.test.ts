@@ -14,6 +14,7 @@ import {
   tokenOf,
 } from "../../../test/helpers/public.ts";
 import { transaction } from "../../core/db.ts";
+import { parseTrustProxy } from "../../domain/network-trust.ts";
 import { writeSetting } from "../settings/settings.repo.ts";
 
 const HOUR = 60 * 60 * 1000;
@@ -93,6 +94,42 @@ describe.each(DB_KINDS)("junk and abuse defences on %s", (kind) => {
     t.clock.advance(45 * 60 * 1000);
     expect((await submitForm()).status).toBe(200);
     expect(await countRows(t, "reports")).toBe(2);
+  });
+
+  it("behind a trusted proxy keys the limit on the address the proxy appended, not the client's own entries", async () => {
+    t.services.deps.trustProxy = parseTrustProxy("true")!;
+    const viaProxy = (forwardedFor: string) =>
+      app.request("/report", {
+        method: "POST",
+        body: formData(formFields()),
+        headers: { origin: ORIGIN, "x-forwarded-for": forwardedFor },
+      });
+    expect((await viaProxy("1.1.1.1, 198.51.100.7")).status).toBe(200);
+    // Rotating the client-written first entry is the same client to the proxy: still refused.
+    expect((await viaProxy("1.1.1.2, 198.51.100.7")).status).toBe(429);
+    expect((await viaProxy("198.51.100.8, 198.51.100.7")).status).toBe(429);
+    // Another address appended by the proxy is another client.
+    expect((await viaProxy("1.1.1.1, 198.51.100.9")).status).toBe(200);
+    expect(await countRows(t, "reports")).toBe(2);
+  });
+
+  it("with a list of proxies believes the header only from them, walking from the right", async () => {
+    t.services.deps.trustProxy = parseTrustProxy("10.0.0.0/8")!;
+    const from = (socket: string, forwardedFor: string) =>
+      app.request(
+        "/report",
+        {
+          method: "POST",
+          body: formData(formFields()),
+          headers: { origin: ORIGIN, "x-forwarded-for": forwardedFor },
+        },
+        { incoming: { socket: { remoteAddress: socket } } },
+      );
+    expect((await from("10.0.0.2", "6.6.6.6, 198.51.100.7, 10.0.0.3")).status).toBe(200);
+    expect((await from("10.0.0.9", "7.7.7.7, 198.51.100.7")).status).toBe(429);
+    // A client connecting directly cannot claim an address: its socket counts.
+    expect((await from("203.0.113.5", "198.51.100.20")).status).toBe(200);
+    expect((await from("203.0.113.5", "198.51.100.21")).status).toBe(429);
   });
 
   it("gives a solved challenge the normal budget, and refuses a replayed or forged payload with 400", async () => {

@@ -35,6 +35,24 @@ export interface MailIntakePageProps {
 }
 
 /** /admin/mail: is the intake mailbox polled, what could not be imported and why, what came in lately. */
+/** Who sent a mail and its subject, as an admin looks for it in their mail client. */
+function SenderLines(props: { row: { fromAddress: string | null; subject: string | null } }) {
+  return (
+    <>
+      {props.row.fromAddress ?? "(no sender)"}
+      <span class="block small">{props.row.subject ?? "(no subject)"}</span>
+    </>
+  );
+}
+
+function SenderCell(props: { row: { fromAddress: string | null; subject: string | null } }) {
+  return (
+    <td class="break">
+      <SenderLines row={props.row} />
+    </td>
+  );
+}
+
 export function MailIntakePage(props: MailIntakePageProps) {
   const poll = props.lastPoll;
   return (
@@ -90,8 +108,7 @@ export function MailIntakePage(props: MailIntakePageProps) {
               <tr id={`mail-${row.id}`}>
                 <td class="nowrap small">{formatDate(row.updatedAt)}</td>
                 <td class="break">
-                  {row.fromAddress ?? "(no sender)"}
-                  <span class="block small">{row.subject ?? "(no subject)"}</span>
+                  <SenderLines row={row} />
                   <span class="block small hint">
                     {row.messageId ? `Message-ID <${row.messageId}>` : "No Message-ID"}
                     {row.uid !== null && ` · ${row.mailbox ?? ""} UID ${row.uid}`}
@@ -144,10 +161,7 @@ export function MailIntakePage(props: MailIntakePageProps) {
         row={(row) => (
           <tr>
             <td class="nowrap small">{formatDate(row.firstSeenAt)}</td>
-            <td class="break">
-              {row.fromAddress}
-              <span class="block small">{row.subject ?? "(no subject)"}</span>
-            </td>
+            <SenderCell row={row} />
             <td class="nowrap">
               {row.reportId ? (
                 <a href={`/reports/${row.reportId}#mail-waiting`}>Decide on the report</a>
@@ -169,10 +183,7 @@ export function MailIntakePage(props: MailIntakePageProps) {
         row={(row) => (
           <tr>
             <td class="nowrap small">{formatDate(row.updatedAt)}</td>
-            <td class="break">
-              {row.fromAddress}
-              <span class="block small">{row.subject ?? "(no subject)"}</span>
-            </td>
+            <SenderCell row={row} />
             <td class="nowrap">
               {row.reportId ? (
                 <a href={`/reports/${row.reportId}${row.messageRowId ? `#message-${row.messageRowId}` : ""}`}>

@@ -1,5 +1,5 @@
 import { and, asc, eq, inArray, isNotNull, not, sql } from "drizzle-orm";
-import type { AnyPgColumn } from "drizzle-orm/pg-core";
+import type { AnyPgColumn, PgTable } from "drizzle-orm/pg-core";
 import { appendAuditEvent } from "../../audit/audit-log.ts";
 import { type Db, type Tx, transaction } from "../../core/db.ts";
 import type { DataCipher } from "../../crypto/data-key.ts";
@@ -183,51 +183,26 @@ async function rotateDataKey(deps: DataKeyDeps, cipher: DataCipher, options: Rot
     return ids.length;
   });
 
-  await drain("alert_channels", batchSize, async (tx, size) => {
-    const rows = await tx
-      .select({ id: alertChannels.id, configEnc: alertChannels.configEnc })
-      .from(alertChannels)
-      .where(notUnder(alertChannels.configEnc, keyId))
-      .orderBy(asc(alertChannels.id))
-      .limit(size);
-    for (const row of rows)
-      await tx
-        .update(alertChannels)
-        .set({ configEnc: cipher.encrypt(cipher.decrypt(row.configEnc)) })
-        .where(eq(alertChannels.id, row.id));
-    return rows.length;
-  });
+  /** Re-seals one sealed column of a table whose rows need nothing else rewritten, a batch at a time. */
+  const resealColumn = (name: RotatedTable, table: PgTable, key: AnyPgColumn, column: AnyPgColumn) =>
+    drain(name, batchSize, async (tx, size) => {
+      const rows = (await tx
+        .select({ key, sealed: column })
+        .from(table)
+        .where(and(isNotNull(column), notUnder(column, keyId)))
+        .orderBy(asc(key))
+        .limit(size)) as { key: string; sealed: string }[];
+      for (const row of rows)
+        await tx.execute(
+          sql`update ${table} set ${sql.identifier(column.name)} = ${cipher.encrypt(cipher.decrypt(row.sealed))} where ${key} = ${row.key}`,
+        );
+      return rows.length;
+    });
 
-  await drain("intake_keys", batchSize, async (tx, size) => {
-    const rows = await tx
-      .select({ fingerprint: intakeKeys.fingerprint, privateEnc: intakeKeys.privateEnc })
-      .from(intakeKeys)
-      .where(notUnder(intakeKeys.privateEnc, keyId))
-      .orderBy(asc(intakeKeys.fingerprint))
-      .limit(size);
-    for (const row of rows)
-      await tx
-        .update(intakeKeys)
-        .set({ privateEnc: cipher.encrypt(cipher.decrypt(row.privateEnc)) })
-        .where(eq(intakeKeys.fingerprint, row.fingerprint));
-    return rows.length;
-  });
-
+  await resealColumn("alert_channels", alertChannels, alertChannels.id, alertChannels.configEnc);
+  await resealColumn("intake_keys", intakeKeys, intakeKeys.fingerprint, intakeKeys.privateEnc);
   // Mail not yet sent keeps its tracking links sealed; the delivery job must still read them after rotation.
-  await drain("outbox", batchSize, async (tx, size) => {
-    const rows = await tx
-      .select({ id: outbox.id, secretsEnc: outbox.secretsEnc })
-      .from(outbox)
-      .where(and(isNotNull(outbox.secretsEnc), notUnder(outbox.secretsEnc, keyId)))
-      .orderBy(asc(outbox.id))
-      .limit(size);
-    for (const row of rows)
-      await tx
-        .update(outbox)
-        .set({ secretsEnc: cipher.encrypt(cipher.decrypt(row.secretsEnc!)) })
-        .where(eq(outbox.id, row.id));
-    return rows.length;
-  });
+  await resealColumn("outbox", outbox, outbox.id, outbox.secretsEnc);
 
   // A reply held for a member's decision keeps the raw mail and its readable text sealed, in one row.
   await drain("held_mail", batchSize, async (tx, size) => {

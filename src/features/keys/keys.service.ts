@@ -36,7 +36,7 @@ import { binaryPublicKey, inspectArmoredKey } from "./pgp.adapter.ts";
  * Why a member may not be given reports for want of a key, or null when their uploaded key is usable now.
  * Assignment rules call it: encrypted team notifications need every Response Manager to hold a valid key.
  */
-async function memberKeyProblem(db: Db, userId: string, now: Date = new Date()): Promise<string | null> {
+async function memberKeyProblem(db: Db, userId: string, now: Date): Promise<string | null> {
   const stored = await readMemberKey(db, userId);
   if (!stored) return "No OpenPGP public key uploaded yet; upload one on the “My key” page.";
   if (stored.expiresAt && Date.parse(stored.expiresAt) <= now.getTime())

@@ -40,12 +40,14 @@ export function createSettingsService(deps: { db: Db; clock: Clock }) {
     key: string,
     value: T,
     action: string,
-    data: Record<string, unknown>,
+    /** The audit data, read inside the transaction when it depends on what was stored before. */
+    data: Record<string, unknown> | ((tx: Tx) => Promise<Record<string, unknown>>),
   ) {
     return transaction(db, async (tx) => {
       const now = clock();
+      const audited = typeof data === "function" ? await data(tx) : data;
       await writeSetting(tx, key, value, now);
-      await appendAuditEvent(tx, { actorType: "user", actorId, action, reportId: null, data }, now);
+      await appendAuditEvent(tx, { actorType: "user", actorId, action, reportId: null, data: audited }, now);
       return value;
     });
   }
@@ -78,13 +80,16 @@ export function createSettingsService(deps: { db: Db; clock: Clock }) {
     async updateOrg(actorId: string, input: unknown): Promise<OrgSettings> {
       const parsed = orgSettingsSchema.safeParse(input);
       if (!parsed.success) throw badRequest("Some settings are not valid.", zodFieldErrors(parsed.error));
-      const before = await load(db, "org", orgSettingsSchema, DEFAULT_ORG_SETTINGS);
-      const changed = Object.keys(parsed.data).filter(
-        (k) =>
-          JSON.stringify(parsed.data[k as keyof OrgSettings]) !==
-          JSON.stringify(before[k as keyof OrgSettings]),
-      );
-      return save(actorId, "org", parsed.data, "settings.org_updated", { changed });
+      // What changed is read in the saving transaction, so the audit event names the change this save made.
+      return save(actorId, "org", parsed.data, "settings.org_updated", async (tx) => {
+        const before = await load(tx, "org", orgSettingsSchema, DEFAULT_ORG_SETTINGS);
+        const changed = Object.keys(parsed.data).filter(
+          (k) =>
+            JSON.stringify(parsed.data[k as keyof OrgSettings]) !==
+            JSON.stringify(before[k as keyof OrgSettings]),
+        );
+        return { changed };
+      });
     },
 
     /** Saves SLA targets; new deadlines apply to reports received from now on. */

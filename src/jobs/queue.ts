@@ -23,8 +23,28 @@ export interface JobQueue {
     options?: { startAfter?: Date; singletonKey?: string },
   ): Promise<void>;
   work(name: string, handler: JobHandler): Promise<void>;
+  /**
+   * Hands jobs left active by a dead process back to the queue at once: as a retry while they have retries
+   * left, else failed (a job that kills its process every time must not loop). Call it only when no other
+   * worker is alive (Database.joinWorkers); otherwise a live worker's job would run twice. Returns how many.
+   */
+  reclaimAbandoned(): Promise<{ name: string; id: string; state: string }[]>;
   stop(): Promise<void>;
 }
+
+/**
+ * pg-boss itself notices a dead worker's job only when the job's expiry passes (15 minutes by default), so
+ * after a crash a receipt mail would wait that long. Jobs keep their retry count: pg-boss adds one when it
+ * hands a started job out again.
+ */
+const RECLAIM_ABANDONED = `
+  update pgboss.job
+  set state = case when retry_count < retry_limit then 'retry'::pgboss.job_state else 'failed'::pgboss.job_state end,
+      start_after = now(),
+      completed_on = case when retry_count < retry_limit then null else now() end,
+      output = '{"message": "the process running this job stopped before it finished"}'::jsonb
+  where state = 'active'
+  returning name, id::text as id, state::text as state`;
 
 /** Starts pg-boss on our connection: its schema is created or migrated, and the queues exist, before anyone sends. */
 export async function startJobQueue(
@@ -71,6 +91,10 @@ export async function startJobQueue(
           });
         }
       });
+    },
+    async reclaimAbandoned() {
+      const { rows } = await executor.executeSql(RECLAIM_ABANDONED);
+      return rows as { name: string; id: string; state: string }[];
     },
     async stop() {
       await boss.stop({ graceful: true, wait: true, timeout: 5000 });

@@ -46,6 +46,9 @@ const RECLAIM_ABANDONED = `
   where state = 'active'
   returning name, id::text as id, state::text as state`;
 
+/** Jobs one fetch takes; they run one after another, so this only saves the wait between fetches. */
+const BATCH_SIZE = 10;
+
 /** Starts pg-boss on our connection: its schema is created or migrated, and the queues exist, before anyone sends. */
 export async function startJobQueue(
   executor: SqlExecutor,
@@ -81,14 +84,28 @@ export async function startJobQueue(
       });
     },
     async work(name, handler) {
+      // pg-boss waits the polling interval after every fetch, found work or not, so one job per fetch would
+      // send one mail every two seconds: a burst of 100 receipts took minutes. A fetch takes up to a batch;
+      // each job is still completed or failed (and retried) on its own, so one failure does not fail the rest,
+      // and pg-boss's own completion of the batch afterwards finds nothing left active.
       // includeMetadata: without it pg-boss leaves retryCount out, and a handler could not tell its last try.
-      const workOptions = { pollingIntervalSeconds: polling, batchSize: 1, includeMetadata: true as const };
+      const workOptions = {
+        pollingIntervalSeconds: polling,
+        batchSize: BATCH_SIZE,
+        includeMetadata: true as const,
+      };
       await boss.work(name, workOptions, async (jobs) => {
         for (const job of jobs) {
-          await handler(job.data, {
-            id: job.id,
-            retryCount: (job as unknown as { retryCount?: number }).retryCount ?? 0,
-          });
+          try {
+            await handler(job.data, {
+              id: job.id,
+              retryCount: (job as unknown as { retryCount?: number }).retryCount ?? 0,
+            });
+          } catch (error) {
+            await boss.fail(name, job.id, error as object);
+            continue;
+          }
+          await boss.complete(name, job.id);
         }
       });
     },

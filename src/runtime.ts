@@ -99,6 +99,12 @@ export async function openRuntime(
         config.SMTP_URL,
         config.MAIL_FROM ?? `security@${new URL(config.publicUrl).hostname}`,
       );
+      // Jobs a killed process left active would otherwise wait for their expiry before anyone retried them.
+      await database.joinWorkers(async () => {
+        const reclaimed = await jobs.reclaimAbandoned();
+        if (reclaimed.length > 0)
+          logger.warn({ jobs: reclaimed }, "handed back jobs a stopped process left unfinished");
+      });
       await registerWorkers(services, {
         logger,
         transport,

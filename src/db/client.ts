@@ -17,8 +17,17 @@ export interface Database {
   executor: SqlExecutor;
   /** Runs fn while holding a session-level advisory lock (PGlite has one connection, so it just runs fn). */
   withLock<T>(key: number, fn: () => Promise<T>): Promise<T>;
+  /**
+   * Makes this process one of the job workers until the database is closed. `ifSole` runs first, and only when
+   * no other worker process is alive: jobs still marked active then belong to a process that died (kill -9,
+   * power loss) and may be handed out again. No other worker can join while it runs.
+   */
+  joinWorkers(ifSole: () => Promise<void>): Promise<void>;
   close(): Promise<void>;
 }
+
+/** The advisory lock every serving process holds shared; taking it exclusively proves no other one is alive. */
+const WORKERS_LOCK = 7_316_100; // apart from the other 7_316_xxx keys: audit chain, migrations, seeding
 
 /** Opens PGlite in a directory, or in memory when dataDir is null (tests). */
 export async function openPglite(dataDir: string | null): Promise<Database> {
@@ -41,6 +50,8 @@ export async function openPglite(dataDir: string | null): Promise<Database> {
     db,
     executor,
     withLock: (_key, fn) => fn(),
+    // The data-dir lock (db/lock.ts) already makes this the only process on these files.
+    joinWorkers: (ifSole) => ifSole(),
     close: async () => {
       await client.close();
     },
@@ -58,6 +69,7 @@ export async function openPostgres(url: string, options: { max?: number } = {}):
   });
   probe.release();
   const db = drizzlePg(pool, { schema }) as unknown as Db;
+  let workersClient: pg.Client | null = null;
   return {
     kind: "postgres",
     db,
@@ -77,7 +89,29 @@ export async function openPostgres(url: string, options: { max?: number } = {}):
         client.release();
       }
     },
-    close: () => pool.end(),
+    async joinWorkers(ifSole) {
+      // Its own connection, held for the life of the process: PostgreSQL drops a session lock the moment the
+      // session ends, which is also what happens when the process is killed.
+      const client = new pg.Client({ connectionString: url });
+      client.on("error", () => undefined);
+      await client.connect();
+      workersClient = client;
+      const { rows } = await client.query<{ sole: boolean }>("select pg_try_advisory_lock($1) as sole", [
+        WORKERS_LOCK,
+      ]);
+      const sole = rows[0]!.sole;
+      try {
+        if (sole) await ifSole();
+      } finally {
+        // Waits while another starting process holds it exclusively, so that one's clean-up finishes first.
+        await client.query("select pg_advisory_lock_shared($1)", [WORKERS_LOCK]);
+        if (sole) await client.query("select pg_advisory_unlock($1)", [WORKERS_LOCK]);
+      }
+    },
+    async close() {
+      await workersClient?.end().catch(() => undefined);
+      await pool.end();
+    },
   };
 }
 

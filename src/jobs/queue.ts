@@ -23,8 +23,31 @@ export interface JobQueue {
     options?: { startAfter?: Date; singletonKey?: string },
   ): Promise<void>;
   work(name: string, handler: JobHandler): Promise<void>;
+  /**
+   * Hands jobs left active by a dead process back to the queue at once: as a retry while they have retries
+   * left, else failed (a job that kills its process every time must not loop). Call it only when no other
+   * worker is alive (Database.joinWorkers); otherwise a live worker's job would run twice. Returns how many.
+   */
+  reclaimAbandoned(): Promise<{ name: string; id: string; state: string }[]>;
   stop(): Promise<void>;
 }
+
+/**
+ * pg-boss itself notices a dead worker's job only when the job's expiry passes (15 minutes by default), so
+ * after a crash a receipt mail would wait that long. Jobs keep their retry count: pg-boss adds one when it
+ * hands a started job out again.
+ */
+const RECLAIM_ABANDONED = `
+  update pgboss.job
+  set state = case when retry_count < retry_limit then 'retry'::pgboss.job_state else 'failed'::pgboss.job_state end,
+      start_after = now(),
+      completed_on = case when retry_count < retry_limit then null else now() end,
+      output = '{"message": "the process running this job stopped before it finished"}'::jsonb
+  where state = 'active'
+  returning name, id::text as id, state::text as state`;
+
+/** Jobs one fetch takes; they run one after another, so this only saves the wait between fetches. */
+const BATCH_SIZE = 10;
 
 /** Starts pg-boss on our connection: its schema is created or migrated, and the queues exist, before anyone sends. */
 export async function startJobQueue(
@@ -61,16 +84,34 @@ export async function startJobQueue(
       });
     },
     async work(name, handler) {
+      // pg-boss waits the polling interval after every fetch, found work or not, so one job per fetch would
+      // send one mail every two seconds: a burst of 100 receipts took minutes. A fetch takes up to a batch;
+      // each job is still completed or failed (and retried) on its own, so one failure does not fail the rest,
+      // and pg-boss's own completion of the batch afterwards finds nothing left active.
       // includeMetadata: without it pg-boss leaves retryCount out, and a handler could not tell its last try.
-      const workOptions = { pollingIntervalSeconds: polling, batchSize: 1, includeMetadata: true as const };
+      const workOptions = {
+        pollingIntervalSeconds: polling,
+        batchSize: BATCH_SIZE,
+        includeMetadata: true as const,
+      };
       await boss.work(name, workOptions, async (jobs) => {
         for (const job of jobs) {
-          await handler(job.data, {
-            id: job.id,
-            retryCount: (job as unknown as { retryCount?: number }).retryCount ?? 0,
-          });
+          try {
+            await handler(job.data, {
+              id: job.id,
+              retryCount: (job as unknown as { retryCount?: number }).retryCount ?? 0,
+            });
+          } catch (error) {
+            await boss.fail(name, job.id, error as object);
+            continue;
+          }
+          await boss.complete(name, job.id);
         }
       });
+    },
+    async reclaimAbandoned() {
+      const { rows } = await executor.executeSql(RECLAIM_ABANDONED);
+      return rows as { name: string; id: string; state: string }[];
     },
     async stop() {
       await boss.stop({ graceful: true, wait: true, timeout: 5000 });

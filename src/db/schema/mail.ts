@@ -17,8 +17,11 @@ export const outbox = pgTable(
     body: text("body").notNull(),
     /** The secrets the body's placeholders stand for, as a JSON list sealed under the data key; cleared once sent. */
     secretsEnc: text("secrets_enc"),
-    /** bounced: sent, then returned by the recipient's mail system (a delivery report named it). */
-    status: text("status", { enum: ["queued", "sent", "held", "failed", "bounced"] })
+    /**
+     * sending: an attempt began the SMTP conversation and has not recorded how it ended (see the delivery job).
+     * bounced: sent, then returned by the recipient's mail system (a delivery report named it).
+     */
+    status: text("status", { enum: ["queued", "sending", "sent", "held", "failed", "bounced"] })
       .notNull()
       .default("queued"),
     attempts: integer("attempts").notNull().default(0),

@@ -69,10 +69,27 @@ export async function queueMail(
   });
 }
 
+/** What an outbox row says when an earlier attempt at it was cut off in the middle of sending. */
+export const INTERRUPTED_SEND =
+  "An earlier attempt was cut off while sending (the process stopped), so it is unknown whether the mail " +
+  "server took it; it was sent again and may arrive twice, with the same Message-ID.";
+
 /**
  * The delivery job: sends through SMTP, or holds the mail for admins when no SMTP server is configured. A
  * recipient with an OpenPGP key gets RFC 3156 PGP/MIME, encrypted to that key and signed with the intake key;
  * if that fails the attempt is recorded as failed and nothing is sent.
+ *
+ * Delivery is idempotent per outbox row wherever the row can tell: the row is marked "sending" (committed)
+ * before the SMTP conversation and "sent" after it, and a job that finds its row sent (or bounced) returns
+ * without sending, so a job retried after its mail went out (the process died before pg-boss marked the job
+ * complete, or the job expired) sends nothing. What no row can tell: the process dying after the SMTP server
+ * accepted the mail and before "sent" committed. SMTP has no two-phase commit, so that window (one round trip
+ * plus one small transaction, for the one mail in flight) is at-least-once: a job that finds its row still
+ * "sending" sends again, because a lost receipt (it carries the only other copy of the tracking link) is worse
+ * than a duplicate. The row then says so (INTERRUPTED_SEND) on the outbox page, and both copies carry the
+ * same Message-ID, by which mail clients and archives recognise the second. Two attempts at one row at the
+ * same moment cannot happen through the queue: pg-boss hands a job out again only after it expired (longer than
+ * SMTP's timeouts) or after the process that held it died (Database.joinWorkers).
  */
 export function createMailDeliveryHandler(deps: {
   db: Db;
@@ -87,11 +104,14 @@ export function createMailDeliveryHandler(deps: {
   return async (data: unknown) => {
     const { outboxId, recipient, plainBody, messageRowId } = payload.parse(data);
     const mail = await findOutbox(deps.db, outboxId);
-    if (!mail || mail.status === "sent") return; // idempotent: a retried job never sends twice
+    if (!mail || mail.status === "sent" || mail.status === "bounced") return; // already went out: never twice
     if (!deps.transport) {
       await transaction(deps.db, (tx) => updateOutbox(tx, outboxId, { status: "held" }));
       return;
     }
+    const interrupted = mail.status === "sending";
+    const attempts = mail.attempts + 1;
+    await transaction(deps.db, (tx) => updateOutbox(tx, outboxId, { status: "sending", attempts }));
     try {
       const now = deps.clock();
       // The tracking links go in only now: in memory and in the SMTP conversation, never back into the database.
@@ -124,15 +144,13 @@ export function createMailDeliveryHandler(deps: {
           status: "sent",
           sentAt: deps.clock(),
           secretsEnc: null, // sent: the sealed links are no longer needed at rest
-          attempts: mail.attempts + 1,
-          lastError: null,
+          lastError: interrupted ? INTERRUPTED_SEND : null,
         }),
       );
     } catch (error) {
       await transaction(deps.db, (tx) =>
         updateOutbox(tx, outboxId, {
           status: "failed",
-          attempts: mail.attempts + 1,
           lastError: error instanceof Error ? error.message.slice(0, 500) : "unknown error",
         }),
       );

@@ -13,6 +13,7 @@ export interface OutboxPageProps extends AdminFrame {
 
 const OUTBOX_STATUS_CLASS: Record<string, string> = {
   queued: "sla-due_soon",
+  sending: "sla-due_soon",
   held: "sla-due_soon",
   sent: "sla-met",
   failed: "sla-overdue",

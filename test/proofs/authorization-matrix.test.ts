@@ -385,7 +385,9 @@ const MATRIX: Row[] = [
     form: () => ({}),
   }),
   r("GET /admin/responses", fixed("/admin/responses"), [LOGIN, LOGIN, 403, 403, 200, LOGIN]),
-  r("POST /admin/responses", fixed("/admin/responses"), [401, 401, 403, 403, 400, 401], { form: () => ({}) }),
+  r("POST /admin/responses", fixed("/admin/responses"), [401, 401, 403, 403, "303 /admin/responses", 401], {
+    form: () => ({ name: "Fixed", purpose: "general", body: "The fix is released." }),
+  }),
   r("GET /admin/responses/:id", (w) => `/admin/responses/${w.templateId}`, [
     LOGIN,
     LOGIN,
@@ -394,9 +396,12 @@ const MATRIX: Row[] = [
     200,
     LOGIN,
   ]),
-  r("POST /admin/responses/:id", (w) => `/admin/responses/${w.templateId}`, [401, 401, 403, 403, 400, 401], {
-    form: () => ({}),
-  }),
+  r(
+    "POST /admin/responses/:id",
+    (w) => `/admin/responses/${w.templateId}`,
+    [401, 401, 403, 403, "303 /admin/responses/", 401],
+    { form: () => ({ name: "Thanks", purpose: "general", body: "Thank you for the report." }) },
+  ),
   r(
     "POST /admin/responses/:id/active",
     (w) => `/admin/responses/${w.templateId}/active`,
@@ -404,7 +409,9 @@ const MATRIX: Row[] = [
     { form: () => ({ active: "true" }) },
   ),
   r("GET /admin/alerts", fixed("/admin/alerts"), [LOGIN, LOGIN, 403, 403, 200, LOGIN]),
-  r("POST /admin/alerts", fixed("/admin/alerts"), [401, 401, 403, 403, 400, 401], { form: () => ({}) }),
+  r("POST /admin/alerts", fixed("/admin/alerts"), [401, 401, 403, 403, "303 /admin/alerts", 401], {
+    form: () => ({ kind: "email", name: "Second team mail", events: "report_received", active: "true" }),
+  }),
   r("GET /admin/alerts/log", fixed("/admin/alerts/log"), [LOGIN, LOGIN, 403, 403, 200, LOGIN]),
   r(
     "POST /admin/alerts/:id",

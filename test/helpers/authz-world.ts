@@ -49,7 +49,7 @@ export interface World {
   /** A responder nobody signs in as: the target of the admin's member pages. */
   spareMemberId: string;
   /** An API token of the admin's that only the revoke route touches. */
-  spareAdminTokenId: string;
+  spareAdminToken: { id: string; secret: string };
   assetId: string;
   templateId: string;
   alertChannelId: string;
@@ -212,7 +212,7 @@ export async function seedWorld(live: LiveServer): Promise<World> {
     b: { id: b.report.id, ref: b.report.reference, token: b.token, attachmentId: viewB.attachments[0]!.id },
     failedMail: { retryId: failures[0]!.id, dismissId: failures[1]!.id },
     spareMemberId: spare.id,
-    spareAdminTokenId: spareToken.id,
+    spareAdminToken: { id: spareToken.id, secret: spareToken.token },
     assetId: asset.id,
     templateId: template.id,
     alertChannelId: channel.id,

@@ -255,7 +255,7 @@ const MATRIX: Row[] = [
   }),
   r(
     "POST /account/tokens/:id/revoke",
-    (w) => `/account/tokens/${w.spareAdminTokenId}/revoke`,
+    (w) => `/account/tokens/${w.spareAdminToken.id}/revoke`,
     [401, 401, 403, 403, "303 /account/tokens", 401],
     // Token ids are random and shown only to their owner and admins; the refusal says whose token it is not.
     { form: () => ({}), madeUp: { viewer: 404, responder: 404 } },
@@ -592,4 +592,22 @@ describe.each(DB_KINDS)("the authorization matrix over HTTP on %s", (kind) => {
       check(row, "holder", row.holder!, await call(w, row, "holder"));
     expect(wrong).toEqual([]);
   }, 180_000);
+
+  it("keeps out, from then on, the token the admin revoked and the sessions that signed out", async () => {
+    const api = await fetch(`${w.url}/api/v1/reports`, {
+      headers: { authorization: `Bearer ${w.spareAdminToken.secret}` },
+    });
+    expect(api.status).toBe(401);
+    for (const actor of ["viewer", "responder", "admin"] as const) {
+      const page = await fetch(`${w.url}/inbox`, {
+        headers: { cookie: w.credentials[actor].cookie! },
+        redirect: "manual",
+      });
+      expect([actor, page.status, page.headers.get("location")]).toEqual([
+        actor,
+        303,
+        "/login?next=%2Finbox",
+      ]);
+    }
+  });
 });

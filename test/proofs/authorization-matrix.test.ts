@@ -54,392 +54,147 @@ interface Row {
   madeUp?: Partial<Record<"viewer" | "responder", Expect>>;
 }
 
-const r = (
-  route: string,
-  url: Row["url"],
-  expect: [Expect, Expect, Expect, Expect, Expect, Expect],
-  extra: Partial<Omit<Row, "route" | "url" | "expect">> = {},
-): Row => ({
+/** What the row's method and path need besides the expected answers. */
+type Extra = Partial<Omit<Row, "route" | "expect">>;
+type Cells = [Expect, Expect, Expect, Expect, Expect, Expect];
+
+/** A row: the route as the router names it, the six answers in ACTORS order, and how to call it. */
+const r = (route: string, cells: Cells, extra: Extra = {}): Row => ({
   route,
-  url,
-  expect: Object.fromEntries(ACTORS.map((a, i) => [a, expect[i]!])) as Row["expect"],
+  url: () => {
+    const path = route.slice(route.indexOf(" ") + 1);
+    if (/[:*]/.test(path)) throw new Error(`The row for ${route} must say how to fill its path.`);
+    return path;
+  },
+  expect: Object.fromEntries(ACTORS.map((a, i) => [a, cells[i]!])) as Row["expect"],
   ...extra,
 });
 
-const fixed = (path: string) => () => path;
 /** Report A's held mail and pending keys: the responder and the admin each decide their own, so both succeed. */
-const decision = (w: World, actor: string, kind: "held" | "key", verb: "accept" | "dismiss") =>
-  w.a.mail[kind][verb][actor === "admin" ? 1 : 0]!;
+const decision = (kind: "held" | "key", verb: "accept" | "dismiss", suffix: string): Extra => ({
+  url: (w, actor) => `/reports/${w.a.ref}/mail/${w.a.mail[kind][verb][actor === "admin" ? 1 : 0]}/${suffix}`,
+  form: () => ({}),
+});
+const EMPTY: Extra = { form: () => ({}) };
 const CVSS = "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H";
+const ALL_200: Cells = [200, 200, 200, 200, 200, 200];
+const TO_WELL_KNOWN = "301 /.well-known/security.txt";
+const AVAILABILITY = { timeZone: "Europe/Berlin", hours: "any" };
+const ASSET = {
+  name: "Billing portal",
+  identifier: "billing.example.org",
+  kind: "web",
+  inScope: "true",
+  active: "true",
+};
 
-//                                                      anonymous otherReporter viewer responder admin revoked
+// biome-ignore format: one row per line keeps the matrix readable as a table
 const MATRIX: Row[] = [
-  // Public pages and files ----------------------------------------------------------------------------------
-  r("GET /static/*", fixed("/static/js/htmx.min.js"), [200, 200, 200, 200, 200, 200]),
-  r("GET /healthz", fixed("/healthz"), [200, 200, 200, 200, 200, 200]),
-  r("GET /", fixed("/"), [200, 200, 200, 200, 200, 200]),
-  r("GET /.well-known/security.txt", fixed("/.well-known/security.txt"), [200, 200, 200, 200, 200, 200]),
-  r("GET /security.txt", fixed("/security.txt"), [
-    "301 /.well-known/security.txt",
-    "301 /.well-known/security.txt",
-    "301 /.well-known/security.txt",
-    "301 /.well-known/security.txt",
-    "301 /.well-known/security.txt",
-    "301 /.well-known/security.txt",
-  ]),
-  r("GET /hall-of-fame", fixed("/hall-of-fame"), [200, 200, 200, 200, 200, 200]),
-  r("GET /keys", fixed("/keys"), [200, 200, 200, 200, 200, 200]),
-  r("GET /keys/intake.asc", fixed("/keys/intake.asc"), [200, 200, 200, 200, 200, 200]),
-  r("GET /keys/:file", (w) => `/keys/${w.memberKeyFile}`, [200, 200, 200, 200, 200, 200]),
-  r(
-    "GET /.well-known/openpgpkey/hu/:hash",
-    (w) => `/.well-known/openpgpkey/hu/${w.wkdHash}`,
-    [200, 200, 200, 200, 200, 200],
-  ),
-  r(
-    "GET /.well-known/openpgpkey/policy",
-    fixed("/.well-known/openpgpkey/policy"),
-    [200, 200, 200, 200, 200, 200],
-  ),
-  r("GET /api/openapi.json", fixed("/api/openapi.json"), [200, 200, 200, 200, 200, 200]),
+  //                                          anonymous otherReporter viewer responder admin revoked
+  // Public pages and files.
+  r("GET /static/*",                         ALL_200, { url: () => "/static/js/htmx.min.js" }),
+  r("GET /healthz",                          ALL_200),
+  r("GET /",                                 ALL_200),
+  r("GET /.well-known/security.txt",         ALL_200),
+  r("GET /security.txt",                     [TO_WELL_KNOWN, TO_WELL_KNOWN, TO_WELL_KNOWN, TO_WELL_KNOWN, TO_WELL_KNOWN, TO_WELL_KNOWN]),
+  r("GET /hall-of-fame",                     ALL_200),
+  r("GET /keys",                             ALL_200),
+  r("GET /keys/intake.asc",                  ALL_200),
+  r("GET /keys/:file",                       ALL_200, { url: (w) => `/keys/${w.memberKeyFile}` }),
+  r("GET /.well-known/openpgpkey/hu/:hash",  ALL_200, { url: (w) => `/.well-known/openpgpkey/hu/${w.wkdHash}` }),
+  r("GET /.well-known/openpgpkey/policy",    ALL_200),
+  r("GET /api/openapi.json",                 ALL_200),
 
-  // The public report form and API: open to all; an empty submission is refused as input, by everyone alike.
-  r("GET /report", fixed("/report"), [200, 200, 200, 200, 200, 200]),
-  r("POST /report", fixed("/report"), [400, 400, 400, 400, 400, 400], { form: () => ({}) }),
-  r("POST /report/encrypted", fixed("/report/encrypted"), [400, 400, 400, 400, 400, 400], {
-    json: () => ({}),
-  }),
-  r("POST /api/v1/reports", fixed("/api/v1/reports"), [400, 400, 400, 400, 400, 400], { json: () => ({}) }),
+  // The public report form and API are open to all; an empty submission is refused as input, for everyone alike.
+  r("GET /report",                           ALL_200),
+  r("POST /report",                          [400, 400, 400, 400, 400, 400], EMPTY),
+  r("POST /report/encrypted",                [400, 400, 400, 400, 400, 400], { json: () => ({}) }),
+  r("POST /api/v1/reports",                  [400, 400, 400, 400, 400, 400], { json: () => ({}) }),
 
-  // The reporter's side: the link is the credential. Nobody but its holder reaches report A through it.
-  r("GET /r/recover", fixed("/r/recover"), [200, 200, 200, 200, 200, 200]),
-  r("POST /r/recover", fixed("/r/recover"), [200, 200, 200, 200, 200, 200], {
-    form: () => ({ email: "nobody@example.net" }),
-  }),
-  r("GET /r/:token", (_w, _a, link) => `/r/${link}`, [404, 200, 404, 404, 404, 404], { holder: 200 }),
-  r(
-    "POST /r/:token/messages",
-    (_w, _a, link) => `/r/${link}/messages`,
-    [404, "303 /r/", 404, 404, 404, 404],
-    {
-      form: () => ({ body: "One more detail about the bug." }),
-      holder: "303 /r/",
-    },
-  ),
-  r(
-    "GET /r/:token/attachments/:id",
-    (w, _a, link) => `/r/${link}/attachments/${w.a.attachmentId}`,
-    [404, 404, 404, 404, 404, 404],
-    { holder: 200 },
-  ),
+  // The reporter's side: the link is the credential. Reporter B uses its own link; the others can only guess one.
+  r("GET /r/recover",                        ALL_200),
+  r("POST /r/recover",                       ALL_200, { form: () => ({ email: "nobody@example.net" }) }),
+  r("GET /r/:token",                         [404, 200, 404, 404, 404, 404], { url: (_w, _a, link) => `/r/${link}`, holder: 200 }),
+  r("POST /r/:token/messages",               [404, "303 /r/", 404, 404, 404, 404], { url: (_w, _a, link) => `/r/${link}/messages`, form: () => ({ body: "One more detail about the bug." }), holder: "303 /r/" }),
+  r("GET /r/:token/attachments/:id",         [404, 404, 404, 404, 404, 404], { url: (w, _a, link) => `/r/${link}/attachments/${w.a.attachmentId}`, holder: 200 }),
 
-  // Signing in and out, and the first-admin setup link (stale: an admin exists, so it is dead for everyone).
-  r("GET /login", fixed("/login"), [200, 200, INBOX, INBOX, INBOX, 200]),
-  r("POST /login", fixed("/login"), [401, 401, 401, 401, 401, 401], {
-    form: () => ({ email: "nobody@example.net", password: "not-the-password" }),
-  }),
-  r("POST /logout", fixed("/logout"), [401, 401, SIGNED_OUT, SIGNED_OUT, SIGNED_OUT, 401], {
-    form: () => ({}),
-    runLast: 2,
-  }),
-  r("GET /setup/:token", (w) => `/setup/${w.staleSetupToken}`, [404, 404, 404, 404, 404, 404]),
-  r("POST /setup/:token", (w) => `/setup/${w.staleSetupToken}`, [404, 404, 404, 404, 404, 404], {
-    form: () => ({
-      email: "intruder@example.net",
-      name: "Intruder",
-      password: "intruder-password-long",
-      passwordConfirm: "intruder-password-long",
-    }),
-  }),
+  // Signing in and out, and a first-admin setup link issued before the team existed: dead now that an admin exists.
+  r("GET /login",                            [200, 200, INBOX, INBOX, INBOX, 200]),
+  r("POST /login",                           [401, 401, 401, 401, 401, 401], { form: () => ({ email: "nobody@example.net", password: "not-the-password" }) }),
+  r("POST /logout",                          [401, 401, SIGNED_OUT, SIGNED_OUT, SIGNED_OUT, 401], { ...EMPTY, runLast: 2 }),
+  r("GET /setup/:token",                     [404, 404, 404, 404, 404, 404], { url: (w) => `/setup/${w.staleSetupToken}` }),
+  r("POST /setup/:token",                    [404, 404, 404, 404, 404, 404], { url: (w) => `/setup/${w.staleSetupToken}`, form: () => ({ email: "intruder@example.net", name: "Intruder", password: "intruder-password-long", passwordConfirm: "intruder-password-long" }) }),
 
-  // The team's report pages.
-  r("GET /inbox", fixed("/inbox"), [LOGIN, LOGIN, 200, 200, 200, LOGIN]),
-  r("GET /reports/:ref", (w) => `/reports/${w.a.ref}`, [LOGIN, LOGIN, 200, 200, 200, LOGIN]),
-  r("GET /reports/:ref/attachments/:id", (w) => `/reports/${w.a.ref}/attachments/${w.a.attachmentId}`, [
-    LOGIN,
-    LOGIN,
-    200,
-    200,
-    200,
-    LOGIN,
-  ]),
-  r("GET /reports/:ref/owasp-preview", (w) => `/reports/${w.a.ref}/owasp-preview`, [
-    LOGIN,
-    LOGIN,
-    200,
-    200,
-    200,
-    LOGIN,
-  ]),
-  r("GET /reports/:ref/cvss-calc", (w) => `/reports/${w.a.ref}/cvss-calc`, [
-    LOGIN,
-    LOGIN,
-    200,
-    200,
-    200,
-    LOGIN,
-  ]),
-  r("GET /reports/:ref/templates/:id/render", (w) => `/reports/${w.a.ref}/templates/${w.templateId}/render`, [
-    LOGIN,
-    LOGIN,
-    403,
-    200,
-    200,
-    LOGIN,
-  ]),
-  r(
-    "POST /reports/:ref/messages",
-    (w) => `/reports/${w.a.ref}/messages`,
-    [401, 401, 403, "303 /reports/", "303 /reports/", 401],
-    {
-      form: () => ({ body: "Reproduced on staging.", visibility: "internal" }),
-    },
-  ),
-  r(
-    "POST /reports/:ref/actions",
-    (w) => `/reports/${w.a.ref}/actions`,
-    [401, 401, 403, "303 /reports/", "303 /reports/", 401],
-    {
-      form: () => ({ action: "set_severity", method: "cvss", cvss: CVSS, intent: "save" }),
-    },
-  ),
-  r(
-    "POST /reports/:ref/mail/:id/accept",
-    (w, a) => `/reports/${w.a.ref}/mail/${decision(w, a, "held", "accept")}/accept`,
-    [401, 401, 403, "303 /reports/", "303 /reports/", 401],
-    { form: () => ({}) },
-  ),
-  r(
-    "POST /reports/:ref/mail/:id/dismiss",
-    (w, a) => `/reports/${w.a.ref}/mail/${decision(w, a, "held", "dismiss")}/dismiss`,
-    [401, 401, 403, "303 /reports/", "303 /reports/", 401],
-    { form: () => ({}) },
-  ),
-  r(
-    "POST /reports/:ref/mail/:id/key/accept",
-    (w, a) => `/reports/${w.a.ref}/mail/${decision(w, a, "key", "accept")}/key/accept`,
-    [401, 401, 403, "303 /reports/", "303 /reports/", 401],
-    { form: () => ({}) },
-  ),
-  r(
-    "POST /reports/:ref/mail/:id/key/dismiss",
-    (w, a) => `/reports/${w.a.ref}/mail/${decision(w, a, "key", "dismiss")}/key/dismiss`,
-    [401, 401, 403, "303 /reports/", "303 /reports/", 401],
-    { form: () => ({}) },
-  ),
+  // The team's report pages: every role reads; viewers neither write nor act.
+  r("GET /inbox",                            [LOGIN, LOGIN, 200, 200, 200, LOGIN]),
+  r("GET /reports/:ref",                     [LOGIN, LOGIN, 200, 200, 200, LOGIN], { url: (w) => `/reports/${w.a.ref}` }),
+  r("GET /reports/:ref/attachments/:id",     [LOGIN, LOGIN, 200, 200, 200, LOGIN], { url: (w) => `/reports/${w.a.ref}/attachments/${w.a.attachmentId}` }),
+  r("GET /reports/:ref/owasp-preview",       [LOGIN, LOGIN, 200, 200, 200, LOGIN], { url: (w) => `/reports/${w.a.ref}/owasp-preview` }),
+  r("GET /reports/:ref/cvss-calc",           [LOGIN, LOGIN, 200, 200, 200, LOGIN], { url: (w) => `/reports/${w.a.ref}/cvss-calc` }),
+  r("GET /reports/:ref/templates/:id/render", [LOGIN, LOGIN, 403, 200, 200, LOGIN], { url: (w) => `/reports/${w.a.ref}/templates/${w.templateId}/render` }),
+  r("POST /reports/:ref/messages",           [401, 401, 403, "303 /reports/", "303 /reports/", 401], { url: (w) => `/reports/${w.a.ref}/messages`, form: () => ({ body: "Reproduced on staging.", visibility: "internal" }) }),
+  r("POST /reports/:ref/actions",            [401, 401, 403, "303 /reports/", "303 /reports/", 401], { url: (w) => `/reports/${w.a.ref}/actions`, form: () => ({ action: "set_severity", method: "cvss", cvss: CVSS, intent: "save" }) }),
+  r("POST /reports/:ref/mail/:id/accept",    [401, 401, 403, "303 /reports/", "303 /reports/", 401], decision("held", "accept", "accept")),
+  r("POST /reports/:ref/mail/:id/dismiss",   [401, 401, 403, "303 /reports/", "303 /reports/", 401], decision("held", "dismiss", "dismiss")),
+  r("POST /reports/:ref/mail/:id/key/accept", [401, 401, 403, "303 /reports/", "303 /reports/", 401], decision("key", "accept", "key/accept")),
+  r("POST /reports/:ref/mail/:id/key/dismiss", [401, 401, 403, "303 /reports/", "303 /reports/", 401], decision("key", "dismiss", "key/dismiss")),
 
   // The JSON API: bearer tokens only.
-  r("GET /api/v1/reports", fixed("/api/v1/reports"), [401, 401, 200, 200, 200, 401]),
-  r("GET /api/v1/reports/:id", (w) => `/api/v1/reports/${w.a.id}`, [401, 401, 200, 200, 200, 401]),
-  r(
-    "POST /api/v1/reports/:id/messages",
-    (w) => `/api/v1/reports/${w.a.id}/messages`,
-    [401, 401, 403, 201, 201, 401],
-    {
-      json: () => ({ body: "Fixed in the next build.", visibility: "internal" }),
-    },
-  ),
-  r(
-    "POST /api/v1/reports/:id/actions",
-    (w) => `/api/v1/reports/${w.a.id}/actions`,
-    [401, 401, 403, 200, 200, 401],
-    {
-      json: () => ({ action: "set_severity", cvss: CVSS }),
-    },
-  ),
+  r("GET /api/v1/reports",                   [401, 401, 200, 200, 200, 401]),
+  r("GET /api/v1/reports/:id",               [401, 401, 200, 200, 200, 401], { url: (w) => `/api/v1/reports/${w.a.id}` }),
+  r("POST /api/v1/reports/:id/messages",     [401, 401, 403, 201, 201, 401], { url: (w) => `/api/v1/reports/${w.a.id}/messages`, json: () => ({ body: "Fixed in the next build.", visibility: "internal" }) }),
+  r("POST /api/v1/reports/:id/actions",      [401, 401, 403, 200, 200, 401], { url: (w) => `/api/v1/reports/${w.a.id}/actions`, json: () => ({ action: "set_severity", cvss: CVSS }) }),
 
-  // A member's own pages.
-  r("GET /account/tokens", fixed("/account/tokens"), [LOGIN, LOGIN, 200, 200, 200, LOGIN]),
-  r("POST /account/tokens", fixed("/account/tokens"), [401, 401, 201, 201, 201, 401], {
-    form: () => ({ label: "matrix", expiresDays: "30" }),
-  }),
-  r(
-    "POST /account/tokens/:id/revoke",
-    (w) => `/account/tokens/${w.spareAdminToken.id}/revoke`,
-    [401, 401, 403, 403, "303 /account/tokens", 401],
-    // Token ids are random and shown only to their owner and admins; the refusal says whose token it is not.
-    { form: () => ({}), madeUp: { viewer: 404, responder: 404 } },
-  ),
-  r("GET /account/key", fixed("/account/key"), [LOGIN, LOGIN, 200, 200, 200, LOGIN]),
-  r(
-    "POST /account/key",
-    fixed("/account/key"),
-    [401, 401, "303 /account/key", "303 /account/key", "303 /account/key", 401],
-    {
-      form: () => ({ key: MEMBER_PUBLIC_KEY }),
-    },
-  ),
-  r(
-    "POST /account/key/remove",
-    fixed("/account/key/remove"),
-    [401, 401, "303 /account/key", "303 /account/key", "303 /account/key", 401],
-    {
-      form: () => ({}),
-      runLast: 1,
-    },
-  ),
-  r("GET /account/availability", fixed("/account/availability"), [LOGIN, LOGIN, 403, 200, 200, LOGIN]),
-  r(
-    "POST /account/availability",
-    fixed("/account/availability"),
-    [401, 401, 403, "303 /account/availability", "303 /account/availability", 401],
-    {
-      form: () => ({ timeZone: "Europe/Berlin", hours: "any" }),
-    },
-  ),
-  r("GET /account/alerts", fixed("/account/alerts"), [LOGIN, LOGIN, 200, 200, 200, LOGIN]),
-  r(
-    "POST /account/alerts",
-    fixed("/account/alerts"),
-    [401, 401, "303 /account/alerts", "303 /account/alerts", "303 /account/alerts", 401],
-    {
-      form: () => ({ email: "true" }),
-    },
-  ),
+  // A member's own pages. Token ids are random and shown only to their owner and admins, so the refusal to
+  // revoke another member's token may say so (403), while a made-up id is simply not found.
+  r("GET /account/tokens",                   [LOGIN, LOGIN, 200, 200, 200, LOGIN]),
+  r("POST /account/tokens",                  [401, 401, 201, 201, 201, 401], { form: () => ({ label: "matrix", expiresDays: "30" }) }),
+  r("POST /account/tokens/:id/revoke",       [401, 401, 403, 403, "303 /account/tokens", 401], { url: (w) => `/account/tokens/${w.spareAdminToken.id}/revoke`, ...EMPTY, madeUp: { viewer: 404, responder: 404 } }),
+  r("GET /account/key",                      [LOGIN, LOGIN, 200, 200, 200, LOGIN]),
+  r("POST /account/key",                     [401, 401, "303 /account/key", "303 /account/key", "303 /account/key", 401], { form: () => ({ key: MEMBER_PUBLIC_KEY }) }),
+  r("POST /account/key/remove",              [401, 401, "303 /account/key", "303 /account/key", "303 /account/key", 401], { ...EMPTY, runLast: 1 }),
+  r("GET /account/availability",             [LOGIN, LOGIN, 403, 200, 200, LOGIN]),
+  r("POST /account/availability",            [401, 401, 403, "303 /account/availability", "303 /account/availability", 401], { form: () => AVAILABILITY }),
+  r("GET /account/alerts",                   [LOGIN, LOGIN, 200, 200, 200, LOGIN]),
+  r("POST /account/alerts",                  [401, 401, "303 /account/alerts", "303 /account/alerts", "303 /account/alerts", 401], { form: () => ({ email: "true" }) }),
 
   // Admin pages: admins only; responders and viewers are refused with 403.
-  r("GET /admin/team", fixed("/admin/team"), [LOGIN, LOGIN, 403, 403, 200, LOGIN]),
-  r("POST /admin/team", fixed("/admin/team"), [401, 401, 403, 403, "303 /admin/team", 401], {
-    form: () => ({ email: "nell@example.org", name: "Nell", role: "viewer", password: "nell-password-long" }),
-  }),
-  r(
-    "POST /admin/team/:id",
-    (w) => `/admin/team/${w.spareMemberId}`,
-    [401, 401, 403, 403, "303 /admin/team", 401],
-    {
-      form: () => ({ name: "Sam", role: "responder", active: "true" }),
-    },
-  ),
-  r(
-    "POST /admin/team/:id/availability",
-    (w) => `/admin/team/${w.spareMemberId}/availability`,
-    [401, 401, 403, 403, "303 /admin/team", 401],
-    { form: () => ({ timeZone: "Europe/Berlin", hours: "any" }) },
-  ),
-  r("GET /admin/team/:id/key", (w) => `/admin/team/${w.spareMemberId}/key`, [
-    LOGIN,
-    LOGIN,
-    403,
-    403,
-    200,
-    LOGIN,
-  ]),
-  r(
-    "POST /admin/team/:id/key",
-    (w) => `/admin/team/${w.spareMemberId}/key`,
-    [401, 401, 403, 403, "303 /admin/team/", 401],
-    {
-      form: () => ({ key: MEMBER_PUBLIC_KEY }),
-    },
-  ),
-  r(
-    "POST /admin/team/:id/key/remove",
-    (w) => `/admin/team/${w.spareMemberId}/key/remove`,
-    [401, 401, 403, 403, "303 /admin/team/", 401],
-    { form: () => ({}) },
-  ),
-  r("GET /admin/sign-ins", fixed("/admin/sign-ins"), [LOGIN, LOGIN, 403, 403, 200, LOGIN]),
-  r(
-    "POST /admin/sign-ins/clear",
-    fixed("/admin/sign-ins/clear"),
-    [401, 401, 403, 403, "303 /admin/sign-ins", 401],
-    // The failed sign-ins the POST /login row records, from this machine.
-    { form: () => ({ email: "nobody@example.net", ip: "127.0.0.1" }) },
-  ),
-  r("GET /admin/settings", fixed("/admin/settings"), [LOGIN, LOGIN, 403, 403, 200, LOGIN]),
-  r("POST /admin/settings", fixed("/admin/settings"), [401, 401, 403, 403, "303 /admin/settings", 401], {
-    form: () => ({}),
-  }),
-  r("POST /admin/settings/sla", fixed("/admin/settings/sla"), [401, 401, 403, 403, 400, 401], {
-    form: () => ({}),
-  }),
-  r("GET /admin/intake", fixed("/admin/intake"), [LOGIN, LOGIN, 403, 403, 200, LOGIN]),
-  // Fields the form leaves out keep their saved values, so an empty form saves what is there.
-  r("POST /admin/intake", fixed("/admin/intake"), [401, 401, 403, 403, "303 /admin/intake", 401], {
-    form: () => ({}),
-  }),
-  r("GET /admin/scope", fixed("/admin/scope"), [LOGIN, LOGIN, 403, 403, 200, LOGIN]),
-  r("POST /admin/scope", fixed("/admin/scope"), [401, 401, 403, 403, "303 /admin/scope", 401], {
-    form: () => ({ name: "Mobile app", identifier: "com.example.app", kind: "mobile", inScope: "true" }),
-  }),
-  r(
-    "POST /admin/scope/:id",
-    (w) => `/admin/scope/${w.assetId}`,
-    [401, 401, 403, 403, "303 /admin/scope", 401],
-    {
-      form: () => ({
-        name: "Billing portal",
-        identifier: "billing.example.org",
-        kind: "web",
-        inScope: "true",
-        active: "true",
-      }),
-    },
-  ),
-  r("GET /admin/outbox", fixed("/admin/outbox"), [LOGIN, LOGIN, 403, 403, 200, LOGIN]),
-  r("GET /admin/keys", fixed("/admin/keys"), [LOGIN, LOGIN, 403, 403, 200, LOGIN]),
-  r("POST /admin/keys/rotate", fixed("/admin/keys/rotate"), [401, 401, 403, 403, "303 /admin/keys", 401], {
-    form: () => ({}),
-  }),
-  r("POST /admin/keys/import", fixed("/admin/keys/import"), [401, 401, 403, 403, 400, 401], {
-    form: () => ({}),
-  }),
-  r("GET /admin/responses", fixed("/admin/responses"), [LOGIN, LOGIN, 403, 403, 200, LOGIN]),
-  r("POST /admin/responses", fixed("/admin/responses"), [401, 401, 403, 403, "303 /admin/responses", 401], {
-    form: () => ({ name: "Fixed", purpose: "general", body: "The fix is released." }),
-  }),
-  r("GET /admin/responses/:id", (w) => `/admin/responses/${w.templateId}`, [
-    LOGIN,
-    LOGIN,
-    403,
-    403,
-    200,
-    LOGIN,
-  ]),
-  r(
-    "POST /admin/responses/:id",
-    (w) => `/admin/responses/${w.templateId}`,
-    [401, 401, 403, 403, "303 /admin/responses/", 401],
-    { form: () => ({ name: "Thanks", purpose: "general", body: "Thank you for the report." }) },
-  ),
-  r(
-    "POST /admin/responses/:id/active",
-    (w) => `/admin/responses/${w.templateId}/active`,
-    [401, 401, 403, 403, "303 /admin/responses", 401],
-    { form: () => ({ active: "true" }) },
-  ),
-  r("GET /admin/alerts", fixed("/admin/alerts"), [LOGIN, LOGIN, 403, 403, 200, LOGIN]),
-  r("POST /admin/alerts", fixed("/admin/alerts"), [401, 401, 403, 403, "303 /admin/alerts", 401], {
-    form: () => ({ kind: "email", name: "Second team mail", events: "report_received", active: "true" }),
-  }),
-  r("GET /admin/alerts/log", fixed("/admin/alerts/log"), [LOGIN, LOGIN, 403, 403, 200, LOGIN]),
-  r(
-    "POST /admin/alerts/:id",
-    (w) => `/admin/alerts/${w.alertChannelId}`,
-    [401, 401, 403, 403, "303 /admin/alerts", 401],
-    {
-      form: () => ({ name: "Team mail", events: "report_received", active: "true" }),
-    },
-  ),
-  r(
-    "POST /admin/alerts/:id/test",
-    (w) => `/admin/alerts/${w.alertChannelId}/test`,
-    [401, 401, 403, 403, "303 /admin/alerts", 401],
-    { form: () => ({}) },
-  ),
-  r("GET /admin/mail", fixed("/admin/mail"), [LOGIN, LOGIN, 403, 403, 200, LOGIN]),
-  r(
-    "POST /admin/mail/:id/retry",
-    (w) => `/admin/mail/${w.failedMail.retryId}/retry`,
-    [401, 401, 403, 403, "303 /admin/mail", 401],
-    { form: () => ({ as: "same" }) },
-  ),
-  r(
-    "POST /admin/mail/:id/dismiss",
-    (w) => `/admin/mail/${w.failedMail.dismissId}/dismiss`,
-    [401, 401, 403, 403, "303 /admin/mail", 401],
-    { form: () => ({}) },
-  ),
+  r("GET /admin/team",                       [LOGIN, LOGIN, 403, 403, 200, LOGIN]),
+  r("POST /admin/team",                      [401, 401, 403, 403, "303 /admin/team", 401], { form: () => ({ email: "nell@example.org", name: "Nell", role: "viewer", password: "nell-password-long" }) }),
+  r("POST /admin/team/:id",                  [401, 401, 403, 403, "303 /admin/team", 401], { url: (w) => `/admin/team/${w.spareMemberId}`, form: () => ({ name: "Sam", role: "responder", active: "true" }) }),
+  r("POST /admin/team/:id/availability",     [401, 401, 403, 403, "303 /admin/team", 401], { url: (w) => `/admin/team/${w.spareMemberId}/availability`, form: () => AVAILABILITY }),
+  r("GET /admin/team/:id/key",               [LOGIN, LOGIN, 403, 403, 200, LOGIN], { url: (w) => `/admin/team/${w.spareMemberId}/key` }),
+  r("POST /admin/team/:id/key",              [401, 401, 403, 403, "303 /admin/team/", 401], { url: (w) => `/admin/team/${w.spareMemberId}/key`, form: () => ({ key: MEMBER_PUBLIC_KEY }) }),
+  r("POST /admin/team/:id/key/remove",       [401, 401, 403, 403, "303 /admin/team/", 401], { url: (w) => `/admin/team/${w.spareMemberId}/key/remove`, ...EMPTY }),
+  r("GET /admin/sign-ins",                   [LOGIN, LOGIN, 403, 403, 200, LOGIN]),
+  // The failed sign-ins that the POST /login row records from this machine.
+  r("POST /admin/sign-ins/clear",            [401, 401, 403, 403, "303 /admin/sign-ins", 401], { form: () => ({ email: "nobody@example.net", ip: "127.0.0.1" }) }),
+  r("GET /admin/settings",                   [LOGIN, LOGIN, 403, 403, 200, LOGIN]),
+  // Fields a settings form leaves out keep their saved values, so an empty form saves what is there.
+  r("POST /admin/settings",                  [401, 401, 403, 403, "303 /admin/settings", 401], EMPTY),
+  r("POST /admin/settings/sla",              [401, 401, 403, 403, 400, 401], EMPTY),
+  r("GET /admin/intake",                     [LOGIN, LOGIN, 403, 403, 200, LOGIN]),
+  r("POST /admin/intake",                    [401, 401, 403, 403, "303 /admin/intake", 401], EMPTY),
+  r("GET /admin/scope",                      [LOGIN, LOGIN, 403, 403, 200, LOGIN]),
+  r("POST /admin/scope",                     [401, 401, 403, 403, "303 /admin/scope", 401], { form: () => ({ ...ASSET, name: "Mobile app", identifier: "com.example.app", kind: "mobile" }) }),
+  r("POST /admin/scope/:id",                 [401, 401, 403, 403, "303 /admin/scope", 401], { url: (w) => `/admin/scope/${w.assetId}`, form: () => ASSET }),
+  r("GET /admin/outbox",                     [LOGIN, LOGIN, 403, 403, 200, LOGIN]),
+  r("GET /admin/keys",                       [LOGIN, LOGIN, 403, 403, 200, LOGIN]),
+  r("POST /admin/keys/rotate",               [401, 401, 403, 403, "303 /admin/keys", 401], EMPTY),
+  r("POST /admin/keys/import",               [401, 401, 403, 403, 400, 401], EMPTY),
+  r("GET /admin/responses",                  [LOGIN, LOGIN, 403, 403, 200, LOGIN]),
+  r("POST /admin/responses",                 [401, 401, 403, 403, "303 /admin/responses", 401], { form: () => ({ name: "Fixed", purpose: "general", body: "The fix is released." }) }),
+  r("GET /admin/responses/:id",              [LOGIN, LOGIN, 403, 403, 200, LOGIN], { url: (w) => `/admin/responses/${w.templateId}` }),
+  r("POST /admin/responses/:id",             [401, 401, 403, 403, "303 /admin/responses/", 401], { url: (w) => `/admin/responses/${w.templateId}`, form: () => ({ name: "Thanks", purpose: "general", body: "Thank you for the report." }) }),
+  r("POST /admin/responses/:id/active",      [401, 401, 403, 403, "303 /admin/responses", 401], { url: (w) => `/admin/responses/${w.templateId}/active`, form: () => ({ active: "true" }) }),
+  r("GET /admin/alerts",                     [LOGIN, LOGIN, 403, 403, 200, LOGIN]),
+  r("POST /admin/alerts",                    [401, 401, 403, 403, "303 /admin/alerts", 401], { form: () => ({ kind: "email", name: "Second team mail", events: "report_received", active: "true" }) }),
+  r("GET /admin/alerts/log",                 [LOGIN, LOGIN, 403, 403, 200, LOGIN]),
+  r("POST /admin/alerts/:id",                [401, 401, 403, 403, "303 /admin/alerts", 401], { url: (w) => `/admin/alerts/${w.alertChannelId}`, form: () => ({ name: "Team mail", events: "report_received", active: "true" }) }),
+  r("POST /admin/alerts/:id/test",           [401, 401, 403, 403, "303 /admin/alerts", 401], { url: (w) => `/admin/alerts/${w.alertChannelId}/test`, ...EMPTY }),
+  r("GET /admin/mail",                       [LOGIN, LOGIN, 403, 403, 200, LOGIN]),
+  r("POST /admin/mail/:id/retry",            [401, 401, 403, 403, "303 /admin/mail", 401], { url: (w) => `/admin/mail/${w.failedMail.retryId}/retry`, form: () => ({ as: "same" }) }),
+  r("POST /admin/mail/:id/dismiss",          [401, 401, 403, 403, "303 /admin/mail", 401], { url: (w) => `/admin/mail/${w.failedMail.dismissId}/dismiss`, ...EMPTY }),
 ];
 
 /** The router's own list: one entry per method and path, without the middleware registered for ALL or "*". */

@@ -232,13 +232,15 @@ export function createAuthService(deps: { db: Db; clock: Clock; team: TeamServic
         throw new AppError("invalid_input", 400, "Choose a password.", { password: "Choose a password." });
       }
       const user = await transaction(db, async (tx) => {
-        // Using the link up first makes a second, concurrent submission fail instead of creating a second admin.
+        // Every outstanding setup link is used up here, not only this one: each start without an admin issues
+        // a link, and two of them submitted at once would both pass the check above and make two admins. The
+        // second transaction waits for the rows the first one updates, then finds none of them unused.
         const used = await tx
           .update(oneTimeTokens)
           .set({ usedAt: clock() })
-          .where(and(eq(oneTimeTokens.tokenHash, sha256Hex(token)), isNull(oneTimeTokens.usedAt)))
-          .returning();
-        if (used.length === 0)
+          .where(and(eq(oneTimeTokens.purpose, "setup"), isNull(oneTimeTokens.usedAt)))
+          .returning({ tokenHash: oneTimeTokens.tokenHash });
+        if (!used.some((row) => row.tokenHash === sha256Hex(token)))
           throw new AppError("setup_link_invalid", 404, "This setup link was already used.");
         const created = await deps.team.createMemberIn(tx, null, { ...input, role: "admin" });
         await appendAuditEvent(

@@ -271,3 +271,37 @@ describe.each(DB_KINDS)("first-admin setup link on %s", (kind) => {
     expect(await t.services.team.countActiveAdmins()).toBe(1);
   });
 });
+
+describe.each(DB_KINDS)("two first-admin setup links on %s", (kind) => {
+  let t: TestDb;
+
+  beforeAll(async () => {
+    t = await createTestDb(kind);
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it("submitted at the same moment, make exactly one admin; the other link answers 404", async () => {
+    // Each start of the server without an admin prints a new link, so two may be out at once.
+    const first = await t.services.auth.createSetupLinkIfNeeded();
+    const second = await t.services.auth.createSetupLinkIfNeeded();
+    const results = await Promise.allSettled([
+      t.services.auth.completeSetup(first!.token, {
+        email: "first@example.org",
+        name: "First",
+        password: "first-admin-password",
+      }),
+      t.services.auth.completeSetup(second!.token, {
+        email: "second@example.org",
+        name: "Second",
+        password: "second-admin-password",
+      }),
+    ]);
+    expect(results.map((r) => r.status).sort()).toEqual(["fulfilled", "rejected"]);
+    const refused = results.find((r) => r.status === "rejected") as PromiseRejectedResult;
+    expect(refused.reason).toMatchObject({ status: 404, code: "setup_link_invalid" });
+    expect(await t.services.team.countActiveAdmins()).toBe(1);
+    expect((await t.services.team.list()).map((m) => m.email)).toHaveLength(1);
+  });
+});

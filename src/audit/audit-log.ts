@@ -1,5 +1,5 @@
 import { asc, eq, sql } from "drizzle-orm";
-import type { Db, Tx } from "../core/db.ts";
+import { type Db, deferFinalWrite, type FinalWrite, type Tx } from "../core/db.ts";
 import { auditEvents, auditHead } from "../db/schema.ts";
 import { type ChainedEvent, GENESIS_HASH, hashEvent } from "../domain/audit-chain.ts";
 
@@ -11,47 +11,69 @@ export interface AuditInput {
   data: Record<string, unknown>;
 }
 
-/** Any constant works; it serialises writers of the chain across connections and instances. */
-const CHAIN_LOCK_KEY = 7_316_001;
+/** An appended event as its transaction's caller sees it: its id and time are fixed, its place in the chain is not yet. */
+export interface AppendedEvent {
+  id: string;
+  occurredAt: string;
+}
+
+interface PendingEvent extends AppendedEvent {
+  input: AuditInput;
+  data: unknown;
+}
 
 /**
- * Appends one event to the chain. Must run inside the caller's transaction: the advisory lock is held until it
- * commits, so two writers can never link to the same previous event.
+ * Appends one event to the chain when the caller's transaction commits (and never if it rolls back, or if the
+ * savepoint it was appended in does). The id and time are fixed now; the chain position and hashes are given at
+ * the end of the transaction, in append order, by chainPendingEvents.
  */
-export async function appendAuditEvent(tx: Tx, input: AuditInput, now: Date): Promise<ChainedEvent> {
-  await tx.execute(sql`select pg_advisory_xact_lock(${CHAIN_LOCK_KEY})`);
-  const [head] = await tx.select().from(auditHead).where(eq(auditHead.id, 1));
-  const prevHash = head?.hash ?? GENESIS_HASH;
-  const seq = (head?.seq ?? 0) + 1;
-  const id = crypto.randomUUID();
-  const content = {
-    seq,
-    id,
+export async function appendAuditEvent(tx: Tx, input: AuditInput, now: Date): Promise<AppendedEvent> {
+  const event: PendingEvent = {
+    id: crypto.randomUUID(),
     occurredAt: now.toISOString(),
-    actorType: input.actorType,
-    actorId: input.actorId,
-    action: input.action,
-    reportId: input.reportId,
+    input,
+    // Copied now, so a caller changing its object afterwards cannot change what is recorded.
     data: JSON.parse(JSON.stringify(input.data)) as unknown,
   };
-  const hash = hashEvent(content, prevHash);
-  await tx.insert(auditEvents).values({
-    seq,
-    id,
-    occurredAt: now,
-    actorType: input.actorType,
-    actorId: input.actorId,
-    action: input.action,
-    reportId: input.reportId,
-    data: content.data,
-    prevHash,
-    hash,
-  });
-  await tx
+  deferFinalWrite(tx, chainAppend, event);
+  return { id: event.id, occurredAt: event.occurredAt };
+}
+
+const chainAppend: FinalWrite<PendingEvent> = { name: "appendAuditEvent", write: chainPendingEvents };
+
+/**
+ * Links a transaction's events to the chain, last thing before it commits. The upsert on the head row locks it
+ * (creating it for the first event ever) and returns its newest committed value even if another writer committed
+ * while this one waited; the lock is held until the commit, so writers chain one after another in commit order,
+ * and only for two round trips each.
+ */
+async function chainPendingEvents(tx: Tx, events: PendingEvent[]): Promise<void> {
+  if (events.length === 0) return;
+  const head = await tx
     .insert(auditHead)
-    .values({ id: 1, seq, hash })
-    .onConflictDoUpdate({ target: auditHead.id, set: { seq, hash } });
-  return { ...content, prevHash, hash };
+    .values({ id: 1, seq: 0, hash: GENESIS_HASH })
+    .onConflictDoUpdate({ target: auditHead.id, set: { seq: sql`${auditHead.seq}` } })
+    .returning({ seq: auditHead.seq, hash: auditHead.hash });
+  let { seq, hash } = head[0]!;
+  const rows = events.map((event) => {
+    seq += 1;
+    const content = {
+      seq,
+      id: event.id,
+      occurredAt: event.occurredAt,
+      actorType: event.input.actorType,
+      actorId: event.input.actorId,
+      action: event.input.action,
+      reportId: event.input.reportId,
+      data: event.data,
+    };
+    const prevHash = hash;
+    hash = hashEvent(content, prevHash);
+    return { ...content, occurredAt: new Date(content.occurredAt), prevHash, hash };
+  });
+  await tx.execute(
+    sql`with appended as ${tx.insert(auditEvents).values(rows)} update ${auditHead} set seq = ${seq}, hash = ${hash} where id = 1`,
+  );
 }
 
 function toChained(row: typeof auditEvents.$inferSelect): ChainedEvent {

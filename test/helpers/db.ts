@@ -47,7 +47,13 @@ export interface TestDb {
 export async function createTestDb(
   kind: DbKind,
   /** pgliteDir: keep PGlite's files in that directory instead of in memory, so a test can read them. */
-  options: { publicUrl?: string; pgliteDir?: string; alertAllowPrivateHosts?: string } = {},
+  options: {
+    publicUrl?: string;
+    pgliteDir?: string;
+    alertAllowPrivateHosts?: string;
+    /** PostgreSQL pool size (5 unless given): a concurrency benchmark wants a connection per writer. */
+    poolMax?: number;
+  } = {},
 ): Promise<TestDb> {
   let database: Database;
   let drop = async () => {};
@@ -66,7 +72,7 @@ export async function createTestDb(
     await admin.end();
     const url = new URL(adminUrl);
     url.pathname = `/${name}`;
-    database = await openPostgres(url.toString(), { max: 5 });
+    database = await openPostgres(url.toString(), { max: options.poolMax ?? 5 });
     drop = async () => {
       const a = new pg.Client({ connectionString: adminUrl });
       await a.connect();

@@ -21,8 +21,8 @@ export interface ReportsCollaborators {
   search: Pick<
     SearchService,
     | "firstReporter"
-    | "indexMessage"
-    | "indexReport"
+    | "indexValue"
+    | "newReportText"
     | "parseSearch"
     | "recordIntakeSuggestions"
     | "searchesInternalNotes"

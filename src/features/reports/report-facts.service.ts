@@ -14,6 +14,15 @@ export async function loadFacts(db: Db, report: ReportRow): Promise<ReportFacts>
     db,
     fixRows.map((f) => f.id),
   );
+  return factsOf(report, fixRows, verifications);
+}
+
+/** The facts of a report whose fixes and verifications the caller has already read. */
+export function factsOf(
+  report: ReportRow,
+  fixRows: readonly { id: string; authorId: string }[],
+  verifications: readonly { fixId: string; verifierId: string }[],
+): ReportFacts {
   return {
     state: report.state as ReportState,
     assigneeId: report.assigneeId,

@@ -59,6 +59,7 @@ export function createReportIntake(ctx: ReportsContext) {
     });
     const seq = await nextReportNumber(tx);
     const reference = formatReference(now.getUTCFullYear(), seq);
+    const text = await features.search.newReportText(tx, input.title, input.body, input.assetId);
     const report = await insertReport(tx, {
       seq,
       reference,
@@ -66,6 +67,7 @@ export function createReportIntake(ctx: ReportsContext) {
       assetId: input.assetId,
       weakness: input.weakness,
       bodyEnc: cipher.encryptJson(input.body),
+      searchIndex: features.search.indexValue(text),
       source,
       reporterId: reporter.id,
       state: "new",
@@ -77,7 +79,6 @@ export function createReportIntake(ctx: ReportsContext) {
     });
     const token = randomToken(16);
     await insertTrackingToken(tx, report.id, sha256Hex(token), now);
-    await features.search.indexReport(tx, report.id);
     await storeAttachments(ctx, tx, report.id, null, files, now);
     await appendAuditEvent(
       tx,
@@ -96,7 +97,11 @@ export function createReportIntake(ctx: ReportsContext) {
       },
       now,
     );
-    await features.search.recordIntakeSuggestions(tx, report.id, now);
+    await features.search.recordIntakeSuggestions(
+      tx,
+      { id: report.id, title: report.title, assetId: report.assetId, text },
+      now,
+    );
     await input.extra?.inTransaction?.(tx, { reportId: report.id, reporterId: reporter.id, now });
     await notifyReporter(
       ctx,

@@ -88,9 +88,9 @@ export async function messageReporter(
     visibility: "reporter",
     kind: message.kind,
     bodyEnc: ctx.cipher.encrypt(message.body),
+    searchIndex: ctx.features.search.indexValue({ b: message.body }),
     createdAt: now,
   });
-  await ctx.features.search.indexMessage(tx, sent.id, message.body);
   await notifyReporter(
     ctx,
     tx,
@@ -121,9 +121,9 @@ export function createReportMessages(ctx: ReportsContext) {
       visibility: "reporter",
       kind: "message",
       bodyEnc: cipher.encrypt(body),
+      searchIndex: features.search.indexValue({ b: body }),
       createdAt: now,
     });
-    await features.search.indexMessage(tx, message.id, body);
     await storeAttachments(ctx, tx, report.id, message.id, files, now);
     // An answer while the team waits for one restarts the SLA clock.
     await updateReport(tx, report.id, {
@@ -172,9 +172,9 @@ export function createReportMessages(ctx: ReportsContext) {
         visibility: parsed.data.visibility,
         kind: parsed.data.visibility === "internal" ? "note" : "message",
         bodyEnc: cipher.encrypt(parsed.data.body),
+        searchIndex: features.search.indexValue({ b: parsed.data.body }),
         createdAt: now,
       });
-      await features.search.indexMessage(tx, message.id, parsed.data.body);
       await storeAttachments(ctx, tx, report.id, message.id, files, now);
       const patch: Partial<ReportRow> = { updatedAt: now };
       if (parsed.data.visibility === "reporter") {

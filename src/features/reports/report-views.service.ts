@@ -12,7 +12,7 @@ import {
   STATE_LABELS,
 } from "../../domain/workflow.ts";
 import { decryptBody, type ReportsContext, requireReport } from "./report-context.service.ts";
-import { loadFacts, slaFacts } from "./report-facts.service.ts";
+import { factsOf, slaFacts } from "./report-facts.service.ts";
 import {
   findAsset,
   findAttachment,
@@ -35,12 +35,12 @@ export function createReportViews(ctx: ReportsContext) {
   /** Everything the team sees about one report. */
   async function teamView(idOrRef: string) {
     const report = await requireReport(db, idOrRef);
-    const [reporter, asset, messageRows, attachmentRows, facts, scores, events, sla] = await Promise.all([
+    const [reporter, asset, messageRows, attachmentRows, fixRows, scores, events, sla] = await Promise.all([
       findReporter(db, report.reporterId),
       findAsset(db, report.assetId),
       listMessages(db, report.id),
       listAttachmentMeta(db, report.id),
-      loadFacts(db, report),
+      listFixes(db, report.id),
       listSeverityScores(db, report.id),
       listReportEvents(db, report.id),
       features.settings.sla(db),
@@ -54,11 +54,11 @@ export function createReportViews(ctx: ReportsContext) {
       }
       return people.get(id)!;
     };
-    const fixRows = await listFixes(db, report.id);
     const verifications = await listFixVerifications(
       db,
       fixRows.map((f) => f.id),
     );
+    const facts = factsOf(report, fixRows, verifications);
     const duplicateOf = report.duplicateOfId ? await findReport(db, report.duplicateOfId) : null;
     const now = clock();
     return {

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, isNull, sql } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, isNull, type SQL, sql } from "drizzle-orm";
 import type { Db, Tx } from "../../core/db.ts";
 import {
   assets,
@@ -53,7 +53,10 @@ export async function insertReporter(tx: Tx, values: typeof reporters.$inferInse
   return row!;
 }
 
-export async function insertReport(tx: Tx, values: typeof reports.$inferInsert): Promise<ReportRow> {
+/** A row to insert whose search index is computed in the same statement (see the search service's indexValue). */
+type Indexed<T> = Omit<T, "searchIndex"> & { searchIndex?: SQL };
+
+export async function insertReport(tx: Tx, values: Indexed<typeof reports.$inferInsert>): Promise<ReportRow> {
   const [row] = await tx.insert(reports).values(values).returning();
   return row!;
 }
@@ -75,7 +78,10 @@ export async function insertTrackingToken(tx: Tx, reportId: string, tokenHash: s
   await tx.insert(trackingTokens).values({ reportId, tokenHash, createdAt: now });
 }
 
-export async function insertMessage(tx: Tx, values: typeof messages.$inferInsert): Promise<MessageRow> {
+export async function insertMessage(
+  tx: Tx,
+  values: Indexed<typeof messages.$inferInsert>,
+): Promise<MessageRow> {
   const [row] = await tx.insert(messages).values(values).returning();
   return row!;
 }

@@ -50,14 +50,18 @@ function queryTokens(text: WeightedText): string[] {
  * itself, then title trigram similarity (titles are plaintext) and a same-asset bonus are added:
  * 60% words, 25% title, 15% same asset. Spam is never suggested.
  */
-export async function suggestDuplicates(
-  db: Db,
-  cipher: DataCipher,
-  reportId: string,
-  options: { limit?: number } = {},
-): Promise<SimilarReport[]> {
+/** A report as duplicate ranking needs it: what the index would hold for it, and its title and asset. */
+export interface DuplicateSubject {
+  id: string;
+  title: string;
+  assetId: string | null;
+  text: WeightedText;
+}
+
+/** A stored report's subject, read and decrypted. */
+async function readSubject(db: Db, cipher: DataCipher, reportId: string): Promise<DuplicateSubject | null> {
   const [report] = await db.select().from(reports).where(eq(reports.id, reportId));
-  if (!report) return [];
+  if (!report) return null;
   const [asset] = report.assetId
     ? await db
         .select({ name: assets.name, identifier: assets.identifier })
@@ -66,24 +70,37 @@ export async function suggestDuplicates(
     : [];
   const body = cipher.decryptJson<{ description?: string; steps?: string; impact?: string }>(report.bodyEnc);
   const text = reportText(report.title, body, asset ?? null);
+  return { id: report.id, title: report.title, assetId: report.assetId, text };
+}
+
+/**
+ * The reports most like this one. The index ranks candidates (an OR-query of the report's own hashed words with
+ * ts_rank_cd, title words weighing most), each candidate's rank is scaled by what the report scores against
+ * itself, then title trigram similarity (titles are plaintext) and a same-asset bonus are added:
+ * 60% words, 25% title, 15% same asset. Spam is never suggested.
+ */
+export async function suggestDuplicates(
+  db: Db,
+  cipher: DataCipher,
+  reportOrId: string | DuplicateSubject,
+  options: { limit?: number } = {},
+): Promise<SimilarReport[]> {
+  const report = typeof reportOrId === "string" ? await readSubject(db, cipher, reportOrId) : reportOrId;
+  if (!report) return [];
+  const { text } = report;
   const tokens = queryTokens(text);
   if (tokens.length === 0) return [];
   const hasher = searchHasher(cipher);
   const query = sql`to_tsquery('simple', ${tokens.map((t) => hasher.hash(t)).join(" | ")})`;
 
-  const self = (await db.execute(
-    sql`select ts_rank_cd(v, q) as rank, ts_rank_cd(v, q, 2) as rank_len
-        from (select ${vectorSql(hasher, text)} as v, ${query} as q) s`,
-  )) as unknown as Rows<{ rank: number; rank_len: number }>;
-  const selfRank = Number(self.rows[0]?.rank ?? 0);
-  const selfRankLen = Number(self.rows[0]?.rank_len ?? 0);
-  if (selfRank <= 0 || selfRankLen <= 0) return [];
-
+  // One statement: what the report scores against itself (the scale) beside each candidate's score.
   const candidates = (await db.execute(
     // ts_rank_cd with a long OR-query is slow, so the cheaper ts_rank picks a shortlist first.
     sql`select r.id, r.reference, r.title, r.state, r.asset_id, r.received_at, r.duplicate_of_id,
-               ts_rank_cd(r.search_index, s.q) as rank, ts_rank_cd(r.search_index, s.q, 2) as rank_len
-        from (select ${query} as q) s,
+               ts_rank_cd(r.search_index, s.q) as rank, ts_rank_cd(r.search_index, s.q, 2) as rank_len,
+               s.self_rank, s.self_rank_len
+        from (select q, ts_rank_cd(v, q) as self_rank, ts_rank_cd(v, q, 2) as self_rank_len
+              from (select ${vectorSql(hasher, text)} as v, ${query} as q) own) s,
              lateral (select * from reports r
                       where r.id <> ${report.id} and r.search_index @@ s.q
                         and (r.rejection_reason is null or r.rejection_reason <> 'spam')
@@ -101,7 +118,12 @@ export async function suggestDuplicates(
     duplicate_of_id: string | null;
     rank: number;
     rank_len: number;
+    self_rank: number;
+    self_rank_len: number;
   }>;
+  const selfRank = Number(candidates.rows[0]?.self_rank ?? 0);
+  const selfRankLen = Number(candidates.rows[0]?.self_rank_len ?? 0);
+  if (selfRank <= 0 || selfRankLen <= 0) return [];
 
   const scored = candidates.rows.map((c) => {
     const coverage = Math.min(1, Number(c.rank) / selfRank);
@@ -132,14 +154,14 @@ export async function suggestDuplicates(
 export async function recordIntakeSuggestions(
   tx: Tx,
   cipher: DataCipher,
-  reportId: string,
+  report: DuplicateSubject,
   now: Date,
 ): Promise<void> {
   // Suggestions are advice: a failure here must never cost the reporter their report, so it runs in a savepoint
   // whose failure leaves the intake transaction intact (the report page still computes them on view).
   try {
     await savepoint(tx, async (sp) => {
-      const suggestions = (await suggestDuplicates(sp, cipher, reportId, { limit: 3 })).filter(
+      const suggestions = (await suggestDuplicates(sp, cipher, report, { limit: 3 })).filter(
         (s) => s.score >= INTAKE_SUGGESTION_THRESHOLD,
       );
       if (suggestions.length === 0) return;
@@ -149,7 +171,7 @@ export async function recordIntakeSuggestions(
           actorType: "system",
           actorId: null,
           action: "report.duplicates_suggested",
-          reportId,
+          reportId: report.id,
           data: {
             suggestions: suggestions.map((s) => ({ id: s.id, reference: s.reference, score: s.score })),
           },

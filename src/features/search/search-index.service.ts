@@ -68,15 +68,25 @@ export function reportText(
   };
 }
 
-async function reportWeightedText(db: Db, cipher: DataCipher, report: typeof reports.$inferSelect) {
-  const [asset] = report.assetId
+/** The words of a report about to be stored, read from the plaintext the caller holds (the asset is looked up). */
+export async function newReportText(
+  db: Db,
+  title: string,
+  body: { description?: string; steps?: string; impact?: string },
+  assetId: string | null,
+): Promise<WeightedText> {
+  const [asset] = assetId
     ? await db
         .select({ name: assets.name, identifier: assets.identifier })
         .from(assets)
-        .where(eq(assets.id, report.assetId))
+        .where(eq(assets.id, assetId))
     : [];
+  return reportText(title, body, asset ?? null);
+}
+
+function reportWeightedText(db: Db, cipher: DataCipher, report: typeof reports.$inferSelect) {
   const body = cipher.decryptJson<{ description?: string; steps?: string; impact?: string }>(report.bodyEnc);
-  return reportText(report.title, body, asset ?? null);
+  return newReportText(db, report.title, body, report.assetId);
 }
 
 /** (Re)writes one report's index from its decrypted text; call it in the transaction that wrote the report. */

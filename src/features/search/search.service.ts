@@ -12,12 +12,21 @@ import {
   snippetText,
 } from "../../domain/search-text.ts";
 import {
+  type DuplicateSubject,
   duplicateLinks,
   firstReporter,
   recordIntakeSuggestions,
   suggestDuplicates,
 } from "./duplicates.service.ts";
-import { backfillSearchIndex, indexMessage, indexReport, searchHasher } from "./search-index.service.ts";
+import {
+  backfillSearchIndex,
+  indexMessage,
+  indexReport,
+  newReportText,
+  searchHasher,
+  vectorSql,
+  type WeightedText,
+} from "./search-index.service.ts";
 
 /** Whose eyes a search runs for: internal notes are searched only for roles that may read them. */
 export interface SearchReader {
@@ -154,9 +163,13 @@ export function createSearchService(deps: { db: Db; cipher: DataCipher }) {
     indexReport: (tx: Tx, reportId: string) => indexReport(tx, cipher, reportId),
     /** Indexes one message's text in the caller's transaction. */
     indexMessage: (tx: Tx, messageId: string, body: string) => indexMessage(tx, cipher, messageId, body),
+    /** The words a new report's index holds, from the plaintext its writer has (so nothing is read back). */
+    newReportText,
+    /** The keyed index of a text, as the value of a search_index column in the insert that stores its row. */
+    indexValue: (text: WeightedText): SQL => vectorSql(searchHasher(cipher), text),
     /** Keeps the likely duplicates of a new report on its timeline, scored at intake. */
-    recordIntakeSuggestions: (tx: Tx, reportId: string, now: Date) =>
-      recordIntakeSuggestions(tx, cipher, reportId, now),
+    recordIntakeSuggestions: (tx: Tx, report: DuplicateSubject, now: Date) =>
+      recordIntakeSuggestions(tx, cipher, report, now),
     /** Rewrites a report's index under another data key (a rotation re-seals with a cipher of its own). */
     reindexReport: (tx: Tx, sealing: DataCipher, reportId: string) => indexReport(tx, sealing, reportId),
     /** Rewrites a message's index under another data key. */

@@ -2,13 +2,17 @@ import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { makeTeam, reportFields } from "../../../test/helpers/actors.ts";
 import { createTestDb, DB_KINDS, type TestDb } from "../../../test/helpers/db.ts";
+import { appendAuditEvent } from "../../audit/audit-log.ts";
+import { transaction } from "../../core/db.ts";
 import { can } from "../../domain/permissions.ts";
 import { tokenize } from "../../domain/search-text.ts";
-import { suggestDuplicates } from "./duplicates.service.ts";
+import { recordIntakeSuggestions, suggestDuplicates } from "./duplicates.service.ts";
 import { parseSearch, textFilterCondition } from "./search.service.ts";
 import { searchHasher } from "./search-index.service.ts";
 
 type Team = Awaited<ReturnType<typeof makeTeam>>;
+
+const systemEvent = { actorType: "system" as const, actorId: null, reportId: null, data: {} };
 
 describe.each(DB_KINDS)("search on %s", (kind) => {
   let t: TestDb;
@@ -334,24 +338,25 @@ describe.each(DB_KINDS)("duplicates on %s", (kind) => {
     expect(reporterView!.timeline.map((e) => e.text)).toEqual(["Report received"]);
   });
 
-  it("keeps the report when recording suggestions fails, and the audit chain stays intact", async () => {
-    const base = {
-      title: "Savepoint check: header injection in mailer",
-      description: "The mailer copies the subject into a raw header, so CRLF adds arbitrary mail headers.",
-    };
-    await submit(base);
-    await t.database.db.execute(
-      sql`alter table audit_events add constraint no_suggestions check (action <> 'report.duplicates_suggested') not valid`,
-    );
-    let kept: { id: string; reference: string };
-    try {
-      kept = await submit(base);
-    } finally {
-      await t.database.db.execute(sql`alter table audit_events drop constraint no_suggestions`);
-    }
-    const view = await t.services.reports.teamView(kept.id);
-    expect(view.reference).toBe(kept.reference);
-    expect(view.timeline.map((e) => e.action)).toEqual(["report.received"]);
+  it("keeps the intake transaction usable when ranking duplicates fails, and the audit chain stays intact", async () => {
+    // The ranking's SQL fails (the id is no uuid); its savepoint rolls back alone, and what the transaction
+    // appended before and after it commits. The suggestions' own audit event is written with the transaction's
+    // other events at its commit, so only the ranking can fail here.
+    const text = { a: "Savepoint check: header injection in mailer", b: "CRLF in the subject adds headers." };
+    const now = t.clock();
+    await transaction(t.database.db, async (tx) => {
+      await appendAuditEvent(tx, { ...systemEvent, action: "test.before_ranking" }, now);
+      await recordIntakeSuggestions(
+        tx,
+        t.services.deps.cipher,
+        { id: "not-a-uuid", title: text.a, assetId: null, text },
+        now,
+      );
+      await tx.execute(sql`select 1`);
+      await appendAuditEvent(tx, { ...systemEvent, action: "test.after_ranking" }, now);
+    });
+    const recorded = await rows(sql`select action from audit_events where action like 'test.%' order by seq`);
+    expect(recorded).toEqual([{ action: "test.before_ranking" }, { action: "test.after_ranking" }]);
     expect((await t.services.audit.verify()).ok).toBe(true);
   });
 

@@ -1,6 +1,6 @@
 import { appendAuditEvent } from "../../audit/audit-log.ts";
 import type { Clock } from "../../core/clock.ts";
-import { type Db, type Tx, transaction } from "../../core/db.ts";
+import { type Db, forgetInTransaction, onceInTransaction, type Tx, transaction } from "../../core/db.ts";
 import { badRequest } from "../../core/errors.ts";
 import { zodFieldErrors } from "../../core/field-errors.ts";
 import type { SlaPolicy } from "../../domain/sla.ts";
@@ -9,7 +9,7 @@ import {
   type IntakeSettings,
   intakeSettingsSchema,
 } from "./intake-settings.schema.ts";
-import { insertSettingIfAbsent, readSetting, writeSetting } from "./settings.repo.ts";
+import { insertSettingIfAbsent, readSetting, readSettings, writeSetting } from "./settings.repo.ts";
 import {
   DEFAULT_ORG_SETTINGS,
   DEFAULT_SLA_POLICY,
@@ -18,14 +18,18 @@ import {
   slaSettingsSchema,
 } from "./settings.schema.ts";
 
+/** The settings groups services read; a transaction reads all of them once, in one query. */
+const GROUPS = ["org", "sla", "intake"] as const;
+const GROUPS_READ = "settings.groups";
+
 /** Stored values over defaults, so a fresh install works before an admin has saved anything. */
 async function load<T>(
   db: Db,
-  key: string,
+  key: (typeof GROUPS)[number],
   schema: { safeParse(v: unknown): { success: boolean; data?: T } },
   defaults: T,
 ) {
-  const stored = await readSetting(db, key);
+  const stored = (await onceInTransaction(db, GROUPS_READ, () => readSettings(db, GROUPS))).get(key);
   const parsed = schema.safeParse({ ...defaults, ...(stored as object | undefined) });
   return parsed.success ? (parsed.data as T) : defaults;
 }
@@ -47,6 +51,7 @@ export function createSettingsService(deps: { db: Db; clock: Clock }) {
       const now = clock();
       const audited = typeof data === "function" ? await data(tx) : data;
       await writeSetting(tx, key, value, now);
+      forgetInTransaction(tx, GROUPS_READ);
       await appendAuditEvent(tx, { actorType: "user", actorId, action, reportId: null, data: audited }, now);
       return value;
     });
@@ -62,8 +67,10 @@ export function createSettingsService(deps: { db: Db; clock: Clock }) {
     /** A feature's own stored value (a marker, a poll status); features never touch the table directly. */
     readKey: (tx: Db, key: string): Promise<unknown> => readSetting(tx, key),
     /** Stores a feature's own value inside the caller's transaction. */
-    writeKey: (tx: Tx, key: string, value: unknown, now: Date): Promise<void> =>
-      writeSetting(tx, key, value, now),
+    async writeKey(tx: Tx, key: string, value: unknown, now: Date): Promise<void> {
+      await writeSetting(tx, key, value, now);
+      forgetInTransaction(tx, GROUPS_READ);
+    },
 
     /**
      * A value created once and then shared by every instance (a signing secret): the first writer wins, and

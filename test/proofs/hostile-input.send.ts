@@ -58,6 +58,9 @@ function sendHttp(base: URL, agent: http.Agent | false, c: HostileCase): Promise
       );
       res.on("error", (error) => resolve({ status: res.statusCode ?? 0, head: "", error: error.message }));
     });
+    // The server may answer (413, 415) and close before the body is all written: the late EPIPE on this
+    // client's socket is no answer of the server's, so it must not surface as an uncaught error.
+    req.on("socket", (socket) => socket.on("error", () => undefined));
     req.on("timeout", () => req.destroy(new Error("timed out")));
     req.on("error", (error) => resolve({ status: 0, head: "", error: error.message }));
     req.end(c.body);

@@ -10,8 +10,9 @@ import { csrfOf, sessionCookie } from "../helpers/http.ts";
 import { raiseIntakeLimits } from "../helpers/intake-limits.ts";
 import { freePort } from "../helpers/net.ts";
 import { type Gpg, MEMBER_PUBLIC_KEY, makeGpg } from "../helpers/pgp.ts";
-import { hostileCase, prng, type StormTargets } from "./hostile-input.cases.ts";
+import { hostileCase, type StormTargets } from "./hostile-input.cases.ts";
 import { type Answer, sampleRss, send } from "./hostile-input.send.ts";
+import { prng } from "./hostile-input.values.ts";
 
 /**
  * The hostile-input proof: thousands of generated malicious requests against the real server on a loopback

@@ -5,6 +5,7 @@ import { AppError, forbidden } from "../core/errors.ts";
 import { safeEqual } from "../crypto/tokens.ts";
 import { type Capability, can } from "../domain/permissions.ts";
 import type { AppEnv } from "./env.ts";
+import { readForm } from "./form.ts";
 
 /** What loadSession needs from the auth service: the member and CSRF token behind a session cookie. */
 export interface SessionLookup {
@@ -80,7 +81,7 @@ async function checkCsrfToken(c: Context<AppEnv>): Promise<void> {
   if (!sent) {
     const type = c.req.header("content-type") ?? "";
     if (type.includes("form")) {
-      const body = await c.req.parseBody({ all: true });
+      const body = await readForm(c);
       sent = typeof body._csrf === "string" ? body._csrf : "";
     }
   }

@@ -14,6 +14,7 @@ export interface AlertPagesDeps {
   smtpConfigured: boolean;
 }
 
+import { readForm } from "../../http/form.ts";
 import { DeliveryLogPage } from "./alert-log.views.tsx";
 import { AlertPrefsPage } from "./alert-prefs.views.tsx";
 import { type ChannelKind, isChannelKind, SECRET_FIELDS } from "./alerts.schema.ts";
@@ -108,7 +109,7 @@ export function registerAlertPages(app: Hono<AppEnv>, deps: AlertPagesDeps) {
   app.get("/admin/alerts", requirePage("settings.manage"), (c) => renderChannels(c));
 
   app.post("/admin/alerts", requirePage("settings.manage"), async (c) => {
-    const form = channelForm((await c.req.parseBody({ all: true })) as ParsedBody);
+    const form = channelForm(await readForm(c));
     const kind = isChannelKind(form.values.kind) ? form.values.kind : null;
     try {
       const { channel, generatedSecret } = await deps.alerts.createChannel(signedInMember(c).id, {
@@ -136,7 +137,7 @@ export function registerAlertPages(app: Hono<AppEnv>, deps: AlertPagesDeps) {
   app.post("/admin/alerts/:id", requirePage("settings.manage"), async (c) => {
     const id = c.req.param("id");
     if (!isUuid(id)) throw notFound("Alert channel");
-    const form = channelForm((await c.req.parseBody({ all: true })) as ParsedBody);
+    const form = channelForm(await readForm(c));
     try {
       await deps.alerts.updateChannel(signedInMember(c).id, id, { ...form.values, events: form.events });
     } catch (error) {
@@ -177,7 +178,7 @@ export function registerAlertPages(app: Hono<AppEnv>, deps: AlertPagesDeps) {
   app.get("/account/alerts", requirePage("report.read"), (c) => renderPrefs(c));
 
   app.post("/account/alerts", requirePage("report.read"), async (c) => {
-    const body = (await c.req.parseBody({ all: true })) as ParsedBody;
+    const body = await readForm(c);
     const emailValues = texts(body, "email");
     const input = { email: emailValues[emailValues.length - 1] ?? "false", events: texts(body, "events") };
     try {

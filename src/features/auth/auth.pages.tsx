@@ -3,6 +3,7 @@ import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { AppError } from "../../core/errors.ts";
 import { noStore, requirePage, SESSION_COOKIE } from "../../http/auth.ts";
 import type { AppEnv } from "../../http/env.ts";
+import { readForm } from "../../http/form.ts";
 import { Layout } from "../../http/layout.tsx";
 import type { SettingsService } from "../settings/settings.service.ts";
 import type { AuthService } from "./auth.service.ts";
@@ -202,7 +203,7 @@ export function registerAuthPages(app: Hono<AppEnv>, deps: AuthPagesDeps) {
   });
 
   app.post("/login", async (c) => {
-    const body = (await c.req.parseBody({ all: true })) as ParsedBody;
+    const body = await readForm(c);
     const email = text(body, "email").slice(0, 254);
     const next = safeNext(text(body, "next"));
     try {
@@ -254,7 +255,7 @@ export function registerAuthPages(app: Hono<AppEnv>, deps: AuthPagesDeps) {
     if (!(await deps.auth.setupLinkValid(token))) {
       throw new AppError("setup_link_invalid", 404, SETUP_INVALID);
     }
-    const body = (await c.req.parseBody({ all: true })) as ParsedBody;
+    const body = await readForm(c);
     const values = { email: text(body, "email"), name: text(body, "name") };
     const password = text(body, "password");
     const again = async (errors: Errors, message: string) => {

@@ -11,6 +11,7 @@ import {
 } from "../../http/components/admin-layout.tsx";
 import { DataTable } from "../../http/components/data-table.tsx";
 import type { AppEnv } from "../../http/env.ts";
+import { readForm } from "../../http/form.ts";
 import type { SettingsService } from "../settings/settings.service.ts";
 import type { AuthService, LoginThrottleRow } from "./auth.service.ts";
 
@@ -120,7 +121,7 @@ export function registerLoginThrottlePages(app: Hono<AppEnv>, deps: LoginThrottl
 
   app.post("/admin/sign-ins/clear", requirePage("team.manage"), async (c) => {
     const user = signedInMember(c);
-    const body = (await c.req.parseBody({ all: true })) as ParsedBody;
+    const body = await readForm(c);
     const email = text(body, "email");
     const ip = text(body, "ip");
     try {

@@ -1,4 +1,5 @@
 import { AppError } from "../../core/errors.ts";
+import { parseJsonText, refuseNul } from "../../http/json-body.ts";
 import type { KeysService } from "../keys/keys.service.ts";
 import type { SubmitExtras } from "../reports/reports.service.ts";
 
@@ -26,7 +27,7 @@ export async function openEncryptedReport(
   const plaintext = await keys.decryptToIntake(body.encrypted);
   let value: unknown;
   try {
-    value = JSON.parse(plaintext);
+    value = parseJsonText(plaintext);
   } catch {
     throw new AppError(
       "invalid_encrypted_json",
@@ -41,6 +42,7 @@ export async function openEncryptedReport(
       "The decrypted content must be a JSON object with the report's fields, like a plain submission.",
     );
   }
+  refuseNul(value);
   if (Object.hasOwn(value, "encrypted")) {
     throw new AppError(
       "invalid_encrypted_json",

@@ -5,7 +5,7 @@ import { requirePage, signedInMember } from "../../http/auth.ts";
 import { AdminLayout } from "../../http/components/admin-layout.tsx";
 import { FieldError } from "../../http/components/field.tsx";
 import type { AppEnv } from "../../http/env.ts";
-import { formText, isFieldError } from "../../http/form.ts";
+import { formText, isFieldError, readForm } from "../../http/form.ts";
 import { Csrf } from "../../http/layout.tsx";
 import type { IntakeSettings } from "../settings/intake-settings.schema.ts";
 import type { SettingsService } from "../settings/settings.service.ts";
@@ -95,7 +95,7 @@ export function registerIntakeAdminPages(app: Hono<AppEnv>, deps: IntakeAdminDep
   app.get("/admin/intake", requirePage("settings.manage"), (c) => renderIntake(deps, c));
 
   app.post("/admin/intake", requirePage("settings.manage"), async (c) => {
-    const body = await c.req.parseBody({ all: true });
+    const body = await readForm(c);
     const values: Record<string, string> = {};
     for (const f of FIELDS) {
       const value = formText(body, f.name);

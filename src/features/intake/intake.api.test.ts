@@ -43,6 +43,26 @@ describe.each(DB_KINDS)("public JSON intake on %s", (kind) => {
     await t?.close();
   });
 
+  it("stores a title holding half a surrogate pair with U+FFFD in its place", async () => {
+    // PGlite's wire writer miscounted such a title's bytes and cut it mid-character: a 500 before.
+    const res = await send(
+      JSON.stringify(reportFields({ title: "X" })).replace('"X"', '"\\u5fc8\\uddfa\\ub398\\u381b\\ub477"'),
+    );
+    expect(res.status).toBe(201);
+    expect((await t.services.reports.teamView(res.json.reference)).title).toBe(
+      "\u5fc8\ufffd\ub398\u381b\ub477",
+    );
+  });
+
+  it("refuses a NUL in any field with a 400 naming it, storing nothing", async () => {
+    const before = await countRows(t, "reports");
+    const res = await submit(reportFields({ title: "Title with a \u0000 inside" }));
+    expect(res.status).toBe(400);
+    expect(res.json.error.code).toBe("nul_character");
+    expect(res.json.error.message).toMatch(/^title contains a NUL character/);
+    expect(await countRows(t, "reports")).toBe(before);
+  });
+
   it("creates a report and answers 201 with id, reference and a working tracking link", async () => {
     const res = await submit(reportFields({ title: "JSON intake report" }));
     expect(res.status).toBe(201);

@@ -2,7 +2,7 @@ import type { Context, Hono } from "hono";
 import { AppError } from "../../core/errors.ts";
 import { noStore } from "../../http/auth.ts";
 import type { AppEnv } from "../../http/env.ts";
-import { formFiles, formText, isFieldError, type ParsedBody } from "../../http/form.ts";
+import { formFiles, formText, isFieldError, readForm } from "../../http/form.ts";
 import { registerEncryptedForm } from "./encrypted-form.pages.tsx";
 import { reporterKeyExtras } from "./encrypted-intake.service.ts";
 import { registerIntakeApi } from "./intake.api.ts";
@@ -51,7 +51,7 @@ export function registerIntakePages(app: Hono<AppEnv>, deps: IntakeDeps) {
   registerEncryptedForm(app, deps);
 
   app.post("/report", async (c) => {
-    const body = (await c.req.parseBody({ all: true })) as ParsedBody;
+    const body = await readForm(c);
     const values: Record<string, string> = {};
     for (const name of REPORT_FORM_FIELDS) {
       const value = formText(body, name);

@@ -17,6 +17,7 @@ export interface KeyPagesDeps {
   memberById: MemberById;
 }
 
+import { readForm } from "../../http/form.ts";
 import { IntakeKeysPage, MemberKeyPage } from "./keys.views.tsx";
 import { registerKeyPublication } from "./keys-public.pages.tsx";
 
@@ -76,7 +77,7 @@ export function registerKeyPages(app: Hono<AppEnv>, deps: KeyPagesDeps) {
   };
 
   const upload = async (c: Context<AppEnv>, subjectId: string, own: boolean) => {
-    const body = (await c.req.parseBody({ all: true })) as ParsedBody;
+    const body = await readForm(c);
     const pasted = text(body, "key");
     try {
       await deps.keys.uploadMemberKey(signedInMember(c), subjectId, pasted);
@@ -137,7 +138,7 @@ export function registerKeyPages(app: Hono<AppEnv>, deps: KeyPagesDeps) {
   });
 
   app.post("/admin/keys/import", requirePage("settings.manage"), async (c) => {
-    const body = (await c.req.parseBody({ all: true })) as ParsedBody;
+    const body = await readForm(c);
     const pasted = text(body, "key");
     try {
       await deps.keys.importIntakeKey(signedInMember(c).id, pasted, text(body, "passphrase"));

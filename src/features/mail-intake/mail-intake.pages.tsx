@@ -12,6 +12,7 @@ export interface MailIntakePagesDeps {
   imapMailbox: string | null;
 }
 
+import { readForm } from "../../http/form.ts";
 import { MailIntakePage } from "./mail-intake.views.tsx";
 
 const DONE: Record<string, string> = {
@@ -46,7 +47,7 @@ export function registerMailIntakePages(app: Hono<AppEnv>, deps: MailIntakePages
   });
 
   app.post("/admin/mail/:id/retry", requirePage("settings.manage"), async (c) => {
-    const form = await c.req.parseBody();
+    const form = await readForm(c);
     const as = form.as === "new_report" ? "new_report" : "same";
     await deps.mailIntake.retry(signedInMember(c), c.req.param("id"), as);
     return c.redirect(`/admin/mail?done=${as === "new_report" ? "new_report" : "retry"}#failures`, 303);

@@ -75,6 +75,21 @@ describe.each(DB_KINDS)("team JSON API on %s", (kind) => {
   });
 
   describe("reading", () => {
+    it("answers a key with a NUL or of no report's shape with 404, and a search with NUL as spaces", async () => {
+      const report = await submit({ title: "NUL lookup check report" });
+      for (const key of ["a%00b", `${report.reference}%00`, "EMB-2026-00%0001", "x".repeat(3000)]) {
+        const res = await call(team.viewer, "GET", `/api/v1/reports/${key}`);
+        expect(res.status, key).toBe(404);
+      }
+      const search = await call(
+        team.viewer,
+        "GET",
+        "/api/v1/reports?q=NUL%00lookup&state=new%00&severity=%00",
+      );
+      expect(search.status).toBe(200);
+      expect(search.json.items.map((i: { id: string }) => i.id)).toContain(report.id);
+    });
+
     it("lists reports with the contract's fields and reads one by id or reference", async () => {
       const report = await submit({ title: "Listing check report" });
       const list = await call(team.viewer, "GET", "/api/v1/reports");

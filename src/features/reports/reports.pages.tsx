@@ -13,7 +13,7 @@ import { can } from "../../domain/permissions.ts";
 import { requirePage, signedInMember } from "../../http/auth.ts";
 import { downloadResponse } from "../../http/download.ts";
 import type { AppEnv } from "../../http/env.ts";
-import { formFiles, formText, type ParsedBody } from "../../http/form.ts";
+import { formFiles, formText, type ParsedBody, readForm } from "../../http/form.ts";
 import type { AssignmentService } from "../assignment/assignment.service.ts";
 import { duplicateOfPrefill, duplicatesPanelFor } from "../search/search.pages.tsx";
 import type { SearchService } from "../search/search.service.ts";
@@ -268,7 +268,7 @@ export function registerReportPages(app: Hono<AppEnv>, deps: ReportPagesDeps) {
 
   app.post("/reports/:ref/messages", requirePage("report.message"), async (c) => {
     const ref = c.req.param("ref");
-    const body = (await c.req.parseBody({ all: true })) as ParsedBody;
+    const body = await readForm(c);
     const values = { body: formText(body, "body") ?? "", visibility: formText(body, "visibility") ?? "" };
     const files = await formFiles(body, "attachments");
     try {
@@ -293,7 +293,7 @@ export function registerReportPages(app: Hono<AppEnv>, deps: ReportPagesDeps) {
 
   app.post("/reports/:ref/actions", requirePage("report.act"), async (c) => {
     const ref = c.req.param("ref");
-    const values = formValues((await c.req.parseBody({ all: true })) as ParsedBody);
+    const values = formValues(await readForm(c));
     if (isCvssForm(values))
       return handleCvssForm(severityDeps(deps), c, ref, values, (o) => renderReport(deps, c, ref, o));
     const built = actionInput(values);

@@ -12,7 +12,7 @@ import {
   trackingTokens,
   users,
 } from "../../db/schema.ts";
-import { isUuid } from "../../domain/ids.ts";
+import { isReference, isUuid } from "../../domain/ids.ts";
 
 export type ReportRow = typeof reports.$inferSelect;
 export type ReporterRow = typeof reporters.$inferSelect;
@@ -26,6 +26,7 @@ export async function findReport(
   opts: { forUpdate?: boolean } = {},
 ): Promise<ReportRow | null> {
   const key = idOrReference.trim();
+  if (!isUuid(key) && !isReference(key)) return null;
   const where = isUuid(key) ? eq(reports.id, key) : eq(reports.reference, key.toUpperCase());
   const query = db.select().from(reports).where(where);
   const [row] = opts.forUpdate ? await query.for("update") : await query;

@@ -214,15 +214,34 @@ export const reporterReplySchema = z.object({
 });
 
 /** Inbox filters, sorting and paging from the query string. */
+/**
+ * A filter value from the address bar. PostgreSQL refuses NUL in text, and no state, severity or member has
+ * one, so a value carrying it is ignored like any other value that matches nothing we know.
+ */
+const filterValue = (max: number) =>
+  z
+    .string()
+    .max(max)
+    .refine((v) => !v.includes("\u0000"))
+    .optional()
+    .catch(undefined);
+
 export const inboxQuerySchema = z.object({
-  state: z.string().max(20).optional().catch(undefined),
-  severity: z.string().max(20).optional().catch(undefined),
-  assignee: z.string().max(64).optional().catch(undefined),
-  q: z.string().trim().max(200).optional().catch(undefined),
+  state: filterValue(20),
+  severity: filterValue(20),
+  assignee: filterValue(64),
+  /** The search text; control characters (NUL among them) separate words like spaces do. */
+  q: z
+    .string()
+    .max(200)
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: replacing control characters is the point.
+    .transform((v) => v.replace(/[\u0000-\u001f\u007f]+/g, " ").trim())
+    .optional()
+    .catch(undefined),
   /** "1" shows reports rejected as spam, which the default lists hide. */
-  spam: z.string().max(5).optional().catch(undefined),
+  spam: filterValue(5),
   /** "overdue" (a missed deadline) or "waiting" (waiting for the reporter's answer). */
-  sla: z.string().max(20).optional().catch(undefined),
+  sla: filterValue(20),
   sort: z
     .enum([
       "received",

@@ -22,6 +22,7 @@ export interface AdminPagesDeps {
   smtpConfigured: boolean;
 }
 
+import { readForm } from "../../http/form.ts";
 import { availabilityFormErrors, availabilityFromForm } from "./availability.form.ts";
 import { OutboxPage } from "./outbox.views.tsx";
 import { ScopePage } from "./scope.views.tsx";
@@ -192,7 +193,7 @@ export function registerAdminPages(app: Hono<AppEnv>, deps: AdminPagesDeps) {
 
   app.post("/admin/team/:id/availability", requirePage("team.manage"), async (c) => {
     const id = c.req.param("id");
-    const form = availabilityFromForm((await c.req.parseBody({ all: true })) as ParsedBody);
+    const form = availabilityFromForm(await readForm(c));
     try {
       await deps.team.updateAvailability(signedInMember(c), id, form.input);
     } catch (error) {
@@ -206,7 +207,7 @@ export function registerAdminPages(app: Hono<AppEnv>, deps: AdminPagesDeps) {
   });
 
   app.post("/admin/team", requirePage("team.manage"), async (c) => {
-    const values = pick((await c.req.parseBody({ all: true })) as ParsedBody, MEMBER_ADD_FIELDS);
+    const values = pick(await readForm(c), MEMBER_ADD_FIELDS);
     try {
       await deps.team.createMember(signedInMember(c).id, values);
     } catch (error) {
@@ -219,7 +220,7 @@ export function registerAdminPages(app: Hono<AppEnv>, deps: AdminPagesDeps) {
 
   app.post("/admin/team/:id", requirePage("team.manage"), async (c) => {
     const id = c.req.param("id");
-    const values = pick((await c.req.parseBody({ all: true })) as ParsedBody, MEMBER_EDIT_FIELDS);
+    const values = pick(await readForm(c), MEMBER_EDIT_FIELDS);
     // An empty password field means "keep the current one".
     const input: Record<string, string> = { ...values };
     if (!input.password) delete input.password;
@@ -261,7 +262,7 @@ export function registerAdminPages(app: Hono<AppEnv>, deps: AdminPagesDeps) {
   app.get("/admin/settings", requirePage("settings.manage"), (c) => renderSettings(c));
 
   app.post("/admin/settings", requirePage("settings.manage"), async (c) => {
-    const sent = pick((await c.req.parseBody({ all: true })) as ParsedBody, ORG_FIELDS);
+    const sent = pick(await readForm(c), ORG_FIELDS);
     // Fields the form did not send keep their saved value instead of falling back to the defaults.
     const current = await deps.settings.org();
     const input = { ...current, ...sent };
@@ -276,7 +277,7 @@ export function registerAdminPages(app: Hono<AppEnv>, deps: AdminPagesDeps) {
   });
 
   app.post("/admin/settings/sla", requirePage("settings.manage"), async (c) => {
-    const { input, values } = slaInputFromForm((await c.req.parseBody({ all: true })) as ParsedBody);
+    const { input, values } = slaInputFromForm(await readForm(c));
     try {
       await deps.settings.updateSla(signedInMember(c).id, input);
     } catch (error) {
@@ -308,7 +309,7 @@ export function registerAdminPages(app: Hono<AppEnv>, deps: AdminPagesDeps) {
   app.get("/admin/scope", requirePage("settings.manage"), (c) => renderScope(c));
 
   app.post("/admin/scope", requirePage("settings.manage"), async (c) => {
-    const values = pick((await c.req.parseBody({ all: true })) as ParsedBody, ASSET_FIELDS);
+    const values = pick(await readForm(c), ASSET_FIELDS);
     try {
       await deps.assets.create(signedInMember(c).id, values);
     } catch (error) {
@@ -321,7 +322,7 @@ export function registerAdminPages(app: Hono<AppEnv>, deps: AdminPagesDeps) {
 
   app.post("/admin/scope/:id", requirePage("settings.manage"), async (c) => {
     const id = c.req.param("id");
-    const values = pick((await c.req.parseBody({ all: true })) as ParsedBody, ASSET_FIELDS);
+    const values = pick(await readForm(c), ASSET_FIELDS);
     try {
       await deps.assets.update(signedInMember(c).id, id, values);
     } catch (error) {

@@ -5,6 +5,7 @@ import { can } from "../../domain/permissions.ts";
 import { requirePage, signedInMember } from "../../http/auth.ts";
 import type { FormProblem } from "../../http/components/admin-layout.tsx";
 import type { AppEnv } from "../../http/env.ts";
+import { readForm } from "../../http/form.ts";
 import type { SettingsService } from "../settings/settings.service.ts";
 import { DEFAULT_TOKEN_DAYS } from "./api-tokens.schema.ts";
 import { type ApiTokenRow, ApiTokensPage } from "./api-tokens.views.tsx";
@@ -66,7 +67,7 @@ export function registerApiTokenPages(app: Hono<AppEnv>, deps: ApiTokenPagesDeps
   // The secret exists only in this response: it is shown once on the page the post renders, never stored.
   app.post("/account/tokens", requirePage("report.read"), async (c) => {
     const user = signedInMember(c);
-    const body = (await c.req.parseBody({ all: true })) as ParsedBody;
+    const body = await readForm(c);
     const values = { label: text(body, "label"), expiresDays: text(body, "expiresDays") };
     try {
       const created = await deps.team.tokens.createOwn(user, {

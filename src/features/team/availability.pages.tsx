@@ -13,6 +13,7 @@ export interface AvailabilityPagesDeps {
   clock: Clock;
 }
 
+import { readForm } from "../../http/form.ts";
 import {
   type AvailabilityValues,
   availabilityFormErrors,
@@ -20,8 +21,6 @@ import {
   availabilityValues,
 } from "./availability.form.ts";
 import { MyAvailabilityPage } from "./availability.views.tsx";
-
-type ParsedBody = Record<string, string | File | (string | File)[]>;
 
 /**
  * "My availability": every member who can be a Response Manager sets their own time zone, hours and away days.
@@ -61,7 +60,7 @@ export function registerAvailabilityPages(app: Hono<AppEnv>, deps: AvailabilityP
 
   app.post("/account/availability", requirePage("report.act"), async (c) => {
     const user = signedInMember(c);
-    const form = availabilityFromForm((await c.req.parseBody({ all: true })) as ParsedBody);
+    const form = availabilityFromForm(await readForm(c));
     try {
       await deps.team.updateAvailability(user, user.id, form.input);
     } catch (error) {

@@ -4,6 +4,7 @@ import { can } from "../../domain/permissions.ts";
 import { rejectionReasonOf } from "../../domain/templates.ts";
 import { requirePage, signedInMember } from "../../http/auth.ts";
 import type { AppEnv } from "../../http/env.ts";
+import { readForm } from "../../http/form.ts";
 import type { SettingsService } from "../settings/settings.service.ts";
 import { isPickerForm, type PickerTemplate, type TemplatePrefill } from "./template-picker.views.tsx";
 import type { TemplatesService } from "./templates.service.ts";
@@ -47,7 +48,7 @@ async function submitTemplate(
   templates: TemplatesService,
   save: (values: TemplateFormState["values"]) => Promise<unknown>,
 ): Promise<{ ok: true } | { ok: false; state: TemplateFormState; status: 200 | 400 | 409 }> {
-  const body = (await c.req.parseBody({ all: true })) as ParsedBody;
+  const body = await readForm(c);
   const values = typedValues(body);
   const user = signedInMember(c);
   if (lastText(body, "intent") === "preview") {
@@ -202,7 +203,7 @@ export function registerTemplatePages(
 
   app.post("/admin/responses/:id/active", requirePage("settings.manage"), async (c) => {
     const id = c.req.param("id");
-    const body = (await c.req.parseBody({ all: true })) as ParsedBody;
+    const body = await readForm(c);
     const active = lastText(body, "active");
     if (active !== "true" && active !== "false") {
       throw new AppError(

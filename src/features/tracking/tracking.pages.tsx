@@ -3,7 +3,7 @@ import type { Db } from "../../core/db.ts";
 import { AppError } from "../../core/errors.ts";
 import { downloadResponse } from "../../http/download.ts";
 import type { AppEnv } from "../../http/env.ts";
-import { formFiles, formText, isFieldError } from "../../http/form.ts";
+import { formFiles, formText, isFieldError, readForm } from "../../http/form.ts";
 import type { RateLimits } from "../../http/rate-limit.ts";
 import type { ReportsService } from "../reports/reports.service.ts";
 import type { SettingsService } from "../settings/settings.service.ts";
@@ -73,7 +73,7 @@ export function registerTrackingPages(app: Hono<AppEnv>, deps: TrackingPagesDeps
   });
 
   app.post("/r/recover", recoverLimit, async (c) => {
-    const body = await c.req.parseBody({ all: true });
+    const body = await readForm(c);
     const email = formText(body, "email") ?? "";
     const { reports, settings } = deps;
     const org = await settings.org();
@@ -96,7 +96,7 @@ export function registerTrackingPages(app: Hono<AppEnv>, deps: TrackingPagesDeps
   app.post("/r/:token/messages", repliesLimit, async (c) => {
     const token = c.req.param("token");
     if (!TOKEN.test(token)) return linkNotFound(deps, c);
-    const body = await c.req.parseBody({ all: true });
+    const body = await readForm(c);
     const text = formText(body, "body") ?? "";
     const files = await formFiles(body, "attachments");
     try {

@@ -69,8 +69,10 @@ export async function openRuntime(
     if (rotating)
       logger.warn("a data key rotation is unfinished: run `embargo keys rotate-data-key` again to finish it");
     const cipher = createDataCipher(key, previous);
+    // LISTEN/NOTIFY starts a committed job at once; polling is only the fallback for delayed jobs and retries.
     const jobs = await startJobQueue(database.executor, ALL_QUEUES, logger, {
       pollingIntervalSeconds: 2,
+      notifications: database,
     });
     const clock = () => new Date();
     const services = createServices({

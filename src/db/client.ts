@@ -17,6 +17,12 @@ export interface Database {
   executor: SqlExecutor;
   /** Runs fn while holding a session-level advisory lock (PGlite has one connection, so it just runs fn). */
   withLock<T>(key: number, fn: () => Promise<T>): Promise<T>;
+  /**
+   * Calls onNotify with the payload of each NOTIFY on channel (sent at commit, by any process on this database);
+   * with null when notifications may have been missed (a lost PostgreSQL connection came back). Resolves once
+   * listening; the function it returns stops listening.
+   */
+  listen(channel: string, onNotify: (payload: string | null) => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 
@@ -41,6 +47,12 @@ export async function openPglite(dataDir: string | null): Promise<Database> {
     db,
     executor,
     withLock: (_key, fn) => fn(),
+    async listen(channel, onNotify) {
+      const stop = await client.listen(listenChannel(channel), (payload) => onNotify(payload));
+      return async () => {
+        await stop().catch(() => undefined);
+      };
+    },
     close: async () => {
       await client.close();
     },
@@ -58,6 +70,7 @@ export async function openPostgres(url: string, options: { max?: number } = {}):
   });
   probe.release();
   const db = drizzlePg(pool, { schema }) as unknown as Db;
+  const listeners = new Set<() => Promise<void>>();
   return {
     kind: "postgres",
     db,
@@ -77,7 +90,76 @@ export async function openPostgres(url: string, options: { max?: number } = {}):
         client.release();
       }
     },
-    close: () => pool.end(),
+    async listen(channel, onNotify) {
+      const stop = await listenOnPostgres(url, listenChannel(channel), onNotify);
+      listeners.add(stop);
+      return async () => {
+        listeners.delete(stop);
+        await stop();
+      };
+    },
+    async close() {
+      await Promise.all([...listeners].map((stop) => stop()));
+      await pool.end();
+    },
+  };
+}
+
+/** A channel name we put into LISTEN as an identifier: plain lowercase words only. */
+function listenChannel(channel: string): string {
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(channel)) throw new Error(`Invalid notification channel: ${channel}`);
+  return channel;
+}
+
+/**
+ * LISTEN on a connection of its own (a pooled one would be handed to other queries). A lost connection is
+ * re-opened after a growing pause, and onNotify(null) then says that notifications may have been missed.
+ */
+async function listenOnPostgres(
+  url: string,
+  channel: string,
+  onNotify: (payload: string | null) => void,
+): Promise<() => Promise<void>> {
+  let stopped = false;
+  let current: pg.Client | null = null;
+  let timer: NodeJS.Timeout | undefined;
+  let pause = 500;
+  const open = async () => {
+    const client = new pg.Client({ connectionString: url });
+    client.on("notification", (message) => {
+      if (message.channel === channel) onNotify(message.payload ?? "");
+    });
+    const lost = () => {
+      if (current !== client) return;
+      current = null;
+      client.end().catch(() => undefined);
+      if (!stopped) retry();
+    };
+    client.on("error", lost);
+    client.on("end", lost);
+    await client.connect();
+    await client.query(`listen ${channel}`);
+    current = client;
+    pause = 500;
+  };
+  const retry = () => {
+    timer = setTimeout(() => {
+      open()
+        .then(() => onNotify(null))
+        .catch(() => {
+          pause = Math.min(pause * 2, 30_000);
+          if (!stopped) retry();
+        });
+    }, pause);
+    timer.unref();
+  };
+  await open();
+  return async () => {
+    stopped = true;
+    clearTimeout(timer);
+    const client = current;
+    current = null;
+    await client?.end().catch(() => undefined);
   };
 }
 

@@ -11,7 +11,8 @@ import { type MailRecipient, mailRecipient, referenceOf, sealMail } from "./seal
 
 export const MAIL_DELIVER = "mail-deliver";
 export const mailQueues: QueueDefinition[] = [
-  { name: MAIL_DELIVER, retryLimit: 8, retryDelay: 30, retryBackoff: true },
+  // Each mail is its own job with its own outbox row, so several go out at once without two sending one mail.
+  { name: MAIL_DELIVER, retryLimit: 8, retryDelay: 30, retryBackoff: true, batchSize: 20, concurrency: 8 },
 ];
 const payload = z.object({
   outboxId: z.uuid(),

@@ -7,6 +7,8 @@
  * loopback SMTP server; the time is from the workers' start to the last mail received.
  * Acknowledgement: a real runtime (worker on, runtime polling) behind a real HTTP server on loopback; reports are
  * posted to the JSON intake after idle pauses, and the time is from the 201 to the receipt mail's arrival.
+ * Maintenance: the nightly database maintenance over 10,000 updated rows, and the longest a small read made
+ * meanwhile has to wait (on PGlite's single connection it queues behind the table in hand).
  */
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
@@ -15,20 +17,23 @@ import os from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { serve } from "@hono/node-server";
+import { sql } from "drizzle-orm";
 import pg from "pg";
 import pino from "pino";
 import { loadConfig } from "../../src/config.ts";
 import { transaction } from "../../src/core/db.ts";
+import type { MaintenanceRun } from "../../src/features/maintenance/maintenance.service.ts";
 import { MAIL_DELIVER_CONCURRENCY } from "../../src/features/outbox/outbox.jobs.ts";
 import { createApp } from "../../src/http/app.tsx";
 import { registerWorkers } from "../../src/jobs/workers.ts";
 import { createMailTransport, type MailTransport } from "../../src/mail/transport.ts";
 import { openRuntime } from "../../src/runtime.ts";
 import { reportFields } from "../helpers/actors.ts";
-import { createTestDb, DB_KINDS, type DbKind, postgresAdminUrl } from "../helpers/db.ts";
+import { createTestDb, DB_KINDS, type DbKind, postgresAdminUrl, type TestDb } from "../helpers/db.ts";
 import { startSmtp } from "../helpers/smtp.ts";
 
 const DRAIN_JOBS = Number(process.env.BENCH_DRAIN_JOBS ?? 2000);
+const MAINTENANCE_ROWS = Number(process.env.BENCH_MAINTENANCE_ROWS ?? 10_000);
 const ACK_SAMPLES = Number(process.env.BENCH_ACK_SAMPLES ?? 7); // the intake allows 10 reports per hour per address
 const silent = pino({ level: "silent" });
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -154,8 +159,52 @@ async function acknowledgement(kind: DbKind): Promise<void> {
   }
 }
 
+/** The longest a stream of small reads waits, one after another, while `during` runs. */
+async function longestRead(t: TestDb, during: Promise<unknown>): Promise<number> {
+  let done = false;
+  void during.finally(() => {
+    done = true;
+  });
+  let longest = 0;
+  do {
+    const began = performance.now();
+    await t.database.db.execute(sql`select id from users limit 1`);
+    longest = Math.max(longest, performance.now() - began);
+    await sleep(1);
+  } while (!done);
+  await during;
+  return longest;
+}
+
+/** Nightly maintenance over 10,000 outbox rows that were each updated once (10,000 dead row versions). */
+async function maintenance(kind: DbKind): Promise<void> {
+  const t = await createTestDb(kind);
+  try {
+    await t.database.db.execute(sql`
+      insert into outbox (to_address, subject, body, created_at)
+      select 'reader' || g || '@example.net', 'Subject ' || g, repeat('A neutral mail body. ', 20), now()
+      from generate_series(1, ${MAINTENANCE_ROWS}) g`);
+    await t.database.db.execute(sql`update outbox set status = 'sent', attempts = 1`);
+    const idle = await longestRead(t, sleep(500));
+    let run: MaintenanceRun | undefined;
+    const waited = await longestRead(
+      t,
+      t.services.maintenance.run("admin").then((r) => {
+        run = r;
+      }),
+    );
+    const mb = (bytes: number) => (bytes / 1024 / 1024).toFixed(1);
+    console.log(
+      `  ${`maintenance at ${MAINTENANCE_ROWS} rows: ${run!.operation}`.padEnd(44)} ${run!.tables.toString().padStart(5)} tables in ${run!.durationMs} ms, longest ${run!.longestStepMs} ms (${run!.longestStepTable}); ${mb(run!.sizeBeforeBytes)} → ${mb(run!.sizeAfterBytes)} MB; a read waited at most ${waited.toFixed(0)} ms (${idle.toFixed(0)} ms without)`,
+    );
+  } finally {
+    await t.close();
+  }
+}
+
 for (const kind of DB_KINDS) {
   console.log(`\n${kind}: jobs`);
   await drain(kind);
   await acknowledgement(kind);
+  await maintenance(kind);
 }

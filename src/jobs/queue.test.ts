@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import pino from "pino";
 import { describe, expect, it } from "vitest";
 import { createTestDb, DB_KINDS, type TestDb } from "../../test/helpers/db.ts";
@@ -114,6 +115,33 @@ describe.each(DB_KINDS)("the job queue on %s", (kind) => {
       await transaction(t.database.db, (tx) => queue.send(tx, "fail-probe", { n: 99 }));
       await until(() => runs.includes("2:1"), 5000);
       expect(runs.sort()).toEqual(["0:0", "1:0", "2:0", "2:1", "3:0", "4:0", "99:0"]);
+    } finally {
+      await queue.stop();
+      await t.close();
+    }
+  }, 60_000);
+});
+
+describe("the job queue's LISTEN connection on postgres", () => {
+  it("comes back after the server drops it, and wakes the workers again", async () => {
+    const t = await createTestDb("postgres");
+    const queue = await probeQueue(t, { name: "relisten-probe" });
+    try {
+      const handled: number[] = [];
+      await queue.work("relisten-probe", async () => {
+        handled.push(Date.now());
+      });
+      // The server ends every session listening on the channel, as a restart or an idle timeout would.
+      const ended = (await t.database.db.execute(
+        sql`select pg_terminate_backend(pid) as ended from pg_stat_activity where datname = current_database() and query ilike 'listen %'`,
+      )) as unknown as { rows: { ended: boolean }[] };
+      expect(ended.rows).toEqual([{ ended: true }]);
+      await sleep(1500); // the first retry comes after 0.5 s
+      const sent = Date.now();
+      await transaction(t.database.db, (tx) => queue.send(tx, "relisten-probe", {}));
+      await until(() => handled.length > 0, 3000);
+      expect(handled).toHaveLength(1);
+      expect(handled[0]! - sent).toBeLessThan(3000);
     } finally {
       await queue.stop();
       await t.close();

@@ -136,6 +136,8 @@ export async function startJobQueue(
         // A full batch suggests more are waiting: fetch again now rather than after the polling interval.
         if (batch.length >= batchSize && workerId) boss.notifyWorker(workerId);
       });
+      // The first fetch may have finished before the id was known: look once more now rather than at the next poll.
+      boss.notifyWorker(workerId);
       workers.set(name, [...(workers.get(name) ?? []), workerId]);
     },
     async stop() {

@@ -2,7 +2,7 @@ import { sql } from "drizzle-orm";
 import pino from "pino";
 import { describe, expect, it } from "vitest";
 import { createTestDb, DB_KINDS, type TestDb } from "../../test/helpers/db.ts";
-import { transaction } from "../core/db.ts";
+import { savepoint, transaction } from "../core/db.ts";
 import { type QueueDefinition, startJobQueue } from "./queue.ts";
 
 const silent = pino({ level: "silent" });
@@ -63,6 +63,32 @@ describe.each(DB_KINDS)("the job queue on %s", (kind) => {
       await until(() => handled.length > 0, 3000);
       await sleep(200);
       expect(handled).toEqual([{ n: "kept" }]);
+    } finally {
+      await queue.stop();
+      await t.close();
+    }
+  }, 60_000);
+
+  it("wakes the worker for a job sent after a rolled-back savepoint that had sent one too", async () => {
+    const t = await createTestDb(kind);
+    const queue = await probeQueue(t, { name: "savepoint-probe" });
+    try {
+      const handled: unknown[] = [];
+      await queue.work("savepoint-probe", async (data) => {
+        handled.push(data);
+      });
+      await sleep(200);
+      await transaction(t.database.db, async (tx) => {
+        await savepoint(tx, async (sp) => {
+          await queue.send(sp, "savepoint-probe", { n: "rolled back" });
+          throw new Error("abandon the savepoint");
+        }).catch(() => undefined);
+        await queue.send(tx, "savepoint-probe", { n: "kept" });
+        await queue.send(tx, "savepoint-probe", { n: "kept too" });
+      });
+      await until(() => handled.length >= 2, 3000);
+      // Jobs of one transaction share created_on, so pg-boss may take them in either order.
+      expect(handled.map((d) => (d as { n: string }).n).sort()).toEqual(["kept", "kept too"]);
     } finally {
       await queue.stop();
       await t.close();

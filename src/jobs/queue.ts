@@ -99,6 +99,8 @@ export async function startJobQueue(
       });
     return unlisten;
   };
+  /** The queues each open transaction has already announced. */
+  const announced = new WeakMap<Tx, Set<string>>();
   return {
     async send(tx, name, data, opts = {}) {
       const db = txExecutor(tx);
@@ -109,7 +111,13 @@ export async function startJobQueue(
       });
       // A job that waits anyway needs no wake-up; polling finds it when it is due.
       if (!id || (opts.startAfter && opts.startAfter.getTime() > Date.now())) return;
+      // One NOTIFY per queue and transaction (or savepoint: each has its own handle, so a rolled-back savepoint
+      // never takes with it the wake-up of a job sent outside it); a batch of sends costs one more statement.
+      const queues = announced.get(tx) ?? new Set<string>();
+      if (queues.has(name)) return;
       await db.executeSql("select pg_notify($1, $2)", [JOBS_CHANNEL, name]);
+      queues.add(name);
+      announced.set(tx, queues);
     },
     async work(name, handler) {
       await listen();

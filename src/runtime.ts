@@ -6,10 +6,11 @@ import { type Database, openPglite, openPostgres } from "./db/client.ts";
 import { privateDirectories, secureDataDir } from "./db/data-dir.ts";
 import { lockDataDir } from "./db/lock.ts";
 import { runMigrations } from "./db/migrate.ts";
+import { MAIL_DELIVER_CONCURRENCY } from "./features/outbox/outbox.jobs.ts";
 import { startSearchBackfill } from "./features/search/search-index.service.ts";
 import { startJobQueue } from "./jobs/queue.ts";
 import { ALL_QUEUES, registerWorkers } from "./jobs/workers.ts";
-import { createMailTransport } from "./mail/transport.ts";
+import { createMailTransport, type MailTransport } from "./mail/transport.ts";
 import { createServices, type Services } from "./services.ts";
 
 /** A URL safe to show: the password is gone. */
@@ -69,8 +70,10 @@ export async function openRuntime(
     if (rotating)
       logger.warn("a data key rotation is unfinished: run `embargo keys rotate-data-key` again to finish it");
     const cipher = createDataCipher(key, previous);
+    // LISTEN/NOTIFY starts a committed job at once; polling is only the fallback for delayed jobs and retries.
     const jobs = await startJobQueue(database.executor, ALL_QUEUES, logger, {
       pollingIntervalSeconds: 2,
+      notifications: database,
     });
     const clock = () => new Date();
     const services = createServices({
@@ -87,6 +90,7 @@ export async function openRuntime(
       alertAllowPrivateHosts: config.ALERT_ALLOW_PRIVATE_HOSTS,
     });
     let backfill: Promise<unknown> = Promise.resolve();
+    let transport: MailTransport;
     if (options.worker) {
       // A fresh install gets its default canned responses once, at the first serve (not from read-only commands
       // like audit verify); the settings table remembers it was done.
@@ -95,9 +99,10 @@ export async function openRuntime(
       await services.keys.ensureIntakeKey();
       // Rows written before search existed get their keyed index in the background, in batches.
       backfill = startSearchBackfill(database.db, cipher, logger);
-      const transport = createMailTransport(
+      transport = createMailTransport(
         config.SMTP_URL,
         config.MAIL_FROM ?? `security@${new URL(config.publicUrl).hostname}`,
+        { connections: MAIL_DELIVER_CONCURRENCY },
       );
       // Jobs a killed process left active would otherwise wait for their expiry before anyone retried them.
       await database.joinWorkers(async () => {
@@ -118,6 +123,7 @@ export async function openRuntime(
       async close() {
         await backfill;
         await jobs.stop().catch(() => undefined);
+        transport?.close?.();
         await database.close().catch(() => undefined);
         release();
       },

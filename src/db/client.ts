@@ -23,6 +23,12 @@ export interface Database {
    * power loss) and may be handed out again. No other worker can join while it runs.
    */
   joinWorkers(ifSole: () => Promise<void>): Promise<void>;
+  /**
+   * Calls onNotify with the payload of each NOTIFY on channel (sent at commit, by any process on this database);
+   * with null when notifications may have been missed (a lost PostgreSQL connection came back). Resolves once
+   * listening; the function it returns stops listening.
+   */
+  listen(channel: string, onNotify: (payload: string | null) => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 
@@ -52,6 +58,12 @@ export async function openPglite(dataDir: string | null): Promise<Database> {
     withLock: (_key, fn) => fn(),
     // The data-dir lock (db/lock.ts) already makes this the only process on these files.
     joinWorkers: (ifSole) => ifSole(),
+    async listen(channel, onNotify) {
+      const stop = await client.listen(listenChannel(channel), (payload) => onNotify(payload));
+      return async () => {
+        await stop().catch(() => undefined);
+      };
+    },
     close: async () => {
       await client.close();
     },
@@ -70,6 +82,7 @@ export async function openPostgres(url: string, options: { max?: number } = {}):
   probe.release();
   const db = drizzlePg(pool, { schema }) as unknown as Db;
   let workersClient: pg.Client | null = null;
+  const listeners = new Set<() => Promise<void>>();
   return {
     kind: "postgres",
     db,
@@ -108,10 +121,77 @@ export async function openPostgres(url: string, options: { max?: number } = {}):
         if (sole) await client.query("select pg_advisory_unlock($1)", [WORKERS_LOCK]);
       }
     },
+    async listen(channel, onNotify) {
+      const stop = await listenOnPostgres(url, listenChannel(channel), onNotify);
+      listeners.add(stop);
+      return async () => {
+        listeners.delete(stop);
+        await stop();
+      };
+    },
     async close() {
+      await Promise.all([...listeners].map((stop) => stop()));
       await workersClient?.end().catch(() => undefined);
       await pool.end();
     },
+  };
+}
+
+/** A channel name we put into LISTEN as an identifier: plain lowercase words only. */
+function listenChannel(channel: string): string {
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(channel)) throw new Error(`Invalid notification channel: ${channel}`);
+  return channel;
+}
+
+/**
+ * LISTEN on a connection of its own (a pooled one would be handed to other queries). A lost connection is
+ * re-opened after a growing pause, and onNotify(null) then says that notifications may have been missed.
+ */
+async function listenOnPostgres(
+  url: string,
+  channel: string,
+  onNotify: (payload: string | null) => void,
+): Promise<() => Promise<void>> {
+  let stopped = false;
+  let current: pg.Client | null = null;
+  let timer: NodeJS.Timeout | undefined;
+  let pause = 500;
+  const open = async () => {
+    const client = new pg.Client({ connectionString: url });
+    client.on("notification", (message) => {
+      if (message.channel === channel) onNotify(message.payload ?? "");
+    });
+    const lost = () => {
+      if (current !== client) return;
+      current = null;
+      client.end().catch(() => undefined);
+      if (!stopped) retry();
+    };
+    client.on("error", lost);
+    client.on("end", lost);
+    await client.connect();
+    await client.query(`listen ${channel}`);
+    current = client;
+    pause = 500;
+  };
+  const retry = () => {
+    timer = setTimeout(() => {
+      open()
+        .then(() => onNotify(null))
+        .catch(() => {
+          pause = Math.min(pause * 2, 30_000);
+          if (!stopped) retry();
+        });
+    }, pause);
+    timer.unref();
+  };
+  await open();
+  return async () => {
+    stopped = true;
+    clearTimeout(timer);
+    const client = current;
+    current = null;
+    await client?.end().catch(() => undefined);
   };
 }
 

@@ -16,6 +16,7 @@ import { registerIntakeAdminPages } from "../features/intake/intake-admin.pages.
 import { OPENPGP_BROWSER_FILE, OPENPGP_BROWSER_PATH } from "../features/intake/openpgp-asset.data.ts";
 import { registerKeyPages } from "../features/keys/keys.pages.tsx";
 import { registerMailIntakePages } from "../features/mail-intake/mail-intake.pages.tsx";
+import { registerMaintenancePages } from "../features/maintenance/maintenance.pages.tsx";
 import { registerPolicyPages } from "../features/policy/policy.pages.tsx";
 import { registerReportsApi } from "../features/reports/reports.api.ts";
 import { registerReportPages } from "../features/reports/reports.pages.tsx";
@@ -279,6 +280,11 @@ function registerRoutes(app: Hono<AppEnv>, services: Services) {
     get imapMailbox() {
       return deps.imapMailbox ?? null;
     },
+  });
+  registerMaintenancePages(app, {
+    settings: services.settings,
+    maintenance: services.maintenance,
+    engine: deps.database.kind,
   });
   registerReportsApi(app, { reports: services.reports, auth: services.auth });
   registerOpenApi(app, () => deps.publicUrl);

@@ -1,4 +1,5 @@
-import nodemailer from "nodemailer";
+import type { Transporter } from "nodemailer";
+import { loadNodemailer } from "./mail-libraries.loader.ts";
 import { buildPgpMimeMessage, replyAddress } from "./pgp-mime.ts";
 
 export interface OutgoingMail {
@@ -21,8 +22,10 @@ export type MailTransport = ((mail: OutgoingMail) => Promise<void>) | undefined;
 /** Builds the SMTP sender from SMTP_URL (smtp:// for loopback, smtps:// with credentials for real servers). */
 export function createMailTransport(smtpUrl: string | undefined, from: string): MailTransport {
   if (!smtpUrl) return undefined;
-  const transporter = nodemailer.createTransport(smtpUrl);
+  // Made at the first mail, so a server that sends none never loads Nodemailer.
+  let transporter: Transporter | undefined;
   return async (mail) => {
+    transporter ??= (await loadNodemailer()).createTransport(smtpUrl);
     const replyTo = replyAddress(from, mail.reference ?? null);
     if (mail.encrypted) {
       const raw = await buildPgpMimeMessage(

@@ -22,6 +22,8 @@ export interface ServeProcess {
   startCpuMs: number;
   /** Everything the process wrote so far, for messages when something fails. */
   output(): string;
+  /** Resolves once the output contains `text` (the server answers before it prints that it is running). */
+  waitForOutput(text: string, timeoutMs?: number): Promise<void>;
   /** Resident and peak resident set size of the process, in MB (Linux /proc). */
   memory(): { rssMb: number; peakMb: number };
   stop(): Promise<number | null>;
@@ -88,6 +90,13 @@ export async function startServeProcess(options: {
     startMs,
     startCpuMs,
     output: () => output,
+    async waitForOutput(text, timeoutMs = 30_000) {
+      const until = performance.now() + timeoutMs;
+      while (!output.includes(text)) {
+        if (gone || performance.now() > until) throw new Error(`no "${text}" in the output:\n${output}`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    },
     memory() {
       const status = fs.readFileSync(`/proc/${child.pid}/status`, "utf8");
       const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+)`, "m").exec(status)?.[1] ?? 0);

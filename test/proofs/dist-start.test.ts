@@ -57,7 +57,7 @@ describe("the built dist/", () => {
       try {
         const server = await startServeProcess({ bin, env: storage.env, probe: "/", timeoutMs: 100_000 });
         try {
-          expect(server.output()).toContain("Embargo is running");
+          await server.waitForOutput("Embargo is running");
           expect(server.output()).not.toContain("running the sources");
           const home = await fetch(`${server.url}/`);
           expect(home.headers.get("content-type")).toContain("text/html");
@@ -78,6 +78,7 @@ describe("the built dist/", () => {
         }
         // A warm start on the same data: the migrations are found current and skipped.
         const again = await startServeProcess({ bin, env: storage.env, probe: "/", timeoutMs: 100_000 });
+        await again.waitForOutput("Embargo is running");
         expect(await again.stop(), again.output()).toBe(0);
       } finally {
         await storage.remove();

@@ -23,6 +23,8 @@ function withoutPassword(url: string): string {
 export interface Runtime {
   services: Services;
   database: Database;
+  /** Starts the job handlers and the search backfill (once); openRuntime does it unless told to defer. */
+  startWorkers(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -43,7 +45,11 @@ export async function openDatabase(config: Config): Promise<{ database: Database
 export async function openRuntime(
   config: Config,
   logger: Logger,
-  options: { worker: boolean },
+  /**
+   * worker: this process seeds the templates, makes the intake key and runs the job handlers. deferWorkers: the
+   * caller starts the handlers with startWorkers(), so `serve` answers requests while they register.
+   */
+  options: { worker: boolean; deferWorkers?: boolean },
 ): Promise<Runtime> {
   // Before PGlite or the key file writes anything: private umask, private dir.
   const dir = secureDataDir(config.EMBARGO_DATA_DIR);
@@ -91,36 +97,46 @@ export async function openRuntime(
     });
     let backfill: Promise<unknown> = Promise.resolve();
     let transport: MailTransport;
+    let workers: Promise<void> | undefined;
+    /** Starts the search backfill and every job handler in this process, once. */
+    const startWorkers = () => {
+      workers ??= (async () => {
+        // Rows written before search existed get their keyed index in the background, in batches.
+        backfill = startSearchBackfill(database.db, cipher, logger);
+        transport = createMailTransport(
+          config.SMTP_URL,
+          config.MAIL_FROM ?? `security@${new URL(config.publicUrl).hostname}`,
+          { connections: MAIL_DELIVER_CONCURRENCY },
+        );
+        // Jobs a killed process left active would otherwise wait for their expiry before anyone retried them.
+        await database.joinWorkers(async () => {
+          const reclaimed = await jobs.reclaimAbandoned();
+          if (reclaimed.length > 0)
+            logger.warn({ jobs: reclaimed }, "handed back jobs a stopped process left unfinished");
+        });
+        await registerWorkers(services, {
+          logger,
+          transport,
+          imapUrl: config.IMAP_URL,
+          imapPollSeconds: config.IMAP_POLL_SECONDS,
+        });
+      })();
+      return workers;
+    };
     if (options.worker) {
       // A fresh install gets its default canned responses once, at the first serve (not from read-only commands
       // like audit verify); the settings table remembers it was done.
       await services.templates.seedDefaults();
       // The intake key pair is made on the first serve; concurrent starts keep exactly one.
       await services.keys.ensureIntakeKey();
-      // Rows written before search existed get their keyed index in the background, in batches.
-      backfill = startSearchBackfill(database.db, cipher, logger);
-      transport = createMailTransport(
-        config.SMTP_URL,
-        config.MAIL_FROM ?? `security@${new URL(config.publicUrl).hostname}`,
-        { connections: MAIL_DELIVER_CONCURRENCY },
-      );
-      // Jobs a killed process left active would otherwise wait for their expiry before anyone retried them.
-      await database.joinWorkers(async () => {
-        const reclaimed = await jobs.reclaimAbandoned();
-        if (reclaimed.length > 0)
-          logger.warn({ jobs: reclaimed }, "handed back jobs a stopped process left unfinished");
-      });
-      await registerWorkers(services, {
-        logger,
-        transport,
-        imapUrl: config.IMAP_URL,
-        imapPollSeconds: config.IMAP_POLL_SECONDS,
-      });
+      if (!options.deferWorkers) await startWorkers();
     }
     return {
       services,
       database,
+      startWorkers,
       async close() {
+        await workers?.catch(() => undefined);
         await backfill;
         await jobs.stop().catch(() => undefined);
         transport?.close?.();

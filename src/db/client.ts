@@ -1,8 +1,5 @@
-import { PGlite } from "@electric-sql/pglite";
 import { type SQL, sql } from "drizzle-orm";
-import { drizzle as drizzlePg } from "drizzle-orm/node-postgres";
-import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
-import pg from "pg";
+import type Pg from "pg";
 import type { Db } from "../core/db.ts";
 import * as schema from "./schema.ts";
 
@@ -35,9 +32,24 @@ export interface Database {
 /** The advisory lock every serving process holds shared; taking it exclusively proves no other one is alive. */
 const WORKERS_LOCK = 7_316_100; // apart from the other 7_316_xxx keys: audit chain, migrations, seeding
 
+/**
+ * PostgreSQL's default 128 MB of shared buffers live inside PGlite's WebAssembly memory and are all touched at
+ * start, so they were a third of the server's resident memory. Embargo's working set is far smaller, and pages
+ * beyond the buffers are still read from the operating system's file cache.
+ */
+const PGLITE_SHARED_BUFFERS = "32MB";
+
 /** Opens PGlite in a directory, or in memory when dataDir is null (tests). */
 export async function openPglite(dataDir: string | null): Promise<Database> {
-  const client = dataDir ? new PGlite(dataDir) : new PGlite();
+  // Each engine's driver loads only when that engine is used.
+  const [{ PGlite }, { drizzle: drizzlePglite }] = await Promise.all([
+    import("@electric-sql/pglite"),
+    import("drizzle-orm/pglite"),
+  ]);
+  const options = {
+    startParams: [...PGlite.defaultStartParams, "-c", `shared_buffers=${PGLITE_SHARED_BUFFERS}`],
+  };
+  const client = dataDir ? new PGlite(dataDir, options) : new PGlite(options);
   await client.waitReady;
   const db = drizzlePglite(client, { schema }) as unknown as Db;
   const executor: SqlExecutor = {
@@ -72,6 +84,10 @@ export async function openPglite(dataDir: string | null): Promise<Database> {
 
 /** Opens a pool on a PostgreSQL server. */
 export async function openPostgres(url: string, options: { max?: number } = {}): Promise<Database> {
+  const [{ default: pg }, { drizzle: drizzlePg }] = await Promise.all([
+    import("pg"),
+    import("drizzle-orm/node-postgres"),
+  ]);
   const pool = new pg.Pool({ connectionString: url, max: options.max ?? 10 });
   pool.on("error", () => {
     // An idle client lost its connection; the pool replaces it. Queries report their own errors.
@@ -81,7 +97,7 @@ export async function openPostgres(url: string, options: { max?: number } = {}):
   });
   probe.release();
   const db = drizzlePg(pool, { schema }) as unknown as Db;
-  let workersClient: pg.Client | null = null;
+  let workersClient: Pg.Client | null = null;
   const listeners = new Set<() => Promise<void>>();
   return {
     kind: "postgres",
@@ -122,7 +138,7 @@ export async function openPostgres(url: string, options: { max?: number } = {}):
       }
     },
     async listen(channel, onNotify) {
-      const stop = await listenOnPostgres(url, listenChannel(channel), onNotify);
+      const stop = await listenOnPostgres(pg, url, listenChannel(channel), onNotify);
       listeners.add(stop);
       return async () => {
         listeners.delete(stop);
@@ -148,12 +164,13 @@ function listenChannel(channel: string): string {
  * re-opened after a growing pause, and onNotify(null) then says that notifications may have been missed.
  */
 async function listenOnPostgres(
+  pg: typeof Pg,
   url: string,
   channel: string,
   onNotify: (payload: string | null) => void,
 ): Promise<() => Promise<void>> {
   let stopped = false;
-  let current: pg.Client | null = null;
+  let current: Pg.Client | null = null;
   let timer: NodeJS.Timeout | undefined;
   let pause = 500;
   const open = async () => {

@@ -1,12 +1,12 @@
 import fs from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { secureHeaders } from "hono/secure-headers";
 import type { Logger } from "pino";
 import { AppError } from "../core/errors.ts";
+import { PROJECT_ROOT } from "../core/project-root.ts";
 import { MAX_REPORT_REQUEST_BYTES } from "../domain/attachments.ts";
 import { registerAlertPages } from "../features/alerts/alerts.pages.tsx";
 import { registerAuthPages } from "../features/auth/auth.pages.tsx";
@@ -32,7 +32,6 @@ import { Layout } from "./layout.tsx";
 import { registerOpenApi } from "./openapi.ts";
 import { createRateLimits } from "./rate-limit.ts";
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const require = createRequire(import.meta.url);
 
 /** Our own static files plus htmx from node_modules, so no page needs another origin. */
@@ -55,7 +54,7 @@ function staticFiles(): Map<string, { body: Buffer; type: string }> {
         });
     }
   };
-  walk(path.join(root, "public"), "");
+  walk(path.join(PROJECT_ROOT, "public"), "");
   files.set("js/htmx.min.js", {
     body: fs.readFileSync(require.resolve("htmx.org/dist/htmx.min.js")),
     type: types[".js"]!,

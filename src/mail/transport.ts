@@ -1,4 +1,5 @@
-import nodemailer from "nodemailer";
+import type { Transporter } from "nodemailer";
+import { loadNodemailer } from "./mail-libraries.loader.ts";
 import { buildPgpMimeMessage, replyAddress } from "./pgp-mime.ts";
 
 export interface OutgoingMail {
@@ -33,10 +34,16 @@ export function createMailTransport(
   options: { connections?: number } = {},
 ): MailTransport {
   if (!smtpUrl) return undefined;
-  const transporter = options.connections
-    ? nodemailer.createTransport({ url: smtpUrl, pool: true, maxConnections: options.connections })
-    : nodemailer.createTransport(smtpUrl);
+  // Made at the first mail, so a server that sends none never loads Nodemailer.
+  let transporter: Transporter | undefined;
   const send = async (mail: OutgoingMail) => {
+    transporter ??= options.connections
+      ? (await loadNodemailer()).createTransport({
+          url: smtpUrl,
+          pool: true,
+          maxConnections: options.connections,
+        })
+      : (await loadNodemailer()).createTransport(smtpUrl);
     const replyTo = replyAddress(from, mail.reference ?? null);
     if (mail.encrypted) {
       const raw = await buildPgpMimeMessage(
@@ -70,5 +77,5 @@ export function createMailTransport(
         : {}),
     });
   };
-  return Object.assign(send, { close: () => transporter.close() });
+  return Object.assign(send, { close: () => transporter?.close() });
 }

@@ -295,8 +295,9 @@ export async function seedReports(t: TestDb, options: SeedOptions): Promise<Seed
     eventCount += eventRows.length;
   }
   await db.execute(sql`select setval('report_seq', ${seqBase + count})`);
-  // PostgreSQL's autovacuum would analyze the new rows soon; PGlite has none, so both get it here.
-  await db.execute(sql`analyze`);
+  // PostgreSQL's autovacuum would soon vacuum and analyze the new rows (statistics for the planner, the visibility
+  // map for index-only scans); PGlite runs no autovacuum, so both get it here.
+  await db.execute(sql`vacuum analyze`);
   return { ids, references, messages: messageCount, events: eventCount, ms: performance.now() - started };
 }
 

@@ -14,12 +14,13 @@ import { seedReports } from "./seed.ts";
 const scale = Number(process.env.BENCH_SCALE ?? 100_000);
 const captured: { text: string; values: unknown[] }[] = [];
 let capturing = false;
+/** The connection the plans are asked on; its own queries are not captured. */
+let admin: pg.Client | null = null;
 const original = pg.Client.prototype.query;
 // biome-ignore lint/suspicious/noExplicitAny: pg's overloads; this only records what passes through.
 (pg.Client.prototype as any).query = function (this: pg.Client, ...args: any[]) {
   const [config, values] = args;
-  if (this === admin) return (original as any).apply(this, args);
-  if (capturing) {
+  if (capturing && this !== admin) {
     const text = typeof config === "string" ? config : config?.text;
     const params = Array.isArray(values) ? values : (config?.values ?? []);
     if (typeof text === "string" && /^\s*select/i.test(text)) captured.push({ text, values: params });
@@ -64,7 +65,7 @@ const cases: [string, () => unknown][] = [
   ],
 ];
 const only = process.env.EXPLAIN_ONLY;
-const admin = new pg.Client({ connectionString: `postgres://postgres@127.0.0.1:5432/${name}` });
+admin = new pg.Client({ connectionString: `postgres://postgres@127.0.0.1:5432/${name}` });
 await admin.connect();
 for (const [label, run] of cases) {
   if (only && !label.includes(only)) continue;

@@ -77,7 +77,7 @@ async function benchScale(kind: DbKind, scale: number) {
     });
     const seedLine = `seeded ${scale} reports, ${seeded.messages} messages, ${seeded.events} audit events in ${(seeded.ms / 1000).toFixed(1)} s`;
     console.error(`  ${kind} at ${scale}: ${seedLine}`);
-    const inbox = (query: string) => (i: number) => page(app, `/inbox${query}`, alice);
+    const inbox = (query: string) => () => page(app, `/inbox${query}`, alice);
 
     await measure(rows, "inbox (open reports, newest first)", inbox(""));
     for (const [label, query] of [

@@ -1,16 +1,10 @@
-import { and, asc, eq, inArray, ne, or, type SQL, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, ne, or, sql } from "drizzle-orm";
 import { appendAuditEvent } from "../../audit/audit-log.ts";
 import { type Db, savepoint, type Tx } from "../../core/db.ts";
 import type { DataCipher } from "../../crypto/data-key.ts";
 import { assets, reporters, reports } from "../../db/schema.ts";
 import { titleSimilarity, tokenize } from "../../domain/search-text.ts";
-import {
-  reportText,
-  type SearchHasher,
-  searchHasher,
-  vectorSql,
-  type WeightedText,
-} from "./search-index.service.ts";
+import { reportText, searchHasher, vectorSql, type WeightedText } from "./search-index.service.ts";
 
 /** An existing report that looks like the one at hand, with a 0–100 similarity score. */
 export interface SimilarReport {
@@ -32,11 +26,11 @@ const MAX_QUERY_TOKENS = 64;
 /** Candidates re-scored in TypeScript after the index's ranking, from a longer shortlist ranked cheaply. */
 const CANDIDATES = 30;
 const SHORTLIST = 80;
-/** The caps on what is ranked at all: reports sharing two title words, and reports sharing any word. */
-const TITLE_CANDIDATES = 300;
-const RECENT_CANDIDATES = 200;
-/** Title words that make up the title pairs: a long title's first distinct words. */
-const MAX_TITLE_TOKENS = 8;
+/**
+ * The cap on what is ranked at all: the newest reports sharing any of the report's words. Ranking reads each
+ * candidate's index, so without a cap its cost grows with every report ever received.
+ */
+const RECENT_CANDIDATES = 300;
 
 type Rows<T> = { rows: T[] };
 
@@ -56,22 +50,6 @@ function queryTokens(text: WeightedText): string[] {
 }
 
 /**
- * A query for reports whose titles share two of this title's words (any one, for a one-word title), over the
- * index's title weight (A). Duplicates nearly always share that much of their titles, and pairs are selective
- * where single common words are not. Null when the title has no words.
- */
-export function titlePairsQuery(hasher: SearchHasher, title: string): SQL | null {
-  const tokens = [...new Set(tokenize(title))].slice(0, MAX_TITLE_TOKENS).map((t) => `${hasher.hash(t)}:A`);
-  if (tokens.length === 0) return null;
-  if (tokens.length === 1) return sql`to_tsquery('simple', ${tokens[0]!})`;
-  const pairs: string[] = [];
-  for (let i = 0; i < tokens.length; i++) {
-    for (let j = i + 1; j < tokens.length; j++) pairs.push(`(${tokens[i]} & ${tokens[j]})`);
-  }
-  return sql`to_tsquery('simple', ${pairs.join(" | ")})`;
-}
-
-/**
  * The reports most like this one. The index ranks candidates (an OR-query of the report's own hashed words with
  * ts_rank_cd, title words weighing most), each candidate's rank is scaled by what the report scores against
  * itself, then title trigram similarity (titles are plaintext) and a same-asset bonus are added:
@@ -81,7 +59,7 @@ export async function suggestDuplicates(
   db: Db,
   cipher: DataCipher,
   reportId: string,
-  options: { limit?: number; titleCandidates?: number; recentCandidates?: number } = {},
+  options: { limit?: number; recentCandidates?: number } = {},
 ): Promise<SimilarReport[]> {
   const [report] = await db.select().from(reports).where(eq(reports.id, reportId));
   if (!report) return [];
@@ -106,27 +84,18 @@ export async function suggestDuplicates(
   const selfRankLen = Number(self.rows[0]?.rank_len ?? 0);
   if (selfRank <= 0 || selfRankLen <= 0) return [];
 
-  const notSpam = sql`(r.rejection_reason is null or r.rejection_reason <> 'spam')`;
-  const titleQuery = titlePairsQuery(hasher, report.title);
-  // The candidates are capped before anything is ranked, so the cost stays flat as reports pile up: the newest
-  // reports sharing two title words, and the newest sharing any word at all. Each side walks the search index or
-  // the seq index and stops at its cap; ranking then reads at most TITLE_CANDIDATES + RECENT_CANDIDATES rows.
-  const titleSide = titleQuery
-    ? sql`(select r.id from reports r
-           where r.search_index @@ ${titleQuery} and r.id <> ${report.id} and ${notSpam}
-           order by r.seq desc limit ${options.titleCandidates ?? TITLE_CANDIDATES})
-          union `
-    : sql``;
+  // The candidates are capped before anything is ranked, so the cost stays flat as reports pile up: the seq index
+  // is walked newest first, each report's index checked, until the cap is reached.
   const candidates = (await db.execute(
     // ts_rank_cd with a long OR-query is slow, so the cheaper ts_rank picks a shortlist first.
     sql`select r.id, r.reference, r.title, r.state, r.asset_id, r.received_at, r.duplicate_of_id,
                ts_rank_cd(r.search_index, s.q) as rank, ts_rank_cd(r.search_index, s.q, 2) as rank_len
         from (select ${query} as q) s,
              lateral (select * from reports r
-                      where r.id in (${titleSide}
-                                     (select r.id from reports r
-                                      where r.search_index @@ s.q and r.id <> ${report.id} and ${notSpam}
-                                      order by r.seq desc limit ${options.recentCandidates ?? RECENT_CANDIDATES}))
+                      where r.id in (select r.id from reports r
+                                     where r.search_index @@ s.q and r.id <> ${report.id}
+                                       and (r.rejection_reason is null or r.rejection_reason <> 'spam')
+                                     order by r.seq desc limit ${options.recentCandidates ?? RECENT_CANDIDATES})
                       order by ts_rank(r.search_index, s.q) desc, r.seq asc
                       limit ${SHORTLIST}) r
         order by rank desc, r.seq asc

@@ -338,35 +338,39 @@ describe.each(DB_KINDS)("duplicates on %s", (kind) => {
     expect(reporterView!.timeline.map((e) => e.text)).toEqual(["Report received"]);
   });
 
-  it("ranks only capped candidates: the newest sharing any word, and the newest sharing two title words", async () => {
+  it("ranks only the newest reports sharing a word, up to a cap, so its cost does not grow with the table", async () => {
     const original = await submit({
       title: "Heliodor widget cache poisoning",
       description:
         "The heliodor widget caches responses keyed without the host header, so one user poisons it.",
     });
-    // Newer reports that share common words with it, but not two of its title words.
+    // Newer reports that share common words with it.
+    const newer = [];
     for (let i = 0; i < 3; i++) {
-      await submit({
-        title: `Unrelated finding ${i} about responses`,
-        description: "Responses are cached keyed without the host header in another product entirely.",
-      });
+      newer.push(
+        await submit({
+          title: `Unrelated finding ${i} about responses`,
+          description: "Responses are cached keyed without the host header in another product entirely.",
+        }),
+      );
     }
     const duplicate = await submit({
       title: "Cache poisoning in the heliodor widget",
       description: "Poisoned cache entries of the heliodor widget are served to everyone.",
     });
-    const similar = (options: { titleCandidates?: number; recentCandidates?: number }) =>
-      suggestDuplicates(t.database.db, t.services.deps.cipher, duplicate.id, options);
-    // With every candidate allowed, the original ranks first.
-    expect((await similar({}))[0]!.id).toBe(original.id);
-    // Only the two newest reports sharing a word are ranked, but the original shares title words: still found.
-    const capped = await similar({ recentCandidates: 2 });
-    expect(capped[0]!.id).toBe(original.id);
-    expect(capped.length).toBeLessThanOrEqual(2 + 300);
-    // Without the title side the cap leaves the original out: the caps are what bound the work.
-    const recentOnly = await similar({ recentCandidates: 2, titleCandidates: 0 });
-    expect(recentOnly.map((s) => s.id)).not.toContain(original.id);
-    expect(recentOnly.length).toBeLessThanOrEqual(2);
+    const similar = (recentCandidates?: number) =>
+      suggestDuplicates(
+        t.database.db,
+        t.services.deps.cipher,
+        duplicate.id,
+        recentCandidates === undefined ? {} : { recentCandidates },
+      );
+    // Within the cap, the original ranks first.
+    expect((await similar())[0]!.id).toBe(original.id);
+    expect((await similar(4))[0]!.id).toBe(original.id);
+    // A cap of two ranks only the two newest reports sharing a word: the original is older than both.
+    const capped = await similar(2);
+    expect(capped.map((s) => s.id).sort()).toEqual([newer[1]!.id, newer[2]!.id].sort());
   });
 
   it("keeps the report when recording suggestions fails, and the audit chain stays intact", async () => {

@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, isNotNull } from "drizzle-orm";
+import { and, asc, count, eq, inArray, isNotNull } from "drizzle-orm";
 import type { Db, Tx } from "../../core/db.ts";
 import { assets, auditEvents, reports, users } from "../../db/schema.ts";
 import { isUuid } from "../../domain/ids.ts";
@@ -53,14 +53,16 @@ export async function listActiveAdminIds(db: Db): Promise<string[]> {
 
 /** The severities of every open report, by Response Manager: the load the ranking weighs. */
 export async function openLoadByAssignee(db: Db): Promise<Map<string, (string | null)[]>> {
+  // Counted in SQL from the partial index of open reports, so a busy programme sends a few rows, not one per report.
   const rows = await db
-    .select({ assigneeId: reports.assigneeId, severity: reports.severity })
+    .select({ assigneeId: reports.assigneeId, severity: reports.severity, n: count() })
     .from(reports)
-    .where(and(isNotNull(reports.assigneeId), inArray(reports.state, REPORT_STATES.filter(isOpen))));
+    .where(and(isNotNull(reports.assigneeId), inArray(reports.state, REPORT_STATES.filter(isOpen))))
+    .groupBy(reports.assigneeId, reports.severity);
   const load = new Map<string, (string | null)[]>();
   for (const row of rows) {
     const list = load.get(row.assigneeId!) ?? [];
-    list.push(row.severity);
+    for (let i = 0; i < Number(row.n); i++) list.push(row.severity);
     load.set(row.assigneeId!, list);
   }
   return load;

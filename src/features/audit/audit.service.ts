@@ -1,22 +1,18 @@
 import { readChain, readHead } from "../../audit/audit-log.ts";
 import type { Db } from "../../core/db.ts";
-import { type ChainVerdict, verifyChain } from "../../domain/audit-chain.ts";
+import { type ChainVerdict, verifyChainStream } from "../../domain/audit-chain.ts";
 
 export function createAuditService(deps: { db: Db }) {
   return {
-    /** Recomputes every hash; used by `embargo audit verify` and the admin audit page. */
+    /**
+     * Recomputes every hash; used by `embargo audit verify` and the admin audit page. The chain is read in pages
+     * by seq and checked as it streams, so memory stays flat however long the chain is.
+     */
     async verify(): Promise<ChainVerdict> {
       const head = await readHead(deps.db);
-      const events = await collect(readChain(deps.db));
-      return verifyChain(events, head ? { seq: head.seq, hash: head.hash } : null);
+      return verifyChainStream(readChain(deps.db), head ? { seq: head.seq, hash: head.hash } : null);
     },
   };
-}
-
-async function collect<T>(iter: AsyncIterable<T>): Promise<T[]> {
-  const out: T[] = [];
-  for await (const item of iter) out.push(item);
-  return out;
 }
 
 export type AuditService = ReturnType<typeof createAuditService>;

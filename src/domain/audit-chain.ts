@@ -60,7 +60,7 @@ export type ChainVerdict =
  * compares the end of the chain with `head`, the separately stored newest link, without which cutting events
  * off the end would go unnoticed.
  */
-export function chainVerifier(head: { seq: number; hash: string } | null) {
+export function chainVerifier() {
   let prevHash = GENESIS_HASH;
   let expectedSeq = 1;
   let count = 0;
@@ -89,7 +89,11 @@ export function chainVerifier(head: { seq: number; hash: string } | null) {
       count += 1;
       return null;
     },
-    finish(): ChainVerdict {
+    /** The seq of the last event that fit (0 before the first). */
+    get lastSeq(): number {
+      return expectedSeq - 1;
+    },
+    finish(head: { seq: number; hash: string } | null): ChainVerdict {
       if (head === null) {
         if (count === 0) return { ok: true, count, headHash: prevHash };
         return { ok: false, count, seq: null, id: null, problem: "the chain head record is missing" };
@@ -116,12 +120,12 @@ export function verifyChain(
   events: Iterable<ChainedEvent>,
   head: { seq: number; hash: string } | null,
 ): ChainVerdict {
-  const verifier = chainVerifier(head);
+  const verifier = chainVerifier();
   for (const event of events) {
     const failure = verifier.add(event);
     if (failure) return failure;
   }
-  return verifier.finish();
+  return verifier.finish(head);
 }
 
 /** verifyChain over a stream: events are checked as they arrive and dropped, so memory stays flat. */
@@ -129,10 +133,10 @@ export async function verifyChainStream(
   events: AsyncIterable<ChainedEvent>,
   head: { seq: number; hash: string } | null,
 ): Promise<ChainVerdict> {
-  const verifier = chainVerifier(head);
+  const verifier = chainVerifier();
   for await (const event of events) {
     const failure = verifier.add(event);
     if (failure) return failure;
   }
-  return verifier.finish();
+  return verifier.finish(head);
 }

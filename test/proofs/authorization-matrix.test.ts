@@ -178,6 +178,8 @@ const MATRIX: Row[] = [
   r("GET /admin/scope",                      [LOGIN, LOGIN, 403, 403, 200, LOGIN]),
   r("POST /admin/scope",                     [401, 401, 403, 403, "303 /admin/scope", 401], { form: () => ({ ...ASSET, name: "Mobile app", identifier: "com.example.app", kind: "mobile" }) }),
   r("POST /admin/scope/:id",                 [401, 401, 403, 403, "303 /admin/scope", 401], { url: (w) => `/admin/scope/${w.assetId}`, form: () => ASSET }),
+  r("GET /admin/maintenance",                [LOGIN, LOGIN, 403, 403, 200, LOGIN]),
+  r("POST /admin/maintenance/run",           [401, 401, 403, 403, "303 /admin/maintenance?done=queued#last-run", 401]),
   r("GET /admin/outbox",                     [LOGIN, LOGIN, 403, 403, 200, LOGIN]),
   r("GET /admin/keys",                       [LOGIN, LOGIN, 403, 403, 200, LOGIN]),
   r("POST /admin/keys/rotate",               [401, 401, 403, 403, "303 /admin/keys", 401], EMPTY),

@@ -47,7 +47,31 @@ export function imapSettings(url: string) {
  * before) get the keyword and \Seen. A message that fails keeps no keyword, so it stays where it is for people to
  * see; the intake records the failure and skips it until an admin retries it.
  */
-export async function pollMailbox(
+/** The poll of each mailbox under way in this process. */
+const polling = new Map<string, Promise<MailPollStatus>>();
+
+/**
+ * Polls a mailbox, one poll of it at a time in this process: the scheduled poll and an admin's "poll now" would
+ * otherwise fetch the same new mail together and process it twice.
+ */
+export function pollMailbox(
+  service: MailIntakeService,
+  imapUrl: string,
+  logger?: Logger,
+): Promise<MailPollStatus> {
+  const before = polling.get(imapUrl);
+  const mine = (before ?? Promise.resolve())
+    .catch(() => undefined)
+    .then(() => pollOnce(service, imapUrl, logger));
+  polling.set(imapUrl, mine);
+  const forget = () => {
+    if (polling.get(imapUrl) === mine) polling.delete(imapUrl);
+  };
+  mine.then(forget, forget);
+  return mine;
+}
+
+async function pollOnce(
   service: MailIntakeService,
   imapUrl: string,
   logger?: Logger,

@@ -203,6 +203,30 @@ describe.each(DB_KINDS)("email intake from a real IMAP server (Dovecot), on %s",
     expect(await flagsOf("imap-job@researcher.test")).toEqual([expect.arrayContaining([IMPORTED_KEYWORD])]);
     expect(await t.services.mailIntake.lastPoll()).toMatchObject({ ok: true });
   }, 40_000);
+  it("runs one poll of a mailbox at a time: two polls at once import a new mail once", async () => {
+    await imap.append(
+      mailWith(
+        {
+          from: "sam@researcher.test",
+          subject: "Open redirect on logout",
+          messageId: "imap-race@researcher.test",
+        },
+        mimeEntity("The logout endpoint redirects to any URL in its next parameter, which phishing can use."),
+      ),
+    );
+    const before = await reportCount();
+    const [a, b] = await Promise.all([
+      pollMailbox(t.services.mailIntake, imap.url),
+      pollMailbox(t.services.mailIntake, imap.url),
+    ]);
+    expect([a.seen, b.seen]).toEqual([1, 0]);
+    expect(await reportCount()).toBe(before + 1);
+    const [row] = await t.database.db
+      .select()
+      .from(inboundEmails)
+      .where(eq(inboundEmails.messageId, "imap-race@researcher.test"));
+    expect(row).toMatchObject({ status: "imported", attempts: 1 });
+  });
   it("marks a mail whose encrypted part unpacks past 35 MB as failed once and does not fetch it again", async () => {
     // gpg compresses 36 MB of spaces into a mail of a few kilobytes.
     const bomb = mailWith(

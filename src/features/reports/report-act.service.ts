@@ -1,17 +1,17 @@
 import { appendAuditEvent } from "../../audit/audit-log.ts";
 import { authorOf, type CurrentUser } from "../../core/actors.ts";
 import { type Tx, transaction } from "../../core/db.ts";
-import { AppError, badRequest, forbidden } from "../../core/errors.ts";
+import { AppError, badRequest, forbidden, notFound } from "../../core/errors.ts";
 import { zodFieldErrors } from "../../core/field-errors.ts";
 import { can } from "../../domain/permissions.ts";
 import { decide, type ReportState } from "../../domain/workflow.ts";
 import type { ReportPatch } from "./actions/action.types.ts";
 import { planAction } from "./actions/handlers.ts";
 import { endNeedsInfo, leavesNeedsInfo } from "./needs-info.service.ts";
-import { type ReportsContext, requireReport } from "./report-context.service.ts";
+import type { ReportsContext } from "./report-context.service.ts";
 import { loadFacts } from "./report-facts.service.ts";
 import { messageReporter } from "./report-messages.service.ts";
-import { findReporter, type ReportRow, updateReport } from "./reports.repo.ts";
+import { lockReportWithReporter, type ReportRow, updateReport } from "./reports.repo.ts";
 import { actionSchema } from "./reports.schema.ts";
 
 /**
@@ -45,11 +45,12 @@ export function createReportAct(ctx: ReportsContext) {
     const input = parsed.data;
     return transaction(db, async (tx) => {
       // Locking the row makes concurrent actions on one report run one after the other against fresh facts.
-      const report = await requireReport(tx, idOrRef, true);
+      const locked = await lockReportWithReporter(tx, idOrRef);
+      if (!locked) throw notFound("Report");
+      const { report, reporter } = locked;
       await inTransaction?.(tx, report);
       const facts = await loadFacts(tx, report);
       const now = clock();
-      const reporter = await findReporter(tx, report.reporterId);
       const plan = await planAction(input, { tx, actor, report, facts, now, reporter, deps: ctx });
       const decision = decide(facts, plan.request);
       if (!decision.ok) throw new AppError(decision.code, 409, decision.message);

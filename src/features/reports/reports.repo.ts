@@ -33,6 +33,26 @@ export async function findReport(
   return row ?? null;
 }
 
+/**
+ * Locks a report for an action and reads its reporter in the same statement. Only the report's row is locked
+ * (FOR UPDATE OF reports), exactly as findReport with forUpdate locks it.
+ */
+export async function lockReportWithReporter(
+  tx: Tx,
+  idOrReference: string,
+): Promise<{ report: ReportRow; reporter: ReporterRow } | null> {
+  const key = idOrReference.trim();
+  if (!isUuid(key) && !isReference(key)) return null;
+  const where = isUuid(key) ? eq(reports.id, key) : eq(reports.reference, key.toUpperCase());
+  const [row] = await tx
+    .select({ report: reports, reporter: reporters })
+    .from(reports)
+    .innerJoin(reporters, eq(reporters.id, reports.reporterId))
+    .where(where)
+    .for("update", { of: reports });
+  return row ?? null;
+}
+
 export async function findReportByTokenHash(db: Db, tokenHash: string): Promise<ReportRow | null> {
   const [row] = await db
     .select({ report: reports })

@@ -15,9 +15,9 @@ const BOUNDS = {
   /** The same, and automatic assignment at intake: one read of the candidates, the assignee, the member's
    * last assignment and the assignee's alert. */
   intakeAssigning: 18 + 2,
-  /** Lock, facts, reporter, acknowledgement template, settings, the message, its mail and job, the update,
-   * automatic assignment (one read, two writes, one alert job) and the audit chain's append. */
-  acknowledgeAssigning: 17 + 2,
+  /** Lock with the reporter, facts, acknowledgement template, settings, the message, its mail and job, the
+   * update, automatic assignment (one read, two writes, one alert job) and the audit chain's append. */
+  acknowledgeAssigning: 16 + 2,
 };
 
 const listed = (statements: string[]) => statements.map((s, i) => `${i + 1}. ${s.slice(0, 160)}`).join("\n");

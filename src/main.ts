@@ -51,13 +51,27 @@ export async function main(argv: string[]): Promise<number> {
     .action(async () => {
       const cfg = config();
       const log = logger(cfg.LOG_LEVEL);
-      const rt = await openRuntime(cfg, log, { worker: true });
+      const rt = await openRuntime(cfg, log, { worker: true, deferWorkers: true });
       const app = createApp(rt.services, log);
       const server = serve({ fetch: app.fetch, port: cfg.PORT, hostname: cfg.HOST });
-      await new Promise<void>((resolve, reject) => {
-        server.once("listening", () => resolve());
-        server.once("error", reject);
-      });
+      let stopped: Promise<void>;
+      try {
+        await new Promise<void>((resolve, reject) => {
+          server.once("listening", () => resolve());
+          server.once("error", reject);
+        });
+        // From the first answer on, a stop signal shuts down in order (also while the handlers register).
+        stopped = new Promise<void>((resolve) => {
+          process.once("SIGINT", () => resolve());
+          process.once("SIGTERM", () => resolve());
+        });
+        // The job handlers register once requests are answered: a job queued meanwhile waits in its queue.
+        await rt.startWorkers();
+      } catch (error) {
+        server.close();
+        await rt.close();
+        throw error;
+      }
       log.info({ url: cfg.publicUrl, port: cfg.PORT, database: rt.database.kind }, "Embargo is running");
       out(
         `Embargo is running at ${cfg.publicUrl} (database: ${rt.database.kind === "pglite" ? `PGlite in ${cfg.EMBARGO_DATA_DIR}` : "PostgreSQL"})`,
@@ -69,11 +83,7 @@ export async function main(argv: string[]): Promise<number> {
         );
         out(`  ${cfg.publicUrl}/setup/${setup.token}`);
       }
-      await new Promise<void>((resolve) => {
-        const stop = () => resolve();
-        process.once("SIGINT", stop);
-        process.once("SIGTERM", stop);
-      });
+      await stopped;
       log.info("shutting down");
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await rt.close();

@@ -6,10 +6,11 @@ import { type Database, openPglite, openPostgres } from "./db/client.ts";
 import { privateDirectories, secureDataDir } from "./db/data-dir.ts";
 import { lockDataDir } from "./db/lock.ts";
 import { runMigrations } from "./db/migrate.ts";
+import { MAIL_DELIVER_CONCURRENCY } from "./features/outbox/outbox.jobs.ts";
 import { startSearchBackfill } from "./features/search/search-index.service.ts";
 import { startJobQueue } from "./jobs/queue.ts";
 import { ALL_QUEUES, registerWorkers } from "./jobs/workers.ts";
-import { createMailTransport } from "./mail/transport.ts";
+import { createMailTransport, type MailTransport } from "./mail/transport.ts";
 import { createServices, type Services } from "./services.ts";
 
 /** A URL safe to show: the password is gone. */
@@ -22,6 +23,8 @@ function withoutPassword(url: string): string {
 export interface Runtime {
   services: Services;
   database: Database;
+  /** Starts the job handlers and the search backfill (once); openRuntime does it unless told to defer. */
+  startWorkers(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -42,7 +45,11 @@ export async function openDatabase(config: Config): Promise<{ database: Database
 export async function openRuntime(
   config: Config,
   logger: Logger,
-  options: { worker: boolean },
+  /**
+   * worker: this process seeds the templates, makes the intake key and runs the job handlers. deferWorkers: the
+   * caller starts the handlers with startWorkers(), so `serve` answers requests while they register.
+   */
+  options: { worker: boolean; deferWorkers?: boolean },
 ): Promise<Runtime> {
   // Before PGlite or the key file writes anything: private umask, private dir.
   const dir = secureDataDir(config.EMBARGO_DATA_DIR);
@@ -69,8 +76,10 @@ export async function openRuntime(
     if (rotating)
       logger.warn("a data key rotation is unfinished: run `embargo keys rotate-data-key` again to finish it");
     const cipher = createDataCipher(key, previous);
+    // LISTEN/NOTIFY starts a committed job at once; polling is only the fallback for delayed jobs and retries.
     const jobs = await startJobQueue(database.executor, ALL_QUEUES, logger, {
       pollingIntervalSeconds: 2,
+      notifications: database,
     });
     const clock = () => new Date();
     const services = createServices({
@@ -87,37 +96,50 @@ export async function openRuntime(
       alertAllowPrivateHosts: config.ALERT_ALLOW_PRIVATE_HOSTS,
     });
     let backfill: Promise<unknown> = Promise.resolve();
+    let transport: MailTransport;
+    let workers: Promise<void> | undefined;
+    /** Starts the search backfill and every job handler in this process, once. */
+    const startWorkers = () => {
+      workers ??= (async () => {
+        // Rows written before search existed get their keyed index in the background, in batches.
+        backfill = startSearchBackfill(database.db, cipher, logger);
+        transport = createMailTransport(
+          config.SMTP_URL,
+          config.MAIL_FROM ?? `security@${new URL(config.publicUrl).hostname}`,
+          { connections: MAIL_DELIVER_CONCURRENCY },
+        );
+        // Jobs a killed process left active would otherwise wait for their expiry before anyone retried them.
+        await database.joinWorkers(async () => {
+          const reclaimed = await jobs.reclaimAbandoned();
+          if (reclaimed.length > 0)
+            logger.warn({ jobs: reclaimed }, "handed back jobs a stopped process left unfinished");
+        });
+        await registerWorkers(services, {
+          logger,
+          transport,
+          imapUrl: config.IMAP_URL,
+          imapPollSeconds: config.IMAP_POLL_SECONDS,
+        });
+      })();
+      return workers;
+    };
     if (options.worker) {
       // A fresh install gets its default canned responses once, at the first serve (not from read-only commands
       // like audit verify); the settings table remembers it was done.
       await services.templates.seedDefaults();
       // The intake key pair is made on the first serve; concurrent starts keep exactly one.
       await services.keys.ensureIntakeKey();
-      // Rows written before search existed get their keyed index in the background, in batches.
-      backfill = startSearchBackfill(database.db, cipher, logger);
-      const transport = createMailTransport(
-        config.SMTP_URL,
-        config.MAIL_FROM ?? `security@${new URL(config.publicUrl).hostname}`,
-      );
-      // Jobs a killed process left active would otherwise wait for their expiry before anyone retried them.
-      await database.joinWorkers(async () => {
-        const reclaimed = await jobs.reclaimAbandoned();
-        if (reclaimed.length > 0)
-          logger.warn({ jobs: reclaimed }, "handed back jobs a stopped process left unfinished");
-      });
-      await registerWorkers(services, {
-        logger,
-        transport,
-        imapUrl: config.IMAP_URL,
-        imapPollSeconds: config.IMAP_POLL_SECONDS,
-      });
+      if (!options.deferWorkers) await startWorkers();
     }
     return {
       services,
       database,
+      startWorkers,
       async close() {
+        await workers?.catch(() => undefined);
         await backfill;
         await jobs.stop().catch(() => undefined);
+        transport?.close?.();
         await database.close().catch(() => undefined);
         release();
       },

@@ -10,6 +10,7 @@ import { createAuthService } from "./features/auth/auth.service.ts";
 import { createDataKeyService } from "./features/data-key/data-key.service.ts";
 import { createKeysService } from "./features/keys/keys.service.ts";
 import { createMailIntakeService } from "./features/mail-intake/mail-intake.service.ts";
+import { createMaintenanceService } from "./features/maintenance/maintenance.service.ts";
 import { createOutboxService } from "./features/outbox/outbox.service.ts";
 import { createAssetsService } from "./features/policy/assets.service.ts";
 import { createReportsService } from "./features/reports/reports.service.ts";
@@ -97,6 +98,14 @@ export function createServices(deps: ServiceDeps) {
     reports,
     mailIntake,
     dataKey: createDataKeyService({ db, search }),
+    maintenance: createMaintenanceService({
+      db,
+      jobs,
+      clock,
+      settings,
+      engine: database.kind,
+      logger: deps.logger,
+    }),
   };
 }
 

@@ -92,8 +92,8 @@ function toChained(row: typeof auditEvents.$inferSelect): ChainedEvent {
 }
 
 /** Streams the whole chain in pages so verification does not hold the log in memory. */
-export async function* readChain(db: Db, pageSize = 1000): AsyncGenerator<ChainedEvent> {
-  let after = 0;
+export async function* readChain(db: Db, pageSize = 1000, from = 0): AsyncGenerator<ChainedEvent> {
+  let after = from;
   for (;;) {
     const rows = await db
       .select()

@@ -13,7 +13,13 @@ function score(
 ): Promise<{ code: number | null; lines: Record<string, unknown>[] }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, "score", ...args], {
-      env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", LOG_LEVEL: "warn" },
+      // The sources under test, not a dist/ built before them.
+      env: {
+        PATH: process.env.PATH ?? "",
+        HOME: process.env.HOME ?? "/tmp",
+        LOG_LEVEL: "warn",
+        EMBARGO_RUN_SOURCES: "1",
+      },
       stdio: ["pipe", "pipe", "pipe"],
     });
     let stdout = "";

@@ -28,6 +28,8 @@ function spawnCli(dir: string, args: string[], env: Record<string, string> = {})
       HOME: process.env.HOME ?? "/tmp",
       LOG_LEVEL: "warn",
       EMBARGO_DATA_DIR: dir,
+      // The sources under test, not a dist/ built before them.
+      EMBARGO_RUN_SOURCES: "1",
     },
     stdio: ["ignore", "pipe", "pipe"],
   });

@@ -30,6 +30,8 @@ function run(
         PATH: process.env.PATH ?? "",
         HOME: process.env.HOME ?? "/tmp",
         LOG_LEVEL: "warn",
+        // The sources under test, not a dist/ built before them.
+        EMBARGO_RUN_SOURCES: "1",
         ...options.env,
       },
       stdio: ["pipe", "pipe", "pipe"],

@@ -1,8 +1,5 @@
-import { PGlite } from "@electric-sql/pglite";
 import { type SQL, sql } from "drizzle-orm";
-import { drizzle as drizzlePg } from "drizzle-orm/node-postgres";
-import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
-import pg from "pg";
+import type Pg from "pg";
 import type { Db } from "../core/db.ts";
 import * as schema from "./schema.ts";
 
@@ -23,15 +20,36 @@ export interface Database {
    * power loss) and may be handed out again. No other worker can join while it runs.
    */
   joinWorkers(ifSole: () => Promise<void>): Promise<void>;
+  /**
+   * Calls onNotify with the payload of each NOTIFY on channel (sent at commit, by any process on this database);
+   * with null when notifications may have been missed (a lost PostgreSQL connection came back). Resolves once
+   * listening; the function it returns stops listening.
+   */
+  listen(channel: string, onNotify: (payload: string | null) => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 
 /** The advisory lock every serving process holds shared; taking it exclusively proves no other one is alive. */
 const WORKERS_LOCK = 7_316_100; // apart from the other 7_316_xxx keys: audit chain, migrations, seeding
 
+/**
+ * PostgreSQL's default 128 MB of shared buffers live inside PGlite's WebAssembly memory and are all touched at
+ * start, so they were a third of the server's resident memory. Embargo's working set is far smaller, and pages
+ * beyond the buffers are still read from the operating system's file cache.
+ */
+const PGLITE_SHARED_BUFFERS = "32MB";
+
 /** Opens PGlite in a directory, or in memory when dataDir is null (tests). */
 export async function openPglite(dataDir: string | null): Promise<Database> {
-  const client = dataDir ? new PGlite(dataDir) : new PGlite();
+  // Each engine's driver loads only when that engine is used.
+  const [{ PGlite }, { drizzle: drizzlePglite }] = await Promise.all([
+    import("@electric-sql/pglite"),
+    import("drizzle-orm/pglite"),
+  ]);
+  const options = {
+    startParams: [...PGlite.defaultStartParams, "-c", `shared_buffers=${PGLITE_SHARED_BUFFERS}`],
+  };
+  const client = dataDir ? new PGlite(dataDir, options) : new PGlite(options);
   await client.waitReady;
   const db = drizzlePglite(client, { schema }) as unknown as Db;
   const executor: SqlExecutor = {
@@ -52,6 +70,12 @@ export async function openPglite(dataDir: string | null): Promise<Database> {
     withLock: (_key, fn) => fn(),
     // The data-dir lock (db/lock.ts) already makes this the only process on these files.
     joinWorkers: (ifSole) => ifSole(),
+    async listen(channel, onNotify) {
+      const stop = await client.listen(listenChannel(channel), (payload) => onNotify(payload));
+      return async () => {
+        await stop().catch(() => undefined);
+      };
+    },
     close: async () => {
       await client.close();
     },
@@ -60,6 +84,10 @@ export async function openPglite(dataDir: string | null): Promise<Database> {
 
 /** Opens a pool on a PostgreSQL server. */
 export async function openPostgres(url: string, options: { max?: number } = {}): Promise<Database> {
+  const [{ default: pg }, { drizzle: drizzlePg }] = await Promise.all([
+    import("pg"),
+    import("drizzle-orm/node-postgres"),
+  ]);
   const pool = new pg.Pool({ connectionString: url, max: options.max ?? 10 });
   pool.on("error", () => {
     // An idle client lost its connection; the pool replaces it. Queries report their own errors.
@@ -69,7 +97,8 @@ export async function openPostgres(url: string, options: { max?: number } = {}):
   });
   probe.release();
   const db = drizzlePg(pool, { schema }) as unknown as Db;
-  let workersClient: pg.Client | null = null;
+  let workersClient: Pg.Client | null = null;
+  const listeners = new Set<() => Promise<void>>();
   return {
     kind: "postgres",
     db,
@@ -108,10 +137,78 @@ export async function openPostgres(url: string, options: { max?: number } = {}):
         if (sole) await client.query("select pg_advisory_unlock($1)", [WORKERS_LOCK]);
       }
     },
+    async listen(channel, onNotify) {
+      const stop = await listenOnPostgres(pg, url, listenChannel(channel), onNotify);
+      listeners.add(stop);
+      return async () => {
+        listeners.delete(stop);
+        await stop();
+      };
+    },
     async close() {
+      await Promise.all([...listeners].map((stop) => stop()));
       await workersClient?.end().catch(() => undefined);
       await pool.end();
     },
+  };
+}
+
+/** A channel name we put into LISTEN as an identifier: plain lowercase words only. */
+function listenChannel(channel: string): string {
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(channel)) throw new Error(`Invalid notification channel: ${channel}`);
+  return channel;
+}
+
+/**
+ * LISTEN on a connection of its own (a pooled one would be handed to other queries). A lost connection is
+ * re-opened after a growing pause, and onNotify(null) then says that notifications may have been missed.
+ */
+async function listenOnPostgres(
+  pg: typeof Pg,
+  url: string,
+  channel: string,
+  onNotify: (payload: string | null) => void,
+): Promise<() => Promise<void>> {
+  let stopped = false;
+  let current: Pg.Client | null = null;
+  let timer: NodeJS.Timeout | undefined;
+  let pause = 500;
+  const open = async () => {
+    const client = new pg.Client({ connectionString: url });
+    client.on("notification", (message) => {
+      if (message.channel === channel) onNotify(message.payload ?? "");
+    });
+    const lost = () => {
+      if (current !== client) return;
+      current = null;
+      client.end().catch(() => undefined);
+      if (!stopped) retry();
+    };
+    client.on("error", lost);
+    client.on("end", lost);
+    await client.connect();
+    await client.query(`listen ${channel}`);
+    current = client;
+    pause = 500;
+  };
+  const retry = () => {
+    timer = setTimeout(() => {
+      open()
+        .then(() => onNotify(null))
+        .catch(() => {
+          pause = Math.min(pause * 2, 30_000);
+          if (!stopped) retry();
+        });
+    }, pause);
+    timer.unref();
+  };
+  await open();
+  return async () => {
+    stopped = true;
+    clearTimeout(timer);
+    const client = current;
+    current = null;
+    await client?.end().catch(() => undefined);
   };
 }
 

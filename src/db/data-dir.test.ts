@@ -11,7 +11,14 @@ const BIN = path.resolve(import.meta.dirname, "../../bin/embargo.js");
 function migrateUnderUmask022(dataDir: string): Promise<{ code: number | null; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn("/bin/sh", ["-c", `umask 022; exec "${process.execPath}" "${BIN}" migrate`], {
-      env: { PATH: process.env.PATH ?? "", HOME: os.tmpdir(), LOG_LEVEL: "warn", EMBARGO_DATA_DIR: dataDir },
+      env: {
+        PATH: process.env.PATH ?? "",
+        HOME: os.tmpdir(),
+        LOG_LEVEL: "warn",
+        EMBARGO_DATA_DIR: dataDir,
+        // The sources under test, not a dist/ built before them.
+        EMBARGO_RUN_SOURCES: "1",
+      },
       stdio: ["ignore", "ignore", "pipe"],
     });
     let stderr = "";

@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { type ChainedEvent, canonicalJson, GENESIS_HASH, hashEvent, verifyChain } from "./audit-chain.ts";
+import {
+  type ChainedEvent,
+  canonicalJson,
+  GENESIS_HASH,
+  hashEvent,
+  verifyChain,
+  verifyChainStream,
+} from "./audit-chain.ts";
 
 function chain(n: number): ChainedEvent[] {
   const events: ChainedEvent[] = [];
@@ -98,5 +105,71 @@ describe("verifyChain", () => {
 
   it("detects a missing head record when events exist", () => {
     expect(verifyChain(chain(2), null)).toMatchObject({ ok: false, problem: expect.stringMatching(/head/) });
+  });
+});
+
+describe("verifyChainStream", () => {
+  async function* stream(events: ChainedEvent[], pulled: { n: number } = { n: 0 }) {
+    for (const event of events) {
+      pulled.n += 1;
+      yield event;
+    }
+  }
+
+  it("gives the same verdicts as verifyChain on intact, edited, cut and headless chains", async () => {
+    const full = chain(6);
+    const edited = chain(6);
+    edited[3] = { ...edited[3]!, actorId: "u2" };
+    const gap = chain(6);
+    gap.splice(2, 1);
+    const cases: [ChainedEvent[], { seq: number; hash: string } | null][] = [
+      [full, headOf(full)],
+      [[], null],
+      [edited, headOf(full)],
+      [gap, headOf(full)],
+      [full.slice(0, 4), headOf(full)],
+      [full, null],
+      [full, { seq: 6, hash: GENESIS_HASH }],
+    ];
+    for (const [events, head] of cases) {
+      expect(await verifyChainStream(stream(events), head)).toEqual(verifyChain(events, head));
+    }
+  });
+
+  it("stops reading at the first event that does not fit", async () => {
+    const events = chain(50);
+    events[9] = { ...events[9]!, action: "report.close" };
+    const pulled = { n: 0 };
+    const verdict = await verifyChainStream(stream(events, pulled), headOf(chain(50)));
+    expect(verdict).toMatchObject({ ok: false, seq: 10 });
+    expect(pulled.n).toBe(10);
+  });
+
+  it("verifies a long generated chain that is never held in an array", async () => {
+    async function* long(n: number) {
+      let prev = GENESIS_HASH;
+      for (let seq = 1; seq <= n; seq++) {
+        const content = {
+          seq,
+          id: `e${seq}`,
+          occurredAt: "2026-01-01T00:00:00.000Z",
+          actorType: "system",
+          actorId: null,
+          action: "report.received",
+          reportId: null,
+          data: { n: seq },
+        };
+        const hash = hashEvent(content, prev);
+        yield { ...content, prevHash: prev, hash };
+        prev = hash;
+      }
+    }
+    let last = GENESIS_HASH;
+    for await (const e of long(20_000)) last = e.hash;
+    expect(await verifyChainStream(long(20_000), { seq: 20_000, hash: last })).toEqual({
+      ok: true,
+      count: 20_000,
+      headHash: last,
+    });
   });
 });

@@ -1,12 +1,12 @@
 import fs from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { secureHeaders } from "hono/secure-headers";
 import type { Logger } from "pino";
 import { AppError } from "../core/errors.ts";
+import { PROJECT_ROOT } from "../core/project-root.ts";
 import { MAX_REPORT_REQUEST_BYTES } from "../domain/attachments.ts";
 import { registerAlertPages } from "../features/alerts/alerts.pages.tsx";
 import { registerAuthPages } from "../features/auth/auth.pages.tsx";
@@ -16,6 +16,7 @@ import { registerIntakeAdminPages } from "../features/intake/intake-admin.pages.
 import { OPENPGP_BROWSER_FILE, OPENPGP_BROWSER_PATH } from "../features/intake/openpgp-asset.data.ts";
 import { registerKeyPages } from "../features/keys/keys.pages.tsx";
 import { registerMailIntakePages } from "../features/mail-intake/mail-intake.pages.tsx";
+import { registerMaintenancePages } from "../features/maintenance/maintenance.pages.tsx";
 import { registerPolicyPages } from "../features/policy/policy.pages.tsx";
 import { registerReportsApi } from "../features/reports/reports.api.ts";
 import { registerReportPages } from "../features/reports/reports.pages.tsx";
@@ -31,7 +32,6 @@ import { Layout } from "./layout.tsx";
 import { registerOpenApi } from "./openapi.ts";
 import { createRateLimits } from "./rate-limit.ts";
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const require = createRequire(import.meta.url);
 
 /** Our own static files plus htmx from node_modules, so no page needs another origin. */
@@ -54,7 +54,7 @@ function staticFiles(): Map<string, { body: Buffer; type: string }> {
         });
     }
   };
-  walk(path.join(root, "public"), "");
+  walk(path.join(PROJECT_ROOT, "public"), "");
   files.set("js/htmx.min.js", {
     body: fs.readFileSync(require.resolve("htmx.org/dist/htmx.min.js")),
     type: types[".js"]!,
@@ -279,6 +279,11 @@ function registerRoutes(app: Hono<AppEnv>, services: Services) {
     get imapMailbox() {
       return deps.imapMailbox ?? null;
     },
+  });
+  registerMaintenancePages(app, {
+    settings: services.settings,
+    maintenance: services.maintenance,
+    engine: deps.database.kind,
   });
   registerReportsApi(app, { reports: services.reports, auth: services.auth });
   registerOpenApi(app, () => deps.publicUrl);

@@ -3,6 +3,8 @@ import { NO_PRIVATE_HOSTS } from "../domain/network-trust.ts";
 import { alertQueues } from "../features/alerts/alert-queue.jobs.ts";
 import { registerAlertWorkers } from "../features/alerts/alerts.jobs.ts";
 import { mailIntakeQueues, registerMailFetch } from "../features/mail-intake/mail-intake.jobs.ts";
+import { registerMaintenance } from "../features/maintenance/maintenance.jobs.ts";
+import { maintenanceQueues } from "../features/maintenance/maintenance-queue.jobs.ts";
 import { createMailDeliveryHandler, MAIL_DELIVER, mailQueues } from "../features/outbox/outbox.jobs.ts";
 import { registerSlaSweep, slaQueues } from "../features/sla/sla.jobs.ts";
 import type { MailTransport } from "../mail/transport.ts";
@@ -15,6 +17,7 @@ export const ALL_QUEUES: readonly QueueDefinition[] = [
   ...alertQueues,
   ...slaQueues,
   ...mailIntakeQueues,
+  ...maintenanceQueues,
 ];
 
 /** What only job handlers need beyond the services: the way out for mail, and the mailbox to poll. */
@@ -64,6 +67,7 @@ export async function registerWorkers(services: Services, options: WorkerOptions
     settings: services.settings,
     alerts: services.alerts,
   });
+  await registerMaintenance({ db, jobs, maintenance: services.maintenance, logger: options.logger });
   if (options.imapUrl) {
     await registerMailFetch({
       db,

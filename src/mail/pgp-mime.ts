@@ -1,5 +1,5 @@
-import MimeNode from "nodemailer/lib/mime-node/index.js";
 import * as qp from "nodemailer/lib/qp/index.js";
+import { loadMimeNode } from "./mail-libraries.loader.ts";
 
 /**
  * The per-report reply address: the sender's local part plus the reference (`security+EMB-2026-0001@example.org`),
@@ -48,6 +48,7 @@ export interface PgpMimeHeaders {
  * (addresses, subject, ids) travel in the clear.
  */
 export async function buildPgpMimeMessage(headers: PgpMimeHeaders, armoredMessage: string): Promise<Buffer> {
+  const MimeNode = await loadMimeNode();
   const root = new MimeNode('multipart/encrypted; protocol="application/pgp-encrypted"');
   root.setHeader({
     From: headers.from,

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import pg from "pg";
 import pino from "pino";
-import { createDataCipher } from "../../src/crypto/data-key.ts";
+import { createDataCipher, type DataCipher } from "../../src/crypto/data-key.ts";
 import { type Database, openPglite, openPostgres } from "../../src/db/client.ts";
 import { runMigrations } from "../../src/db/migrate.ts";
 import { parseHostAllowList } from "../../src/domain/network-trust.ts";
@@ -36,6 +36,8 @@ export interface TestDb {
   database: Database;
   jobs: JobQueue;
   services: Services;
+  /** The data cipher the services seal with, for tests and the benchmark that write rows directly. */
+  cipher: DataCipher;
   clock: TestClock;
   close(): Promise<void>;
 }
@@ -86,9 +88,10 @@ export async function createTestDb(
     pollingIntervalSeconds: 0.5,
   });
   const clock = testClock();
+  const cipher = createDataCipher(randomBytes(32));
   const services = createServices({
     database,
-    cipher: createDataCipher(randomBytes(32)),
+    cipher,
     jobs,
     clock,
     logger,
@@ -103,6 +106,7 @@ export async function createTestDb(
     database,
     jobs,
     services,
+    cipher,
     clock,
     async close() {
       await jobs.stop().catch(() => undefined);

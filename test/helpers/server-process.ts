@@ -1,13 +1,10 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import fs from "node:fs";
 import os from "node:os";
-import path from "node:path";
-import pg from "pg";
-import { type DbKind, postgresAdminUrl } from "./db.ts";
+import type { DbKind } from "./db.ts";
 import { freePort } from "./net.ts";
+import { BIN, serverStorage } from "./serve-process.ts";
 
-const BIN = path.resolve(import.meta.dirname, "../../bin/embargo.js");
 /** How much of a child's output is kept for a failure message. */
 const KEEP_OUTPUT = 20_000;
 
@@ -25,7 +22,7 @@ export interface ServerSetup {
  * restart reads what the killed process wrote.
  */
 export async function prepareServer(kind: DbKind, options: { smtpPort: number }): Promise<ServerSetup> {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `embargo-${kind}-`));
+  const storage = await serverStorage(kind);
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
   const env: Record<string, string> = {
@@ -33,7 +30,7 @@ export async function prepareServer(kind: DbKind, options: { smtpPort: number })
     HOME: process.env.HOME ?? os.tmpdir(),
     // Keeps the proof on the TypeScript sources, whatever bin/embargo.js runs by default.
     EMBARGO_RUN_SOURCES: "1",
-    EMBARGO_DATA_DIR: dataDir,
+    ...storage.env,
     EMBARGO_SECRET_KEY: randomBytes(32).toString("hex"),
     PORT: String(port),
     HOST: "127.0.0.1",
@@ -42,33 +39,7 @@ export async function prepareServer(kind: DbKind, options: { smtpPort: number })
     MAIL_FROM: "security@embargo.test",
     LOG_LEVEL: "warn",
   };
-  let drop = async () => {};
-  if (kind === "postgres") {
-    const adminUrl = postgresAdminUrl();
-    const name = `embargo_proof_${randomBytes(6).toString("hex")}`;
-    const admin = new pg.Client({ connectionString: adminUrl });
-    await admin.connect();
-    await admin.query(`create database ${name}`);
-    await admin.end();
-    const url = new URL(adminUrl);
-    url.pathname = `/${name}`;
-    env.DATABASE_URL = url.toString();
-    drop = async () => {
-      const a = new pg.Client({ connectionString: adminUrl });
-      await a.connect();
-      await a.query(`drop database if exists ${name} with (force)`);
-      await a.end();
-    };
-  }
-  return {
-    kind,
-    env,
-    baseUrl,
-    async dispose() {
-      await drop();
-      fs.rmSync(dataDir, { recursive: true, force: true });
-    },
-  };
+  return { kind, env, baseUrl, dispose: () => storage.remove() };
 }
 
 /** A running `embargo serve` child process. */

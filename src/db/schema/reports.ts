@@ -3,6 +3,7 @@
 
 import { sql } from "drizzle-orm";
 import {
+  type AnyPgColumn,
   bigint,
   bigserial,
   boolean,
@@ -14,9 +15,24 @@ import {
   text,
   uuid,
 } from "drizzle-orm/pg-core";
+import { isOpen, REPORT_STATES } from "../../domain/workflow-states.ts";
 import { createdAt, ts, tsvector } from "./columns.ts";
 import { assets } from "./settings.ts";
 import { users } from "./team.ts";
+
+/**
+ * The inbox's severity order as a number (critical 5 … note 1, none 0). The inbox sorts by this very expression,
+ * so the index on it serves the sort.
+ */
+export const severityRankSql = (severity: AnyPgColumn) =>
+  sql`(case ${severity} when 'critical' then 5 when 'high' then 4 when 'medium' then 3 when 'low' then 2 when 'note' then 1 else 0 end)`;
+
+/** The states a report is open in, as SQL literals for the partial index of the open load. */
+const OPEN_STATES_SQL = sql.raw(
+  REPORT_STATES.filter(isOpen)
+    .map((s) => `'${s}'`)
+    .join(", "),
+);
 
 /** Report numbers for human references (EMB-2026-0001); gaps after a rolled-back intake are harmless. */
 export const reportSeq = pgSequence("report_seq", { startWith: 1 });
@@ -74,9 +90,16 @@ export const reports = pgTable(
     updatedAt: ts("updated_at").notNull(),
   },
   (t) => [
-    index("reports_state_idx").on(t.state),
     index("reports_assignee_idx").on(t.assigneeId),
     index("reports_received_idx").on(t.receivedAt),
+    // The inbox's sorts walk these backwards or forwards and stop at the page: no sort of every match.
+    index("reports_updated_idx").on(t.updatedAt, t.seq),
+    index("reports_severity_rank_idx").on(severityRankSql(t.severity), t.seq),
+    index("reports_state_seq_idx").on(t.state, t.seq),
+    // Automatic assignment weighs each member's open reports by severity: read from this small index alone.
+    index("reports_open_load_idx")
+      .on(t.assigneeId, t.severity)
+      .where(sql`${t.state} in (${OPEN_STATES_SQL})`),
     index("reports_duplicate_of_idx").on(t.duplicateOfId),
     index("reports_search_idx").using("gin", t.searchIndex),
   ],

@@ -28,8 +28,16 @@ export const TEAM_ALERT = "team-alert";
 export const ALERT_DELIVER = "alert-deliver";
 export const ALERT_DELIVER_RETRY_LIMIT = 6;
 export const alertQueues: QueueDefinition[] = [
-  { name: TEAM_ALERT, retryLimit: 8, retryDelay: 30, retryBackoff: true },
-  { name: ALERT_DELIVER, retryLimit: ALERT_DELIVER_RETRY_LIMIT, retryDelay: 30, retryBackoff: true },
+  // Fan-outs dedupe on the delivery key and deliveries claim their row, so several may run at once.
+  { name: TEAM_ALERT, retryLimit: 8, retryDelay: 30, retryBackoff: true, batchSize: 10, concurrency: 4 },
+  {
+    name: ALERT_DELIVER,
+    retryLimit: ALERT_DELIVER_RETRY_LIMIT,
+    retryDelay: 30,
+    retryBackoff: true,
+    batchSize: 10,
+    concurrency: 4,
+  },
 ];
 
 export interface TeamAlert {

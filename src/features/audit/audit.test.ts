@@ -62,4 +62,28 @@ describe.each(DB_KINDS)("audit chain on %s", (kind) => {
     );
     expect(await t.services.audit.verify()).toMatchObject({ ok: true, count: 12 });
   });
+
+  it("stays intact when events are appended while it streams, and still catches a removed tail", async () => {
+    // Enough events for several pages, so the writers below land while the chain is being read.
+    for (let i = 0; i < 30; i++) {
+      await Promise.all(
+        Array.from({ length: 40 }, (_, j) =>
+          t.services.team.createMember(null, { email: `p${i}-${j}@example.org`, name: "P", role: "viewer" }),
+        ),
+      );
+    }
+    const writers = Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        t.services.team.createMember(null, { email: `w${i}@example.org`, name: "W", role: "viewer" }),
+      ),
+    );
+    const [verdict] = await Promise.all([t.services.audit.verify(), writers]);
+    expect(verdict.ok, JSON.stringify(verdict)).toBe(true);
+    expect(await t.services.audit.verify()).toMatchObject({ ok: true, count: 4 + 1200 + 20 });
+    await exec(sql`delete from audit_events where seq = (select max(seq) from audit_events)`);
+    expect(await t.services.audit.verify()).toMatchObject({
+      ok: false,
+      problem: expect.stringMatching(/removed/),
+    });
+  });
 });

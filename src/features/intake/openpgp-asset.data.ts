@@ -1,8 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
+import { PROJECT_ROOT as root } from "../../core/project-root.ts";
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
 const version = (
   JSON.parse(fs.readFileSync(path.join(root, "node_modules/openpgp/package.json"), "utf8")) as {
     version: string;

@@ -1,9 +1,10 @@
-import * as openpgp from "openpgp";
+import type * as openpgp from "openpgp";
 import { appendAuditEvent } from "../../audit/audit-log.ts";
 import type { Clock } from "../../core/clock.ts";
 import { type Db, transaction } from "../../core/db.ts";
 import { AppError, badRequest } from "../../core/errors.ts";
 import type { DataCipher } from "../../crypto/data-key.ts";
+import { loadOpenpgp } from "../../crypto/openpgp.loader.ts";
 import { decompressionLimit, exceededDecompressionLimit, megabytes } from "../../crypto/openpgp-limits.ts";
 import { MAX_REPORT_REQUEST_BYTES } from "../../domain/attachments.ts";
 import { judgeIntakeKey, securityAddress } from "../../domain/pgp-keys.ts";
@@ -127,7 +128,8 @@ export function createIntakeKeysService(deps: KeysDeps) {
   }
 
   async function privateKeyOf(key: StoredIntakeKey): Promise<openpgp.PrivateKey> {
-    return openpgp.readPrivateKey({ armoredKey: cipher.decryptText(key.privateEnc) });
+    const pgp = await loadOpenpgp();
+    return pgp.readPrivateKey({ armoredKey: cipher.decryptText(key.privateEnc) });
   }
 
   /** Replaces the current intake key in one locked transaction; the old one is kept for decryption. */
@@ -199,7 +201,8 @@ export function createIntakeKeysService(deps: KeysDeps) {
       const facts = await inspectArmoredKey(text, now);
       const verdict = judgeIntakeKey(facts, now);
       if (!verdict.ok) throw badRequest("The key was not imported.", { key: verdict.error });
-      let key = await openpgp.readPrivateKey({ armoredKey: text });
+      const pgp = await loadOpenpgp();
+      let key = await pgp.readPrivateKey({ armoredKey: text });
       if (!key.isDecrypted()) {
         if (!passphrase) {
           throw badRequest("The key is protected by a passphrase.", {
@@ -207,7 +210,7 @@ export function createIntakeKeysService(deps: KeysDeps) {
           });
         }
         try {
-          key = await openpgp.decryptKey({ privateKey: key, passphrase });
+          key = await pgp.decryptKey({ privateKey: key, passphrase });
         } catch {
           throw badRequest("The passphrase is wrong.", {
             passphrase: "This passphrase does not unlock the key. Check it and try again.",
@@ -239,8 +242,9 @@ export function createIntakeKeysService(deps: KeysDeps) {
     /** OpenPGP cleartext signature by the current intake key, dated by our clock. */
     async signCleartext(text: string): Promise<string> {
       const keys = await intakeKeys();
-      const message = await openpgp.createCleartextMessage({ text });
-      const signed = await openpgp.sign({
+      const pgp = await loadOpenpgp();
+      const message = await pgp.createCleartextMessage({ text });
+      const signed = await pgp.sign({
         message,
         signingKeys: await privateKeyOf(keys.current),
         date: clock(),
@@ -261,9 +265,10 @@ export function createIntakeKeysService(deps: KeysDeps) {
           "'encrypted' must be an ASCII-armored OpenPGP message (-----BEGIN PGP MESSAGE----- … -----END PGP MESSAGE-----).",
         );
       }
+      const pgp = await loadOpenpgp();
       let message: openpgp.Message<string>;
       try {
-        message = await openpgp.readMessage({ armoredMessage: armored });
+        message = await pgp.readMessage({ armoredMessage: armored });
       } catch {
         throw new AppError(
           "invalid_encrypted",
@@ -273,7 +278,7 @@ export function createIntakeKeysService(deps: KeysDeps) {
       }
       const keys = await intakeKeys();
       try {
-        const { data } = await openpgp.decrypt({
+        const { data } = await pgp.decrypt({
           message,
           decryptionKeys: await decryptionKeys(),
           format: "utf8",

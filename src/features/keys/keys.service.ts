@@ -1,8 +1,8 @@
-import * as openpgp from "openpgp";
 import { appendAuditEvent } from "../../audit/audit-log.ts";
 import type { CurrentUser } from "../../core/actors.ts";
 import { type Db, type Tx, transaction } from "../../core/db.ts";
 import { badRequest, forbidden, notFound } from "../../core/errors.ts";
+import { loadOpenpgp } from "../../crypto/openpgp.loader.ts";
 import { can } from "../../domain/permissions.ts";
 import {
   judgePublicKey,
@@ -212,7 +212,8 @@ export function createKeysService(deps: KeysDeps) {
 
 /** Only the public part of an uploaded block is kept, even if it carried more. */
 async function publicArmor(text: string): Promise<string> {
-  const key = await openpgp.readKey({ armoredKey: text });
+  const pgp = await loadOpenpgp();
+  const key = await pgp.readKey({ armoredKey: text });
   return key.toPublic().armor();
 }
 

@@ -1,4 +1,5 @@
-import * as openpgp from "openpgp";
+import type * as openpgp from "openpgp";
+import { loadOpenpgp } from "../../crypto/openpgp.loader.ts";
 import { type KeyFacts, MAX_ARMORED_KEY_CHARS } from "../../domain/pgp-keys.ts";
 
 /** Whether a call that must throw on an invalid key succeeded. */
@@ -18,9 +19,10 @@ export async function inspectArmoredKey(text: string, now: Date): Promise<KeyFac
   // OpenPGP.js reads only the first armored block; a second one pasted after it must not pass unnoticed.
   const blocks = text.match(/-----BEGIN PGP [A-Z ]+ BLOCK-----/g)?.length ?? 0;
   if (blocks > 1) return { kind: "several", count: blocks };
+  const pgp = await loadOpenpgp();
   let keys: openpgp.Key[];
   try {
-    keys = await openpgp.readKeys({ armoredKeys: text.trim() });
+    keys = await pgp.readKeys({ armoredKeys: text.trim() });
   } catch {
     // A damaged private key block still must not be taken for an ordinary typo: warn about what it is.
     return { kind: "unreadable", looksPrivate: /-----BEGIN PGP PRIVATE KEY BLOCK-----/.test(text) };
@@ -55,7 +57,8 @@ export async function generateIntakeKey(
   email: string,
   now: Date,
 ): Promise<{ privateArmored: string; publicArmored: string; fingerprint: string }> {
-  const { privateKey, publicKey } = await openpgp.generateKey({
+  const pgp = await loadOpenpgp();
+  const { privateKey, publicKey } = await pgp.generateKey({
     type: "ecc",
     curve: "curve25519Legacy",
     userIDs: [{ name, email }],
@@ -71,14 +74,19 @@ export async function generateIntakeKey(
 
 /** Public armored text from any key block. */
 export async function publicArmorOf(armored: string): Promise<string> {
-  const key = await openpgp.readKey({ armoredKey: armored });
+  const pgp = await loadOpenpgp();
+  const key = await pgp.readKey({ armoredKey: armored });
   return key.toPublic().armor();
 }
 
 /** The binary (non-armored) transferable public key, as the Web Key Directory serves it. */
 export async function binaryPublicKey(armored: string): Promise<Uint8Array> {
-  const key = await openpgp.readKey({ armoredKey: armored });
+  const pgp = await loadOpenpgp();
+  const key = await pgp.readKey({ armoredKey: armored });
   return key.toPublic().write();
 }
 
-export const readPrivateKey = (armored: string) => openpgp.readPrivateKey({ armoredKey: armored });
+export async function readPrivateKey(armored: string): Promise<openpgp.PrivateKey> {
+  const pgp = await loadOpenpgp();
+  return pgp.readPrivateKey({ armoredKey: armored });
+}

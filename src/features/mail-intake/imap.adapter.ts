@@ -1,5 +1,5 @@
-import { ImapFlow } from "imapflow";
 import type { Logger } from "pino";
+import { loadImapFlow } from "../../mail/mail-libraries.loader.ts";
 import type { MailIntakeService, MailPollStatus } from "./mail-intake.service.ts";
 
 /** The keyword set on every message the intake has imported (or found already imported). */
@@ -61,6 +61,7 @@ export async function pollMailbox(
     failed: 0,
     skipped: 0,
   };
+  const ImapFlow = await loadImapFlow();
   const client = new ImapFlow({
     host: settings.host,
     port: settings.port,

@@ -1,8 +1,10 @@
-import * as openpgp from "openpgp";
-import PostalMime, { type Address, type Email } from "postal-mime";
+import type * as openpgp from "openpgp";
+import type { Address, Email } from "postal-mime";
+import { loadOpenpgp } from "../../crypto/openpgp.loader.ts";
 import { decompressionLimit, exceededDecompressionLimit, megabytes } from "../../crypto/openpgp-limits.ts";
 import { headerValue, parseHeaderBlock, pgpStructureOf, splitEntity } from "../../domain/inbound-mail.ts";
 import { ARMOR, allArmored, findArmored, htmlToText, replaceSpan } from "../../domain/inbound-text.ts";
+import { loadPostalMime } from "../../mail/mail-libraries.loader.ts";
 import {
   type CandidateKey,
   checkSignatures,
@@ -109,12 +111,13 @@ async function decryptWith(
   verificationKeys: readonly openpgp.PublicKey[],
   limit: { bytes: number; refusal: string },
 ) {
+  const pgp = await loadOpenpgp();
   let message: openpgp.Message<Uint8Array>;
   try {
     message =
       typeof armoredOrBinary === "string"
-        ? ((await openpgp.readMessage({ armoredMessage: armoredOrBinary })) as openpgp.Message<Uint8Array>)
-        : await openpgp.readMessage({ binaryMessage: armoredOrBinary });
+        ? ((await pgp.readMessage({ armoredMessage: armoredOrBinary })) as openpgp.Message<Uint8Array>)
+        : await pgp.readMessage({ binaryMessage: armoredOrBinary });
   } catch {
     throw new InboundMailError(
       "malformed",
@@ -122,7 +125,7 @@ async function decryptWith(
     );
   }
   try {
-    return await openpgp.decrypt({
+    return await pgp.decrypt({
       message,
       decryptionKeys: [...decryptionKeys],
       ...(verificationKeys.length > 0 ? { verificationKeys: [...verificationKeys] } : {}),
@@ -160,6 +163,7 @@ export async function openInboundMail(
   const rawText = raw.toString("latin1");
   if (!/\r?\n\r?\n/.test(rawText) || parseHeaderBlock(splitEntity(rawText).header).length === 0)
     throw new InboundMailError("malformed", "The mail has no header section; it is not an RFC 5322 message.");
+  const [pgp, { default: PostalMime }] = await Promise.all([loadOpenpgp(), loadPostalMime()]);
   const outer = await PostalMime.parse(raw);
   const from = firstMailbox(outer.from);
   if (!from) throw new InboundMailError("no_sender", "The mail has no usable From address.");
@@ -224,8 +228,8 @@ export async function openInboundMail(
         keyIds: detached.getSigningKeyIDs().map((id) => id.toHex().toUpperCase()),
       };
     } else {
-      const verification = await openpgp.verify({
-        message: await openpgp.createMessage({ binary: Buffer.from(inner.entity.signed, "latin1") }),
+      const verification = await pgp.verify({
+        message: await pgp.createMessage({ binary: Buffer.from(inner.entity.signed, "latin1") }),
         signature: detached,
         verificationKeys: candidates.map((c) => c.key),
         expectSigned: false,
@@ -265,10 +269,10 @@ export async function openInboundMail(
   const clearsigned = findArmored(text, ARMOR.clearsigned);
   if (clearsigned) {
     try {
-      const message = await openpgp.readCleartextMessage({
+      const message = await pgp.readCleartextMessage({
         cleartextMessage: text.slice(clearsigned.start, clearsigned.end),
       });
-      const result = await openpgp.verify({
+      const result = await pgp.verify({
         message,
         verificationKeys: candidates.map((c) => c.key),
         expectSigned: false,
@@ -340,8 +344,9 @@ export async function openInboundMail(
 }
 
 async function readSignatureOrFail(armored: string): Promise<openpgp.Signature> {
+  const pgp = await loadOpenpgp();
   try {
-    return await openpgp.readSignature({ armoredSignature: armored });
+    return await pgp.readSignature({ armoredSignature: armored });
   } catch {
     throw new InboundMailError("malformed", "The PGP/MIME signature part is damaged and cannot be read.");
   }

@@ -1,4 +1,5 @@
-import * as openpgp from "openpgp";
+import type * as openpgp from "openpgp";
+import { loadOpenpgp } from "../../crypto/openpgp.loader.ts";
 
 /** How a signature on the message checked out. */
 export type SignatureCheck =
@@ -59,9 +60,10 @@ export async function checkSignatures(
 /** The candidate keys that can be read; an unreadable one is left out, not an error. */
 export async function readPublicKeys(candidates: readonly CandidateKey[]) {
   const out: { key: openpgp.PublicKey; source: KeySource }[] = [];
+  const pgp = await loadOpenpgp();
   for (const c of candidates) {
     try {
-      for (const key of await openpgp.readKeys({ armoredKeys: c.armored }))
+      for (const key of await pgp.readKeys({ armoredKeys: c.armored }))
         out.push({ key: key.toPublic(), source: c.source });
     } catch {
       // An unreadable attached key is simply not a candidate.

@@ -1,4 +1,3 @@
-import { decodeWords } from "postal-mime";
 import { appendAuditEvent } from "../../audit/audit-log.ts";
 import type { CurrentUser } from "../../core/actors.ts";
 import type { Clock } from "../../core/clock.ts";
@@ -12,6 +11,7 @@ import {
   headerValue,
 } from "../../domain/inbound-mail.ts";
 import { can } from "../../domain/permissions.ts";
+import { loadPostalMime } from "../../mail/mail-libraries.loader.ts";
 import type { SettingsService } from "../settings/settings.service.ts";
 import type { InboundMailError } from "./inbound-open.adapter.ts";
 import {
@@ -81,6 +81,7 @@ export function createMailFailuresService(deps: MailFailuresDeps) {
     error: InboundMailError,
   ): Promise<ImportOutcome> {
     const now = clock();
+    const { decodeWords } = await loadPostalMime();
     // What an admin needs to find the mail: sender and subject as the outer headers give them.
     // RFC 2047 encoded words (=?UTF-8?B?…?=) are decoded, so admins read what the sender's client showed.
     const readable = (name: string) => {

@@ -10,7 +10,16 @@ const MAIL_FETCH_KEY = "mail-fetch";
 
 export const mailIntakeQueues: QueueDefinition[] = [
   // "short" keeps one waiting poll; a failed poll is not retried by pg-boss because the next one comes anyway.
-  { name: MAIL_FETCH, retryLimit: 0, retryDelay: 0, retryBackoff: false, policy: "short" },
+  // One at a time in a process: two polls of one mailbox at once would race over the same messages.
+  {
+    name: MAIL_FETCH,
+    retryLimit: 0,
+    retryDelay: 0,
+    retryBackoff: false,
+    policy: "short",
+    batchSize: 1,
+    concurrency: 1,
+  },
 ];
 
 export interface MailFetchDeps {

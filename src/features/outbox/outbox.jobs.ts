@@ -10,8 +10,18 @@ import { findOutbox, insertOutbox, threadIdsFor, updateOutbox } from "./outbox.r
 import { type MailRecipient, mailRecipient, referenceOf, sealMail } from "./sealing.adapter.ts";
 
 export const MAIL_DELIVER = "mail-deliver";
+/** Mails sent at once by one process; the SMTP transport keeps as many connections open. */
+export const MAIL_DELIVER_CONCURRENCY = 8;
 export const mailQueues: QueueDefinition[] = [
-  { name: MAIL_DELIVER, retryLimit: 8, retryDelay: 30, retryBackoff: true },
+  // Each mail is its own job with its own outbox row, so several go out at once without two sending one mail.
+  {
+    name: MAIL_DELIVER,
+    retryLimit: 8,
+    retryDelay: 30,
+    retryBackoff: true,
+    batchSize: 20,
+    concurrency: MAIL_DELIVER_CONCURRENCY,
+  },
 ];
 const payload = z.object({
   outboxId: z.uuid(),

@@ -1,8 +1,9 @@
 import { eq, sql } from "drizzle-orm";
-import * as openpgp from "openpgp";
+import type * as openpgp from "openpgp";
 import { z } from "zod";
 import type { Db } from "../../core/db.ts";
 import type { DataCipher } from "../../crypto/data-key.ts";
+import { loadOpenpgp } from "../../crypto/openpgp.loader.ts";
 import { messages, reporters, reports, users } from "../../db/schema.ts";
 import { innerTextEntity } from "../../mail/pgp-mime.ts";
 import type { KeysService } from "../keys/keys.service.ts";
@@ -90,22 +91,23 @@ export async function sealMail(deps: {
     );
   if (key.expiresAt && Date.parse(key.expiresAt) <= now.getTime())
     throw fail(`it expired on ${key.expiresAt.slice(0, 10)}`);
+  const pgp = await loadOpenpgp();
   let encryptionKey: openpgp.Key;
   try {
-    encryptionKey = await openpgp.readKey({ armoredKey: key.armored });
+    encryptionKey = await pgp.readKey({ armoredKey: key.armored });
   } catch (error) {
     throw fail(`it cannot be read (${reason(error)})`);
   }
   let signingKey: openpgp.PrivateKey;
   try {
-    signingKey = await openpgp.readPrivateKey({ armoredKey: await deps.intakePrivateKey() });
+    signingKey = await pgp.readPrivateKey({ armoredKey: await deps.intakePrivateKey() });
   } catch (error) {
     throw new MailEncryptionError(`Not sent: the intake key for signing is unavailable (${reason(error)}).`);
   }
   const text = await withMessageText(deps.db, deps.cipher, mail, deps.messageRowId);
   try {
-    const armored = await openpgp.encrypt({
-      message: await openpgp.createMessage({ binary: Buffer.from(innerTextEntity(text), "utf8") }),
+    const armored = await pgp.encrypt({
+      message: await pgp.createMessage({ binary: Buffer.from(innerTextEntity(text), "utf8") }),
       encryptionKeys: encryptionKey,
       signingKeys: signingKey,
       date: now,

@@ -236,7 +236,11 @@ export function InboxPage(props: InboxPageProps) {
       {result && result.items.length > 0 && (
         <>
           <p class="muted small" id="inbox-count">
-            {result.total === 1 ? "1 report" : `${result.total} reports`}
+            {result.totalIsLowerBound
+              ? `More than ${result.total.toLocaleString("en")} reports`
+              : result.total === 1
+                ? "1 report"
+                : `${result.total} reports`}
           </p>
           <div class="table-wrap">
             <table class="inbox">
@@ -306,7 +310,7 @@ export function InboxPage(props: InboxPageProps) {
                 <span class="muted">← Previous</span>
               )}
               <span>
-                Page {result.page} of {result.pages}
+                Page {result.page} of {result.totalIsLowerBound ? `more than ${result.pages}` : result.pages}
               </span>
               {result.page < result.pages ? (
                 <a href={inboxHref(filters, { page: result.page + 1 })} rel="next">

@@ -53,7 +53,7 @@ export function createReportInbox(ctx: ReportsContext) {
     const includeInternal = features.search.searchesInternalNotes(reader);
     const sla = await features.settings.sla(db);
     const now = clock();
-    const { rows, total } = await queryInbox(db, {
+    const { rows, total, totalIsLowerBound } = await queryInbox(db, {
       textCondition: features.search.textFilterCondition(search, includeInternal),
       states,
       severity: query.severity ?? null,
@@ -76,6 +76,8 @@ export function createReportInbox(ctx: ReportsContext) {
     );
     return {
       total,
+      /** True when there are more matches than `total`: the count stops a fixed distance past the page. */
+      totalIsLowerBound,
       page,
       perPage,
       pages: Math.max(1, Math.ceil(total / perPage)),

@@ -114,6 +114,8 @@ export function registerReportsApi(
           : null,
       })),
       total: page.total,
+      /** True when more than `total` reports match: counting stops 1,000 past the requested page. */
+      totalIsLowerBound: page.totalIsLowerBound,
       page: page.page,
       perPage: page.perPage,
     });

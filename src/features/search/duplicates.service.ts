@@ -26,6 +26,11 @@ const MAX_QUERY_TOKENS = 64;
 /** Candidates re-scored in TypeScript after the index's ranking, from a longer shortlist ranked cheaply. */
 const CANDIDATES = 30;
 const SHORTLIST = 80;
+/**
+ * The cap on what is ranked at all: the newest reports sharing any of the report's words. Ranking reads each
+ * candidate's index, so without a cap its cost grows with every report ever received.
+ */
+const RECENT_CANDIDATES = 300;
 
 type Rows<T> = { rows: T[] };
 
@@ -83,7 +88,7 @@ export async function suggestDuplicates(
   db: Db,
   cipher: DataCipher,
   reportOrId: string | DuplicateSubject,
-  options: { limit?: number } = {},
+  options: { limit?: number; recentCandidates?: number } = {},
 ): Promise<SimilarReport[]> {
   const report = typeof reportOrId === "string" ? await readSubject(db, cipher, reportOrId) : reportOrId;
   if (!report) return [];
@@ -93,7 +98,9 @@ export async function suggestDuplicates(
   const hasher = searchHasher(cipher);
   const query = sql`to_tsquery('simple', ${tokens.map((t) => hasher.hash(t)).join(" | ")})`;
 
-  // One statement: what the report scores against itself (the scale) beside each candidate's score.
+  // One statement: what the report scores against itself (the scale) beside each candidate's score. The
+  // candidates are capped before anything is ranked, so the cost stays flat as reports pile up: the seq index is
+  // walked newest first, each report's index checked, until the cap is reached.
   const candidates = (await db.execute(
     // ts_rank_cd with a long OR-query is slow, so the cheaper ts_rank picks a shortlist first.
     sql`select r.id, r.reference, r.title, r.state, r.asset_id, r.received_at, r.duplicate_of_id,
@@ -102,8 +109,10 @@ export async function suggestDuplicates(
         from (select q, ts_rank_cd(v, q) as self_rank, ts_rank_cd(v, q, 2) as self_rank_len
               from (select ${vectorSql(hasher, text)} as v, ${query} as q) own) s,
              lateral (select * from reports r
-                      where r.id <> ${report.id} and r.search_index @@ s.q
-                        and (r.rejection_reason is null or r.rejection_reason <> 'spam')
+                      where r.id in (select r.id from reports r
+                                     where r.search_index @@ s.q and r.id <> ${report.id}
+                                       and (r.rejection_reason is null or r.rejection_reason <> 'spam')
+                                     order by r.seq desc limit ${options.recentCandidates ?? RECENT_CANDIDATES})
                       order by ts_rank(r.search_index, s.q) desc, r.seq asc
                       limit ${SHORTLIST}) r
         order by rank desc, r.seq asc

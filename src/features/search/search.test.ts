@@ -102,7 +102,7 @@ describe.each(DB_KINDS)("search on %s", (kind) => {
     expect(message.items[0]!.snippet!.html).toContain("&lt;script&gt;");
   });
 
-  it("needs every word of the query, and still finds references and title substrings", async () => {
+  it("needs every word of the query, finds references, and title words through the index", async () => {
     const report = await submit({
       title: "Garnetfield login bypass",
       description: "The garnetfield session check can be skipped with a forged header value.",
@@ -111,7 +111,11 @@ describe.each(DB_KINDS)("search on %s", (kind) => {
     expect(refs(await search("garnetfield unicorns"))).toEqual([]);
     expect(refs(await search(report.reference))).toEqual([report.reference]);
     expect(refs(await search(report.reference.toLowerCase()))).toEqual([report.reference]);
-    expect(refs(await search("Garnetfie"))).toEqual([report.reference]); // title substring, as before
+    // Title words are in the index (weight A); a fragment of a word would need every title read, so it finds
+    // nothing, while a query with no word to look up (stop words only) still matches title substrings.
+    expect(refs(await search("Garnetfield"))).toEqual([report.reference]);
+    expect(refs(await search("Garnetfie"))).toEqual([]);
+    expect(refs(await search("by"))).toContain(report.reference);
   });
 
   it("never breaks on hostile queries", async () => {
@@ -336,6 +340,41 @@ describe.each(DB_KINDS)("duplicates on %s", (kind) => {
     const reporterView = await t.services.reports.reporterView(token);
     expect(JSON.stringify(reporterView)).not.toContain(original.reference);
     expect(reporterView!.timeline.map((e) => e.text)).toEqual(["Report received"]);
+  });
+
+  it("ranks only the newest reports sharing a word, up to a cap, so its cost does not grow with the table", async () => {
+    const original = await submit({
+      title: "Heliodor widget cache poisoning",
+      description:
+        "The heliodor widget caches responses keyed without the host header, so one user poisons it.",
+    });
+    // Newer reports that share common words with it.
+    const newer = [];
+    for (let i = 0; i < 3; i++) {
+      newer.push(
+        await submit({
+          title: `Unrelated finding ${i} about responses`,
+          description: "Responses are cached keyed without the host header in another product entirely.",
+        }),
+      );
+    }
+    const duplicate = await submit({
+      title: "Cache poisoning in the heliodor widget",
+      description: "Poisoned cache entries of the heliodor widget are served to everyone.",
+    });
+    const similar = (recentCandidates?: number) =>
+      suggestDuplicates(
+        t.database.db,
+        t.services.deps.cipher,
+        duplicate.id,
+        recentCandidates === undefined ? {} : { recentCandidates },
+      );
+    // Within the cap, the original ranks first.
+    expect((await similar())[0]!.id).toBe(original.id);
+    expect((await similar(4))[0]!.id).toBe(original.id);
+    // A cap of two ranks only the two newest reports sharing a word: the original is older than both.
+    const capped = await similar(2);
+    expect(capped.map((s) => s.id).sort()).toEqual([newer[1]!.id, newer[2]!.id].sort());
   });
 
   it("keeps the intake transaction usable when ranking duplicates fails, and the audit chain stays intact", async () => {

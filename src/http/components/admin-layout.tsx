@@ -29,6 +29,7 @@ const SECTIONS = [
   { key: "mail", href: "/admin/mail", label: "Mail intake" },
   { key: "alerts", href: "/admin/alerts", label: "Alerts" },
   { key: "keys", href: "/admin/keys", label: "Keys" },
+  { key: "maintenance", href: "/admin/maintenance", label: "Maintenance" },
 ] as const;
 type Section = (typeof SECTIONS)[number]["key"];
 
@@ -43,7 +44,10 @@ export function AdminLayout(
       user={props.user}
       csrfToken={props.csrfToken}
       active={
-        props.section === "scope" || props.section === "intake" || props.section === "responses"
+        props.section === "scope" ||
+        props.section === "intake" ||
+        props.section === "responses" ||
+        props.section === "maintenance"
           ? "settings"
           : props.section === "sign-ins"
             ? "team"

@@ -62,7 +62,7 @@ export function createServices(deps: ServiceDeps) {
   const assets = createAssetsService({ db, clock });
   const search = createSearchService({ db, cipher });
   const templates = createTemplatesService({ db, clock, publicUrl, settings, team });
-  const assignment = createAssignmentService({ db, clock, settings, team, keys, alerts });
+  const assignment = createAssignmentService({ db, clock, settings, team, alerts });
   const reports = createReportsService({
     db,
     clock,

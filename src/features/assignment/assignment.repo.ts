@@ -1,6 +1,6 @@
-import { and, asc, count, eq, inArray, isNotNull } from "drizzle-orm";
+import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import type { Db, Tx } from "../../core/db.ts";
-import { assets, auditEvents, reports, users } from "../../db/schema.ts";
+import { assets, auditEvents, reports, userKeys, users } from "../../db/schema.ts";
 import { isUuid } from "../../domain/ids.ts";
 import { isOpen, REPORT_STATES } from "../../domain/workflow.ts";
 import type { UserRow } from "../team/team.service.ts";
@@ -33,13 +33,38 @@ export async function setAssignee(tx: Tx, reportId: string, userId: string, now:
   await tx.update(reports).set({ assigneeId: userId, updatedAt: now }).where(eq(reports.id, reportId));
 }
 
-/** Who may be Response Manager: active responders and admins. */
-export async function listAssignableMembers(db: Db): Promise<UserRow[]> {
-  return db
-    .select()
+/** A member who may be Response Manager, with what ranking weighs beside the member's own facts. */
+export interface AssignableMember {
+  user: UserRow;
+  /** The severities of the member's open reports, one entry per report. */
+  load: (string | null)[];
+  /** The member's OpenPGP key, if one is stored: only its expiry matters to eligibility. */
+  key: { expiresAt: string | null } | null;
+}
+
+/**
+ * Who may be Response Manager (active responders and admins, by name), each with the severities of their open
+ * reports and their key's expiry, in one read: the ranking's whole input but the report's own tags.
+ */
+export async function listAssignableMembers(db: Db): Promise<AssignableMember[]> {
+  const open = REPORT_STATES.filter(isOpen);
+  const rows = await db
+    .select({
+      user: users,
+      load: sql<(string | null)[]>`coalesce((select array_agg(${reports.severity}::text) from ${reports}
+        where ${reports.assigneeId} = ${users.id} and ${inArray(reports.state, open)}), '{}'::text[])`,
+      keyUserId: userKeys.userId,
+      keyExpiresAt: userKeys.expiresAt,
+    })
     .from(users)
+    .leftJoin(userKeys, eq(userKeys.userId, users.id))
     .where(and(eq(users.active, true), inArray(users.role, ["admin", "responder"])))
     .orderBy(asc(users.name));
+  return rows.map((r) => ({
+    user: r.user,
+    load: r.load,
+    key: r.keyUserId ? { expiresAt: r.keyExpiresAt?.toISOString() ?? null } : null,
+  }));
 }
 
 /** Active admins: they are told when nobody can take a report. */
@@ -49,23 +74,6 @@ export async function listActiveAdminIds(db: Db): Promise<string[]> {
     .from(users)
     .where(and(eq(users.active, true), eq(users.role, "admin")));
   return rows.map((r) => r.id);
-}
-
-/** The severities of every open report, by Response Manager: the load the ranking weighs. */
-export async function openLoadByAssignee(db: Db): Promise<Map<string, (string | null)[]>> {
-  // Counted in SQL from the partial index of open reports, so a busy programme sends a few rows, not one per report.
-  const rows = await db
-    .select({ assigneeId: reports.assigneeId, severity: reports.severity, n: count() })
-    .from(reports)
-    .where(and(isNotNull(reports.assigneeId), inArray(reports.state, REPORT_STATES.filter(isOpen))))
-    .groupBy(reports.assigneeId, reports.severity);
-  const load = new Map<string, (string | null)[]>();
-  for (const row of rows) {
-    const list = load.get(row.assigneeId!) ?? [];
-    for (let i = 0; i < Number(row.n); i++) list.push(row.severity);
-    load.set(row.assigneeId!, list);
-  }
-  return load;
 }
 
 /** Events that decide whether a report's "nobody available" flag still stands. */

@@ -60,7 +60,11 @@ describe.each(DB_KINDS)("automatic Response Manager assignment on %s", (kind) =>
     await t.services.settings.updateOrg(team.admin.id, { ...org, autoAssign: mode });
   };
   const submit = async () => (await t.services.reports.submit(reportFields(), [], "web")).report;
-  const acknowledge = (id: string) => t.services.reports.act(team.admin, id, { action: "acknowledge" });
+  /** Acknowledges the report and answers with the team's view of it. */
+  const acknowledge = async (id: string) => {
+    await t.services.reports.act(team.admin, id, { action: "acknowledge" });
+    return t.services.reports.teamView(id);
+  };
   const AUTO = ["report.auto_assign", "report.nobody_available"];
 
   it("assigns on acknowledgement by default, explains it on the timeline and alerts the assignee", async () => {

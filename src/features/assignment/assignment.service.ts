@@ -13,7 +13,6 @@ import {
 } from "../../domain/assignment.ts";
 import { candidateOf } from "../../domain/candidates.ts";
 import type { AlertsService } from "../alerts/alerts.service.ts";
-import type { KeysService, StoredMemberKey } from "../keys/keys.service.ts";
 import type { SettingsService } from "../settings/settings.service.ts";
 import type { TeamService } from "../team/team.service.ts";
 import {
@@ -21,7 +20,6 @@ import {
   findAssignmentSubject,
   listActiveAdminIds,
   listAssignableMembers,
-  openLoadByAssignee,
   reportsWaitingForSomeone,
   setAssignee,
 } from "./assignment.repo.ts";
@@ -48,20 +46,18 @@ export interface AssignmentDeps {
   clock: Clock;
   settings: SettingsService;
   team: TeamService;
-  keys: KeysService;
   alerts: AlertsService;
 }
 
-/** Loads the candidates (with their open load) and the report's tags, and runs the pure ranking. */
-async function rank(deps: AssignmentDeps, tx: Db, report: Subject, now: Date) {
+/** Loads the candidates (with their open load and keys) and the report's tags, and runs the pure ranking. */
+async function rank(tx: Db, report: Subject, now: Date) {
   // One after the other: inside a transaction there is one connection, and it runs one query at a time.
-  const members = await listAssignableMembers(tx);
-  const load = await openLoadByAssignee(tx);
+  const assignable = await listAssignableMembers(tx);
   const assetTags = await findAssetTags(tx, report.assetId);
-  const keys = await deps.keys.memberKeys(tx);
-  const candidates = members.map((m) => ({
-    ...candidateOf(m, (load.get(m.id) ?? []) as LoadSeverity[]),
-    ...keyEligibility(keys.get(m.id), now),
+  const members = assignable.map((a) => a.user);
+  const candidates = assignable.map((a) => ({
+    ...candidateOf(a.user, a.load as LoadSeverity[]),
+    ...keyEligibility(a.key ?? undefined, now),
   }));
   const subject = { assetTags, weakness: report.weakness };
   const result = chooseResponseManager(candidates, subject, now);
@@ -73,7 +69,7 @@ async function rank(deps: AssignmentDeps, tx: Db, report: Subject, now: Date) {
  * (issue 4: "cannot be assigned reports until they have a valid key").
  */
 export function keyEligibility(
-  key: StoredMemberKey | undefined,
+  key: { expiresAt: string | null } | undefined,
   now: Date,
 ): { eligible: boolean; ineligibleBecause?: string } {
   if (!key) return { eligible: false, ineligibleBecause: "no OpenPGP key" };
@@ -107,7 +103,7 @@ async function assignAutomatically(
   const { autoAssign } = await deps.settings.org(tx);
   if (autoAssign === "off" || (trigger === "intake" && autoAssign !== "at_intake")) return { kind: "off" };
   if (report.assigneeId) return { kind: "kept", assigneeId: report.assigneeId };
-  const { result, members } = await rank(deps, tx, report, now);
+  const { result, members } = await rank(tx, report, now);
   if (result.ok) {
     const chosen = members.find((m) => m.id === result.chosen.id)!;
     const explanation = explainChoice(result.chosen, now, true);
@@ -206,7 +202,7 @@ export function createAssignmentService(deps: AssignmentDeps) {
       const report = await findAssignmentSubject(db, idOrRef);
       if (!report) throw notFound("Report");
       const now = clock();
-      const { result, members, subject } = await rank(deps, db, report, now);
+      const { result, members, subject } = await rank(db, report, now);
       return toSuggestions(result, members, subjectTags(subject), now);
     },
   };

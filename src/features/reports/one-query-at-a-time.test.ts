@@ -47,7 +47,10 @@ describe("one query at a time on a PostgreSQL transaction", () => {
       }),
     );
     const views = await Promise.all(
-      ids.map((id) => t.services.reports.act(team.alice, id, { action: "acknowledge" })),
+      ids.map(async (id) => {
+        await t.services.reports.act(team.alice, id, { action: "acknowledge" });
+        return t.services.reports.teamView(id);
+      }),
     );
     for (const view of views) {
       expect(view.state).toBe("acknowledged");

@@ -1,18 +1,28 @@
 import { appendAuditEvent } from "../../audit/audit-log.ts";
 import { authorOf, type CurrentUser } from "../../core/actors.ts";
 import { type Tx, transaction } from "../../core/db.ts";
-import { AppError, badRequest, forbidden } from "../../core/errors.ts";
+import { AppError, badRequest, forbidden, notFound } from "../../core/errors.ts";
 import { zodFieldErrors } from "../../core/field-errors.ts";
 import { can } from "../../domain/permissions.ts";
-import { decide } from "../../domain/workflow.ts";
+import { decide, type ReportState } from "../../domain/workflow.ts";
 import type { ReportPatch } from "./actions/action.types.ts";
 import { planAction } from "./actions/handlers.ts";
 import { endNeedsInfo, leavesNeedsInfo } from "./needs-info.service.ts";
-import { type ReportsContext, requireReport } from "./report-context.service.ts";
+import type { ReportsContext } from "./report-context.service.ts";
 import { loadFacts } from "./report-facts.service.ts";
 import { messageReporter } from "./report-messages.service.ts";
-import { findReporter, type ReportRow, updateReport } from "./reports.repo.ts";
+import { lockReportWithReporter, type ReportRow, updateReport } from "./reports.repo.ts";
 import { actionSchema } from "./reports.schema.ts";
+
+/**
+ * What an action answers: the report it changed and the state it is in now. Callers that show the report read
+ * the team view after the commit; most only redirect, and need nothing more.
+ */
+export interface ActResult {
+  id: string;
+  reference: string;
+  state: ReportState;
+}
 
 /** The report lifecycle: one action at a time, decided by the domain, carried out by the action's handler. */
 export function createReportAct(ctx: ReportsContext) {
@@ -25,7 +35,7 @@ export function createReportAct(ctx: ReportsContext) {
     raw: unknown,
     /** Runs inside the transaction once the report is locked; it may re-check facts and throw to abort. */
     inTransaction?: (tx: Tx, report: ReportRow) => Promise<void>,
-  ): Promise<void> {
+  ): Promise<ActResult> {
     if (!can(actor.role, "report.act")) throw forbidden("Viewers cannot change reports.");
     const parsed = actionSchema.safeParse(raw);
     if (!parsed.success) {
@@ -33,13 +43,14 @@ export function createReportAct(ctx: ReportsContext) {
       throw badRequest(fields.action ?? Object.values(fields)[0] ?? "The action is not valid.", fields);
     }
     const input = parsed.data;
-    await transaction(db, async (tx) => {
+    return transaction(db, async (tx) => {
       // Locking the row makes concurrent actions on one report run one after the other against fresh facts.
-      const report = await requireReport(tx, idOrRef, true);
+      const locked = await lockReportWithReporter(tx, idOrRef);
+      if (!locked) throw notFound("Report");
+      const { report, reporter } = locked;
       await inTransaction?.(tx, report);
       const facts = await loadFacts(tx, report);
       const now = clock();
-      const reporter = await findReporter(tx, report.reporterId);
       const plan = await planAction(input, { tx, actor, report, facts, now, reporter, deps: ctx });
       const decision = decide(facts, plan.request);
       if (!decision.ok) throw new AppError(decision.code, 409, decision.message);
@@ -68,6 +79,7 @@ export function createReportAct(ctx: ReportsContext) {
         now,
       );
       await change.afterAudit?.();
+      return { id: report.id, reference: report.reference, state: decision.to };
     });
   }
 

@@ -14,7 +14,7 @@ import {
 } from "./report-context.service.ts";
 import { formatReference } from "./report-facts.service.ts";
 import { notifyReporter } from "./report-messages.service.ts";
-import { insertReport, insertReporter, insertTrackingToken, nextReportNumber } from "./reports.repo.ts";
+import { insertReport, insertReporterTakingNumber, insertTrackingToken } from "./reports.repo.ts";
 import { intakeRefined } from "./reports.schema.ts";
 
 /** A new report as the form, the JSON intake and the mail intake hand it over. */
@@ -51,13 +51,12 @@ export function createReportIntake(ctx: ReportsContext) {
     const now = clock();
     const sla = await features.settings.sla(tx);
     const deadlines = computeDeadlines(now, sla);
-    const reporter = await insertReporter(tx, {
+    const { reporter, seq } = await insertReporterTakingNumber(tx, {
       email: input.reporter.email,
       name: input.reporter.name,
       credit: input.reporter.credit,
       createdAt: now,
     });
-    const seq = await nextReportNumber(tx);
     const reference = formatReference(now.getUTCFullYear(), seq);
     const text = await features.search.newReportText(tx, input.title, input.body, input.assetId);
     const report = await insertReport(tx, {

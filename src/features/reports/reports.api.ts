@@ -133,7 +133,7 @@ export function registerReportsApi(
 
   app.post("/api/v1/reports/:id/actions", requireApi(deps.auth, "report.act"), async (c) => {
     const body = await readJsonObject(c);
-    const view = await deps.reports.act(c.var.user!, c.req.param("id"), body);
-    return c.json(reportJson(view), 200);
+    const { id } = await deps.reports.act(c.var.user!, c.req.param("id"), body);
+    return c.json(reportJson(await deps.reports.teamView(id)), 200);
   });
 }

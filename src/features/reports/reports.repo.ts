@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, isNull, type SQL, sql } from "drizzle-orm";
+import { and, asc, desc, eq, getTableColumns, inArray, isNull, type SQL, sql } from "drizzle-orm";
 import type { Db, Tx } from "../../core/db.ts";
 import {
   assets,
@@ -33,6 +33,26 @@ export async function findReport(
   return row ?? null;
 }
 
+/**
+ * Locks a report for an action and reads its reporter in the same statement. Only the report's row is locked
+ * (FOR UPDATE OF reports), exactly as findReport with forUpdate locks it.
+ */
+export async function lockReportWithReporter(
+  tx: Tx,
+  idOrReference: string,
+): Promise<{ report: ReportRow; reporter: ReporterRow } | null> {
+  const key = idOrReference.trim();
+  if (!isUuid(key) && !isReference(key)) return null;
+  const where = isUuid(key) ? eq(reports.id, key) : eq(reports.reference, key.toUpperCase());
+  const [row] = await tx
+    .select({ report: reports, reporter: reporters })
+    .from(reports)
+    .innerJoin(reporters, eq(reporters.id, reports.reporterId))
+    .where(where)
+    .for("update", { of: reports });
+  return row ?? null;
+}
+
 export async function findReportByTokenHash(db: Db, tokenHash: string): Promise<ReportRow | null> {
   const [row] = await db
     .select({ report: reports })
@@ -42,16 +62,20 @@ export async function findReportByTokenHash(db: Db, tokenHash: string): Promise<
   return row?.report ?? null;
 }
 
-export async function nextReportNumber(tx: Tx): Promise<number> {
-  const result = (await tx.execute(sql`select nextval('report_seq')::int as n`)) as unknown as {
-    rows: { n: number }[];
-  };
-  return Number(result.rows[0]!.n);
-}
-
-export async function insertReporter(tx: Tx, values: typeof reporters.$inferInsert) {
-  const [row] = await tx.insert(reporters).values(values).returning();
-  return row!;
+/**
+ * Stores a new report's reporter and takes the report's number from report_seq in the same statement: the
+ * reference is made from the number before the report is inserted.
+ */
+export async function insertReporterTakingNumber(
+  tx: Tx,
+  values: typeof reporters.$inferInsert,
+): Promise<{ reporter: ReporterRow; seq: number }> {
+  const [row] = await tx
+    .insert(reporters)
+    .values(values)
+    .returning({ ...getTableColumns(reporters), seq: sql<number>`nextval('report_seq')::int` });
+  const { seq, ...reporter } = row!;
+  return { reporter, seq: Number(seq) };
 }
 
 /** A row to insert whose search index is computed in the same statement (see the search service's indexValue). */

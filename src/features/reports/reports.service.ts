@@ -1,4 +1,3 @@
-import type { CurrentUser } from "../../core/actors.ts";
 import type { Tx } from "../../core/db.ts";
 import type { SearchReader } from "../search/search.service.ts";
 import { createLinkRecovery } from "./link-recovery.service.ts";
@@ -16,6 +15,7 @@ import { createReportViews } from "./report-views.service.ts";
 import type { ReportRow } from "./reports.repo.ts";
 import type { InboxQuery } from "./reports.schema.ts";
 
+export type { ActResult } from "./report-act.service.ts";
 export type { ReportBody, ReportsDeps, SubmitExtras, UploadedFile } from "./report-context.service.ts";
 export { formatReference, slaFacts } from "./report-facts.service.ts";
 
@@ -47,17 +47,11 @@ export function createReportsService(deps: ReportsDeps) {
       source: "web" | "api" | "email",
       extra: SubmitExtras = {},
     ) => intake.submit(fields, files, source, extra),
-    /** Runs one lifecycle action and answers with the report as the team now sees it. */
-    async act(
-      actor: CurrentUser,
-      idOrRef: string,
-      raw: unknown,
-      /** Runs inside the transaction once the report is locked; it may re-check facts and throw to abort. */
-      inTransaction?: (tx: Tx, report: ReportRow) => Promise<void>,
-    ) {
-      await lifecycle.act(actor, idOrRef, raw, inTransaction);
-      return views.teamView(idOrRef);
-    },
+    /**
+     * Runs one lifecycle action and answers with the report's id, reference and new state; a caller that shows
+     * the report reads teamView after it.
+     */
+    act: lifecycle.act,
     postMessage: messages.postMessage,
     replyAsReporter: messages.replyAsReporter,
     inbox: (query: InboxQuery, reader?: SearchReader | null) => inbox(query, reader),

@@ -155,10 +155,11 @@ describe.each(DB_KINDS)("the SLA engine on %s", { timeout: 90_000 }, (kind) => {
     const { id, token } = await handledReport();
     t.clock.set("2026-03-04T09:00:00Z");
     const mailsBefore = (await listOutbox(t.database.db)).length;
-    const view = await t.services.reports.act(team.alice, id, {
+    await t.services.reports.act(team.alice, id, {
       action: "request_info",
       message: "Which browser did you use?",
     });
+    const view = await t.services.reports.teamView(id);
     expect(view.state).toBe("acknowledged");
     expect(view.waitingSince?.toISOString()).toBe("2026-03-04T09:00:00.000Z");
     expect(view.sla.status).toBe("paused");
@@ -235,10 +236,8 @@ describe.each(DB_KINDS)("the SLA engine on %s", { timeout: 90_000 }, (kind) => {
     await t.services.reports.replyAsReporter(token, { body: "Also on Chrome." });
     expect((await row(id)).pausedMs).toBe(2 * DAY);
     // And the team may ask again.
-    const again = await t.services.reports.act(team.alice, id, {
-      action: "request_info",
-      message: "Which OS?",
-    });
+    await t.services.reports.act(team.alice, id, { action: "request_info", message: "Which OS?" });
+    const again = await t.services.reports.teamView(id);
     expect(again.waitingSince).not.toBeNull();
   });
 

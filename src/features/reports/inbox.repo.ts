@@ -115,18 +115,6 @@ export async function queryInbox(db: Db, filter: InboxFilter) {
       }),
       sql` union all `,
     );
-  // The count takes each report under the first alternative it matches, so the alternatives' rows are distinct and
-  // are read one alternative after the other only until the count is reached: a common word stops in the first.
-  const eachOnce = sql.join(
-    alternatives.map((alternative, i) => {
-      const earlier = alternatives.slice(0, i).map((a) => sql`(${a}) is not true`);
-      return sql`(${db
-        .select({ id: reports.id })
-        .from(reports)
-        .where(and(where, alternative, ...earlier))})`;
-    }),
-    sql` union all `,
-  );
   const pageWhere =
     alternatives.length > 1
       ? and(where, sql`${reports.id} in (${firstOfEach(filter.offset + filter.limit)})`)
@@ -139,16 +127,36 @@ export async function queryInbox(db: Db, filter: InboxFilter) {
     .orderBy(...order)
     .limit(filter.limit)
     .offset(filter.offset);
-  const matches =
-    alternatives.length > 1
-      ? sql`(select 1 from (${eachOnce}) as each_once limit ${countLimit + 1}) as matches`
-      : db
-          .select({ one: sql`1`.as("one") })
-          .from(reports)
-          .where(where)
-          .limit(countLimit + 1)
-          .as("matches");
-  const [counted] = await db.select({ n: count() }).from(matches);
-  const n = Number(counted?.n ?? 0);
+  // Counting stops past countLimit: counting every match reads every matching row.
+  const countUpTo = async (condition: SQL | undefined) => {
+    const matches = db
+      .select({ one: sql`1`.as("one") })
+      .from(reports)
+      .where(condition)
+      .limit(countLimit + 1)
+      .as("matches");
+    const [counted] = await db.select({ n: count() }).from(matches);
+    return Number(counted?.n ?? 0);
+  };
+  let n = 0;
+  if (alternatives.length > 1) {
+    // Each alternative is counted on its own, and the first that alone passes the limit settles it (a common word
+    // does, without reading the others). Otherwise the ids of those that matched, together, are the exact count.
+    const counts: number[] = [];
+    for (const alternative of alternatives) {
+      counts.push(await countUpTo(and(where, alternative)));
+      if (counts.at(-1)! > countLimit) break;
+    }
+    if (counts.at(-1)! > countLimit) n = countLimit + 1;
+    else {
+      const ids = new Set<string>();
+      for (const [i, alternative] of alternatives.entries()) {
+        if (counts[i] === 0) continue;
+        const found = await db.select({ id: reports.id }).from(reports).where(and(where, alternative));
+        for (const row of found) ids.add(row.id);
+      }
+      n = ids.size;
+    }
+  } else n = await countUpTo(where);
   return { rows, total: Math.min(n, countLimit), totalIsLowerBound: n > countLimit };
 }

@@ -4,12 +4,23 @@
  * EXPLAIN (ANALYZE, BUFFERS); the plans go to stdout, one block per query, so a scan shows up by name.
  * BENCH_KEEP_DB=1 leaves the database in place afterwards (its name is printed) for psql.
  */
+
+import { sql } from "drizzle-orm";
 import pg from "pg";
+import { reports, users } from "../../src/db/schema.ts";
 import { reportFields } from "../helpers/actors.ts";
-import { createTestDb } from "../helpers/db.ts";
-import { appFor, get, signedInTeam } from "../helpers/http.ts";
+import { createTestDb, type TestDb } from "../helpers/db.ts";
+import { type App, appFor, get, login, signedInTeam } from "../helpers/http.ts";
 import { words } from "./corpus.ts";
 import { seedReports } from "./seed.ts";
+
+/** The team a kept database was seeded with, signed in again by the passwords makeActor gives. */
+async function signedInAgain(app: App, t: TestDb) {
+  const members = await t.database.db.select({ id: users.id, email: users.email }).from(users);
+  const byName = (n: string) => members.find((m) => m.email === `${n.toLowerCase()}@example.org`)!;
+  const team = { admin: byName("Ada"), alice: byName("Alice"), bob: byName("Bob") };
+  return { team, alice: await login(app, team.alice.email, "Alice-password-long") };
+}
 
 const scale = Number(process.env.BENCH_SCALE ?? 100_000);
 const captured: { text: string; values: unknown[] }[] = [];
@@ -29,21 +40,37 @@ const original = pg.Client.prototype.query;
   return (original as any).apply(this, args);
 };
 
-const t = await createTestDb("postgres");
-const app = appFor(t);
-const { team, alice } = await signedInTeam(app, t);
-const seeded = await seedReports(t, {
-  count: scale,
-  cipher: t.cipher,
-  assigneeIds: [team.alice.id, team.bob.id, team.admin.id],
-  now: t.clock(),
+// BENCH_DB_NAME names a database to seed once and keep (with BENCH_DATA_KEY, 64 hex digits, the data key to
+// read it again): later runs find the reports there and only explain, so a change can be measured in minutes.
+const keep = process.env.BENCH_DB_NAME;
+const t = await createTestDb("postgres", {
+  ...(keep ? { keepPostgres: keep } : {}),
+  ...(process.env.BENCH_DATA_KEY ? { dataKey: Buffer.from(process.env.BENCH_DATA_KEY, "hex") } : {}),
 });
+const app = appFor(t);
+const existing = keep
+  ? await t.database.db
+      .select({ id: reports.id, reference: reports.reference })
+      .from(reports)
+      .orderBy(reports.seq)
+  : [];
+const { team, alice } = existing.length > 0 ? await signedInAgain(app, t) : await signedInTeam(app, t);
+const seeded =
+  existing.length > 0
+    ? { ids: existing.map((r) => r.id), references: existing.map((r) => r.reference), ms: 0 }
+    : await seedReports(t, {
+        count: scale,
+        cipher: t.cipher,
+        assigneeIds: [team.alice.id, team.bob.id, team.admin.id],
+        now: t.clock(),
+      });
+if (existing.length === 0) await t.database.db.execute(sql`analyze`);
 const name = (
   (await t.database.db.execute("select current_database() as n" as never)) as unknown as {
     rows: { n: string }[];
   }
 ).rows[0]!.n;
-console.log(`-- ${name}: ${scale} reports seeded in ${(seeded.ms / 1000).toFixed(0)} s`);
+console.log(`-- ${name}: ${seeded.ids.length} reports seeded in ${(seeded.ms / 1000).toFixed(0)} s`);
 
 const cases: [string, () => unknown][] = [
   ["inbox", () => get(app, "/inbox", alice)],
@@ -84,7 +111,7 @@ for (const [label, run] of cases) {
   }
 }
 await admin.end();
-if (process.env.BENCH_KEEP_DB === "1") {
+if (keep || process.env.BENCH_KEEP_DB === "1") {
   await t.jobs.stop();
   await t.database.close();
   console.log(`\n-- kept ${name}`);

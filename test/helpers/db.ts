@@ -55,6 +55,10 @@ export async function createTestDb(
     alertAllowPrivateHosts?: string;
     /** PostgreSQL pool size (5 unless given): a concurrency benchmark wants a connection per writer. */
     poolMax?: number;
+    /** Open this PostgreSQL database (created if missing) and keep it on close: a benchmark seeds it once. */
+    keepPostgres?: string;
+    /** The data key (32 bytes) instead of a random one, so a kept database can be read again. */
+    dataKey?: Buffer;
   } = {},
 ): Promise<TestDb> {
   let database: Database;
@@ -63,24 +67,26 @@ export async function createTestDb(
     database = await openPglite(options.pgliteDir ?? null);
   } else {
     const adminUrl = postgresAdminUrl();
-    const name = `embargo_test_${randomBytes(6).toString("hex")}`;
+    const name = options.keepPostgres ?? `embargo_test_${randomBytes(6).toString("hex")}`;
     const admin = new pg.Client({ connectionString: adminUrl });
     await admin.connect().catch((error: Error) => {
       throw new Error(
         `PostgreSQL tests need a server: could not connect to ${adminUrl} (${error.message}). Start PostgreSQL or set TEST_DATABASE_URL.`,
       );
     });
-    await admin.query(`create database ${name}`);
+    const exists = await admin.query("select 1 from pg_database where datname = $1", [name]);
+    if (exists.rowCount === 0) await admin.query(`create database ${name}`);
     await admin.end();
     const url = new URL(adminUrl);
     url.pathname = `/${name}`;
     database = await openPostgres(url.toString(), { max: options.poolMax ?? 5 });
-    drop = async () => {
-      const a = new pg.Client({ connectionString: adminUrl });
-      await a.connect();
-      await a.query(`drop database if exists ${name} with (force)`);
-      await a.end();
-    };
+    if (!options.keepPostgres)
+      drop = async () => {
+        const a = new pg.Client({ connectionString: adminUrl });
+        await a.connect();
+        await a.query(`drop database if exists ${name} with (force)`);
+        await a.end();
+      };
   }
   await runMigrations(database);
   const logger = pino({ level: "silent" });
@@ -88,7 +94,7 @@ export async function createTestDb(
     pollingIntervalSeconds: 0.5,
   });
   const clock = testClock();
-  const cipher = createDataCipher(randomBytes(32));
+  const cipher = createDataCipher(options.dataKey ?? randomBytes(32));
   const services = createServices({
     database,
     cipher,

@@ -27,7 +27,7 @@ export interface ReportsCollaborators {
     | "recordIntakeSuggestions"
     | "searchesInternalNotes"
     | "snippets"
-    | "textFilterCondition"
+    | "textFilterAlternatives"
   >;
   settings: Pick<SettingsService, "org" | "sla" | "intake">;
   team: Pick<TeamService, "byEmail" | "byId" | "recordAssignment">;

@@ -1,4 +1,4 @@
-import { sql } from "drizzle-orm";
+import { or, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { reportFields } from "../../../test/helpers/actors.ts";
 import { createTestDb, DB_KINDS, type TestDb } from "../../../test/helpers/db.ts";
@@ -144,6 +144,53 @@ describe.each(DB_KINDS)("inbox queries on %s", (kind) => {
     // With a filter: only matches are counted.
     const open = await queryInbox(t.database.db, base({ states: ["new"], countAhead: 100 }));
     expect(open).toMatchObject({ total: 5, totalIsLowerBound: false });
+  });
+
+  it("pages and counts text alternatives one by one exactly as their OR", async () => {
+    // Overlapping alternatives, as a search's report words, message words and reference overlap.
+    const alternatives = [sql`reports.seq % 2 = 0`, sql`reports.seq % 3 = 0`, sql`reports.state = 'new'`];
+    const one = [sql`reports.seq % 4 = 1`];
+    for (const column of ["received", "updated", "severity", "reference", "state"] as Column[]) {
+      for (const desc of [false, true]) {
+        for (const [limit, offset, countAhead] of [
+          [50, 0, 1000],
+          [3, 0, 4],
+          [3, 3, 2],
+          [4, 8, 100],
+          [5, 20, 3],
+        ] as const) {
+          for (const over of [{}, { states: ["new", "triage", "closed"] }, { severity: "low" }]) {
+            const filter = base({ ...over, sort: { column, desc }, limit, offset, countAhead });
+            const label = `${column} ${desc} ${limit}/${offset}/${countAhead} ${JSON.stringify(over)}`;
+            for (const list of [alternatives, one]) {
+              const expected = await queryInbox(t.database.db, { ...filter, textCondition: or(...list)! });
+              const actual = await queryInbox(t.database.db, { ...filter, textAlternatives: list });
+              expect(
+                actual.rows.map((r) => r.report.seq),
+                label,
+              ).toEqual(expected.rows.map((r) => r.report.seq));
+              expect(
+                actual.rows.map((r) => r.assigneeName),
+                label,
+              ).toEqual(expected.rows.map((r) => r.assigneeName));
+              expect({ total: actual.total, more: actual.totalIsLowerBound }, label).toEqual({
+                total: expected.total,
+                more: expected.totalIsLowerBound,
+              });
+            }
+          }
+        }
+      }
+    }
+    // And the OR itself is what the rows say.
+    const all = await everything();
+    const { rows } = await queryInbox(t.database.db, base({ textAlternatives: alternatives }));
+    expect(rows.map((r) => r.report.seq).sort((a, b) => a - b)).toEqual(
+      all
+        .filter((r) => r.seq % 2 === 0 || r.seq % 3 === 0 || r.state === "new")
+        .map((r) => r.seq)
+        .sort((a, b) => a - b),
+    );
   });
 
   it("counts each member's open reports by severity in SQL, as the ranking had them one by one", async () => {

@@ -42,6 +42,11 @@ export interface InboxFilter {
   text: string | null;
   /** The search feature's condition (keyed index + messages); used instead of the plain title match when set. */
   textCondition?: SQL | null;
+  /**
+   * The search feature's condition as alternatives (a report matches when any does), used instead of both above
+   * when set: each is paged and counted on its own, so each can use its own index (see textFilterAlternatives).
+   */
+  textAlternatives?: SQL[] | null;
   /** Leave out reports rejected as spam (kept, not deleted). */
   hideSpam?: boolean;
   /** The SLA filter's condition (overdue, or waiting for the reporter): slaInboxCondition. */
@@ -76,11 +81,15 @@ export async function queryInbox(db: Db, filter: InboxFilter) {
   if (filter.assigneeId === "none") conditions.push(isNull(reports.assigneeId));
   else if (filter.assigneeId) conditions.push(eq(reports.assigneeId, filter.assigneeId));
   if (filter.slaCondition) conditions.push(filter.slaCondition);
-  if (filter.textCondition) conditions.push(filter.textCondition);
+  if (filter.textAlternatives) {
+    // Taken below: one alternative is a plain condition, several are paged one by one.
+  } else if (filter.textCondition) conditions.push(filter.textCondition);
   else if (filter.text) {
     const pattern = `%${filter.text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
     conditions.push(or(ilike(reports.title, pattern), ilike(reports.reference, pattern))!);
   }
+  const alternatives = filter.textAlternatives ?? [];
+  if (alternatives.length === 1) conditions.push(alternatives[0]!);
   const where = conditions.length > 0 ? and(...conditions) : undefined;
   const column = {
     received: reports.receivedAt,
@@ -91,22 +100,63 @@ export async function queryInbox(db: Db, filter: InboxFilter) {
   }[filter.sort.column];
   // Ties go the sort's way too, so each sort is one walk of an index on (column, seq), forwards or backwards.
   const order = filter.sort.desc ? [desc(column), desc(reports.seq)] : [asc(column), asc(reports.seq)];
+  const countLimit = filter.offset + (filter.countAhead ?? COUNT_AHEAD);
+  // Several alternatives: the page is among the first offset + limit rows of each alternative in the page's order,
+  // and each alternative's query stops there on its own.
+  const firstOfEach = (limit: number) =>
+    sql.join(
+      alternatives.map((alternative) => {
+        const q = db
+          .select({ id: reports.id })
+          .from(reports)
+          .where(and(where, alternative))
+          .orderBy(...order);
+        return sql`(${q.limit(limit)})`;
+      }),
+      sql` union all `,
+    );
+  const pageWhere =
+    alternatives.length > 1
+      ? and(where, sql`${reports.id} in (${firstOfEach(filter.offset + filter.limit)})`)
+      : where;
   const rows = await db
     .select({ report: reports, assigneeName: users.name, assigneeEmail: users.email })
     .from(reports)
     .leftJoin(users, eq(users.id, reports.assigneeId))
-    .where(where)
+    .where(pageWhere)
     .orderBy(...order)
     .limit(filter.limit)
     .offset(filter.offset);
-  const countLimit = filter.offset + (filter.countAhead ?? COUNT_AHEAD);
-  const matches = db
-    .select({ one: sql`1`.as("one") })
-    .from(reports)
-    .where(where)
-    .limit(countLimit + 1)
-    .as("matches");
-  const [counted] = await db.select({ n: count() }).from(matches);
-  const n = Number(counted?.n ?? 0);
+  // Counting stops past countLimit: counting every match reads every matching row.
+  const countUpTo = async (condition: SQL | undefined) => {
+    const matches = db
+      .select({ one: sql`1`.as("one") })
+      .from(reports)
+      .where(condition)
+      .limit(countLimit + 1)
+      .as("matches");
+    const [counted] = await db.select({ n: count() }).from(matches);
+    return Number(counted?.n ?? 0);
+  };
+  let n = 0;
+  if (alternatives.length > 1) {
+    // Each alternative is counted on its own, and the first that alone passes the limit settles it (a common word
+    // does, without reading the others). Otherwise the ids of those that matched, together, are the exact count.
+    const counts: number[] = [];
+    for (const alternative of alternatives) {
+      counts.push(await countUpTo(and(where, alternative)));
+      if (counts.at(-1)! > countLimit) break;
+    }
+    if (counts.at(-1)! > countLimit) n = countLimit + 1;
+    else {
+      const ids = new Set<string>();
+      for (const [i, alternative] of alternatives.entries()) {
+        if (counts[i] === 0) continue;
+        const found = await db.select({ id: reports.id }).from(reports).where(and(where, alternative));
+        for (const row of found) ids.add(row.id);
+      }
+      n = ids.size;
+    }
+  } else n = await countUpTo(where);
   return { rows, total: Math.min(n, countLimit), totalIsLowerBound: n > countLimit };
 }

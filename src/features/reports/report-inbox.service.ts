@@ -54,7 +54,7 @@ export function createReportInbox(ctx: ReportsContext) {
     const sla = await features.settings.sla(db);
     const now = clock();
     const { rows, total, totalIsLowerBound } = await queryInbox(db, {
-      textCondition: features.search.textFilterCondition(search, includeInternal),
+      textAlternatives: features.search.textFilterAlternatives(search, includeInternal),
       states,
       severity: query.severity ?? null,
       assigneeId,

@@ -46,31 +46,45 @@ export function allTermsQuery(cipher: DataCipher, terms: readonly string[]): SQL
 }
 
 /**
- * The inbox's text filter: the report a reference names, or every word of the query in the report's index (title,
- * body, asset), or every word in one of its messages the reader may read. The matching ids come from the indexes
- * (the reference's unique index, the two GIN indexes) in one uncorrelated subquery, so the inbox checks each row
- * against a hashed set instead of reading every title. A title substring is searched only when the query has no
+ * The inbox's text filter as alternatives, each a condition on a reports row: the report a reference names, every
+ * word of the query in the report's index (title, body, asset), or every word in one of its messages the reader
+ * may read. A report matches when any alternative does. They stay apart so the inbox can page each one on its own
+ * (see queryInbox): each alternative alone lets PostgreSQL choose between the search index (a rare word) and
+ * walking the sort's index and checking each row until the page is full (a common word), where their OR, or a
+ * union of matching ids, would gather every match first. A title substring is searched only when the query has no
  * word to look up: that needs a scan, which the words never do.
  */
+export function textFilterAlternatives(
+  cipher: DataCipher,
+  search: ParsedSearch,
+  includeInternal: boolean,
+): SQL[] | null {
+  if (!search.raw) return null;
+  const alternatives: SQL[] = [];
+  if (search.reference) alternatives.push(eq(reports.reference, search.reference));
+  const query = allTermsQuery(cipher, search.terms);
+  if (query) {
+    const visible = includeInternal ? sql`` : sql` and m.visibility = 'reporter'`;
+    alternatives.push(sql`${reports.searchIndex} @@ ${query}`);
+    alternatives.push(
+      sql`${reports.id} in (select m.report_id from messages m where m.search_index @@ ${query}${visible})`,
+    );
+  }
+  if (alternatives.length === 0) {
+    const pattern = `%${search.raw.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    alternatives.push(or(ilike(reports.title, pattern), ilike(reports.reference, pattern))!);
+  }
+  return alternatives;
+}
+
+/** The inbox's text filter as one condition: any of textFilterAlternatives. */
 export function textFilterCondition(
   cipher: DataCipher,
   search: ParsedSearch,
   includeInternal: boolean,
 ): SQL | null {
-  if (!search.raw) return null;
-  const sources: SQL[] = [];
-  if (search.reference) sources.push(sql`select r.id from reports r where r.reference = ${search.reference}`);
-  const query = allTermsQuery(cipher, search.terms);
-  if (query) {
-    const visible = includeInternal ? sql`` : sql` and m.visibility = 'reporter'`;
-    sources.push(sql`select r.id from reports r where r.search_index @@ ${query}`);
-    sources.push(sql`select m.report_id from messages m where m.search_index @@ ${query}${visible}`);
-  }
-  if (sources.length === 0) {
-    const pattern = `%${search.raw.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    return or(ilike(reports.title, pattern), ilike(reports.reference, pattern))!;
-  }
-  return sql`${reports.id} in (${sql.join(sources, sql` union `)})`;
+  const alternatives = textFilterAlternatives(cipher, search, includeInternal);
+  return alternatives ? or(...alternatives)! : null;
 }
 
 /** Where a result's snippet comes from, so the page can say so. */
@@ -185,6 +199,9 @@ export function createSearchService(deps: { db: Db; cipher: DataCipher }) {
     /** The inbox's text filter over the keyed index; internal notes only for members who may read them. */
     textFilterCondition: (search: ReturnType<typeof parseSearch>, includeInternal: boolean) =>
       textFilterCondition(cipher, search, includeInternal),
+    /** The same filter as alternatives the inbox pages one by one (queryInbox's textAlternatives). */
+    textFilterAlternatives: (search: ReturnType<typeof parseSearch>, includeInternal: boolean) =>
+      textFilterAlternatives(cipher, search, includeInternal),
     /** Highlighted snippets of the inbox rows that matched. */
     snippets: (
       reader: Db,

@@ -5,8 +5,9 @@ import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort } from "../../test/helpers/net.ts";
+import { BIN } from "../../test/helpers/serve-process.ts";
+import { type CliResult, runEmbargo } from "../../test/helpers/server-process.ts";
 
-const BIN = path.resolve(import.meta.dirname, "../../bin/embargo.js");
 const VECTORS = JSON.parse(
   fs.readFileSync(
     path.resolve(import.meta.dirname, "../../../shared/vectors/owasp/owasp_rr_vectors_public.json"),
@@ -14,40 +15,11 @@ const VECTORS = JSON.parse(
   ),
 ) as Array<Record<string, unknown>>;
 
-interface RunResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
 function run(
   args: string[],
   options: { env?: Record<string, string>; stdin?: string } = {},
-): Promise<RunResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
-      env: {
-        PATH: process.env.PATH ?? "",
-        HOME: process.env.HOME ?? "/tmp",
-        LOG_LEVEL: "warn",
-        // The sources under test, not a dist/ built before them.
-        EMBARGO_RUN_SOURCES: "1",
-        ...options.env,
-      },
-      stdio: ["pipe", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => {
-      stdout += d;
-    });
-    child.stderr.on("data", (d) => {
-      stderr += d;
-    });
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(options.stdin ?? "");
-  });
+): Promise<CliResult> {
+  return runEmbargo(args, options.env, options.stdin);
 }
 
 describe("embargo score", () => {

@@ -103,11 +103,21 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs one `node bin/embargo.js …` command with the server's environment and waits for it to exit. */
-export function runCli(setup: ServerSetup, args: string[], stdin = ""): Promise<CliResult> {
+/**
+ * Runs one `node bin/embargo.js …` command on the TypeScript sources with only the environment given (plus PATH,
+ * HOME and a quiet log level), writes stdin, and waits for it to exit.
+ */
+export function runEmbargo(args: string[], env: Record<string, string> = {}, stdin = ""): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], {
-      env: setup.env,
+      env: {
+        PATH: process.env.PATH ?? "",
+        HOME: process.env.HOME ?? os.tmpdir(),
+        LOG_LEVEL: "warn",
+        // The sources under test, not a dist/ built before them.
+        EMBARGO_RUN_SOURCES: "1",
+        ...env,
+      },
       stdio: ["pipe", "pipe", "pipe"],
     });
     let stdout = "";
@@ -122,4 +132,9 @@ export function runCli(setup: ServerSetup, args: string[], stdin = ""): Promise<
     child.on("close", (code) => resolve({ code, stdout, stderr }));
     child.stdin.end(stdin);
   });
+}
+
+/** Runs one `node bin/embargo.js …` command with the server's environment and waits for it to exit. */
+export function runCli(setup: ServerSetup, args: string[], stdin = ""): Promise<CliResult> {
+  return runEmbargo(args, setup.env, stdin);
 }

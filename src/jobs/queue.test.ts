@@ -47,6 +47,33 @@ describe.each(DB_KINDS)("the job queue on %s", (kind) => {
     }
   }, 60_000);
 
+  it("creates missing queues, updates changed ones and leaves current ones untouched on a restart", async () => {
+    const t = await createTestDb(kind);
+    const stored = async () =>
+      (
+        (await t.database.db.execute(
+          sql`select name, retry_limit, retry_delay, updated_on from pgboss.queue where name like 'def-probe-%' order by name`,
+        )) as unknown as { rows: { name: string; retry_limit: number; retry_delay: number; updated_on: Date }[] }
+      ).rows;
+    const start = (queues: QueueDefinition[]) => startJobQueue(t.database.executor, queues, silent, {});
+    const a = { name: "def-probe-a", retryLimit: 2, retryDelay: 1, retryBackoff: false };
+    const b = { name: "def-probe-b", retryLimit: 3, retryDelay: 5, retryBackoff: true };
+    try {
+      await (await start([a])).stop();
+      const [first] = await stored();
+      await sleep(20);
+      await (await start([a, { ...b }])).stop();
+      const [sameA, createdB] = await stored();
+      expect(sameA).toEqual(first); // unchanged: not even touched
+      expect(createdB).toMatchObject({ name: "def-probe-b", retry_limit: 3, retry_delay: 5 });
+      await (await start([{ ...a, retryLimit: 7 }, b])).stop();
+      const [changedA] = await stored();
+      expect(changedA).toMatchObject({ name: "def-probe-a", retry_limit: 7, retry_delay: 1 });
+    } finally {
+      await t.close();
+    }
+  }, 60_000);
+
   it("never starts a job whose transaction rolled back", async () => {
     const t = await createTestDb(kind);
     const queue = await probeQueue(t, { name: "rollback-probe" });

@@ -62,6 +62,20 @@ async function eachLimited<T>(items: readonly T[], limit: number, fn: (item: T) 
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
 }
 
+/** Whether a stored queue already has the settings its definition gives (unset settings keep pg-boss's). */
+function queueMatches(
+  stored: { policy?: string | null; retryLimit?: number | null; retryDelay?: number | null; retryBackoff?: boolean | null },
+  queue: QueueDefinition,
+): boolean {
+  const same = (want: unknown, have: unknown) => want === undefined || want === have;
+  return (
+    (stored.policy ?? "standard") === (queue.policy ?? "standard") &&
+    same(queue.retryLimit, stored.retryLimit) &&
+    same(queue.retryDelay, stored.retryDelay) &&
+    same(queue.retryBackoff, stored.retryBackoff)
+  );
+}
+
 /**
  * Starts pg-boss on our connection: its schema is created or migrated, and the queues exist with the settings
  * their definitions give, before anyone sends.
@@ -87,9 +101,12 @@ export async function startJobQueue(
   });
   boss.on("error", (error: Error) => logger.error({ err: error }, "job queue error"));
   await boss.start();
-  const definitions = new Map<string, QueueDefinition>();
+  const definitions = new Map<string, QueueDefinition>(queues.map((queue) => [queue.name, queue]));
+  // One read tells which queues are missing or differ from their definition; a warm start then sends nothing
+  // more (two statements per queue, each planned against pg-boss's partitioned job table, cost PGlite's start
+  // more than its own boot).
+  const existing = new Map((await boss.getQueues()).map((q) => [q.name, q]));
   for (const queue of queues) {
-    definitions.set(queue.name, queue);
     const settings = {
       name: queue.name,
       retryLimit: queue.retryLimit,
@@ -97,7 +114,9 @@ export async function startJobQueue(
       retryBackoff: queue.retryBackoff,
       ...(queue.policy ? { policy: queue.policy } : {}),
     };
-    await boss.createQueue(queue.name, settings);
+    const current = existing.get(queue.name);
+    if (!current) await boss.createQueue(queue.name, settings);
+    else if (queueMatches(current, queue)) continue;
     // createQueue leaves an existing queue as it was; the definition here is the one in force.
     await boss.updateQueue(queue.name, settings);
   }
@@ -145,6 +164,7 @@ export async function startJobQueue(
       const batchSize = definition?.batchSize ?? 1;
       const concurrency = Math.max(1, Math.min(definition?.concurrency ?? 1, batchSize));
       let workerId: string | undefined;
+      let fullBeforeId = false;
       // includeMetadata: without it pg-boss leaves retryCount out, and a handler could not tell its last try.
       const workOptions = { pollingIntervalSeconds: polling, batchSize, includeMetadata: true as const };
       workerId = await boss.work(name, workOptions, async (batch) => {
@@ -169,10 +189,13 @@ export async function startJobQueue(
           });
         });
         // A full batch suggests more are waiting: fetch again now rather than after the polling interval.
-        if (batch.length >= batchSize && workerId) boss.notifyWorker(workerId);
+        if (batch.length >= batchSize) {
+          if (workerId) boss.notifyWorker(workerId);
+          else fullBeforeId = true;
+        }
       });
-      // The first fetch may have finished before the id was known: look once more now rather than at the next poll.
-      boss.notifyWorker(workerId);
+      // A full first batch finished before the id was known: look once more now rather than at the next poll.
+      if (fullBeforeId) boss.notifyWorker(workerId);
       workers.set(name, [...(workers.get(name) ?? []), workerId]);
     },
     async reclaimAbandoned() {

@@ -53,7 +53,9 @@ describe.each(DB_KINDS)("the job queue on %s", (kind) => {
       (
         (await t.database.db.execute(
           sql`select name, retry_limit, retry_delay, updated_on from pgboss.queue where name like 'def-probe-%' order by name`,
-        )) as unknown as { rows: { name: string; retry_limit: number; retry_delay: number; updated_on: Date }[] }
+        )) as unknown as {
+          rows: { name: string; retry_limit: number; retry_delay: number; updated_on: Date }[];
+        }
       ).rows;
     const start = (queues: QueueDefinition[]) => startJobQueue(t.database.executor, queues, silent, {});
     const a = { name: "def-probe-a", retryLimit: 2, retryDelay: 1, retryBackoff: false };

@@ -64,7 +64,12 @@ async function eachLimited<T>(items: readonly T[], limit: number, fn: (item: T) 
 
 /** Whether a stored queue already has the settings its definition gives (unset settings keep pg-boss's). */
 function queueMatches(
-  stored: { policy?: string | null; retryLimit?: number | null; retryDelay?: number | null; retryBackoff?: boolean | null },
+  stored: {
+    policy?: string | null;
+    retryLimit?: number | null;
+    retryDelay?: number | null;
+    retryBackoff?: boolean | null;
+  },
   queue: QueueDefinition,
 ): boolean {
   const same = (want: unknown, have: unknown) => want === undefined || want === have;

@@ -33,8 +33,24 @@ export function factsOf(
   };
 }
 
+/** The columns the SLA facts read: all the SLA sweep loads for the reports it only looks at. */
+export type SlaFactsRow = Pick<
+  ReportRow,
+  | "state"
+  | "receivedAt"
+  | "acknowledgedAt"
+  | "triagedAt"
+  | "resolvedAt"
+  | "lastReporterUpdateAt"
+  | "needsInfo"
+  | "needsInfoSince"
+  | "acknowledgeBy"
+  | "triageBy"
+  | "resolveBy"
+>;
+
 /** The SLA facts of a stored report; the SLA sweep evaluates reports exactly as the pages show them. */
-export function slaFacts(report: ReportRow) {
+export function slaFacts(report: SlaFactsRow) {
   return {
     receivedAt: report.receivedAt,
     acknowledgedAt: report.acknowledgedAt,

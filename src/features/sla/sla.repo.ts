@@ -1,18 +1,55 @@
-import { and, asc, eq, notInArray } from "drizzle-orm";
+import { and, asc, eq, gt, inArray, notInArray } from "drizzle-orm";
 import type { Db, Tx } from "../../core/db.ts";
 import { reports, slaNotices, users } from "../../db/schema.ts";
 import type { SlaNoticeKind } from "../../domain/sla.ts";
 
 const CLOSED_STATES = ["closed", "rejected"];
 
-/** Every open report, oldest first: what the SLA sweep looks at. */
-export async function listOpenReportIds(db: Db): Promise<string[]> {
-  const rows = await db
-    .select({ id: reports.id })
+/**
+ * One page of open reports, oldest first after `afterSeq`, with only the columns the SLA facts read: the sweep
+ * looks at every open report this way and opens a transaction only for those with something due.
+ */
+export async function listOpenReportsForSweep(db: Db, afterSeq: number, limit: number) {
+  return db
+    .select({
+      id: reports.id,
+      seq: reports.seq,
+      state: reports.state,
+      receivedAt: reports.receivedAt,
+      acknowledgedAt: reports.acknowledgedAt,
+      triagedAt: reports.triagedAt,
+      resolvedAt: reports.resolvedAt,
+      lastReporterUpdateAt: reports.lastReporterUpdateAt,
+      needsInfo: reports.needsInfo,
+      needsInfoSince: reports.needsInfoSince,
+      acknowledgeBy: reports.acknowledgeBy,
+      triageBy: reports.triageBy,
+      resolveBy: reports.resolveBy,
+    })
     .from(reports)
-    .where(notInArray(reports.state, CLOSED_STATES))
-    .orderBy(asc(reports.seq));
-  return rows.map((r) => r.id);
+    .where(and(notInArray(reports.state, CLOSED_STATES), gt(reports.seq, afterSeq)))
+    .orderBy(asc(reports.seq))
+    .limit(limit);
+}
+
+/** The notices already recorded for these reports, as `reportId item kind dueAt` keys (see noticeKey). */
+export async function recordedNoticeKeys(db: Db, reportIds: string[]): Promise<Set<string>> {
+  if (reportIds.length === 0) return new Set();
+  const rows = await db
+    .select({
+      reportId: slaNotices.reportId,
+      item: slaNotices.item,
+      kind: slaNotices.kind,
+      dueAt: slaNotices.dueAt,
+    })
+    .from(slaNotices)
+    .where(inArray(slaNotices.reportId, reportIds));
+  return new Set(rows.map((r) => noticeKey(r.reportId, r)));
+}
+
+/** The identity of a notice: the unique index sla_notices_once, as a string. */
+export function noticeKey(reportId: string, notice: { item: string; kind: string; dueAt: Date }): string {
+  return `${reportId} ${notice.item} ${notice.kind} ${notice.dueAt.toISOString()}`;
 }
 
 /**

@@ -25,7 +25,7 @@ export const INTAKE_SUGGESTION_THRESHOLD = 40;
 const MAX_QUERY_TOKENS = 64;
 /** Candidates re-scored in TypeScript after the index's ranking, from a longer shortlist ranked cheaply. */
 const CANDIDATES = 30;
-const SHORTLIST = 80;
+const SHORTLIST = 40;
 /**
  * The cap on what is ranked at all: the newest reports sharing any of the report's words. Ranking reads each
  * candidate's index, so without a cap its cost grows with every report ever received.
@@ -99,8 +99,10 @@ export async function suggestDuplicates(
   const query = sql`to_tsquery('simple', ${tokens.map((t) => hasher.hash(t)).join(" | ")})`;
 
   // One statement: what the report scores against itself (the scale) beside each candidate's score. The
-  // candidates are capped before anything is ranked, so the cost stays flat as reports pile up: the seq index is
-  // walked newest first, each report's index checked, until the cap is reached.
+  // candidates are capped before anything is ranked, so the cost stays flat as reports pile up. The cap's query
+  // names the words itself (not the lateral's q), so the planner sees them and picks by their frequency: common
+  // words walk the seq index newest first and stop at the cap; rare ones read the GIN index and sort what it
+  // found, rather than walking every report for a handful of matches.
   const candidates = (await db.execute(
     // ts_rank_cd with a long OR-query is slow, so the cheaper ts_rank picks a shortlist first.
     sql`select r.id, r.reference, r.title, r.state, r.asset_id, r.received_at, r.duplicate_of_id,
@@ -110,7 +112,7 @@ export async function suggestDuplicates(
               from (select ${vectorSql(hasher, text)} as v, ${query} as q) own) s,
              lateral (select * from reports r
                       where r.id in (select r.id from reports r
-                                     where r.search_index @@ s.q and r.id <> ${report.id}
+                                     where r.search_index @@ ${query} and r.id <> ${report.id}
                                        and (r.rejection_reason is null or r.rejection_reason <> 'spam')
                                      order by r.seq desc limit ${options.recentCandidates ?? RECENT_CANDIDATES})
                       order by ts_rank(r.search_index, s.q) desc, r.seq asc

@@ -2,25 +2,16 @@
  * `npx tsx test/bench/explain.ts`: the query plans behind the benchmark's pages, on PostgreSQL at one seeded scale
  * (BENCH_SCALE, default 100000). Every SELECT a page sends is captured and run again under
  * EXPLAIN (ANALYZE, BUFFERS); the plans go to stdout, one block per query, so a scan shows up by name.
- * BENCH_KEEP_DB=1 leaves the database in place afterwards (its name is printed) for psql.
+ * BENCH_KEEP_DB=1 leaves the database in place afterwards (its name is printed) for psql; BENCH_KEEP seeds it
+ * once and finds it again on later runs (see kept.ts).
  */
 
-import { sql } from "drizzle-orm";
 import pg from "pg";
-import { reports, users } from "../../src/db/schema.ts";
 import { reportFields } from "../helpers/actors.ts";
-import { createTestDb, type TestDb } from "../helpers/db.ts";
-import { type App, appFor, get, login, signedInTeam } from "../helpers/http.ts";
+import { createTestDb } from "../helpers/db.ts";
+import { appFor, get } from "../helpers/http.ts";
 import { words } from "./corpus.ts";
-import { seedReports } from "./seed.ts";
-
-/** The team a kept database was seeded with, signed in again by the passwords makeActor gives. */
-async function signedInAgain(app: App, t: TestDb) {
-  const members = await t.database.db.select({ id: users.id, email: users.email }).from(users);
-  const byName = (n: string) => members.find((m) => m.email === `${n.toLowerCase()}@example.org`)!;
-  const team = { admin: byName("Ada"), alice: byName("Alice"), bob: byName("Bob") };
-  return { team, alice: await login(app, team.alice.email, "Alice-password-long") };
-}
+import { keptDatabase, seededTeam } from "./kept.ts";
 
 const scale = Number(process.env.BENCH_SCALE ?? 100_000);
 const captured: { text: string; values: unknown[] }[] = [];
@@ -40,31 +31,10 @@ const original = pg.Client.prototype.query;
   return (original as any).apply(this, args);
 };
 
-// BENCH_DB_NAME names a database to seed once and keep (with BENCH_DATA_KEY, 64 hex digits, the data key to
-// read it again): later runs find the reports there and only explain, so a change can be measured in minutes.
-const keep = process.env.BENCH_DB_NAME;
-const t = await createTestDb("postgres", {
-  ...(keep ? { keepPostgres: keep } : {}),
-  ...(process.env.BENCH_DATA_KEY ? { dataKey: Buffer.from(process.env.BENCH_DATA_KEY, "hex") } : {}),
-});
+// BENCH_KEEP keeps the seeded database for later runs (see kept.ts), so a change can be measured in minutes.
+const t = await createTestDb("postgres", keptDatabase("postgres", scale));
 const app = appFor(t);
-const existing = keep
-  ? await t.database.db
-      .select({ id: reports.id, reference: reports.reference })
-      .from(reports)
-      .orderBy(reports.seq)
-  : [];
-const { team, alice } = existing.length > 0 ? await signedInAgain(app, t) : await signedInTeam(app, t);
-const seeded =
-  existing.length > 0
-    ? { ids: existing.map((r) => r.id), references: existing.map((r) => r.reference), ms: 0 }
-    : await seedReports(t, {
-        count: scale,
-        cipher: t.cipher,
-        assigneeIds: [team.alice.id, team.bob.id, team.admin.id],
-        now: t.clock(),
-      });
-if (existing.length === 0) await t.database.db.execute(sql`analyze`);
+const { alice, seeded } = await seededTeam(app, t, scale);
 const name = (
   (await t.database.db.execute("select current_database() as n" as never)) as unknown as {
     rows: { n: string }[];
@@ -111,7 +81,7 @@ for (const [label, run] of cases) {
   }
 }
 await admin.end();
-if (keep || process.env.BENCH_KEEP_DB === "1") {
+if (process.env.BENCH_KEEP || process.env.BENCH_KEEP_DB === "1") {
   await t.jobs.stop();
   await t.database.close();
   console.log(`\n-- kept ${name}`);

@@ -5,16 +5,17 @@
  *   BENCH_SCALE=1000,100000  report counts to seed (each with about three messages); default 1000,10000
  *   BENCH_DB=postgres        only one engine (pglite or postgres); default both
  *   BENCH_SAMPLES=40         timed runs per line (after two untimed warm-ups)
+ *   BENCH_KEEP=/var/tmp/b    seed each engine and scale once and keep it there (see kept.ts)
  *
  * Each table is Markdown, ready for the README's Performance section.
  */
 import * as openpgp from "openpgp";
 import { reportFields } from "../helpers/actors.ts";
 import { createTestDb, DB_KINDS, type DbKind, type TestDb } from "../helpers/db.ts";
-import { appFor, get, type Session, signedInTeam } from "../helpers/http.ts";
+import { appFor, get, type Session } from "../helpers/http.ts";
 import { mailWith, mimeEntity } from "../helpers/mail.ts";
 import { VOCABULARY, words } from "./corpus.ts";
-import { seedReports } from "./seed.ts";
+import { keptDatabase, seededTeam } from "./kept.ts";
 
 const SCALES = (process.env.BENCH_SCALE ?? "1000,10000").split(",").map((s) => Number(s.trim()));
 const KINDS = (process.env.BENCH_DB ? process.env.BENCH_DB.split(",") : DB_KINDS) as DbKind[];
@@ -65,17 +66,13 @@ const mb = (bytes: number) => `${(bytes / 1048576).toFixed(0)} MB`;
 
 async function benchScale(kind: DbKind, scale: number) {
   const rows: Row[] = [];
-  const t: TestDb = await createTestDb(kind);
+  const t: TestDb = await createTestDb(kind, keptDatabase(kind, scale));
   try {
     const app = appFor(t);
-    const { team, alice } = await signedInTeam(app, t);
-    const seeded = await seedReports(t, {
-      count: scale,
-      cipher: t.cipher,
-      assigneeIds: [team.alice.id, team.bob.id, team.admin.id],
-      now: t.clock(),
-    });
-    const seedLine = `seeded ${scale} reports, ${seeded.messages} messages, ${seeded.events} audit events in ${(seeded.ms / 1000).toFixed(1)} s`;
+    const { team, alice, seeded, kept } = await seededTeam(app, t, scale);
+    const seedLine = kept
+      ? `a kept database of ${seeded.ids.length} reports, ${seeded.messages} messages, ${seeded.events} audit events`
+      : `seeded ${scale} reports, ${seeded.messages} messages, ${seeded.events} audit events in ${(seeded.ms / 1000).toFixed(1)} s`;
     console.error(`  ${kind} at ${scale}: ${seedLine}`);
     const inbox = (query: string) => () => page(app, `/inbox${query}`, alice);
 

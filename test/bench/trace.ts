@@ -1,16 +1,17 @@
 /**
  * `npx tsx test/bench/trace.ts`: every statement one intake and one search send, each with its time, on a
- * PostgreSQL database test/bench/explain.ts seeded and kept (BENCH_DB_NAME, BENCH_DATA_KEY). Inserts and updates
+ * PostgreSQL database a benchmark seeded and kept (BENCH_KEEP and BENCH_SCALE, see kept.ts). Inserts and updates
  * are timed too, which explain.ts leaves out. TRACE_RUNS (default 5) runs of each; the slowest statements are printed.
  */
 import pg from "pg";
 import { reportFields } from "../helpers/actors.ts";
 import { createTestDb } from "../helpers/db.ts";
 import { VOCABULARY, words } from "./corpus.ts";
+import { keptDatabase } from "./kept.ts";
 
-const name = process.env.BENCH_DB_NAME;
-const key = process.env.BENCH_DATA_KEY;
-if (!name || !key) throw new Error("BENCH_DB_NAME and BENCH_DATA_KEY name a kept database (see explain.ts).");
+if (!process.env.BENCH_KEEP)
+  throw new Error("BENCH_KEEP names the directory of a kept database (see kept.ts).");
+const scale = Number(process.env.BENCH_SCALE ?? 100_000);
 const runs = Number(process.env.TRACE_RUNS ?? 5);
 const timings: { text: string; ms: number }[] = [];
 let tracing = false;
@@ -40,7 +41,7 @@ const original = pg.Client.prototype.query;
   return result;
 };
 
-const t = await createTestDb("postgres", { keepPostgres: name, dataKey: Buffer.from(key, "hex") });
+const t = await createTestDb("postgres", keptDatabase("postgres", scale));
 
 async function trace(label: string, run: (i: number) => Promise<unknown>) {
   await run(runs);

@@ -36,7 +36,9 @@ describe("inboxActivity", () => {
 
   it("counts a read mark at the very instant of the reporter's message as read", () => {
     const same = at("2026-03-03T12:00:00Z");
-    const activity = inboxActivity(facts({ lastReporterMessageAt: same, readAt: same, awaitingTeamSince: same }));
+    const activity = inboxActivity(
+      facts({ lastReporterMessageAt: same, readAt: same, awaitingTeamSince: same }),
+    );
     expect(activity.unread).toBe(false);
     expect(activity.marker).toBe("reporter_replied");
   });
@@ -137,7 +139,11 @@ describe("awaitingTeamAfter", () => {
 
   it("refuses an invalid instant or an unknown event", () => {
     expect(() => awaitingTeamAfter("received", null, new Date(Number.NaN))).toThrow(/event's time/);
-    expect(() => awaitingTeamAfter("reporter_message", new Date(Number.NaN), now)).toThrow(/awaitingTeamSince/);
-    expect(() => awaitingTeamAfter("typing" as never, null, now)).toThrow(/Unknown conversation event: typing/);
+    expect(() => awaitingTeamAfter("reporter_message", new Date(Number.NaN), now)).toThrow(
+      /awaitingTeamSince/,
+    );
+    expect(() => awaitingTeamAfter("typing" as never, null, now)).toThrow(
+      /Unknown conversation event: typing/,
+    );
   });
 });

@@ -81,6 +81,8 @@ describe("the inbox in Chromium, JavaScript off", { timeout: 120_000 }, () => {
 
     // Opening a report reads it: the reply is no longer new to Rita, but it still waits for an answer.
     await page.goto(`${live.url}/reports/${refs.replied}`);
+    expect(await page.locator("form.mark-unread button").textContent()).toBe("Mark as unread");
+    await screenshot(page, "inbox-report-1280");
     await page.goto(`${live.url}/inbox`);
     expect(await row("replied").textContent()).toContain("Reporter replied");
 
@@ -117,6 +119,17 @@ describe("the inbox in Chromium, JavaScript off", { timeout: 120_000 }, () => {
     const listed = await page.locator("table.inbox tbody td.mono a").allTextContents();
     expect(listed.sort()).toEqual([refs.copy, refs.original, refs.replied].sort());
     await screenshot(page, "inbox-390-filtered");
+
+    // "Mark as unread" from the report page, at phone width: back to the inbox, which says what happened.
+    await page.goto(`${live.url}/reports/${refs.replied}`);
+    await screenshot(page, "inbox-report-390");
+    await page.click("form.mark-unread button");
+    await page.waitForURL(/\/inbox\?unread=/);
+    expect(await page.locator("#marked-unread").textContent()).toContain(
+      `${refs.replied} is marked as unread`,
+    );
+    expect(await row("replied").textContent()).toContain("New message");
+    await screenshot(page, "inbox-390-marked-unread");
     await context.close();
   });
 });

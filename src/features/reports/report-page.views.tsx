@@ -88,7 +88,7 @@ export function ReportPage(props: ReportPageProps) {
       csrfToken={props.csrfToken}
       active="inbox"
     >
-      <div class="muted small">
+      <div class="back-row small">
         <a href="/inbox">← Inbox</a>
         <MarkUnreadForm reference={view.reference} csrfToken={props.csrfToken} />
       </div>

@@ -46,6 +46,11 @@ const cases: [string, () => unknown][] = [
   ["inbox", () => get(app, "/inbox", alice)],
   ["inbox state=all sort=-severity", () => get(app, "/inbox?state=all&sort=-severity", alice)],
   ["inbox sla=overdue", () => get(app, "/inbox?sla=overdue", alice)],
+  ["inbox sla=team", () => get(app, "/inbox?sla=team", alice)],
+  [
+    "inbox sla=team state=all sort=-severity",
+    () => get(app, "/inbox?sla=team&state=all&sort=-severity", alice),
+  ],
   ["inbox assignee=none", () => get(app, "/inbox?assignee=none", alice)],
   ["search one word", () => get(app, "/inbox?state=all&q=token", alice)],
   ["search three words", () => get(app, `/inbox?state=all&q=${encodeURIComponent(words(3, 3))}`, alice)],

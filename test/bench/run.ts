@@ -87,6 +87,8 @@ async function benchScale(kind: DbKind, scale: number) {
       ["assignee=none", "?assignee=none"],
       ["sla=overdue", "?sla=overdue"],
       ["sla=waiting", "?sla=waiting"],
+      ["sla=team", "?sla=team"],
+      ["sla=team state=all sort=-severity", "?sla=team&state=all&sort=-severity"],
       ["state=rejected (spam shown)", "?state=rejected&spam=1"],
     ] as const) {
       await measure(rows, `inbox ${label}`, inbox(query));

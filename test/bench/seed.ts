@@ -11,6 +11,7 @@ import { transaction } from "../../src/core/db.ts";
 import type { DataCipher } from "../../src/crypto/data-key.ts";
 import { assets, auditEvents, auditHead, messages, reporters, reports } from "../../src/db/schema.ts";
 import { hashEvent } from "../../src/domain/audit-chain.ts";
+import { awaitingTeamAfter } from "../../src/domain/inbox-activity.ts";
 import { computeDeadlines } from "../../src/domain/sla.ts";
 import { WEAKNESSES } from "../../src/domain/weaknesses.ts";
 import { formatReference } from "../../src/features/reports/report-facts.service.ts";
@@ -208,11 +209,26 @@ export async function seedReports(t: TestDb, options: SeedOptions): Promise<Seed
       const needsInfo = open && state !== "new" && next() < 0.1;
       // A message thread: the reporter's follow-ups, the team's answers and internal notes.
       const threadLength = Math.floor(next() * 7);
+      // The team's wait as the services keep it: from receipt, ended by the acknowledgement or the rejection's
+      // message, started again by a reporter message, ended by a reply the reporter sees.
+      let awaitingTeamSince = awaitingTeamAfter(
+        facts.acknowledgedAt || state === "rejected" ? "team_update" : "received",
+        null,
+        receivedAt,
+      );
+      let lastReporterMessageAt = receivedAt;
       for (let m = 0; m < threadLength; m++) {
         const kindRoll = next();
         const authorType = kindRoll < 0.4 ? "reporter" : "team";
         const visibility = authorType === "team" && kindRoll > 0.8 ? "internal" : "reporter";
         const text = words(i * 7 + m + 5, 15 + Math.floor(next() * 50));
+        const createdAt = step();
+        if (authorType === "reporter") {
+          lastReporterMessageAt = createdAt;
+          awaitingTeamSince = awaitingTeamAfter("reporter_message", awaitingTeamSince, createdAt);
+        } else if (visibility === "reporter") {
+          awaitingTeamSince = awaitingTeamAfter("team_update", awaitingTeamSince, createdAt);
+        }
         messageRows.push({
           id: randomUUID(),
           reportId: id,
@@ -222,7 +238,7 @@ export async function seedReports(t: TestDb, options: SeedOptions): Promise<Seed
           kind: visibility === "internal" ? "note" : "message",
           bodyEnc: cipher.encrypt(text),
           searchIndex: vectorSql(hasher, { b: text }) as unknown as string,
-          createdAt: step(),
+          createdAt,
         });
       }
       reporterRows.push({
@@ -247,6 +263,11 @@ export async function seedReports(t: TestDb, options: SeedOptions): Promise<Seed
         assigneeId,
         rejectionReason,
         duplicateOfId,
+        // Some reports carry the likely duplicate the intake ranked, so the inbox's join has rows to find.
+        likelyDuplicateOfId: duplicateOfId ?? (ids.length > 0 && next() < 0.05 ? ids.at(-1)! : null),
+        likelyDuplicateScore: 72,
+        lastReporterMessageAt,
+        awaitingTeamSince,
         receivedAt,
         ...facts,
         lastReporterUpdateAt: facts.acknowledgedAt ?? null,

@@ -133,6 +133,7 @@ const MATRIX: Row[] = [
   r("GET /reports/:ref/cvss-calc",           [LOGIN, LOGIN, 200, 200, 200, LOGIN], { url: (w) => `/reports/${w.a.ref}/cvss-calc` }),
   r("GET /reports/:ref/templates/:id/render", [LOGIN, LOGIN, 403, 200, 200, LOGIN], { url: (w) => `/reports/${w.a.ref}/templates/${w.templateId}/render` }),
   r("POST /reports/:ref/messages",           [401, 401, 403, "303 /reports/", "303 /reports/", 401], { url: (w) => `/reports/${w.a.ref}/messages`, form: () => ({ body: "Reproduced on staging.", visibility: "internal" }) }),
+  r("POST /reports/:ref/unread",             [401, 401, INBOX, INBOX, INBOX, 401], { url: (w) => `/reports/${w.a.ref}/unread`, form: () => ({}) }),
   r("POST /reports/:ref/actions",            [401, 401, 403, "303 /reports/", "303 /reports/", 401], { url: (w) => `/reports/${w.a.ref}/actions`, form: () => ({ action: "set_severity", method: "cvss", cvss: CVSS, intent: "save" }) }),
   r("POST /reports/:ref/mail/:id/accept",    [401, 401, 403, "303 /reports/", "303 /reports/", 401], decision("held", "accept", "accept")),
   r("POST /reports/:ref/mail/:id/dismiss",   [401, 401, 403, "303 /reports/", "303 /reports/", 401], decision("held", "dismiss", "dismiss")),

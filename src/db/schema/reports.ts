@@ -12,6 +12,8 @@ import {
   jsonb,
   pgSequence,
   pgTable,
+  primaryKey,
+  real,
   text,
   uuid,
 } from "drizzle-orm/pg-core";
@@ -84,6 +86,19 @@ export const reports = pgTable(
     pausedMs: bigint("paused_ms", { mode: "number" }).notNull().default(0),
     /** Keyed hashes of the words of title, body and asset (see features/search). */
     searchIndex: tsvector("search_index"),
+    /**
+     * The reporter's latest word: the report itself at intake, then each reply. Members' read marks compare to it;
+     * null reads as received_at (rows written before the column, or by a bulk import).
+     */
+    lastReporterMessageAt: ts("last_reporter_message_at"),
+    /**
+     * Since when the report waits for the team: receipt until acknowledged, then the first reporter message after
+     * the team's last reporter-visible update (the SLA's update anchor). Null while the team has had the last word.
+     */
+    awaitingTeamSince: ts("awaiting_team_since"),
+    /** The best duplicate candidate ranked at intake, when it scored at least LIKELY_DUPLICATE_SCORE. */
+    likelyDuplicateOfId: uuid("likely_duplicate_of_id"),
+    likelyDuplicateScore: real("likely_duplicate_score"),
     acknowledgeBy: ts("acknowledge_by").notNull(),
     triageBy: ts("triage_by").notNull(),
     resolveBy: ts("resolve_by").notNull(),
@@ -102,7 +117,29 @@ export const reports = pgTable(
       .where(sql`${t.state} in (${OPEN_STATES_SQL})`),
     index("reports_duplicate_of_idx").on(t.duplicateOfId),
     index("reports_search_idx").using("gin", t.searchIndex),
+    // The inbox's "waiting for us" filter reads this small partial index, not every report.
+    index("reports_awaiting_team_idx")
+      .on(t.awaitingTeamSince, t.seq)
+      .where(sql`${t.awaitingTeamSince} is not null`),
   ],
+);
+
+/**
+ * Each member's read mark on a report: when they last opened its page. A report is unread for a member when the
+ * reporter has written since (last_reporter_message_at > read_at) or when they never opened it.
+ */
+export const reportReads = pgTable(
+  "report_reads",
+  {
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    reportId: uuid("report_id")
+      .notNull()
+      .references(() => reports.id, { onDelete: "cascade" }),
+    readAt: ts("read_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.reportId] })],
 );
 
 /** Capability links for reporters: only the SHA-256 of the 128-bit token is kept. */

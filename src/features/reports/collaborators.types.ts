@@ -24,6 +24,7 @@ export interface ReportsCollaborators {
     | "indexValue"
     | "newReportText"
     | "parseSearch"
+    | "rankIntakeDuplicates"
     | "recordIntakeSuggestions"
     | "searchesInternalNotes"
     | "snippets"

@@ -1,21 +1,39 @@
-import { and, asc, count, desc, eq, ilike, inArray, isNull, ne, or, type SQL, sql } from "drizzle-orm";
-import type { Db } from "../../core/db.ts";
+import {
+  and,
+  asc,
+  count,
+  desc,
+  eq,
+  ilike,
+  inArray,
+  isNotNull,
+  isNull,
+  ne,
+  or,
+  type SQL,
+  sql,
+} from "drizzle-orm";
+import { alias } from "drizzle-orm/pg-core";
+import type { Db, Tx } from "../../core/db.ts";
 import { badRequest } from "../../core/errors.ts";
-import { reports, severityRankSql, users } from "../../db/schema.ts";
+import { reportReads, reports, severityRankSql, users } from "../../db/schema.ts";
 import type { SlaPolicy } from "../../domain/sla.ts";
 
 /** The inbox's SLA filter values. */
-export const SLA_FILTERS = ["overdue", "waiting"] as const;
+export const SLA_FILTERS = ["overdue", "team", "waiting"] as const;
 export type SlaFilter = (typeof SLA_FILTERS)[number];
 
 /**
  * The inbox condition for an SLA filter, mirroring evaluateSla in SQL so paging and counts stay in the database:
  * "overdue" is an open report with a pending deadline in the past that was not frozen by a needs-info pause;
- * "waiting" is a report waiting for its reporter. Unknown values are refused with the allowed ones.
+ * "waiting" is a report waiting for its reporter, "team" one waiting for the team (new, or an unanswered reporter
+ * message: the partial index reports_awaiting_team_idx holds exactly these). Unknown values are refused with the
+ * allowed ones.
  */
 export function slaInboxCondition(filter: string | undefined, now: Date, policy: SlaPolicy): SQL | null {
   if (filter === undefined || filter === "") return null;
   if (filter === "waiting") return eq(reports.needsInfo, true);
+  if (filter === "team") return isNotNull(reports.awaitingTeamSince);
   if (filter !== "overdue") {
     throw badRequest(`sla must be one of ${SLA_FILTERS.join(", ")}.`, { sla: "Unknown SLA filter." });
   }
@@ -51,6 +69,8 @@ export interface InboxFilter {
   hideSpam?: boolean;
   /** The SLA filter's condition (overdue, or waiting for the reporter): slaInboxCondition. */
   slaCondition?: SQL | null;
+  /** The member whose read marks the rows carry. */
+  readerId?: string | null;
   sort: { column: "received" | "updated" | "severity" | "reference" | "state"; desc: boolean };
   limit: number;
   offset: number;
@@ -59,6 +79,22 @@ export interface InboxFilter {
 }
 
 const severityRank = severityRankSql(reports.severity);
+const likelyDuplicate = alias(reports, "likely_duplicate");
+/** A reader id that matches no read mark, for callers with no member (a system listing). */
+const NO_READER = "00000000-0000-0000-0000-000000000000";
+
+/** Records that a member opened a report's page now: it is read until the reporter writes again. */
+export async function markReportRead(tx: Tx, userId: string, reportId: string, now: Date) {
+  await tx
+    .insert(reportReads)
+    .values({ userId, reportId, readAt: now })
+    .onConflictDoUpdate({ target: [reportReads.userId, reportReads.reportId], set: { readAt: now } });
+}
+
+/** Forgets a member's read mark, so the report shows as unread to them again. */
+export async function markReportUnread(tx: Tx, userId: string, reportId: string) {
+  await tx.delete(reportReads).where(and(eq(reportReads.userId, userId), eq(reportReads.reportId, reportId)));
+}
 
 /**
  * How far past the current page the inbox counts. Counting every match reads every matching row, which at
@@ -119,10 +155,23 @@ export async function queryInbox(db: Db, filter: InboxFilter) {
     alternatives.length > 1
       ? and(where, sql`${reports.id} in (${firstOfEach(filter.offset + filter.limit)})`)
       : where;
+  // The page's rows carry the reader's read mark and the likely duplicate's reference: two primary-key lookups per
+  // row of the page, nothing computed per row.
   const rows = await db
-    .select({ report: reports, assigneeName: users.name, assigneeEmail: users.email })
+    .select({
+      report: reports,
+      assigneeName: users.name,
+      assigneeEmail: users.email,
+      readAt: reportReads.readAt,
+      likelyDuplicateReference: likelyDuplicate.reference,
+    })
     .from(reports)
     .leftJoin(users, eq(users.id, reports.assigneeId))
+    .leftJoin(
+      reportReads,
+      and(eq(reportReads.reportId, reports.id), eq(reportReads.userId, filter.readerId ?? NO_READER)),
+    )
+    .leftJoin(likelyDuplicate, eq(likelyDuplicate.id, reports.likelyDuplicateOfId))
     .where(pageWhere)
     .orderBy(...order)
     .limit(filter.limit)

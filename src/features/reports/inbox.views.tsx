@@ -1,9 +1,15 @@
 import type { CurrentUser } from "../../core/actors.ts";
-import { REPORT_STATES, SEVERITIES, STATE_LABELS } from "../../domain/workflow.ts";
+import { REPORT_STATES, type ReportState, SEVERITIES, STATE_LABELS } from "../../domain/workflow.ts";
 import { formatAge, formatDate, Layout } from "../../http/layout.tsx";
 import { NobodyAvailableBadge } from "../assignment/assignment.views.tsx";
 import { SearchSnippetLine } from "../search/search.views.tsx";
-import { SlaFilterSelect, WaitingLine } from "./needs-info.views.tsx";
+import {
+  ConversationMarker,
+  LikelyDuplicateLine,
+  MarkedUnreadNotice,
+  WaitingForTeamLine,
+} from "./inbox-activity.views.tsx";
+import { SLA_FILTER_LABELS, SlaFilterSelect, WaitingLine } from "./needs-info.views.tsx";
 import {
   type InboxResult,
   SeverityBadge,
@@ -82,6 +88,25 @@ export interface InboxPageProps {
   now: Date;
   /** For admins: mails to the security address that could not be imported. */
   mailFailures?: number;
+  /** The report just marked unread, for the confirmation. */
+  markedUnread?: string | null;
+}
+
+/** The filters besides the search that differ from the default, in words, for the collapsed disclosure's summary. */
+function activeFilterWords(filters: InboxFilters): string[] {
+  const words: string[] = [];
+  const state = filters.state || "open";
+  if (state !== "open")
+    words.push(state === "all" ? "all states" : (STATE_LABELS[state as ReportState] ?? state));
+  if (filters.severity) words.push(filters.severity === "none" ? "not scored" : filters.severity);
+  if (filters.assignee) words.push(filters.assignee === "none" ? "unassigned" : filters.assignee);
+  const sla = SLA_FILTER_LABELS[filters.sla ?? ""];
+  if (sla) words.push(sla.toLowerCase());
+  if (filters.sort && filters.sort !== "-received") {
+    const sort = SORT_OPTIONS.find(([value]) => value === filters.sort)?.[1];
+    if (sort) words.push(sort.toLowerCase());
+  }
+  return words;
 }
 
 const SORT_OPTIONS: ReadonlyArray<[string, string]> = [
@@ -101,13 +126,8 @@ const SORT_OPTIONS: ReadonlyArray<[string, string]> = [
 export function InboxPage(props: InboxPageProps) {
   const { filters, result } = props;
   const state = filters.state || "open";
-  const filtered = Boolean(
-    (filters.state && filters.state !== "open") ||
-      filters.severity ||
-      filters.assignee ||
-      filters.q ||
-      filters.sla,
-  );
+  const narrowed = activeFilterWords(filters);
+  const filtered = Boolean(filters.q) || narrowed.length > 0;
   return (
     <Layout
       title="Inbox"
@@ -125,82 +145,93 @@ export function InboxPage(props: InboxPageProps) {
           <a href="/admin/mail#failures">See why in Mail intake</a>.
         </p>
       )}
+      <MarkedUnreadNotice reference={props.markedUnread ?? null} />
       <form method="get" action="/inbox" class="card filters" aria-label="Filter reports">
-        <div class="filter-row">
-          <div>
-            <label for="filter-state">State</label>
-            <select id="filter-state" name="state">
-              <option value="open" selected={state === "open"}>
-                Open
-              </option>
-              <option value="all" selected={state === "all"}>
-                All
-              </option>
-              {REPORT_STATES.map((s) => (
-                <option value={s} selected={state === s}>
-                  {STATE_LABELS[s]}
-                </option>
-              ))}
-            </select>
-          </div>
-          <div>
-            <label for="filter-severity">Severity</label>
-            <select id="filter-severity" name="severity">
-              <option value="" selected={!filters.severity}>
-                Any
-              </option>
-              <option value="none" selected={filters.severity === "none"}>
-                Not scored
-              </option>
-              {SEVERITIES.map((s) => (
-                <option value={s} selected={filters.severity === s}>
-                  {s}
-                </option>
-              ))}
-            </select>
-          </div>
-          <div>
-            <label for="filter-assignee">Response Manager</label>
-            <select id="filter-assignee" name="assignee">
-              <option value="" selected={!filters.assignee}>
-                Anyone
-              </option>
-              <option value="none" selected={filters.assignee === "none"}>
-                Unassigned
-              </option>
-              {props.members.map((m) => (
-                <option value={m.email} selected={filters.assignee.toLowerCase() === m.email.toLowerCase()}>
-                  {m.name} ({m.email}){m.active ? "" : " — inactive"}
-                </option>
-              ))}
-            </select>
-          </div>
-          <div>
-            <label for="filter-q">Search</label>
-            <input
-              type="search"
-              id="filter-q"
-              name="q"
-              value={filters.q}
-              placeholder="Words, title or reference"
-              aria-describedby="filter-q-hint"
-            />
-            <span class="hint" id="filter-q-hint">
-              Whole words in reports and messages
-            </span>
-          </div>
-          <SlaFilterSelect value={filters.sla ?? ""} />
-          <div>
-            <label for="filter-sort">Sort</label>
-            <select id="filter-sort" name="sort">
-              {SORT_OPTIONS.map(([value, label]) => (
-                <option value={value} selected={(filters.sort || "-received") === value}>
-                  {label}
-                </option>
-              ))}
-            </select>
-          </div>
+        <div class="filter-search">
+          <label for="filter-q">Search</label>
+          <input
+            type="search"
+            id="filter-q"
+            name="q"
+            value={filters.q}
+            placeholder="Words or reference"
+            aria-describedby="filter-q-hint"
+          />
+          <span class="hint" id="filter-q-hint">
+            Whole words in titles, reports and messages, or a reference
+          </span>
         </div>
+        {/* Open whenever a filter is set; on wide screens the CSS shows it open regardless. */}
+        <details class="filter-more" open={narrowed.length > 0}>
+          <summary>
+            Filters
+            <span class="muted">
+              {" "}
+              · {narrowed.length > 0 ? narrowed.join(" · ") : "open reports, newest first"}
+            </span>
+          </summary>
+          <div class="filter-row">
+            <div>
+              <label for="filter-state">State</label>
+              <select id="filter-state" name="state">
+                <option value="open" selected={state === "open"}>
+                  Open
+                </option>
+                <option value="all" selected={state === "all"}>
+                  All
+                </option>
+                {REPORT_STATES.map((s) => (
+                  <option value={s} selected={state === s}>
+                    {STATE_LABELS[s]}
+                  </option>
+                ))}
+              </select>
+            </div>
+            <div>
+              <label for="filter-severity">Severity</label>
+              <select id="filter-severity" name="severity">
+                <option value="" selected={!filters.severity}>
+                  Any
+                </option>
+                <option value="none" selected={filters.severity === "none"}>
+                  Not scored
+                </option>
+                {SEVERITIES.map((s) => (
+                  <option value={s} selected={filters.severity === s}>
+                    {s}
+                  </option>
+                ))}
+              </select>
+            </div>
+            <div>
+              <label for="filter-assignee">Response Manager</label>
+              <select id="filter-assignee" name="assignee">
+                <option value="" selected={!filters.assignee}>
+                  Anyone
+                </option>
+                <option value="none" selected={filters.assignee === "none"}>
+                  Unassigned
+                </option>
+                {props.members.map((m) => (
+                  <option value={m.email} selected={filters.assignee.toLowerCase() === m.email.toLowerCase()}>
+                    {m.name} ({m.email}){m.active ? "" : " — inactive"}
+                  </option>
+                ))}
+              </select>
+            </div>
+            <SlaFilterSelect value={filters.sla ?? ""} />
+            <div>
+              <label for="filter-sort">Sort</label>
+              <select id="filter-sort" name="sort">
+                {SORT_OPTIONS.map(([value, label]) => (
+                  <option value={value} selected={(filters.sort || "-received") === value}>
+                    {label}
+                  </option>
+                ))}
+              </select>
+            </div>
+          </div>
+        </details>
         {filters.perPage && <input type="hidden" name="perPage" value={String(filters.perPage)} />}
         <div class="actions">
           <button type="submit">Apply filters</button>
@@ -257,12 +288,19 @@ export function InboxPage(props: InboxPageProps) {
               </thead>
               <tbody>
                 {result.items.map((item) => (
-                  <tr class={item.sla.status === "overdue" ? "overdue" : undefined}>
+                  <tr
+                    class={
+                      [item.sla.status === "overdue" ? "overdue" : "", item.activity.unread ? "unread" : ""]
+                        .filter(Boolean)
+                        .join(" ") || undefined
+                    }
+                  >
                     <td class="mono nowrap">
                       <a href={`/reports/${item.reference}`}>{item.reference}</a>
                     </td>
                     <td class="title-cell">
-                      {item.title}
+                      <ConversationMarker activity={item.activity} /> <span class="title">{item.title}</span>
+                      <LikelyDuplicateLine duplicate={item.likelyDuplicate} />
                       <SearchSnippetLine snippet={item.snippet} />
                     </td>
                     <td>
@@ -286,6 +324,7 @@ export function InboxPage(props: InboxPageProps) {
                     </td>
                     <td>
                       <SlaBadge status={item.sla.status} />
+                      <WaitingForTeamLine since={item.activity.waitingForTeamSince} now={props.now} />
                       <WaitingLine since={item.waitingSince} now={props.now} />
                       {item.sla.overdue.length > 0 && (
                         <ul class="sla-overdue-list">

@@ -5,8 +5,14 @@ import { Csrf, formatAge, formatDate } from "../../http/layout.tsx";
 const SLA_FILTER_OPTIONS: ReadonlyArray<[string, string]> = [
   ["", "Any"],
   ["overdue", "Overdue"],
+  ["team", "Awaiting us"],
   ["waiting", "Awaiting reporter"],
 ];
+
+/** The SLA filter's values in words, for the inbox's summary of active filters. */
+export const SLA_FILTER_LABELS: Readonly<Record<string, string>> = Object.fromEntries(
+  SLA_FILTER_OPTIONS.filter(([value]) => value !== ""),
+);
 
 /** The inbox's SLA filter; combinable with every other filter. */
 export function SlaFilterSelect(props: { value: string }) {

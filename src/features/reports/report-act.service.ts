@@ -3,6 +3,7 @@ import { authorOf, type CurrentUser } from "../../core/actors.ts";
 import { type Tx, transaction } from "../../core/db.ts";
 import { AppError, badRequest, forbidden, notFound } from "../../core/errors.ts";
 import { zodFieldErrors } from "../../core/field-errors.ts";
+import { awaitingTeamAfter } from "../../domain/inbox-activity.ts";
 import { can } from "../../domain/permissions.ts";
 import { decide, type ReportState } from "../../domain/workflow.ts";
 import type { ReportPatch } from "./actions/action.types.ts";
@@ -60,6 +61,7 @@ export function createReportAct(ctx: ReportsContext) {
       if (change.toReporter) {
         await messageReporter(ctx, tx, actor, report, reporter.email, change.toReporter, now);
         patch.lastReporterUpdateAt = now;
+        patch.awaitingTeamSince = awaitingTeamAfter("team_update", report.awaitingTeamSince, now);
       }
       if (leavesNeedsInfo(report, decision.to)) {
         const resumed = await endNeedsInfo(features, tx, report, now, authorOf(actor), "report_moved_on");

@@ -1,18 +1,25 @@
-import { badRequest } from "../../core/errors.ts";
+import type { CurrentUser } from "../../core/actors.ts";
+import { transaction } from "../../core/db.ts";
+import { badRequest, notFound } from "../../core/errors.ts";
+import { inboxActivity } from "../../domain/inbox-activity.ts";
 import { evaluateSla } from "../../domain/sla.ts";
 import { isOpen, REPORT_STATES, type ReportState, SEVERITIES, type Severity } from "../../domain/workflow.ts";
 import type { SearchReader } from "../search/search.service.ts";
-import { queryInbox, slaInboxCondition } from "./inbox.repo.ts";
+import { markReportRead, markReportUnread, queryInbox, slaInboxCondition } from "./inbox.repo.ts";
 import type { ReportsContext } from "./report-context.service.ts";
 import { slaFacts } from "./report-facts.service.ts";
+import { findReport } from "./reports.repo.ts";
 import type { InboxQuery } from "./reports.schema.ts";
 
 /** The team's list of reports. */
 export function createReportInbox(ctx: ReportsContext) {
   const { db, clock, features } = ctx;
 
-  /** The inbox page: filters, sort, paging, and each row's SLA picture. */
-  async function inbox(query: InboxQuery, reader?: SearchReader | null) {
+  /**
+   * The inbox page: filters, sort, paging, and each row's SLA picture and conversation state. A reader with an id
+   * (a signed-in member) sees their own unread marks; without one every report reads as unread.
+   */
+  async function inbox(query: InboxQuery, reader?: (SearchReader & { id?: string }) | null) {
     const states = query.state
       ? query.state === "open"
         ? REPORT_STATES.filter(isOpen)
@@ -61,6 +68,7 @@ export function createReportInbox(ctx: ReportsContext) {
       text: query.q || null,
       hideSpam: query.spam !== "1" && query.state !== "rejected",
       slaCondition: slaInboxCondition(query.sla, now, sla),
+      readerId: reader?.id ?? null,
       sort: { column: sortKey.replace("-", "") as "received", desc: sortKey.startsWith("-") },
       limit: perPage,
       offset: (page - 1) * perPage,
@@ -81,7 +89,7 @@ export function createReportInbox(ctx: ReportsContext) {
       page,
       perPage,
       pages: Math.max(1, Math.ceil(total / perPage)),
-      items: rows.map(({ report, assigneeName, assigneeEmail }) => ({
+      items: rows.map(({ report, assigneeName, assigneeEmail, readAt, likelyDuplicateReference }) => ({
         id: report.id,
         reference: report.reference,
         title: report.title,
@@ -94,11 +102,45 @@ export function createReportInbox(ctx: ReportsContext) {
         sla: evaluateSla(slaFacts(report), sla, now),
         /** Set while the team waits for the reporter's answer. */
         waitingSince: report.needsInfo ? report.needsInfoSince : null,
+        /** This member's view of the conversation: unread, its marker, and since when the team keeps it waiting. */
+        activity: inboxActivity({
+          receivedAt: report.receivedAt,
+          lastReporterMessageAt: report.lastReporterMessageAt,
+          awaitingTeamSince: report.awaitingTeamSince,
+          readAt,
+        }),
+        /** The best duplicate candidate ranked at intake; not shown once the report is settled as a duplicate. */
+        likelyDuplicate:
+          report.likelyDuplicateOfId && likelyDuplicateReference && !report.duplicateOfId
+            ? { reference: likelyDuplicateReference, score: Math.round(report.likelyDuplicateScore ?? 0) }
+            : null,
         snippet: snippets.get(report.id) ?? null,
         nobodyAvailable: waiting.has(report.id),
       })),
     };
   }
 
-  return { inbox };
+  /** Finds a report for a read mark, by id or reference; a missing report is a 404, as on its page. */
+  async function reportIdFor(idOrRef: string) {
+    const report = await findReport(db, idOrRef);
+    if (!report) throw notFound("Report");
+    return report;
+  }
+
+  /**
+   * Records that the member has just been shown the report's page (`reportId` from the view that was rendered).
+   * A read mark is the member's own display state, not a change to the report, so it writes no audit event.
+   */
+  async function markRead(member: CurrentUser, reportId: string) {
+    await transaction(db, (tx) => markReportRead(tx, member.id, reportId, clock()));
+  }
+
+  /** Shows the report as unread to this member again ("mark unread"); the member's own display state only. */
+  async function markUnread(member: CurrentUser, idOrRef: string) {
+    const report = await reportIdFor(idOrRef);
+    await transaction(db, (tx) => markReportUnread(tx, member.id, report.id));
+    return { reference: report.reference };
+  }
+
+  return { inbox, markRead, markUnread };
 }

@@ -1,8 +1,10 @@
+import { randomUUID } from "node:crypto";
 import { appendAuditEvent } from "../../audit/audit-log.ts";
 import { type Tx, transaction } from "../../core/db.ts";
 import { AppError } from "../../core/errors.ts";
 import { zodFieldErrors } from "../../core/field-errors.ts";
 import { randomToken, sha256Hex } from "../../crypto/tokens.ts";
+import { awaitingTeamAfter } from "../../domain/inbox-activity.ts";
 import { computeDeadlines } from "../../domain/sla.ts";
 import {
   checkFiles,
@@ -59,7 +61,16 @@ export function createReportIntake(ctx: ReportsContext) {
     });
     const reference = formatReference(now.getUTCFullYear(), seq);
     const text = await features.search.newReportText(tx, input.title, input.body, input.assetId);
+    // The id is chosen here so the duplicate ranking can run before the insert, which then stores the likely one.
+    const id = randomUUID();
+    const duplicates = await features.search.rankIntakeDuplicates(tx, {
+      id,
+      title: input.title,
+      assetId: input.assetId,
+      text,
+    });
     const report = await insertReport(tx, {
+      id,
       seq,
       reference,
       title: input.title,
@@ -71,6 +82,11 @@ export function createReportIntake(ctx: ReportsContext) {
       reporterId: reporter.id,
       state: "new",
       receivedAt: now,
+      // The report is the reporter's first word, and the team's wait starts with it.
+      lastReporterMessageAt: now,
+      awaitingTeamSince: awaitingTeamAfter("received", null, now),
+      likelyDuplicateOfId: duplicates.likely?.id ?? null,
+      likelyDuplicateScore: duplicates.likely?.score ?? null,
       acknowledgeBy: deadlines.acknowledgeBy,
       triageBy: deadlines.triageBy,
       resolveBy: deadlines.resolveBy,
@@ -96,11 +112,7 @@ export function createReportIntake(ctx: ReportsContext) {
       },
       now,
     );
-    await features.search.recordIntakeSuggestions(
-      tx,
-      { id: report.id, title: report.title, assetId: report.assetId, text },
-      now,
-    );
+    await features.search.recordIntakeSuggestions(tx, report.id, duplicates, now);
     await input.extra?.inTransaction?.(tx, { reportId: report.id, reporterId: reporter.id, now });
     await notifyReporter(
       ctx,

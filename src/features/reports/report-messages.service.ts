@@ -4,6 +4,7 @@ import { type Tx, transaction } from "../../core/db.ts";
 import { badRequest, forbidden, notFound } from "../../core/errors.ts";
 import { zodFieldErrors } from "../../core/field-errors.ts";
 import { sha256Hex } from "../../crypto/tokens.ts";
+import { awaitingTeamAfter } from "../../domain/inbox-activity.ts";
 import { can } from "../../domain/permissions.ts";
 import { sealedPlaceholder } from "../../domain/sealed-secrets.ts";
 import { resumeOnReporterReply } from "./needs-info.service.ts";
@@ -125,9 +126,11 @@ export function createReportMessages(ctx: ReportsContext) {
       createdAt: now,
     });
     await storeAttachments(ctx, tx, report.id, message.id, files, now);
-    // An answer while the team waits for one restarts the SLA clock.
+    // An answer while the team waits for one restarts the SLA clock; the report now waits for the team.
     await updateReport(tx, report.id, {
       ...(await resumeOnReporterReply(features, tx, report, now)),
+      lastReporterMessageAt: now,
+      awaitingTeamSince: awaitingTeamAfter("reporter_message", report.awaitingTeamSince, now),
       updatedAt: now,
     });
     await appendAuditEvent(
@@ -179,6 +182,7 @@ export function createReportMessages(ctx: ReportsContext) {
       const patch: Partial<ReportRow> = { updatedAt: now };
       if (parsed.data.visibility === "reporter") {
         patch.lastReporterUpdateAt = now;
+        patch.awaitingTeamSince = awaitingTeamAfter("team_update", report.awaitingTeamSince, now);
         const reporter = await findReporter(tx, report.reporterId);
         await notifyReporter(
           ctx,

@@ -3,6 +3,7 @@ import { weaknessLabel } from "../../domain/weaknesses.ts";
 import { ACTION_LABELS, REJECTION_LABELS, REPORT_ACTIONS, type ReportAction } from "../../domain/workflow.ts";
 import { formatAge, formatDate, Layout } from "../../http/layout.tsx";
 import { NobodyAvailableBadge } from "../assignment/assignment.views.tsx";
+import { MarkUnreadForm } from "./inbox-activity.views.tsx";
 import { MailFacts, MailWaitingSection } from "./mail-facts.views.tsx";
 import { WaitingNotice } from "./needs-info.views.tsx";
 import { Actions } from "./report-actions.views.tsx";
@@ -87,9 +88,10 @@ export function ReportPage(props: ReportPageProps) {
       csrfToken={props.csrfToken}
       active="inbox"
     >
-      <p class="muted small">
+      <div class="back-row small">
         <a href="/inbox">← Inbox</a>
-      </p>
+        <MarkUnreadForm reference={view.reference} csrfToken={props.csrfToken} />
+      </div>
       <div class="report-head">
         <p class="muted mono">{view.reference}</p>
         <h1>{view.title}</h1>

@@ -1,6 +1,7 @@
 import type { Context, Hono } from "hono";
 import type { Clock } from "../../core/clock.ts";
 import { AppError } from "../../core/errors.ts";
+import { isReference } from "../../domain/ids.ts";
 import {
   formatOwaspVector,
   type OwaspRating,
@@ -74,6 +75,8 @@ async function renderReport(
 ) {
   const user = signedInMember(c);
   const view = await deps.reports.teamView(ref);
+  // Whoever is shown the page has read the reporter's messages on it.
+  await deps.reports.markRead(user, view.id);
   const [org, members] = await Promise.all([deps.settings.org(), deps.listMembers()]);
   const latest = view.severityHistory.find((s) => s.method === "owasp")?.vector;
   const scored = latest ? scoreOwaspVector(latest) : null;
@@ -233,6 +236,7 @@ export function registerReportPages(app: Hono<AppEnv>, deps: ReportPagesDeps) {
           .map((m) => ({ email: m.email, name: m.name, active: m.active }))}
         now={deps.clock()}
         mailFailures={can(user.role, "settings.manage") ? await deps.mailFailureCount() : 0}
+        markedUnread={isReference(raw.unread ?? "") ? raw.unread!.toUpperCase() : null}
       />,
       error ? 400 : 200,
     );
@@ -241,6 +245,11 @@ export function registerReportPages(app: Hono<AppEnv>, deps: ReportPagesDeps) {
   app.get("/reports/:ref", requirePage("report.read"), (c) =>
     renderReport(deps, c, c.req.param("ref"), { done: c.req.query("done") }),
   );
+
+  app.post("/reports/:ref/unread", requirePage("report.read"), async (c) => {
+    const { reference } = await deps.reports.markUnread(signedInMember(c), c.req.param("ref"));
+    return c.redirect(`/inbox?unread=${encodeURIComponent(reference)}`, 303);
+  });
 
   app.get("/reports/:ref/attachments/:id", requirePage("report.read"), async (c) => {
     const file = await deps.reports.attachmentForTeam(c.req.param("ref"), c.req.param("id"));

@@ -240,7 +240,7 @@ export const inboxQuerySchema = z.object({
     .catch(undefined),
   /** "1" shows reports rejected as spam, which the default lists hide. */
   spam: filterValue(5),
-  /** "overdue" (a missed deadline) or "waiting" (waiting for the reporter's answer). */
+  /** "overdue" (a missed deadline), "team" (waiting for the team) or "waiting" (waiting for the reporter's answer). */
   sla: filterValue(20),
   sort: z
     .enum([

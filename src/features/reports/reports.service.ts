@@ -26,7 +26,7 @@ export function createReportsService(deps: ReportsDeps) {
   const messages = createReportMessages(ctx);
   const lifecycle = createReportAct(ctx);
   const views = createReportViews(ctx);
-  const { inbox } = createReportInbox(ctx);
+  const { inbox, markRead, markUnread } = createReportInbox(ctx);
   const { recoverLinks } = createLinkRecovery(ctx);
 
   return {
@@ -54,7 +54,9 @@ export function createReportsService(deps: ReportsDeps) {
     act: lifecycle.act,
     postMessage: messages.postMessage,
     replyAsReporter: messages.replyAsReporter,
-    inbox: (query: InboxQuery, reader?: SearchReader | null) => inbox(query, reader),
+    inbox: (query: InboxQuery, reader?: (SearchReader & { id?: string }) | null) => inbox(query, reader),
+    markRead,
+    markUnread,
     teamView: views.teamView,
     reporterView: views.reporterView,
     attachmentForTeam: views.attachmentForTeam,

@@ -159,40 +159,68 @@ export async function suggestDuplicates(
 }
 
 /**
- * At intake, the likeliest duplicates go on the new report's timeline (an audit event the reporter never sees),
- * so triagers see them before they open the report page.
+ * The inbox marks a new report as a likely duplicate when its best candidate scores at least this: high enough that
+ * the mark is rarely wrong (near-identical reports score 60 and more), where the timeline lists weaker suggestions.
  */
-export async function recordIntakeSuggestions(
+export const LIKELY_DUPLICATE_SCORE = 60;
+
+/** What intake learned about a new report's duplicates: the suggestions worth recording and the likely one. */
+export interface IntakeDuplicates {
+  suggestions: SimilarReport[];
+  /** The best candidate, when it scores at least LIKELY_DUPLICATE_SCORE; stored on the report for the inbox. */
+  likely: { id: string; score: number } | null;
+}
+
+/**
+ * Ranks a new report's duplicates at intake, before the report is stored, so the likely one goes into the same
+ * insert and the inbox reads a column instead of ranking per row. The subject's id is the one the insert will use.
+ */
+export async function rankIntakeDuplicates(
   tx: Tx,
   cipher: DataCipher,
   report: DuplicateSubject,
-  now: Date,
-): Promise<void> {
+): Promise<IntakeDuplicates> {
   // Suggestions are advice: a failure here must never cost the reporter their report, so it runs in a savepoint
   // whose failure leaves the intake transaction intact (the report page still computes them on view).
   try {
-    await savepoint(tx, async (sp) => {
+    return await savepoint(tx, async (sp) => {
       const suggestions = (await suggestDuplicates(sp, cipher, report, { limit: 3 })).filter(
         (s) => s.score >= INTAKE_SUGGESTION_THRESHOLD,
       );
-      if (suggestions.length === 0) return;
-      await appendAuditEvent(
-        sp,
-        {
-          actorType: "system",
-          actorId: null,
-          action: "report.duplicates_suggested",
-          reportId: report.id,
-          data: {
-            suggestions: suggestions.map((s) => ({ id: s.id, reference: s.reference, score: s.score })),
-          },
-        },
-        now,
-      );
+      const best = suggestions[0];
+      const likely = best && best.score >= LIKELY_DUPLICATE_SCORE ? { id: best.id, score: best.score } : null;
+      return { suggestions, likely };
     });
   } catch {
-    // Nothing recorded; see above.
+    return { suggestions: [], likely: null };
   }
+}
+
+/**
+ * At intake, the likeliest duplicates go on the new report's timeline (an audit event the reporter never sees),
+ * so triagers see them before they open the report page. Called once the report is stored; it sends nothing
+ * itself, the event is written with the intake's other events at commit.
+ */
+export async function recordIntakeSuggestions(
+  tx: Tx,
+  reportId: string,
+  found: IntakeDuplicates,
+  now: Date,
+): Promise<void> {
+  if (found.suggestions.length === 0) return;
+  await appendAuditEvent(
+    tx,
+    {
+      actorType: "system",
+      actorId: null,
+      action: "report.duplicates_suggested",
+      reportId,
+      data: {
+        suggestions: found.suggestions.map((s) => ({ id: s.id, reference: s.reference, score: s.score })),
+      },
+    },
+    now,
+  );
 }
 
 /** The timeline's sentence for recorded suggestions. */

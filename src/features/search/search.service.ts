@@ -15,6 +15,7 @@ import {
   type DuplicateSubject,
   duplicateLinks,
   firstReporter,
+  rankIntakeDuplicates,
   recordIntakeSuggestions,
   suggestDuplicates,
 } from "./duplicates.service.ts";
@@ -185,9 +186,10 @@ export function createSearchService(deps: { db: Db; cipher: DataCipher }) {
     newReportText,
     /** The keyed index of a text, as the value of a search_index column in the insert that stores its row. */
     indexValue: (text: WeightedText): SQL => vectorSql(searchHasher(cipher), text),
-    /** Keeps the likely duplicates of a new report on its timeline, scored at intake. */
-    recordIntakeSuggestions: (tx: Tx, report: DuplicateSubject, now: Date) =>
-      recordIntakeSuggestions(tx, cipher, report, now),
+    /** Ranks a new report's duplicates at intake, before it is stored: the suggestions and the likely one. */
+    rankIntakeDuplicates: (tx: Tx, report: DuplicateSubject) => rankIntakeDuplicates(tx, cipher, report),
+    /** Keeps the likely duplicates of a new report on its timeline, as ranked at intake. */
+    recordIntakeSuggestions,
     /** Rewrites a report's index under another data key (a rotation re-seals with a cipher of its own). */
     reindexReport: (tx: Tx, sealing: DataCipher, reportId: string) => indexReport(tx, sealing, reportId),
     /** Rewrites a message's index under another data key. */

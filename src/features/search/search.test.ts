@@ -6,7 +6,12 @@ import { appendAuditEvent } from "../../audit/audit-log.ts";
 import { transaction } from "../../core/db.ts";
 import { can } from "../../domain/permissions.ts";
 import { tokenize } from "../../domain/search-text.ts";
-import { recordIntakeSuggestions, suggestDuplicates } from "./duplicates.service.ts";
+import {
+  LIKELY_DUPLICATE_SCORE,
+  rankIntakeDuplicates,
+  recordIntakeSuggestions,
+  suggestDuplicates,
+} from "./duplicates.service.ts";
 import { parseSearch, textFilterCondition } from "./search.service.ts";
 import { searchHasher } from "./search-index.service.ts";
 
@@ -332,6 +337,13 @@ describe.each(DB_KINDS)("duplicates on %s", (kind) => {
     expect(event!.actor_type).toBe("system");
     const data = event!.data as { suggestions: { reference: string; score: number }[] };
     expect(data.suggestions[0]!.reference).toBe(original.reference);
+    // The best candidate, scored at intake, is stored on the report for the inbox to read.
+    const [stored] = await rows(
+      sql`select likely_duplicate_of_id, likely_duplicate_score from reports where id = ${duplicate.id}`,
+    );
+    expect(stored!.likely_duplicate_of_id).toBe(original.id);
+    expect(Number(stored!.likely_duplicate_score)).toBe(data.suggestions[0]!.score);
+    expect(Number(stored!.likely_duplicate_score)).toBeGreaterThanOrEqual(LIKELY_DUPLICATE_SCORE);
     const view = await t.services.reports.teamView(duplicate.id);
     expect(view.timeline.map((e) => e.text).join("\n")).toContain(
       `Possible duplicate of ${original.reference}`,
@@ -385,12 +397,14 @@ describe.each(DB_KINDS)("duplicates on %s", (kind) => {
     const now = t.clock();
     await transaction(t.database.db, async (tx) => {
       await appendAuditEvent(tx, { ...systemEvent, action: "test.before_ranking" }, now);
-      await recordIntakeSuggestions(
-        tx,
-        t.services.deps.cipher,
-        { id: "not-a-uuid", title: text.a, assetId: null, text },
-        now,
-      );
+      const found = await rankIntakeDuplicates(tx, t.services.deps.cipher, {
+        id: "not-a-uuid",
+        title: text.a,
+        assetId: null,
+        text,
+      });
+      expect(found).toEqual({ suggestions: [], likely: null });
+      await recordIntakeSuggestions(tx, "not-a-uuid", found, now);
       await tx.execute(sql`select 1`);
       await appendAuditEvent(tx, { ...systemEvent, action: "test.after_ranking" }, now);
     });
@@ -411,6 +425,8 @@ describe.each(DB_KINDS)("duplicates on %s", (kind) => {
       sql`select 1 from audit_events where report_id = ${lonely.id} and action = 'report.duplicates_suggested'`,
     );
     expect(events).toEqual([]);
+    const [unlike] = await rows(sql`select likely_duplicate_of_id from reports where id = ${lonely.id}`);
+    expect(unlike!.likely_duplicate_of_id).toBeNull();
     const spam = await submit({
       title: "Zirconium quasar kettle copy",
       description: "Quasar kettle zirconium harmonics resonate unexpectedly in the flux capacitor housing.",

@@ -144,7 +144,7 @@ describe.each(DB_KINDS)("needs-info and SLA settings over HTTP on %s", (kind) =>
   it("refuses an unknown SLA filter with a clear message", async () => {
     const res = await get(app, "/inbox?sla=late", alice);
     expect(res.status).toBe(400);
-    expect(unescapeHtml(await res.text())).toContain("sla must be one of overdue, waiting.");
+    expect(unescapeHtml(await res.text())).toContain("sla must be one of overdue, team, waiting.");
   });
 
   it("runs request_info through the JSON API and lists waiting reports", async () => {

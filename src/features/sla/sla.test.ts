@@ -387,7 +387,7 @@ describe.each(DB_KINDS)("the SLA engine on %s", { timeout: 90_000 }, (kind) => {
     );
     await expect(t.services.reports.inbox({ sla: "late" })).rejects.toMatchObject({
       status: 400,
-      userMessage: "sla must be one of overdue, waiting.",
+      userMessage: "sla must be one of overdue, team, waiting.",
     });
   });
 

@@ -81,13 +81,74 @@ describe.each(DB_KINDS)("team JSON API on %s", (kind) => {
         const res = await call(team.viewer, "GET", `/api/v1/reports/${key}`);
         expect(res.status, key).toBe(404);
       }
-      const search = await call(
-        team.viewer,
-        "GET",
-        "/api/v1/reports?q=NUL%00lookup&state=new%00&severity=%00",
-      );
+      const search = await call(team.viewer, "GET", "/api/v1/reports?q=NUL%00lookup&state=new");
       expect(search.status).toBe(200);
       expect(search.json.items.map((i: { id: string }) => i.id)).toContain(report.id);
+      // A filter value with a NUL matches no state or severity, so it is refused like any unknown value.
+      const refused = await call(team.viewer, "GET", "/api/v1/reports?state=new%00&severity=%00");
+      expect(refused.status).toBe(400);
+      expect(Object.keys(refused.json.error.fields).sort()).toEqual(["severity", "state"]);
+    });
+
+    it("refuses every wrong list parameter with 400 naming it, and replaces nothing with a default", async () => {
+      const cases: Array<[string, string, RegExp]> = [
+        ["perPage=0", "perPage", /from 1 to 200/],
+        ["perPage=201", "perPage", /from 1 to 200/],
+        ["perPage=ten", "perPage", /whole number/],
+        ["perPage=2.5", "perPage", /whole number/],
+        ["page=0", "page", /from 1 to 100,000/],
+        ["page=-1", "page", /from 1/],
+        ["sort=nope", "sort", /sort must be one of received, -received/],
+        ["state=bogus", "state", /state must be one of open, all, new/],
+        ["severity=severe", "severity", /severity must be one of none, note/],
+        ["sla=late", "sla", /sla must be one of overdue, waiting/],
+        ["spam=yes", "spam", /spam must be one of 0, 1/],
+        [`q=${"x".repeat(201)}`, "q", /at most 200/],
+        ["stat=new", "stat", /stat is not a parameter/],
+        ["state=new&state=triage", "state", /./],
+      ];
+      for (const [query, param, message] of cases) {
+        const res = await call(team.viewer, "GET", `/api/v1/reports?${query}`);
+        expect(res.status, query).toBe(400);
+        expect(res.json.error.code, query).toBe("invalid_parameter");
+        expect(Object.keys(res.json.error.fields), query).toEqual([param]);
+        expect(res.json.error.fields[param], query).toMatch(message);
+        expect(res.json.error.message, query).toContain(param);
+      }
+      const two = await call(team.viewer, "GET", "/api/v1/reports?perPage=0&sort=nope");
+      expect(Object.keys(two.json.error.fields).sort()).toEqual(["perPage", "sort"]);
+      expect(two.json.error.message).toMatch(/perPage, sort|sort, perPage/);
+    });
+
+    it("pages as asked, from 1 to 200 reports a page, and says which page it gave", async () => {
+      await submit({ title: "Paging check report one" });
+      await submit({ title: "Paging check report two" });
+      const first = await call(team.viewer, "GET", "/api/v1/reports?perPage=1");
+      expect(first.status).toBe(200);
+      expect(first.json).toMatchObject({ page: 1, perPage: 1 });
+      expect(first.json.items).toHaveLength(1);
+      const second = await call(team.viewer, "GET", "/api/v1/reports?perPage=1&page=2");
+      expect(second.json).toMatchObject({ page: 2, perPage: 1 });
+      expect(second.json.items[0].id).not.toBe(first.json.items[0].id);
+      const defaults = await call(team.viewer, "GET", "/api/v1/reports");
+      expect(defaults.json).toMatchObject({ page: 1, perPage: 25 });
+    });
+
+    it("lists the reports nobody is assigned to with assignee=none, and refuses an unknown member", async () => {
+      const free = await submit({ title: "Unassigned check report" });
+      const taken = await submit({ title: "Assigned check report" });
+      await act(team.alice, taken.id, { action: "assign", assignee: team.alice.email });
+      const none = await call(team.viewer, "GET", "/api/v1/reports?assignee=none&perPage=200");
+      expect(none.status).toBe(200);
+      const ids = none.json.items.map((i: { id: string }) => i.id);
+      expect(ids).toContain(free.id);
+      expect(ids).not.toContain(taken.id);
+      expect(none.json.items.every((i: { assignee: string | null }) => i.assignee === null)).toBe(true);
+      const alices = await call(team.viewer, "GET", `/api/v1/reports?assignee=${team.alice.email}`);
+      expect(alices.json.items.map((i: { id: string }) => i.id)).toContain(taken.id);
+      const unknown = await call(team.viewer, "GET", "/api/v1/reports?assignee=nobody@example.org");
+      expect(unknown.status).toBe(400);
+      expect(unknown.json.error.fields).toHaveProperty("assignee");
     });
 
     it("lists reports with the contract's fields and reads one by id or reference", async () => {

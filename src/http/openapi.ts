@@ -70,18 +70,26 @@ export const UNAUTHENTICATED = "No token, or a wrong, revoked or disabled member
  * A refused query string or path parameter: 400 naming every wrong parameter, like a refused body names every
  * wrong field. Nothing is replaced by a default behind the client's back.
  */
-export function invalidParameters(error: ZodError, target: string): AppError {
-  const fields: Record<string, string> = {};
+export function invalidParameters(
+  error: ZodError,
+  target: string,
+  given: Record<string, string[]> = {},
+): AppError {
+  // A Map, then fromEntries: a parameter named "__proto__" must become a field like any other.
+  const problems = new Map<string, string>();
   for (const issue of error.issues) {
     if (issue.code === "unrecognized_keys") {
-      for (const key of issue.keys) fields[key] = `${key} is not a parameter of this operation.`;
+      for (const key of issue.keys) problems.set(key, `${key} is not a parameter of this operation.`);
       continue;
     }
     const key = issue.path.length > 0 ? issue.path.map(String).join(".") : "_";
-    if (!(key in fields)) fields[key] = issue.message;
+    if (problems.has(key)) continue;
+    const repeated = (Object.hasOwn(given, key) ? given[key]!.length : 0) > 1;
+    problems.set(key, repeated ? `${key} was given more than once; give it once.` : issue.message);
   }
+  const fields = Object.fromEntries(problems);
   const where = target === "param" ? "path" : "query";
-  const names = Object.keys(fields);
+  const names = [...problems.keys()];
   const message =
     names.length === 1
       ? `The ${where} parameter ${names[0]} is not valid: ${fields[names[0]!]}`
@@ -95,8 +103,10 @@ export function invalidParameters(error: ZodError, target: string): AppError {
  */
 export function createApiRouter() {
   const api = new OpenAPIHono<AppEnv>({
-    defaultHook: (result) => {
-      if (!result.success) throw invalidParameters(result.error, result.target);
+    defaultHook: (result, c) => {
+      if (!result.success) {
+        throw invalidParameters(result.error, result.target, result.target === "query" ? c.req.queries() : {});
+      }
     },
   });
   api.openAPIRegistry.registerComponent("securitySchemes", "bearer", {

@@ -14,9 +14,13 @@ export const DEFAULT_PER_PAGE = 25;
 const oneOf = <const T extends readonly [string, ...string[]]>(name: string, values: T) =>
   z.enum(values, { message: `${name} must be one of ${values.join(", ")}.` });
 
+/** Decimal digits only: "0x10", "1e3" and " 5" are refused, not read as 16, 1000 and 5. */
 const wholeNumber = (name: string, min: number, max: number) => {
   const message = `${name} must be a whole number from ${min} to ${max.toLocaleString("en")}.`;
-  return z.coerce.number({ message }).int(message).min(min, message).max(max, message);
+  return z.preprocess(
+    (v) => (typeof v === "string" && /^[0-9]{1,9}$/.test(v) ? Number(v) : v),
+    z.int({ message }).min(min, message).max(max, message),
+  );
 };
 
 /**

@@ -105,7 +105,10 @@ describe.each(DB_KINDS)("team JSON API on %s", (kind) => {
         ["spam=yes", "spam", /spam must be one of 0, 1/],
         [`q=${"x".repeat(201)}`, "q", /at most 200/],
         ["stat=new", "stat", /stat is not a parameter/],
-        ["state=new&state=triage", "state", /./],
+        ["perPage=0x10", "perPage", /whole number/],
+        ["page=1e3", "page", /whole number/],
+        ["__proto__=1", "__proto__", /__proto__ is not a parameter/],
+        ["state=new&state=triage", "state", /given more than once/],
       ];
       for (const [query, param, message] of cases) {
         const res = await call(team.viewer, "GET", `/api/v1/reports?${query}`);

@@ -105,7 +105,11 @@ export function createApiRouter() {
   const api = new OpenAPIHono<AppEnv>({
     defaultHook: (result, c) => {
       if (!result.success) {
-        throw invalidParameters(result.error, result.target, result.target === "query" ? c.req.queries() : {});
+        throw invalidParameters(
+          result.error,
+          result.target,
+          result.target === "query" ? c.req.queries() : {},
+        );
       }
     },
   });

@@ -116,7 +116,8 @@ export function createApiRouter() {
   api.openAPIRegistry.registerComponent("securitySchemes", "bearer", {
     type: "http",
     scheme: "bearer",
-    description: "An API token: `embargo token create --email E`, or Settings → API tokens.",
+    description:
+      'An API token: `embargo token create --email E`, or "API tokens" in the header (/account/tokens).',
   });
   return api;
 }

@@ -30,7 +30,7 @@ const wholeNumber = (name: string, min: number, max: number) => {
 export const reportListQuerySchema = z.strictObject({
   state: oneOf("state", ["open", "all", ...REPORT_STATES])
     .default("open")
-    .describe('A state, "open" (every state before closed and rejected) or "all".'),
+    .describe('A state; "open" (the default): every state but closed and rejected; "all": every state.'),
   severity: oneOf("severity", ["none", ...SEVERITIES])
     .optional()
     .describe('A severity, or "none" for reports not scored yet.'),

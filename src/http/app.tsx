@@ -11,6 +11,7 @@ import { MAX_REPORT_REQUEST_BYTES } from "../domain/attachments.ts";
 import { registerAlertPages } from "../features/alerts/alerts.pages.tsx";
 import { registerAuthPages } from "../features/auth/auth.pages.tsx";
 import { registerLoginThrottlePages } from "../features/auth/login-throttle.pages.tsx";
+import { intakeDocumentRefinement, registerIntakeApi } from "../features/intake/intake.api.ts";
 import { registerIntakePages } from "../features/intake/intake.pages.tsx";
 import { registerIntakeAdminPages } from "../features/intake/intake-admin.pages.tsx";
 import { OPENPGP_BROWSER_FILE, OPENPGP_BROWSER_PATH } from "../features/intake/openpgp-asset.data.ts";
@@ -29,7 +30,7 @@ import type { Services } from "../services.ts";
 import { loadSession, sameOrigin } from "./auth.ts";
 import type { AppEnv } from "./env.ts";
 import { Layout } from "./layout.tsx";
-import { registerOpenApi } from "./openapi.ts";
+import { createApiRouter, registerOpenApiDocument } from "./openapi.ts";
 import { createRateLimits } from "./rate-limit.ts";
 
 const require = createRequire(import.meta.url);
@@ -210,7 +211,7 @@ function registerRoutes(app: Hono<AppEnv>, services: Services) {
       return deps.mailFrom ?? null;
     },
   });
-  registerIntakePages(app, {
+  const intake = {
     settings: services.settings,
     assets: services.assets,
     keys: services.keys,
@@ -218,7 +219,8 @@ function registerRoutes(app: Hono<AppEnv>, services: Services) {
     db: services.db,
     clock,
     limits,
-  });
+  };
+  registerIntakePages(app, intake);
   registerIntakeAdminPages(app, { settings: services.settings, db: services.db, clock });
   registerTrackingPages(app, {
     reports: services.reports,
@@ -285,8 +287,15 @@ function registerRoutes(app: Hono<AppEnv>, services: Services) {
     maintenance: services.maintenance,
     engine: deps.database.kind,
   });
-  registerReportsApi(app, { reports: services.reports, auth: services.auth });
-  registerOpenApi(app, () => deps.publicUrl);
+  // The JSON API: its routes validate with the zod schemas the document is generated from.
+  const api = createApiRouter();
+  registerIntakeApi(api, intake);
+  registerReportsApi(api, { reports: services.reports, auth: services.auth });
+  registerOpenApiDocument(api, {
+    publicUrl: () => deps.publicUrl,
+    refinements: [intakeDocumentRefinement(intake)],
+  });
+  app.route("/", api);
 }
 
 function titleFor(status: number): string {

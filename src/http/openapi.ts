@@ -1,337 +1,167 @@
-import type { Hono } from "hono";
-import { REJECTION_REASONS, REPORT_STATES, SEVERITIES } from "../domain/workflow.ts";
+import { OpenAPIHono, type RouteConfig } from "@hono/zod-openapi";
+import type { ZodError } from "zod";
+import { z } from "zod";
+import { AppError } from "../core/errors.ts";
 import type { AppEnv } from "./env.ts";
 
-const error = {
-  type: "object",
-  required: ["error"],
-  properties: {
-    error: {
-      type: "object",
-      required: ["code", "message", "requestId"],
-      properties: {
-        code: { type: "string" },
-        message: { type: "string" },
-        requestId: { type: "string" },
-        fields: {
-          type: "object",
-          additionalProperties: { type: "string" },
-          description: "One problem per invalid field",
-        },
-      },
+/** The project's licence (package.json `license`); the document names it, and a test keeps the two equal. */
+export const API_LICENSE = {
+  name: "GNU Affero General Public License v3.0 only",
+  identifier: "AGPL-3.0-only",
+};
+
+/** Where the document is served; the path predates the versioned API, so it stays here. */
+export const OPENAPI_DOCUMENT_PATH = "/api/openapi.json";
+
+/** The one error shape of every JSON answer that is not a success. */
+export const apiErrorSchema = z
+  .object({
+    error: z.object({
+      code: z.string().describe('What went wrong, for programs: e.g. "invalid_input", "rate_limited".'),
+      message: z.string().describe("What went wrong, for people."),
+      requestId: z.string().describe("Quote it when asking the team about this answer."),
+      fields: z
+        .record(z.string(), z.string())
+        .optional()
+        .describe("One problem per invalid field or query parameter, keyed by its name."),
+    }),
+  })
+  .meta({ id: "Error" });
+
+type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 429;
+
+const ERROR_HEADERS: Partial<Record<ErrorStatus, Record<string, unknown>>> = {
+  401: {
+    "WWW-Authenticate": { description: 'Always `Bearer realm="embargo"`.', schema: { type: "string" } },
+  },
+  429: {
+    "Retry-After": {
+      description: "Seconds until the rate-limit window ends and requests are accepted again.",
+      schema: { type: "integer", minimum: 1 },
     },
   },
 };
 
-const errorResponse = (description: string) => ({
-  description,
-  content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } },
-});
-
-const str = (description?: string) => ({ type: "string", ...(description ? { description } : {}) });
-
-const action = (name: string, properties: Record<string, unknown> = {}, required: string[] = []) => ({
-  type: "object",
-  required: ["action", ...required],
-  properties: { action: { const: name }, ...properties },
-});
-
-/** The OpenAPI 3.1 description of the JSON API, kept next to the routes it describes. */
-export function openApiDocument(publicUrl: string) {
-  return {
-    openapi: "3.1.0",
-    info: {
-      title: "Embargo API",
-      version: "1",
-      description:
-        "Coordinated vulnerability disclosure. The intake is public; every other route needs 'Authorization: Bearer <token>' (create one with `embargo token create --email E`).",
-    },
-    servers: [{ url: publicUrl }],
-    components: {
-      securitySchemes: { bearer: { type: "http", scheme: "bearer" } },
-      schemas: {
-        Error: error,
-        State: { type: "string", enum: [...REPORT_STATES] },
-        Severity: { type: ["string", "null"], enum: [...SEVERITIES, null] },
-        Intake: {
-          type: "object",
-          required: ["title", "asset", "description", "steps", "impact"],
-          properties: {
-            title: { type: "string", minLength: 5, maxLength: 200 },
-            asset: str('An in-scope asset id from the policy page, or "other"'),
-            weakness: str('A CWE id from the form\'s list (e.g. CWE-79), or "other"'),
-            description: { type: "string", minLength: 20, maxLength: 20000 },
-            steps: { type: "string", maxLength: 20000 },
-            impact: { type: "string", maxLength: 10000 },
-            email: { type: "string", format: "email" },
-            name: { type: "string", maxLength: 100 },
-            credit: { type: "string", enum: ["name", "handle", "anonymous"] },
-            pgpKey: str("The reporter's ASCII-armored OpenPGP public key; validated like a team key"),
-            attachments: {
-              type: "array",
-              maxItems: 5,
-              items: {
-                type: "object",
-                required: ["filename", "content"],
-                properties: { filename: str(), content: str("base64") },
-              },
-            },
-          },
-        },
-        ReportSummary: {
-          type: "object",
-          required: ["id", "reference", "title", "state", "severity", "assignee"],
-          properties: {
-            id: { type: "string", format: "uuid" },
-            reference: str("e.g. EMB-2026-0001"),
-            title: str(),
-            state: { $ref: "#/components/schemas/State" },
-            severity: { $ref: "#/components/schemas/Severity" },
-            assignee: { type: ["string", "null"], description: "The Response Manager's email" },
-            receivedAt: { type: "string", format: "date-time" },
-            updatedAt: { type: "string", format: "date-time" },
-            sla: { type: "object", properties: { status: str(), overdue: { type: "array", items: str() } } },
-            waitingSince: {
-              type: ["string", "null"],
-              format: "date-time",
-              description:
-                "Set while the team waits for the reporter's answer (needs-info; the SLA clock is paused)",
-            },
-            snippet: {
-              type: ["object", "null"],
-              description:
-                "With q: where the words were found (report or message; internal notes only for roles that may read them), as text and as HTML that is escaped except for <mark> around matches",
-              properties: {
-                from: { type: "string", enum: ["report", "message"] },
-                visibility: { type: ["string", "null"], enum: ["reporter", "internal", null] },
-                text: str(),
-                html: str(),
-              },
-            },
-          },
-        },
-        Report: {
-          allOf: [
-            { $ref: "#/components/schemas/ReportSummary" },
-            {
-              type: "object",
-              properties: {
-                description: str(),
-                steps: str(),
-                impact: str(),
-                messages: { type: "array", items: { type: "object" } },
-                fixes: { type: "array", items: { type: "object" } },
-                severityHistory: { type: "array", items: { type: "object" } },
-                availableActions: { type: "array", items: str() },
-              },
-            },
-          ],
-        },
-        Action: {
-          oneOf: [
-            action("acknowledge", { message: str("Optional text replacing the default acknowledgement") }),
-            action("assign", { assignee: str("Email of an active responder or admin") }, ["assignee"]),
-            action("start_triage"),
-            action(
-              "set_severity",
-              {
-                owasp: str("SL:n/M:n/O:n/S:n/ED:n/EE:n/A:n/ID:n/LC:n/LI:n/LAV:n/LAC:n/FD:n/RD:n/NC:n/PV:n"),
-                reason: str(),
-              },
-              ["owasp"],
-            ),
-            action(
-              "set_severity",
-              {
-                cvss: str(
-                  "A CVSS 3.0, 3.1 or 4.0 vector (CVSS:3.1/AV:…); stored in canonical order without Not Defined metrics. It sets the report's severity when the organisation's severitySource is cvss; otherwise it is only recorded in severityHistory",
-                ),
-                reason: str(),
-              },
-              ["cvss"],
-            ),
-            action("confirm"),
-            action(
-              "reject",
-              {
-                reason: { type: "string", enum: REJECTION_REASONS.filter((r) => r !== "duplicate") },
-                message: str(),
-              },
-              ["reason", "message"],
-            ),
-            action("mark_duplicate", { of: str("Id or reference of the original report"), message: str() }, [
-              "of",
-              "message",
-            ]),
-            action("start_remediation"),
-            action("add_fix", { url: { type: "string", format: "uri" } }, ["url"]),
-            action("verify_fix", { fix: str("Fix id; default the latest fix") }),
-            action("release", {
-              verification: { type: "string", enum: ["passed", "failed"] },
-              override_reason: str(),
-            }),
-            action("disclose", {
-              advisory_url: { type: "string", format: "uri" },
-              no_advisory_reason: str(),
-            }),
-            action("close", { message: str("Final feedback to the reporter") }, ["message"]),
-            action("reopen", { reason: str() }, ["reason"]),
-            action(
-              "request_info",
-              {
-                message: str(
-                  "The question for the reporter (sent to them). Sets needs-info and pauses the SLA clock until they answer; refused (409) while already waiting",
-                ),
-              },
-              ["message"],
-            ),
-          ],
-        },
-      },
-    },
-    paths: {
-      "/api/v1/reports": {
-        post: {
-          summary: "Submit a report (public, no token)",
-          security: [],
-          requestBody: {
-            required: true,
-            content: {
-              "application/json": {
-                schema: {
-                  oneOf: [
-                    { $ref: "#/components/schemas/Intake" },
-                    {
-                      type: "object",
-                      required: ["encrypted"],
-                      additionalProperties: false,
-                      properties: {
-                        encrypted: str(
-                          "An ASCII-armored OpenPGP message to the intake key (/keys/intake.asc) whose plaintext is the Intake object",
-                        ),
-                      },
-                    },
-                  ],
-                },
-              },
-            },
-          },
-          responses: {
-            "201": {
-              description:
-                "Created. trackingUrl is the reporter's private link, shown only in this response.",
-              content: {
-                "application/json": {
-                  schema: {
-                    type: "object",
-                    required: ["id", "reference", "trackingUrl"],
-                    properties: { id: str(), reference: str(), trackingUrl: str() },
-                  },
-                },
-              },
-            },
-            "400": errorResponse("Invalid input; error.fields names every invalid field"),
-            "413": errorResponse("Too large"),
-            "415": errorResponse("Not JSON"),
-          },
-        },
-        get: {
-          summary: "List reports (open ones by default)",
-          security: [{ bearer: [] }],
-          parameters: ["state", "severity", "assignee", "q", "sla", "sort", "page", "perPage"].map(
-            (name) => ({
-              name,
-              in: "query",
-              schema: { type: "string" },
-            }),
-          ),
-          responses: {
-            "200": {
-              description: "A page of reports",
-              content: {
-                "application/json": {
-                  schema: {
-                    type: "object",
-                    properties: {
-                      items: { type: "array", items: { $ref: "#/components/schemas/ReportSummary" } },
-                      total: { type: "integer" },
-                    },
-                  },
-                },
-              },
-            },
-            "400": errorResponse("Bad filter"),
-            "401": errorResponse("Missing or wrong token"),
-          },
-        },
-      },
-      "/api/v1/reports/{id}": {
-        get: {
-          summary: "One report, by id or reference",
-          security: [{ bearer: [] }],
-          parameters: [{ name: "id", in: "path", required: true, schema: { type: "string" } }],
-          responses: {
-            "200": {
-              description: "The report",
-              content: { "application/json": { schema: { $ref: "#/components/schemas/Report" } } },
-            },
-            "401": errorResponse("Missing or wrong token"),
-            "404": errorResponse("No such report"),
-          },
-        },
-      },
-      "/api/v1/reports/{id}/messages": {
-        post: {
-          summary: "Add a reply to the reporter or an internal note",
-          security: [{ bearer: [] }],
-          parameters: [{ name: "id", in: "path", required: true, schema: { type: "string" } }],
-          requestBody: {
-            required: true,
-            content: {
-              "application/json": {
-                schema: {
-                  type: "object",
-                  required: ["body", "visibility"],
-                  properties: { body: str(), visibility: { type: "string", enum: ["reporter", "internal"] } },
-                },
-              },
-            },
-          },
-          responses: {
-            "201": { description: "Created" },
-            "400": errorResponse("Invalid input"),
-            "401": errorResponse("Missing or wrong token"),
-            "403": errorResponse("Viewers cannot post"),
-            "404": errorResponse("No such report"),
-          },
-        },
-      },
-      "/api/v1/reports/{id}/actions": {
-        post: {
-          summary: "Run a lifecycle action",
-          security: [{ bearer: [] }],
-          parameters: [{ name: "id", in: "path", required: true, schema: { type: "string" } }],
-          requestBody: {
-            required: true,
-            content: { "application/json": { schema: { $ref: "#/components/schemas/Action" } } },
-          },
-          responses: {
-            "200": {
-              description: "The updated report",
-              content: { "application/json": { schema: { $ref: "#/components/schemas/Report" } } },
-            },
-            "400": errorResponse("Bad parameters"),
-            "401": errorResponse("Missing or wrong token"),
-            "403": errorResponse("Viewers cannot act"),
-            "404": errorResponse("No such report"),
-            "409": errorResponse("The lifecycle or a guard refuses the action"),
-          },
-        },
-      },
-    },
-  };
+/** The error answers an operation can give, each described for that operation, all in the one error shape. */
+export function errorResponses(described: Partial<Record<ErrorStatus, string>>) {
+  const responses: Record<
+    number,
+    {
+      description: string;
+      headers?: Record<string, unknown>;
+      content: { "application/json": { schema: typeof apiErrorSchema } };
+    }
+  > = {};
+  for (const [status, description] of Object.entries(described)) {
+    const headers = ERROR_HEADERS[Number(status) as ErrorStatus];
+    responses[Number(status)] = {
+      description: description!,
+      ...(headers ? { headers } : {}),
+      content: { "application/json": { schema: apiErrorSchema } },
+    };
+  }
+  return responses;
 }
 
-export function registerOpenApi(app: Hono<AppEnv>, publicUrl: () => string) {
-  app.get("/api/openapi.json", (c) => c.json(openApiDocument(publicUrl())));
+/** The answers every bearer-authenticated operation shares. */
+export const UNAUTHENTICATED = "No token, or a wrong, revoked or disabled member's token.";
+
+/**
+ * A refused query string or path parameter: 400 naming every wrong parameter, like a refused body names every
+ * wrong field. Nothing is replaced by a default behind the client's back.
+ */
+export function invalidParameters(
+  error: ZodError,
+  target: string,
+  given: Record<string, string[]> = {},
+): AppError {
+  // A Map, then fromEntries: a parameter named "__proto__" must become a field like any other.
+  const problems = new Map<string, string>();
+  for (const issue of error.issues) {
+    if (issue.code === "unrecognized_keys") {
+      for (const key of issue.keys) problems.set(key, `${key} is not a parameter of this operation.`);
+      continue;
+    }
+    const key = issue.path.length > 0 ? issue.path.map(String).join(".") : "_";
+    if (problems.has(key)) continue;
+    const repeated = (Object.hasOwn(given, key) ? given[key]!.length : 0) > 1;
+    problems.set(key, repeated ? `${key} was given more than once; give it once.` : issue.message);
+  }
+  const fields = Object.fromEntries(problems);
+  const where = target === "param" ? "path" : "query";
+  const names = [...problems.keys()];
+  const message =
+    names.length === 1
+      ? `The ${where} parameter ${names[0]} is not valid: ${fields[names[0]!]}`
+      : `These ${where} parameters are not valid: ${names.join(", ")}. See error.fields for each.`;
+  return new AppError("invalid_parameter", 400, message, fields);
+}
+
+/**
+ * The router of the JSON API. Its routes are declared with createRoute, so the same zod schemas validate the
+ * requests and make the document; a refused parameter becomes our error shape instead of zod's.
+ */
+export function createApiRouter() {
+  const api = new OpenAPIHono<AppEnv>({
+    defaultHook: (result, c) => {
+      if (!result.success) {
+        throw invalidParameters(
+          result.error,
+          result.target,
+          result.target === "query" ? c.req.queries() : {},
+        );
+      }
+    },
+  });
+  api.openAPIRegistry.registerComponent("securitySchemes", "bearer", {
+    type: "http",
+    scheme: "bearer",
+    description:
+      'An API token: `embargo token create --email E`, or "API tokens" in the header (/account/tokens).',
+  });
+  return api;
+}
+
+export type ApiRouter = ReturnType<typeof createApiRouter>;
+
+/**
+ * A route whose JSON body the service validates. The document still shows the body's schema, and it is the very
+ * zod object the service parses; the service checks it together with what only the database knows (an asset in
+ * scope, the minimum steps length an admin set, an assignee who exists) so one answer names every problem,
+ * and the body is never validated twice. Path and query are still validated by the router.
+ */
+export function bodyCheckedByService<R extends RouteConfig>(api: ApiRouter, route: R) {
+  const { middleware: _middleware, hide: _hide, ...documented } = route;
+  api.openAPIRegistry.registerPath(documented);
+  const { body: _body, ...request } = route.request ?? {};
+  return { ...route, request, hide: true as const };
+}
+
+/** Extra facts an operation's document states that depend on settings read at request time. */
+export type DocumentRefinement = (doc: OpenApiDocument) => Promise<void>;
+export type OpenApiDocument = ReturnType<ApiRouter["getOpenAPI31Document"]>;
+
+/** Serves the OpenAPI 3.1 document, generated on each request from the routes registered on `api`. */
+export function registerOpenApiDocument(
+  api: ApiRouter,
+  options: { publicUrl: () => string; refinements?: readonly DocumentRefinement[] },
+) {
+  api.get(OPENAPI_DOCUMENT_PATH, async (c) => {
+    const doc = api.getOpenAPI31Document({
+      openapi: "3.1.0",
+      info: {
+        title: "Embargo API",
+        version: "1",
+        license: API_LICENSE,
+        description: [
+          "Coordinated vulnerability disclosure. Submitting a report is public; every other operation needs",
+          "'Authorization: Bearer <token>'. Errors always have the shape of the Error schema; a refused body or",
+          "query names each wrong field or parameter in error.fields, and nothing is silently replaced.",
+        ].join(" "),
+      },
+      servers: [{ url: options.publicUrl() }],
+    });
+    for (const refine of options.refinements ?? []) await refine(doc);
+    return c.json(doc);
+  });
 }

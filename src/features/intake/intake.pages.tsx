@@ -5,7 +5,6 @@ import type { AppEnv } from "../../http/env.ts";
 import { formFiles, formText, isFieldError, readForm } from "../../http/form.ts";
 import { registerEncryptedForm } from "./encrypted-form.pages.tsx";
 import { reporterKeyExtras } from "./encrypted-intake.service.ts";
-import { registerIntakeApi } from "./intake.api.ts";
 import type { IntakeDeps } from "./intake.types.ts";
 import { REPORT_FORM_FIELDS, ReportFormPage } from "./intake.views.tsx";
 import { checkReportBudget } from "./intake-budget.pages.ts";
@@ -87,6 +86,4 @@ export function registerIntakePages(app: Hono<AppEnv>, deps: IntakeDeps) {
       />,
     );
   });
-
-  registerIntakeApi(app, deps);
 }

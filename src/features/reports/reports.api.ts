@@ -1,10 +1,18 @@
-import type { Hono } from "hono";
+import { createRoute } from "@hono/zod-openapi";
+import type { RejectionReason, Severity } from "../../domain/workflow.ts";
 import type { ApiTokenLookup } from "../../http/auth.ts";
 import { requireApi } from "../../http/auth.ts";
-import type { AppEnv } from "../../http/env.ts";
 import { readJsonObject } from "../../http/json-body.ts";
-import { inboxQuerySchema } from "./reports.schema.ts";
+import { type ApiRouter, bodyCheckedByService, errorResponses, UNAUTHENTICATED } from "../../http/openapi.ts";
+import { actionSchema, messageSchema } from "./reports.schema.ts";
 import type { ReportsService } from "./reports.service.ts";
+import {
+  messageCreatedSchema,
+  reportKeyParams,
+  reportListQuerySchema,
+  reportListSchema,
+  reportSchema,
+} from "./reports-api.schema.ts";
 
 type TeamView = Awaited<ReturnType<ReportsService["teamView"]>>;
 
@@ -36,9 +44,12 @@ export function reportJson(view: TeamView) {
     deadlines: view.deadlines,
     sla: { status: view.sla.status, overdue: view.sla.overdue },
     waitingSince: view.waitingSince,
-    rejectionReason: view.rejectionReason,
+    rejectionReason: view.rejectionReason as RejectionReason | null,
     duplicateOf: view.duplicateOf,
-    release: view.release,
+    release: {
+      verification: view.release.verification as "passed" | "failed" | null,
+      overrideReason: view.release.overrideReason,
+    },
     advisoryUrl: view.advisoryUrl,
     noAdvisoryReason: view.noAdvisoryReason,
     fixes: view.fixes.map((f) => ({
@@ -51,7 +62,7 @@ export function reportJson(view: TeamView) {
     severityHistory: view.severityHistory.map((s) => ({
       method: s.method,
       vector: s.vector,
-      severity: s.severity,
+      severity: s.severity as Severity,
       score: s.score,
       version: s.version,
       setsReportSeverity: s.setsReportSeverity,
@@ -84,56 +95,149 @@ export function reportJson(view: TeamView) {
   };
 }
 
+const bearer = [{ bearer: [] }];
+const json = <T>(schema: T, description: string) => ({
+  description,
+  content: { "application/json": { schema } },
+});
+const NO_REPORT = "No report has this id or reference.";
+
+const listReports = createRoute({
+  method: "get",
+  path: "/api/v1/reports",
+  operationId: "listReports",
+  summary: "List reports (the open ones unless state says otherwise)",
+  security: bearer,
+  request: { query: reportListQuerySchema },
+  responses: {
+    200: json(reportListSchema, "A page of reports."),
+    ...errorResponses({
+      400: "A query parameter is wrong or unknown; error.fields names each. Nothing is replaced by a default.",
+      401: UNAUTHENTICATED,
+    }),
+  },
+});
+
+const getReport = createRoute({
+  method: "get",
+  path: "/api/v1/reports/{id}",
+  operationId: "getReport",
+  summary: "Read one report, by id or reference",
+  security: bearer,
+  request: { params: reportKeyParams },
+  responses: {
+    200: json(reportSchema, "The report."),
+    ...errorResponses({ 401: UNAUTHENTICATED, 404: NO_REPORT }),
+  },
+});
+
+const postMessage = createRoute({
+  method: "post",
+  path: "/api/v1/reports/{id}/messages",
+  operationId: "postReportMessage",
+  summary: "Reply to the reporter, or add an internal note",
+  description: "A reply is mailed to the reporter (when they gave an address) by a background job.",
+  security: bearer,
+  request: {
+    params: reportKeyParams,
+    body: { required: true, content: { "application/json": { schema: messageSchema } } },
+  },
+  responses: {
+    201: json(messageCreatedSchema, "The message was stored."),
+    ...errorResponses({
+      400: "The body is not valid JSON, or a field is wrong; error.fields names each.",
+      401: UNAUTHENTICATED,
+      403: "Viewers read reports but post nothing.",
+      404: NO_REPORT,
+      413: "The request is larger than the server accepts.",
+      415: "The body is not sent as application/json.",
+    }),
+  },
+});
+
+const runAction = createRoute({
+  method: "post",
+  path: "/api/v1/reports/{id}/actions",
+  operationId: "runReportAction",
+  summary: "Run a lifecycle action",
+  description: [
+    "The body names the action and its parameters. set_severity takes exactly one of owasp (an OWASP Risk Rating",
+    "vector) or cvss (a CVSS 3.0, 3.1 or 4.0 vector). reject needs a message to the reporter unless the reason",
+    "is spam, which tells the reporter nothing. The answer is the report after the action.",
+  ].join(" "),
+  security: bearer,
+  request: {
+    params: reportKeyParams,
+    body: { required: true, content: { "application/json": { schema: actionSchema } } },
+  },
+  responses: {
+    200: json(reportSchema, "The report after the action."),
+    ...errorResponses({
+      400: "The body is not valid JSON, the action is unknown, or a parameter is wrong; error.fields names each.",
+      401: UNAUTHENTICATED,
+      403: "Viewers read reports but act on none.",
+      404: NO_REPORT,
+      409: "The lifecycle or one of its guards refuses the action now; error.message says why.",
+      413: "The request is larger than the server accepts.",
+      415: "The body is not sent as application/json.",
+    }),
+  },
+});
+
 /** The team's JSON API: the same service calls as the pages, authenticated by bearer token. */
-export function registerReportsApi(
-  app: Hono<AppEnv>,
-  deps: { reports: ReportsService; auth: ApiTokenLookup },
-) {
-  app.get("/api/v1/reports", requireApi(deps.auth, "report.read"), async (c) => {
-    const query = inboxQuerySchema.parse(c.req.query());
-    const page = await deps.reports.inbox(query, c.var.user);
-    return c.json({
-      items: page.items.map((item) => ({
-        id: item.id,
-        reference: item.reference,
-        title: item.title,
-        state: item.state,
-        severity: item.severity,
-        assignee: item.assignee,
-        receivedAt: item.receivedAt,
-        updatedAt: item.updatedAt,
-        sla: { status: item.sla.status, overdue: item.sla.overdue },
-        waitingSince: item.waitingSince,
-        snippet: item.snippet
-          ? {
-              from: item.snippet.from,
-              visibility: item.snippet.visibility ?? null,
-              text: item.snippet.text,
-              html: item.snippet.html,
-            }
-          : null,
-      })),
-      total: page.total,
-      /** True when more than `total` reports match: counting stops 1,000 past the requested page. */
-      totalIsLowerBound: page.totalIsLowerBound,
-      page: page.page,
-      perPage: page.perPage,
-    });
+export function registerReportsApi(api: ApiRouter, deps: { reports: ReportsService; auth: ApiTokenLookup }) {
+  api.openapi({ ...listReports, middleware: requireApi(deps.auth, "report.read") }, async (c) => {
+    const page = await deps.reports.inbox(c.req.valid("query"), c.var.user);
+    return c.json(
+      {
+        items: page.items.map((item) => ({
+          id: item.id,
+          reference: item.reference,
+          title: item.title,
+          state: item.state,
+          severity: item.severity,
+          assignee: item.assignee,
+          receivedAt: item.receivedAt,
+          updatedAt: item.updatedAt,
+          sla: { status: item.sla.status, overdue: item.sla.overdue },
+          waitingSince: item.waitingSince,
+          snippet: item.snippet
+            ? {
+                from: item.snippet.from,
+                visibility: item.snippet.visibility ?? null,
+                text: item.snippet.text,
+                html: item.snippet.html,
+              }
+            : null,
+        })),
+        total: page.total,
+        totalIsLowerBound: page.totalIsLowerBound,
+        page: page.page,
+        perPage: page.perPage,
+      },
+      200,
+    );
   });
 
-  app.get("/api/v1/reports/:id", requireApi(deps.auth, "report.read"), async (c) => {
-    return c.json(reportJson(await deps.reports.teamView(c.req.param("id"))));
+  api.openapi({ ...getReport, middleware: requireApi(deps.auth, "report.read") }, async (c) => {
+    return c.json(reportJson(await deps.reports.teamView(c.req.valid("param").id)), 200);
   });
 
-  app.post("/api/v1/reports/:id/messages", requireApi(deps.auth, "report.message"), async (c) => {
-    const body = await readJsonObject(c);
-    const message = await deps.reports.postMessage(c.var.user!, c.req.param("id"), body);
-    return c.json(message, 201);
-  });
+  api.openapi(
+    bodyCheckedByService(api, { ...postMessage, middleware: requireApi(deps.auth, "report.message") }),
+    async (c) => {
+      const body = await readJsonObject(c);
+      const message = await deps.reports.postMessage(c.var.user!, c.req.valid("param").id, body);
+      return c.json(message, 201);
+    },
+  );
 
-  app.post("/api/v1/reports/:id/actions", requireApi(deps.auth, "report.act"), async (c) => {
-    const body = await readJsonObject(c);
-    const { id } = await deps.reports.act(c.var.user!, c.req.param("id"), body);
-    return c.json(reportJson(await deps.reports.teamView(id)), 200);
-  });
+  api.openapi(
+    bodyCheckedByService(api, { ...runAction, middleware: requireApi(deps.auth, "report.act") }),
+    async (c) => {
+      const body = await readJsonObject(c);
+      const { id } = await deps.reports.act(c.var.user!, c.req.valid("param").id, body);
+      return c.json(reportJson(await deps.reports.teamView(id)), 200);
+    },
+  );
 }

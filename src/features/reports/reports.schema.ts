@@ -226,6 +226,20 @@ const filterValue = (max: number) =>
     .optional()
     .catch(undefined);
 
+/** The inbox's orders: a column, descending with a leading "-". */
+export const INBOX_SORTS = [
+  "received",
+  "-received",
+  "updated",
+  "-updated",
+  "severity",
+  "-severity",
+  "reference",
+  "-reference",
+  "state",
+  "-state",
+] as const;
+
 export const inboxQuerySchema = z.object({
   state: filterValue(20),
   severity: filterValue(20),
@@ -242,21 +256,7 @@ export const inboxQuerySchema = z.object({
   spam: filterValue(5),
   /** "overdue" (a missed deadline), "team" (waiting for the team) or "waiting" (waiting for the reporter's answer). */
   sla: filterValue(20),
-  sort: z
-    .enum([
-      "received",
-      "-received",
-      "updated",
-      "-updated",
-      "severity",
-      "-severity",
-      "reference",
-      "-reference",
-      "state",
-      "-state",
-    ])
-    .optional()
-    .catch(undefined),
+  sort: z.enum(INBOX_SORTS).optional().catch(undefined),
   page: z.coerce.number().int().min(1).max(100_000).optional().catch(undefined),
   perPage: z.coerce.number().int().min(5).max(200).optional().catch(undefined),
   closed: z.enum(["1", "0", "true", "false"]).optional().catch(undefined),

@@ -1,0 +1,239 @@
+import SwaggerParser from "@apidevtools/swagger-parser";
+import { Ajv2020 } from "ajv/dist/2020.js";
+import addFormatsPlugin from "ajv-formats";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type Actor, makeTeam, reportFields } from "../../test/helpers/actors.ts";
+import { type LiveServer, startLiveServer } from "../../test/helpers/browser.ts";
+import { DB_KINDS } from "../../test/helpers/db.ts";
+import { raiseIntakeLimits } from "../../test/helpers/intake-limits.ts";
+import { OPENAPI_DOCUMENT_PATH } from "./openapi.ts";
+
+// Every operation of the JSON API, called over a real socket, success and errors alike: each answer's status
+// must be one the document lists for that operation and its body must match the documented schema, checked by
+// Ajv (JSON Schema 2020-12, as OpenAPI 3.1 uses), with formats. Objects are closed for the check, so a field
+// the document does not describe fails it too.
+
+type Json = Record<string, unknown>;
+type Operation = { operationId: string; responses: Record<string, Json> };
+const addFormats = addFormatsPlugin as unknown as (ajv: Ajv2020) => Ajv2020;
+
+/** A copy of a schema in which every object without a word on other properties admits no others. */
+function closed(schema: unknown): unknown {
+  if (Array.isArray(schema)) return schema.map(closed);
+  if (!schema || typeof schema !== "object") return schema;
+  const copy: Json = {};
+  for (const [k, v] of Object.entries(schema)) copy[k] = k === "enum" || k === "const" ? v : closed(v);
+  if (copy.properties && !("additionalProperties" in copy)) copy.additionalProperties = false;
+  return copy;
+}
+
+describe.each(DB_KINDS)("real answers match the OpenAPI document on %s", (kind) => {
+  let live: LiveServer;
+  let team: Awaited<ReturnType<typeof makeTeam>>;
+  let operations: Map<string, Operation>;
+  const ajv = new Ajv2020({ strict: false, allErrors: true });
+  addFormats(ajv);
+  /** The statuses checked per operation. */
+  const seen = new Map<string, Set<number>>();
+
+  const request = (actor: Actor | null, method: string, path: string, body?: unknown, type?: string) =>
+    fetch(`${live.url}${path}`, {
+      method,
+      headers: {
+        ...(actor ? { authorization: `Bearer ${actor.token}` } : {}),
+        ...(body === undefined ? {} : { "content-type": type ?? "application/json" }),
+      },
+      body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
+    });
+
+  /** Checks one answer against the operation's documented responses and returns its body. */
+  async function check(operationId: string, res: Response, expected: number): Promise<Json> {
+    const text = await res.text();
+    expect(res.status, `${operationId}: ${text.slice(0, 300)}`).toBe(expected);
+    const op = operations.get(operationId);
+    expect(op, operationId).toBeDefined();
+    const documented = op!.responses[String(res.status)] as
+      | { content?: Record<string, { schema: unknown }>; headers?: Json }
+      | undefined;
+    expect(
+      documented,
+      `${operationId} answered ${res.status}, which the document does not list`,
+    ).toBeDefined();
+    expect(res.headers.get("content-type")).toMatch(/^application\/json/);
+    for (const header of Object.keys(documented!.headers ?? {})) {
+      expect(res.headers.get(header), `${operationId} ${res.status} ${header}`).not.toBeNull();
+    }
+    const body = JSON.parse(text) as Json;
+    const validate = ajv.compile(closed(documented!.content!["application/json"]!.schema) as object);
+    expect(validate(body), `${operationId} ${res.status}: ${ajv.errorsText(validate.errors)}`).toBe(true);
+    if (!seen.has(operationId)) seen.set(operationId, new Set());
+    seen.get(operationId)!.add(res.status);
+    return body;
+  }
+
+  beforeAll(async () => {
+    live = await startLiveServer(kind);
+    await raiseIntakeLimits(live.t);
+    team = await makeTeam(live.t);
+    const org = await live.t.services.settings.org();
+    await live.t.services.settings.updateOrg(team.admin.id, { ...org, autoAssign: "off" });
+    const doc = (await (await fetch(`${live.url}${OPENAPI_DOCUMENT_PATH}`)).json()) as never;
+    await SwaggerParser.validate(structuredClone(doc));
+    const deref = (await SwaggerParser.dereference(structuredClone(doc))) as unknown as {
+      paths: Record<string, Record<string, Operation>>;
+    };
+    operations = new Map(
+      Object.values(deref.paths).flatMap((item) => Object.values(item).map((op) => [op.operationId, op])),
+    );
+  });
+  afterAll(async () => {
+    await live?.close();
+  });
+
+  const submit = async (overrides: Json = {}) =>
+    check("submitReport", await request(null, "POST", "/api/v1/reports", reportFields(overrides)), 201);
+
+  it("submitReport: 201 with the tracking link, 400 naming fields, 415 for a body that is not JSON", async () => {
+    const receipt = await submit({
+      attachments: [{ filename: "poc.txt", content: Buffer.from("alert(1)").toString("base64") }],
+    });
+    expect(String(receipt.trackingUrl)).toContain(`${live.url}/r/`);
+    const bad = await check("submitReport", await request(null, "POST", "/api/v1/reports", {}), 400);
+    expect(Object.keys((bad.error as Json).fields as Json)).toEqual(
+      expect.arrayContaining(["title", "description", "steps", "impact"]),
+    );
+    await check("submitReport", await request(null, "POST", "/api/v1/reports", "title=x", "text/plain"), 415);
+    await check(
+      "submitReport",
+      await request(null, "POST", "/api/v1/reports", { encrypted: "not an OpenPGP message" }),
+      400,
+    );
+  });
+
+  it("listReports: 200 with paging and search snippets, 400 naming a wrong parameter, 401 without a token", async () => {
+    await submit({ title: "Contract listing report" });
+    const page = await check("listReports", await request(team.viewer, "GET", "/api/v1/reports"), 200);
+    expect(page).toMatchObject({ page: 1, perPage: 25 });
+    const found = await check(
+      "listReports",
+      await request(
+        team.viewer,
+        "GET",
+        "/api/v1/reports?q=comment+preview&state=all&perPage=5&sort=-updated",
+      ),
+      200,
+    );
+    expect((found.items as Json[]).some((i) => i.snippet !== null)).toBe(true);
+    await check("listReports", await request(team.viewer, "GET", "/api/v1/reports?assignee=none"), 200);
+    const bad = await check(
+      "listReports",
+      await request(team.viewer, "GET", "/api/v1/reports?sort=nope"),
+      400,
+    );
+    expect((bad.error as Json).fields).toHaveProperty("sort");
+    await check("listReports", await request(null, "GET", "/api/v1/reports"), 401);
+  });
+
+  it("runReportAction, postReportMessage and getReport: a report walked to fix_ready, and every refusal", async () => {
+    const { id, reference } = (await submit({ title: "Contract lifecycle report" })) as {
+      id: string;
+      reference: string;
+    };
+    const actions = `/api/v1/reports/${id}/actions`;
+    const act = async (actor: Actor, body: Json, status = 200) =>
+      check("runReportAction", await request(actor, "POST", actions, body), status);
+    await act(team.alice, { action: "acknowledge" });
+    await act(team.alice, { action: "acknowledge" }, 409);
+    await act(team.alice, { action: "explode" }, 400);
+    await act(team.alice, { action: "assign", assignee: "nobody@example.org" }, 400);
+    await act(team.viewer, { action: "start_triage" }, 403);
+    await check("runReportAction", await request(null, "POST", actions, { action: "start_triage" }), 401);
+    await check(
+      "runReportAction",
+      await request(team.alice, "POST", "/api/v1/reports/EMB-1999-0001/actions", { action: "confirm" }),
+      404,
+    );
+    await check("runReportAction", await request(team.alice, "POST", actions, "{}", "text/plain"), 415);
+    await act(team.alice, { action: "assign", assignee: team.alice.email });
+    await act(team.alice, { action: "start_triage" });
+    await act(team.alice, {
+      action: "set_severity",
+      owasp: "SL:9/M:9/O:9/S:9/ED:9/EE:9/A:9/ID:9/LC:9/LI:9/LAV:9/LAC:9/FD:9/RD:9/NC:7/PV:9",
+    });
+    // Recorded beside the OWASP rating, which sets the severity by default.
+    await act(team.alice, {
+      action: "set_severity",
+      cvss: "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H",
+      reason: "remote, no privileges",
+    });
+    await act(team.alice, { action: "confirm" });
+    await act(team.alice, { action: "start_remediation" });
+    await act(team.alice, { action: "add_fix", url: "https://git.example.org/security/commit/abc123" });
+    const ready = await act(team.bob, { action: "verify_fix" });
+    expect(ready.state).toBe("fix_ready");
+
+    const messages = `/api/v1/reports/${id}/messages`;
+    const post = async (actor: Actor | null, body: unknown, status: number, type?: string) =>
+      check("postReportMessage", await request(actor, "POST", messages, body, type), status);
+    const note = await post(team.alice, { body: "Fix verified on staging.", visibility: "internal" }, 201);
+    expect(note).toMatchObject({ visibility: "internal" });
+    await post(team.alice, { body: "Fixed; release next week.", visibility: "reporter" }, 201);
+    await post(team.alice, { body: " ", visibility: "public" }, 400);
+    await post(team.viewer, { body: "x", visibility: "internal" }, 403);
+    await post(null, { body: "x", visibility: "internal" }, 401);
+    await post(team.alice, "hello", 415, "text/plain");
+    await check(
+      "postReportMessage",
+      await request(team.alice, "POST", "/api/v1/reports/EMB-1999-0001/messages", {
+        body: "x",
+        visibility: "internal",
+      }),
+      404,
+    );
+
+    const report = await check(
+      "getReport",
+      await request(team.viewer, "GET", `/api/v1/reports/${reference}`),
+      200,
+    );
+    expect(report).toMatchObject({ id, state: "fix_ready", severity: "critical" });
+    expect((report.fixes as Json[])[0]!.verifications).toHaveLength(1);
+    expect((report.severityHistory as Json[]).find((s) => s.method === "cvss")).toMatchObject({
+      score: 9.8,
+      setsReportSeverity: false,
+    });
+    expect((report.messages as Json[]).length).toBeGreaterThanOrEqual(3);
+    await check("getReport", await request(null, "GET", `/api/v1/reports/${id}`), 401);
+    await check(
+      "getReport",
+      await request(team.viewer, "GET", "/api/v1/reports/00000000-0000-4000-8000-000000000000"),
+      404,
+    );
+  });
+
+  it("submitReport: 429 with Retry-After once the address's hourly budget is spent", async () => {
+    await raiseIntakeLimits(live.t, { reportsPerHourPerIp: 1 });
+    try {
+      const res = await request(null, "POST", "/api/v1/reports", reportFields());
+      const body = await check("submitReport", res, 429);
+      expect((body.error as Json).code).toBe("rate_limited");
+      expect(Number(res.headers.get("retry-after"))).toBeGreaterThan(0);
+    } finally {
+      await raiseIntakeLimits(live.t);
+    }
+  });
+
+  it("checked a success and an error of every operation in the document", () => {
+    expect([...seen.keys()].sort()).toEqual([...operations.keys()].sort());
+    for (const [operationId, statuses] of seen) {
+      expect(
+        [...statuses].some((s) => s < 300),
+        operationId,
+      ).toBe(true);
+      expect(
+        [...statuses].some((s) => s >= 400),
+        operationId,
+      ).toBe(true);
+    }
+  });
+});

@@ -56,7 +56,9 @@ export const reportListQuerySchema = z.strictObject({
     .describe('"1" includes reports rejected as spam, which lists leave out unless state=rejected.'),
   sla: oneOf("sla", SLA_FILTERS)
     .optional()
-    .describe('"overdue": a deadline was missed. "waiting": waiting for the reporter\'s answer.'),
+    .describe(
+      '"overdue": a deadline was missed. "team": waiting for the team (new, or the reporter wrote last). "waiting": waiting for the reporter\'s answer.',
+    ),
   sort: oneOf("sort", INBOX_SORTS)
     .default("-received")
     .describe('The order: a column, descending with a leading "-".'),

@@ -1,5 +1,6 @@
 import type { Context, Hono } from "hono";
 import { AppError } from "../../core/errors.ts";
+import { servedOverHttps } from "../../domain/mail-delivery.ts";
 import { noStore } from "../../http/auth.ts";
 import type { AppEnv } from "../../http/env.ts";
 import { formFiles, formText, isFieldError, readForm } from "../../http/form.ts";
@@ -37,6 +38,7 @@ async function renderForm(
       values={values ?? {}}
       errors={errors ?? {}}
       pow={pow}
+      overHttps={servedOverHttps(deps.publicUrl)}
     />,
     errors ? 400 : 200,
   );
@@ -84,6 +86,7 @@ export function registerIntakePages(app: Hono<AppEnv>, deps: IntakeDeps) {
         trackingUrl={result.trackingUrl}
         acknowledgeBy={result.report.acknowledgeBy}
         emailed={Boolean(values.email?.trim())}
+        mailSent={deps.smtpConfigured}
       />,
     );
   });

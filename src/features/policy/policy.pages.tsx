@@ -1,5 +1,6 @@
 import type { Hono } from "hono";
 import type { Clock } from "../../core/clock.ts";
+import { servedOverHttps } from "../../domain/mail-delivery.ts";
 import { securityAddress } from "../../domain/pgp-keys.ts";
 import type { AppEnv } from "../../http/env.ts";
 import { INTAKE_KEY_PATH, type KeysService } from "../keys/keys.service.ts";
@@ -59,6 +60,7 @@ export function registerPolicyPages(app: Hono<AppEnv>, deps: PolicyPagesDeps) {
         }))}
         sla={sla}
         intakeKey={{ fingerprint: intakeKeys.current.fingerprint, url: INTAKE_KEY_PATH }}
+        overHttps={servedOverHttps(deps.publicUrl)}
       />,
     );
   });

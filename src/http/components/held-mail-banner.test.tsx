@@ -23,7 +23,7 @@ describe("HeldMailBanner", () => {
     const notice = { reason: "no_smtp", waiting: "2 mails" } as const;
     const admin = String(await (<HeldMailBanner notice={notice} canOpenOutbox={true} />));
     expect(admin).toContain('<a href="/admin/outbox">Open the outbox</a>');
-    expect(admin).toContain("2 mails waiting");
+    expect(admin).toContain("Waiting in the outbox: 2 mails.");
     const responder = String(await (<HeldMailBanner notice={notice} canOpenOutbox={false} />));
     expect(responder).not.toContain("/admin/outbox");
     expect(responder).toContain("An admin can read them in the outbox.");
@@ -68,18 +68,20 @@ describe.each(DB_KINDS)("the held-mail banner and the http warning on team pages
   it("without SMTP, shows every member the count of waiting mail, and only admins the outbox link", async () => {
     t.clock.advance(HELD_MAIL_CACHE_MS); // nothing from the sign-ins is reused
     const empty = await banner("/inbox", admin);
-    expect(empty).toContain("Mail is held: no mail leaves this server.");
-    expect(empty).toContain("no mail waiting");
+    expect(empty).toContain(
+      "Mail is held. SMTP_URL is not set, so no mail to reporters or the team leaves this server.",
+    );
+    expect(empty).toContain("Waiting in the outbox: no mail.");
 
     // A report with an address queues its receipt mail: the banner counts it at once.
     await t.services.reports.submit(reportFields({ email: "banner@example.net" }), [], "web");
     const html = await (await get(app, "/inbox", admin)).text();
-    expect(bannerOf(html)).toContain("1 mail waiting");
+    expect(bannerOf(html)).toContain("Waiting in the outbox: 1 mail.");
     expect(html).toMatch(/id="held-mail">[\s\S]*<a href="\/admin\/outbox">Open the outbox<\/a>/);
 
     for (const member of [alice, viewer]) {
       const page = await (await get(app, "/inbox", member)).text();
-      expect(bannerOf(page)).toContain("1 mail waiting");
+      expect(bannerOf(page)).toContain("Waiting in the outbox: 1 mail.");
       expect(bannerOf(page)).toContain("An admin can read them in the outbox.");
       expect(page).not.toMatch(/id="held-mail">[\s\S]*href="\/admin\/outbox"[\s\S]*<main/);
     }
@@ -107,7 +109,7 @@ describe.each(DB_KINDS)("the held-mail banner and the http warning on team pages
     expect(await banner("/inbox", admin)).toBe(before);
     t.clock.advance(HELD_MAIL_CACHE_MS);
     const fresh = await banner("/inbox", admin);
-    const n = (text: string | null) => Number(/(\d+) mails? waiting/.exec(text ?? "")?.[1]);
+    const n = (text: string | null) => Number(/outbox: (\d+) mails?\./.exec(text ?? "")?.[1]);
     expect(n(before)).toBeGreaterThanOrEqual(1);
     expect(n(fresh)).toBe(n(before) + 1);
   });

@@ -25,8 +25,8 @@ export function HeldMailBanner(props: HeldMailBannerProps) {
       <div class="wrap">
         {notice.reason === "no_smtp" ? (
           <p>
-            <strong>Mail is held: no mail leaves this server.</strong> SMTP is not configured (SMTP_URL), so
-            mail to reporters and the team waits in the outbox: {notice.waiting} waiting. {where}
+            <strong>Mail is held.</strong> SMTP_URL is not set, so no mail to reporters or the team leaves
+            this server. Waiting in the outbox: {notice.waiting}. {where}
           </p>
         ) : (
           <p>

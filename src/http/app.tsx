@@ -223,6 +223,9 @@ function registerRoutes(app: Hono<AppEnv>, services: Services) {
     get mailFrom() {
       return deps.mailFrom ?? null;
     },
+    get smtpConfigured() {
+      return deps.smtpConfigured;
+    },
   });
   registerIntakePages(app, {
     settings: services.settings,

@@ -88,6 +88,19 @@ describe.each(DB_KINDS)("what the public pages say about mail and TLS, on %s", (
     expect(policy).toContain("This site is not served over HTTPS");
   });
 
+  it("the policy offers new links by email only when this server sends mail", async () => {
+    const held = await (await app.request("/")).text();
+    expect(held).toMatch(/<li id="lost-link">[^<]*<a href="\/r\/recover">What you can do<\/a>/);
+    expect(held).not.toContain("Get new links by email");
+    t.services.deps.smtpConfigured = true;
+    try {
+      const sent = await (await app.request("/")).text();
+      expect(sent).toContain('<a href="/r/recover">Get new links by email</a>');
+    } finally {
+      t.services.deps.smtpConfigured = false;
+    }
+  });
+
   it("on https, the form says the report goes over TLS and the policy adds no warning", async () => {
     const before = t.services.deps.publicUrl;
     t.services.deps.publicUrl = "https://security.example.org";

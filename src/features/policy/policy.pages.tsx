@@ -22,6 +22,8 @@ export interface PolicyPagesDeps {
   imapMailbox: string | null;
   /** MAIL_FROM; null means security@ the public host. */
   mailFrom: string | null;
+  /** Whether mail leaves through SMTP: the policy offers lost links by email only then. */
+  smtpConfigured: boolean;
 }
 
 /** The public face: the policy, security.txt (RFC 9116) and the hall of fame. */
@@ -61,6 +63,7 @@ export function registerPolicyPages(app: Hono<AppEnv>, deps: PolicyPagesDeps) {
         sla={sla}
         intakeKey={{ fingerprint: intakeKeys.current.fingerprint, url: INTAKE_KEY_PATH }}
         overHttps={servedOverHttps(deps.publicUrl)}
+        mailSent={deps.smtpConfigured}
       />,
     );
   });

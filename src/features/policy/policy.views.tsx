@@ -27,6 +27,8 @@ export interface PolicyPageProps {
   intakeKey?: { fingerprint: string; url: string } | null;
   /** Whether PUBLIC_URL is https; on http the page says that the connection does not protect a report. */
   overHttps?: boolean;
+  /** Whether this server sends mail; without it, lost links cannot be mailed and the page does not offer it. */
+  mailSent?: boolean;
 }
 
 const KIND_LABELS: Record<string, string> = {
@@ -145,8 +147,14 @@ export function PolicyPage(props: PolicyPageProps) {
                   Or email <a href={`mailto:${props.securityEmail}`}>{props.securityEmail}</a>.
                 </li>
               )}
-              <li>
-                Lost your link? <a href="/r/recover">Get new links by email</a>.
+              <li id="lost-link">
+                Lost your link?{" "}
+                {props.mailSent === false ? (
+                  <a href="/r/recover">What you can do</a>
+                ) : (
+                  <a href="/r/recover">Get new links by email</a>
+                )}
+                .
               </li>
               <li>
                 Machine-readable contact details: <a href="/.well-known/security.txt">security.txt</a>.

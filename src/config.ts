@@ -96,6 +96,12 @@ export const configSchema = z.object({
         "must be a comma-separated list of host names, IP addresses or CIDR ranges, e.g. 10.0.0.5,hooks.internal,192.168.0.0/16",
     })
     .transform((v) => parseHostAllowList(v)!),
+  /** How `serve` reports its start: unset means sentences in a terminal and JSON otherwise; "json" always JSON. */
+  LOG_FORMAT: optional(
+    z.enum(["json", "text"], {
+      message: 'must be "json" or "text" (unset: sentences in a terminal, JSON otherwise)',
+    }),
+  ),
   LOG_LEVEL: optional(z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"])).transform(
     (v) => v ?? "info",
   ),

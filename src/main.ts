@@ -1,14 +1,25 @@
+import path from "node:path";
 import { serve } from "@hono/node-server";
 import { Command, CommanderError } from "commander";
 import pino from "pino";
+import { humanLogDestination } from "./cli/human-log.ts";
 import { type RotateCliOptions, runRotateDataKey } from "./cli/rotate-data-key.ts";
 import { scoreVectorLine } from "./cli/score.ts";
+import {
+  describePostgres,
+  describeSmtp,
+  type OutputMode,
+  type StartupFacts,
+  startupOutputMode,
+  startupRecords,
+  startupText,
+} from "./cli/startup-report.ts";
 import { readStdin } from "./cli/stdin.ts";
-import { ConfigError, loadConfig } from "./config.ts";
+import { type Config, ConfigError, loadConfig } from "./config.ts";
 import { AppError } from "./core/errors.ts";
 import { DataDirLockedError } from "./db/lock.ts";
 import { createApp } from "./http/app.tsx";
-import { openRuntime } from "./runtime.ts";
+import { openRuntime, type Runtime } from "./runtime.ts";
 
 /** Exit codes: 0 ok, 1 a command's own failure, 2 configuration or usage errors. */
 export async function main(argv: string[]): Promise<number> {
@@ -50,8 +61,16 @@ export async function main(argv: string[]): Promise<number> {
     .description("run the web server and the job worker")
     .action(async () => {
       const cfg = config();
-      const log = logger(cfg.LOG_LEVEL);
-      const rt = await openRuntime(cfg, log, { worker: true, deferWorkers: true });
+      const mode = startupOutputMode({ isTTY: Boolean(process.stdout.isTTY), logFormat: cfg.LOG_FORMAT });
+      // In a terminal the log speaks sentences too; elsewhere it stays pino JSON on stderr.
+      const log =
+        mode === "text"
+          ? pino(
+              { level: cfg.LOG_LEVEL, base: undefined },
+              humanLogDestination((text) => process.stderr.write(text)),
+            )
+          : logger(cfg.LOG_LEVEL);
+      const rt = await openRuntime(cfg, log, { worker: true, deferWorkers: true, reportsDataKey: true });
       const app = createApp(rt.services, log);
       const server = serve({ fetch: app.fetch, port: cfg.PORT, hostname: cfg.HOST });
       let stopped: Promise<void>;
@@ -72,17 +91,7 @@ export async function main(argv: string[]): Promise<number> {
         await rt.close();
         throw error;
       }
-      log.info({ url: cfg.publicUrl, port: cfg.PORT, database: rt.database.kind }, "Embargo is running");
-      out(
-        `Embargo is running at ${cfg.publicUrl} (database: ${rt.database.kind === "pglite" ? `PGlite in ${cfg.EMBARGO_DATA_DIR}` : "PostgreSQL"})`,
-      );
-      const setup = await rt.services.auth.createSetupLinkIfNeeded();
-      if (setup) {
-        out(
-          `No admin exists yet. Create the first admin here (one-time link, valid until ${setup.expiresAt.toISOString()}):`,
-        );
-        out(`  ${cfg.publicUrl}/setup/${setup.token}`);
-      }
+      await reportStartup(cfg, rt, mode);
       await stopped;
       log.info("shutting down");
       await new Promise<void>((resolve) => server.close(() => resolve()));
@@ -258,4 +267,35 @@ export async function main(argv: string[]): Promise<number> {
     err(`embargo: ${error instanceof Error ? error.message : String(error)}`);
     return 1;
   }
+}
+
+/** The facts `serve` reports once it answers: where, which database, the setup link, the data key, mail. */
+async function startupFacts(cfg: Config, rt: Runtime): Promise<StartupFacts> {
+  const smtp = cfg.SMTP_URL ? describeSmtp(cfg.SMTP_URL) : null;
+  const setup = await rt.services.auth.createSetupLinkIfNeeded();
+  const held = smtp ? 0 : (await rt.services.outbox.heldMail(false)).count;
+  return {
+    url: cfg.publicUrl,
+    listen: { host: cfg.HOST, port: cfg.PORT },
+    database: cfg.DATABASE_URL
+      ? { kind: "postgres", ...describePostgres(cfg.DATABASE_URL) }
+      : { kind: "pglite", dir: path.join(cfg.EMBARGO_DATA_DIR, "pgdata") },
+    setup: setup ? { url: `${cfg.publicUrl}/setup/${setup.token}`, expiresAt: setup.expiresAt } : null,
+    dataKey: rt.dataKey,
+    mail: { smtp, held, imap: rt.services.deps.imapMailbox ?? null },
+  };
+}
+
+/**
+ * Tells the operator what started: sentences in a terminal, JSON records on stdout otherwise. Either way it is
+ * printed whatever LOG_LEVEL says, as before: the setup link and the back-up warning must never be filtered out.
+ */
+async function reportStartup(cfg: Config, rt: Runtime, mode: OutputMode): Promise<void> {
+  const facts = await startupFacts(cfg, rt);
+  if (mode === "text") {
+    process.stdout.write(startupText(facts));
+    return;
+  }
+  const out = pino({ level: "info", base: undefined }, pino.destination({ dest: 1, sync: true }));
+  for (const record of startupRecords(facts)) out[record.level](record.fields, record.msg);
 }

@@ -23,6 +23,8 @@ function withoutPassword(url: string): string {
 export interface Runtime {
   services: Services;
   database: Database;
+  /** Where the data key came from, and its file: `serve` tells the operator to back it up. */
+  dataKey: { source: "env" | "file" | "new-file"; file?: string };
   /** Starts the job handlers and the search backfill (once); openRuntime does it unless told to defer. */
   startWorkers(): Promise<void>;
   close(): Promise<void>;
@@ -48,8 +50,9 @@ export async function openRuntime(
   /**
    * worker: this process seeds the templates, makes the intake key and runs the job handlers. deferWorkers: the
    * caller starts the handlers with startWorkers(), so `serve` answers requests while they register.
+   * reportsDataKey: the caller reports a new key file itself (serve's start-up output), so it is not logged here.
    */
-  options: { worker: boolean; deferWorkers?: boolean },
+  options: { worker: boolean; deferWorkers?: boolean; reportsDataKey?: boolean },
 ): Promise<Runtime> {
   // Before PGlite or the key file writes anything: private umask, private dir.
   const dir = secureDataDir(config.EMBARGO_DATA_DIR);
@@ -71,7 +74,7 @@ export async function openRuntime(
       { secret: config.EMBARGO_SECRET_KEY, newSecret: config.EMBARGO_NEW_SECRET_KEY },
       config.EMBARGO_DATA_DIR,
     );
-    if (source === "new-file")
+    if (source === "new-file" && !options.reportsDataKey)
       logger.warn({ file }, "created a new data key file; back it up, or move it to EMBARGO_SECRET_KEY");
     if (rotating)
       logger.warn("a data key rotation is unfinished: run `embargo keys rotate-data-key` again to finish it");
@@ -134,6 +137,7 @@ export async function openRuntime(
     return {
       services,
       database,
+      dataKey: file ? { source, file } : { source },
       startWorkers,
       async close() {
         await workers?.catch(() => undefined);

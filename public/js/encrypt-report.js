@@ -1,9 +1,12 @@
 // Encrypts the whole report form, attachments included, to the intake key in the browser with OpenPGP.js
 // (served from our own origin) and posts only the ciphertext and the proof-of-work solution. The server
 // validates the decrypted report like any other; its field errors are shown here, next to what was typed.
-// If encryption cannot work in this browser, the form falls back to its normal post over TLS and says so.
+// If encryption cannot work in this browser, the form falls back to its normal post and says so.
 const form = document.querySelector("form.report-form[data-encrypt-to]");
 const note = document.getElementById("encryption-note");
+
+// The plain post is protected in transit only when this page came over https; the notes say which.
+const plainPost = location.protocol === "https:" ? "over TLS (HTTPS)" : "unencrypted, over plain HTTP";
 
 const FIELDS = ["title", "asset", "weakness", "description", "steps", "impact", "email", "pgpKey", "name"];
 
@@ -16,7 +19,7 @@ const say = (text, warn = false) => {
 const fallBack = (why) => {
   form.dataset.encrypt = "off";
   say(
-    `Encryption in your browser is not available (${why}). Your report will be sent over TLS (HTTPS) instead, like without JavaScript.`,
+    `Encryption in your browser is not available (${why}). Your report will be sent ${plainPost} instead, like without JavaScript.`,
     true,
   );
 };
@@ -177,7 +180,7 @@ if (form && window.crypto?.subtle && window.fetch && window.Blob?.prototype.arra
         });
       } catch {
         fallBack("encrypting the report failed");
-        showErrors("Your report was not sent yet. Press “Send report” again to send it over TLS (HTTPS).");
+        showErrors(`Your report was not sent yet. Press “Send report” again to send it ${plainPost}.`);
         return;
       }
       if (button) button.textContent = "Sending…";

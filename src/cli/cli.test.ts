@@ -130,8 +130,10 @@ describe("embedded data dir", { timeout: 120_000 }, () => {
       stdout += d;
     });
     const deadline = Date.now() + 30_000;
-    while (!/setup\/\S+/.test(stdout) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-    const link = /(http:\/\/\S+\/setup\/\S+)/.exec(stdout)?.[1];
+    while (!/setup\/[^\s"]+"/.test(stdout) && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 100));
+    // Without a terminal the link is a JSON field (setupUrl); the pattern stops at its closing quote.
+    const link = /(http:\/\/[^\s"]+\/setup\/[^\s"]+)/.exec(stdout)?.[1];
     expect(link).toBeDefined();
     const page = await fetch(link!);
     expect(page.status).toBe(200);

@@ -3,11 +3,14 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
+import { contextStorage } from "hono/context-storage";
 import { secureHeaders } from "hono/secure-headers";
 import type { Logger } from "pino";
 import { AppError } from "../core/errors.ts";
 import { PROJECT_ROOT } from "../core/project-root.ts";
 import { MAX_REPORT_REQUEST_BYTES } from "../domain/attachments.ts";
+import { heldMailNotice } from "../domain/mail-delivery.ts";
+import { can } from "../domain/permissions.ts";
 import { registerAlertPages } from "../features/alerts/alerts.pages.tsx";
 import { registerAuthPages } from "../features/auth/auth.pages.tsx";
 import { registerLoginThrottlePages } from "../features/auth/login-throttle.pages.tsx";
@@ -81,6 +84,8 @@ export function createApp(services: Services, logger: Logger) {
     c.set("requestId", crypto.randomUUID());
     await next();
   });
+  // Lets the layout read this request's variables (the held-mail banner) without every page passing them.
+  app.use("*", contextStorage());
   app.use(
     "*",
     secureHeaders({
@@ -128,6 +133,15 @@ export function createApp(services: Services, logger: Logger) {
   );
   app.use("*", sameOrigin(publicUrl));
   app.use("*", loadSession(services.auth));
+  // Signed-in pages (not the API, not htmx fragments) learn whether mail is held, for the layout's banner.
+  app.use("*", async (c, next) => {
+    const user = c.var.user;
+    if (user && c.var.authKind === "session" && !wantsJson(c) && !c.req.header("hx-request")) {
+      const notice = heldMailNotice(await services.outbox.heldMail(services.deps.smtpConfigured));
+      c.set("heldMail", notice && { notice, canOpenOutbox: can(user.role, "outbox.read") });
+    }
+    await next();
+  });
 
   registerRoutes(app, services);
 
@@ -210,6 +224,9 @@ function registerRoutes(app: Hono<AppEnv>, services: Services) {
     get mailFrom() {
       return deps.mailFrom ?? null;
     },
+    get smtpConfigured() {
+      return deps.smtpConfigured;
+    },
   });
   const intake = {
     settings: services.settings,
@@ -219,6 +236,12 @@ function registerRoutes(app: Hono<AppEnv>, services: Services) {
     db: services.db,
     clock,
     limits,
+    get smtpConfigured() {
+      return deps.smtpConfigured;
+    },
+    get publicUrl() {
+      return deps.publicUrl;
+    },
   };
   registerIntakePages(app, intake);
   registerIntakeAdminPages(app, { settings: services.settings, db: services.db, clock });
@@ -227,6 +250,9 @@ function registerRoutes(app: Hono<AppEnv>, services: Services) {
     settings: services.settings,
     db: services.db,
     limits,
+    get smtpConfigured() {
+      return deps.smtpConfigured;
+    },
   });
   registerAuthPages(app, {
     auth: services.auth,
@@ -259,6 +285,9 @@ function registerRoutes(app: Hono<AppEnv>, services: Services) {
     clock,
     get smtpConfigured() {
       return deps.smtpConfigured;
+    },
+    get publicUrl() {
+      return deps.publicUrl;
     },
   });
   registerKeyPages(app, {

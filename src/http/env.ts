@@ -1,4 +1,5 @@
 import type { CurrentUser } from "../core/actors.ts";
+import type { HeldMailNotice } from "../domain/mail-delivery.ts";
 
 /** Variables every request carries through Hono's context. Services are not among them: routes get theirs. */
 export interface AppEnv {
@@ -9,5 +10,7 @@ export interface AppEnv {
     csrfToken: string | null;
     /** "api" when authenticated by a bearer token, "session" by cookie. */
     authKind: "api" | "session" | null;
+    /** Set on team pages while mail is held; the layout shows it as a banner. */
+    heldMail?: { notice: HeldMailNotice; canOpenOutbox: boolean } | null;
   };
 }

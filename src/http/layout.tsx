@@ -1,6 +1,7 @@
 import { raw } from "hono/html";
 import type { Child } from "hono/jsx";
 import type { CurrentUser } from "../core/actors.ts";
+import { HeldMailSlot } from "./components/held-mail-banner.tsx";
 
 export interface LayoutProps {
   title: string;
@@ -121,6 +122,7 @@ export function Layout(props: LayoutProps) {
               </nav>
             </div>
           </header>
+          {user && <HeldMailSlot />}
           <main id="main" class="wrap">
             {props.children}
           </main>

@@ -135,14 +135,14 @@ describe("the report form encrypts in Chromium with JavaScript on", { timeout: 1
     await context.close();
   });
 
-  it("falls back to the plain form over TLS, and says so, when OpenPGP.js cannot load", async () => {
+  it("falls back to the plain form, and says truthfully that it goes over plain HTTP, when OpenPGP.js cannot load", async () => {
     const context = await browser.newContext({ javaScriptEnabled: true });
     const page = await context.newPage();
     await page.route("**/static/vendor/**", (route) => route.abort());
     await page.goto(`${live.url}/report`);
     await expect
       .poll(() => page.textContent("#encryption-note"), { timeout: 30_000 })
-      .toMatch(/not available .* sent over TLS \(HTTPS\) instead/);
+      .toMatch(/not available .* sent unencrypted, over plain HTTP instead/);
     await page.screenshot({ path: `${SHOTS}-fallback.png`, fullPage: true });
     await fillForm(page);
     const posted = page.waitForRequest((r) => r.method() === "POST");

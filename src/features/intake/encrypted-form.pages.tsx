@@ -57,6 +57,7 @@ export function registerEncryptedForm(app: Hono<AppEnv>, deps: IntakeDeps) {
           trackingUrl={result.trackingUrl}
           acknowledgeBy={result.report.acknowledgeBy}
           emailed={typeof fields.email === "string" && fields.email.trim() !== ""}
+          mailSent={deps.smtpConfigured}
         />
       );
       return c.json(

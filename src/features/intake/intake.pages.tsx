@@ -1,5 +1,6 @@
 import type { Context, Hono } from "hono";
 import { AppError } from "../../core/errors.ts";
+import { servedOverHttps } from "../../domain/mail-delivery.ts";
 import { noStore } from "../../http/auth.ts";
 import type { AppEnv } from "../../http/env.ts";
 import { formFiles, formText, isFieldError, readForm } from "../../http/form.ts";
@@ -36,6 +37,7 @@ async function renderForm(
       values={values ?? {}}
       errors={errors ?? {}}
       pow={pow}
+      overHttps={servedOverHttps(deps.publicUrl)}
     />,
     errors ? 400 : 200,
   );
@@ -83,6 +85,7 @@ export function registerIntakePages(app: Hono<AppEnv>, deps: IntakeDeps) {
         trackingUrl={result.trackingUrl}
         acknowledgeBy={result.report.acknowledgeBy}
         emailed={Boolean(values.email?.trim())}
+        mailSent={deps.smtpConfigured}
       />,
     );
   });

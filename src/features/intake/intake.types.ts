@@ -15,4 +15,8 @@ export interface IntakeDeps {
   db: Db;
   clock: Clock;
   limits: RateLimits;
+  /** Whether mail leaves through SMTP: the receipt promises to email the link only then. */
+  smtpConfigured: boolean;
+  /** PUBLIC_URL: the form claims TLS only when it is https. */
+  publicUrl: string;
 }

@@ -7,6 +7,7 @@ import { INTAKE_KEY_PATH } from "../keys/keys.service.ts";
 import type { ScopeAsset } from "../policy/policy.views.tsx";
 import type { PowChallenge } from "./intake-pow.service.ts";
 import { ENCRYPTED_FORM_PATH, OPENPGP_BROWSER_PATH } from "./openpgp-asset.data.ts";
+import { TransportNote } from "./transport-note.views.tsx";
 
 /** The form's fields in page order; the error summary lists problems in this order too. */
 export const REPORT_FORM_FIELDS = [
@@ -48,6 +49,8 @@ export interface ReportFormProps {
   errors?: Errors;
   /** A proof-of-work challenge that /static/js/pow.js solves; without JavaScript the form still posts. */
   pow?: PowChallenge | null;
+  /** Whether PUBLIC_URL is https; the form claims TLS only then. */
+  overHttps?: boolean;
 }
 
 /** The report form. It works without JavaScript; on a failed submission every typed value comes back. */
@@ -315,10 +318,7 @@ export function ReportFormPage(props: ReportFormProps) {
             <FieldError id="credit" errors={e} />
           </fieldset>
 
-          <p class="hint" id="encryption-note" role="status">
-            Your report is sent over TLS (HTTPS). With JavaScript on, your browser first encrypts all of it,
-            attachments included, to our <a href={INTAKE_KEY_PATH}>OpenPGP intake key</a>.
-          </p>
+          <TransportNote overHttps={props.overHttps ?? false} />
           <div class="actions">
             <button type="submit">Send report</button>
           </div>

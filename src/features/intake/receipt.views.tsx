@@ -1,3 +1,4 @@
+import { receiptMailNote } from "../../domain/mail-delivery.ts";
 import { formatDate, Layout } from "../../http/layout.tsx";
 
 export interface ReceiptProps {
@@ -6,6 +7,8 @@ export interface ReceiptProps {
   trackingUrl: string;
   acknowledgeBy: Date;
   emailed: boolean;
+  /** Whether this server sends mail (SMTP configured); without it the link would never reach the reporter. */
+  mailSent: boolean;
 }
 
 /** Shown once after a submission: the only place the tracking link appears outside the reporter's mailbox. */
@@ -33,9 +36,7 @@ export function ReceiptContent(props: Omit<ReceiptProps, "orgName">) {
         <div class="notice warn" role="note">
           <strong>Save this link now.</strong> We show it only once and keep only a fingerprint of it. Anyone
           with the link can read and answer your report, so keep it secret.
-          {props.emailed
-            ? " We are also sending it to the email address you gave."
-            : " You gave no email address, so we cannot send it to you or recover it later."}
+          {` ${receiptMailNote({ gaveEmail: props.emailed, mailSent: props.mailSent })}`}
         </div>
         <label for="tracking-url">Tracking link</label>
         <input type="text" id="tracking-url" class="copy mono" readonly value={props.trackingUrl} />

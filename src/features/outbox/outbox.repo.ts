@@ -1,6 +1,7 @@
-import { and, desc, eq, sql } from "drizzle-orm";
+import { and, desc, eq, inArray, sql } from "drizzle-orm";
 import type { Db, Tx } from "../../core/db.ts";
 import { inboundEmails, outbox } from "../../db/schema.ts";
+import type { UnsentStatus } from "../../domain/mail-delivery.ts";
 
 export type OutboxRow = typeof outbox.$inferSelect;
 
@@ -20,6 +21,21 @@ export async function updateOutbox(tx: Tx, id: string, values: Partial<typeof ou
 
 export async function listOutbox(db: Db, limit = 200): Promise<OutboxRow[]> {
   return db.select().from(outbox).orderBy(desc(outbox.createdAt)).limit(limit);
+}
+
+/**
+ * How many mails with one of `statuses` wait, counting at most `cap` of them: the count walks
+ * outbox_status_idx (status, created_at) and stops at the cap, so a huge outbox costs no more than a small one.
+ */
+export async function countUnsent(db: Db, statuses: readonly UnsentStatus[], cap: number): Promise<number> {
+  const waiting = db
+    .select({ one: sql`1` })
+    .from(outbox)
+    .where(inArray(outbox.status, [...statuses]))
+    .limit(cap)
+    .as("waiting");
+  const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(waiting);
+  return row?.n ?? 0;
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { Hono } from "hono";
 import type { Clock } from "../../core/clock.ts";
+import { servedOverHttps } from "../../domain/mail-delivery.ts";
 import { securityAddress } from "../../domain/pgp-keys.ts";
 import type { AppEnv } from "../../http/env.ts";
 import { INTAKE_KEY_PATH, type KeysService } from "../keys/keys.service.ts";
@@ -21,6 +22,8 @@ export interface PolicyPagesDeps {
   imapMailbox: string | null;
   /** MAIL_FROM; null means security@ the public host. */
   mailFrom: string | null;
+  /** Whether mail leaves through SMTP: the policy offers lost links by email only then. */
+  smtpConfigured: boolean;
 }
 
 /** The public face: the policy, security.txt (RFC 9116) and the hall of fame. */
@@ -59,6 +62,8 @@ export function registerPolicyPages(app: Hono<AppEnv>, deps: PolicyPagesDeps) {
         }))}
         sla={sla}
         intakeKey={{ fingerprint: intakeKeys.current.fingerprint, url: INTAKE_KEY_PATH }}
+        overHttps={servedOverHttps(deps.publicUrl)}
+        mailSent={deps.smtpConfigured}
       />,
     );
   });

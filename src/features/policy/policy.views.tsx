@@ -25,6 +25,10 @@ export interface PolicyPageProps {
   >;
   /** The intake key researchers can encrypt to; its fingerprint is shown with a link to the key. */
   intakeKey?: { fingerprint: string; url: string } | null;
+  /** Whether PUBLIC_URL is https; on http the page says that the connection does not protect a report. */
+  overHttps?: boolean;
+  /** Whether this server sends mail; without it, lost links cannot be mailed and the page does not offer it. */
+  mailSent?: boolean;
 }
 
 const KIND_LABELS: Record<string, string> = {
@@ -131,13 +135,26 @@ export function PolicyPage(props: PolicyPageProps) {
                 <a href="/report">Use the report form</a>: you get a private link to follow your report and
                 talk to us.
               </li>
+              {props.overHttps === false && (
+                <li id="transport-warning">
+                  This site is not served over HTTPS, so the connection does not protect what you send. Keep
+                  JavaScript on (the form then encrypts your report in your browser), or encrypt the details
+                  to our OpenPGP key.
+                </li>
+              )}
               {props.securityEmail && (
                 <li>
                   Or email <a href={`mailto:${props.securityEmail}`}>{props.securityEmail}</a>.
                 </li>
               )}
-              <li>
-                Lost your link? <a href="/r/recover">Get new links by email</a>.
+              <li id="lost-link">
+                Lost your link?{" "}
+                {props.mailSent === false ? (
+                  <a href="/r/recover">What you can do</a>
+                ) : (
+                  <a href="/r/recover">Get new links by email</a>
+                )}
+                .
               </li>
               <li>
                 Machine-readable contact details: <a href="/.well-known/security.txt">security.txt</a>.

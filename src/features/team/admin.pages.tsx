@@ -20,8 +20,11 @@ export interface AdminPagesDeps {
   outbox: { list(): Promise<(typeof outbox.$inferSelect)[]> };
   clock: Clock;
   smtpConfigured: boolean;
+  /** PUBLIC_URL: the settings page warns when it is http, which security.txt may not use. */
+  publicUrl: string;
 }
 
+import { securityTxtTransportWarning } from "../../domain/mail-delivery.ts";
 import { readForm } from "../../http/form.ts";
 import { availabilityFormErrors, availabilityFromForm } from "./availability.form.ts";
 import { OutboxPage } from "./outbox.views.tsx";
@@ -254,6 +257,7 @@ export function registerAdminPages(app: Hono<AppEnv>, deps: AdminPagesDeps) {
         sla={extra.sla ?? slaFormValues(sla)}
         slaProblem={extra.slaProblem ?? null}
         done={done(SETTINGS_DONE, c.req.query("done"))}
+        securityTxtWarning={securityTxtTransportWarning(deps.publicUrl)}
       />,
       extra.status ?? 200,
     );

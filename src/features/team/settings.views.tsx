@@ -36,6 +36,8 @@ export interface SettingsPageProps extends AdminFrame {
   sla: SlaFormValues;
   slaProblem?: FormProblem | null;
   done?: string | null;
+  /** Set when PUBLIC_URL is http: security.txt then breaks RFC 9116, and the admin must know. */
+  securityTxtWarning?: string | null;
 }
 
 /** Organisation settings and SLA targets: two forms so an error in one never loses what was typed in the other. */
@@ -53,6 +55,11 @@ export function SettingsPage(props: SettingsPageProps) {
     >
       <h1>Settings</h1>
       <Done message={props.done} />
+      {props.securityTxtWarning && (
+        <div class="notice warn" role="note" id="security-txt-http">
+          <strong>security.txt is served without HTTPS.</strong> {props.securityTxtWarning}
+        </div>
+      )}
 
       <section class="card" id="org" aria-labelledby="org-heading">
         <h2 id="org-heading">Organisation and policy</h2>

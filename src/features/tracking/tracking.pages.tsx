@@ -15,6 +15,8 @@ export interface TrackingPagesDeps {
   settings: SettingsService;
   db: Db;
   limits: RateLimits;
+  /** Whether mail leaves through SMTP: lost-link recovery works only then. */
+  smtpConfigured: boolean;
 }
 
 /** Tracking tokens are 128-bit base64url strings; anything else cannot be a link we issued. */
@@ -69,7 +71,7 @@ export function registerTrackingPages(app: Hono<AppEnv>, deps: TrackingPagesDeps
 
   app.get("/r/recover", async (c) => {
     const org = await deps.settings.org();
-    return c.html(<RecoverPage orgName={org.name} />);
+    return c.html(<RecoverPage orgName={org.name} mailSent={deps.smtpConfigured} />);
   });
 
   app.post("/r/recover", recoverLimit, async (c) => {
@@ -77,11 +79,16 @@ export function registerTrackingPages(app: Hono<AppEnv>, deps: TrackingPagesDeps
     const email = formText(body, "email") ?? "";
     const { reports, settings } = deps;
     const org = await settings.org();
+    // No new link could reach the reporter: queue nothing and say so.
+    if (!deps.smtpConfigured) return c.html(<RecoverPage orgName={org.name} mailSent={false} />);
     try {
       await reports.recoverLinks(email);
     } catch (error) {
       if (isFieldError(error))
-        return c.html(<RecoverPage orgName={org.name} email={email} errors={error.fields} />, 400);
+        return c.html(
+          <RecoverPage orgName={org.name} mailSent={true} email={email} errors={error.fields} />,
+          400,
+        );
       throw error;
     }
     return c.html(<RecoverSentPage orgName={org.name} />);

@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { type Actor, makeActor, reportFields } from "../../../test/helpers/actors.ts";
 import { createTestDb, DB_KINDS, type TestDb } from "../../../test/helpers/db.ts";
 import {
@@ -250,6 +250,13 @@ describe.each(DB_KINDS)("reporter tracking pages on %s", (kind) => {
       (await t.services.outbox.list()).filter(
         (m) => m.toAddress === to && m.subject === "Your security report links",
       );
+    // Recovery sends mail: these tests run as a server with SMTP; the last one without.
+    beforeEach(() => {
+      t.services.deps.smtpConfigured = true;
+    });
+    afterEach(() => {
+      t.services.deps.smtpConfigured = false;
+    });
 
     it("shows a form asking for the email address", async () => {
       const { status, html, headers } = await page("/r/recover");
@@ -322,6 +329,24 @@ describe.each(DB_KINDS)("reporter tracking pages on %s", (kind) => {
         "https://evil.example",
       );
       expect(res.status).toBe(403);
+    });
+
+    it("without SMTP, says that no new link can be mailed instead of offering the form, and queues no mail", async () => {
+      t.services.deps.smtpConfigured = false;
+      const email = "no-smtp-recover@example.net";
+      await submit({ email, title: "Report on a server without SMTP" });
+      const shown = await page("/r/recover");
+      expect(shown.status).toBe(200);
+      expect(shown.html).toContain('id="recover-unavailable"');
+      expect(shown.html).toContain("this server does not send email at the moment");
+      expect(shown.html).not.toMatch(/<form method="post" action="\/r\/recover">/);
+
+      const posted = await postForm(app, "/r/recover", formData({ email }));
+      expect(posted.status).toBe(200);
+      const html = await posted.text();
+      expect(html).toContain("we cannot send you new links");
+      expect(html).not.toContain("we have sent new links");
+      expect(await recoveryMails(email)).toEqual([]);
     });
   });
 });

@@ -217,9 +217,18 @@ export function ReporterPage(props: ReporterPageProps) {
   );
 }
 
-/** The lost-links form: one field, the email address used in reports. */
-export function RecoverPage(props: { orgName: string; email?: string; errors?: Record<string, string> }) {
+/**
+ * The lost-links form: one field, the email address used in reports. Without SMTP no new link could reach the
+ * reporter (the mail would wait in the outbox, the link sealed), so the page says so instead of offering it.
+ */
+export function RecoverPage(props: {
+  orgName: string;
+  mailSent: boolean;
+  email?: string;
+  errors?: Record<string, string>;
+}) {
   const e = props.errors;
+  if (!props.mailSent) return <RecoverUnavailablePage orgName={props.orgName} />;
   return (
     <Layout title="Get new links to your reports" orgName={props.orgName}>
       <section class="card narrow">
@@ -250,6 +259,25 @@ export function RecoverPage(props: { orgName: string; email?: string; errors?: R
         <p class="muted small">
           Reports sent without an email address can only be followed through the link shown after submitting
           them.
+        </p>
+      </section>
+    </Layout>
+  );
+}
+
+/** Lost-link recovery on a server that sends no mail: what is true, and what the reporter can do instead. */
+function RecoverUnavailablePage(props: { orgName: string }) {
+  return (
+    <Layout title="Get new links to your reports" orgName={props.orgName}>
+      <section class="card narrow" id="recover-unavailable">
+        <h1>Lost the link to your report?</h1>
+        <p>
+          New links are sent by email, and this server does not send email at the moment, so we cannot send
+          you new links.
+        </p>
+        <p>
+          Contact us as described in our <a href="/">policy</a>, and quote your report’s reference if you have
+          it. If you gave an email address with your report, we can reach you there.
         </p>
       </section>
     </Layout>

@@ -37,7 +37,7 @@ describe.each(DB_KINDS)("spam confirmation and undo on the pages and the API on 
     )) as unknown as { rows: { n: number }[] };
     return Number(result.rows[0]!.n);
   };
-  const inTriage = async (email: string | undefined = "researcher@example.net") => {
+  const inTriage = async (email = "researcher@example.net") => {
     const { report } = await t.services.reports.submit(reportFields({ email }), [], "web");
     for (const input of [
       { action: "acknowledge" },
@@ -142,7 +142,7 @@ describe.each(DB_KINDS)("spam confirmation and undo on the pages and the API on 
     );
     expect(html).toContain(", while that mail is unsent.");
 
-    const noMail = await inTriage(undefined);
+    const noMail = await inTriage("");
     const quiet = await follow(
       await post(app, `/reports/${noMail.ref}/actions`, alice, {
         action: "reject",

@@ -45,7 +45,7 @@ describe.each(DB_KINDS)("undoing a rejection on %s", (kind) => {
     });
 
   /** A report in triage with Alice as Response Manager; the clock then moves on so later mail is told apart. */
-  const inTriage = async (email: string | undefined = "researcher@example.net") => {
+  const inTriage = async (email = "researcher@example.net") => {
     const submitted = await t.services.reports.submit(reportFields({ email }), [], "web");
     const ref = submitted.report.reference;
     await act(ref, { action: "acknowledge" });
@@ -175,7 +175,7 @@ describe.each(DB_KINDS)("undoing a rejection on %s", (kind) => {
   });
 
   it("undoes a rejection of a reporter without an address: nothing to cancel, message withdrawn", async () => {
-    const { ref, id } = await inTriage(undefined);
+    const { ref, id } = await inTriage("");
     const before = await reportRow(id);
     const mailBefore = await outboxOf(id); // the team's own alerts about the report
     await act(ref, { action: "reject", reason: "not_reproducible", message: "We could not reproduce it." });

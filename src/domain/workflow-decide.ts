@@ -2,6 +2,7 @@
 // which actions to offer. Pure: no I/O, no clock. The service loads ReportFacts, parses parameters with zod,
 // and asks decide().
 
+import { decideUndoRejection, type UndoRejectionFacts } from "./rejection-undo.ts";
 import {
   ACTION_LABELS,
   allowedIn,
@@ -29,6 +30,8 @@ export interface ReportFacts {
   fixVerifications: ReadonlyArray<{ fixId: string; verifierId: string }>;
   /** Waiting for the reporter's answer to a request for information (the SLA clock is paused). */
   needsInfo?: boolean;
+  /** What undoing the latest rejection depends on; loaded only for a rejected report. */
+  undo?: UndoRejectionFacts | null;
 }
 
 /** The parameters of each action, already parsed to the right types by zod in the service layer. */
@@ -47,7 +50,8 @@ export type ActionRequest =
   | { action: "disclose"; advisoryUrl: string | null; noAdvisoryReason: string | null }
   | { action: "close"; message: string }
   | { action: "reopen"; reason: string }
-  | { action: "request_info"; message: string };
+  | { action: "request_info"; message: string }
+  | { action: "undo_rejection" };
 
 export type Decision =
   | { ok: true; from: ReportState; to: ReportState; stateChanged: boolean }
@@ -87,6 +91,7 @@ const ACTION_PHRASES: Record<ReportAction, string> = {
   close: "close",
   reopen: "reopen",
   request_info: "ask the reporter for information on",
+  undo_rejection: "undo the rejection of",
 };
 
 const SEVERITY_SET: ReadonlySet<string> = new Set(SEVERITIES);
@@ -310,6 +315,12 @@ export function decide(facts: ReportFacts, req: ActionRequest): Decision {
       }
       if (!isNonBlank(r.message)) return guardFailed("Write the question for the reporter.");
       return accept(state, to);
+
+    case "undo_rejection": {
+      const undo = decideUndoRejection(state, facts.undo);
+      if (!undo.ok) return undo;
+      return accept(state, undo.to);
+    }
   }
 }
 
@@ -329,6 +340,8 @@ export function availableActions(facts: ReportFacts): ReportAction[] {
         return listOf(facts.fixes).length > 0;
       case "request_info":
         return facts.needsInfo !== true;
+      case "undo_rejection":
+        return decideUndoRejection(state, facts.undo).ok;
       default:
         return true;
     }

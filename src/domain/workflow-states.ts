@@ -45,6 +45,7 @@ export const REPORT_ACTIONS = [
   "close",
   "reopen",
   "request_info",
+  "undo_rejection",
 ] as const;
 export type ReportAction = (typeof REPORT_ACTIONS)[number];
 
@@ -77,6 +78,7 @@ export const ACTION_LABELS: Record<ReportAction, string> = {
   close: "Close",
   reopen: "Reopen",
   request_info: "Request information",
+  undo_rejection: "Undo rejection",
 };
 
 export const REJECTION_LABELS: Record<RejectionReason, string> = {
@@ -113,7 +115,8 @@ export type Target = ReportState | "stay";
 
 /**
  * The state table: for each action, the states it may run in and the state it leads to
- * ("stay" = no state change). verify_fix is listed as "stay" and promoted by its guard logic.
+ * ("stay" = no state change). verify_fix is listed as "stay" and promoted by its guard logic; undo_rejection is
+ * listed as "stay" and leads to the state the rejection recorded.
  */
 export const TRANSITIONS: Record<ReportAction, Partial<Record<ReportState, Target>>> = {
   acknowledge: { new: "acknowledged" },
@@ -133,6 +136,8 @@ export const TRANSITIONS: Record<ReportAction, Partial<Record<ReportState, Targe
   close: { disclosed: "closed", rejected: "closed" },
   reopen: { closed: "triage" },
   request_info: Object.fromEntries(REQUEST_INFO_STATES.map((s) => [s, "stay"])),
+  // Leads back to the state before the rejection, which the rejection recorded (domain/rejection-undo.ts).
+  undo_rejection: { rejected: "stay" },
 };
 
 const STATE_SET: ReadonlySet<string> = new Set(REPORT_STATES);

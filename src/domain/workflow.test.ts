@@ -79,6 +79,8 @@ const SPEC: Record<ReportAction, Partial<Record<ReportState, ReportState>>> = {
     remediation: "remediation",
     fix_ready: "fix_ready",
   },
+  // Back to the state before the rejection (the facts below record triage).
+  undo_rejection: { rejected: "triage" },
 };
 
 /** A request for each action whose parameters satisfy every guard. */
@@ -107,7 +109,19 @@ const GOOD: Record<ReportAction, ActionRequest> = {
   close: { action: "close", message: "Thank you for the report; the fix is out." },
   reopen: { action: "reopen", reason: "The fix regressed in 2.1." },
   request_info: { action: "request_info", message: "Which browser version did you use?" },
+  undo_rejection: { action: "undo_rejection" },
 };
+
+/** A spam rejection, recorded a minute ago, that left triage: undo holds. */
+const REJECTED_AT = new Date("2026-03-02T10:00:00Z");
+const UNDOABLE = {
+  rejectionReason: "spam",
+  resolvedAt: REJECTED_AT,
+  rejection: { reason: "spam", at: REJECTED_AT, previousState: "triage" },
+  rejectionMail: "none",
+  reporterContactSince: false,
+  now: new Date("2026-03-02T10:01:00Z"),
+} as const;
 
 /** Facts under which every parameter-independent guard holds. */
 function facts(state: ReportState, over: Partial<ReportFacts> = {}): ReportFacts {
@@ -117,6 +131,7 @@ function facts(state: ReportState, over: Partial<ReportFacts> = {}): ReportFacts
     severity: "high",
     fixes: [{ id: "f-1", authorId: "u-dev" }],
     fixVerifications: [],
+    undo: UNDOABLE,
     ...over,
   };
 }
@@ -134,11 +149,11 @@ function refusal(d: ReturnType<typeof decide>): { code: string; message: string 
 const PAIRS = REPORT_STATES.flatMap((state) => REPORT_ACTIONS.map((action) => ({ state, action })));
 
 describe("the vocabulary", () => {
-  it("lists ten states, five severities, seven rejection reasons and fifteen actions", () => {
+  it("lists ten states, five severities, seven rejection reasons and sixteen actions", () => {
     expect(REPORT_STATES).toHaveLength(10);
     expect(SEVERITIES).toEqual(["note", "low", "medium", "high", "critical"]);
     expect(REJECTION_REASONS).toHaveLength(7);
-    expect(REPORT_ACTIONS).toHaveLength(15);
+    expect(REPORT_ACTIONS).toHaveLength(16);
   });
 
   it("has a human label for every state, action and rejection reason", () => {
@@ -170,17 +185,17 @@ describe("the vocabulary", () => {
   });
 });
 
-describe("decide: the full state table (10 states × 15 actions)", () => {
-  it("covers all 150 pairs", () => {
-    expect(PAIRS).toHaveLength(150);
+describe("decide: the full state table (10 states × 16 actions)", () => {
+  it("covers all 160 pairs", () => {
+    expect(PAIRS).toHaveLength(160);
   });
 
   const allowed = PAIRS.filter(({ state, action }) => SPEC[action][state] !== undefined);
   const refused = PAIRS.filter(({ state, action }) => SPEC[action][state] === undefined);
 
-  it("has 48 allowed and 102 refused pairs", () => {
-    expect(allowed).toHaveLength(48);
-    expect(refused).toHaveLength(102);
+  it("has 49 allowed and 111 refused pairs", () => {
+    expect(allowed).toHaveLength(49);
+    expect(refused).toHaveLength(111);
   });
 
   it.each(allowed)("allows $action in $state", ({ state, action }) => {
@@ -926,7 +941,8 @@ describe("availableActions", () => {
       "request_info",
     ]);
     expect(availableActions(facts("closed"))).toEqual(["assign", "reopen"]);
-    expect(availableActions(facts("rejected"))).toEqual(["assign", "close"]);
+    expect(availableActions(facts("rejected"))).toEqual(["assign", "close", "undo_rejection"]);
+    expect(availableActions(facts("rejected", { undo: null }))).toEqual(["assign", "close"]);
   });
 
   it("hides start_triage without an assignee", () => {

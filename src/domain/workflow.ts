@@ -4,7 +4,14 @@
 // This module is the public entry; the implementation is split by topic:
 //   workflow-states.ts  states, severities, reasons, actions, their labels and the state table
 //   workflow-decide.ts  decide() with its guards, and the actions to offer
+//   rejection-undo.ts   when a rejection may be undone
 
+export {
+  decideUndoRejection,
+  type RejectionRecord,
+  UNDO_WINDOW_MS,
+  type UndoRejectionFacts,
+} from "./rejection-undo.ts";
 export {
   type ActionRequest,
   availableActions,

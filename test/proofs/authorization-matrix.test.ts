@@ -129,6 +129,7 @@ const MATRIX: Row[] = [
   r("GET /inbox",                            [LOGIN, LOGIN, 200, 200, 200, LOGIN]),
   r("GET /reports/:ref",                     [LOGIN, LOGIN, 200, 200, 200, LOGIN], { url: (w) => `/reports/${w.a.ref}` }),
   r("GET /reports/:ref/attachments/:id",     [LOGIN, LOGIN, 200, 200, 200, LOGIN], { url: (w) => `/reports/${w.a.ref}/attachments/${w.a.attachmentId}` }),
+  r("GET /reports/:ref/spam",                [LOGIN, LOGIN, 403, 200, 200, LOGIN], { url: (w) => `/reports/${w.a.ref}/spam` }),
   r("GET /reports/:ref/owasp-preview",       [LOGIN, LOGIN, 200, 200, 200, LOGIN], { url: (w) => `/reports/${w.a.ref}/owasp-preview` }),
   r("GET /reports/:ref/cvss-calc",           [LOGIN, LOGIN, 200, 200, 200, LOGIN], { url: (w) => `/reports/${w.a.ref}/cvss-calc` }),
   r("GET /reports/:ref/templates/:id/render", [LOGIN, LOGIN, 403, 200, 200, LOGIN], { url: (w) => `/reports/${w.a.ref}/templates/${w.templateId}/render` }),

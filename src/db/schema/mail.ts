@@ -20,8 +20,9 @@ export const outbox = pgTable(
     /**
      * sending: an attempt began the SMTP conversation and has not recorded how it ended (see the delivery job).
      * bounced: sent, then returned by the recipient's mail system (a delivery report named it).
+     * cancelled: taken back before it left (an undone rejection); the delivery job never sends it.
      */
-    status: text("status", { enum: ["queued", "sending", "sent", "held", "failed", "bounced"] })
+    status: text("status", { enum: ["queued", "sending", "sent", "held", "failed", "bounced", "cancelled"] })
       .notNull()
       .default("queued"),
     attempts: integer("attempts").notNull().default(0),

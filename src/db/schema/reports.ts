@@ -69,6 +69,11 @@ export const reports = pgTable(
     assigneeId: uuid("assignee_id").references(() => users.id),
     rejectionReason: text("rejection_reason"),
     duplicateOfId: uuid("duplicate_of_id"),
+    /**
+     * What the latest rejection changed, so it can be undone exactly (features/reports/rejection-undo.service):
+     * when, why, and the fields it overwrote. Cleared by the undo and by closing or reopening.
+     */
+    rejectionUndo: jsonb("rejection_undo"),
     releaseVerification: text("release_verification"),
     releaseOverrideReason: text("release_override_reason"),
     advisoryUrl: text("advisory_url"),
@@ -174,6 +179,8 @@ export const messages = pgTable(
       .notNull()
       .default("message"),
     bodyEnc: text("body_enc").notNull(),
+    /** Set when an undone rejection took this message back from the reporter: it is kept, as an internal note. */
+    withdrawnAt: ts("withdrawn_at"),
     /** Keyed hashes of the message's words (see features/search). */
     searchIndex: tsvector("search_index"),
     createdAt: createdAt(),

@@ -36,12 +36,16 @@ describe.each(DB_KINDS)("the spam action on %s", (kind) => {
     await t?.close();
   });
 
-  it("offers a one-click Spam button that rejects silently and hides the report from the inbox", async () => {
+  it("offers a confirmed Spam action that rejects silently and hides the report from the inbox", async () => {
     const spam = await submit("Cheap watches spam report");
     const real = await submit("Real SQL injection report");
     const page = await (await get(app, `/reports/${spam}`, admin)).text();
     expect(page).toContain('id="action-spam"');
-    expect(page).toContain('name="reason" value="spam"');
+    // The page only links to the confirmation; the rejecting form is on it.
+    expect(page).toContain(`href="/reports/${spam}/spam"`);
+    expect(page).not.toContain('name="reason" value="spam"');
+    const confirm = await (await get(app, `/reports/${spam}/spam`, admin)).text();
+    expect(confirm).toContain('name="reason" value="spam"');
 
     const messages = await countRows(t, "messages");
     const jobs = await jobCount();

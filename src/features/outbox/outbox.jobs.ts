@@ -6,7 +6,14 @@ import { fillSealed } from "../../domain/sealed-secrets.ts";
 import type { JobQueue, QueueDefinition } from "../../jobs/queue.ts";
 import type { MailTransport } from "../../mail/transport.ts";
 import type { KeysService } from "../keys/keys.service.ts";
-import { findOutbox, insertOutbox, threadIdsFor, updateOutbox } from "./outbox.repo.ts";
+import {
+  claimForSending,
+  findOutbox,
+  holdUnlessCancelled,
+  insertOutbox,
+  threadIdsFor,
+  updateOutbox,
+} from "./outbox.repo.ts";
 import { type MailRecipient, mailRecipient, referenceOf, sealMail } from "./sealing.adapter.ts";
 
 export const MAIL_DELIVER = "mail-deliver";
@@ -115,13 +122,15 @@ export function createMailDeliveryHandler(deps: {
     const { outboxId, recipient, plainBody, messageRowId } = payload.parse(data);
     const mail = await findOutbox(deps.db, outboxId);
     if (!mail || mail.status === "sent" || mail.status === "bounced") return; // already went out: never twice
+    if (mail.status === "cancelled") return; // taken back before it left
     if (!deps.transport) {
-      await transaction(deps.db, (tx) => updateOutbox(tx, outboxId, { status: "held" }));
+      await transaction(deps.db, (tx) => holdUnlessCancelled(tx, outboxId));
       return;
     }
     const interrupted = mail.status === "sending";
     const attempts = mail.attempts + 1;
-    await transaction(deps.db, (tx) => updateOutbox(tx, outboxId, { status: "sending", attempts }));
+    const claimed = await transaction(deps.db, (tx) => claimForSending(tx, outboxId, attempts));
+    if (!claimed) return;
     try {
       const now = deps.clock();
       // The tracking links go in only now: in memory and in the SMTP conversation, never back into the database.

@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray, sql } from "drizzle-orm";
+import { and, desc, eq, gte, inArray, ne, sql } from "drizzle-orm";
 import type { Db, Tx } from "../../core/db.ts";
 import { inboundEmails, outbox } from "../../db/schema.ts";
 import type { UnsentStatus } from "../../domain/mail-delivery.ts";
@@ -17,6 +17,55 @@ export async function findOutbox(db: Db, id: string): Promise<OutboxRow | null> 
 
 export async function updateOutbox(tx: Tx, id: string, values: Partial<typeof outbox.$inferInsert>) {
   await tx.update(outbox).set(values).where(eq(outbox.id, id));
+}
+
+/**
+ * Marks a mail "sending" unless it was cancelled meanwhile; false when it was, so the job sends nothing. The
+ * condition is in the statement, so a cancel that commits between the job's read and this write still wins.
+ */
+export async function claimForSending(tx: Tx, id: string, attempts: number): Promise<boolean> {
+  const rows = await tx
+    .update(outbox)
+    .set({ status: "sending", attempts })
+    .where(and(eq(outbox.id, id), ne(outbox.status, "cancelled")))
+    .returning({ id: outbox.id });
+  return rows.length > 0;
+}
+
+/** Holds a mail for the admins (no SMTP) unless it was cancelled meanwhile. */
+export async function holdUnlessCancelled(tx: Tx, id: string) {
+  await tx
+    .update(outbox)
+    .set({ status: "held" })
+    .where(and(eq(outbox.id, id), ne(outbox.status, "cancelled")));
+}
+
+/**
+ * A report's mail to one address written at or after a time; with `lock`, locked so no delivery starts while the
+ * caller's transaction decides.
+ */
+export async function mailSince(db: Db, reportId: string, to: string, since: Date, lock: boolean) {
+  const query = db
+    .select({ id: outbox.id, status: outbox.status })
+    .from(outbox)
+    .where(
+      and(
+        eq(outbox.reportId, reportId),
+        eq(sql`lower(${outbox.toAddress})`, to.toLowerCase()),
+        gte(outbox.createdAt, since),
+      ),
+    )
+    .orderBy(outbox.createdAt);
+  return lock ? query.for("update") : query;
+}
+
+/** Cancels unsent mail: it stays in the outbox, marked, with why. */
+export async function cancelMail(tx: Tx, ids: readonly string[], why: string) {
+  if (ids.length === 0) return;
+  await tx
+    .update(outbox)
+    .set({ status: "cancelled", lastError: why, secretsEnc: null })
+    .where(and(inArray(outbox.id, [...ids]), inArray(outbox.status, ["queued", "held", "failed"])));
 }
 
 export async function listOutbox(db: Db, limit = 200): Promise<OutboxRow[]> {

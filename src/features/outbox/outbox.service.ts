@@ -4,7 +4,7 @@ import type { DataCipher } from "../../crypto/data-key.ts";
 import { HELD_MAIL_COUNT_CAP, type HeldMailCount, heldMailStatuses } from "../../domain/mail-delivery.ts";
 import type { JobQueue } from "../../jobs/queue.ts";
 import { type QueuedMail, queueMail } from "./outbox.jobs.ts";
-import { countUnsent, listOutbox } from "./outbox.repo.ts";
+import { cancelMail, countUnsent, listOutbox, mailSince } from "./outbox.repo.ts";
 
 /**
  * How long a held-mail count is reused. The banner is on every team page; a count a few seconds old is fine,
@@ -20,6 +20,25 @@ export function createOutboxService(deps: { db: Db; jobs: JobQueue; clock: Clock
     queue: (tx: Tx, mail: QueuedMail, now: Date = deps.clock()) => {
       cached = null;
       return queueMail(tx, deps, mail, now);
+    },
+    /**
+     * A report's mail to one address since a time (locked when read in a transaction that may cancel it): whether
+     * any of it left ("sending" counts, an attempt is under way), and which of it can still be taken back.
+     */
+    mailSince: async (db: Db, reportId: string, to: string, since: Date, opts: { lock?: boolean } = {}) => {
+      const rows = await mailSince(db, reportId, to, since, opts.lock === true);
+      const left = rows.filter(
+        (r) => r.status === "sent" || r.status === "sending" || r.status === "bounced",
+      );
+      const unsent = rows.filter(
+        (r) => r.status === "queued" || r.status === "held" || r.status === "failed",
+      );
+      return { left: left.length, unsentIds: unsent.map((r) => r.id) };
+    },
+    /** Takes unsent mail back: kept in the outbox as "cancelled", with why, and never delivered. */
+    cancel: (tx: Tx, ids: readonly string[], why: string) => {
+      cached = null;
+      return cancelMail(tx, ids, why);
     },
     /** The newest mail first, for the admins' outbox page. */
     list: (limit?: number) => listOutbox(deps.db, limit),

@@ -17,7 +17,7 @@ export interface ReportsCollaborators {
   assignment: Pick<AssignmentService, "assignAutomatically" | "reportsWaitingForSomeone">;
   assets: Pick<AssetsService, "list">;
   keys: Pick<KeysService, "memberKeyProblemIn" | "reporterKey">;
-  outbox: Pick<OutboxService, "queue">;
+  outbox: Pick<OutboxService, "queue" | "mailSince" | "cancel">;
   search: Pick<
     SearchService,
     | "firstReporter"

@@ -9,6 +9,7 @@ import { decide, type ReportState } from "../../domain/workflow.ts";
 import type { ReportPatch } from "./actions/action.types.ts";
 import { planAction } from "./actions/handlers.ts";
 import { endNeedsInfo, leavesNeedsInfo } from "./needs-info.service.ts";
+import { loadUndoState } from "./rejection-undo.service.ts";
 import type { ReportsContext } from "./report-context.service.ts";
 import { loadFacts } from "./report-facts.service.ts";
 import { messageReporter } from "./report-messages.service.ts";
@@ -50,8 +51,14 @@ export function createReportAct(ctx: ReportsContext) {
       if (!locked) throw notFound("Report");
       const { report, reporter } = locked;
       await inTransaction?.(tx, report);
-      const facts = await loadFacts(tx, report);
       const now = clock();
+      const facts = await loadFacts(tx, report);
+      // Only a rejected report can be undone; the rule needs its record, its mail and what came since. For the undo
+      // itself the mail rows are locked here, so none starts leaving between this decision and its cancellation.
+      if (report.state === "rejected") {
+        const lock = input.action === "undo_rejection";
+        facts.undo = (await loadUndoState(features, tx, report, reporter.email, now, lock)).facts;
+      }
       const plan = await planAction(input, { tx, actor, report, facts, now, reporter, deps: ctx });
       const decision = decide(facts, plan.request);
       if (!decision.ok) throw new AppError(decision.code, 409, decision.message);

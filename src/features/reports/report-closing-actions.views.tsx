@@ -1,9 +1,9 @@
 import { REJECTION_LABELS, REJECTION_REASONS } from "../../domain/workflow.ts";
 import { Err } from "../../http/components/field.tsx";
-import { Csrf } from "../../http/layout.tsx";
 import { prefilledReason } from "../templates/template-picker.views.tsx";
 import { ActionForm, type ActionKit, Folded } from "./action-form.views.tsx";
 import { RequestInfoForm } from "./needs-info.views.tsx";
+import { SpamButton, UndoRejectionPanel } from "./rejection-undo.views.tsx";
 import { described, invalid } from "./report-parts.views.tsx";
 
 /** The actions that end or rewind a report: release, disclosure, closing, questions, reopening and rejection. */
@@ -11,6 +11,8 @@ export function ClosingActions(props: { kit: ActionKit; duplicateOfPrefill?: str
   const { view, problem, available, ref, csrf, mine, fields, values, tp, picker, picked, filled } = props.kit;
   return (
     <>
+      <UndoRejectionPanel view={view} csrfToken={csrf} problem={problem} />
+
       {available.has("release") && (
         <Folded action="release" problem={problem} open={view.state === "fix_ready"}>
           <ActionForm
@@ -230,15 +232,8 @@ export function ClosingActions(props: { kit: ActionKit; duplicateOfPrefill?: str
       )}
 
       {available.has("reject") && (
-        // One click for junk: rejected as spam, nothing is sent to the sender, hidden from the inbox.
-        <form method="post" action={`/reports/${ref}/actions`} class="action-form" id="action-spam">
-          <Csrf token={csrf} />
-          <input type="hidden" name="action" value="reject" />
-          <input type="hidden" name="reason" value="spam" />
-          <button type="submit" class="danger">
-            Spam
-          </button>
-        </form>
+        // Junk is rejected as spam after one confirmation (a page without JS, in place with it); nothing is sent.
+        <SpamButton reference={ref} />
       )}
     </>
   );

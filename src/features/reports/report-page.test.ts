@@ -156,7 +156,9 @@ describe.each(DB_KINDS)("team report pages on %s", (kind) => {
     const ref = await submit();
     const ack = await step(alice, ref, { action: "acknowledge", message: "Thanks! We are on it." });
     const after = await get(app, ack.headers.get("location")!, alice);
-    expect(await after.text()).toContain("Acknowledged. The reporter was sent the acknowledgement.");
+    expect(unescapeHtml(await after.text())).toContain(
+      "Acknowledged. The acknowledgement is on the reporter's tracking page, and a mail to researcher@example.net telling them so is queued in the outbox.",
+    );
     expect(await stateOf(ref)).toBe("acknowledged");
 
     // Admins may do everything a responder does.
@@ -198,7 +200,7 @@ describe.each(DB_KINDS)("team report pages on %s", (kind) => {
     expect(html).toContain("Verified</span> by Bob");
     expect(html).toContain("Fix linked: https://git.example.org/app/commit/abc123.");
     expect(html).toContain("Disclosed; advisory: https://example.org/advisories/1.");
-    expect(html).toContain("Closed; final feedback sent to the reporter.");
+    expect(html).toContain("Closed with final feedback to the reporter.");
     expect(html).toContain("Why: Unauthenticated RCE");
   });
 

@@ -14,6 +14,7 @@ import {
   SlaBadge,
   SOURCE_LABELS,
   StateBadge,
+  type TeamView,
 } from "./report-parts.views.tsx";
 import {
   AttachmentList,
@@ -35,7 +36,6 @@ type DoneKey =
   | "key_confirmed"
   | "key_dismissed";
 const DONE_MESSAGES: Partial<Record<DoneKey, string>> = {
-  acknowledge: "Acknowledged. The reporter was sent the acknowledgement.",
   assign: "The Response Manager is set.",
   start_triage: "Triage started.",
   set_severity: "The severity is set.",
@@ -44,17 +44,12 @@ const DONE_MESSAGES: Partial<Record<DoneKey, string>> = {
   owasp_recorded:
     "The OWASP rating is recorded in the severity history. It did not change the report's severity, because the organisation takes severity from CVSS.",
   confirm: "The report is confirmed.",
-  reject: "The report is rejected and the reporter was told why.",
-  mark_duplicate: "Marked as a duplicate; the reporter was told.",
   start_remediation: "Remediation started.",
   add_fix: "The fix is linked.",
   verify_fix: "Your verification of the fix is recorded.",
   release: "The release is recorded.",
   disclose: "The disclosure is recorded.",
-  close: "The report is closed and the final feedback was sent.",
-  reopen: "The report is reopened and back in triage.",
-  request_info: "Your question was sent to the reporter. The SLA clock is paused until they answer.",
-  message: "Your reply was sent to the reporter.",
+  reopen: "The report is reopened and back in triage. Nothing was sent to the reporter.",
   note: "Your internal note was added.",
   mail_accepted: "The held reply is now the reporter's message. Nothing was sent.",
   mail_dismissed: "The held reply was dismissed. It will not join the report.",
@@ -62,18 +57,68 @@ const DONE_MESSAGES: Partial<Record<DoneKey, string>> = {
   key_dismissed: "The key was dismissed and will not be used.",
 };
 
+/**
+ * What reached the reporter, as it is: the message is on their tracking page; a mail telling them so is queued
+ * only when they gave an address (and "queued" is all the page knows: it may still be waiting in the outbox).
+ */
+function toReporter(view: TeamView, what: string): string {
+  return view.reporter.email
+    ? `${what} is on the reporter's tracking page, and a mail to ${view.reporter.email} telling them so is queued in the outbox.`
+    : `${what} is on the reporter's tracking page. They gave no email address, so no mail was sent.`;
+}
+
+/** How long the rejection just made can be undone, in the words the reporter's mail situation allows. */
+function undoHint(view: TeamView): string {
+  const undo = view.undoRejection;
+  if (!undo?.possible) return "";
+  if (!undo.until) return " You can undo it below.";
+  const whileUnsent = undo.cancelsMail ? ", while that mail is unsent" : "";
+  return ` You can undo it below until ${formatDate(undo.until)}${whileUnsent}.`;
+}
+
+/** What an undo took back, read from the report as it now is. */
+function undoneText(view: TeamView): string {
+  const withdrawn = view.messages.some(
+    (m) => m.withdrawnAt && m.withdrawnAt.getTime() === view.updatedAt.getTime(),
+  );
+  const back = `The rejection is undone: the report is back in ${view.stateLabel}, as it was. No one was mailed.`;
+  if (!withdrawn) return back;
+  return view.reporter.email
+    ? `${back} Your message was taken off the reporter's tracking page, and its mail, still unsent, was cancelled in the outbox.`
+    : `${back} Your message was taken off the reporter's tracking page.`;
+}
+
+/** Success notices that depend on the report: whom the action reached, and what can still be undone. */
+const REPORT_DONE: Partial<Record<DoneKey, (view: TeamView) => string>> = {
+  acknowledge: (v) => `Acknowledged. ${toReporter(v, "The acknowledgement")}`,
+  reject: (v) =>
+    v.rejectionReason === "spam"
+      ? `Rejected as spam and hidden from the inbox. Nothing was sent to the sender.${undoHint(v)}`
+      : `The report is rejected. ${toReporter(v, "Your message")}${undoHint(v)}`,
+  mark_duplicate: (v) => `Marked as a duplicate. ${toReporter(v, "Your message")}${undoHint(v)}`,
+  close: (v) => `The report is closed. ${toReporter(v, "Your final feedback")}`,
+  request_info: (v) => `${toReporter(v, "Your question")} The SLA clock is paused until they answer.`,
+  message: (v) => toReporter(v, "Your reply"),
+  undo_rejection: undoneText,
+};
+
 /** Whether a query value names a known success notice. */
-export function isDoneKey(value: string | undefined): value is keyof typeof DONE_MESSAGES {
-  return value !== undefined && Object.hasOwn(DONE_MESSAGES, value);
+export function isDoneKey(value: string | undefined): value is DoneKey {
+  return value !== undefined && (Object.hasOwn(DONE_MESSAGES, value) || Object.hasOwn(REPORT_DONE, value));
+}
+
+/** The success notice for a done key, true for this report. */
+function doneMessage(key: string | null | undefined, view: TeamView): string | null {
+  if (!isDoneKey(key ?? undefined)) return null;
+  const k = key as DoneKey;
+  return REPORT_DONE[k]?.(view) ?? DONE_MESSAGES[k] ?? null;
 }
 
 /** The team's page for one report: the report, the conversation, the record, and the actions the state allows. */
 export function ReportPage(props: ReportPageProps) {
   const { view } = props;
   const problem = props.actionProblem;
-  const done = isDoneKey(props.done ?? undefined)
-    ? DONE_MESSAGES[props.done as keyof typeof DONE_MESSAGES]
-    : null;
+  const done = doneMessage(props.done, view);
   const problemLabel =
     problem?.action && (REPORT_ACTIONS as readonly string[]).includes(problem.action)
       ? ACTION_LABELS[problem.action as ReportAction]

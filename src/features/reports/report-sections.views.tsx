@@ -113,11 +113,13 @@ export function Conversation(props: ReportPageProps) {
         {view.messages.map((m) => {
           const internal = m.visibility === "internal";
           const kindClass = internal ? "internal" : m.authorType === "reporter" ? "reporter" : m.authorType;
-          const label = internal
-            ? "Internal note — not visible to the reporter"
-            : m.authorType === "reporter"
-              ? "From the reporter"
-              : (MESSAGE_KIND_LABELS[m.kind] ?? "Reply to the reporter");
+          const label = m.withdrawnAt
+            ? "Withdrawn rejection — taken back from the reporter when the rejection was undone"
+            : internal
+              ? "Internal note — not visible to the reporter"
+              : m.authorType === "reporter"
+                ? "From the reporter"
+                : (MESSAGE_KIND_LABELS[m.kind] ?? "Reply to the reporter");
           return (
             <li class={`message ${kindClass}`} id={`message-${m.id}`}>
               <header>

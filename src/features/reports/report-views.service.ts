@@ -11,6 +11,7 @@ import {
   type Severity,
   STATE_LABELS,
 } from "../../domain/workflow.ts";
+import { loadUndoState, undoSummary } from "./rejection-undo.service.ts";
 import { decryptBody, type ReportsContext, requireReport } from "./report-context.service.ts";
 import { factsOf, slaFacts } from "./report-facts.service.ts";
 import {
@@ -59,6 +60,9 @@ export function createReportViews(ctx: ReportsContext) {
       fixRows.map((f) => f.id),
     );
     const facts = factsOf(report, fixRows, verifications);
+    const undo =
+      report.state === "rejected" ? await loadUndoState(features, db, report, reporter.email, clock()) : null;
+    if (undo) facts.undo = undo.facts;
     const duplicateOf = report.duplicateOfId ? await findReport(db, report.duplicateOfId) : null;
     const now = clock();
     return {
@@ -137,6 +141,7 @@ export function createReportViews(ctx: ReportsContext) {
                 : "Embargo",
           visibility: m.visibility,
           kind: m.kind,
+          withdrawnAt: m.withdrawnAt,
           body: cipher.decryptText(m.bodyEnc),
           createdAt: m.createdAt,
           attachments: attachmentRows.filter((a) => a.messageId === m.id),
@@ -157,6 +162,7 @@ export function createReportViews(ctx: ReportsContext) {
         })),
       ),
       availableActions: availableActions(facts),
+      undoRejection: undo ? undoSummary(undo.facts) : null,
       nobodyAvailable: waitingForSomeone(events, report.assigneeId),
     };
   }

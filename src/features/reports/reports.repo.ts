@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, getTableColumns, inArray, isNull, type SQL, sql } from "drizzle-orm";
+import { and, asc, desc, eq, getTableColumns, gt, inArray, isNull, type SQL, sql } from "drizzle-orm";
 import type { Db, Tx } from "../../core/db.ts";
 import {
   assets,
@@ -109,6 +109,45 @@ export async function insertMessage(
 ): Promise<MessageRow> {
   const [row] = await tx.insert(messages).values(values).returning();
   return row!;
+}
+
+/** The rejection's own message to the reporter: the latest rejection message written at that instant. */
+export async function findRejectionMessage(db: Db, reportId: string, at: Date) {
+  const [row] = await db
+    .select({ id: messages.id, seq: messages.seq })
+    .from(messages)
+    .where(
+      and(
+        eq(messages.reportId, reportId),
+        eq(messages.kind, "rejection"),
+        eq(messages.visibility, "reporter"),
+        eq(messages.createdAt, at),
+      ),
+    )
+    .orderBy(desc(messages.seq))
+    .limit(1);
+  return row ?? null;
+}
+
+/** Whether a reporter-visible message (either direction) came after a message, or after a time when there is none. */
+export async function reporterVisibleAfter(db: Db, reportId: string, after: { seq: number } | { at: Date }) {
+  const [row] = await db
+    .select({ id: messages.id })
+    .from(messages)
+    .where(
+      and(
+        eq(messages.reportId, reportId),
+        eq(messages.visibility, "reporter"),
+        "seq" in after ? gt(messages.seq, after.seq) : gt(messages.createdAt, after.at),
+      ),
+    )
+    .limit(1);
+  return row !== undefined;
+}
+
+/** Takes a message back from the reporter's view; it stays, for the team, as withdrawn. */
+export async function withdrawMessage(tx: Tx, id: string, now: Date) {
+  await tx.update(messages).set({ visibility: "internal", withdrawnAt: now }).where(eq(messages.id, id));
 }
 
 export async function insertAttachment(tx: Tx, values: typeof attachments.$inferInsert) {

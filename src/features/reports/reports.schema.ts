@@ -189,6 +189,8 @@ export const actionSchema = z.discriminatedUnion(
       action: z.literal("request_info"),
       message: reason("the question for the reporter"),
     }),
+    /** Takes back the latest rejection while nothing about it has reached the reporter; mails no one. */
+    z.object({ action: z.literal("undo_rejection") }),
   ],
   { error: (issue) => (issue.code === "invalid_union" ? "Unknown action." : undefined) },
 );

@@ -47,6 +47,17 @@ export function describeEvent(action: string, data: Data): string {
       return `Marked as a duplicate of ${str(data.originalReference)}.`;
     case "report.duplicates_suggested":
       return describeSuggestions(data);
+    case "report.undo_rejection": {
+      const taken =
+        Number(data.cancelledMails) > 0
+          ? " The unsent mail to the reporter was cancelled and the message withdrawn."
+          : data.withdrawnMessageId
+            ? " The message was taken off the reporter's page."
+            : "";
+      return `Rejection as ${REJECTION_LABELS[data.reason as RejectionReason] ?? str(data.reason)} undone; back in ${to ?? "the earlier state"}. No one was mailed.${taken}`;
+    }
+    case "report.duplicate_unlinked":
+      return `${str(data.duplicateReference)} is no longer marked as a duplicate of this report (its rejection was undone).`;
     case "report.duplicate_linked":
       return `${str(data.duplicateReference)} was marked as a duplicate of this report.`;
     case "report.start_remediation":
@@ -66,7 +77,7 @@ export function describeEvent(action: string, data: Data): string {
         ? `Disclosed; advisory: ${str(data.advisoryUrl)}.`
         : `Disclosed without an advisory: ${str(data.noAdvisoryReason)}.`;
     case "report.close":
-      return "Closed; final feedback sent to the reporter.";
+      return "Closed with final feedback to the reporter.";
     case "report.reopen":
       return `Reopened: ${str(data.reason)}.`;
     case "report.reporter_key_added":
@@ -116,11 +127,18 @@ const REPORTER_STEPS: Record<string, (data: Data) => string> = {
 };
 
 export function reporterTimeline(events: readonly ChainedEvent[]): { at: Date; text: string }[] {
-  const out: { at: Date; text: string }[] = [];
+  const out: { at: Date; text: string; rejection: boolean }[] = [];
   for (const event of events) {
+    // An undone rejection never reached the reporter (undo requires that), so its step leaves their page too.
+    if (event.action === "report.undo_rejection") {
+      const last = out.findLastIndex((s) => s.rejection);
+      if (last >= 0) out.splice(last, 1);
+      continue;
+    }
     const step = REPORTER_STEPS[event.action];
     const text = step ? step(event.data as Data) : "";
-    if (text) out.push({ at: new Date(event.occurredAt), text });
+    const rejection = event.action === "report.reject" || event.action === "report.mark_duplicate";
+    if (text) out.push({ at: new Date(event.occurredAt), text, rejection });
   }
-  return out;
+  return out.map(({ at, text }) => ({ at, text }));
 }

@@ -99,7 +99,7 @@ describe.each(DB_KINDS)("needs-info and SLA settings over HTTP on %s", (kind) =>
     expect(res.status).toBe(303);
     expect(res.headers.get("location")).toBe(`/reports/${ref}?done=request_info#actions`);
     const html = unescapeHtml(await (await get(app, res.headers.get("location")!, alice)).text());
-    expect(html).toContain("Your question was sent to the reporter.");
+    expect(html).toContain("Your question is on the reporter's tracking page");
     expect(html).toContain('id="waiting-for-reporter"');
     expect(html).toMatch(/Waiting for the reporter<\/strong> since/);
     expect(html).toContain("rejected as not reproducible on");

@@ -18,6 +18,7 @@ const OUTBOX_STATUS_CLASS: Record<string, string> = {
   sent: "sla-met",
   failed: "sla-overdue",
   bounced: "sla-overdue",
+  cancelled: "",
 };
 
 /** Mail the system wrote, so nothing is silently lost when SMTP is missing or failing. */
@@ -59,7 +60,11 @@ export function OutboxPage(props: OutboxPageProps) {
             </td>
             <td>
               <span class={`badge ${OUTBOX_STATUS_CLASS[row.status] ?? ""}`}>{row.status}</span>
-              {row.lastError && <span class="small field-error block">{row.lastError}</span>}
+              {row.lastError && (
+                <span class={`small block ${row.status === "cancelled" ? "muted" : "field-error"}`}>
+                  {row.lastError}
+                </span>
+              )}
             </td>
             <td>{row.attempts}</td>
           </tr>

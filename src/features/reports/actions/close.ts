@@ -4,7 +4,8 @@ import type { ActionHandler, InputOf } from "./action.types.ts";
 export const close: ActionHandler<InputOf<"close">> = async (input, ctx) => ({
   request: { action: "close", message: input.message },
   apply: async () => ({
-    patch: { closedAt: ctx.now },
+    // Closing is final feedback: the rejection before it can no longer be undone.
+    patch: { closedAt: ctx.now, rejectionUndo: null },
     toReporter: { kind: "final_feedback", body: input.message },
   }),
 });

@@ -13,6 +13,7 @@ import { requestInfo } from "./request-info.ts";
 import { setSeverity } from "./set-severity.ts";
 import { startRemediation } from "./start-remediation.ts";
 import { startTriage } from "./start-triage.ts";
+import { undoRejection } from "./undo-rejection.ts";
 import { verifyFix } from "./verify-fix.ts";
 
 /** The lifecycle's actions, one handler each. */
@@ -32,6 +33,7 @@ export const ACTION_HANDLERS: ActionHandlers = {
   close,
   reopen,
   request_info: requestInfo,
+  undo_rejection: undoRejection,
 };
 
 /** Resolves an action's input into its plan with that action's handler, which receives exactly its input type. */

@@ -9,6 +9,7 @@ import { appendAuditEvent } from "../../../audit/audit-log.ts";
 import type { Tx } from "../../../core/db.ts";
 import { AppError, badRequest } from "../../../core/errors.ts";
 import type { ReportsCollaborators } from "../collaborators.types.ts";
+import { rejectionRecord } from "../rejection-undo.service.ts";
 import { findDuplicateLink, findReport } from "../reports.repo.ts";
 import type { ActionHandler, InputOf } from "./action.types.ts";
 
@@ -108,7 +109,12 @@ export const markDuplicate: ActionHandler<InputOf<"mark_duplicate">> = async (in
         now,
       );
       return {
-        patch: { rejectionReason: "duplicate", resolvedAt: now, duplicateOfId: original.id },
+        patch: {
+          rejectionReason: "duplicate",
+          resolvedAt: now,
+          duplicateOfId: original.id,
+          rejectionUndo: rejectionRecord(report, now, "duplicate"),
+        },
         audit: {
           originalId: original.id,
           originalReference: original.reference,

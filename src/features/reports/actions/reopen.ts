@@ -7,7 +7,13 @@ import type { ActionHandler, InputOf } from "./action.types.ts";
 export const reopen: ActionHandler<InputOf<"reopen">> = async (input) => ({
   request: { action: "reopen", reason: input.reason },
   apply: async () => ({
-    patch: { closedAt: null, resolvedAt: null, rejectionReason: null, duplicateOfId: null },
+    patch: {
+      closedAt: null,
+      resolvedAt: null,
+      rejectionReason: null,
+      duplicateOfId: null,
+      rejectionUndo: null,
+    },
     audit: { reason: input.reason },
   }),
 });

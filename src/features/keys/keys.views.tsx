@@ -48,7 +48,7 @@ export function MemberKeyPage(props: MemberKeyPageProps) {
       orgName={props.orgName}
       user={props.user}
       csrfToken={props.csrfToken}
-      active={props.own ? "my-key" : "team"}
+      active={props.own ? "my-key" : "admin"}
     >
       <div class="narrow">
         <h1>{title}</h1>

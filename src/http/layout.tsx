@@ -9,6 +9,11 @@ export interface LayoutProps {
   csrfToken?: string | null;
   /** Which nav entry is current. */
   active?: string;
+  /**
+   * The public reading column: the policy's main column width for pages without a sidebar (the form, keys, hall
+   * of fame), so every public page lines up the same way.
+   */
+  column?: boolean;
   children?: Child;
 }
 
@@ -51,7 +56,7 @@ export function Layout(props: LayoutProps) {
               {user ? <TeamNav {...props} user={user} /> : <PublicNav active={props.active} />}
             </div>
           </header>
-          <main id="main" class="wrap">
+          <main id="main" class={props.column ? "wrap public-column" : "wrap"}>
             {props.children}
           </main>
           <footer class="site">

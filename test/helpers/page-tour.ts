@@ -57,7 +57,12 @@ export const PAGE_TOUR: readonly TourStop[] = [
   stop("GET /", "anonymous", "policy", fixed("/")),
   stop("GET /hall-of-fame", "anonymous", "hall of fame", fixed("/hall-of-fame")),
   stop("GET /keys", "anonymous", "public keys", fixed("/keys")),
-  stop("GET /report", "anonymous", "empty form", fixed("/report")),
+  stop("GET /report", "anonymous", "empty form, encryption ready", fixed("/report"), async (page) => {
+    // With JavaScript the form says which key it encrypts to: a 40-digit fingerprint that must still fit.
+    await page
+      .getByText(/encrypted in your browser to our intake key \(fingerprint/)
+      .waitFor({ timeout: 60_000 });
+  }),
   stop("GET /report", "anonymous", "form sent with errors", fixed("/report"), async (page) => {
     // The browser's own checks pass and the server's do not: the title needs 5 characters.
     await page.fill("#title", "XSS");

@@ -149,7 +149,8 @@ if (form && window.crypto?.subtle && window.fetch && window.Blob?.prototype.arra
       say(
         `Your report, attachments included, is encrypted in your browser to our intake key (fingerprint ${key
           .getFingerprint()
-          .toUpperCase()}) before it is sent.`,
+          .toUpperCase()
+          .replace(/(.{4})(?=.)/g, "$1 ")}) before it is sent.`,
       ),
     () => fallBack("the encryption library or our key could not be loaded"),
   );

@@ -11,6 +11,7 @@
 //   cvss3.ts          v3.0/v3.1 exact-decimal scoring     cvss40.ts      v4.0 scoring (with cvss40-tables.ts)
 //   cvss-severity.ts  qualitative severity bands          cvss-score.ts  parse + dispatch to a scorer
 
+export { cvssGroupsSet } from "./cvss-groups.ts";
 export {
   CVSS_MAX_VECTOR_LENGTH,
   CVSS_METRICS,

@@ -45,6 +45,7 @@ function staticFiles(): Map<string, { body: Buffer; type: string }> {
     ".css": "text/css; charset=utf-8",
     ".js": "text/javascript; charset=utf-8",
     ".svg": "image/svg+xml",
+    ".ico": "image/x-icon",
   };
   const walk = (dir: string, prefix: string) => {
     if (!fs.existsSync(dir)) return;
@@ -117,6 +118,14 @@ export function createApp(services: Services, logger: Logger) {
       "Cache-Control": c.req.path.startsWith("/static/vendor/")
         ? "public, max-age=31536000, immutable"
         : "public, max-age=3600",
+    });
+  });
+  // Browsers and feed readers ask for /favicon.ico whatever the page links; answer instead of a 404 per page.
+  app.get("/favicon.ico", (c) => {
+    const icon = files.get("favicon.ico")!;
+    return c.body(new Uint8Array(icon.body), 200, {
+      "Content-Type": icon.type,
+      "Cache-Control": "public, max-age=86400",
     });
   });
   app.get("/healthz", (c) => c.json({ ok: true }));

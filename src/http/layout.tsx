@@ -10,6 +10,11 @@ export interface LayoutProps {
   csrfToken?: string | null;
   /** Which nav entry is current. */
   active?: string;
+  /**
+   * The public reading column: the policy's main column width for pages without a sidebar (the form, keys, hall
+   * of fame), so every public page lines up the same way.
+   */
+  column?: boolean;
   children?: Child;
 }
 
@@ -29,6 +34,7 @@ export function Layout(props: LayoutProps) {
             content='{"includeIndicatorStyles":false,"allowEval":false,"allowScriptTags":false}'
           />
           <title>{`${props.title} · ${props.orgName} security`}</title>
+          <link rel="icon" href="/static/favicon.svg" type="image/svg+xml" />
           <link rel="stylesheet" href="/static/css/app.css" />
           <link rel="stylesheet" href="/static/css/public.css" />
           <link rel="stylesheet" href="/static/css/team.css" />
@@ -45,96 +51,103 @@ export function Layout(props: LayoutProps) {
                 <span class="mark" aria-hidden="true">
                   ◆
                 </span>{" "}
-                {props.orgName} <span class="muted">security</span>
+                <span class="brand-name">{props.orgName}</span>{" "}
+                <span class="muted brand-suffix">security</span>
               </a>
-              <nav aria-label="Main">
-                {user ? (
-                  <>
-                    <a href="/inbox" aria-current={props.active === "inbox" ? "page" : undefined}>
-                      Inbox
-                    </a>
-                    {user.role !== "viewer" && (
-                      <a
-                        href="/account/availability"
-                        aria-current={props.active === "availability" ? "page" : undefined}
-                      >
-                        My availability
-                      </a>
-                    )}
-                    {user.role === "admin" && (
-                      <>
-                        <a href="/admin/team" aria-current={props.active === "team" ? "page" : undefined}>
-                          Team
-                        </a>
-                        <a
-                          href="/admin/settings"
-                          aria-current={props.active === "settings" ? "page" : undefined}
-                        >
-                          Settings
-                        </a>
-                        <a href="/admin/outbox" aria-current={props.active === "outbox" ? "page" : undefined}>
-                          Outbox
-                        </a>
-                      </>
-                    )}
-                    <a href="/" aria-current={props.active === "policy" ? "page" : undefined}>
-                      Policy
-                    </a>
-                    <a
-                      href="/account/alerts"
-                      aria-current={props.active === "my-alerts" ? "page" : undefined}
-                    >
-                      My alerts
-                    </a>
-                    <a href="/account/key" aria-current={props.active === "my-key" ? "page" : undefined}>
-                      My key
-                    </a>
-                    <a
-                      href="/account/tokens"
-                      aria-current={props.active === "api-tokens" ? "page" : undefined}
-                    >
-                      API tokens
-                    </a>
-                    <form method="post" action="/logout" class="inline">
-                      <input type="hidden" name="_csrf" value={props.csrfToken ?? ""} />
-                      <button type="submit" class="link">
-                        Sign out ({user.name})
-                      </button>
-                    </form>
-                  </>
-                ) : (
-                  <>
-                    <a href="/" aria-current={props.active === "policy" ? "page" : undefined}>
-                      Policy
-                    </a>
-                    <a href="/report" aria-current={props.active === "report" ? "page" : undefined}>
-                      Report a vulnerability
-                    </a>
-                    <a
-                      href="/login"
-                      class="quiet"
-                      aria-current={props.active === "login" ? "page" : undefined}
-                    >
-                      Team sign-in
-                    </a>
-                  </>
-                )}
-              </nav>
+              {user ? <TeamNav {...props} user={user} /> : <PublicNav active={props.active} />}
             </div>
           </header>
           {user && <HeldMailSlot />}
-          <main id="main" class="wrap">
+          <main id="main" class={props.column ? "wrap public-column" : "wrap"}>
             {props.children}
           </main>
           <footer class="site">
             <div class="wrap muted">
               {props.orgName} coordinated vulnerability disclosure ·{" "}
               <a href="/.well-known/security.txt">security.txt</a>
+              {!user && (
+                <>
+                  {" · "}
+                  <a href="/login" aria-current={props.active === "login" ? "page" : undefined}>
+                    Team sign-in
+                  </a>
+                </>
+              )}
             </div>
           </footer>
         </body>
       </html>
     </>
+  );
+}
+
+const current = (active: string | undefined, key: string) => (active === key ? "page" : undefined);
+
+/**
+ * The researcher's bar: the policy and the form, nothing else, so it fits one line on a phone. Team sign-in
+ * lives in the footer: the public audience is reporters, and members come back through their bookmarks.
+ */
+function PublicNav(props: { active: string | undefined }) {
+  return (
+    <nav aria-label="Main" class="site-nav">
+      <a href="/" aria-current={current(props.active, "policy")}>
+        Policy
+      </a>
+      <a href="/report" aria-current={current(props.active, "report")}>
+        Report<span class="wide-only"> a vulnerability</span>
+      </a>
+    </nav>
+  );
+}
+
+/** Pages of the signed-in member's own, in the account menu. */
+const ACCOUNT_LINKS = [
+  { key: "availability", href: "/account/availability", label: "My availability", viewer: false },
+  { key: "my-alerts", href: "/account/alerts", label: "My alerts", viewer: true },
+  { key: "my-key", href: "/account/key", label: "My key", viewer: true },
+  { key: "api-tokens", href: "/account/tokens", label: "API tokens", viewer: true },
+] as const;
+
+/**
+ * The team's one bar: the inbox and, for admins, administration (whose sections are its own tabs), then a
+ * <details> menu with the member's own pages, the public policy and signing out. It stays one line at 390 px
+ * and opens without JavaScript.
+ */
+function TeamNav(props: LayoutProps & { user: CurrentUser }) {
+  const { user, active } = props;
+  const inMenu = ACCOUNT_LINKS.some((l) => l.key === active) || active === "policy";
+  return (
+    <nav aria-label="Main" class="site-nav">
+      <a href="/inbox" aria-current={current(active, "inbox")}>
+        Inbox
+      </a>
+      {user.role === "admin" && (
+        <a href="/admin/team" aria-current={current(active, "admin")}>
+          Admin
+        </a>
+      )}
+      <details class="nav-menu">
+        <summary class={inMenu ? "current" : undefined}>
+          <span class="who">{user.name}</span>
+        </summary>
+        <div class="nav-menu-items">
+          {ACCOUNT_LINKS.filter((l) => l.viewer || user.role !== "viewer").map((l) => (
+            <a href={l.href} aria-current={current(active, l.key)}>
+              {l.label}
+            </a>
+          ))}
+          <a href="/" aria-current={current(active, "policy")}>
+            Public policy
+          </a>
+          <form method="post" action="/logout">
+            <input type="hidden" name="_csrf" value={props.csrfToken ?? ""} />
+            <button type="submit" class="link">
+              Sign out ({user.name})
+            </button>
+          </form>
+        </div>
+      </details>
+    </nav>
   );
 }
 

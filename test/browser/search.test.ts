@@ -115,7 +115,7 @@ describe("search and similar reports in Chromium", { timeout: 120_000 }, () => {
     const firstItem = panel.locator("ol.similar li").first();
     expect(await firstItem.textContent()).toContain(first);
     await shot("similar-reports");
-    await firstItem.getByRole("link", { name: /Mark .* as a duplicate of/ }).click();
+    await firstItem.getByRole("link", { name: `Mark as duplicate of ${first}` }).click();
     expect(await page.locator("#duplicate-of").inputValue()).toBe(first);
     await page.fill("#duplicate-message", "Thank you! This was reported shortly before yours.");
     await page.locator("#action-mark_duplicate").getByRole("button", { name: "Mark as duplicate" }).click();

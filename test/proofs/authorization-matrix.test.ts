@@ -94,6 +94,7 @@ const MATRIX: Row[] = [
   // Public pages and files.
   r("GET /static/*",                         ALL_200, { url: () => "/static/js/htmx.min.js" }),
   r("GET /healthz",                          ALL_200),
+  r("GET /favicon.ico",                      ALL_200),
   r("GET /",                                 ALL_200),
   r("GET /.well-known/security.txt",         ALL_200),
   r("GET /security.txt",                     [TO_WELL_KNOWN, TO_WELL_KNOWN, TO_WELL_KNOWN, TO_WELL_KNOWN, TO_WELL_KNOWN, TO_WELL_KNOWN]),

@@ -64,6 +64,7 @@ export function ReportFormPage(props: ReportFormProps) {
       title={hadErrors ? "Error: Report a vulnerability" : "Report a vulnerability"}
       orgName={props.orgName}
       active="report"
+      column
     >
       <div class="narrow">
         <h1>Report a vulnerability</h1>

@@ -48,7 +48,7 @@ export function MemberKeyPage(props: MemberKeyPageProps) {
       orgName={props.orgName}
       user={props.user}
       csrfToken={props.csrfToken}
-      active={props.own ? "my-key" : "team"}
+      active={props.own ? "my-key" : "admin"}
     >
       <div class="narrow">
         <h1>{title}</h1>
@@ -305,7 +305,7 @@ export interface PublicKeysPageProps {
 export function PublicKeysPage(props: PublicKeysPageProps) {
   const asc = (fpr: string) => `/keys/${fpr}.asc`;
   return (
-    <Layout title="OpenPGP keys" orgName={props.orgName} user={props.user ?? null} active="keys">
+    <Layout title="OpenPGP keys" orgName={props.orgName} user={props.user ?? null} active="keys" column>
       <h1>OpenPGP keys</h1>
       <section class="card" aria-labelledby="intake-heading" id="intake-key">
         <h2 id="intake-heading">Security team intake key</h2>

@@ -194,8 +194,8 @@ export function PolicyPage(props: PolicyPageProps) {
 /** The acknowledgments page security.txt points to; credited researchers are listed once reports are disclosed. */
 export function HallOfFamePage(props: { orgName: string }) {
   return (
-    <Layout title="Hall of fame" orgName={props.orgName}>
-      <section class="card narrow">
+    <Layout title="Hall of fame" orgName={props.orgName} column>
+      <section class="card">
         <h1>Hall of fame</h1>
         <p>
           We thank the researchers who reported vulnerabilities to us responsibly. Credited researchers will

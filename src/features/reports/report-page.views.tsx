@@ -200,16 +200,10 @@ export function ReportPage(props: ReportPageProps) {
         </div>
       )}
 
-      <div class="grid">
-        <div>
-          {props.canAct ? (
-            <Actions {...props} />
-          ) : (
-            <p class="notice" id="read-only">
-              You can read this report; only responders and admins can act on it or write messages.
-            </p>
-          )}
-
+      {/* Source order is report, actions, record: on a phone the actions follow the report; on a wide screen
+          the grid puts them beside it (team.css, .report-layout). */}
+      <div class="report-layout">
+        <div class="report-main">
           <section class="card" id="report" aria-labelledby="report-heading">
             <h2 id="report-heading">Report</h2>
             <dl class="facts">
@@ -251,7 +245,27 @@ export function ReportPage(props: ReportPageProps) {
               </>
             )}
           </section>
+        </div>
 
+        <aside class="report-side" aria-label="Actions and facts">
+          {props.canAct ? (
+            <Actions {...props} />
+          ) : (
+            <p class="notice" id="read-only">
+              You can read this report; only responders and admins can act on it or write messages.
+            </p>
+          )}
+          <ReporterCard view={view} />
+          <section class="card" id="sla" aria-labelledby="sla-heading">
+            <h2 id="sla-heading">Deadlines</h2>
+            <SlaList items={view.sla.items} />
+          </section>
+          {props.duplicatesPanel}
+          <SeveritySection {...props} />
+          <FixesSection view={view} />
+        </aside>
+
+        <div class="report-record">
           {props.mailWaiting && (
             <MailWaitingSection
               reference={view.reference}
@@ -275,43 +289,37 @@ export function ReportPage(props: ReportPageProps) {
             </ol>
           </section>
         </div>
-
-        <aside>
-          <section class="card" id="reporter" aria-labelledby="reporter-heading">
-            <h2 id="reporter-heading">Reporter</h2>
-            <dl class="facts">
-              <dt>Name</dt>
-              <dd>{view.reporter.name ?? <span class="muted">not given</span>}</dd>
-              <dt>Email</dt>
-              <dd class="break">
-                {view.reporter.email ?? <span class="muted">not given (tracking link only)</span>}
-              </dd>
-              <dt>OpenPGP key</dt>
-              <dd class="mono small break" id="reporter-key">
-                {view.reporter.keyFingerprint ? (
-                  formatFingerprint(view.reporter.keyFingerprint)
-                ) : (
-                  <span class="muted">not given</span>
-                )}
-              </dd>
-              <dt>Credit</dt>
-              <dd>{CREDIT_LABELS[view.reporter.credit] ?? view.reporter.credit}</dd>
-              <dt>Source</dt>
-              <dd>{SOURCE_LABELS[view.source] ?? view.source}</dd>
-            </dl>
-          </section>
-
-          <section class="card" id="sla" aria-labelledby="sla-heading">
-            <h2 id="sla-heading">Deadlines</h2>
-            <SlaList items={view.sla.items} />
-          </section>
-
-          {props.duplicatesPanel}
-
-          <SeveritySection {...props} />
-          <FixesSection view={view} />
-        </aside>
       </div>
     </Layout>
+  );
+}
+
+/** Who reported, and how to reach them: addresses and fingerprints break at their own seams, never mid-page. */
+function ReporterCard(props: { view: ReportPageProps["view"] }) {
+  const { view } = props;
+  return (
+    <section class="card" id="reporter" aria-labelledby="reporter-heading">
+      <h2 id="reporter-heading">Reporter</h2>
+      <dl class="facts">
+        <dt>Name</dt>
+        <dd>{view.reporter.name ?? <span class="muted">not given</span>}</dd>
+        <dt>Email</dt>
+        <dd class="address">
+          {view.reporter.email ?? <span class="muted">not given (tracking link only)</span>}
+        </dd>
+        <dt>OpenPGP key</dt>
+        <dd class="mono small fingerprint" id="reporter-key">
+          {view.reporter.keyFingerprint ? (
+            formatFingerprint(view.reporter.keyFingerprint)
+          ) : (
+            <span class="muted">not given</span>
+          )}
+        </dd>
+        <dt>Credit</dt>
+        <dd>{CREDIT_LABELS[view.reporter.credit] ?? view.reporter.credit}</dd>
+        <dt>Source</dt>
+        <dd>{SOURCE_LABELS[view.source] ?? view.source}</dd>
+      </dl>
+    </section>
   );
 }

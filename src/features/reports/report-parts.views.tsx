@@ -1,6 +1,7 @@
 import type { Child } from "hono/jsx";
 import type { CurrentUser } from "../../core/actors.ts";
 import type { OwaspRating } from "../../domain/owasp-risk.ts";
+import { levelLabel } from "../../domain/severity-labels.ts";
 import type { SlaItemKey, SlaStatus } from "../../domain/sla.ts";
 import { STATE_LABELS } from "../../domain/workflow.ts";
 import type { AssignSuggestions } from "../assignment/assignment.service.ts";
@@ -49,7 +50,7 @@ export function StateBadge(props: { state: TeamView["state"] }) {
 
 export function SeverityBadge(props: { severity: string | null }) {
   if (!props.severity) return <span class="muted">—</span>;
-  return <span class={`badge sev-${props.severity}`}>{props.severity}</span>;
+  return <span class={`badge sev-${props.severity}`}>{levelLabel(props.severity)}</span>;
 }
 
 export function SlaBadge(props: { status: SlaStatus }) {

@@ -1,5 +1,6 @@
 import type { SlaItem } from "../../domain/sla.ts";
 import { Err } from "../../http/components/field.tsx";
+import { ReportText } from "../../http/components/report-text.tsx";
 import { Csrf, formatDate } from "../../http/layout.tsx";
 import { CvssResult } from "../severity/cvss.views.tsx";
 import { OwaspResult } from "../severity/owasp.views.tsx";
@@ -58,7 +59,7 @@ export function TextBlock(props: { title: string; id: string; text: string }) {
   return (
     <>
       <h3 id={props.id}>{props.title}</h3>
-      <pre class="report-text">{props.text}</pre>
+      <ReportText text={props.text} />
     </>
   );
 }

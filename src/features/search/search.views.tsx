@@ -113,9 +113,8 @@ export function DuplicatesPanel(props: DuplicatesPanelProps) {
                     <a
                       class="small"
                       href={`/reports/${props.reference}?duplicate_of=${encodeURIComponent(s.reference)}#action-mark_duplicate`}
-                      aria-label={`Mark ${props.reference} as a duplicate of ${s.reference}`}
                     >
-                      Mark as duplicate of this…
+                      Mark as duplicate of {s.reference}
                     </a>
                   </>
                 )}

@@ -219,7 +219,8 @@ describe.each(DB_KINDS)("CVSS severity on %s", (kind) => {
       expect(preview.status).toBe(200);
       const html = await preview.text();
       expect(html).toContain('data-cvss-score="9.8"');
-      expect(html).toContain(`<code class="cvss-vector">${CRITICAL_31}</code>`);
+      // The vector may wrap after each slash (<wbr>), never inside a metric.
+      expect(html.replaceAll("<wbr/>", "")).toContain(`<code class="cvss-vector">${CRITICAL_31}</code>`);
       expect(html).toContain('<span class="badge sev-critical">Critical</span>');
       expect(html).toContain(`value="${CRITICAL_31}"`);
       expect(html).toMatch(/<details class="action cvss" id="cvss" open="">/);
@@ -301,8 +302,9 @@ describe.each(DB_KINDS)("CVSS severity on %s", (kind) => {
           "It did not change the report's severity, because the organisation takes severity from CVSS.",
         );
         expect(page).toContain("Severity comes from <strong>CVSS</strong> (organisation setting).");
-        const history = page.slice(page.indexOf('class="severity-history'));
-        const items = history.split("<li").slice(1);
+        const from = page.indexOf('class="severity-history');
+        const history = page.slice(from, page.indexOf("</ol>", from));
+        const items = history.replaceAll("<wbr/>", "").split("<li").slice(1);
         expect(items).toHaveLength(3);
         expect(items[0]).toContain("OWASP Risk Rating");
         expect(items[0]).toContain(

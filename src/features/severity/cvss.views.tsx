@@ -5,8 +5,10 @@ import {
   type CvssScore,
   type CvssSeverity,
   type CvssVersion,
+  cvssGroupsSet,
   cvssReportSeverity,
 } from "../../domain/cvss.ts";
+import { VectorText } from "../../http/components/vector-text.tsx";
 import { Csrf } from "../../http/layout.tsx";
 import { CALCULATOR_VERSIONS, type CvssFormState, headlineScore, metricField } from "./cvss.form.ts";
 import type { SeverityMethod } from "./severity-methods.data.ts";
@@ -48,6 +50,8 @@ export function CvssSeverityBadge(props: { severity: CvssSeverity }) {
 export function CvssResult(props: { score: CvssScore; vector: string; title?: string }) {
   const { score } = props;
   const headline = headlineScore(score);
+  // Temporal and environmental scores only when their metrics were set; unset, they repeat the base score.
+  const set = cvssGroupsSet(score.version, score.metrics);
   return (
     <div class="cvss-result">
       {props.title && <h3>{props.title}</h3>}
@@ -63,7 +67,9 @@ export function CvssResult(props: { score: CvssScore; vector: string; title?: st
       <dl class="facts">
         <dt>Vector</dt>
         <dd>
-          <code class="cvss-vector">{props.vector}</code>
+          <code class="cvss-vector">
+            <VectorText vector={props.vector} />
+          </code>
         </dd>
         {score.version !== "4.0" && (
           <>
@@ -71,15 +77,23 @@ export function CvssResult(props: { score: CvssScore; vector: string; title?: st
             <dd>
               {score.baseScore.toFixed(1)} <CvssSeverityBadge severity={score.baseSeverity} />
             </dd>
-            <dt>Temporal</dt>
-            <dd>
-              {score.temporalScore.toFixed(1)} <CvssSeverityBadge severity={score.temporalSeverity} />
-            </dd>
-            <dt>Environmental</dt>
-            <dd>
-              {score.environmentalScore.toFixed(1)}{" "}
-              <CvssSeverityBadge severity={score.environmentalSeverity} />
-            </dd>
+            {set.has("temporal") && (
+              <>
+                <dt>Temporal</dt>
+                <dd>
+                  {score.temporalScore.toFixed(1)} <CvssSeverityBadge severity={score.temporalSeverity} />
+                </dd>
+              </>
+            )}
+            {set.has("environmental") && (
+              <>
+                <dt>Environmental</dt>
+                <dd>
+                  {score.environmentalScore.toFixed(1)}{" "}
+                  <CvssSeverityBadge severity={score.environmentalSeverity} />
+                </dd>
+              </>
+            )}
           </>
         )}
       </dl>

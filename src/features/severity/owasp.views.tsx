@@ -5,6 +5,8 @@ import {
   type OwaspFactorCode,
   type OwaspRating,
 } from "../../domain/owasp-risk.ts";
+import { levelLabel } from "../../domain/severity-labels.ts";
+import { VectorText } from "../../http/components/vector-text.tsx";
 import { Csrf } from "../../http/layout.tsx";
 
 export type SeverityImpact = "business" | "technical";
@@ -68,22 +70,28 @@ export function OwaspResult(props: { rating: OwaspRating; impactUsed: SeverityIm
       <dl class="facts">
         <dt>Vector</dt>
         <dd>
-          <code class="owasp-vector">{r.vector}</code>
+          <code class="owasp-vector">
+            <VectorText vector={r.vector} />
+          </code>
         </dd>
         <dt>Likelihood</dt>
         <dd>
           {formatScore(r.likelihood)}{" "}
-          <span class={`badge level-${LEVEL_CLASS[r.likelihoodLevel]}`}>{r.likelihoodLevel}</span>
+          <span class={`badge level-${LEVEL_CLASS[r.likelihoodLevel]}`}>{levelLabel(r.likelihoodLevel)}</span>
         </dd>
         <dt>Technical impact</dt>
         <dd>
           {formatScore(r.technicalImpact)}{" "}
-          <span class={`badge level-${LEVEL_CLASS[r.technicalImpactLevel]}`}>{r.technicalImpactLevel}</span>
+          <span class={`badge level-${LEVEL_CLASS[r.technicalImpactLevel]}`}>
+            {levelLabel(r.technicalImpactLevel)}
+          </span>
         </dd>
         <dt>Business impact</dt>
         <dd>
           {formatScore(r.businessImpact)}{" "}
-          <span class={`badge level-${LEVEL_CLASS[r.businessImpactLevel]}`}>{r.businessImpactLevel}</span>
+          <span class={`badge level-${LEVEL_CLASS[r.businessImpactLevel]}`}>
+            {levelLabel(r.businessImpactLevel)}
+          </span>
         </dd>
         <dt>Severity (technical impact)</dt>
         <dd class={used === "technical" ? "used" : undefined}>

@@ -1,3 +1,5 @@
+import { levelLabel } from "../../domain/severity-labels.ts";
+import { VectorText } from "../../http/components/vector-text.tsx";
 import { formatDate } from "../../http/layout.tsx";
 import { METHOD_LABELS, type SeverityMethod } from "./severity-methods.data.ts";
 
@@ -38,10 +40,12 @@ export function SeverityHistory(props: { items: readonly SeverityHistoryItem[] }
           <span class="method">{methodLabel(s.method)}</span>
           {s.version && <span class="muted small"> {s.version}</span>}
           {s.score !== null && <strong class="history-score"> {s.score.toFixed(1)}</strong>}{" "}
-          <span class={`badge sev-${s.severity}`}>{s.severity}</span> by {s.setBy ?? "a former member"},{" "}
-          <time datetime={s.at.toISOString()}>{formatDate(s.at)}</time>
+          <span class={`badge sev-${s.severity}`}>{levelLabel(s.severity)}</span> by{" "}
+          {s.setBy ?? "a former member"}, <time datetime={s.at.toISOString()}>{formatDate(s.at)}</time>
           <br />
-          <code class="small break">{s.vector}</code>
+          <code class="small break">
+            <VectorText vector={s.vector} />
+          </code>
           {!s.setsReportSeverity && (
             <p class="small recorded-note">
               Recorded only: this score did not change the report's severity, because the organisation takes

@@ -94,7 +94,9 @@ export function ApiTokensPage(props: {
             {day(props.created.expiresAt)}. Copy it now: it is shown only once.
           </p>
           <p>
-            <code id="token-secret">{props.created.token}</code>
+            <code id="token-secret" class="break">
+              {props.created.token}
+            </code>
           </p>
         </div>
       )}

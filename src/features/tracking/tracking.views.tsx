@@ -2,6 +2,7 @@ import { weaknessLabel } from "../../domain/weaknesses.ts";
 import { AttachmentsInput } from "../../http/components/attachments-input.tsx";
 import { describedBy, ErrorSummary, invalid } from "../../http/components/error-summary.tsx";
 import { FieldError } from "../../http/components/field.tsx";
+import { ReportText } from "../../http/components/report-text.tsx";
 import { formatDate, Layout } from "../../http/layout.tsx";
 import { ReporterWaitingPrompt } from "../reports/needs-info.views.tsx";
 import type { ReportsService } from "../reports/reports.service.ts";
@@ -151,11 +152,11 @@ export function ReporterPage(props: ReporterPageProps) {
               </dd>
             </dl>
             <h3>Description</h3>
-            <div class="report-text">{view.description}</div>
+            <ReportText text={view.description} />
             <h3>Steps to reproduce</h3>
-            <div class="report-text">{view.steps}</div>
+            <ReportText text={view.steps} />
             <h3>Impact</h3>
-            <div class="report-text">{view.impact}</div>
+            <ReportText text={view.impact} />
             {view.attachments.length > 0 && (
               <>
                 <h3>Attachments</h3>

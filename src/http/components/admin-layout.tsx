@@ -43,16 +43,7 @@ export function AdminLayout(
       orgName={props.orgName}
       user={props.user}
       csrfToken={props.csrfToken}
-      active={
-        props.section === "scope" ||
-        props.section === "intake" ||
-        props.section === "responses" ||
-        props.section === "maintenance"
-          ? "settings"
-          : props.section === "sign-ins"
-            ? "team"
-            : props.section
-      }
+      active="admin"
     >
       <nav class="admin-nav" aria-label="Administration">
         {SECTIONS.map((s) => (

@@ -21,7 +21,8 @@ export function DataTable<T>(props: {
         <thead>
           <tr>
             {props.columns.map((column) => (
-              <th scope="col">{column}</th>
+              // A column of buttons has no visible name, but a screen reader still announces one.
+              <th scope="col">{column || <span class="visually-hidden">Actions</span>}</th>
             ))}
           </tr>
         </thead>

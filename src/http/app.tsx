@@ -229,6 +229,7 @@ function registerRoutes(app: Hono<AppEnv>, services: Services) {
   registerAuthPages(app, {
     auth: services.auth,
     settings: services.settings,
+    invites: services.invites,
     get publicUrl() {
       return deps.publicUrl;
     },
@@ -251,6 +252,7 @@ function registerRoutes(app: Hono<AppEnv>, services: Services) {
   registerAdminPages(app, {
     settings: services.settings,
     team: services.team,
+    invites: services.invites,
     assets: services.assets,
     memberFingerprints: () => services.keys.memberFingerprints(),
     outbox: services.outbox,

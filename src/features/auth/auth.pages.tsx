@@ -6,12 +6,15 @@ import type { AppEnv } from "../../http/env.ts";
 import { readForm } from "../../http/form.ts";
 import { Layout } from "../../http/layout.tsx";
 import type { SettingsService } from "../settings/settings.service.ts";
+import type { InvitesService } from "../team/invites.service.ts";
 import type { AuthService } from "./auth.service.ts";
+import { registerInvitePages } from "./invite.pages.tsx";
 
 /** What the sign-in pages use. */
 export interface AuthPagesDeps {
   auth: AuthService;
   settings: SettingsService;
+  invites: Pick<InvitesService, "check">;
   publicUrl: string;
   /** The client address as the rate limiter sees it (X-Forwarded-For only when a proxy is trusted). */
   clientIp: (c: Context<AppEnv>) => string;
@@ -189,8 +192,14 @@ function SetupPage(props: {
 
 const SETUP_INVALID = "This setup link is not valid: it was used, has expired, or an admin exists.";
 
-/** Sign-in, sign-out and the first-admin setup link: the only pages that create or end team sessions. */
+/** Sign-in, sign-out, the first-admin setup link and invites: the only pages that create or end team sessions. */
 export function registerAuthPages(app: Hono<AppEnv>, deps: AuthPagesDeps) {
+  registerInvitePages(app, {
+    auth: deps.auth,
+    invites: deps.invites,
+    settings: deps.settings,
+    startSession: (c, session) => startSession(c, session, deps.publicUrl),
+  });
   // Sign-in and setup pages carry passwords and one-time links: no cache may keep them.
   app.use("/login", noStore);
   app.use("/setup/:token", noStore);

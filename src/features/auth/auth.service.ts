@@ -7,6 +7,7 @@ import { DUMMY_PASSWORD_HASH, verifyPassword } from "../../crypto/password.ts";
 import { randomToken, sha256Hex } from "../../crypto/tokens.ts";
 import { apiTokens, oneTimeTokens, sessions, users } from "../../db/schema.ts";
 import { LOGIN_THROTTLE, loginWaitSeconds, throttledUntil } from "../../domain/login-throttle.ts";
+import type { InvitesService } from "../team/invites.service.ts";
 import type { TeamService, UserRow } from "../team/team.service.ts";
 import {
   deleteFailures,
@@ -42,7 +43,12 @@ const unauthorizedToken = (message: string) =>
     "WWW-Authenticate": 'Bearer realm="embargo", error="invalid_token"',
   });
 
-export function createAuthService(deps: { db: Db; clock: Clock; team: TeamService }) {
+export function createAuthService(deps: {
+  db: Db;
+  clock: Clock;
+  team: TeamService;
+  invites: Pick<InvitesService, "accept">;
+}) {
   const { db, clock } = deps;
   const windowStart = (now: Date) => new Date(now.getTime() - LOGIN_THROTTLE.windowSeconds * 1000);
 
@@ -256,6 +262,15 @@ export function createAuthService(deps: { db: Db; clock: Clock; team: TeamServic
         );
         return created;
       });
+      return { user, ...(await startSession(user)) };
+    },
+
+    /**
+     * An invited person chooses a password: the member is created and the invite used up in one transaction
+     * (the same path as the first admin's setup link), then they are signed in.
+     */
+    async acceptInvite(token: string, password: string) {
+      const user = await deps.invites.accept(token, password);
       return { user, ...(await startSession(user)) };
     },
 

@@ -8,12 +8,14 @@ import type { FormProblem } from "../../http/components/admin-layout.tsx";
 import type { AppEnv } from "../../http/env.ts";
 import type { AssetsService } from "../policy/assets.service.ts";
 import type { SettingsService } from "../settings/settings.service.ts";
+import type { InvitesService } from "./invites.service.ts";
 import type { TeamService } from "./team.service.ts";
 
 /** What the admin pages use. Keys and the outbox are reached through ports, so team needs nothing from them. */
 export interface AdminPagesDeps {
   settings: SettingsService;
   team: TeamService;
+  invites: InvitesService;
   assets: AssetsService;
   /** Each member's OpenPGP key fingerprint, by user id. */
   memberFingerprints: () => Promise<ReadonlyMap<string, string>>;
@@ -24,6 +26,8 @@ export interface AdminPagesDeps {
 
 import { readForm } from "../../http/form.ts";
 import { availabilityFormErrors, availabilityFromForm } from "./availability.form.ts";
+import { registerInviteAdminPages } from "./invites.pages.tsx";
+import type { IssuedInviteView } from "./invites.views.tsx";
 import { OutboxPage } from "./outbox.views.tsx";
 import { ScopePage } from "./scope.views.tsx";
 import { SettingsPage, type SlaFormValues } from "./settings.views.tsx";
@@ -66,7 +70,7 @@ function formProblem(
 }
 
 const TEAM_DONE: Record<string, string> = {
-  added: "The member was added.",
+  revoked: "The invite was revoked; its link no longer works.",
   updated: "The member was saved.",
   availability: "The availability was saved.",
 };
@@ -78,7 +82,6 @@ const SCOPE_DONE: Record<string, string> = { added: "The asset was added.", upda
 const done = (map: Record<string, string>, key: string | undefined) =>
   key && Object.hasOwn(map, key) ? map[key] : null;
 
-const MEMBER_ADD_FIELDS = ["email", "name", "role", "password", "expertise"] as const;
 const MEMBER_EDIT_FIELDS = ["name", "role", "active", "expertise", "availabilityNote", "password"] as const;
 const ORG_FIELDS = [
   "name",
@@ -167,21 +170,25 @@ export function registerAdminPages(app: Hono<AppEnv>, deps: AdminPagesDeps) {
   const renderTeam = async (
     c: Context<AppEnv>,
     extra: {
-      add?: FormProblem;
+      invite?: FormProblem;
+      issued?: IssuedInviteView;
       edit?: FormProblem & { id: string };
       availability?: TeamPageProps["availability"];
-      status?: Status;
+      status?: Status | 201;
     } = {},
   ) => {
-    const members = await deps.team.list();
+    const [members, invites] = await Promise.all([deps.team.list(), deps.invites.listOpen()]);
     return c.html(
       <TeamPage
         {...(await frame(c))}
         members={members}
         now={deps.clock()}
         keyFingerprints={await deps.memberFingerprints()}
-        done={done(TEAM_DONE, c.req.query("done"))}
-        add={extra.add ?? null}
+        done={extra.issued ? null : done(TEAM_DONE, c.req.query("done"))}
+        invites={invites}
+        invite={extra.invite ?? null}
+        issued={extra.issued ?? null}
+        smtpConfigured={deps.smtpConfigured}
         edit={extra.edit ?? null}
         availability={extra.availability ?? null}
       />,
@@ -206,17 +213,7 @@ export function registerAdminPages(app: Hono<AppEnv>, deps: AdminPagesDeps) {
     return c.redirect(`/admin/team?done=availability#availability-${encodeURIComponent(id)}`, 303);
   });
 
-  app.post("/admin/team", requirePage("team.manage"), async (c) => {
-    const values = pick(await readForm(c), MEMBER_ADD_FIELDS);
-    try {
-      await deps.team.createMember(signedInMember(c).id, values);
-    } catch (error) {
-      const problem = formProblem(error, { ...values, password: "" });
-      if (!problem) throw error;
-      return renderTeam(c, { add: problem, status: problem.status });
-    }
-    return c.redirect("/admin/team?done=added", 303);
-  });
+  registerInviteAdminPages(app, { invites: deps.invites, renderTeam });
 
   app.post("/admin/team/:id", requirePage("team.manage"), async (c) => {
     const id = c.req.param("id");

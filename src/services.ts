@@ -89,7 +89,7 @@ export function createServices(deps: ServiceDeps) {
     settings,
     team,
     invites,
-    auth: createAuthService({ db, clock, team, invites }),
+    auth: createAuthService({ db, clock, team, invites, keys, settings }),
     audit,
     keys,
     outbox,

@@ -230,6 +230,7 @@ function registerRoutes(app: Hono<AppEnv>, services: Services) {
     auth: services.auth,
     settings: services.settings,
     invites: services.invites,
+    intakeAddress: () => services.keys.intakeAddress(),
     get publicUrl() {
       return deps.publicUrl;
     },
@@ -254,6 +255,13 @@ function registerRoutes(app: Hono<AppEnv>, services: Services) {
     team: services.team,
     invites: services.invites,
     assets: services.assets,
+    intakeKey: {
+      facts: async () => ({
+        ...(await services.keys.intakeKeyFacts()),
+        address: await services.keys.intakeAddress(),
+      }),
+      saveOrg: (actorId, input, rekey) => services.keys.saveOrgSettings(actorId, input, rekey),
+    },
     memberFingerprints: () => services.keys.memberFingerprints(),
     outbox: services.outbox,
     clock,

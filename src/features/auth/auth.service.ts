@@ -7,6 +7,8 @@ import { DUMMY_PASSWORD_HASH, verifyPassword } from "../../crypto/password.ts";
 import { randomToken, sha256Hex } from "../../crypto/tokens.ts";
 import { apiTokens, oneTimeTokens, sessions, users } from "../../db/schema.ts";
 import { LOGIN_THROTTLE, loginWaitSeconds, throttledUntil } from "../../domain/login-throttle.ts";
+import type { IntakeIdentityPlan, KeysService } from "../keys/keys.service.ts";
+import type { SettingsService } from "../settings/settings.service.ts";
 import type { InvitesService } from "../team/invites.service.ts";
 import type { TeamService, UserRow } from "../team/team.service.ts";
 import {
@@ -48,9 +50,35 @@ export function createAuthService(deps: {
   clock: Clock;
   team: TeamService;
   invites: Pick<InvitesService, "accept">;
+  keys: Pick<KeysService, "planIntakeIdentity" | "applyIntakeIdentityIn">;
+  settings: Pick<SettingsService, "org">;
 }) {
   const { db, clock } = deps;
   const windowStart = (now: Date) => new Date(now.getTime() - LOGIN_THROTTLE.windowSeconds * 1000);
+
+  /**
+   * The organisation settings the setup form asked for, checked, with the intake key they need made ahead of
+   * the transaction. Errors name the setup form's fields ("orgName", "securityEmail").
+   */
+  async function planSetupIdentity(org: {
+    name: string;
+    securityEmail: string;
+  }): Promise<IntakeIdentityPlan> {
+    const securityEmail = org.securityEmail.trim();
+    if (!securityEmail) {
+      const message = "Enter the address reporters write to, e.g. security@example.org.";
+      throw new AppError("invalid_input", 400, message, { securityEmail: message });
+    }
+    try {
+      const current = await deps.settings.org();
+      return await deps.keys.planIntakeIdentity({ ...current, name: org.name, securityEmail }, true);
+    } catch (error) {
+      if (!(error instanceof AppError) || !error.fields) throw error;
+      const { name, ...rest } = error.fields;
+      const fields = name ? { ...rest, orgName: name } : rest;
+      throw new AppError(error.code, error.status, error.userMessage, fields);
+    }
+  }
 
   async function startSession(user: UserRow): Promise<{ token: string; csrfToken: string; expiresAt: Date }> {
     const token = randomToken(32);
@@ -225,8 +253,21 @@ export function createAuthService(deps: {
       return Boolean(row) && (await deps.team.countActiveAdmins()) === 0;
     },
 
-    /** Creates the first admin through the setup link and uses the link up, in one transaction. */
-    async completeSetup(token: string, input: { email: string; name: string; password: string }) {
+    /**
+     * Creates the first admin through the setup link and uses the link up, in one transaction. With
+     * `organisation`, the same transaction saves the organisation's name and security address and, when the
+     * intake key made at first start names another address (security@<host>), switches to a new key for this
+     * one; the first key is kept as retired, so anything already encrypted to it still decrypts.
+     */
+    async completeSetup(
+      token: string,
+      input: {
+        email: string;
+        name: string;
+        password: string;
+        organisation?: { name: string; securityEmail: string };
+      },
+    ) {
       if (!(await this.setupLinkValid(token))) {
         throw new AppError(
           "setup_link_invalid",
@@ -237,6 +278,8 @@ export function createAuthService(deps: {
       if (!input.password) {
         throw new AppError("invalid_input", 400, "Choose a password.", { password: "Choose a password." });
       }
+      const { organisation, ...member } = input;
+      const plan = organisation ? await planSetupIdentity(organisation) : null;
       const user = await transaction(db, async (tx) => {
         // Every outstanding setup link is used up here, not only this one: each start without an admin issues
         // a link, and two of them submitted at once would both pass the check above and make two admins. The
@@ -248,7 +291,8 @@ export function createAuthService(deps: {
           .returning({ tokenHash: oneTimeTokens.tokenHash });
         if (!used.some((row) => row.tokenHash === sha256Hex(token)))
           throw new AppError("setup_link_invalid", 404, "This setup link was already used.");
-        const created = await deps.team.createMemberIn(tx, null, { ...input, role: "admin" });
+        const created = await deps.team.createMemberIn(tx, null, { ...member, role: "admin" });
+        if (plan) await deps.keys.applyIntakeIdentityIn(tx, created.id, plan);
         await appendAuditEvent(
           tx,
           {

@@ -17,6 +17,11 @@ export interface AdminPagesDeps {
   team: TeamService;
   invites: InvitesService;
   assets: AssetsService;
+  /** The intake key as the settings page shows it, and the save that can re-key it (the keys feature's). */
+  intakeKey: {
+    facts(): Promise<{ userIds: string[]; source: "generated" | "imported"; address: string }>;
+    saveOrg(actorId: string, input: unknown, rekey: boolean): Promise<{ rekeyed: boolean }>;
+  };
   /** Each member's OpenPGP key fingerprint, by user id. */
   memberFingerprints: () => Promise<ReadonlyMap<string, string>>;
   outbox: { list(): Promise<(typeof outbox.$inferSelect)[]> };
@@ -76,6 +81,8 @@ const TEAM_DONE: Record<string, string> = {
 };
 const SETTINGS_DONE: Record<string, string> = {
   org: "The organisation settings were saved.",
+  "org-rekeyed":
+    "The organisation settings were saved, and a new intake key was made for the new name and address. The previous key is retired and still decrypts what was encrypted to it.",
   sla: "The SLA targets were saved. They apply to reports received from now on.",
 };
 const SCOPE_DONE: Record<string, string> = { added: "The asset was added.", updated: "The asset was saved." };
@@ -242,11 +249,16 @@ export function registerAdminPages(app: Hono<AppEnv>, deps: AdminPagesDeps) {
       status?: Status;
     } = {},
   ) => {
-    const [org, sla] = await Promise.all([deps.settings.org(), deps.settings.sla()]);
+    const [org, sla, intakeKey] = await Promise.all([
+      deps.settings.org(),
+      deps.settings.sla(),
+      deps.intakeKey.facts(),
+    ]);
     return c.html(
       <SettingsPage
         {...(await frame(c))}
         org={extra.org ?? { ...org }}
+        intakeKey={intakeKey}
         orgProblem={extra.orgProblem ?? null}
         sla={extra.sla ?? slaFormValues(sla)}
         slaProblem={extra.slaProblem ?? null}
@@ -259,18 +271,22 @@ export function registerAdminPages(app: Hono<AppEnv>, deps: AdminPagesDeps) {
   app.get("/admin/settings", requirePage("settings.manage"), (c) => renderSettings(c));
 
   app.post("/admin/settings", requirePage("settings.manage"), async (c) => {
-    const sent = pick(await readForm(c), ORG_FIELDS);
+    const body = await readForm(c);
+    const sent = pick(body, ORG_FIELDS);
     // Fields the form did not send keep their saved value instead of falling back to the defaults.
     const current = await deps.settings.org();
     const input = { ...current, ...sent };
+    const rekey = lastText(body, "rekeyIntake") === "true";
+    let rekeyed = false;
     try {
-      await deps.settings.updateOrg(signedInMember(c).id, input);
+      ({ rekeyed } = await deps.intakeKey.saveOrg(signedInMember(c).id, input, rekey));
     } catch (error) {
       const problem = formProblem(error, input);
       if (!problem) throw error;
-      return renderSettings(c, { org: input, orgProblem: problem, status: problem.status });
+      const typed = { ...input, rekeyIntake: String(rekey) };
+      return renderSettings(c, { org: typed, orgProblem: problem, status: problem.status });
     }
-    return c.redirect("/admin/settings?done=org", 303);
+    return c.redirect(`/admin/settings?done=${rekeyed ? "org-rekeyed" : "org"}`, 303);
   });
 
   app.post("/admin/settings/sla", requirePage("settings.manage"), async (c) => {

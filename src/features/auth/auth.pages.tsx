@@ -201,12 +201,13 @@ function SetupPage(props: {
 }
 
 /**
- * The security address to offer on the setup form: the one the intake key would be made for, unless that is a
- * host without a dot (security@localhost), which no reporter can write to; then the field starts empty.
+ * The security address to offer on the setup form: the one the intake key would be made for, unless its host is
+ * no mail domain (security@localhost, security@127.0.0.1), which no reporter can write to; then the field starts
+ * empty, so nobody accepts it by pressing Enter.
  */
-function offeredAddress(address: string): string {
+export function offeredAddress(address: string): string {
   const domain = address.split("@")[1] ?? "";
-  return domain.includes(".") ? address : "";
+  return /^[a-z0-9-]+(\.[a-z0-9-]+)*\.[a-z][a-z0-9-]*[a-z]$/i.test(domain) ? address : "";
 }
 
 const SETUP_INVALID = "This setup link is not valid: it was used, has expired, or an admin exists.";

@@ -74,9 +74,17 @@ export function createAuthService(deps: {
       return await deps.keys.planIntakeIdentity({ ...current, name: org.name, securityEmail }, true);
     } catch (error) {
       if (!(error instanceof AppError) || !error.fields) throw error;
-      const { name, ...rest } = error.fields;
-      const fields = name ? { ...rest, orgName: name } : rest;
-      throw new AppError(error.code, error.status, error.userMessage, fields);
+      // The settings page's words assume an optional address; here it is required and the name is orgName.
+      const { name, securityEmail: badAddress, ...rest } = error.fields;
+      const fields: Record<string, string> = { ...rest };
+      if (name) fields.orgName = name;
+      if (badAddress) fields.securityEmail = "Enter a valid email address, e.g. security@example.org.";
+      throw new AppError(
+        error.code,
+        error.status,
+        "Check the organisation's name and security address.",
+        fields,
+      );
     }
   }
 

@@ -16,6 +16,7 @@ import {
   unescapeHtml,
 } from "../../../test/helpers/http.ts";
 import { auditEvents } from "../../db/schema.ts";
+import { offeredAddress } from "./auth.pages.tsx";
 
 const PUBLIC = "http://localhost:8080";
 
@@ -89,7 +90,11 @@ describe.each(DB_KINDS)("the security address at setup and in the settings, on %
     const setup = `/setup/${link!.token}`;
     const cases: [Record<string, string>, string, string][] = [
       [{ securityEmail: "" }, "setup-security-email-error", "Enter the address reporters write to"],
-      [{ securityEmail: "not an address" }, "setup-security-email-error", "Enter a valid email address"],
+      [
+        { securityEmail: "not an address" },
+        "setup-security-email-error",
+        "Enter a valid email address, e.g. security@example.org.",
+      ],
       [{ orgName: "  " }, "setup-org-name-error", "Enter the organisation name."],
     ];
     for (const [override, errorId, message] of cases) {
@@ -191,5 +196,22 @@ describe.each(DB_KINDS)("the security address at setup and in the settings, on %
     expect(html).toContain('value="nope"');
     expect((await t.services.settings.org()).securityEmail).toBe("security@acme.example");
     expect((await t.services.keys.intakeKeys()).current.fingerprint).toBe(before.current.fingerprint);
+  });
+});
+
+describe("the security address the setup form offers", () => {
+  it("is the derived address only when its host is a mail domain", () => {
+    expect(offeredAddress("security@example.org")).toBe("security@example.org");
+    expect(offeredAddress("psirt@mail.acme.co.uk")).toBe("psirt@mail.acme.co.uk");
+    for (const useless of [
+      "security@localhost",
+      "security@127.0.0.1",
+      "security@[::1]",
+      "security@intranet",
+      "security@host.local1",
+      "nothing",
+    ]) {
+      expect(offeredAddress(useless)).toBe("");
+    }
   });
 });

@@ -140,7 +140,7 @@ export function createInvitesService(deps: {
         const open = await findOpenInviteByEmail(tx, email);
         if (open && inviteState(open, now) === "pending") {
           const message =
-            "An invite to this address is already pending. Re-send it from the list below to issue a new link.";
+            "An invite to this address is already pending. Re-send it under Pending invites to issue a new link.";
           throw new AppError("invite_pending", 409, message, { email: message });
         }
         if (open) {

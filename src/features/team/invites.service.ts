@@ -72,7 +72,7 @@ export function createInvitesService(deps: {
       `${by} to join the ${org.name} security team on Embargo as ${ROLE_LABELS[invite.role].toLowerCase()}.`,
       "",
       `Choose your password here to create your account. The link works once, until ${invite.expiresAt.toISOString().slice(0, 16).replace("T", " ")} UTC:`,
-      sealedPlaceholder(0),
+      sealedPlaceholder(0, "private invite link"),
       "",
       "Keep the link to yourself: whoever opens it first becomes this member.",
       "If you did not expect this invitation, ignore this mail; no account exists until the link is used.",

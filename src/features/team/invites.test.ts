@@ -137,7 +137,7 @@ describe.each(DB_KINDS)("team invites on %s", (kind) => {
     const mail = rows[0]!;
     expect(mail.subject).toContain("Invitation to the");
     expect(mail.body).toContain("Hello Oscar,");
-    expect(mail.body).toContain("[private tracking link 1, sealed]");
+    expect(mail.body).toContain("[private invite link 1, sealed]");
     expect(mail.secretsEnc).not.toBeNull();
     const dump = await dumpAll(t);
     expect(dump).toContain("oscar@example.org");
@@ -145,6 +145,7 @@ describe.each(DB_KINDS)("team invites on %s", (kind) => {
     // The outbox page shows the placeholder, never the link.
     const outboxPage = await (await get(app, "/admin/outbox", admin)).text();
     expect(outboxPage).toContain("oscar@example.org");
+    expect(outboxPage).toContain("[private invite link 1, sealed]");
     expect(outboxPage).not.toContain(token);
 
     const smtp = await startSmtp();

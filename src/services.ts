@@ -16,6 +16,7 @@ import { createAssetsService } from "./features/policy/assets.service.ts";
 import { createReportsService } from "./features/reports/reports.service.ts";
 import { createSearchService } from "./features/search/search.service.ts";
 import { createSettingsService } from "./features/settings/settings.service.ts";
+import { createInvitesService } from "./features/team/invites.service.ts";
 import { createTeamService } from "./features/team/team.service.ts";
 import { createTemplatesService } from "./features/templates/templates.service.ts";
 import type { JobQueue } from "./jobs/queue.ts";
@@ -59,6 +60,7 @@ export function createServices(deps: ServiceDeps) {
     jobs,
     allowPrivateHosts: deps.alertAllowPrivateHosts ?? NO_PRIVATE_HOSTS,
   });
+  const invites = createInvitesService({ db, clock, publicUrl, settings, team, outbox });
   const assets = createAssetsService({ db, clock });
   const search = createSearchService({ db, cipher });
   const templates = createTemplatesService({ db, clock, publicUrl, settings, team });
@@ -86,7 +88,8 @@ export function createServices(deps: ServiceDeps) {
     db,
     settings,
     team,
-    auth: createAuthService({ db, clock, team }),
+    invites,
+    auth: createAuthService({ db, clock, team, invites, keys, settings }),
     audit,
     keys,
     outbox,

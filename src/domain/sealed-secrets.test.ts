@@ -45,4 +45,16 @@ describe("sealed secrets in a stored mail body", () => {
     );
     expect(() => fillSealed(sealedPlaceholder(0), ["a", "b"])).toThrow(/no place for sealed secret 2/);
   });
+
+  it("names the kind of link, and fills an invite link's placeholder like a tracking link's", () => {
+    expect(sealedPlaceholder(0, "private invite link")).toBe("[private invite link 1, sealed]");
+    const body = `Join: ${sealedPlaceholder(0, "private invite link")}\nTrack: ${sealedPlaceholder(1)}`;
+    expect(fillSealed(body, ["https://x/invite/aaa", "https://x/r/bbb"])).toBe(
+      "Join: https://x/invite/aaa\nTrack: https://x/r/bbb",
+    );
+    // A secret goes only where its own position is named, whatever the kind.
+    expect(() => fillSealed("Join: [private invite link 2, sealed]", ["a"])).toThrow(
+      /no place for sealed secret 1/,
+    );
+  });
 });

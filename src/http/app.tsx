@@ -266,6 +266,8 @@ function registerRoutes(app: Hono<AppEnv>, services: Services) {
   registerAuthPages(app, {
     auth: services.auth,
     settings: services.settings,
+    invites: services.invites,
+    intakeAddress: () => services.keys.intakeAddress(),
     get publicUrl() {
       return deps.publicUrl;
     },
@@ -288,7 +290,15 @@ function registerRoutes(app: Hono<AppEnv>, services: Services) {
   registerAdminPages(app, {
     settings: services.settings,
     team: services.team,
+    invites: services.invites,
     assets: services.assets,
+    intakeKey: {
+      facts: async () => ({
+        ...(await services.keys.intakeKeyFacts()),
+        address: await services.keys.intakeAddress(),
+      }),
+      saveOrg: (actorId, input, rekey) => services.keys.saveOrgSettings(actorId, input, rekey),
+    },
     memberFingerprints: () => services.keys.memberFingerprints(),
     outbox: services.outbox,
     clock,

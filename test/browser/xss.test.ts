@@ -137,6 +137,13 @@ describe("stored XSS corpus in Chromium", { timeout: 300_000 }, () => {
       role: "responder",
       active: true,
     });
+    // An invite whose name is a payload: shown in the pending invites and on the page behind its link.
+    const invited = await t.services.invites.invite(admin.id, {
+      email: "invited@example.org",
+      name: short(3, "I "),
+      role: "viewer",
+    });
+    pages.push({ path: new URL(invited.link).pathname, signedIn: false, shows: "onerror=xss()" });
     const org = await t.services.settings.org();
     await t.services.settings.updateOrg(admin.id, {
       ...org,

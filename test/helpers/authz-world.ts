@@ -55,6 +55,10 @@ export interface World {
   alertChannelId: string;
   /** A first-admin setup link issued before any admin existed; it must stop working once one does. */
   staleSetupToken: string;
+  /** An open invite: the target of the admin's re-send and revoke. */
+  pendingInviteId: string;
+  /** The link of an invite that was revoked: it must open nothing for anyone. */
+  staleInviteToken: string;
   memberKeyFile: string;
   wkdHash: string;
   credentials: Record<ActorName, Credentials>;
@@ -166,6 +170,17 @@ export async function seedWorld(live: LiveServer): Promise<World> {
     password: "sam-password-long",
   });
   const spareToken = await s.team.createApiToken(team.admin.email, "spare");
+  const pendingInvite = await s.invites.invite(team.admin.id, {
+    email: "ivy@example.org",
+    name: "Ivy",
+    role: "viewer",
+  });
+  const staleInvite = await s.invites.invite(team.admin.id, {
+    email: "ulla@example.org",
+    name: "Ulla",
+    role: "admin",
+  });
+  await s.invites.revoke(team.admin.id, staleInvite.invite.id);
   const asset = await s.assets.create(team.admin.id, {
     name: "Billing portal",
     identifier: "billing.example.org",
@@ -217,6 +232,8 @@ export async function seedWorld(live: LiveServer): Promise<World> {
     templateId: template.id,
     alertChannelId: channel.id,
     staleSetupToken: staleSetup.token,
+    pendingInviteId: pendingInvite.invite.id,
+    staleInviteToken: staleInvite.link.split("/").pop()!,
     memberKeyFile: `${MEMBER_KEY_FINGERPRINT}.asc`,
     wkdHash: wkdHash("security"),
     credentials: {

@@ -96,6 +96,7 @@ export const PAGE_TOUR: readonly TourStop[] = [
     await submit(page, "Sign in");
   }),
   stop("GET /setup/:token", "anonymous", "used setup link", (w) => `/setup/${w.staleSetupToken}`),
+  stop("GET /invite/:token", "anonymous", "used invite link", (w) => `/invite/${w.staleInviteToken}`),
   { route: "(not found)", as: "anonymous", name: "404 page (anonymous)", path: fixed("/no-such-page") },
   { route: "(not found)", as: "responder", name: "404 page (responder)", path: fixed("/no-such-page") },
 

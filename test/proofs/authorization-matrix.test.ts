@@ -124,6 +124,8 @@ const MATRIX: Row[] = [
   r("POST /login",                           [401, 401, 401, 401, 401, 401], { form: () => ({ email: "nobody@example.net", password: "not-the-password" }) }),
   r("POST /logout",                          [401, 401, SIGNED_OUT, SIGNED_OUT, SIGNED_OUT, 401], { ...EMPTY, runLast: 2 }),
   r("GET /setup/:token",                     [404, 404, 404, 404, 404, 404], { url: (w) => `/setup/${w.staleSetupToken}` }),
+  r("GET /invite/:token",                    [404, 404, 404, 404, 404, 404], { url: (w) => `/invite/${w.staleInviteToken}` }),
+  r("POST /invite/:token",                   [404, 404, 404, 404, 404, 404], { url: (w) => `/invite/${w.staleInviteToken}`, form: () => ({ password: "intruder-password-long", passwordConfirm: "intruder-password-long" }) }),
   r("POST /setup/:token",                    [404, 404, 404, 404, 404, 404], { url: (w) => `/setup/${w.staleSetupToken}`, form: () => ({ email: "intruder@example.net", name: "Intruder", password: "intruder-password-long", passwordConfirm: "intruder-password-long" }) }),
 
   // The team's report pages: every role reads; viewers neither write nor act.
@@ -163,7 +165,9 @@ const MATRIX: Row[] = [
 
   // Admin pages: admins only; responders and viewers are refused with 403.
   r("GET /admin/team",                       [LOGIN, LOGIN, 403, 403, 200, LOGIN]),
-  r("POST /admin/team",                      [401, 401, 403, 403, "303 /admin/team", 401], { form: () => ({ email: "nell@example.org", name: "Nell", role: "viewer", password: "nell-password-long" }) }),
+  r("POST /admin/invites",                   [401, 401, 403, 403, 201, 401], { form: () => ({ email: "nell@example.org", name: "Nell", role: "viewer" }) }),
+  r("POST /admin/invites/:id/resend",        [401, 401, 403, 403, 200, 401], { url: (w) => `/admin/invites/${w.pendingInviteId}/resend`, ...EMPTY }),
+  r("POST /admin/invites/:id/revoke",        [401, 401, 403, 403, "303 /admin/team", 401], { url: (w) => `/admin/invites/${w.pendingInviteId}/revoke`, ...EMPTY }),
   r("POST /admin/team/:id",                  [401, 401, 403, 403, "303 /admin/team", 401], { url: (w) => `/admin/team/${w.spareMemberId}`, form: () => ({ name: "Sam", role: "responder", active: "true" }) }),
   r("POST /admin/team/:id/availability",     [401, 401, 403, 403, "303 /admin/team", 401], { url: (w) => `/admin/team/${w.spareMemberId}/availability`, form: () => AVAILABILITY }),
   r("GET /admin/team/:id/key",               [LOGIN, LOGIN, 403, 403, 200, LOGIN], { url: (w) => `/admin/team/${w.spareMemberId}/key` }),

@@ -80,3 +80,34 @@ export const oneTimeTokens = pgTable("one_time_tokens", {
   expiresAt: ts("expires_at").notNull(),
   usedAt: ts("used_at"),
 });
+
+/**
+ * Invitations to join the team: an admin names the person and role, the person sets their own password through
+ * a one-time link. Only the link's SHA-256 is stored; re-sending replaces it, so the old link stops working.
+ */
+export const teamInvites = pgTable(
+  "team_invites",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    email: text("email").notNull(),
+    name: text("name").notNull(),
+    role: text("role", { enum: ["admin", "responder", "viewer"] }).notNull(),
+    expertise: text("expertise").array().notNull().default(sql`'{}'::text[]`),
+    tokenHash: text("token_hash").notNull().unique(),
+    invitedBy: uuid("invited_by").references(() => users.id, { onDelete: "set null" }),
+    createdAt: createdAt(),
+    /** When the current link was issued (creation or the latest re-send). */
+    sentAt: ts("sent_at").notNull(),
+    expiresAt: ts("expires_at").notNull(),
+    acceptedAt: ts("accepted_at"),
+    revokedAt: ts("revoked_at"),
+    /** The member the invite became. */
+    userId: uuid("user_id").references(() => users.id, { onDelete: "set null" }),
+  },
+  // At most one open invite per address: a second would be a second way in for the same person.
+  (t) => [
+    uniqueIndex("team_invites_open_email_key")
+      .on(sql`lower(${t.email})`)
+      .where(sql`${t.acceptedAt} is null and ${t.revokedAt} is null`),
+  ],
+);

@@ -6,12 +6,18 @@ import type { AppEnv } from "../../http/env.ts";
 import { readForm } from "../../http/form.ts";
 import { Layout } from "../../http/layout.tsx";
 import type { SettingsService } from "../settings/settings.service.ts";
+import type { InvitesService } from "../team/invites.service.ts";
 import type { AuthService } from "./auth.service.ts";
+import { registerInvitePages } from "./invite.pages.tsx";
+import { AuthFieldError, NewPasswordFields } from "./password.views.tsx";
 
 /** What the sign-in pages use. */
 export interface AuthPagesDeps {
   auth: AuthService;
   settings: SettingsService;
+  invites: Pick<InvitesService, "check">;
+  /** The address the intake key is made for today, offered on the setup form. */
+  intakeAddress: () => Promise<string>;
   publicUrl: string;
   /** The client address as the rate limiter sees it (X-Forwarded-For only when a proxy is trusted). */
   clientIp: (c: Context<AppEnv>) => string;
@@ -99,6 +105,8 @@ function LoginPage(props: { orgName: string; email: string; next: string; error:
 interface SetupValues {
   email: string;
   name: string;
+  orgName: string;
+  securityEmail: string;
 }
 
 function SetupPage(props: {
@@ -109,16 +117,14 @@ function SetupPage(props: {
   message: string | null;
 }) {
   const e = props.errors;
-  const field = (id: string, name: string) =>
-    e[name] ? (
-      <p class="field-error" id={`${id}-error`} role="alert">
-        {e[name]}
-      </p>
-    ) : null;
+  const aria = (id: string, name: string, hint?: string) => ({
+    "aria-invalid": e[name] ? "true" : undefined,
+    "aria-describedby": e[name] ? `${id}-error` : hint,
+  });
   return (
     <Layout title={props.message ? "Error: Set up Embargo" : "Set up Embargo"} orgName={props.orgName}>
       <section class="card narrow auth-card">
-        <h1>Create the first admin</h1>
+        <h1>Set up Embargo</h1>
         <p class="muted">
           This one-time link creates the first administrator. It stops working once used, after 24 hours, or
           as soon as an admin exists.
@@ -129,55 +135,62 @@ function SetupPage(props: {
           </div>
         )}
         <form method="post" action={`/setup/${props.token}`}>
-          <label for="setup-email">Email</label>
-          <input
-            type="email"
-            id="setup-email"
-            name="email"
-            value={props.values.email}
-            autocomplete="username"
-            required
-            aria-invalid={e.email ? "true" : undefined}
-            aria-describedby={e.email ? "setup-email-error" : undefined}
-          />
-          {field("setup-email", "email")}
-          <label for="setup-name">Name</label>
-          <input
-            type="text"
-            id="setup-name"
-            name="name"
-            value={props.values.name}
-            autocomplete="name"
-            required
-            aria-invalid={e.name ? "true" : undefined}
-            aria-describedby={e.name ? "setup-name-error" : undefined}
-          />
-          {field("setup-name", "name")}
-          <label for="setup-password">
-            Password <span class="hint">At least 12 characters.</span>
-          </label>
-          <input
-            type="password"
-            id="setup-password"
-            name="password"
-            autocomplete="new-password"
-            required
-            minlength={12}
-            aria-invalid={e.password ? "true" : undefined}
-            aria-describedby={e.password ? "setup-password-error" : undefined}
-          />
-          {field("setup-password", "password")}
-          <label for="setup-confirm">Password again</label>
-          <input
-            type="password"
-            id="setup-confirm"
-            name="passwordConfirm"
-            autocomplete="new-password"
-            required
-            aria-invalid={e.passwordConfirm ? "true" : undefined}
-            aria-describedby={e.passwordConfirm ? "setup-confirm-error" : undefined}
-          />
-          {field("setup-confirm", "passwordConfirm")}
+          <fieldset>
+            <legend>Your organisation</legend>
+            <label for="setup-org-name">Organisation name</label>
+            <input
+              type="text"
+              id="setup-org-name"
+              name="orgName"
+              value={props.values.orgName}
+              autocomplete="organization"
+              required
+              {...aria("setup-org-name", "orgName")}
+            />
+            <AuthFieldError id="setup-org-name" message={e.orgName} />
+            <label for="setup-security-email">
+              Security address{" "}
+              <span class="hint" id="setup-security-email-hint">
+                The mailbox reporters write to, e.g. security@example.org. The intake key that researchers
+                encrypt to is made for this address, and security.txt names it.
+              </span>
+            </label>
+            <input
+              type="email"
+              id="setup-security-email"
+              name="securityEmail"
+              value={props.values.securityEmail}
+              required
+              {...aria("setup-security-email", "securityEmail", "setup-security-email-hint")}
+            />
+            <AuthFieldError id="setup-security-email" message={e.securityEmail} />
+          </fieldset>
+          <fieldset>
+            <legend>You, the first admin</legend>
+            <label for="setup-email">Email</label>
+            <input
+              type="email"
+              id="setup-email"
+              name="email"
+              value={props.values.email}
+              autocomplete="username"
+              required
+              {...aria("setup-email", "email")}
+            />
+            <AuthFieldError id="setup-email" message={e.email} />
+            <label for="setup-name">Name</label>
+            <input
+              type="text"
+              id="setup-name"
+              name="name"
+              value={props.values.name}
+              autocomplete="name"
+              required
+              {...aria("setup-name", "name")}
+            />
+            <AuthFieldError id="setup-name" message={e.name} />
+            <NewPasswordFields prefix="setup" errors={e} />
+          </fieldset>
           <div class="actions">
             <button type="submit">Create admin and sign in</button>
           </div>
@@ -187,10 +200,26 @@ function SetupPage(props: {
   );
 }
 
+/**
+ * The security address to offer on the setup form: the one the intake key would be made for, unless its host is
+ * no mail domain (security@localhost, security@127.0.0.1), which no reporter can write to; then the field starts
+ * empty, so nobody accepts it by pressing Enter.
+ */
+export function offeredAddress(address: string): string {
+  const domain = address.split("@")[1] ?? "";
+  return /^[a-z0-9-]+(\.[a-z0-9-]+)*\.[a-z][a-z0-9-]*[a-z]$/i.test(domain) ? address : "";
+}
+
 const SETUP_INVALID = "This setup link is not valid: it was used, has expired, or an admin exists.";
 
-/** Sign-in, sign-out and the first-admin setup link: the only pages that create or end team sessions. */
+/** Sign-in, sign-out, the first-admin setup link and invites: the only pages that create or end team sessions. */
 export function registerAuthPages(app: Hono<AppEnv>, deps: AuthPagesDeps) {
+  registerInvitePages(app, {
+    auth: deps.auth,
+    invites: deps.invites,
+    settings: deps.settings,
+    startSession: (c, session) => startSession(c, session, deps.publicUrl),
+  });
   // Sign-in and setup pages carry passwords and one-time links: no cache may keep them.
   app.use("/login", noStore);
   app.use("/setup/:token", noStore);
@@ -239,11 +268,12 @@ export function registerAuthPages(app: Hono<AppEnv>, deps: AuthPagesDeps) {
       throw new AppError("setup_link_invalid", 404, SETUP_INVALID);
     }
     const org = await deps.settings.org();
+    const securityEmail = org.securityEmail || offeredAddress(await deps.intakeAddress());
     return c.html(
       <SetupPage
         orgName={org.name}
         token={token}
-        values={{ email: "", name: "" }}
+        values={{ email: "", name: "", orgName: org.name, securityEmail }}
         errors={{}}
         message={null}
       />,
@@ -256,7 +286,12 @@ export function registerAuthPages(app: Hono<AppEnv>, deps: AuthPagesDeps) {
       throw new AppError("setup_link_invalid", 404, SETUP_INVALID);
     }
     const body = await readForm(c);
-    const values = { email: text(body, "email"), name: text(body, "name") };
+    const values = {
+      email: text(body, "email"),
+      name: text(body, "name"),
+      orgName: text(body, "orgName"),
+      securityEmail: text(body, "securityEmail"),
+    };
     const password = text(body, "password");
     const again = async (errors: Errors, message: string) => {
       const org = await deps.settings.org();
@@ -269,7 +304,12 @@ export function registerAuthPages(app: Hono<AppEnv>, deps: AuthPagesDeps) {
       return again({ passwordConfirm: "The two passwords differ." }, "The two passwords differ.");
     }
     try {
-      const session = await deps.auth.completeSetup(token, { ...values, password });
+      const session = await deps.auth.completeSetup(token, {
+        email: values.email,
+        name: values.name,
+        password,
+        organisation: { name: values.orgName, securityEmail: values.securityEmail },
+      });
       startSession(c, session, deps.publicUrl);
       return c.redirect("/inbox", 303);
     } catch (error) {

@@ -7,6 +7,9 @@ import { DUMMY_PASSWORD_HASH, verifyPassword } from "../../crypto/password.ts";
 import { randomToken, sha256Hex } from "../../crypto/tokens.ts";
 import { apiTokens, oneTimeTokens, sessions, users } from "../../db/schema.ts";
 import { LOGIN_THROTTLE, loginWaitSeconds, throttledUntil } from "../../domain/login-throttle.ts";
+import type { IntakeIdentityPlan, KeysService } from "../keys/keys.service.ts";
+import type { SettingsService } from "../settings/settings.service.ts";
+import type { InvitesService } from "../team/invites.service.ts";
 import type { TeamService, UserRow } from "../team/team.service.ts";
 import {
   deleteFailures,
@@ -42,9 +45,48 @@ const unauthorizedToken = (message: string) =>
     "WWW-Authenticate": 'Bearer realm="embargo", error="invalid_token"',
   });
 
-export function createAuthService(deps: { db: Db; clock: Clock; team: TeamService }) {
+export function createAuthService(deps: {
+  db: Db;
+  clock: Clock;
+  team: TeamService;
+  invites: Pick<InvitesService, "accept">;
+  keys: Pick<KeysService, "planIntakeIdentity" | "applyIntakeIdentityIn">;
+  settings: Pick<SettingsService, "org">;
+}) {
   const { db, clock } = deps;
   const windowStart = (now: Date) => new Date(now.getTime() - LOGIN_THROTTLE.windowSeconds * 1000);
+
+  /**
+   * The organisation settings the setup form asked for, checked, with the intake key they need made ahead of
+   * the transaction. Errors name the setup form's fields ("orgName", "securityEmail").
+   */
+  async function planSetupIdentity(org: {
+    name: string;
+    securityEmail: string;
+  }): Promise<IntakeIdentityPlan> {
+    const securityEmail = org.securityEmail.trim();
+    if (!securityEmail) {
+      const message = "Enter the address reporters write to, e.g. security@example.org.";
+      throw new AppError("invalid_input", 400, message, { securityEmail: message });
+    }
+    try {
+      const current = await deps.settings.org();
+      return await deps.keys.planIntakeIdentity({ ...current, name: org.name, securityEmail }, true);
+    } catch (error) {
+      if (!(error instanceof AppError) || !error.fields) throw error;
+      // The settings page's words assume an optional address; here it is required and the name is orgName.
+      const { name, securityEmail: badAddress, ...rest } = error.fields;
+      const fields: Record<string, string> = { ...rest };
+      if (name) fields.orgName = name;
+      if (badAddress) fields.securityEmail = "Enter a valid email address, e.g. security@example.org.";
+      throw new AppError(
+        error.code,
+        error.status,
+        "Check the organisation's name and security address.",
+        fields,
+      );
+    }
+  }
 
   async function startSession(user: UserRow): Promise<{ token: string; csrfToken: string; expiresAt: Date }> {
     const token = randomToken(32);
@@ -219,8 +261,21 @@ export function createAuthService(deps: { db: Db; clock: Clock; team: TeamServic
       return Boolean(row) && (await deps.team.countActiveAdmins()) === 0;
     },
 
-    /** Creates the first admin through the setup link and uses the link up, in one transaction. */
-    async completeSetup(token: string, input: { email: string; name: string; password: string }) {
+    /**
+     * Creates the first admin through the setup link and uses the link up, in one transaction. With
+     * `organisation`, the same transaction saves the organisation's name and security address and, when the
+     * intake key made at first start names another address (security@<host>), switches to a new key for this
+     * one; the first key is kept as retired, so anything already encrypted to it still decrypts.
+     */
+    async completeSetup(
+      token: string,
+      input: {
+        email: string;
+        name: string;
+        password: string;
+        organisation?: { name: string; securityEmail: string };
+      },
+    ) {
       if (!(await this.setupLinkValid(token))) {
         throw new AppError(
           "setup_link_invalid",
@@ -231,6 +286,8 @@ export function createAuthService(deps: { db: Db; clock: Clock; team: TeamServic
       if (!input.password) {
         throw new AppError("invalid_input", 400, "Choose a password.", { password: "Choose a password." });
       }
+      const { organisation, ...member } = input;
+      const plan = organisation ? await planSetupIdentity(organisation) : null;
       const user = await transaction(db, async (tx) => {
         // Every outstanding setup link is used up here, not only this one: each start without an admin issues
         // a link, and two of them submitted at once would both pass the check above and make two admins. The
@@ -242,7 +299,8 @@ export function createAuthService(deps: { db: Db; clock: Clock; team: TeamServic
           .returning({ tokenHash: oneTimeTokens.tokenHash });
         if (!used.some((row) => row.tokenHash === sha256Hex(token)))
           throw new AppError("setup_link_invalid", 404, "This setup link was already used.");
-        const created = await deps.team.createMemberIn(tx, null, { ...input, role: "admin" });
+        const created = await deps.team.createMemberIn(tx, null, { ...member, role: "admin" });
+        if (plan) await deps.keys.applyIntakeIdentityIn(tx, created.id, plan);
         await appendAuditEvent(
           tx,
           {
@@ -256,6 +314,15 @@ export function createAuthService(deps: { db: Db; clock: Clock; team: TeamServic
         );
         return created;
       });
+      return { user, ...(await startSession(user)) };
+    },
+
+    /**
+     * An invited person chooses a password: the member is created and the invite used up in one transaction
+     * (the same path as the first admin's setup link), then they are signed in.
+     */
+    async acceptInvite(token: string, password: string) {
+      const user = await deps.invites.accept(token, password);
       return { user, ...(await startSession(user)) };
     },
 

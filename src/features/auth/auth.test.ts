@@ -196,6 +196,8 @@ describe.each(DB_KINDS)("first-admin setup link on %s", (kind) => {
   });
 
   const fields = (overrides: Record<string, string> = {}) => ({
+    orgName: "Acme",
+    securityEmail: "psirt@acme.example",
     email: "First@Example.org",
     name: "First Admin",
     password: "first-admin-password",

@@ -1,13 +1,14 @@
 import type * as openpgp from "openpgp";
 import { appendAuditEvent } from "../../audit/audit-log.ts";
 import type { Clock } from "../../core/clock.ts";
-import { type Db, transaction } from "../../core/db.ts";
+import { type Db, type Tx, transaction } from "../../core/db.ts";
 import { AppError, badRequest } from "../../core/errors.ts";
 import type { DataCipher } from "../../crypto/data-key.ts";
 import { loadOpenpgp } from "../../crypto/openpgp.loader.ts";
 import { decompressionLimit, exceededDecompressionLimit, megabytes } from "../../crypto/openpgp-limits.ts";
 import { MAX_REPORT_REQUEST_BYTES } from "../../domain/attachments.ts";
 import { judgeIntakeKey, securityAddress } from "../../domain/pgp-keys.ts";
+import type { OrgSettings } from "../settings/settings.schema.ts";
 import type { SettingsService } from "../settings/settings.service.ts";
 import type { TeamService } from "../team/team.service.ts";
 import {
@@ -32,6 +33,13 @@ export interface KeysDeps {
   mailFrom?: string | null;
   settings: SettingsService;
   team: TeamService;
+}
+
+/** Organisation settings about to be saved, with the new intake key they need (null: keep the current one). */
+export interface IntakeIdentityPlan {
+  org: OrgSettings;
+  address: string;
+  next: StoredIntakeKey | null;
 }
 
 /** The public view of an intake key: never the private part. */
@@ -71,16 +79,27 @@ export function createIntakeKeysService(deps: KeysDeps) {
   const { db, clock, cipher, publicUrl } = deps;
   let creating: Promise<StoredIntakeKeys> | null = null;
 
-  async function intakeIdentity(tx: Db) {
-    const org = await deps.settings.org(tx);
+  /** The name and address a generated intake key carries for these organisation settings. */
+  function identityOf(org: Pick<OrgSettings, "name" | "securityEmail">) {
     return {
       name: `${org.name} security`,
       email: securityAddress(org.securityEmail, publicUrl, deps.mailFrom),
     };
   }
 
+  async function intakeIdentity(tx: Db) {
+    return identityOf(await deps.settings.org(tx));
+  }
+
   async function newGeneratedKey(tx: Db, now: Date): Promise<StoredIntakeKey> {
-    const { name, email } = await intakeIdentity(tx);
+    return generatedKeyFor(await intakeIdentity(tx), now);
+  }
+
+  async function generatedKeyFor(
+    identity: { name: string; email: string },
+    now: Date,
+  ): Promise<StoredIntakeKey> {
+    const { name, email } = identity;
     const pair = await generateIntakeKey(name, email, now);
     return {
       fingerprint: pair.fingerprint,
@@ -132,32 +151,66 @@ export function createIntakeKeysService(deps: KeysDeps) {
     return pgp.readPrivateKey({ armoredKey: cipher.decryptText(key.privateEnc) });
   }
 
+  /** Replaces the current intake key inside the caller's transaction, locked; the old one is kept for decryption. */
+  async function replaceIn(
+    tx: Tx,
+    actorId: string,
+    next: StoredIntakeKey,
+    action: string,
+    why: Record<string, unknown> = {},
+  ) {
+    const now = clock();
+    const stored = await readIntakeKeysForUpdate(tx);
+    if (!stored) throw new Error("The intake key vanished during the change.");
+    const retired = { ...stored.current, retiredAt: now.toISOString() };
+    const previous = [retired, ...stored.previous].filter((k) => k.fingerprint !== next.fingerprint);
+    const value: StoredIntakeKeys = { current: next, previous };
+    await writeIntakeKeys(tx, value);
+    await appendAuditEvent(
+      tx,
+      {
+        actorType: "user",
+        actorId,
+        action,
+        reportId: null,
+        data: { fingerprint: next.fingerprint, previousFingerprint: stored.current.fingerprint, ...why },
+      },
+      now,
+    );
+    return value;
+  }
+
   /** Replaces the current intake key in one locked transaction; the old one is kept for decryption. */
   async function replaceIntakeKey(actorId: string, next: StoredIntakeKey, action: string) {
     await intakeKeys();
-    return transaction(db, async (tx) => {
-      const now = clock();
-      const stored = await readIntakeKeysForUpdate(tx);
-      if (!stored) throw new Error("The intake key vanished during the change.");
-      const retired = { ...stored.current, retiredAt: now.toISOString() };
-      const previous = [retired, ...stored.previous.filter((k) => k.fingerprint !== next.fingerprint)].filter(
-        (k) => k.fingerprint !== next.fingerprint,
-      );
-      const value: StoredIntakeKeys = { current: next, previous };
-      await writeIntakeKeys(tx, value);
-      await appendAuditEvent(
-        tx,
-        {
-          actorType: "user",
-          actorId,
-          action,
-          reportId: null,
-          data: { fingerprint: next.fingerprint, previousFingerprint: stored.current.fingerprint },
-        },
-        now,
-      );
-      return value;
-    });
+    return transaction(db, (tx) => replaceIn(tx, actorId, next, action));
+  }
+
+  /**
+   * What saving these organisation settings does to the intake key: with `rekey`, a new key is generated now
+   * (outside any transaction: it takes a moment) when the current key does not carry the new name and address.
+   * An imported key is never replaced this way; its owner imports a new one.
+   */
+  async function planIntakeIdentity(input: unknown, rekey: boolean): Promise<IntakeIdentityPlan> {
+    const org = deps.settings.parseOrg(input);
+    const identity = identityOf(org);
+    const { current } = await intakeKeys();
+    const matches = current.userIds.includes(`${identity.name} <${identity.email}>`);
+    const next =
+      rekey && !matches && current.source === "generated" ? await generatedKeyFor(identity, clock()) : null;
+    return { org, address: identity.email, next };
+  }
+
+  /** Saves the settings and, when the plan made one, switches to the new key: one transaction, both or neither. */
+  async function applyIntakeIdentityIn(tx: Tx, actorId: string, plan: IntakeIdentityPlan) {
+    await deps.settings.updateOrgIn(tx, actorId, plan.org);
+    if (plan.next) {
+      await replaceIn(tx, actorId, plan.next, "keys.intake_rotated", {
+        reason: "security_address",
+        address: plan.address,
+      });
+    }
+    return { org: plan.org, rekeyed: plan.next !== null };
   }
 
   /** Every intake private key, current first: old keys keep decrypting mail sent to them. */
@@ -183,6 +236,24 @@ export function createIntakeKeysService(deps: KeysDeps) {
         previous: keys.previous.map(publicIntakeKey),
         address: (await intakeIdentity(db)).email,
       };
+    },
+
+    planIntakeIdentity,
+    applyIntakeIdentityIn,
+
+    /**
+     * Saves the organisation settings and, with `rekey`, makes a new intake key for a changed name or security
+     * address in the same transaction. Returns whether the key was replaced.
+     */
+    async saveOrgSettings(actorId: string, input: unknown, rekey: boolean) {
+      const plan = await planIntakeIdentity(input, rekey);
+      return transaction(db, (tx) => applyIntakeIdentityIn(tx, actorId, plan));
+    },
+
+    /** Whether the current key names the address and was made here (so a new one can replace it in one step). */
+    async intakeKeyFacts() {
+      const { current } = await intakeKeys();
+      return { userIds: current.userIds, source: current.source, fingerprint: current.fingerprint };
     },
 
     /** Generates a new intake key; the old one moves to the retired list and still decrypts. */

@@ -14,12 +14,13 @@ import {
 import {
   createIntakeKeysService,
   INTAKE_KEY_PATH,
+  type IntakeIdentityPlan,
   type KeysDeps,
   type PublicIntakeKey,
   publicIntakeKey,
 } from "./intake-keys.service.ts";
 
-export { INTAKE_KEY_PATH, type KeysDeps, type PublicIntakeKey, publicIntakeKey };
+export { INTAKE_KEY_PATH, type IntakeIdentityPlan, type KeysDeps, type PublicIntakeKey, publicIntakeKey };
 
 import {
   deleteMemberKey,

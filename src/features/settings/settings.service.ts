@@ -38,8 +38,9 @@ async function load<T>(
 export function createSettingsService(deps: { db: Db; clock: Clock }) {
   const { db, clock } = deps;
 
-  /** Writes one settings group and its audit event in one transaction. */
-  async function save<T>(
+  /** Writes one settings group and its audit event in the caller's transaction. */
+  async function saveIn<T>(
+    tx: Tx,
     actorId: string,
     key: string,
     value: T,
@@ -47,13 +48,40 @@ export function createSettingsService(deps: { db: Db; clock: Clock }) {
     /** The audit data, read inside the transaction when it depends on what was stored before. */
     data: Record<string, unknown> | ((tx: Tx) => Promise<Record<string, unknown>>),
   ) {
-    return transaction(db, async (tx) => {
-      const now = clock();
-      const audited = typeof data === "function" ? await data(tx) : data;
-      await writeSetting(tx, key, value, now);
-      forgetInTransaction(tx, GROUPS_READ);
-      await appendAuditEvent(tx, { actorType: "user", actorId, action, reportId: null, data: audited }, now);
-      return value;
+    const now = clock();
+    const audited = typeof data === "function" ? await data(tx) : data;
+    await writeSetting(tx, key, value, now);
+    forgetInTransaction(tx, GROUPS_READ);
+    await appendAuditEvent(tx, { actorType: "user", actorId, action, reportId: null, data: audited }, now);
+    return value;
+  }
+
+  /** Writes one settings group and its audit event in one transaction. */
+  function save<T>(
+    actorId: string,
+    key: string,
+    value: T,
+    action: string,
+    data: Record<string, unknown> | ((tx: Tx) => Promise<Record<string, unknown>>),
+  ) {
+    return transaction(db, (tx) => saveIn(tx, actorId, key, value, action, data));
+  }
+
+  /** The organisation settings as validated, or a 400 naming each wrong field. */
+  function parseOrg(input: unknown): OrgSettings {
+    const parsed = orgSettingsSchema.safeParse(input);
+    if (!parsed.success) throw badRequest("Some settings are not valid.", zodFieldErrors(parsed.error));
+    return parsed.data;
+  }
+
+  /** Saves validated organisation settings in the caller's transaction; the audit event names what changed. */
+  function updateOrgIn(tx: Tx, actorId: string, org: OrgSettings): Promise<OrgSettings> {
+    return saveIn(tx, actorId, "org", org, "settings.org_updated", async (tx) => {
+      const before = await load(tx, "org", orgSettingsSchema, DEFAULT_ORG_SETTINGS);
+      const changed = Object.keys(org).filter(
+        (k) => JSON.stringify(org[k as keyof OrgSettings]) !== JSON.stringify(before[k as keyof OrgSettings]),
+      );
+      return { changed };
     });
   }
 
@@ -83,20 +111,14 @@ export function createSettingsService(deps: { db: Db; clock: Clock }) {
       return readSetting(db, key);
     },
 
+    parseOrg,
+    updateOrgIn,
+
     /** Saves the organisation settings and records who changed what. */
     async updateOrg(actorId: string, input: unknown): Promise<OrgSettings> {
-      const parsed = orgSettingsSchema.safeParse(input);
-      if (!parsed.success) throw badRequest("Some settings are not valid.", zodFieldErrors(parsed.error));
+      const org = parseOrg(input);
       // What changed is read in the saving transaction, so the audit event names the change this save made.
-      return save(actorId, "org", parsed.data, "settings.org_updated", async (tx) => {
-        const before = await load(tx, "org", orgSettingsSchema, DEFAULT_ORG_SETTINGS);
-        const changed = Object.keys(parsed.data).filter(
-          (k) =>
-            JSON.stringify(parsed.data[k as keyof OrgSettings]) !==
-            JSON.stringify(before[k as keyof OrgSettings]),
-        );
-        return { changed };
-      });
+      return transaction(db, (tx) => updateOrgIn(tx, actorId, org));
     },
 
     /** Saves SLA targets; new deadlines apply to reports received from now on. */

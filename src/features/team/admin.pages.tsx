@@ -8,13 +8,20 @@ import type { FormProblem } from "../../http/components/admin-layout.tsx";
 import type { AppEnv } from "../../http/env.ts";
 import type { AssetsService } from "../policy/assets.service.ts";
 import type { SettingsService } from "../settings/settings.service.ts";
+import type { InvitesService } from "./invites.service.ts";
 import type { TeamService } from "./team.service.ts";
 
 /** What the admin pages use. Keys and the outbox are reached through ports, so team needs nothing from them. */
 export interface AdminPagesDeps {
   settings: SettingsService;
   team: TeamService;
+  invites: InvitesService;
   assets: AssetsService;
+  /** The intake key as the settings page shows it, and the save that can re-key it (the keys feature's). */
+  intakeKey: {
+    facts(): Promise<{ userIds: string[]; source: "generated" | "imported"; address: string }>;
+    saveOrg(actorId: string, input: unknown, rekey: boolean): Promise<{ rekeyed: boolean }>;
+  };
   /** Each member's OpenPGP key fingerprint, by user id. */
   memberFingerprints: () => Promise<ReadonlyMap<string, string>>;
   outbox: { list(): Promise<(typeof outbox.$inferSelect)[]> };
@@ -27,6 +34,8 @@ export interface AdminPagesDeps {
 import { securityTxtTransportWarning } from "../../domain/mail-delivery.ts";
 import { readForm } from "../../http/form.ts";
 import { availabilityFormErrors, availabilityFromForm } from "./availability.form.ts";
+import { registerInviteAdminPages } from "./invites.pages.tsx";
+import type { IssuedInviteView } from "./invites.views.tsx";
 import { OutboxPage } from "./outbox.views.tsx";
 import { ScopePage } from "./scope.views.tsx";
 import { SettingsPage, type SlaFormValues } from "./settings.views.tsx";
@@ -69,19 +78,20 @@ function formProblem(
 }
 
 const TEAM_DONE: Record<string, string> = {
-  added: "The member was added.",
+  revoked: "The invite was revoked; its link no longer works.",
   updated: "The member was saved.",
   availability: "The availability was saved.",
 };
 const SETTINGS_DONE: Record<string, string> = {
   org: "The organisation settings were saved.",
+  "org-rekeyed":
+    "The organisation settings were saved, and a new intake key was made for the new name and address. The previous key is retired and still decrypts what was encrypted to it.",
   sla: "The SLA targets were saved. They apply to reports received from now on.",
 };
 const SCOPE_DONE: Record<string, string> = { added: "The asset was added.", updated: "The asset was saved." };
 const done = (map: Record<string, string>, key: string | undefined) =>
   key && Object.hasOwn(map, key) ? map[key] : null;
 
-const MEMBER_ADD_FIELDS = ["email", "name", "role", "password", "expertise"] as const;
 const MEMBER_EDIT_FIELDS = ["name", "role", "active", "expertise", "availabilityNote", "password"] as const;
 const ORG_FIELDS = [
   "name",
@@ -170,21 +180,25 @@ export function registerAdminPages(app: Hono<AppEnv>, deps: AdminPagesDeps) {
   const renderTeam = async (
     c: Context<AppEnv>,
     extra: {
-      add?: FormProblem;
+      invite?: FormProblem;
+      issued?: IssuedInviteView;
       edit?: FormProblem & { id: string };
       availability?: TeamPageProps["availability"];
-      status?: Status;
+      status?: Status | 201;
     } = {},
   ) => {
-    const members = await deps.team.list();
+    const [members, invites] = await Promise.all([deps.team.list(), deps.invites.listOpen()]);
     return c.html(
       <TeamPage
         {...(await frame(c))}
         members={members}
         now={deps.clock()}
         keyFingerprints={await deps.memberFingerprints()}
-        done={done(TEAM_DONE, c.req.query("done"))}
-        add={extra.add ?? null}
+        done={extra.issued ? null : done(TEAM_DONE, c.req.query("done"))}
+        invites={invites}
+        invite={extra.invite ?? null}
+        issued={extra.issued ?? null}
+        smtpConfigured={deps.smtpConfigured}
         edit={extra.edit ?? null}
         availability={extra.availability ?? null}
       />,
@@ -209,17 +223,7 @@ export function registerAdminPages(app: Hono<AppEnv>, deps: AdminPagesDeps) {
     return c.redirect(`/admin/team?done=availability#availability-${encodeURIComponent(id)}`, 303);
   });
 
-  app.post("/admin/team", requirePage("team.manage"), async (c) => {
-    const values = pick(await readForm(c), MEMBER_ADD_FIELDS);
-    try {
-      await deps.team.createMember(signedInMember(c).id, values);
-    } catch (error) {
-      const problem = formProblem(error, { ...values, password: "" });
-      if (!problem) throw error;
-      return renderTeam(c, { add: problem, status: problem.status });
-    }
-    return c.redirect("/admin/team?done=added", 303);
-  });
+  registerInviteAdminPages(app, { invites: deps.invites, renderTeam });
 
   app.post("/admin/team/:id", requirePage("team.manage"), async (c) => {
     const id = c.req.param("id");
@@ -248,11 +252,16 @@ export function registerAdminPages(app: Hono<AppEnv>, deps: AdminPagesDeps) {
       status?: Status;
     } = {},
   ) => {
-    const [org, sla] = await Promise.all([deps.settings.org(), deps.settings.sla()]);
+    const [org, sla, intakeKey] = await Promise.all([
+      deps.settings.org(),
+      deps.settings.sla(),
+      deps.intakeKey.facts(),
+    ]);
     return c.html(
       <SettingsPage
         {...(await frame(c))}
         org={extra.org ?? { ...org }}
+        intakeKey={intakeKey}
         orgProblem={extra.orgProblem ?? null}
         sla={extra.sla ?? slaFormValues(sla)}
         slaProblem={extra.slaProblem ?? null}
@@ -266,18 +275,22 @@ export function registerAdminPages(app: Hono<AppEnv>, deps: AdminPagesDeps) {
   app.get("/admin/settings", requirePage("settings.manage"), (c) => renderSettings(c));
 
   app.post("/admin/settings", requirePage("settings.manage"), async (c) => {
-    const sent = pick(await readForm(c), ORG_FIELDS);
+    const body = await readForm(c);
+    const sent = pick(body, ORG_FIELDS);
     // Fields the form did not send keep their saved value instead of falling back to the defaults.
     const current = await deps.settings.org();
     const input = { ...current, ...sent };
+    const rekey = lastText(body, "rekeyIntake") === "true";
+    let rekeyed = false;
     try {
-      await deps.settings.updateOrg(signedInMember(c).id, input);
+      ({ rekeyed } = await deps.intakeKey.saveOrg(signedInMember(c).id, input, rekey));
     } catch (error) {
       const problem = formProblem(error, input);
       if (!problem) throw error;
-      return renderSettings(c, { org: input, orgProblem: problem, status: problem.status });
+      const typed = { ...input, rekeyIntake: String(rekey) };
+      return renderSettings(c, { org: typed, orgProblem: problem, status: problem.status });
     }
-    return c.redirect("/admin/settings?done=org", 303);
+    return c.redirect(`/admin/settings?done=${rekeyed ? "org-rekeyed" : "org"}`, 303);
   });
 
   app.post("/admin/settings/sla", requirePage("settings.manage"), async (c) => {

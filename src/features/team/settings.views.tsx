@@ -1,3 +1,4 @@
+import { userIdEmails } from "../../domain/pgp-keys.ts";
 import { SLA_LIMITS } from "../../domain/sla.ts";
 import {
   type AdminFrame,
@@ -6,7 +7,7 @@ import {
   type FormProblem,
   Problem,
 } from "../../http/components/admin-layout.tsx";
-import { Err, Field } from "../../http/components/field.tsx";
+import { Err, Field, Toggle } from "../../http/components/field.tsx";
 import { Csrf } from "../../http/layout.tsx";
 import { DuplicateReferenceFieldset } from "../search/search.views.tsx";
 import { AutoAssignFieldset } from "./availability.views.tsx";
@@ -30,14 +31,64 @@ export interface SlaFormValues {
   needsInfoExpiryDays: string;
 }
 
+/** The intake key as the settings form describes it next to the security address. */
+export interface IntakeKeyFacts {
+  userIds: readonly string[];
+  source: "generated" | "imported";
+  /** The address the key should name under the saved settings. */
+  address: string;
+}
+
 export interface SettingsPageProps extends AdminFrame {
   org: Values;
+  intakeKey: IntakeKeyFacts;
   orgProblem?: FormProblem | null;
   sla: SlaFormValues;
   slaProblem?: FormProblem | null;
   done?: string | null;
   /** Set when PUBLIC_URL is http: security.txt then breaks RFC 9116, and the admin must know. */
   securityTxtWarning?: string | null;
+}
+
+/**
+ * The one-step re-key offered with the organisation's name and address, which the intake key's user ID carries.
+ * A key made here can be replaced in the same save; an imported key is left alone (its owner imports a new one).
+ */
+function IntakeRekey(props: { intakeKey: IntakeKeyFacts; checked: boolean }) {
+  const k = props.intakeKey;
+  return (
+    <div class="field intake-rekey" id="intake-rekey">
+      <p class="hint">
+        The intake key names <span class="break mono">{k.userIds.join(", ")}</span>.
+      </p>
+      {!userIdEmails(k.userIds).includes(k.address.toLowerCase()) && (
+        <p class="notice warn" id="intake-address-warning">
+          The intake key does not name the security address {k.address}, so mail clients looking the key up by
+          that address may not find or trust it.
+        </p>
+      )}
+      {k.source === "generated" ? (
+        <>
+          <Toggle
+            id="org-rekey"
+            name="rekeyIntake"
+            label="If the name or security address changes, also make a new intake key for them"
+            checked={props.checked}
+          />
+          <p class="hint" id="org-rekey-hint">
+            The new key is published at once (on /keys, in security.txt and the Web Key Directory) and signs
+            mail from then on. The current key is retired, not deleted: it still decrypts reports and mail
+            already encrypted to it, and /keys lists it as retired. When neither changes, the key stays.
+          </p>
+        </>
+      ) : (
+        <p class="hint">
+          This key was imported, so saving here does not replace it. If the address changes, import a key for
+          the new address under <a href="/admin/keys">Keys</a>.
+        </p>
+      )}
+    </div>
+  );
 }
 
 /** Organisation settings and SLA targets: two forms so an error in one never loses what was typed in the other. */
@@ -77,12 +128,13 @@ export function SettingsPage(props: SettingsPageProps) {
           <Field
             id="org-email"
             name="securityEmail"
-            label="Security contact email"
+            label="Security address"
             type="email"
-            hint="Optional; published in security.txt."
+            hint="The mailbox reporters write to; security.txt and the intake key name it. Empty: MAIL_FROM, else security@ this site's host."
             value={o.securityEmail ?? ""}
             errors={oe}
           />
+          <IntakeRekey intakeKey={props.intakeKey} checked={o.rekeyIntake !== "false"} />
           <Field
             id="org-languages"
             name="preferredLanguages"

@@ -51,16 +51,12 @@ describe.each(DB_KINDS)("admin pages on %s", (kind) => {
       expect(anonymous.status).toBe(303);
       expect(anonymous.headers.get("location")).toBe(`/login?next=${encodeURIComponent(path)}`);
     }
-    const add = {
-      email: "mallory@example.org",
-      name: "Mallory",
-      role: "admin",
-      password: "mallory-password-1",
-    };
-    expect((await post(app, "/admin/team", alice, add)).status).toBe(403);
-    expect((await post(app, "/admin/team", viewer, add)).status).toBe(403);
-    expect((await post(app, "/admin/team", null, add)).status).toBe(401);
-    expect((await post(app, "/admin/team", admin, add, { csrf: null })).status).toBe(403);
+    const add = { email: "mallory@example.org", name: "Mallory", role: "admin" };
+    expect((await post(app, "/admin/invites", alice, add)).status).toBe(403);
+    expect((await post(app, "/admin/invites", viewer, add)).status).toBe(403);
+    expect((await post(app, "/admin/invites", null, add)).status).toBe(401);
+    expect((await post(app, "/admin/invites", admin, add, { csrf: null })).status).toBe(403);
+    expect(await t.services.invites.listOpen()).toEqual([]);
     expect((await post(app, "/admin/settings", alice, { name: "Pwned" })).status).toBe(403);
     expect((await post(app, "/admin/scope", alice, { name: "x", inScope: "in" })).status).toBe(403);
     expect(await t.services.team.byEmail("mallory@example.org")).toBeNull();
@@ -83,49 +79,20 @@ describe.each(DB_KINDS)("admin pages on %s", (kind) => {
     expect(html).not.toContain("scrypt$");
   });
 
-  it("adds a member who can then sign in, and refuses a duplicate email or a weak password", async () => {
-    const fields = {
-      email: "Carol@Example.org",
+  it("no longer takes a password for a new member: members are invited", async () => {
+    const res = await get(app, "/admin/team", admin);
+    const html = await res.text();
+    expect(html).toContain('action="/admin/invites"');
+    expect(html).not.toContain('action="/admin/team" ');
+    expect(html).not.toContain("Initial password");
+    const old = await post(app, "/admin/team", admin, {
+      email: "carol@example.org",
       name: "Carol",
       role: "responder",
       password: "carol-password-long",
-      expertise: "web, Crypto",
-    };
-    const res = await post(app, "/admin/team", admin, fields);
-    expect(res.status).toBe(303);
-    expect(res.headers.get("location")).toBe("/admin/team?done=added");
-    const carol = await t.services.team.byEmail("carol@example.org");
-    expect(carol).toMatchObject({
-      name: "Carol",
-      role: "responder",
-      expertise: ["web", "crypto"],
-      active: true,
     });
-    expect((await login(app, "carol@example.org", "carol-password-long")).csrf).toBeTruthy();
-    const list = await (await get(app, res.headers.get("location")!, admin)).text();
-    expect(list).toContain("The member was added.");
-    expect(list).toContain('<span class="badge tag">crypto</span>');
-
-    const duplicate = await post(app, "/admin/team", admin, { ...fields, name: "Carol Two" });
-    expect(duplicate.status).toBe(409);
-    const duplicateHtml = await duplicate.text();
-    expect(duplicateHtml).toContain("A team member with this email already exists.");
-    expect(duplicateHtml).toContain('value="Carol Two"');
-    expect(duplicateHtml).not.toContain("carol-password-long");
-
-    const weak = await post(app, "/admin/team", admin, {
-      ...fields,
-      email: "dan@example.org",
-      password: "short",
-    });
-    expect(weak.status).toBe(400);
-    const weakHtml = await weak.text();
-    expect(weakHtml).toContain('id="add-password-error"');
-    expect(weakHtml).toContain("Use at least 12 characters.");
-    const badEmail = await post(app, "/admin/team", admin, { ...fields, email: "not-an-email" });
-    expect(badEmail.status).toBe(400);
-    expect(await badEmail.text()).toContain("Enter a valid email address.");
-    expect(await t.services.team.byEmail("dan@example.org")).toBeNull();
+    expect(old.status).toBe(404);
+    expect(await t.services.team.byEmail("carol@example.org")).toBeNull();
   });
 
   it("edits a member: expertise, a note, a new password, and disabling ends their sessions", async () => {

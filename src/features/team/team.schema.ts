@@ -29,6 +29,9 @@ export const createMemberSchema = z.object({
   expertise: tagList.optional().default([]),
 });
 
+/** An invitation: who, in which role; the person chooses their own password through the link. */
+export const inviteMemberSchema = createMemberSchema.omit({ password: true });
+
 /** Changes an admin makes to a member; every field is optional. */
 export const updateMemberSchema = z.object({
   name: memberName.optional(),

@@ -1,17 +1,13 @@
 import { ROLE_LABELS, ROLES } from "../../domain/permissions.ts";
-import {
-  type AdminFrame,
-  AdminLayout,
-  Done,
-  type FormProblem,
-  Problem,
-} from "../../http/components/admin-layout.tsx";
+import { type AdminFrame, AdminLayout, Done, type FormProblem } from "../../http/components/admin-layout.tsx";
 import { DataTable } from "../../http/components/data-table.tsx";
 import { RowErrorNotice } from "../../http/components/error-summary.tsx";
 import { Err, Field, Toggle } from "../../http/components/field.tsx";
 import { Csrf } from "../../http/layout.tsx";
 import { type AvailabilityValues, availabilityValues } from "./availability.form.ts";
 import { AvailabilityForm, AvailabilityNow, TimeZoneList } from "./availability.views.tsx";
+import type { InviteListItem } from "./invites.service.ts";
+import { InviteForm, InviteIssued, type IssuedInviteView, PendingInvites } from "./invites.views.tsx";
 import { MemberKeyCell } from "./member-keys.views.tsx";
 import type { UserRow } from "./team.repo.ts";
 
@@ -44,7 +40,12 @@ export interface TeamPageProps extends AdminFrame {
   /** Each member's OpenPGP key fingerprint, by user id; a member missing here has no key. */
   keyFingerprints?: ReadonlyMap<string, string>;
   done?: string | null;
-  add?: FormProblem | null;
+  /** Open invites, and a failed invite form. */
+  invites?: readonly InviteListItem[];
+  invite?: FormProblem | null;
+  /** A link just issued: shown once, at the top. */
+  issued?: IssuedInviteView | null;
+  smtpConfigured?: boolean;
   edit?: (FormProblem & { id: string }) | null;
   /** A failed availability form: what was typed and the errors, by field. */
   availability?: { id: string; message: string; values: AvailabilityValues; errors: Errors } | null;
@@ -52,17 +53,19 @@ export interface TeamPageProps extends AdminFrame {
 
 /** Who is on the team, with their availability for assignment, and the forms to add and change members. */
 export function TeamPage(props: TeamPageProps) {
-  const add = props.add;
-  const addValues = add?.values ?? {};
   return (
     <AdminLayout
       {...props}
       title="Team"
       section="team"
-      failed={Boolean(add || props.edit || props.availability)}
+      failed={Boolean(props.invite || props.edit || props.availability)}
     >
       <h1>Team</h1>
       <Done message={props.done} />
+      {props.issued && <InviteIssued issued={props.issued} smtpConfigured={props.smtpConfigured ?? false} />}
+      {props.invite && (
+        <RowErrorNotice id="invite-problem" message={props.invite.message} formAnchor="invite-member" />
+      )}
       {props.availability && (
         <RowErrorNotice
           id="availability-error"
@@ -105,54 +108,12 @@ export function TeamPage(props: TeamPageProps) {
         )}
       />
 
-      <section class="card" id="add-member" aria-labelledby="add-heading">
-        <h2 id="add-heading">Add a member</h2>
-        <Problem problem={add} id="add-error" />
-        <form method="post" action="/admin/team" class="admin-form">
-          <Csrf token={props.csrfToken} />
-          <div class="form-grid">
-            <Field
-              id="add-email"
-              name="email"
-              label="Email"
-              type="email"
-              value={addValues.email ?? ""}
-              errors={add?.errors}
-              required
-            />
-            <Field
-              id="add-name"
-              name="name"
-              label="Name"
-              value={addValues.name ?? ""}
-              errors={add?.errors}
-              required
-            />
-            <RoleSelect id="add-role" value={addValues.role ?? "responder"} errors={add?.errors} />
-            <Field
-              id="add-password"
-              name="password"
-              label="Initial password"
-              type="password"
-              hint="At least 12 characters; tell it to them in person. Without one they cannot sign in yet."
-              autocomplete="new-password"
-              value=""
-              errors={add?.errors}
-            />
-            <Field
-              id="add-expertise"
-              name="expertise"
-              label="Expertise"
-              hint="Tags separated by commas, e.g. web, auth, crypto. Used to suggest Response Managers."
-              value={addValues.expertise ?? ""}
-              errors={add?.errors}
-            />
-          </div>
-          <div class="actions">
-            <button type="submit">Add member</button>
-          </div>
-        </form>
-      </section>
+      <PendingInvites invites={props.invites ?? []} csrfToken={props.csrfToken} />
+      <InviteForm
+        csrfToken={props.csrfToken}
+        problem={props.invite ?? null}
+        roleSelect={(value, errors) => <RoleSelect id="invite-role" value={value} errors={errors} />}
+      />
 
       <section aria-labelledby="edit-heading">
         <h2 id="edit-heading">Change members</h2>

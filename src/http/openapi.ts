@@ -63,6 +63,20 @@ export function openApiDocument(publicUrl: string) {
             description: { type: "string", minLength: 20, maxLength: 20000 },
             steps: { type: "string", maxLength: 20000 },
             impact: { type: "string", maxLength: 10000 },
+            cvss: {
+              type: ["string", "null"],
+              maxLength: 400,
+              description:
+                "The reporter's proposed CVSS 3.0, 3.1 or 4.0 vector; an invalid one is a 400 on cvss",
+            },
+            affectedVersions: {
+              description:
+                "Affected versions or ranges: a list, or text with one per line; at most 20, each at most 100 characters",
+              oneOf: [
+                { type: "array", maxItems: 20, items: { type: "string", maxLength: 100 } },
+                { type: "string" },
+              ],
+            },
             email: { type: "string", format: "email" },
             name: { type: "string", maxLength: 100 },
             credit: { type: "string", enum: ["name", "handle", "anonymous"] },

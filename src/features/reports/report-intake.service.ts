@@ -23,6 +23,10 @@ export interface NewReport {
   assetId: string | null;
   weakness: string;
   body: ReportBody;
+  /** The reporter's proposed CVSS vector, already checked by the parser; the mail intake has none. */
+  reporterCvss?: string | null;
+  /** Affected versions as the reporter listed them, already within the limits. */
+  affectedVersions?: readonly string[];
   reporter: { email: string | null; name: string | null; credit: "name" | "handle" | "anonymous" };
   source: "web" | "api" | "email";
   files: readonly UploadedFile[];
@@ -65,6 +69,8 @@ export function createReportIntake(ctx: ReportsContext) {
       title: input.title,
       assetId: input.assetId,
       weakness: input.weakness,
+      reporterCvss: input.reporterCvss ?? null,
+      affectedVersions: [...(input.affectedVersions ?? [])],
       bodyEnc: cipher.encryptJson(input.body),
       searchIndex: features.search.indexValue(text),
       source,
@@ -101,14 +107,22 @@ export function createReportIntake(ctx: ReportsContext) {
       { id: report.id, title: report.title, assetId: report.assetId, text },
       now,
     );
-    await input.extra?.inTransaction?.(tx, { reportId: report.id, reporterId: reporter.id, now });
+    const trackingUrl = ctx.trackingUrl(token);
+    await input.extra?.inTransaction?.(tx, {
+      reportId: report.id,
+      reporterId: reporter.id,
+      reference,
+      acknowledgeBy: report.acknowledgeBy,
+      trackingUrl,
+      now,
+    });
     await notifyReporter(
       ctx,
       tx,
       report,
       input.reporter.email,
       `We received your security report "${reference}".`,
-      ctx.trackingUrl(token),
+      trackingUrl,
     );
     await features.alerts.queue(tx, {
       event: "report_received",
@@ -116,7 +130,7 @@ export function createReportIntake(ctx: ReportsContext) {
       occurrence: report.id,
     });
     await features.assignment.assignAutomatically(tx, report, "intake", now);
-    return { report, token, trackingUrl: ctx.trackingUrl(token) };
+    return { report, token, trackingUrl };
   }
 
   /** Takes a new report from the form or the JSON intake; returns the one-time tracking token. */
@@ -157,6 +171,8 @@ export function createReportIntake(ctx: ReportsContext) {
         title: input.title,
         assetId,
         weakness: input.weakness,
+        reporterCvss: input.cvss,
+        affectedVersions: input.affectedVersions,
         body: { description: input.description, steps: input.steps, impact: input.impact },
         reporter: { email: input.email, name: input.name, credit: input.credit },
         source,

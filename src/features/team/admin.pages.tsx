@@ -88,6 +88,7 @@ const ORG_FIELDS = [
   "safeHarborMarkdown",
   "severityImpact",
   "severitySource",
+  "shareSeverityWithReporters",
   "autoAssign",
   "signSecurityTxt",
   "revealDuplicateReference",

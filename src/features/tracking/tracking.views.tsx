@@ -5,6 +5,7 @@ import { FieldError } from "../../http/components/field.tsx";
 import { formatDate, Layout } from "../../http/layout.tsx";
 import { ReporterWaitingPrompt } from "../reports/needs-info.views.tsx";
 import type { ReportsService } from "../reports/reports.service.ts";
+import { ProposalFacts, SharedSeverityCard } from "./shared-severity.views.tsx";
 
 /** Exactly what the service lets a link holder see; the page cannot show more than this. */
 export type ReporterView = NonNullable<Awaited<ReturnType<ReportsService["reporterView"]>>>;
@@ -149,6 +150,7 @@ export function ReporterPage(props: ReporterPageProps) {
                 {CREDIT_LABELS[view.reporter.credit] ?? view.reporter.credit}
                 {view.reporter.credit !== "anonymous" && view.reporter.name ? ` (${view.reporter.name})` : ""}
               </dd>
+              <ProposalFacts proposal={view.reporterProposal} />
             </dl>
             <h3>Description</h3>
             <div class="report-text">{view.description}</div>
@@ -166,6 +168,7 @@ export function ReporterPage(props: ReporterPageProps) {
         </div>
 
         <aside>
+          <SharedSeverityCard severity={view.sharedSeverity} />
           <section class="card" aria-labelledby="deadlines-heading">
             <h2 id="deadlines-heading">Our commitments</h2>
             <dl class="facts">

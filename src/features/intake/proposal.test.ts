@@ -56,7 +56,7 @@ describe.each(DB_KINDS)("the report form's hints and the reporter's proposal, on
     for (const id of ["title", "description", "steps", "impact", "affectedVersions", "cvss"]) {
       expect(html).toMatch(new RegExp(`id="${id}"[^>]*aria-describedby="${id}-hint`));
     }
-    expect(html).toMatch(/id="affectedVersions-hint">[^]*?At most 20 lines of up to 100 characters each/);
+    expect(html).toMatch(/id="affectedVersions-hint">[\s\S]*?At most 20 lines of up to 100 characters each/);
   });
 
   it("says 'optional' once for the section it sits above, and names the field order the script sorts by", async () => {

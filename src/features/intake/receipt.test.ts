@@ -115,11 +115,17 @@ describe.each(DB_KINDS)("the form's receipt: after a redirect, shown once, seale
     expect(sealed).toHaveLength(1);
     t.clock.set("2026-03-11T09:00:00Z");
     await send("Receipt a week later");
-    expect((await rows()).every((r) => r.expiresAt.getTime() > Date.parse("2026-03-04T09:00:00Z"))).toBe(true);
+    expect((await rows()).every((r) => r.expiresAt.getTime() > Date.parse("2026-03-04T09:00:00Z"))).toBe(
+      true,
+    );
   });
 
   it("answers an unknown or malformed receipt address with a 404 that still explains recovery", async () => {
-    for (const path of ["/report/receipt/AAAAAAAAAAAAAAAAAAAAAA", "/report/receipt/not*a*token", "/report/receipt/x"]) {
+    for (const path of [
+      "/report/receipt/AAAAAAAAAAAAAAAAAAAAAA",
+      "/report/receipt/not*a*token",
+      "/report/receipt/x",
+    ]) {
       const { res, html } = await load(path);
       expect(res.status).toBe(404);
       expect(html).toContain("Receipt not found");

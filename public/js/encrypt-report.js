@@ -115,6 +115,8 @@ const showErrors = (message, fields) => {
   // A stable sort: fields in form order, then anything the form has no field for, as the server sent it.
   const entries = Object.entries(fields ?? {}).sort(([a], [b]) => rank(a) - rank(b));
   if (entries.length === 0) entries.push(["", message]);
+  // The field's own error now says what the live check said; one message is enough.
+  if (fields?.cvss) document.getElementById("cvss-check")?.replaceChildren();
   const summary = document.createElement("div");
   summary.className = "form-errors";
   summary.id = "error-summary";

@@ -10,7 +10,6 @@ for (const button of document.querySelectorAll("button[data-copy]")) {
     try {
       await navigator.clipboard.writeText(text);
       if (status) status.textContent = "Copied.";
-      button.textContent = "Copied";
     } catch {
       // Clipboard refused (permissions): select the link so a keyboard copy works.
       const range = document.createRange();

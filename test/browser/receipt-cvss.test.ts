@@ -78,6 +78,9 @@ describe("the researcher's form, receipt and tracking page in Chromium", { timeo
     expect(await page.inputValue("#cvss")).toBe("CVSS:3.1/AV:N");
     await page.setViewportSize({ width: 390, height: 900 });
     await screenshot(page, "researcher-form-errors-390");
+    await page
+      .locator("fieldset.proposal")
+      .screenshot({ path: "test-results/screenshots/researcher-proposal-390.png" });
     await context.close();
   });
 

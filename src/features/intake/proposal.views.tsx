@@ -9,6 +9,8 @@ import { CvssSeverityBadge } from "../severity/cvss.views.tsx";
 /** Where the form asks the server to check a proposed vector while it is typed (htmx; read-only). */
 export const CVSS_CHECK_PATH = "/report/cvss-check";
 
+const EXAMPLE_VECTOR = "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H";
+
 type Values = Record<string, string>;
 type Errors = Record<string, string>;
 
@@ -71,8 +73,8 @@ export function ProposalFields(props: { values: Values; errors: Errors | undefin
       <label for="cvss">
         Your CVSS vector
         <span class="hint" id="cvss-hint">
-          A CVSS 3.1, 4.0 or 3.0 vector, e.g. CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H. You can build one
-          with FIRST’s calculator.
+          A CVSS 3.1, 4.0 or 3.0 vector, for example <code class="break">{EXAMPLE_VECTOR}</code>. With
+          JavaScript on, we check it as you type.
         </span>
       </label>
       <input

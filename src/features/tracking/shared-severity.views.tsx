@@ -1,4 +1,6 @@
-import type { ReporterView } from "./tracking.views.tsx";
+import type { ReportsService } from "../reports/reports.service.ts";
+
+type ReporterView = NonNullable<Awaited<ReturnType<ReportsService["reporterView"]>>>;
 
 const METHOD_NAMES = { cvss: "CVSS", owasp: "OWASP Risk Rating" } as const;
 

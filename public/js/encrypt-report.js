@@ -8,7 +8,26 @@ const note = document.getElementById("encryption-note");
 // The plain post is protected in transit only when this page came over https; the notes say which.
 const plainPost = location.protocol === "https:" ? "over TLS (HTTPS)" : "unencrypted, over plain HTTP";
 
-const FIELDS = ["title", "asset", "weakness", "description", "steps", "impact", "email", "pgpKey", "name"];
+const FIELDS = [
+  "title",
+  "asset",
+  "weakness",
+  "description",
+  "steps",
+  "impact",
+  "affectedVersions",
+  "cvss",
+  "email",
+  "pgpKey",
+  "name",
+];
+
+/** The server's order of the form's fields (REPORT_FORM_FIELDS); the summary lists problems in it, like the server. */
+const ORDER = (form?.dataset.fieldOrder ?? "").split(" ").filter(Boolean);
+const rank = (name) => {
+  const at = ORDER.indexOf(name);
+  return at === -1 ? ORDER.length : at;
+};
 
 const say = (text, warn = false) => {
   if (!note) return;
@@ -96,8 +115,11 @@ const clearErrors = () => {
 /** The same summary and per-field messages the server renders for the plain form. */
 const showErrors = (message, fields) => {
   clearErrors();
-  const entries = Object.entries(fields ?? {});
+  // A stable sort: fields in form order, then anything the form has no field for, as the server sent it.
+  const entries = Object.entries(fields ?? {}).sort(([a], [b]) => rank(a) - rank(b));
   if (entries.length === 0) entries.push(["", message]);
+  // The field's own error now says what the live check said; one message is enough.
+  if (fields?.cvss) document.getElementById("cvss-check")?.replaceChildren();
   const summary = document.createElement("div");
   summary.className = "form-errors";
   summary.id = "error-summary";
@@ -200,15 +222,13 @@ if (form && window.crypto?.subtle && window.fetch && window.Blob?.prototype.arra
         return;
       }
       const answer = await response.json().catch(() => ({}));
-      if (response.ok && answer.receipt) {
-        const container = form.closest(".narrow");
-        const holder = document.createElement("div");
-        holder.innerHTML = answer.receipt;
-        container.replaceWith(...holder.childNodes);
-        if (answer.title) document.title = answer.title;
-        window.scrollTo(0, 0);
-        document.querySelector("#receipt h1")?.setAttribute("tabindex", "-1");
-        document.querySelector("#receipt h1")?.focus();
+      if (
+        response.ok &&
+        typeof answer.receiptUrl === "string" &&
+        answer.receiptUrl.startsWith("/report/receipt/")
+      ) {
+        // Like the plain form's redirect: the receipt is its own page, shown once, and a reload sends nothing.
+        window.location.assign(answer.receiptUrl);
         return;
       }
       renewPow(answer.pow);

@@ -243,6 +243,7 @@ function registerRoutes(app: Hono<AppEnv>, services: Services) {
     keys: services.keys,
     reports: services.reports,
     db: services.db,
+    cipher: services.deps.cipher,
     clock,
     limits,
     get smtpConfigured() {

@@ -66,3 +66,28 @@ export async function countRows(t: TestDb, table: "reports" | "messages" | "atta
   };
   return Number(result.rows[0]!.n);
 }
+
+/** The tracking link a receipt page shows, or undefined when it shows none. */
+export function trackingLinkOf(html: string): string | undefined {
+  return /<code id="tracking-url" class="tracking-url">([^<]+)<\/code>/.exec(html)?.[1]?.trim();
+}
+
+/**
+ * Follows the form's 303 to its one-time receipt, as a browser does, and returns the receipt page with the
+ * tracking link and reference it shows. Fails loudly when the submission was not accepted.
+ */
+export async function followReceipt(app: App, res: Response) {
+  const location = res.headers.get("location");
+  if (res.status !== 303 || !location?.startsWith("/report/receipt/")) {
+    throw new Error(`Expected a 303 to the receipt, got ${res.status}: ${(await res.text()).slice(0, 500)}`);
+  }
+  const page = await app.request(location);
+  const html = await page.text();
+  return {
+    location,
+    page,
+    html,
+    trackingUrl: trackingLinkOf(html),
+    reference: /EMB-\d{4}-\d{4,}/.exec(html)?.[0],
+  };
+}

@@ -111,6 +111,9 @@ const MATRIX: Row[] = [
   r("POST /report",                          [400, 400, 400, 400, 400, 400], EMPTY),
   r("POST /report/encrypted",                [400, 400, 400, 400, 400, 400], { json: () => ({}) }),
   r("POST /api/v1/reports",                  [400, 400, 400, 400, 400, 400], { json: () => ({}) }),
+  r("GET /report/cvss-check",                ALL_200, { url: () => `/report/cvss-check?cvss=${encodeURIComponent(CVSS)}` }),
+  // A receipt's URL is its own credential, shown once to whoever sent the report; a guessed one is not found.
+  r("GET /report/receipt/:token",            [404, 404, 404, 404, 404, 404], { url: () => "/report/receipt/AAAAAAAAAAAAAAAAAAAAAA" }),
 
   // The reporter's side: the link is the credential. Reporter B uses its own link; the others can only guess one.
   r("GET /r/recover",                        ALL_200),
@@ -139,6 +142,8 @@ const MATRIX: Row[] = [
   r("POST /reports/:ref/messages",           [401, 401, 403, "303 /reports/", "303 /reports/", 401], { url: (w) => `/reports/${w.a.ref}/messages`, form: () => ({ body: "Reproduced on staging.", visibility: "internal" }) }),
   r("POST /reports/:ref/unread",             [401, 401, INBOX, INBOX, INBOX, 401], { url: (w) => `/reports/${w.a.ref}/unread`, form: () => ({}) }),
   r("POST /reports/:ref/actions",            [401, 401, 403, "303 /reports/", "303 /reports/", 401], { url: (w) => `/reports/${w.a.ref}/actions`, form: () => ({ action: "set_severity", method: "cvss", cvss: CVSS, intent: "save" }) }),
+  // Report A's reporter proposed no vector: members who may act reach the handler, which has nothing to adopt.
+  r("POST /reports/:ref/adopt-cvss",         [401, 401, 403, 409, 409, 401], { url: (w) => `/reports/${w.a.ref}/adopt-cvss`, form: () => ({}) }),
   r("POST /reports/:ref/mail/:id/accept",    [401, 401, 403, "303 /reports/", "303 /reports/", 401], decision("held", "accept", "accept")),
   r("POST /reports/:ref/mail/:id/dismiss",   [401, 401, 403, "303 /reports/", "303 /reports/", 401], decision("held", "dismiss", "dismiss")),
   r("POST /reports/:ref/mail/:id/key/accept", [401, 401, 403, "303 /reports/", "303 /reports/", 401], decision("key", "accept", "key/accept")),

@@ -58,6 +58,10 @@ export const reports = pgTable(
     title: text("title").notNull(),
     assetId: uuid("asset_id").references(() => assets.id),
     weakness: text("weakness").notNull().default(""),
+    /** The CVSS vector the reporter proposed, as they wrote it (checked by the CVSS parser); the team's own is a score. */
+    reporterCvss: text("reporter_cvss"),
+    /** The versions the reporter says are affected, one entry each, in their order. */
+    affectedVersions: text("affected_versions").array().notNull().default(sql`'{}'::text[]`),
     /** AES-256-GCM ciphertext of {description, steps, impact}. */
     bodyEnc: text("body_enc").notNull(),
     source: text("source", { enum: ["web", "api", "email"] }).notNull(),
@@ -145,6 +149,28 @@ export const reportReads = pgTable(
     readAt: ts("read_at").notNull(),
   },
   (t) => [primaryKey({ columns: [t.userId, t.reportId] })],
+);
+
+/**
+ * The receipt shown once after a report is sent from the form: the tracking link sealed under the data key until
+ * the first view, which clears it. Only the SHA-256 of the receipt's own URL token is kept.
+ */
+export const intakeReceipts = pgTable(
+  "intake_receipts",
+  {
+    tokenHash: text("token_hash").primaryKey(),
+    reportId: uuid("report_id")
+      .notNull()
+      .references(() => reports.id, { onDelete: "cascade" }),
+    /** The report's reference, which a receipt already shown still names. */
+    reference: text("reference").notNull(),
+    /** What the receipt shows, tracking link included, sealed; null once shown or expired. */
+    sealed: text("sealed"),
+    createdAt: createdAt(),
+    expiresAt: ts("expires_at").notNull(),
+    shownAt: ts("shown_at"),
+  },
+  (t) => [index("intake_receipts_expires_idx").on(t.expiresAt)],
 );
 
 /** Capability links for reporters: only the SHA-256 of the 128-bit token is kept. */

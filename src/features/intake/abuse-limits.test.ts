@@ -83,7 +83,7 @@ describe.each(DB_KINDS)("junk and abuse defences on %s", (kind) => {
   });
 
   it("limits the no-JavaScript form more strictly, answers 429 with Retry-After, and resets with the window", async () => {
-    expect((await submitForm()).status).toBe(200);
+    expect((await submitForm()).status).toBe(303);
     t.clock.advance(15 * 60 * 1000);
     const refused = await submitForm();
     expect(refused.status).toBe(429);
@@ -92,7 +92,7 @@ describe.each(DB_KINDS)("junk and abuse defences on %s", (kind) => {
     expect(await refused.text()).toContain("Too many requests from your address");
     expect(await countRows(t, "reports")).toBe(1);
     t.clock.advance(45 * 60 * 1000);
-    expect((await submitForm()).status).toBe(200);
+    expect((await submitForm()).status).toBe(303);
     expect(await countRows(t, "reports")).toBe(2);
   });
 
@@ -104,12 +104,12 @@ describe.each(DB_KINDS)("junk and abuse defences on %s", (kind) => {
         body: formData(formFields()),
         headers: { origin: ORIGIN, "x-forwarded-for": forwardedFor },
       });
-    expect((await viaProxy("1.1.1.1, 198.51.100.7")).status).toBe(200);
+    expect((await viaProxy("1.1.1.1, 198.51.100.7")).status).toBe(303);
     // Rotating the client-written first entry is the same client to the proxy: still refused.
     expect((await viaProxy("1.1.1.2, 198.51.100.7")).status).toBe(429);
     expect((await viaProxy("198.51.100.8, 198.51.100.7")).status).toBe(429);
     // Another address appended by the proxy is another client.
-    expect((await viaProxy("1.1.1.1, 198.51.100.9")).status).toBe(200);
+    expect((await viaProxy("1.1.1.1, 198.51.100.9")).status).toBe(303);
     expect(await countRows(t, "reports")).toBe(2);
   });
 
@@ -125,20 +125,20 @@ describe.each(DB_KINDS)("junk and abuse defences on %s", (kind) => {
         },
         { incoming: { socket: { remoteAddress: socket } } },
       );
-    expect((await from("10.0.0.2", "6.6.6.6, 198.51.100.7, 10.0.0.3")).status).toBe(200);
+    expect((await from("10.0.0.2", "6.6.6.6, 198.51.100.7, 10.0.0.3")).status).toBe(303);
     expect((await from("10.0.0.9", "7.7.7.7, 198.51.100.7")).status).toBe(429);
     // A client connecting directly cannot claim an address: its socket counts.
-    expect((await from("203.0.113.5", "198.51.100.20")).status).toBe(200);
+    expect((await from("203.0.113.5", "198.51.100.20")).status).toBe(303);
     expect((await from("203.0.113.5", "198.51.100.21")).status).toBe(429);
   });
 
   it("gives a solved challenge the normal budget, and refuses a replayed or forged payload with 400", async () => {
     const first = await solvedPayload(app);
-    expect((await submitForm({ altcha: first })).status).toBe(200);
+    expect((await submitForm({ altcha: first })).status).toBe(303);
     const replay = await submitForm({ altcha: first });
     expect(replay.status).toBe(400);
     expect(await replay.text()).toContain("anti-spam check failed");
-    expect((await submitForm({ altcha: await solvedPayload(app) })).status).toBe(200);
+    expect((await submitForm({ altcha: await solvedPayload(app) })).status).toBe(303);
     const third = await submitForm({ altcha: await solvedPayload(app) });
     expect(third.status).toBe(429);
     expect(Number(third.headers.get("retry-after"))).toBe(3600);

@@ -9,7 +9,7 @@ import type { IntakeDeps } from "./intake.types.ts";
 import { checkReportBudget } from "./intake-budget.pages.ts";
 import { createPowChallenge } from "./intake-pow.service.ts";
 import { ENCRYPTED_FORM_PATH } from "./openpgp-asset.data.ts";
-import { ReceiptContent } from "./receipt.views.tsx";
+import { type ReceiptService, receiptPath } from "./receipt.service.ts";
 
 /**
  * Every refusal answers JSON with the problem per field, plus a fresh proof-of-work challenge: the one sent
@@ -30,12 +30,13 @@ async function refuse(deps: IntakeDeps, c: Context<AppEnv>, error: AppError) {
 /**
  * The report form's encrypted path: `{"encrypted": "<armored message>", "altcha": "<solution>"}`. The
  * proof of work and rate limits are the plain form's; the plaintext is the JSON intake's report object and
- * is validated exactly like it. The answer carries the receipt to show in place, never stored or cached.
+ * is validated exactly like it. The answer names the receipt's one-time page, which the script opens, so a
+ * reload there never sends the report again, just like the plain form's redirect.
  */
-export function registerEncryptedForm(app: Hono<AppEnv>, deps: IntakeDeps) {
+export function registerEncryptedForm(app: Hono<AppEnv>, deps: IntakeDeps, receipts: ReceiptService) {
   // Refusals and the receipt alike: the answer may hold the only copy of the tracking link.
   app.post(ENCRYPTED_FORM_PATH, noStore, async (c) => {
-    const { keys, reports, settings } = deps;
+    const { keys, reports } = deps;
     try {
       const { altcha, ...outer } = await readJsonObject(c);
       if (!Object.hasOwn(outer, "encrypted")) {
@@ -49,25 +50,12 @@ export function registerEncryptedForm(app: Hono<AppEnv>, deps: IntakeDeps) {
       const { attachments, ...fields } = await openEncryptedReport(keys, outer);
       const keyExtras = await reporterKeyExtras(keys, fields);
       const files = decodeAttachments(attachments, fields, keyExtras.errors);
-      const result = await reports.submit(fields, files, "web", keyExtras);
-      const org = await settings.org();
-      const receipt = await (
-        <ReceiptContent
-          reference={result.report.reference}
-          trackingUrl={result.trackingUrl}
-          acknowledgeBy={result.report.acknowledgeBy}
-          emailed={typeof fields.email === "string" && fields.email.trim() !== ""}
-          mailSent={deps.smtpConfigured}
-        />
+      const receipt = receipts.withReceipt(
+        keyExtras,
+        typeof fields.email === "string" && fields.email.trim() !== "",
       );
-      return c.json(
-        {
-          reference: result.report.reference,
-          title: `Report ${result.report.reference} received · ${org.name} security`,
-          receipt: String(receipt),
-        },
-        201,
-      );
+      const result = await reports.submit(fields, files, "web", receipt.extras);
+      return c.json({ reference: result.report.reference, receiptUrl: receiptPath(receipt.token()) }, 201);
     } catch (error) {
       if (error instanceof AppError && error.status < 500) return refuse(deps, c, error);
       throw error;

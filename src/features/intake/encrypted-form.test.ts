@@ -11,8 +11,7 @@ import { MAX_REPORT_REQUEST_BYTES } from "../../domain/attachments.ts";
 
 interface Answer {
   reference?: string;
-  title?: string;
-  receipt?: string;
+  receiptUrl?: string;
   error?: { code: string; message: string; fields?: Record<string, string> };
   pow?: { algorithm: string; challenge: string; salt: string; signature: string; maxnumber: number };
 }
@@ -102,10 +101,14 @@ describe.each(DB_KINDS)("the report form's encrypted path on %s", (kind) => {
     expect(res.status).toBe(201);
     expect(res.headers.get("cache-control")).toBe("no-store");
     expect(json.reference).toMatch(/^EMB-\d{4}-\d{4}$/);
-    const receipt = unescapeHtml(json.receipt!);
-    expect(receipt).toContain(`your report ${json.reference} was received`);
-    expect(receipt).toMatch(/id="tracking-url"[^>]*value="http[^"]+\/r\/[^"]+"/);
-    expect(json.title).toContain(json.reference);
+    // The answer names the one-time receipt page instead of carrying the link: a reload there sends nothing.
+    expect(json.receiptUrl).toMatch(/^\/report\/receipt\/[A-Za-z0-9_-]{22}$/);
+    expect(JSON.stringify(json)).not.toContain("/r/");
+    const receipt = await get(app, json.receiptUrl!);
+    const html = unescapeHtml(await receipt.text());
+    expect(html).toContain(`your report ${json.reference} was received`);
+    expect(html).toMatch(/<code id="tracking-url" class="tracking-url">http[^<]+\/r\/[^<]+<\/code>/);
+    expect((await get(app, json.receiptUrl!)).status).toBe(410);
 
     const view = await t.services.reports.teamView(json.reference!);
     expect(view.title).toBe("Encrypted form: IDOR on invoices");

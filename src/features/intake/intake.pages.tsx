@@ -1,16 +1,20 @@
 import type { Context, Hono } from "hono";
 import { AppError } from "../../core/errors.ts";
 import { servedOverHttps } from "../../domain/mail-delivery.ts";
+import { scoreCvss } from "../../domain/cvss.ts";
 import { noStore } from "../../http/auth.ts";
 import type { AppEnv } from "../../http/env.ts";
 import { formFiles, formText, isFieldError, readForm } from "../../http/form.ts";
+import { MAX_PROPOSED_CVSS_LENGTH } from "../reports/reports.schema.ts";
 import { registerEncryptedForm } from "./encrypted-form.pages.tsx";
 import { reporterKeyExtras } from "./encrypted-intake.service.ts";
 import type { IntakeDeps } from "./intake.types.ts";
 import { REPORT_FORM_FIELDS, ReportFormPage } from "./intake.views.tsx";
 import { checkReportBudget } from "./intake-budget.pages.ts";
 import { createPowChallenge } from "./intake-pow.service.ts";
-import { ReceiptPage } from "./receipt.views.tsx";
+import { CVSS_CHECK_PATH, CvssCheck, type CvssCheckResult } from "./proposal.views.tsx";
+import { createReceiptService, RECEIPT_TOKEN, receiptPath } from "./receipt.service.ts";
+import { ReceiptGonePage, ReceiptPage } from "./receipt.views.tsx";
 
 async function renderForm(
   deps: IntakeDeps,
@@ -19,7 +23,11 @@ async function renderForm(
   errors?: Record<string, string>,
 ) {
   const { settings, assets } = deps;
-  const [org, scope] = await Promise.all([settings.org(), assets.list({ activeOnly: true })]);
+  const [org, scope, intake] = await Promise.all([
+    settings.org(),
+    assets.list({ activeOnly: true }),
+    settings.intake(),
+  ]);
   const pow = await createPowChallenge(deps.settings, deps.clock);
   const view = (a: (typeof scope)[number]) => ({
     id: a.id,
@@ -36,6 +44,7 @@ async function renderForm(
       outOfScope={scope.filter((a) => !a.inScope).map(view)}
       values={values ?? {}}
       errors={errors ?? {}}
+      minStepsLength={intake.minStepsLength}
       pow={pow}
       overHttps={servedOverHttps(deps.publicUrl)}
     />,
@@ -43,13 +52,52 @@ async function renderForm(
   );
 }
 
+/** The live check of a proposed vector: the parser the submission uses, so the two cannot disagree. */
+export function checkProposedCvss(raw: string | undefined): CvssCheckResult {
+  const vector = (raw ?? "").trim();
+  if (vector === "") return { kind: "empty" };
+  if (vector.length > MAX_PROPOSED_CVSS_LENGTH) {
+    return {
+      kind: "invalid",
+      message: `The CVSS vector can have at most ${MAX_PROPOSED_CVSS_LENGTH} characters.`,
+    };
+  }
+  const scored = scoreCvss(vector);
+  return scored.ok
+    ? { kind: "valid", score: scored.value }
+    : { kind: "invalid", message: `Invalid CVSS vector: ${scored.error}.` };
+}
+
 /** The public report form and its receipt, plus the JSON intake that shares the same service call. */
 export function registerIntakePages(app: Hono<AppEnv>, deps: IntakeDeps) {
+  const receipts = createReceiptService(deps);
   // A fresh challenge on every load; and once the encrypting script has shown a receipt in this page, no
   // cache or back button may bring the tracking link back. The receipt holds the only copy of the link.
   app.use("/report", noStore);
   app.get("/report", (c) => renderForm(deps, c));
-  registerEncryptedForm(app, deps);
+  registerEncryptedForm(app, deps, receipts);
+
+  // Read-only and cheap: the form's htmx asks it while a vector is typed. Problems are part of the answer (200).
+  app.get(CVSS_CHECK_PATH, (c) => c.html(<CvssCheck result={checkProposedCvss(c.req.query("cvss"))} />));
+
+  // The receipt's one view. Never cached or indexed: the first answer holds the tracking link.
+  app.get("/report/receipt/:token", noStore, async (c) => {
+    c.header("X-Robots-Tag", "noindex, nofollow");
+    const token = c.req.param("token");
+    const opened = RECEIPT_TOKEN.test(token) ? await receipts.open(token) : { status: "unknown" as const };
+    const org = await deps.settings.org();
+    if (opened.status === "show") {
+      return c.html(<ReceiptPage orgName={org.name} {...opened.receipt} mailSent={deps.smtpConfigured} />);
+    }
+    return c.html(
+      <ReceiptGonePage
+        orgName={org.name}
+        status={opened.status}
+        reference={opened.status === "unknown" ? undefined : opened.reference}
+      />,
+      opened.status === "unknown" ? 404 : 410,
+    );
+  });
 
   app.post("/report", async (c) => {
     const body = await readForm(c);
@@ -69,24 +117,17 @@ export function registerIntakePages(app: Hono<AppEnv>, deps: IntakeDeps) {
       }
       throw error;
     }
-    let result: Awaited<ReturnType<IntakeDeps["reports"]["submit"]>>;
+    // Post/redirect/get: the receipt is its own page, so a reload or Back never sends the report twice.
+    const receipt = receipts.withReceipt(
+      await reporterKeyExtras(deps.keys, values),
+      Boolean(values.email?.trim()),
+    );
     try {
-      const keyExtras = await reporterKeyExtras(deps.keys, values);
-      result = await deps.reports.submit(values, files, "web", keyExtras);
+      await deps.reports.submit(values, files, "web", receipt.extras);
     } catch (error) {
       if (isFieldError(error)) return renderForm(deps, c, values, error.fields);
       throw error;
     }
-    const org = await deps.settings.org();
-    return c.html(
-      <ReceiptPage
-        orgName={org.name}
-        reference={result.report.reference}
-        trackingUrl={result.trackingUrl}
-        acknowledgeBy={result.report.acknowledgeBy}
-        emailed={Boolean(values.email?.trim())}
-        mailSent={deps.smtpConfigured}
-      />,
-    );
+    return c.redirect(receiptPath(receipt.token()), 303);
   });
 }

@@ -1,5 +1,6 @@
 import type { Clock } from "../../core/clock.ts";
 import type { Db } from "../../core/db.ts";
+import type { DataCipher } from "../../crypto/data-key.ts";
 import type { RateLimits } from "../../http/rate-limit.ts";
 import type { KeysService } from "../keys/keys.service.ts";
 import type { AssetsService } from "../policy/assets.service.ts";
@@ -13,6 +14,8 @@ export interface IntakeDeps {
   keys: KeysService;
   reports: ReportsService;
   db: Db;
+  /** Seals the receipt's tracking link until its one view. */
+  cipher: DataCipher;
   clock: Clock;
   limits: RateLimits;
   /** Whether mail leaves through SMTP: the receipt promises to email the link only then. */

@@ -5,9 +5,11 @@ import { FieldError } from "../../http/components/field.tsx";
 import { Layout } from "../../http/layout.tsx";
 import { INTAKE_KEY_PATH } from "../keys/keys.service.ts";
 import type { ScopeAsset } from "../policy/policy.views.tsx";
+import { INTAKE_MIN_LENGTHS } from "../reports/reports.schema.ts";
 import type { PowChallenge } from "./intake-pow.service.ts";
 import { ENCRYPTED_FORM_PATH, OPENPGP_BROWSER_PATH } from "./openpgp-asset.data.ts";
 import { TransportNote } from "./transport-note.views.tsx";
+import { ProposalFields } from "./proposal.views.tsx";
 
 /** The form's fields in page order; the error summary lists problems in this order too. */
 export const REPORT_FORM_FIELDS = [
@@ -17,11 +19,13 @@ export const REPORT_FORM_FIELDS = [
   "description",
   "steps",
   "impact",
+  "affectedVersions",
+  "cvss",
+  "attachments",
   "email",
   "pgpKey",
   "name",
   "credit",
-  "attachments",
 ] as const;
 
 const FIELD_LABELS: Record<string, string> = {
@@ -31,6 +35,8 @@ const FIELD_LABELS: Record<string, string> = {
   description: "Description",
   steps: "Steps to reproduce",
   impact: "Impact",
+  affectedVersions: "Affected versions",
+  cvss: "Your CVSS vector",
   email: "Email",
   pgpKey: "Your OpenPGP public key",
   name: "Name or handle",
@@ -47,6 +53,8 @@ export interface ReportFormProps {
   outOfScope: readonly ScopeAsset[];
   values?: Values;
   errors?: Errors;
+  /** The admin's minimum for the steps to reproduce, shown in the field's hint before any error. */
+  minStepsLength: number;
   /** A proof-of-work challenge that /static/js/pow.js solves; without JavaScript the form still posts. */
   pow?: PowChallenge | null;
   /** Whether PUBLIC_URL is https; the form claims TLS only then. */
@@ -81,12 +89,14 @@ export function ReportFormPage(props: ReportFormProps) {
           data-encrypt-to={INTAKE_KEY_PATH}
           data-encrypted-action={ENCRYPTED_FORM_PATH}
           data-openpgp={`/static/${OPENPGP_BROWSER_PATH}`}
+          data-field-order={REPORT_FORM_FIELDS.join(" ")}
         >
           {props.pow && <PowFields pow={props.pow} />}
           <label for="title">
             Title
             <span class="hint" id="title-hint">
-              One line that sums up the problem, e.g. “Stored XSS in the comment preview”.
+              One line that sums up the problem, e.g. “Stored XSS in the comment preview”. At least{" "}
+              {INTAKE_MIN_LENGTHS.title} characters.
             </span>
           </label>
           <input
@@ -165,7 +175,8 @@ export function ReportFormPage(props: ReportFormProps) {
           <label for="description">
             Description
             <span class="hint" id="description-hint">
-              What is the vulnerability, and where is it? At least 20 characters.
+              What is the vulnerability, and where is it? At least {INTAKE_MIN_LENGTHS.description}{" "}
+              characters.
             </span>
           </label>
           <textarea
@@ -184,7 +195,7 @@ export function ReportFormPage(props: ReportFormProps) {
           <label for="steps">
             Steps to reproduce
             <span class="hint" id="steps-hint">
-              Numbered steps, requests or a proof of concept.
+              Numbered steps, requests or a proof of concept. At least {props.minStepsLength} characters.
             </span>
           </label>
           <textarea
@@ -203,7 +214,7 @@ export function ReportFormPage(props: ReportFormProps) {
           <label for="impact">
             Impact
             <span class="hint" id="impact-hint">
-              What could an attacker achieve?
+              What could an attacker achieve? A sentence or two is enough.
             </span>
           </label>
           <textarea
@@ -219,6 +230,8 @@ export function ReportFormPage(props: ReportFormProps) {
           </textarea>
           <FieldError id="impact" errors={e} />
 
+          <ProposalFields values={v} errors={e} />
+
           <AttachmentsInput
             errors={e}
             again={hadErrors}
@@ -226,8 +239,9 @@ export function ReportFormPage(props: ReportFormProps) {
           />
 
           <h2>About you</h2>
-          <p class="muted small">
-            Both are optional. You can report anonymously and follow the report through your private link.
+          <p class="muted small" id="about-you-hint">
+            Everything in this section is optional. You can report anonymously and follow the report through
+            your private link.
           </p>
 
           <label for="email">

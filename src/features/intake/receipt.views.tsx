@@ -16,6 +16,54 @@ export function ReceiptPage(props: ReceiptProps) {
   return (
     <Layout title={`Report ${props.reference} received`} orgName={props.orgName} active="report">
       <ReceiptContent {...props} />
+      <script src="/static/js/receipt.js" defer></script>
+    </Layout>
+  );
+}
+
+/**
+ * A receipt URL loaded again: the report is safe, but the link is not shown twice. It says how to get the link
+ * back, which only works with the email address given in the report.
+ */
+export function ReceiptGonePage(props: {
+  orgName: string;
+  status: "shown" | "expired" | "unknown";
+  reference?: string;
+}) {
+  const title =
+    props.status === "shown"
+      ? "The tracking link was already shown"
+      : props.status === "expired"
+        ? "This receipt has expired"
+        : "Receipt not found";
+  return (
+    <Layout title={title} orgName={props.orgName} active="report">
+      <section class="card narrow" id="receipt-gone">
+        <h1>{title}</h1>
+        {props.reference ? (
+          <p>
+            Your report <strong class="mono">{props.reference}</strong> was received and is safe with us:
+            nothing was sent again.
+          </p>
+        ) : (
+          <p>
+            There is no receipt at this address. If you sent a report, it was received and is safe with us.
+          </p>
+        )}
+        <p>
+          {props.status === "shown"
+            ? "For your safety we show the private tracking link only once, and this receipt has been opened before."
+            : props.status === "expired"
+              ? "For your safety a receipt can be opened only within 30 minutes of sending the report."
+              : "Receipts can be opened only once, within 30 minutes of sending the report."}
+        </p>
+        <h2>Get your link back</h2>
+        <p>
+          If you gave an email address, <a href="/r/recover">ask for a new link by email</a>: we send a fresh
+          private link for each of your reports. A report sent without an email address can be followed only
+          through the link shown on its receipt.
+        </p>
+      </section>
     </Layout>
   );
 }
@@ -38,8 +86,22 @@ export function ReceiptContent(props: Omit<ReceiptProps, "orgName">) {
           with the link can read and answer your report, so keep it secret.
           {` ${receiptMailNote({ gaveEmail: props.emailed, mailSent: props.mailSent })}`}
         </div>
-        <label for="tracking-url">Tracking link</label>
-        <input type="text" id="tracking-url" class="copy mono" readonly value={props.trackingUrl} />
+        <p class="tracking-link-label">
+          <strong>Tracking link</strong>
+        </p>
+        <p class="tracking-link-row">
+          <code id="tracking-url" class="tracking-url">
+            {props.trackingUrl}
+          </code>
+          <button type="button" class="secondary copy-link" data-copy="tracking-url" hidden>
+            Copy link
+          </button>
+          <span class="copy-status small" role="status" aria-live="polite"></span>
+        </p>
+        <p class="muted small">
+          Shown in a font where the capital I, the small l and the digit 1 look different, so you can copy it
+          by hand.
+        </p>
         <p>
           <a href={props.trackingUrl}>Open your report’s page</a>
         </p>

@@ -19,9 +19,21 @@ export interface ReportBody {
 }
 
 /** What another feature adds to a submission: its own field errors, and writes in the same transaction. */
+/** What the report's own transaction hands to a submission's extra work. */
+export interface CreatedReport {
+  reportId: string;
+  reporterId: string;
+  reference: string;
+  acknowledgeBy: Date;
+  /** The one copy of the tracking link outside the reporter's mailbox; never store it in plaintext. */
+  trackingUrl: string;
+  now: Date;
+}
+
 export interface SubmitExtras {
   errors?: Record<string, string>;
-  inTransaction?: (tx: Tx, created: { reportId: string; reporterId: string; now: Date }) => Promise<void>;
+  /** Runs in the new report's transaction, after its tracking link exists: what fails here undoes the report. */
+  inTransaction?: (tx: Tx, created: CreatedReport) => Promise<void>;
 }
 
 export interface ReportsDeps {

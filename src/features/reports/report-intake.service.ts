@@ -25,6 +25,10 @@ export interface NewReport {
   assetId: string | null;
   weakness: string;
   body: ReportBody;
+  /** The reporter's proposed CVSS vector, already checked by the parser; the mail intake has none. */
+  reporterCvss?: string | null;
+  /** Affected versions as the reporter listed them, already within the limits. */
+  affectedVersions?: readonly string[];
   reporter: { email: string | null; name: string | null; credit: "name" | "handle" | "anonymous" };
   source: "web" | "api" | "email";
   files: readonly UploadedFile[];
@@ -76,6 +80,8 @@ export function createReportIntake(ctx: ReportsContext) {
       title: input.title,
       assetId: input.assetId,
       weakness: input.weakness,
+      reporterCvss: input.reporterCvss ?? null,
+      affectedVersions: [...(input.affectedVersions ?? [])],
       bodyEnc: cipher.encryptJson(input.body),
       searchIndex: features.search.indexValue(text),
       source,
@@ -113,14 +119,22 @@ export function createReportIntake(ctx: ReportsContext) {
       now,
     );
     await features.search.recordIntakeSuggestions(tx, report.id, duplicates, now);
-    await input.extra?.inTransaction?.(tx, { reportId: report.id, reporterId: reporter.id, now });
+    const trackingUrl = ctx.trackingUrl(token);
+    await input.extra?.inTransaction?.(tx, {
+      reportId: report.id,
+      reporterId: reporter.id,
+      reference,
+      acknowledgeBy: report.acknowledgeBy,
+      trackingUrl,
+      now,
+    });
     await notifyReporter(
       ctx,
       tx,
       report,
       input.reporter.email,
       `We received your security report "${reference}".`,
-      ctx.trackingUrl(token),
+      trackingUrl,
     );
     await features.alerts.queue(tx, {
       event: "report_received",
@@ -128,7 +142,7 @@ export function createReportIntake(ctx: ReportsContext) {
       occurrence: report.id,
     });
     await features.assignment.assignAutomatically(tx, report, "intake", now);
-    return { report, token, trackingUrl: ctx.trackingUrl(token) };
+    return { report, token, trackingUrl };
   }
 
   /** Takes a new report from the form or the JSON intake; returns the one-time tracking token. */
@@ -169,6 +183,8 @@ export function createReportIntake(ctx: ReportsContext) {
         title: input.title,
         assetId,
         weakness: input.weakness,
+        reporterCvss: input.cvss,
+        affectedVersions: input.affectedVersions,
         body: { description: input.description, steps: input.steps, impact: input.impact },
         reporter: { email: input.email, name: input.name, credit: input.credit },
         source,

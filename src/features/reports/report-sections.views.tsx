@@ -15,6 +15,7 @@ import {
   SeverityBadge,
   type TeamView,
 } from "./report-parts.views.tsx";
+import { ReporterProposalPanel } from "./reporter-proposal.views.tsx";
 
 export function SlaList(props: { items: readonly SlaItem[] }) {
   return (
@@ -223,6 +224,13 @@ export function SeveritySection(props: ReportPageProps) {
           title="Current CVSS score"
         />
       )}
+      <ReporterProposalPanel
+        reference={view.reference}
+        proposal={view.reporterProposal}
+        currentCvss={props.cvss?.current?.vector ?? null}
+        canAct={props.canAct}
+        csrfToken={props.csrfToken}
+      />
       <h3>History</h3>
       <SeverityHistory items={view.severityHistory} />
     </section>

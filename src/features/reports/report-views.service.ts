@@ -80,6 +80,8 @@ export function createReportViews(ctx: ReportsContext) {
         : null,
       weakness: report.weakness,
       ...decryptBody(ctx, report),
+      /** What the reporter proposed at intake: theirs, shown as theirs, never the team's score. */
+      reporterProposal: { cvss: report.reporterCvss, affectedVersions: report.affectedVersions },
       reporter: {
         name: reporter.name,
         email: reporter.email,
@@ -167,29 +169,55 @@ export function createReportViews(ctx: ReportsContext) {
     };
   }
 
+  /**
+   * The report's severity with the score that set it: the newest score of the method the organisation takes
+   * severity from. A severity without such a score (set before scores were kept) is shown without one.
+   */
+  async function sharedSeverity(reportId: string, level: Severity | null) {
+    if (!level) return null;
+    const scores = await listSeverityScores(db, reportId);
+    const setting = scores.find(({ score }) => historyFacts(score).setsReportSeverity);
+    if (!setting) return { level, method: null, score: null, version: null, vector: null };
+    const facts = historyFacts(setting.score);
+    return {
+      level,
+      method: setting.score.method as "owasp" | "cvss",
+      score: facts.score,
+      version: facts.version,
+      vector: setting.score.vector,
+    };
+  }
+
   /** What the holder of a tracking link may see: no internal notes, no team identities beyond "security team". */
   async function reporterView(token: string) {
     const report = await findReportByTokenHash(db, sha256Hex(token));
     if (!report) return null;
-    const [reporter, messageRows, attachmentRows, events, asset] = await Promise.all([
+    const [reporter, messageRows, attachmentRows, events, asset, org] = await Promise.all([
       findReporter(db, report.reporterId),
       listMessages(db, report.id, "reporter"),
       listAttachmentMeta(db, report.id),
       listReportEvents(db, report.id),
       findAsset(db, report.assetId),
+      features.settings.org(db),
     ]);
+    // With sharing off, the link holder learns nothing of the severity: not even that one was set.
+    const shared = org.shareSeverityWithReporters !== "false";
+    const severity = shared ? await sharedSeverity(report.id, report.severity as Severity | null) : null;
     return {
       reference: report.reference,
       title: report.title,
       state: report.state as ReportState,
       stateLabel: STATE_LABELS[report.state as ReportState],
-      severity: report.severity as Severity | null,
+      severity: severity?.level ?? null,
+      /** The score and vector behind the severity, when the organisation shares it with reporters. */
+      sharedSeverity: severity,
       rejectionReason: report.rejectionReason
         ? REJECTION_LABELS[report.rejectionReason as keyof typeof REJECTION_LABELS]
         : null,
       asset: asset?.name ?? "Other",
       weakness: report.weakness,
       ...decryptBody(ctx, report),
+      reporterProposal: { cvss: report.reporterCvss, affectedVersions: report.affectedVersions },
       reporter: { name: reporter.name, email: reporter.email, credit: reporter.credit },
       receivedAt: report.receivedAt,
       deadlines: {

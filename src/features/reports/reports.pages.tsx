@@ -36,6 +36,7 @@ import type { MailArrival, MailWaiting } from "./mail-facts.views.tsx";
 import { SpamConfirm, SpamConfirmPage } from "./rejection-undo.views.tsx";
 import { ReportPage } from "./report-page.views.tsx";
 import type { ActionProblem, InboxResult, MessageProblem } from "./report-parts.views.tsx";
+import { registerAdoptCvss } from "./reporter-proposal.pages.tsx";
 import { inboxQuerySchema } from "./reports.schema.ts";
 import type { ReportsService } from "./reports.service.ts";
 
@@ -200,6 +201,7 @@ function severityDeps(deps: ReportPagesDeps): SeverityDeps {
 /** The team's HTML pages for reports: the inbox, one report with its actions and conversation, and downloads. */
 export function registerReportPages(app: Hono<AppEnv>, deps: ReportPagesDeps) {
   registerCvssPages(app, severityDeps(deps));
+  registerAdoptCvss(app, { reports: deps.reports, severity: severityDeps(deps) });
   app.get("/inbox", requirePage("report.read"), async (c) => {
     const user = signedInMember(c);
     const raw = c.req.query();

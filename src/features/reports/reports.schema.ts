@@ -1,4 +1,6 @@
 import { z } from "zod";
+import { parseAffectedVersions } from "../../domain/affected-versions.ts";
+import { scoreCvss } from "../../domain/cvss.ts";
 import { isKnownWeakness } from "../../domain/weaknesses.ts";
 import { REJECTION_REASONS } from "../../domain/workflow.ts";
 
@@ -17,10 +19,16 @@ const optionalText = (max: number, message: string) =>
     .optional()
     .transform((v) => (v ? v : null));
 
+/** The longest proposed CVSS vector accepted; a full CVSS 4.0 vector with every metric is about 250. */
+export const MAX_PROPOSED_CVSS_LENGTH = 400;
+
+/** The fixed minimum lengths of the report form's text fields; the form's hints show them before any error. */
+export const INTAKE_MIN_LENGTHS = { title: 5, description: 20 } as const;
+
 /** A new report, from the web form or the JSON intake: the same rules for both. */
 export const intakeSchema = z.object({
   /** A one-line summary of the vulnerability. */
-  title: text("title", 5, 200),
+  title: text("title", INTAKE_MIN_LENGTHS.title, 200),
   /** The id of an asset from the scope, or "other". */
   asset: z
     .string({ message: "Choose the affected asset, or Other." })
@@ -35,11 +43,39 @@ export const intakeSchema = z.object({
     .transform((v) => v || "other")
     .refine(isKnownWeakness, "Choose a weakness from the list, or Other."),
   /** What the vulnerability is. */
-  description: text("description", 20, 20_000),
+  description: text("description", INTAKE_MIN_LENGTHS.description, 20_000),
   /** How to reproduce it. */
   steps: text("steps to reproduce", 1, 20_000),
   /** What an attacker could achieve. */
   impact: text("impact", 1, 10_000),
+  /**
+   * Optional: the CVSS 3.0, 3.1 or 4.0 vector the reporter proposes. Checked by the same parser as the team's
+   * calculator; the team sees it as the reporter's proposal and may adopt it.
+   */
+  cvss: z
+    .string({ message: "Give the CVSS vector as text, e.g. CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H." })
+    .trim()
+    .max(MAX_PROPOSED_CVSS_LENGTH, `The CVSS vector can have at most ${MAX_PROPOSED_CVSS_LENGTH} characters.`)
+    .nullish()
+    .transform((v, ctx) => {
+      if (!v) return null;
+      const scored = scoreCvss(v);
+      if (scored.ok) return v;
+      ctx.addIssue({ code: "custom", message: `Invalid CVSS vector: ${scored.error}.` });
+      return z.NEVER;
+    }),
+  /** Optional: affected versions or ranges, one per line or as a list; at most 20, each at most 100 characters. */
+  affectedVersions: z
+    .union([z.string(), z.array(z.unknown())], {
+      message: "List the affected versions as text, one per line, or as a list of strings.",
+    })
+    .nullish()
+    .transform((v, ctx) => {
+      const parsed = parseAffectedVersions(v);
+      if (parsed.ok) return parsed.value;
+      ctx.addIssue({ code: "custom", message: parsed.error });
+      return z.NEVER;
+    }),
   /** Optional; without it the reporter follows the report only through the tracking link. */
   email: z
     .string({ message: "Enter a valid email address, or leave it empty." })

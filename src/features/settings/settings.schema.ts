@@ -64,6 +64,13 @@ export const orgSettingsSchema = z.object({
       z.enum(["false", "true"], { message: "Choose whether to tell the reference." }),
     )
     .default("false"),
+  /** "true" (the default) shows reporters their report's severity, with its score and vector, once it is set. */
+  shareSeverityWithReporters: z
+    .preprocess(
+      (v) => (typeof v === "boolean" ? String(v) : v),
+      z.enum(["true", "false"], { message: "Choose whether reporters see the severity." }),
+    )
+    .default("true"),
   /** "true" (the default) serves security.txt OpenPGP cleartext-signed by the intake key (RFC 9116 §2.3). */
   signSecurityTxt: z
     .preprocess(

@@ -101,6 +101,7 @@ const ORG_FIELDS = [
   "safeHarborMarkdown",
   "severityImpact",
   "severitySource",
+  "shareSeverityWithReporters",
   "autoAssign",
   "signSecurityTxt",
   "revealDuplicateReference",

@@ -205,6 +205,32 @@ export function SettingsPage(props: SettingsPageProps) {
             </label>
             <Err errors={oe} name="severitySource" id="org-severity-source" />
           </fieldset>
+          <fieldset>
+            <legend>What reporters see of the severity</legend>
+            <label class="choice">
+              <input
+                type="radio"
+                name="shareSeverityWithReporters"
+                value="true"
+                checked={o.shareSeverityWithReporters !== "false"}
+              />{" "}
+              The severity with its score and vector, once it is set (default)
+            </label>
+            <label class="choice">
+              <input
+                type="radio"
+                name="shareSeverityWithReporters"
+                value="false"
+                checked={o.shareSeverityWithReporters === "false"}
+              />{" "}
+              Nothing: the severity stays internal
+            </label>
+            <span class="hint">
+              Shown on the reporter's tracking page. Reporters who proposed a CVSS vector can compare it with
+              yours.
+            </span>
+            <Err errors={oe} name="shareSeverityWithReporters" id="org-share-severity" />
+          </fieldset>
           <AutoAssignFieldset value={o.autoAssign} error={oe?.autoAssign} />
           <SignSecurityTxtFieldset value={o.signSecurityTxt} error={oe?.signSecurityTxt} />
           <DuplicateReferenceFieldset

@@ -6,6 +6,7 @@ import { ReportText } from "../../http/components/report-text.tsx";
 import { formatDate, Layout } from "../../http/layout.tsx";
 import { ReporterWaitingPrompt } from "../reports/needs-info.views.tsx";
 import type { ReportsService } from "../reports/reports.service.ts";
+import { ProposalFacts, SharedSeverityCard } from "./shared-severity.views.tsx";
 
 /** Exactly what the service lets a link holder see; the page cannot show more than this. */
 export type ReporterView = NonNullable<Awaited<ReturnType<ReportsService["reporterView"]>>>;
@@ -150,6 +151,7 @@ export function ReporterPage(props: ReporterPageProps) {
                 {CREDIT_LABELS[view.reporter.credit] ?? view.reporter.credit}
                 {view.reporter.credit !== "anonymous" && view.reporter.name ? ` (${view.reporter.name})` : ""}
               </dd>
+              <ProposalFacts proposal={view.reporterProposal} />
             </dl>
             <h3>Description</h3>
             <ReportText text={view.description} />
@@ -167,6 +169,7 @@ export function ReporterPage(props: ReporterPageProps) {
         </div>
 
         <aside>
+          <SharedSeverityCard severity={view.sharedSeverity} />
           <section class="card" aria-labelledby="deadlines-heading">
             <h2 id="deadlines-heading">Our commitments</h2>
             <dl class="facts">

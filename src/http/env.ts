@@ -1,4 +1,5 @@
 import type { CurrentUser } from "../core/actors.ts";
+import type { FormStateStore } from "./form-state.types.ts";
 
 /** Variables every request carries through Hono's context. Services are not among them: routes get theirs. */
 export interface AppEnv {
@@ -9,5 +10,7 @@ export interface AppEnv {
     csrfToken: string | null;
     /** "api" when authenticated by a bearer token, "session" by cookie. */
     authKind: "api" | "session" | null;
+    /** One-time form states for post/redirect/get (http/form-state.ts). */
+    formStates: FormStateStore;
   };
 }

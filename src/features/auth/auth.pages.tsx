@@ -4,6 +4,7 @@ import { AppError } from "../../core/errors.ts";
 import { noStore, requirePage, SESSION_COOKIE } from "../../http/auth.ts";
 import type { AppEnv } from "../../http/env.ts";
 import { readForm } from "../../http/form.ts";
+import { redirectWithFormState, retypeNote, takeFormState } from "../../http/form-state.ts";
 import { Layout } from "../../http/layout.tsx";
 import type { SettingsService } from "../settings/settings.service.ts";
 import type { AuthService } from "./auth.service.ts";
@@ -239,13 +240,15 @@ export function registerAuthPages(app: Hono<AppEnv>, deps: AuthPagesDeps) {
       throw new AppError("setup_link_invalid", 404, SETUP_INVALID);
     }
     const org = await deps.settings.org();
+    const state = await takeFormState(c);
+    const kept = state?.form === "setup" ? state : null;
     return c.html(
       <SetupPage
         orgName={org.name}
         token={token}
-        values={{ email: "", name: "" }}
-        errors={{}}
-        message={null}
+        values={{ email: String(kept?.values.email ?? ""), name: String(kept?.values.name ?? "") }}
+        errors={kept?.errors ?? {}}
+        message={kept ? kept.message + retypeNote(kept) : null}
       />,
     );
   });
@@ -258,13 +261,14 @@ export function registerAuthPages(app: Hono<AppEnv>, deps: AuthPagesDeps) {
     const body = await readForm(c);
     const values = { email: text(body, "email"), name: text(body, "name") };
     const password = text(body, "password");
-    const again = async (errors: Errors, message: string) => {
-      const org = await deps.settings.org();
-      return c.html(
-        <SetupPage orgName={org.name} token={token} values={values} errors={errors} message={message} />,
-        400,
-      );
-    };
+    // Passwords are never kept: the page asks for them again.
+    const again = (errors: Errors, message: string) =>
+      redirectWithFormState(c, `/setup/${encodeURIComponent(token)}`, {
+        form: "setup",
+        message,
+        errors,
+        values: { ...values, password, passwordConfirm: text(body, "passwordConfirm") },
+      });
     if (password !== text(body, "passwordConfirm")) {
       return again({ passwordConfirm: "The two passwords differ." }, "The two passwords differ.");
     }

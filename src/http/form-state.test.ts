@@ -92,7 +92,7 @@ describe.each(DB_KINDS)("one-time form states on %s", (kind) => {
     const [row] = await rows();
     expect(row).toBeDefined();
     const dump = await t.database.db.execute(sql`select row_to_json(f)::text as t from form_states f`);
-    const text = JSON.stringify(dump.rows);
+    const text = JSON.stringify(dump);
     expect(text).not.toContain(marker);
     expect(row!.sealed).toMatch(/^v1\./);
     expect(t.cipher.decryptText(row!.sealed)).toContain(marker);

@@ -49,7 +49,7 @@ export interface ReportPagesDeps {
   reports: ReportsService;
   settings: SettingsService;
   listMembers: () => Promise<ReadonlyArray<{ email: string; name: string; role: Role; active: boolean }>>;
-  assignment: Pick<AssignmentService, "suggest">;
+  assignment: Pick<AssignmentService, "suggest" | "picker">;
   search: SearchService;
   templates: TemplatesService;
   mailArrivals: MailArrivals;
@@ -75,7 +75,7 @@ async function renderReport(
 ) {
   const user = signedInMember(c);
   const view = await deps.reports.teamView(ref);
-  const [org, members] = await Promise.all([deps.settings.org(), deps.listMembers()]);
+  const org = await deps.settings.org();
   const latest = view.severityHistory.find((s) => s.method === "owasp")?.vector;
   const scored = latest ? scoreOwaspVector(latest) : null;
   const currentRating = scored?.ok ? scored.value : null;
@@ -94,9 +94,11 @@ async function renderReport(
       now={deps.clock()}
       canAct={can(user.role, "report.act")}
       canMessage={can(user.role, "report.message")}
-      assignees={members
-        .filter((m) => m.active && m.role !== "viewer")
-        .map((m) => ({ email: m.email, name: m.name, role: m.role }))}
+      assignees={
+        can(user.role, "report.act") && view.availableActions.includes("assign")
+          ? await deps.assignment.picker()
+          : []
+      }
       assignSuggestions={
         can(user.role, "report.act") && view.availableActions.includes("assign")
           ? await deps.assignment.suggest(view.id)

@@ -5,6 +5,7 @@ import {
   type App,
   appFor,
   type Fields,
+  follow,
   get,
   post,
   type Session,
@@ -393,8 +394,8 @@ describe.each(DB_KINDS)("CVSS severity on %s", (kind) => {
         'name="severitySource" value="cvss" checked=""',
       );
       const bad = await post(app, "/admin/settings", admin, { ...fields, severitySource: "dice" });
-      expect(bad.status).toBe(400);
-      expect(await bad.text()).toContain("Choose OWASP Risk Rating or CVSS.");
+      expect(bad.status).toBe(303);
+      expect(await (await follow(app, bad, admin)).text()).toContain("Choose OWASP Risk Rating or CVSS.");
       expect((await t.services.settings.org()).severitySource).toBe("cvss");
       await setSource("owasp");
     });

@@ -130,7 +130,9 @@ describe.each(DB_KINDS)("alert admin pages on %s", (kind) => {
       events: ["sla_breach"],
     });
     expect(badKind.status).toBe(303);
-    expect(unescapeHtml(await (await follow(app, badKind, admin)).text())).toContain("Choose the kind of channel");
+    expect(unescapeHtml(await (await follow(app, badKind, admin)).text())).toContain(
+      "Choose the kind of channel",
+    );
     const short = await post(app, "/admin/alerts", admin, {
       kind: "webhook",
       name: "Short",
@@ -191,7 +193,9 @@ describe.each(DB_KINDS)("alert admin pages on %s", (kind) => {
       active: ["false", "true"],
     });
     expect(bad.status).toBe(303);
-    expect(unescapeHtml(await (await follow(app, bad, admin)).text())).toContain("The URL must start with https:// (or http://)");
+    expect(unescapeHtml(await (await follow(app, bad, admin)).text())).toContain(
+      "The URL must start with https:// (or http://)",
+    );
     expect((await channelByName("SIEM (prod)")).active).toBe(false); // nothing stored from the bad form
     const disabledTest = await post(app, `/admin/alerts/${row.id}/test`, admin, {});
     expect(disabledTest.status).toBe(303);
@@ -282,7 +286,9 @@ describe.each(DB_KINDS)("alert admin pages on %s", (kind) => {
     expect((await lastAudit("alert_prefs.updated"))?.actorId).toBe(team.alice.id);
     const bad = await post(app, "/account/alerts", alice, { email: ["false", "true"], events: ["rm -rf"] });
     expect(bad.status).toBe(303);
-    expect(unescapeHtml(await (await follow(app, bad, alice)).text())).toContain("“rm -rf” is not an alert event.");
+    expect(unescapeHtml(await (await follow(app, bad, alice)).text())).toContain(
+      "“rm -rf” is not an alert event.",
+    );
     const [kept] = await t.database.db.select().from(users).where(eq(users.id, team.alice.id));
     expect(kept!.alertPrefs).toEqual({ email: false, events: ["sla_breach"] });
   });

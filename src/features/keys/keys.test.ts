@@ -407,7 +407,9 @@ describe.each(DB_KINDS)("team keys and key publication on %s", (kind) => {
       string
     >);
     expect(refused.status).toBe(303);
-    expect(await (await follow(app, refused, admin)).text()).toContain("Choose whether to sign security.txt.");
+    expect(await (await follow(app, refused, admin)).text()).toContain(
+      "Choose whether to sign security.txt.",
+    );
     await t.services.settings.updateOrg(team.admin.id, { ...org, signSecurityTxt: "true" });
 
     const policy = await (await get(app, "/")).text();

@@ -218,7 +218,9 @@ describe.each(DB_KINDS)("team report pages on %s", (kind) => {
     await step(alice, ref, { action: "start_triage" });
     const noSeverity = await act(alice, ref, { action: "confirm" });
     expect(noSeverity.status).toBe(303);
-    expect(await (await follow(app, noSeverity, alice)).text()).toContain("Set a severity before confirming the report.");
+    expect(await (await follow(app, noSeverity, alice)).text()).toContain(
+      "Set a severity before confirming the report.",
+    );
     expect(await stateOf(ref)).toBe("triage");
 
     await step(alice, ref, { action: "set_severity", owasp: VECTOR_HIGH });
@@ -227,12 +229,16 @@ describe.each(DB_KINDS)("team report pages on %s", (kind) => {
     await step(alice, ref, { action: "add_fix", url: "https://git.example.org/app/commit/def456" });
     const byAuthor = await act(alice, ref, { action: "verify_fix" });
     expect(byAuthor.status).toBe(303);
-    expect(unescapeHtml(await (await follow(app, byAuthor, alice)).text())).toContain("The fix's author cannot verify it");
+    expect(unescapeHtml(await (await follow(app, byAuthor, alice)).text())).toContain(
+      "The fix's author cannot verify it",
+    );
     expect(await stateOf(ref)).toBe("remediation");
 
     const tooEarly = await act(alice, ref, { action: "release", verification: "passed" });
     expect(tooEarly.status).toBe(303);
-    expect(await (await follow(app, tooEarly, alice)).text()).toContain("Cannot release a report that is in remediation.");
+    expect(await (await follow(app, tooEarly, alice)).text()).toContain(
+      "Cannot release a report that is in remediation.",
+    );
 
     await step(bob, ref, { action: "verify_fix" });
     const unverified = await act(alice, ref, { action: "release", override_reason: "" });

@@ -113,7 +113,9 @@ describe.each(DB_KINDS)("needs-info and SLA settings over HTTP on %s", (kind) =>
       message: "And?",
     });
     expect(again.status).toBe(303);
-    expect(unescapeHtml(await (await follow(app, again, alice)).text())).toContain("already waiting for the reporter");
+    expect(unescapeHtml(await (await follow(app, again, alice)).text())).toContain(
+      "already waiting for the reporter",
+    );
 
     const inbox = unescapeHtml(await (await get(app, "/inbox?sla=waiting", alice)).text());
     expect(inbox).toContain(`/reports/${ref}`);

@@ -203,7 +203,9 @@ describe.each(DB_KINDS)("availability forms on %s", (kind) => {
     expect((await t.services.settings.org()).autoAssign).toBe("at_intake");
     const bad = await post(app, "/admin/settings", admin, { name: "Renamed", autoAssign: "sometimes" });
     expect(bad.status).toBe(303);
-    expect(await (await follow(app, bad, admin)).text()).toContain("Choose when to assign a Response Manager automatically.");
+    expect(await (await follow(app, bad, admin)).text()).toContain(
+      "Choose when to assign a Response Manager automatically.",
+    );
     expect(await t.services.settings.org()).toMatchObject({ name: org.name, autoAssign: "at_intake" });
     await post(app, "/admin/settings", admin, { name: org.name, autoAssign: "on_acknowledge" });
   });

@@ -32,6 +32,7 @@ import { registerTrackingPages } from "../features/tracking/tracking.pages.tsx";
 import type { Services } from "../services.ts";
 import { loadSession, sameOrigin } from "./auth.ts";
 import type { AppEnv } from "./env.ts";
+import { createFormStateStore, provideFormStates } from "./form-state.ts";
 import { Layout } from "./layout.tsx";
 import { createApiRouter, registerOpenApiDocument } from "./openapi.ts";
 import { createRateLimits } from "./rate-limit.ts";
@@ -151,6 +152,17 @@ export function createApp(services: Services, logger: Logger) {
     }
     await next();
   });
+  app.use(
+    "*",
+    provideFormStates(
+      createFormStateStore({
+        db: services.db,
+        cipher: services.deps.cipher,
+        clock: () => services.deps.clock(),
+        secureCookies: () => services.deps.publicUrl.startsWith("https:"),
+      }),
+    ),
+  );
 
   registerRoutes(app, services);
 

@@ -1,5 +1,6 @@
 import type { CurrentUser } from "../core/actors.ts";
 import type { HeldMailNotice } from "../domain/mail-delivery.ts";
+import type { FormStateStore } from "./form-state.types.ts";
 
 /** Variables every request carries through Hono's context. Services are not among them: routes get theirs. */
 export interface AppEnv {
@@ -12,5 +13,7 @@ export interface AppEnv {
     authKind: "api" | "session" | null;
     /** Set on team pages while mail is held; the layout shows it as a banner. */
     heldMail?: { notice: HeldMailNotice; canOpenOutbox: boolean } | null;
+    /** One-time form states for post/redirect/get (http/form-state.ts). */
+    formStates: FormStateStore;
   };
 }

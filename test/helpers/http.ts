@@ -101,6 +101,25 @@ export function post(
   return app.request(path, { method: "POST", headers, body });
 }
 
+/** "embargo_form=<value>" from a response's Set-Cookie: a browser without a session binds form states with it. */
+export function formCookie(res: Response): string | null {
+  const header = res.headers.get("set-cookie") ?? "";
+  const match = /(?:^|,\s*)(embargo_form=[^;]*)/.exec(header);
+  return match ? match[1]! : null;
+}
+
+/**
+ * Follows a refused form's 303 as a browser does: a GET of the location with the session and any form cookie
+ * the redirect set. Anything but a 303 fails the test with the status and the start of the body.
+ */
+export async function follow(app: App, res: Response, session?: Session | null, cookie?: string | null) {
+  if (res.status !== 303) {
+    throw new Error(`Expected a 303 redirect, got ${res.status}: ${(await res.text()).slice(0, 300)}`);
+  }
+  const cookies = [session?.cookie, cookie, formCookie(res)].filter(Boolean).join("; ");
+  return app.request(res.headers.get("location")!, { headers: cookies ? { cookie: cookies } : {} });
+}
+
 /** Decodes the few entities hono/jsx writes, so tests can compare typed text with what a page shows. */
 export function unescapeHtml(html: string): string {
   return html

@@ -78,6 +78,7 @@ const decision = (kind: "held" | "key", verb: "accept" | "dismiss", suffix: stri
 const EMPTY: Extra = { form: () => ({}) };
 const CVSS = "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H";
 const ALL_200: Cells = [200, 200, 200, 200, 200, 200];
+const RECOVER_SENT = "303 /r/recover/sent";
 const TO_WELL_KNOWN = "301 /.well-known/security.txt";
 const AVAILABILITY = { timeZone: "Europe/Berlin", hours: "any" };
 const ASSET = {
@@ -117,7 +118,8 @@ const MATRIX: Row[] = [
 
   // The reporter's side: the link is the credential. Reporter B uses its own link; the others can only guess one.
   r("GET /r/recover",                        ALL_200),
-  r("POST /r/recover",                       ALL_200, { form: () => ({ email: "nobody@example.net" }) }),
+  r("POST /r/recover",                       [RECOVER_SENT, RECOVER_SENT, RECOVER_SENT, RECOVER_SENT, RECOVER_SENT, RECOVER_SENT], { form: () => ({ email: "nobody@example.net" }) }),
+  r("GET /r/recover/sent",                   ALL_200),
   r("GET /r/:token",                         [404, 200, 404, 404, 404, 404], { url: (_w, _a, link) => `/r/${link}`, holder: 200 }),
   r("POST /r/:token/messages",               [404, "303 /r/", 404, 404, 404, 404], { url: (_w, _a, link) => `/r/${link}/messages`, form: () => ({ body: "One more detail about the bug." }), holder: "303 /r/" }),
   r("GET /r/:token/attachments/:id",         [404, 404, 404, 404, 404, 404], { url: (w, _a, link) => `/r/${link}/attachments/${w.a.attachmentId}`, holder: 200 }),
@@ -158,7 +160,7 @@ const MATRIX: Row[] = [
   // A member's own pages. Token ids are random and shown only to their owner and admins, so the refusal to
   // revoke another member's token may say so (403), while a made-up id is simply not found.
   r("GET /account/tokens",                   [LOGIN, LOGIN, 200, 200, 200, LOGIN]),
-  r("POST /account/tokens",                  [401, 401, 201, 201, 201, 401], { form: () => ({ label: "matrix", expiresDays: "30" }) }),
+  r("POST /account/tokens",                  [401, 401, "303 /account/tokens", "303 /account/tokens", "303 /account/tokens", 401], { form: () => ({ label: "matrix", expiresDays: "30" }) }),
   r("POST /account/tokens/:id/revoke",       [401, 401, 403, 403, "303 /account/tokens", 401], { url: (w) => `/account/tokens/${w.spareAdminToken.id}/revoke`, ...EMPTY, madeUp: { viewer: 404, responder: 404 } }),
   r("GET /account/key",                      [LOGIN, LOGIN, 200, 200, 200, LOGIN]),
   r("POST /account/key",                     [401, 401, "303 /account/key", "303 /account/key", "303 /account/key", 401], { form: () => ({ key: MEMBER_PUBLIC_KEY }) }),

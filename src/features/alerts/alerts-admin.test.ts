@@ -5,6 +5,7 @@ import { createTestDb, DB_KINDS, type TestDb } from "../../../test/helpers/db.ts
 import {
   type App,
   appFor,
+  follow,
   get,
   post,
   type Session,
@@ -106,8 +107,8 @@ describe.each(DB_KINDS)("alert admin pages on %s", (kind) => {
       accessToken: "syt_very_secret_token",
       events: ["report_received", "not_an_event"],
     });
-    expect(res.status).toBe(400);
-    const html = unescapeHtml(await res.text());
+    expect(res.status).toBe(303);
+    const html = unescapeHtml(await (await follow(app, res, admin)).text());
     expect(html).toContain("The homeserver URL must start with https:// (or http://), not ftp://.");
     expect(html).toContain("an alias starting with # is not a room id");
     expect(html).toContain("“not_an_event” is not an alert event.");
@@ -118,7 +119,13 @@ describe.each(DB_KINDS)("alert admin pages on %s", (kind) => {
     expect(html).toContain("Secrets are never shown back: enter it again.");
 
     const empty = unescapeHtml(
-      await (await post(app, "/admin/alerts", admin, { kind: "discord", name: "", url: "not a url" })).text(),
+      await (
+        await follow(
+          app,
+          await post(app, "/admin/alerts", admin, { kind: "discord", name: "", url: "not a url" }),
+          admin,
+        )
+      ).text(),
     );
     expect(empty).toContain("Give the channel a name");
     expect(empty).toContain("The Discord webhook URL is not a valid URL");
@@ -128,8 +135,10 @@ describe.each(DB_KINDS)("alert admin pages on %s", (kind) => {
       name: "x",
       events: ["sla_breach"],
     });
-    expect(badKind.status).toBe(400);
-    expect(unescapeHtml(await badKind.text())).toContain("Choose the kind of channel");
+    expect(badKind.status).toBe(303);
+    expect(unescapeHtml(await (await follow(app, badKind, admin)).text())).toContain(
+      "Choose the kind of channel",
+    );
     const short = await post(app, "/admin/alerts", admin, {
       kind: "webhook",
       name: "Short",
@@ -151,8 +160,12 @@ describe.each(DB_KINDS)("alert admin pages on %s", (kind) => {
       secret: "",
       events: ALL_EVENTS,
     });
-    expect(res.status).toBe(200);
-    const html = await res.text();
+    // The generated secret is shown once, on the page the post redirects to.
+    expect(res.status).toBe(303);
+    const html = await (await follow(app, res, admin)).text();
+    expect(await (await get(app, res.headers.get("location")!, admin)).text()).not.toContain(
+      'id="generated-secret"',
+    );
     const row = await channelByName("SIEM");
     const { secret } = t.services.deps.cipher.decryptJson<ChannelConfig>(row.configEnc);
     expect(secret).toMatch(/^[0-9a-f]{64}$/);
@@ -189,11 +202,13 @@ describe.each(DB_KINDS)("alert admin pages on %s", (kind) => {
       events: ["sla_breach"],
       active: ["false", "true"],
     });
-    expect(bad.status).toBe(400);
-    expect(unescapeHtml(await bad.text())).toContain("The URL must start with https:// (or http://)");
+    expect(bad.status).toBe(303);
+    expect(unescapeHtml(await (await follow(app, bad, admin)).text())).toContain(
+      "The URL must start with https:// (or http://)",
+    );
     expect((await channelByName("SIEM (prod)")).active).toBe(false); // nothing stored from the bad form
     const disabledTest = await post(app, `/admin/alerts/${row.id}/test`, admin, {});
-    expect(disabledTest.status).toBe(409);
+    expect(disabledTest.status).toBe(303);
     expect((await post(app, "/admin/alerts/not-a-uuid", admin, { name: "x" })).status).toBe(404);
   });
 
@@ -215,8 +230,8 @@ describe.each(DB_KINDS)("alert admin pages on %s", (kind) => {
       events: ["sla_breach"],
     };
     const blank = await post(app, `/admin/alerts/${before.id}`, admin, { ...moved, accessToken: "" });
-    expect(blank.status).toBe(400);
-    expect(unescapeHtml(await blank.text())).toContain(
+    expect(blank.status).toBe(303);
+    expect(unescapeHtml(await (await follow(app, blank, admin)).text())).toContain(
       "Enter the access token again for the new homeserver.",
     );
     expect(await channelByName("Room")).toEqual(before);
@@ -280,8 +295,10 @@ describe.each(DB_KINDS)("alert admin pages on %s", (kind) => {
     expect(page).not.toMatch(/id="prefs-event-report_received"[^>]*checked/);
     expect((await lastAudit("alert_prefs.updated"))?.actorId).toBe(team.alice.id);
     const bad = await post(app, "/account/alerts", alice, { email: ["false", "true"], events: ["rm -rf"] });
-    expect(bad.status).toBe(400);
-    expect(unescapeHtml(await bad.text())).toContain("“rm -rf” is not an alert event.");
+    expect(bad.status).toBe(303);
+    expect(unescapeHtml(await (await follow(app, bad, alice)).text())).toContain(
+      "“rm -rf” is not an alert event.",
+    );
     const [kept] = await t.database.db.select().from(users).where(eq(users.id, team.alice.id));
     expect(kept!.alertPrefs).toEqual({ email: false, events: ["sla_breach"] });
   });

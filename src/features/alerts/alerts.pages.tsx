@@ -15,6 +15,7 @@ export interface AlertPagesDeps {
 }
 
 import { readForm } from "../../http/form.ts";
+import { type FormState, redirectWithFormState, takeFormState } from "../../http/form-state.ts";
 import { DeliveryLogPage } from "./alert-log.views.tsx";
 import { AlertPrefsPage } from "./alert-prefs.views.tsx";
 import { type ChannelKind, isChannelKind, SECRET_FIELDS } from "./alerts.schema.ts";
@@ -54,21 +55,41 @@ function channelForm(body: ParsedBody) {
   return { values, events: texts(body, "events") };
 }
 
-/** A 400 from the service becomes the form shown again with its errors; secrets typed are never echoed back. */
+/**
+ * A 400 from the service ends in a redirect to the form with its errors. The kind's secret fields are never kept
+ * (nor echoed back): the form asks for them again.
+ */
 function channelProblem(
+  c: Context<AppEnv>,
   error: unknown,
   kind: ChannelKind | null,
   form: ReturnType<typeof channelForm>,
-): ChannelFormState | null {
+  where: { to: string; form: "add" | "edit"; target?: string },
+): Promise<Response> | null {
   if (!(error instanceof AppError) || error.status !== 400) return null;
-  const secrets = kind ? SECRET_FIELDS[kind] : [];
-  const values = { ...form.values };
-  const retype: string[] = [];
-  for (const f of secrets) {
-    if (values[f]) retype.push(f);
-    delete values[f];
-  }
-  return { message: error.userMessage, errors: error.fields ?? {}, values, events: form.events, retype };
+  return redirectWithFormState(c, where.to, {
+    form: where.form,
+    ...(where.target ? { target: where.target } : {}),
+    message: error.userMessage,
+    errors: error.fields ?? {},
+    values: { ...form.values, events: form.events },
+    omit: kind ? SECRET_FIELDS[kind] : [],
+    extra: { kind },
+  });
+}
+
+/** A kept channel form as the page draws it: the secrets that were typed are listed to be typed again. */
+function channelState(state: FormState): ChannelFormState {
+  const values: Record<string, string> = {};
+  for (const [k, v] of Object.entries(state.values)) if (typeof v === "string") values[k] = v;
+  const events = state.values.events;
+  return {
+    message: state.message,
+    errors: state.errors,
+    values,
+    events: Array.isArray(events) ? events : events ? [events] : [],
+    retype: state.omitted,
+  };
 }
 
 /** Admin pages for alert channels and the delivery log, and each member's own alert settings. */
@@ -78,16 +99,23 @@ export function registerAlertPages(app: Hono<AppEnv>, deps: AlertPagesDeps) {
     return { orgName: org.name, user: signedInMember(c), csrfToken: c.var.csrfToken };
   };
 
-  const renderChannels = async (
-    c: Context<AppEnv>,
-    extra: {
+  const renderChannels = async (c: Context<AppEnv>) => {
+    const state = await takeFormState(c);
+    const extra: {
       add?: ChannelFormState;
       addKind?: ChannelKind;
       edit?: ChannelFormState & { id: string };
       generated?: { name: string; secret: string };
-      status?: 200 | 400;
-    } = {},
-  ) => {
+    } = {};
+    const keptKind = state?.extra?.kind;
+    if (state?.form === "add") {
+      extra.add = channelState(state);
+      extra.addKind = isChannelKind(keptKind) ? keptKind : "slack";
+    }
+    if (state?.form === "edit" && state.target) extra.edit = { ...channelState(state), id: state.target };
+    const generated = state?.form === "generated" ? state.extra : undefined;
+    if (typeof generated?.name === "string" && typeof generated.secret === "string")
+      extra.generated = { name: generated.name, secret: generated.secret };
     const queryKind = c.req.query("add");
     const addKind = extra.addKind ?? (isChannelKind(queryKind) ? queryKind : "slack");
     const doneKey = c.req.query("done");
@@ -102,7 +130,6 @@ export function registerAlertPages(app: Hono<AppEnv>, deps: AlertPagesDeps) {
         generated={extra.generated ?? null}
         smtpConfigured={deps.smtpConfigured}
       />,
-      extra.status ?? 200,
     );
   };
 
@@ -116,13 +143,18 @@ export function registerAlertPages(app: Hono<AppEnv>, deps: AlertPagesDeps) {
         ...form.values,
         events: form.events,
       });
-      // A generated secret is shown on this response only: a redirect would need it stored or put in a URL.
+      // A generated secret is shown once, on the page the post redirects to: it travels there as a one-time form
+      // state (sealed, bound to this session, deleted when shown or after 15 minutes), never in the URL.
       if (generatedSecret)
-        return renderChannels(c, { generated: { name: channel.name, secret: generatedSecret } });
+        return redirectWithFormState(c, "/admin/alerts#generated-secret", {
+          form: "generated",
+          values: {},
+          extra: { name: channel.name, secret: generatedSecret },
+        });
     } catch (error) {
-      const problem = channelProblem(error, kind, form);
-      if (!problem) throw error;
-      return renderChannels(c, { add: problem, addKind: kind ?? "slack", status: 400 });
+      const redirect = channelProblem(c, error, kind, form, { to: "/admin/alerts#add-channel", form: "add" });
+      if (!redirect) throw error;
+      return redirect;
     }
     return c.redirect("/admin/alerts?done=added", 303);
   });
@@ -142,9 +174,13 @@ export function registerAlertPages(app: Hono<AppEnv>, deps: AlertPagesDeps) {
       await deps.alerts.updateChannel(signedInMember(c).id, id, { ...form.values, events: form.events });
     } catch (error) {
       const channel = (await deps.alerts.channels()).find((ch) => ch.id === id);
-      const problem = channelProblem(error, channel?.kind ?? null, form);
-      if (!problem) throw error;
-      return renderChannels(c, { edit: { ...problem, id }, status: 400 });
+      const redirect = channelProblem(c, error, channel?.kind ?? null, form, {
+        to: `/admin/alerts#channel-${id}`,
+        form: "edit",
+        target: id,
+      });
+      if (!redirect) throw error;
+      return redirect;
     }
     return c.redirect(`/admin/alerts?done=updated#channel-${id}`, 303);
   });
@@ -157,10 +193,17 @@ export function registerAlertPages(app: Hono<AppEnv>, deps: AlertPagesDeps) {
   });
 
   // A member's own alert settings ---------------------------------------------------------------
-  const renderPrefs = async (
-    c: Context<AppEnv>,
-    override?: { email: boolean; events: string[]; error: string },
-  ) => {
+  const renderPrefs = async (c: Context<AppEnv>) => {
+    const state = await takeFormState(c);
+    const kept = state?.form === "prefs" ? state : null;
+    const events = kept?.values.events;
+    const override = kept
+      ? {
+          email: kept.values.email === "true",
+          events: Array.isArray(events) ? events : events ? [events] : [],
+          error: kept.message,
+        }
+      : undefined;
     const prefs = await deps.alerts.prefs(signedInMember(c).id);
     return c.html(
       <AlertPrefsPage
@@ -171,7 +214,6 @@ export function registerAlertPages(app: Hono<AppEnv>, deps: AlertPagesDeps) {
         done={!override && c.req.query("done") === "1"}
         error={override?.error ?? null}
       />,
-      override ? 400 : 200,
     );
   };
 
@@ -186,10 +228,11 @@ export function registerAlertPages(app: Hono<AppEnv>, deps: AlertPagesDeps) {
     } catch (error) {
       if (!(error instanceof AppError) || error.status !== 400) throw error;
       const message = Object.values(error.fields ?? {})[0] ?? error.userMessage;
-      return renderPrefs(c, {
-        email: input.email === "true",
-        events: input.events,
-        error: `${error.userMessage} ${message}`,
+      return redirectWithFormState(c, "/account/alerts#prefs-error", {
+        form: "prefs",
+        message: `${error.userMessage} ${message}`,
+        errors: error.fields ?? {},
+        values: input,
       });
     }
     return c.redirect("/account/alerts?done=1", 303);

@@ -38,8 +38,8 @@ export interface AssignableMember {
   user: UserRow;
   /** The severities of the member's open reports, one entry per report. */
   load: (string | null)[];
-  /** The member's OpenPGP key, if one is stored: only its expiry matters to eligibility. */
-  key: { expiresAt: string | null } | null;
+  /** The member's OpenPGP key, if one is stored: its expiry decides eligibility, its fingerprint names it. */
+  key: { fingerprint: string; expiresAt: string | null } | null;
 }
 
 /**
@@ -54,6 +54,7 @@ export async function listAssignableMembers(db: Db): Promise<AssignableMember[]>
       load: sql<(string | null)[]>`coalesce((select array_agg(${reports.severity}::text) from ${reports}
         where ${reports.assigneeId} = ${users.id} and ${inArray(reports.state, open)}), '{}'::text[])`,
       keyUserId: userKeys.userId,
+      keyFingerprint: userKeys.fingerprint,
       keyExpiresAt: userKeys.expiresAt,
     })
     .from(users)
@@ -63,7 +64,9 @@ export async function listAssignableMembers(db: Db): Promise<AssignableMember[]>
   return rows.map((r) => ({
     user: r.user,
     load: r.load,
-    key: r.keyUserId ? { expiresAt: r.keyExpiresAt?.toISOString() ?? null } : null,
+    key: r.keyUserId
+      ? { fingerprint: r.keyFingerprint ?? "", expiresAt: r.keyExpiresAt?.toISOString() ?? null }
+      : null,
   }));
 }
 

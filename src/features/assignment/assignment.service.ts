@@ -11,7 +11,8 @@ import {
   subjectTags,
   type UnavailableMember,
 } from "../../domain/assignment.ts";
-import { candidateOf } from "../../domain/candidates.ts";
+import { availabilityNow, candidateOf } from "../../domain/candidates.ts";
+import { memberKeyUsability, type StoredKeyFacts } from "../../domain/member-key.ts";
 import type { AlertsService } from "../alerts/alerts.service.ts";
 import type { SettingsService } from "../settings/settings.service.ts";
 import type { TeamService } from "../team/team.service.ts";
@@ -66,16 +67,14 @@ async function rank(tx: Db, report: Subject, now: Date) {
 
 /**
  * Team notifications are encrypted to each member's key, so a Response Manager needs a usable OpenPGP key
- * (issue 4: "cannot be assigned reports until they have a valid key").
+ * (issue 4: "cannot be assigned reports until they have a valid key"): the same rule the assign action refuses by.
  */
 export function keyEligibility(
-  key: { expiresAt: string | null } | undefined,
+  key: StoredKeyFacts | null | undefined,
   now: Date,
 ): { eligible: boolean; ineligibleBecause?: string } {
-  if (!key) return { eligible: false, ineligibleBecause: "no OpenPGP key" };
-  if (key.expiresAt && Date.parse(key.expiresAt) <= now.getTime())
-    return { eligible: false, ineligibleBecause: `OpenPGP key expired on ${key.expiresAt.slice(0, 10)}` };
-  return { eligible: true };
+  const verdict = memberKeyUsability(key, now);
+  return verdict.usable ? { eligible: true } : { eligible: false, ineligibleBecause: verdict.short };
 }
 
 /** "Nobody was available to assign: Ann (away until 2026-03-20), …": the reasons, person by person. */
@@ -184,6 +183,20 @@ export interface AssignSuggestions {
   tags: string[];
 }
 
+/** One member in the assign picker: who may manage reports, whether they can be given one now, and why not. */
+export interface AssignOption {
+  id: string;
+  name: string;
+  email: string;
+  role: string;
+  /** False when the assign action would refuse them: no usable OpenPGP key. */
+  assignable: boolean;
+  /** Why not, in a few words ("no OpenPGP key"), from the rule the assign action refuses by. */
+  notAssignableBecause: string | null;
+  /** Away or outside working hours now: shown, but a person may still choose them. */
+  unavailableNow: string | null;
+}
+
 /** Read-only ranking for the report page, so a person can override the automatic choice knowingly. */
 export function createAssignmentService(deps: AssignmentDeps) {
   const { db, clock } = deps;
@@ -197,6 +210,28 @@ export function createAssignmentService(deps: AssignmentDeps) {
 
     /** Which of these unassigned reports wait because nobody was available: the inbox shows a badge. */
     reportsWaitingForSomeone: (reportIds: readonly string[]) => reportsWaitingForSomeone(db, reportIds),
+
+    /**
+     * Everyone the assign picker lists (active responders and admins, by name), each marked assignable or not by
+     * the key rule the assign action refuses by, so the picker never offers someone the action would refuse.
+     */
+    async picker(): Promise<AssignOption[]> {
+      const now = clock();
+      const members = await listAssignableMembers(db);
+      return members.map(({ user, key }) => {
+        const verdict = memberKeyUsability(key, now);
+        const availability = availabilityNow(user, now);
+        return {
+          id: user.id,
+          name: user.name,
+          email: user.email,
+          role: user.role,
+          assignable: verdict.usable,
+          notAssignableBecause: verdict.usable ? null : verdict.short,
+          unavailableNow: availability.available ? null : availability.detail,
+        };
+      });
+    },
 
     async suggest(idOrRef: string): Promise<AssignSuggestions> {
       const report = await findAssignmentSubject(db, idOrRef);

@@ -4,6 +4,7 @@ import { AppError } from "../../core/errors.ts";
 import { noStore, requirePage, SESSION_COOKIE } from "../../http/auth.ts";
 import type { AppEnv } from "../../http/env.ts";
 import { readForm } from "../../http/form.ts";
+import { redirectWithFormState, retypeNote, takeFormState } from "../../http/form-state.ts";
 import { Layout } from "../../http/layout.tsx";
 import type { SettingsService } from "../settings/settings.service.ts";
 import type { InvitesService } from "../team/invites.service.ts";
@@ -269,13 +270,20 @@ export function registerAuthPages(app: Hono<AppEnv>, deps: AuthPagesDeps) {
     }
     const org = await deps.settings.org();
     const securityEmail = org.securityEmail || offeredAddress(await deps.intakeAddress());
+    const state = await takeFormState(c);
+    const kept = state?.form === "setup" ? state : null;
     return c.html(
       <SetupPage
         orgName={org.name}
         token={token}
-        values={{ email: "", name: "", orgName: org.name, securityEmail }}
-        errors={{}}
-        message={null}
+        values={{
+          email: String(kept?.values.email ?? ""),
+          name: String(kept?.values.name ?? ""),
+          orgName: kept ? String(kept.values.orgName ?? "") : org.name,
+          securityEmail: kept ? String(kept.values.securityEmail ?? "") : securityEmail,
+        }}
+        errors={kept?.errors ?? {}}
+        message={kept ? kept.message + retypeNote(kept) : null}
       />,
     );
   });
@@ -293,13 +301,14 @@ export function registerAuthPages(app: Hono<AppEnv>, deps: AuthPagesDeps) {
       securityEmail: text(body, "securityEmail"),
     };
     const password = text(body, "password");
-    const again = async (errors: Errors, message: string) => {
-      const org = await deps.settings.org();
-      return c.html(
-        <SetupPage orgName={org.name} token={token} values={values} errors={errors} message={message} />,
-        400,
-      );
-    };
+    // Passwords are never kept: the page asks for them again.
+    const again = (errors: Errors, message: string) =>
+      redirectWithFormState(c, `/setup/${encodeURIComponent(token)}`, {
+        form: "setup",
+        message,
+        errors,
+        values: { ...values, password, passwordConfirm: text(body, "passwordConfirm") },
+      });
     if (password !== text(body, "passwordConfirm")) {
       return again({ passwordConfirm: "The two passwords differ." }, "The two passwords differ.");
     }

@@ -12,6 +12,7 @@ import {
 import { DataTable } from "../../http/components/data-table.tsx";
 import type { AppEnv } from "../../http/env.ts";
 import { readForm } from "../../http/form.ts";
+import { redirectWithFormState, takeFormState } from "../../http/form-state.ts";
 import type { SettingsService } from "../settings/settings.service.ts";
 import type { AuthService, LoginThrottleRow } from "./auth.service.ts";
 
@@ -100,7 +101,16 @@ function LoginThrottlePage(props: {
 
 /** Admins see which sources are being slowed down on which accounts, and clear one. */
 export function registerLoginThrottlePages(app: Hono<AppEnv>, deps: LoginThrottlePagesDeps) {
-  const render = async (c: Context<AppEnv>, problem: FormProblem | null = null) => {
+  const render = async (c: Context<AppEnv>) => {
+    const state = await takeFormState(c);
+    const problem: FormProblem | null =
+      state?.form === "clear"
+        ? {
+            message: state.message,
+            values: { email: String(state.values.email ?? ""), ip: String(state.values.ip ?? "") },
+            errors: state.errors,
+          }
+        : null;
     const user = signedInMember(c);
     const [org, rows] = await Promise.all([deps.settings.org(), deps.auth.loginThrottles()]);
     const done = c.req.query("cleared") ? "The throttle was cleared." : null;
@@ -113,7 +123,6 @@ export function registerLoginThrottlePages(app: Hono<AppEnv>, deps: LoginThrottl
         done={done}
         problem={problem}
       />,
-      problem ? 400 : 200,
     );
   };
 
@@ -128,7 +137,11 @@ export function registerLoginThrottlePages(app: Hono<AppEnv>, deps: LoginThrottl
       await deps.auth.clearLoginThrottle(user.id, email, ip);
     } catch (error) {
       if (!(error instanceof AppError) || (error.status !== 400 && error.status !== 404)) throw error;
-      return render(c, { message: error.userMessage, values: { email, ip }, errors: {} });
+      return redirectWithFormState(c, "/admin/sign-ins", {
+        form: "clear",
+        message: error.userMessage,
+        values: { email, ip },
+      });
     }
     return c.redirect("/admin/sign-ins?cleared=1", 303);
   });

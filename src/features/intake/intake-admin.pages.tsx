@@ -3,9 +3,11 @@ import type { Clock } from "../../core/clock.ts";
 import type { Db } from "../../core/db.ts";
 import { requirePage, signedInMember } from "../../http/auth.ts";
 import { AdminLayout } from "../../http/components/admin-layout.tsx";
+import { ErrorSummary } from "../../http/components/error-summary.tsx";
 import { FieldError } from "../../http/components/field.tsx";
 import type { AppEnv } from "../../http/env.ts";
 import { formText, isFieldError, readForm } from "../../http/form.ts";
+import { redirectWithFormState, takeFormState } from "../../http/form-state.ts";
 import { Csrf } from "../../http/layout.tsx";
 import type { IntakeSettings } from "../settings/intake-settings.schema.ts";
 import type { SettingsService } from "../settings/settings.service.ts";
@@ -41,12 +43,11 @@ const FIELDS: ReadonlyArray<{ name: keyof IntakeSettings; label: string; hint: s
   },
 ];
 
-async function renderIntake(
-  deps: IntakeAdminDeps,
-  c: Context<AppEnv>,
-  values?: Record<string, string>,
-  errors?: Record<string, string>,
-) {
+async function renderIntake(deps: IntakeAdminDeps, c: Context<AppEnv>) {
+  const state = await takeFormState(c);
+  const kept = state?.form === "limits" ? state : null;
+  const values = kept?.values as Record<string, string> | undefined;
+  const errors = kept?.errors;
   const [org, current] = await Promise.all([deps.settings.org(), deps.settings.intake()]);
   const saved = c.req.query("done") === "1" && !errors;
   return c.html(
@@ -62,6 +63,11 @@ async function renderIntake(
         <h1>Intake limits</h1>
         <p>Junk and abuse defences for the public report form, the JSON intake and reporter replies.</p>
         {saved && <p role="status">The intake limits were saved.</p>}
+        <ErrorSummary
+          errors={errors}
+          order={FIELDS.map((f) => f.name)}
+          labels={Object.fromEntries(FIELDS.map((f) => [f.name, f.label]))}
+        />
         <form method="post" action="/admin/intake">
           <Csrf token={c.var.csrfToken} />
           {FIELDS.map((f) => (
@@ -86,7 +92,6 @@ async function renderIntake(
         </form>
       </section>
     </AdminLayout>,
-    errors ? 400 : 200,
   );
 }
 
@@ -105,7 +110,8 @@ export function registerIntakeAdminPages(app: Hono<AppEnv>, deps: IntakeAdminDep
     try {
       await deps.settings.updateIntake(user.id, values);
     } catch (error) {
-      if (isFieldError(error)) return renderIntake(deps, c, values, error.fields);
+      if (isFieldError(error))
+        return redirectWithFormState(c, "/admin/intake", { form: "limits", errors: error.fields, values });
       throw error;
     }
     return c.redirect("/admin/intake?done=1", 303);

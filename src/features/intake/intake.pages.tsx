@@ -1,7 +1,7 @@
 import type { Context, Hono } from "hono";
 import { AppError } from "../../core/errors.ts";
-import { servedOverHttps } from "../../domain/mail-delivery.ts";
 import { scoreCvss } from "../../domain/cvss.ts";
+import { servedOverHttps } from "../../domain/mail-delivery.ts";
 import { noStore } from "../../http/auth.ts";
 import type { AppEnv } from "../../http/env.ts";
 import { formFiles, formText, isFieldError, readForm } from "../../http/form.ts";

@@ -8,8 +8,8 @@ import type { ScopeAsset } from "../policy/policy.views.tsx";
 import { INTAKE_MIN_LENGTHS } from "../reports/reports.schema.ts";
 import type { PowChallenge } from "./intake-pow.service.ts";
 import { ENCRYPTED_FORM_PATH, OPENPGP_BROWSER_PATH } from "./openpgp-asset.data.ts";
-import { TransportNote } from "./transport-note.views.tsx";
 import { ProposalFields } from "./proposal.views.tsx";
+import { TransportNote } from "./transport-note.views.tsx";
 
 /** The form's fields in page order; the error summary lists problems in this order too. */
 export const REPORT_FORM_FIELDS = [

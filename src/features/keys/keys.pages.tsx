@@ -18,6 +18,7 @@ export interface KeyPagesDeps {
 }
 
 import { readForm } from "../../http/form.ts";
+import { redirectWithFormState, retypeNote, takeFormState } from "../../http/form-state.ts";
 import { IntakeKeysPage, MemberKeyPage } from "./keys.views.tsx";
 import { registerKeyPublication } from "./keys-public.pages.tsx";
 
@@ -48,12 +49,12 @@ const pickDone = (map: Record<string, string>, key: string | undefined) =>
 
 /** Team members' own key page, the admin's view of anyone's key, the intake key admin page, and publication. */
 export function registerKeyPages(app: Hono<AppEnv>, deps: KeyPagesDeps) {
-  const renderMember = async (
-    c: Context<AppEnv>,
-    subjectId: string,
-    own: boolean,
-    problem?: { pasted: string; message: string; errors: Record<string, string> },
-  ) => {
+  const renderMember = async (c: Context<AppEnv>, subjectId: string, own: boolean) => {
+    const state = await takeFormState(c);
+    const problem =
+      state?.form === "key"
+        ? { pasted: String(state.values.key ?? ""), message: state.message, errors: state.errors }
+        : undefined;
     const subject = await deps.memberById(subjectId);
     if (!subject) throw notFound("Team member");
     const [org, current] = await Promise.all([deps.settings.org(), deps.keys.memberKey(subject.id)]);
@@ -72,7 +73,6 @@ export function registerKeyPages(app: Hono<AppEnv>, deps: KeyPagesDeps) {
         message={problem?.message}
         done={problem ? null : pickDone(MEMBER_DONE, c.req.query("done"))}
       />,
-      problem ? 400 : 200,
     );
   };
 
@@ -84,7 +84,13 @@ export function registerKeyPages(app: Hono<AppEnv>, deps: KeyPagesDeps) {
     } catch (error) {
       const problem = keyProblem(error);
       if (!problem) throw error;
-      return renderMember(c, subjectId, own, { pasted, ...problem });
+      // A public key is no secret: it is kept, so the member can fix the paste instead of starting over.
+      const page = own ? "/account/key" : `/admin/team/${encodeURIComponent(subjectId)}/key`;
+      return redirectWithFormState(c, `${page}#key-problem`, {
+        form: "key",
+        ...problem,
+        values: { key: pasted },
+      });
     }
     return c.redirect(`${own ? "/account/key" : `/admin/team/${subjectId}/key`}?done=uploaded`, 303);
   };
@@ -108,10 +114,12 @@ export function registerKeyPages(app: Hono<AppEnv>, deps: KeyPagesDeps) {
   );
 
   // The intake key --------------------------------------------------------------------------------
-  const renderIntake = async (
-    c: Context<AppEnv>,
-    problem?: { pasted: string; message: string; errors: Record<string, string> },
-  ) => {
+  const renderIntake = async (c: Context<AppEnv>) => {
+    const state = await takeFormState(c);
+    const problem =
+      state?.form === "import"
+        ? { pasted: "", message: state.message + retypeNote(state), errors: state.errors }
+        : undefined;
     const [org, overview] = await Promise.all([deps.settings.org(), deps.keys.intakeOverview()]);
     return c.html(
       <IntakeKeysPage
@@ -126,7 +134,6 @@ export function registerKeyPages(app: Hono<AppEnv>, deps: KeyPagesDeps) {
         importMessage={problem?.message}
         done={problem ? null : pickDone(INTAKE_DONE, c.req.query("done"))}
       />,
-      problem ? 400 : 200,
     );
   };
 
@@ -145,7 +152,13 @@ export function registerKeyPages(app: Hono<AppEnv>, deps: KeyPagesDeps) {
     } catch (error) {
       const problem = keyProblem(error);
       if (!problem) throw error;
-      return renderIntake(c, { pasted, ...problem });
+      // A private key and its passphrase are secrets: neither is kept, the admin pastes them again.
+      return redirectWithFormState(c, "/admin/keys#import-problem", {
+        form: "import",
+        ...problem,
+        values: { key: pasted, passphrase: text(body, "passphrase") },
+        omit: ["key"],
+      });
     }
     return c.redirect("/admin/keys?done=imported", 303);
   });

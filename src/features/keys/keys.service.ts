@@ -3,6 +3,7 @@ import type { CurrentUser } from "../../core/actors.ts";
 import { type Db, type Tx, transaction } from "../../core/db.ts";
 import { badRequest, forbidden, notFound } from "../../core/errors.ts";
 import { loadOpenpgp } from "../../crypto/openpgp.loader.ts";
+import { memberKeyUsability } from "../../domain/member-key.ts";
 import { can } from "../../domain/permissions.ts";
 import {
   judgePublicKey,
@@ -38,11 +39,8 @@ import { binaryPublicKey, inspectArmoredKey } from "./pgp.adapter.ts";
  * Assignment rules call it: encrypted team notifications need every Response Manager to hold a valid key.
  */
 async function memberKeyProblem(db: Db, userId: string, now: Date): Promise<string | null> {
-  const stored = await readMemberKey(db, userId);
-  if (!stored) return "No OpenPGP public key uploaded yet; upload one on the “My key” page.";
-  if (stored.expiresAt && Date.parse(stored.expiresAt) <= now.getTime())
-    return `The OpenPGP key ${stored.fingerprint} expired on ${stored.expiresAt.slice(0, 10)}; upload a current one.`;
-  return null;
+  const verdict = memberKeyUsability(await readMemberKey(db, userId), now);
+  return verdict.usable ? null : verdict.sentence;
 }
 
 export type { StoredMemberKey };

@@ -1,7 +1,8 @@
+import { can } from "../../domain/permissions.ts";
 import { ACTION_LABELS, type ReportAction } from "../../domain/workflow.ts";
 import { Err } from "../../http/components/field.tsx";
 import { Csrf } from "../../http/layout.tsx";
-import { AssignSuggestionsList } from "../assignment/assignment.views.tsx";
+import { AssigneePicker, AssignSuggestionsList } from "../assignment/assignment.views.tsx";
 import { CvssCalculator, SourceNote } from "../severity/cvss.views.tsx";
 import { factorValuesOf, OwaspForms } from "../severity/owasp.views.tsx";
 import { ActionForm, actionKit, Folded } from "./action-form.views.tsx";
@@ -83,22 +84,13 @@ export function Actions(props: ReportPageProps) {
           variant="secondary"
         >
           <label for="assign-assignee">Response Manager</label>
-          <select
-            id="assign-assignee"
-            name="assignee"
-            aria-invalid={invalid(fields("assign"), "assignee")}
-            aria-describedby={described(fields("assign"), "assignee", "assign-assignee")}
-          >
-            {!view.assignee && <option value="">Choose a responder…</option>}
-            {props.assignees.map((m) => {
-              const chosen = values("assign").assignee ?? view.assignee ?? "";
-              return (
-                <option value={m.email} selected={chosen.toLowerCase() === m.email.toLowerCase()}>
-                  {m.name} ({m.role})
-                </option>
-              );
-            })}
-          </select>
+          <AssigneePicker
+            options={props.assignees}
+            chosen={values("assign").assignee ?? view.assignee ?? ""}
+            viewer={{ id: props.user.id, canManageTeam: can(props.user.role, "team.manage") }}
+            invalid={invalid(fields("assign"), "assignee")}
+            describedBy={described(fields("assign"), "assignee", "assign-assignee")}
+          />
           <Err errors={fields("assign")} name="assignee" id="assign-assignee" />
           <AssignSuggestionsList suggestions={props.assignSuggestions} />
         </ActionForm>

@@ -5,6 +5,7 @@ import {
   type App,
   appFor,
   type Fields,
+  follow,
   get,
   offeredActions,
   post,
@@ -209,8 +210,8 @@ describe.each(DB_KINDS)("team report pages on %s", (kind) => {
     await step(alice, ref, { action: "acknowledge" });
 
     const noAssignee = await act(alice, ref, { action: "start_triage" });
-    expect(noAssignee.status).toBe(409);
-    const noAssigneeHtml = await noAssignee.text();
+    expect(noAssignee.status).toBe(303);
+    const noAssigneeHtml = await (await follow(app, noAssignee, alice)).text();
     expect(noAssigneeHtml).toContain('id="action-error"');
     expect(noAssigneeHtml).toContain("Assign a Response Manager before starting triage.");
     expect(await stateOf(ref)).toBe("acknowledged");
@@ -218,8 +219,10 @@ describe.each(DB_KINDS)("team report pages on %s", (kind) => {
     await step(alice, ref, { action: "assign", assignee: team.alice.email });
     await step(alice, ref, { action: "start_triage" });
     const noSeverity = await act(alice, ref, { action: "confirm" });
-    expect(noSeverity.status).toBe(409);
-    expect(await noSeverity.text()).toContain("Set a severity before confirming the report.");
+    expect(noSeverity.status).toBe(303);
+    expect(await (await follow(app, noSeverity, alice)).text()).toContain(
+      "Set a severity before confirming the report.",
+    );
     expect(await stateOf(ref)).toBe("triage");
 
     await step(alice, ref, { action: "set_severity", owasp: VECTOR_HIGH });
@@ -227,22 +230,26 @@ describe.each(DB_KINDS)("team report pages on %s", (kind) => {
     await step(alice, ref, { action: "start_remediation" });
     await step(alice, ref, { action: "add_fix", url: "https://git.example.org/app/commit/def456" });
     const byAuthor = await act(alice, ref, { action: "verify_fix" });
-    expect(byAuthor.status).toBe(409);
-    expect(unescapeHtml(await byAuthor.text())).toContain("The fix's author cannot verify it");
+    expect(byAuthor.status).toBe(303);
+    expect(unescapeHtml(await (await follow(app, byAuthor, alice)).text())).toContain(
+      "The fix's author cannot verify it",
+    );
     expect(await stateOf(ref)).toBe("remediation");
 
     const tooEarly = await act(alice, ref, { action: "release", verification: "passed" });
-    expect(tooEarly.status).toBe(409);
-    expect(await tooEarly.text()).toContain("Cannot release a report that is in remediation.");
+    expect(tooEarly.status).toBe(303);
+    expect(await (await follow(app, tooEarly, alice)).text()).toContain(
+      "Cannot release a report that is in remediation.",
+    );
 
     await step(bob, ref, { action: "verify_fix" });
     const unverified = await act(alice, ref, { action: "release", override_reason: "" });
-    expect(unverified.status).toBe(409);
-    const unverifiedHtml = await unverified.text();
+    expect(unverified.status).toBe(303);
+    const unverifiedHtml = await (await follow(app, unverified, alice)).text();
     expect(unverifiedHtml).toContain("Record a passed package verification, or an override with a reason.");
     expect(unverifiedHtml).toContain('id="action-release-error"');
     const failed = await act(alice, ref, { action: "release", verification: "failed" });
-    expect(failed.status).toBe(409);
+    expect(failed.status).toBe(303);
     expect(await stateOf(ref)).toBe("fix_ready");
     await step(alice, ref, { action: "release", override_reason: "Packages are built by the distributor." });
 
@@ -251,8 +258,8 @@ describe.each(DB_KINDS)("team report pages on %s", (kind) => {
       advisory_url: "",
       no_advisory_reason: "",
     });
-    expect(noAdvisory.status).toBe(409);
-    expect(await noAdvisory.text()).toContain(
+    expect(noAdvisory.status).toBe(303);
+    expect(await (await follow(app, noAdvisory, alice)).text()).toContain(
       "Link the published advisory, or explain why there is no advisory.",
     );
     await step(alice, ref, {
@@ -261,8 +268,8 @@ describe.each(DB_KINDS)("team report pages on %s", (kind) => {
     });
 
     const noMessage = await act(alice, ref, { action: "close", message: "" });
-    expect(noMessage.status).toBe(400);
-    const noMessageHtml = await noMessage.text();
+    expect(noMessage.status).toBe(303);
+    const noMessageHtml = await (await follow(app, noMessage, alice)).text();
     expect(noMessageHtml).toContain("Give the final feedback to the reporter.");
     expect(noMessageHtml).toContain('id="close-message-error"');
     expect(await stateOf(ref)).toBe("disclosed");
@@ -271,8 +278,8 @@ describe.each(DB_KINDS)("team report pages on %s", (kind) => {
   it("keeps typed values and shows the error next to the form when an action is refused", async () => {
     const ref = await submit();
     const res = await act(alice, ref, { action: "reject", reason: "out_of_scope", message: "" });
-    expect(res.status).toBe(400);
-    const html = await res.text();
+    expect(res.status).toBe(303);
+    const html = await (await follow(app, res, alice)).text();
     expect(html).toContain('<option value="out_of_scope" selected="">Out of scope</option>');
     expect(html).toContain('id="reject-message-error"');
     expect(html).toContain('<details class="action" open=""><summary>Reject</summary>');
@@ -282,15 +289,15 @@ describe.each(DB_KINDS)("team report pages on %s", (kind) => {
       of: "EMB-1999-0001",
       message: "Same as before",
     });
-    expect(unknown.status).toBe(400);
-    const unknownHtml = await unknown.text();
+    expect(unknown.status).toBe(303);
+    const unknownHtml = await (await follow(app, unknown, alice)).text();
     expect(unknownHtml).toContain("No report has that id or reference.");
     expect(unknownHtml).toContain('value="EMB-1999-0001"');
     expect(unknownHtml).toContain("Same as before</textarea>");
 
     const bogus = await act(alice, ref, { action: "delete_everything" });
-    expect(bogus.status).toBe(400);
-    expect(await bogus.text()).toContain("Unknown action.");
+    expect(bogus.status).toBe(303);
+    expect(await (await follow(app, bogus, alice)).text()).toContain("Unknown action.");
     expect(await stateOf(ref)).toBe("new");
 
     await step(alice, ref, { action: "reject", reason: "out_of_scope", message: "This host is not ours." });
@@ -353,8 +360,8 @@ describe.each(DB_KINDS)("team report pages on %s", (kind) => {
     delete fields.SL;
     fields.PV = "12";
     const res = await act(alice, ref, { action: "set_severity", ...fields, reason: "draft" });
-    expect(res.status).toBe(400);
-    const html = await res.text();
+    expect(res.status).toBe(303);
+    const html = await (await follow(app, res, alice)).text();
     expect(html).toContain('id="owasp-SL-error"');
     expect(html).toContain("Choose a value for Skill Level.");
     expect(html).toContain("Privacy violation must be a whole number from 0 to 9.");
@@ -370,14 +377,14 @@ describe.each(DB_KINDS)("team report pages on %s", (kind) => {
     await toTriage(ref);
     const bad = VECTOR_HIGH.replace("/PV:9", "");
     const res = await act(alice, ref, { action: "set_severity", owasp: bad });
-    expect(res.status).toBe(400);
-    const html = unescapeHtml(await res.text());
+    expect(res.status).toBe(303);
+    const html = unescapeHtml(await (await follow(app, res, alice)).text());
     expect(html).toContain('Invalid OWASP vector: missing metric "PV".');
     expect(html).toContain('id="owasp-vector-error"');
     expect(html).toContain(`value="${bad}"`);
     const lower = await act(alice, ref, { action: "set_severity", owasp: VECTOR_HIGH.replace("SL:", "sl:") });
-    expect(lower.status).toBe(400);
-    expect(unescapeHtml(await lower.text())).toContain('unknown metric "sl"');
+    expect(lower.status).toBe(303);
+    expect(unescapeHtml(await (await follow(app, lower, alice)).text())).toContain('unknown metric "sl"');
     expect((await t.services.reports.teamView(ref)).severity).toBeNull();
 
     await step(alice, ref, { action: "set_severity", owasp: VECTOR_HIGH });
@@ -484,14 +491,14 @@ describe.each(DB_KINDS)("team report pages on %s", (kind) => {
   it("re-renders the message form with the error and the typed text when a message is refused", async () => {
     const ref = await submit();
     const res = await post(app, `/reports/${ref}/messages`, alice, { body: "   ", visibility: "reporter" });
-    expect(res.status).toBe(400);
-    const html = await res.text();
+    expect(res.status).toBe(303);
+    const html = await (await follow(app, res, alice)).text();
     expect(html).toContain('id="message-error"');
     expect(html).toContain("Write a message.");
     expect(html).toContain('<input type="radio" name="visibility" value="reporter" checked=""');
     const noVisibility = await post(app, `/reports/${ref}/messages`, alice, { body: "Keep me" });
-    expect(noVisibility.status).toBe(400);
-    expect(await noVisibility.text()).toContain("Keep me</textarea>");
+    expect(noVisibility.status).toBe(303);
+    expect(await (await follow(app, noVisibility, alice)).text()).toContain("Keep me</textarea>");
     expect((await t.services.reports.teamView(ref)).messages).toHaveLength(0);
   });
 });

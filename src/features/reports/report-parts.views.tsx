@@ -4,7 +4,7 @@ import type { OwaspRating } from "../../domain/owasp-risk.ts";
 import { levelLabel } from "../../domain/severity-labels.ts";
 import type { SlaItemKey, SlaStatus } from "../../domain/sla.ts";
 import { STATE_LABELS } from "../../domain/workflow.ts";
-import type { AssignSuggestions } from "../assignment/assignment.service.ts";
+import type { AssignOption, AssignSuggestions } from "../assignment/assignment.service.ts";
 import type { CvssPageProps } from "../severity/cvss.views.tsx";
 import type { SeverityImpact } from "../severity/owasp.views.tsx";
 import type { PickerTemplate, TemplatePrefill } from "../templates/template-picker.views.tsx";
@@ -97,8 +97,8 @@ export interface ReportPageProps {
   now: Date;
   canAct: boolean;
   canMessage: boolean;
-  /** Active responders and admins: who may be Response Manager. */
-  assignees: ReadonlyArray<{ email: string; name: string; role: string }>;
+  /** Active responders and admins, each marked assignable or not by the key rule the assign action uses. */
+  assignees: readonly AssignOption[];
   /** Who automatic assignment would pick now and why (features/assignment). */
   assignSuggestions?: AssignSuggestions | null;
   impactUsed: SeverityImpact;

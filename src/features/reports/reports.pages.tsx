@@ -15,6 +15,7 @@ import { requirePage, signedInMember } from "../../http/auth.ts";
 import { downloadResponse } from "../../http/download.ts";
 import type { AppEnv } from "../../http/env.ts";
 import { formFiles, formText, type ParsedBody, readForm } from "../../http/form.ts";
+import { type FormState, redirectWithFormState, takeFormState } from "../../http/form-state.ts";
 import type { AssignmentService } from "../assignment/assignment.service.ts";
 import { duplicateOfPrefill, duplicatesPanelFor } from "../search/search.pages.tsx";
 import type { SearchService } from "../search/search.service.ts";
@@ -24,6 +25,7 @@ import {
   cvssPageProps,
   handleCvssForm,
   isCvssForm,
+  keptCvssRender,
   registerCvssPages,
   type SeverityDeps,
   severityDoneKey,
@@ -50,7 +52,7 @@ export interface ReportPagesDeps {
   reports: ReportsService;
   settings: SettingsService;
   listMembers: () => Promise<ReadonlyArray<{ email: string; name: string; role: Role; active: boolean }>>;
-  assignment: Pick<AssignmentService, "suggest">;
+  assignment: Pick<AssignmentService, "suggest" | "picker">;
   search: SearchService;
   templates: TemplatesService;
   mailArrivals: MailArrivals;
@@ -62,7 +64,6 @@ export interface ReportPagesDeps {
 }
 
 interface ReportRenderOptions {
-  status?: 200 | 400 | 409;
   done?: string | undefined;
   actionProblem?: ActionProblem;
   messageProblem?: MessageProblem;
@@ -79,7 +80,7 @@ async function renderReport(
   const view = await deps.reports.teamView(ref);
   // Whoever is shown the page has read the reporter's messages on it.
   await deps.reports.markRead(user, view.id);
-  const [org, members] = await Promise.all([deps.settings.org(), deps.listMembers()]);
+  const org = await deps.settings.org();
   const latest = view.severityHistory.find((s) => s.method === "owasp")?.vector;
   const scored = latest ? scoreOwaspVector(latest) : null;
   const currentRating = scored?.ok ? scored.value : null;
@@ -98,9 +99,11 @@ async function renderReport(
       now={deps.clock()}
       canAct={can(user.role, "report.act")}
       canMessage={can(user.role, "report.message")}
-      assignees={members
-        .filter((m) => m.active && m.role !== "viewer")
-        .map((m) => ({ email: m.email, name: m.name, role: m.role }))}
+      assignees={
+        can(user.role, "report.act") && view.availableActions.includes("assign")
+          ? await deps.assignment.picker()
+          : []
+      }
       assignSuggestions={
         can(user.role, "report.act") && view.availableActions.includes("assign")
           ? await deps.assignment.suggest(view.id)
@@ -119,8 +122,41 @@ async function renderReport(
       mail={await mailFor(deps, view.id)}
       mailWaiting={await deps.mailWaiting(view.id)}
     />,
-    options.status ?? 200,
   );
+}
+
+/** What a kept form state asks the report page to show again: a refused action, message or CVSS score. */
+function keptReportForms(state: FormState | null): ReportRenderOptions {
+  if (!state) return {};
+  const values: Record<string, string> = {};
+  for (const [k, v] of Object.entries(state.values)) values[k] = Array.isArray(v) ? (v[0] ?? "") : v;
+  if (state.form === "message")
+    return { messageProblem: { message: state.message, fields: state.errors, values } };
+  if (state.form === "action") {
+    const source = state.extra?.owaspSource;
+    return {
+      actionProblem: {
+        action: values.action ?? null,
+        message: state.message,
+        fields: state.errors,
+        values,
+        owaspSource: source === "factors" || source === "vector" ? source : undefined,
+      },
+    };
+  }
+  const cvss = keptCvssRender(state);
+  return cvss ? { cvss } : {};
+}
+
+/** Ends a refused action post: back to the report's actions with what was typed and why it was refused. */
+function actionRefused(c: Context<AppEnv>, ref: string, problem: ActionProblem): Promise<Response> {
+  return redirectWithFormState(c, `/reports/${encodeURIComponent(ref)}#actions`, {
+    form: "action",
+    message: problem.message,
+    errors: problem.fields,
+    values: problem.values,
+    ...(problem.owaspSource ? { extra: { owaspSource: problem.owaspSource } } : {}),
+  });
 }
 
 /** How the report and its messages came in by mail, for the facts shown next to them. */
@@ -245,8 +281,11 @@ export function registerReportPages(app: Hono<AppEnv>, deps: ReportPagesDeps) {
     );
   });
 
-  app.get("/reports/:ref", requirePage("report.read"), (c) =>
-    renderReport(deps, c, c.req.param("ref"), { done: c.req.query("done") }),
+  app.get("/reports/:ref", requirePage("report.read"), async (c) =>
+    renderReport(deps, c, c.req.param("ref"), {
+      done: c.req.query("done"),
+      ...keptReportForms(await takeFormState(c)),
+    }),
   );
 
   app.post("/reports/:ref/unread", requirePage("report.read"), async (c) => {
@@ -323,9 +362,20 @@ export function registerReportPages(app: Hono<AppEnv>, deps: ReportPagesDeps) {
       );
     } catch (error) {
       if (error instanceof AppError && error.status === 400) {
-        return renderReport(deps, c, ref, {
-          status: 400,
-          messageProblem: { message: error.userMessage, fields: error.fields ?? {}, values },
+        // Files cannot travel through a redirect: the member is asked to choose them again.
+        const fields = error.fields ?? {};
+        const errors =
+          files.length > 0 && !fields.attachments
+            ? {
+                ...fields,
+                attachments: "Choose the files again: files are not kept when a message is refused.",
+              }
+            : fields;
+        return redirectWithFormState(c, `/reports/${encodeURIComponent(ref)}#message-form`, {
+          form: "message",
+          message: error.userMessage,
+          errors,
+          values,
         });
       }
       throw error;
@@ -337,10 +387,9 @@ export function registerReportPages(app: Hono<AppEnv>, deps: ReportPagesDeps) {
   app.post("/reports/:ref/actions", requirePage("report.act"), async (c) => {
     const ref = c.req.param("ref");
     const values = formValues(await readForm(c));
-    if (isCvssForm(values))
-      return handleCvssForm(severityDeps(deps), c, ref, values, (o) => renderReport(deps, c, ref, o));
+    if (isCvssForm(values)) return handleCvssForm(severityDeps(deps), c, ref, values);
     const built = actionInput(values);
-    if (!built.ok) return renderReport(deps, c, ref, { status: 400, actionProblem: built.problem });
+    if (!built.ok) return actionRefused(c, ref, built.problem);
     try {
       // The service decides; whatever the page offered, a refused transition comes back as 409 here.
       const view = await deps.reports.act(signedInMember(c), ref, built.input);
@@ -351,15 +400,12 @@ export function registerReportPages(app: Hono<AppEnv>, deps: ReportPagesDeps) {
       return c.redirect(`/reports/${encodeURIComponent(view.reference)}?done=${action}#actions`, 303);
     } catch (error) {
       if (error instanceof AppError && (error.status === 400 || error.status === 409)) {
-        return renderReport(deps, c, ref, {
-          status: error.status,
-          actionProblem: {
-            action: values.action ?? null,
-            message: error.userMessage,
-            fields: error.fields ?? {},
-            values,
-            owaspSource: built.owaspSource,
-          },
+        return actionRefused(c, ref, {
+          action: values.action ?? null,
+          message: error.userMessage,
+          fields: error.fields ?? {},
+          values,
+          owaspSource: built.owaspSource,
         });
       }
       throw error;

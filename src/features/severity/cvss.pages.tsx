@@ -4,6 +4,7 @@ import { AppError } from "../../core/errors.ts";
 import { scoreCvss } from "../../domain/cvss.ts";
 import { requirePage, signedInMember } from "../../http/auth.ts";
 import type { AppEnv } from "../../http/env.ts";
+import { type FormState, redirectWithFormState } from "../../http/form-state.ts";
 import type { SettingsService } from "../settings/settings.service.ts";
 import {
   type CvssFormState,
@@ -43,8 +44,6 @@ export interface CvssRender {
   message?: string | null;
 }
 
-type Render = (options: { status: 200 | 400 | 409; cvss: CvssRender }) => Promise<Response>;
-
 /** Whether a posted report action form is the CVSS calculator. */
 export function isCvssForm(values: Record<string, string>): boolean {
   return values.action === "set_severity" && values.method === "cvss";
@@ -77,27 +76,45 @@ export async function severityDoneKey(deps: SeverityDeps, method: "owasp" | "cvs
 }
 
 /**
- * A posted calculator. Preview re-renders the page with the score and saves nothing; Set severity stores the
- * score through the same service call as the JSON API. Refusals come back with the error at each field.
+ * The calculator as a kept form state left it: recomputed from the typed values by the same code as the post,
+ * with a refusal's message and its error at the vector. Null when the state is another form's.
+ */
+export function keptCvssRender(state: FormState | null): CvssRender | undefined {
+  if (state?.form !== "cvss") return undefined;
+  const values: Record<string, string> = {};
+  for (const [k, v] of Object.entries(state.values)) values[k] = Array.isArray(v) ? (v[0] ?? "") : v;
+  const form = readCvssForm(values);
+  const errors = state.errors.cvss ? { ...form.errors, cvss: state.errors.cvss } : form.errors;
+  const failed = Object.keys(errors).length > 0;
+  return {
+    form: { ...form, errors },
+    showErrors: true,
+    message: state.message || (failed ? cvssFormSummary(form) : null),
+  };
+}
+
+/**
+ * A posted calculator; every outcome is a redirect to the report page. Preview keeps the typed metrics for the
+ * page, which shows the score, and saves nothing; Set severity stores the score through the same service call as
+ * the JSON API. Refusals come back with the error at each field.
  */
 export async function handleCvssForm(
   deps: SeverityDeps,
   c: Context<AppEnv>,
   ref: string,
   values: Record<string, string>,
-  render: Render,
 ): Promise<Response> {
   const form = readCvssForm(values);
   const failed = Object.keys(form.errors).length > 0;
-  if (values.intent !== "save") {
-    return render({
-      status: failed ? 400 : 200,
-      cvss: { form, showErrors: true, message: failed ? cvssFormSummary(form) : null },
+  const back = (message: string, errors: Record<string, string> = {}) =>
+    redirectWithFormState(c, `/reports/${encodeURIComponent(ref)}#severity`, {
+      form: "cvss",
+      message,
+      errors,
+      values,
     });
-  }
-  if (failed || !form.vector) {
-    return render({ status: 400, cvss: { form, showErrors: true, message: cvssFormSummary(form) } });
-  }
+  if (values.intent !== "save") return back(failed ? cvssFormSummary(form) : "");
+  if (failed || !form.vector) return back(cvssFormSummary(form));
   try {
     const user = signedInMember(c);
     const view = await deps.actOnReport(user, ref, {
@@ -109,11 +126,7 @@ export async function handleCvssForm(
     return c.redirect(`/reports/${encodeURIComponent(view.reference)}?done=${done}#severity`, 303);
   } catch (error) {
     if (error instanceof AppError && (error.status === 400 || error.status === 409)) {
-      const errors = error.fields?.cvss ? { ...form.errors, cvss: error.fields.cvss } : form.errors;
-      return render({
-        status: error.status,
-        cvss: { form: { ...form, errors }, showErrors: true, message: error.userMessage },
-      });
+      return back(error.userMessage, error.fields?.cvss ? { cvss: error.fields.cvss } : {});
     }
     throw error;
   }

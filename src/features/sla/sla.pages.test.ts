@@ -4,6 +4,7 @@ import { createTestDb, DB_KINDS, type TestDb } from "../../../test/helpers/db.ts
 import {
   type App,
   appFor,
+  follow,
   get,
   offeredActions,
   post,
@@ -56,8 +57,8 @@ describe.each(DB_KINDS)("needs-info and SLA settings over HTTP on %s", (kind) =>
       action: "request_info",
       message: "Which version?",
     });
-    expect(refused.status).toBe(409);
-    expect(unescapeHtml(await refused.text())).toContain(
+    expect(refused.status).toBe(303);
+    expect(unescapeHtml(await (await follow(app, refused, alice)).text())).toContain(
       "Request information is only possible when the report is Acknowledged",
     );
 
@@ -70,8 +71,8 @@ describe.each(DB_KINDS)("needs-info and SLA settings over HTTP on %s", (kind) =>
       action: "request_info",
       message: "  ",
     });
-    expect(empty.status).toBe(400);
-    const emptyHtml = unescapeHtml(await empty.text());
+    expect(empty.status).toBe(303);
+    const emptyHtml = unescapeHtml(await (await follow(app, empty, alice)).text());
     expect(emptyHtml).toContain('id="request-info-message-error"');
     expect(emptyHtml).toContain('href="#action-request_info-error"');
     expect(emptyHtml).toContain('id="action-request_info-error"');
@@ -82,8 +83,8 @@ describe.each(DB_KINDS)("needs-info and SLA settings over HTTP on %s", (kind) =>
       action: "request_info",
       message: long,
     });
-    expect(tooLong.status).toBe(400);
-    const tooLongHtml = unescapeHtml(await tooLong.text());
+    expect(tooLong.status).toBe(303);
+    const tooLongHtml = unescapeHtml(await (await follow(app, tooLong, alice)).text());
     expect(tooLongHtml).toContain("Use at most 10,000 characters.");
     expect(tooLongHtml).toContain(long.trim().slice(0, 200));
     expect((await t.services.reports.teamView(ref)).waitingSince).toBeNull();
@@ -111,8 +112,10 @@ describe.each(DB_KINDS)("needs-info and SLA settings over HTTP on %s", (kind) =>
       action: "request_info",
       message: "And?",
     });
-    expect(again.status).toBe(409);
-    expect(unescapeHtml(await again.text())).toContain("already waiting for the reporter");
+    expect(again.status).toBe(303);
+    expect(unescapeHtml(await (await follow(app, again, alice)).text())).toContain(
+      "already waiting for the reporter",
+    );
 
     const inbox = unescapeHtml(await (await get(app, "/inbox?sla=waiting", alice)).text());
     expect(inbox).toContain(`/reports/${ref}`);
@@ -193,8 +196,8 @@ describe.each(DB_KINDS)("needs-info and SLA settings over HTTP on %s", (kind) =>
       reminderLeadHours: "0",
       needsInfoExpiryDays: "a month",
     });
-    expect(bad.status).toBe(400);
-    const badHtml = unescapeHtml(await bad.text());
+    expect(bad.status).toBe(303);
+    const badHtml = unescapeHtml(await (await follow(app, bad, admin)).text());
     expect(badHtml).toContain("Enter a whole number of hours from 1 to 720.");
     expect(badHtml).toContain("Enter a whole number of days from 1 to 365.");
     expect(badHtml).toContain('id="sla-reminder" name="reminderLeadHours" value="0"');
@@ -202,7 +205,7 @@ describe.each(DB_KINDS)("needs-info and SLA settings over HTTP on %s", (kind) =>
     expect(await t.services.settings.sla()).toMatchObject({ reminderLeadHours: 12, needsInfoExpiryDays: 21 });
 
     const tooMuch = await post(app, "/admin/settings/sla", admin, { ...SLA_FORM, reminderLeadHours: "721" });
-    expect(tooMuch.status).toBe(400);
+    expect(tooMuch.status).toBe(303);
     expect(await t.services.settings.sla()).toMatchObject({ reminderLeadHours: 12 });
   });
 });

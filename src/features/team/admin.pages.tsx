@@ -33,7 +33,12 @@ export interface AdminPagesDeps {
 
 import { securityTxtTransportWarning } from "../../domain/mail-delivery.ts";
 import { readForm } from "../../http/form.ts";
-import { availabilityFormErrors, availabilityFromForm } from "./availability.form.ts";
+import { type FormState, redirectWithFormState, retypeNote, takeFormState } from "../../http/form-state.ts";
+import {
+  type AvailabilityValues,
+  availabilityFormErrors,
+  availabilityFromForm,
+} from "./availability.form.ts";
 import { registerInviteAdminPages } from "./invites.pages.tsx";
 import type { IssuedInviteView } from "./invites.views.tsx";
 import { OutboxPage } from "./outbox.views.tsx";
@@ -42,7 +47,6 @@ import { SettingsPage, type SlaFormValues } from "./settings.views.tsx";
 import { TeamPage, type TeamPageProps } from "./team.views.tsx";
 
 type ParsedBody = Record<string, string | File | (string | File)[]>;
-type Status = 200 | 400 | 409;
 
 /** The last text value of a field: a checked box after its hidden "false" wins, as the browser sent them in order. */
 function lastText(body: ParsedBody, name: string): string | undefined {
@@ -69,12 +73,16 @@ function pick(body: ParsedBody, names: readonly string[]): Record<string, string
 }
 
 /** A 400 or 409 from a service becomes a form problem shown on the page; anything else is a real error. */
-function formProblem(
-  error: unknown,
-  values: Record<string, string>,
-): (FormProblem & { status: Status }) | null {
+function formProblem(error: unknown): { message: string; errors: Record<string, string> } | null {
   if (!(error instanceof AppError) || (error.status !== 400 && error.status !== 409)) return null;
-  return { message: error.userMessage, errors: error.fields ?? {}, values, status: error.status };
+  return { message: error.userMessage, errors: error.fields ?? {} };
+}
+
+/** A kept form state as the admin views' FormProblem: flat text values, secrets already left out. */
+function problemOf(state: FormState): FormProblem {
+  const values: Record<string, string> = {};
+  for (const [k, v] of Object.entries(state.values)) values[k] = Array.isArray(v) ? (v[0] ?? "") : v;
+  return { message: state.message + retypeNote(state), errors: state.errors, values };
 }
 
 const TEAM_DONE: Record<string, string> = {
@@ -178,16 +186,23 @@ export function registerAdminPages(app: Hono<AppEnv>, deps: AdminPagesDeps) {
   };
 
   // Team ---------------------------------------------------------------------------------------
-  const renderTeam = async (
-    c: Context<AppEnv>,
-    extra: {
+  const renderTeam = async (c: Context<AppEnv>, state: FormState | null) => {
+    const extra: {
       invite?: FormProblem;
       issued?: IssuedInviteView;
       edit?: FormProblem & { id: string };
       availability?: TeamPageProps["availability"];
-      status?: Status | 201;
-    } = {},
-  ) => {
+    } = {};
+    if (state?.form === "invite") extra.invite = problemOf(state);
+    if (state?.form === "issued" && state.extra) {
+      const issued = state.extra as Omit<IssuedInviteView, "expiresAt"> & { expiresAt: string };
+      extra.issued = { ...issued, expiresAt: new Date(issued.expiresAt) };
+    }
+    if (state?.form === "edit" && state.target) extra.edit = { ...problemOf(state), id: state.target };
+    if (state?.form === "availability" && state.target && state.extra?.values) {
+      const values = state.extra.values as AvailabilityValues;
+      extra.availability = { id: state.target, message: state.message, values, errors: state.errors };
+    }
     const [members, invites] = await Promise.all([deps.team.list(), deps.invites.listOpen()]);
     return c.html(
       <TeamPage
@@ -203,11 +218,10 @@ export function registerAdminPages(app: Hono<AppEnv>, deps: AdminPagesDeps) {
         edit={extra.edit ?? null}
         availability={extra.availability ?? null}
       />,
-      extra.status ?? 200,
     );
   };
 
-  app.get("/admin/team", requirePage("team.manage"), (c) => renderTeam(c));
+  app.get("/admin/team", requirePage("team.manage"), async (c) => renderTeam(c, await takeFormState(c)));
 
   app.post("/admin/team/:id/availability", requirePage("team.manage"), async (c) => {
     const id = c.req.param("id");
@@ -215,16 +229,21 @@ export function registerAdminPages(app: Hono<AppEnv>, deps: AdminPagesDeps) {
     try {
       await deps.team.updateAvailability(signedInMember(c), id, form.input);
     } catch (error) {
-      const problem = formProblem(error, {});
+      const problem = formProblem(error);
       if (!problem) throw error;
-      const errors = availabilityFormErrors(problem.errors, form.rowOf);
-      const availability = { id, message: problem.message, values: form.values, errors };
-      return renderTeam(c, { availability, status: problem.status });
+      return redirectWithFormState(c, `/admin/team#availability-${encodeURIComponent(id)}`, {
+        form: "availability",
+        target: id,
+        message: problem.message,
+        errors: availabilityFormErrors(problem.errors, form.rowOf),
+        values: {},
+        extra: { values: form.values },
+      });
     }
     return c.redirect(`/admin/team?done=availability#availability-${encodeURIComponent(id)}`, 303);
   });
 
-  registerInviteAdminPages(app, { invites: deps.invites, renderTeam });
+  registerInviteAdminPages(app, { invites: deps.invites });
 
   app.post("/admin/team/:id", requirePage("team.manage"), async (c) => {
     const id = c.req.param("id");
@@ -235,24 +254,34 @@ export function registerAdminPages(app: Hono<AppEnv>, deps: AdminPagesDeps) {
     try {
       await deps.team.updateMember(signedInMember(c).id, id, input);
     } catch (error) {
-      const problem = formProblem(error, { ...values, password: "" });
+      const problem = formProblem(error);
       if (!problem) throw error;
-      return renderTeam(c, { edit: { ...problem, id }, status: problem.status });
+      return redirectWithFormState(c, `/admin/team#member-${encodeURIComponent(id)}`, {
+        form: "edit",
+        target: id,
+        ...problem,
+        values,
+      });
     }
     return c.redirect(`/admin/team?done=updated#member-${encodeURIComponent(id)}`, 303);
   });
 
   // Settings -----------------------------------------------------------------------------------
-  const renderSettings = async (
-    c: Context<AppEnv>,
-    extra: {
+  const renderSettings = async (c: Context<AppEnv>, state: FormState | null) => {
+    const extra: {
       org?: Record<string, string>;
       orgProblem?: FormProblem;
       sla?: SlaFormValues;
       slaProblem?: FormProblem;
-      status?: Status;
-    } = {},
-  ) => {
+    } = {};
+    if (state?.form === "org") {
+      extra.orgProblem = problemOf(state);
+      extra.org = extra.orgProblem.values;
+    }
+    if (state?.form === "sla" && state.extra?.values) {
+      extra.slaProblem = { message: state.message, errors: state.errors, values: {} };
+      extra.sla = state.extra.values as SlaFormValues;
+    }
     const [org, sla, intakeKey] = await Promise.all([
       deps.settings.org(),
       deps.settings.sla(),
@@ -269,11 +298,12 @@ export function registerAdminPages(app: Hono<AppEnv>, deps: AdminPagesDeps) {
         done={done(SETTINGS_DONE, c.req.query("done"))}
         securityTxtWarning={securityTxtTransportWarning(deps.publicUrl)}
       />,
-      extra.status ?? 200,
     );
   };
 
-  app.get("/admin/settings", requirePage("settings.manage"), (c) => renderSettings(c));
+  app.get("/admin/settings", requirePage("settings.manage"), async (c) =>
+    renderSettings(c, await takeFormState(c)),
+  );
 
   app.post("/admin/settings", requirePage("settings.manage"), async (c) => {
     const body = await readForm(c);
@@ -286,10 +316,14 @@ export function registerAdminPages(app: Hono<AppEnv>, deps: AdminPagesDeps) {
     try {
       ({ rekeyed } = await deps.intakeKey.saveOrg(signedInMember(c).id, input, rekey));
     } catch (error) {
-      const problem = formProblem(error, input);
+      const problem = formProblem(error);
       if (!problem) throw error;
-      const typed = { ...input, rekeyIntake: String(rekey) };
-      return renderSettings(c, { org: typed, orgProblem: problem, status: problem.status });
+      const values = Object.fromEntries(Object.entries(input).map(([k, v]) => [k, String(v)]));
+      return redirectWithFormState(c, "/admin/settings#org", {
+        form: "org",
+        ...problem,
+        values: { ...values, rekeyIntake: String(rekey) },
+      });
     }
     return c.redirect(`/admin/settings?done=${rekeyed ? "org-rekeyed" : "org"}`, 303);
   });
@@ -299,41 +333,46 @@ export function registerAdminPages(app: Hono<AppEnv>, deps: AdminPagesDeps) {
     try {
       await deps.settings.updateSla(signedInMember(c).id, input);
     } catch (error) {
-      const problem = formProblem(error, {});
+      const problem = formProblem(error);
       if (!problem) throw error;
-      return renderSettings(c, { sla: values, slaProblem: problem, status: problem.status });
+      return redirectWithFormState(c, "/admin/settings#sla", {
+        form: "sla",
+        ...problem,
+        values: {},
+        extra: { values },
+      });
     }
     return c.redirect("/admin/settings?done=sla#sla", 303);
   });
 
   // Scope --------------------------------------------------------------------------------------
-  const renderScope = async (
-    c: Context<AppEnv>,
-    extra: { add?: FormProblem; edit?: FormProblem & { id: string }; status?: Status } = {},
-  ) => {
+  const renderScope = async (c: Context<AppEnv>, state: FormState | null) => {
+    const add = state?.form === "add" ? problemOf(state) : null;
+    const edit = state?.form === "edit" && state.target ? { ...problemOf(state), id: state.target } : null;
     const assets = await deps.assets.list();
     return c.html(
       <ScopePage
         {...(await frame(c))}
         assets={assets}
-        add={extra.add ?? null}
-        edit={extra.edit ?? null}
+        add={add}
+        edit={edit}
         done={done(SCOPE_DONE, c.req.query("done"))}
       />,
-      extra.status ?? 200,
     );
   };
 
-  app.get("/admin/scope", requirePage("settings.manage"), (c) => renderScope(c));
+  app.get("/admin/scope", requirePage("settings.manage"), async (c) =>
+    renderScope(c, await takeFormState(c)),
+  );
 
   app.post("/admin/scope", requirePage("settings.manage"), async (c) => {
     const values = pick(await readForm(c), ASSET_FIELDS);
     try {
       await deps.assets.create(signedInMember(c).id, values);
     } catch (error) {
-      const problem = formProblem(error, values);
+      const problem = formProblem(error);
       if (!problem) throw error;
-      return renderScope(c, { add: problem, status: problem.status });
+      return redirectWithFormState(c, "/admin/scope#add-asset", { form: "add", ...problem, values });
     }
     return c.redirect("/admin/scope?done=added", 303);
   });
@@ -344,9 +383,14 @@ export function registerAdminPages(app: Hono<AppEnv>, deps: AdminPagesDeps) {
     try {
       await deps.assets.update(signedInMember(c).id, id, values);
     } catch (error) {
-      const problem = formProblem(error, values);
+      const problem = formProblem(error);
       if (!problem) throw error;
-      return renderScope(c, { edit: { ...problem, id }, status: problem.status });
+      return redirectWithFormState(c, `/admin/scope#asset-${encodeURIComponent(id)}`, {
+        form: "edit",
+        target: id,
+        ...problem,
+        values,
+      });
     }
     return c.redirect(`/admin/scope?done=updated#asset-${encodeURIComponent(id)}`, 303);
   });

@@ -6,6 +6,7 @@ import { requirePage, signedInMember } from "../../http/auth.ts";
 import type { FormProblem } from "../../http/components/admin-layout.tsx";
 import type { AppEnv } from "../../http/env.ts";
 import { readForm } from "../../http/form.ts";
+import { redirectWithFormState, takeFormState } from "../../http/form-state.ts";
 import type { SettingsService } from "../settings/settings.service.ts";
 import { DEFAULT_TOKEN_DAYS } from "./api-tokens.schema.ts";
 import { type ApiTokenRow, ApiTokensPage } from "./api-tokens.views.tsx";
@@ -30,14 +31,27 @@ const text = (body: ParsedBody, name: string): string => {
  * see and revoke everyone's.
  */
 export function registerApiTokenPages(app: Hono<AppEnv>, deps: ApiTokenPagesDeps) {
-  const render = async (
-    c: Context<AppEnv>,
-    extra: {
-      created?: { token: string; label: string; expiresAt: Date };
-      problem?: FormProblem;
-      status?: 201 | 400;
-    } = {},
-  ) => {
+  const render = async (c: Context<AppEnv>) => {
+    const state = await takeFormState(c);
+    const extra: { created?: { token: string; label: string; expiresAt: Date }; problem?: FormProblem } = {};
+    if (state?.form === "create") {
+      extra.problem = {
+        message: state.message,
+        errors: state.errors,
+        values: {
+          label: String(state.values.label ?? ""),
+          expiresDays: String(state.values.expiresDays ?? ""),
+        },
+      };
+    }
+    const created = state?.form === "created" ? state.extra : undefined;
+    if (created && typeof created.token === "string" && typeof created.expiresAt === "string") {
+      extra.created = {
+        token: created.token,
+        label: String(created.label ?? ""),
+        expiresAt: new Date(created.expiresAt),
+      };
+    }
     const user: CurrentUser = signedInMember(c);
     const admin = can(user.role, "team.manage");
     const [org, tokens] = await Promise.all([
@@ -58,13 +72,13 @@ export function registerApiTokenPages(app: Hono<AppEnv>, deps: ApiTokenPagesDeps
         values={extra.problem?.values ?? { label: "", expiresDays: String(DEFAULT_TOKEN_DAYS) }}
         done={c.req.query("revoked") ? "The token was revoked; it no longer works." : null}
       />,
-      extra.status ?? 200,
     );
   };
 
   app.get("/account/tokens", requirePage("report.read"), (c) => render(c));
 
-  // The secret exists only in this response: it is shown once on the page the post renders, never stored.
+  // The secret is shown once, on the page the post redirects to: it travels there as a one-time form state
+  // (sealed, bound to this session, deleted when shown or after 15 minutes), so a reload creates no second token.
   app.post("/account/tokens", requirePage("report.read"), async (c) => {
     const user = signedInMember(c);
     const body = await readForm(c);
@@ -74,13 +88,18 @@ export function registerApiTokenPages(app: Hono<AppEnv>, deps: ApiTokenPagesDeps
         label: values.label,
         expiresDays: values.expiresDays.trim() === "" ? undefined : values.expiresDays,
       });
-      c.header("Cache-Control", "no-store");
-      return render(c, { created, status: 201 });
+      return redirectWithFormState(c, "/account/tokens#new-token", {
+        form: "created",
+        values: {},
+        extra: { token: created.token, label: created.label, expiresAt: created.expiresAt.toISOString() },
+      });
     } catch (error) {
       if (!(error instanceof AppError) || (error.status !== 400 && error.status !== 409)) throw error;
-      return render(c, {
-        problem: { message: error.userMessage, values, errors: error.fields ?? {} },
-        status: 400,
+      return redirectWithFormState(c, "/account/tokens#token-error", {
+        form: "create",
+        message: error.userMessage,
+        errors: error.fields ?? {},
+        values,
       });
     }
   });

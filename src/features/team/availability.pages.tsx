@@ -14,6 +14,7 @@ export interface AvailabilityPagesDeps {
 }
 
 import { readForm } from "../../http/form.ts";
+import { redirectWithFormState, takeFormState } from "../../http/form-state.ts";
 import {
   type AvailabilityValues,
   availabilityFormErrors,
@@ -28,15 +29,12 @@ import { MyAvailabilityPage } from "./availability.views.tsx";
  * their own record unless they may manage the team.
  */
 export function registerAvailabilityPages(app: Hono<AppEnv>, deps: AvailabilityPagesDeps) {
-  const render = async (
-    c: Context<AppEnv>,
-    extra: {
-      values?: AvailabilityValues;
-      errors?: Record<string, string>;
-      message?: string;
-      status?: 400;
-    } = {},
-  ) => {
+  const render = async (c: Context<AppEnv>) => {
+    const state = await takeFormState(c);
+    const extra: { values?: AvailabilityValues; errors?: Record<string, string>; message?: string } =
+      state?.form === "availability" && state.extra?.values
+        ? { values: state.extra.values as AvailabilityValues, errors: state.errors, message: state.message }
+        : {};
     const user = signedInMember(c);
     const [org, member] = await Promise.all([deps.settings.org(), deps.team.byId(user.id)]);
     if (!member) throw notFound("Team member");
@@ -52,7 +50,6 @@ export function registerAvailabilityPages(app: Hono<AppEnv>, deps: AvailabilityP
         message={extra.message}
         done={c.req.query("done") === "1"}
       />,
-      extra.status ?? 200,
     );
   };
 
@@ -65,11 +62,12 @@ export function registerAvailabilityPages(app: Hono<AppEnv>, deps: AvailabilityP
       await deps.team.updateAvailability(user, user.id, form.input);
     } catch (error) {
       if (!(error instanceof AppError) || error.status !== 400) throw error;
-      return render(c, {
-        values: form.values,
-        errors: availabilityFormErrors(error.fields ?? {}, form.rowOf),
+      return redirectWithFormState(c, "/account/availability", {
+        form: "availability",
         message: error.userMessage,
-        status: 400,
+        errors: availabilityFormErrors(error.fields ?? {}, form.rowOf),
+        values: {},
+        extra: { values: form.values },
       });
     }
     return c.redirect("/account/availability?done=1", 303);

@@ -5,6 +5,7 @@ import { createTestDb, DB_KINDS, type TestDb } from "../../../test/helpers/db.ts
 import {
   type App,
   appFor,
+  follow,
   get,
   post,
   type Session,
@@ -141,8 +142,8 @@ describe.each(DB_KINDS)("availability forms on %s", (kind) => {
         ...VALID,
         ...change,
       });
-      expect(res.status).toBe(400);
-      const html = unescapeHtml(await res.text());
+      expect(res.status).toBe(303);
+      const html = unescapeHtml(await (await follow(app, res, admin)).text());
       expect(html).toContain(message);
       expect(html).toContain(kept);
       expect(html).toMatch(new RegExp(`id="av-${team.alice.id}-[a-z0-9-]*${field}-error"`));
@@ -162,8 +163,8 @@ describe.each(DB_KINDS)("availability forms on %s", (kind) => {
     expect(saved.status).toBe(303);
     expect((await stored(team.alice.id)).timeZone).toBe("Asia/Tokyo");
     const bad = await post(app, "/account/availability", alice, { ...VALID, timeZone: "Nowhere/City" });
-    expect(bad.status).toBe(400);
-    expect(unescapeHtml(await bad.text())).toContain('value="Nowhere/City"');
+    expect(bad.status).toBe(303);
+    expect(unescapeHtml(await (await follow(app, bad, alice)).text())).toContain('value="Nowhere/City"');
     expect((await stored(team.alice.id)).timeZone).toBe("Asia/Tokyo");
 
     expect((await post(app, `/admin/team/${team.bob.id}/availability`, alice, VALID)).status).toBe(403);
@@ -201,8 +202,10 @@ describe.each(DB_KINDS)("availability forms on %s", (kind) => {
     expect(ok.status).toBe(303);
     expect((await t.services.settings.org()).autoAssign).toBe("at_intake");
     const bad = await post(app, "/admin/settings", admin, { name: "Renamed", autoAssign: "sometimes" });
-    expect(bad.status).toBe(400);
-    expect(await bad.text()).toContain("Choose when to assign a Response Manager automatically.");
+    expect(bad.status).toBe(303);
+    expect(await (await follow(app, bad, admin)).text()).toContain(
+      "Choose when to assign a Response Manager automatically.",
+    );
     expect(await t.services.settings.org()).toMatchObject({ name: org.name, autoAssign: "at_intake" });
     await post(app, "/admin/settings", admin, { name: org.name, autoAssign: "on_acknowledge" });
   });

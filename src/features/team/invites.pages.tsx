@@ -1,19 +1,13 @@
 import type { Context, Hono } from "hono";
 import { AppError } from "../../core/errors.ts";
 import { requirePage, signedInMember } from "../../http/auth.ts";
-import type { FormProblem } from "../../http/components/admin-layout.tsx";
 import type { AppEnv } from "../../http/env.ts";
 import { readForm } from "../../http/form.ts";
+import { redirectWithFormState } from "../../http/form-state.ts";
 import type { InvitesService, IssuedInvite } from "./invites.service.ts";
 import type { IssuedInviteView } from "./invites.views.tsx";
 
 const INVITE_FIELDS = ["email", "name", "role", "expertise"] as const;
-
-/** The team page, rendered with what an invite post adds to it. */
-export type RenderTeam = (
-  c: Context<AppEnv>,
-  extra: { invite?: FormProblem; issued?: IssuedInviteView; status?: 200 | 201 | 400 | 409 },
-) => Promise<Response>;
 
 const lastText = (body: Record<string, unknown>, name: string): string | undefined => {
   const value = body[name];
@@ -32,12 +26,19 @@ const view = (issued: IssuedInvite, resent: boolean): IssuedInviteView => ({
 
 /**
  * Inviting, re-sending and revoking. A new link exists only in the answer to the post that made it (Embargo keeps
- * its hash), so that answer is the team page with the link, not a redirect, and no cache may keep it.
+ * its hash): it travels to the team page the post redirects to as a one-time form state (sealed, bound to this
+ * session, deleted when shown or after 15 minutes), so a reload shows it no second time and invites no one twice.
  */
-export function registerInviteAdminPages(
-  app: Hono<AppEnv>,
-  deps: { invites: InvitesService; renderTeam: RenderTeam },
-) {
+export function registerInviteAdminPages(app: Hono<AppEnv>, deps: { invites: InvitesService }) {
+  const shown = (c: Context<AppEnv>, issued: IssuedInvite, resent: boolean) => {
+    const { expiresAt, ...rest } = view(issued, resent);
+    return redirectWithFormState(c, "/admin/team#invite-link", {
+      form: "issued",
+      values: {},
+      extra: { ...rest, expiresAt: expiresAt.toISOString() },
+    });
+  };
+
   app.post("/admin/invites", requirePage("team.manage"), async (c) => {
     const body = await readForm(c);
     const values: Record<string, string> = {};
@@ -46,21 +47,21 @@ export function registerInviteAdminPages(
       if (value !== undefined) values[name] = value;
     }
     try {
-      const issued = await deps.invites.invite(signedInMember(c).id, values);
-      c.header("Cache-Control", "no-store");
-      return deps.renderTeam(c, { issued: view(issued, false), status: 201 });
+      return shown(c, await deps.invites.invite(signedInMember(c).id, values), false);
     } catch (error) {
       if (!(error instanceof AppError) || (error.status !== 400 && error.status !== 409)) throw error;
-      const invite = { message: error.userMessage, errors: error.fields ?? {}, values };
-      return deps.renderTeam(c, { invite, status: error.status });
+      return redirectWithFormState(c, "/admin/team#invite-member", {
+        form: "invite",
+        message: error.userMessage,
+        errors: error.fields ?? {},
+        values,
+      });
     }
   });
 
-  app.post("/admin/invites/:id/resend", requirePage("team.manage"), async (c) => {
-    const issued = await deps.invites.resend(signedInMember(c).id, c.req.param("id"));
-    c.header("Cache-Control", "no-store");
-    return deps.renderTeam(c, { issued: view(issued, true) });
-  });
+  app.post("/admin/invites/:id/resend", requirePage("team.manage"), async (c) =>
+    shown(c, await deps.invites.resend(signedInMember(c).id, c.req.param("id")), true),
+  );
 
   app.post("/admin/invites/:id/revoke", requirePage("team.manage"), async (c) => {
     await deps.invites.revoke(signedInMember(c).id, c.req.param("id"));

@@ -4,6 +4,7 @@ import { createTestDb, DB_KINDS, type TestDb } from "../../../test/helpers/db.ts
 import {
   type App,
   appFor,
+  follow,
   get,
   login,
   post,
@@ -84,9 +85,13 @@ describe.each(DB_KINDS)("team invites on %s", (kind) => {
       role: "responder",
       expertise: "web",
     });
-    expect(res.status).toBe(201);
-    expect(res.headers.get("cache-control")).toBe("no-store");
-    const html = unescapeHtml(await res.text());
+    expect(res.status).toBe(303); // post/redirect/get: the link is on the page the post redirects to, once
+    const shown = await follow(app, res, admin);
+    expect(shown.headers.get("cache-control")).toBe("no-store");
+    const html = unescapeHtml(await shown.text());
+    expect(unescapeHtml(await (await get(app, res.headers.get("location")!, admin)).text())).not.toContain(
+      linkOn(html),
+    );
     const link = linkOn(html);
     expect(link).toMatch(/^http:\/\/embargo\.test\/invite\/[A-Za-z0-9_-]{22}$/);
     // No SMTP in tests: the page says the mail waits in the outbox instead of claiming it was sent.
@@ -130,7 +135,7 @@ describe.each(DB_KINDS)("team invites on %s", (kind) => {
 
   it("mails the link sealed: no table holds the token, and only delivery puts it into the mail", async () => {
     const res = await invite({ email: "oscar@example.org", name: "Oscar", role: "viewer" });
-    const link = linkOn(unescapeHtml(await res.text()));
+    const link = linkOn(unescapeHtml(await (await follow(app, res, admin)).text()));
     const token = tokenOf(link);
     const rows = await t.database.db.select().from(outbox).where(eq(outbox.toAddress, "oscar@example.org"));
     expect(rows).toHaveLength(1);
@@ -170,7 +175,7 @@ describe.each(DB_KINDS)("team invites on %s", (kind) => {
 
   it("expires after seven days; a re-send issues a new link and kills the old one", async () => {
     const res = await invite({ email: "pia@example.org", name: "Pia", role: "responder" });
-    const first = linkOn(unescapeHtml(await res.text()));
+    const first = linkOn(unescapeHtml(await (await follow(app, res, admin)).text()));
     const [row] = await t.database.db
       .select()
       .from(teamInvites)
@@ -187,8 +192,8 @@ describe.each(DB_KINDS)("team invites on %s", (kind) => {
     expect(list).toMatch(new RegExp(`id="invite-${row!.id}"[\\s\\S]*?Expired`));
 
     const resent = await post(app, `/admin/invites/${row!.id}/resend`, admin, {});
-    expect(resent.status).toBe(200);
-    const resentHtml = unescapeHtml(await resent.text());
+    expect(resent.status).toBe(303);
+    const resentHtml = unescapeHtml(await (await follow(app, resent, admin)).text());
     expect(resentHtml).toContain("The previous link no longer works.");
     const second = linkOn(resentHtml);
     expect(second).not.toBe(first);
@@ -208,7 +213,7 @@ describe.each(DB_KINDS)("team invites on %s", (kind) => {
 
   it("revokes an invite: its link stops working and it leaves the list", async () => {
     const res = await invite({ email: "quinn@example.org", name: "Quinn", role: "admin" });
-    const link = linkOn(unescapeHtml(await res.text()));
+    const link = linkOn(unescapeHtml(await (await follow(app, res, admin)).text()));
     const [row] = await t.database.db
       .select()
       .from(teamInvites)
@@ -227,7 +232,7 @@ describe.each(DB_KINDS)("team invites on %s", (kind) => {
     expect(await auditOf("team.invite_revoked")).toHaveLength(1);
     expect((await post(app, `/admin/invites/${row!.id}/revoke`, admin, {})).status).toBe(409);
     // The address can be invited again once the old invite is gone.
-    expect((await invite({ email: "quinn@example.org", name: "Quinn", role: "viewer" })).status).toBe(201);
+    expect((await invite({ email: "quinn@example.org", name: "Quinn", role: "viewer" })).status).toBe(303);
   });
 
   it("answers a wrong, malformed or unknown link with 404 and a clear message", async () => {
@@ -249,7 +254,7 @@ describe.each(DB_KINDS)("team invites on %s", (kind) => {
 
   it("keeps the invite when the password is refused, and says why", async () => {
     const res = await invite({ email: "rosa@example.org", name: "Rosa", role: "responder" });
-    const link = linkOn(unescapeHtml(await res.text()));
+    const link = linkOn(unescapeHtml(await (await follow(app, res, admin)).text()));
     const differ = await accept(link, PASSWORD, `${PASSWORD}x`);
     expect(differ.status).toBe(400);
     expect(await differ.text()).toContain("The two passwords differ.");
@@ -267,28 +272,30 @@ describe.each(DB_KINDS)("team invites on %s", (kind) => {
 
   it("refuses bad input, a duplicate pending invite and a member's address, keeping what was typed", async () => {
     const bad = await invite({ email: "not-an-email", name: "Sam Typed", role: "boss" });
-    expect(bad.status).toBe(400);
-    const badHtml = unescapeHtml(await bad.text());
+    expect(bad.status).toBe(303);
+    const badHtml = unescapeHtml(await (await follow(app, bad, admin)).text());
     expect(badHtml).toContain("Enter a valid email address.");
     expect(badHtml).toContain("Choose admin, responder or viewer.");
     expect(badHtml).toContain('value="Sam Typed"');
     expect(badHtml).toContain("<title>Error:");
 
-    expect((await invite({ email: "tara@example.org", name: "Tara", role: "viewer" })).status).toBe(201);
+    expect((await invite({ email: "tara@example.org", name: "Tara", role: "viewer" })).status).toBe(303);
     const twice = await invite({ email: "TARA@example.org", name: "Tara Again", role: "viewer" });
-    expect(twice.status).toBe(409);
-    const twiceHtml = unescapeHtml(await twice.text());
+    expect(twice.status).toBe(303);
+    const twiceHtml = unescapeHtml(await (await follow(app, twice, admin)).text());
     expect(twiceHtml).toContain("An invite to this address is already pending.");
     expect(twiceHtml).toContain('value="Tara Again"');
     const member = await invite({ email: "alice@example.org", name: "Alice", role: "viewer" });
-    expect(member.status).toBe(409);
-    expect(await member.text()).toContain("A team member with this email already exists.");
+    expect(member.status).toBe(303);
+    expect(await (await follow(app, member, admin)).text()).toContain(
+      "A team member with this email already exists.",
+    );
     const open = await t.database.db.select().from(teamInvites).where(sql`lower(email) = 'tara@example.org'`);
     expect(open).toHaveLength(1);
 
     // An expired invite to the same address is replaced by a new one rather than blocking it.
     await later(INVITE_DAYS * DAY);
-    expect((await invite({ email: "tara@example.org", name: "Tara", role: "viewer" })).status).toBe(201);
+    expect((await invite({ email: "tara@example.org", name: "Tara", role: "viewer" })).status).toBe(303);
     const all = await t.database.db.select().from(teamInvites).where(sql`lower(email) = 'tara@example.org'`);
     expect(all.filter((i) => i.revokedAt === null)).toHaveLength(1);
   });

@@ -4,6 +4,7 @@ import { createTestDb, DB_KINDS, type TestDb } from "../../../test/helpers/db.ts
 import {
   type App,
   appFor,
+  follow,
   get,
   login,
   post,
@@ -122,8 +123,8 @@ describe.each(DB_KINDS)("admin pages on %s", (kind) => {
     expect((await get(app, "/inbox", erinSession)).status).toBe(200);
 
     const bad = await post(app, path, admin, { active: "false", expertise: "no spaces allowed" });
-    expect(bad.status).toBe(400);
-    const badHtml = await bad.text();
+    expect(bad.status).toBe(303);
+    const badHtml = await (await follow(app, bad, admin)).text();
     expect(badHtml).toContain("Tags are short words");
     expect(badHtml).toMatch(/<details class="card member-edit" id="member-[^"]+" open="">/);
     expect((await t.services.team.byId(erin.id))?.active).toBe(true);
@@ -150,12 +151,12 @@ describe.each(DB_KINDS)("admin pages on %s", (kind) => {
       role: "responder",
       active: ["false", "true"],
     });
-    expect(demote.status).toBe(409);
-    const html = await demote.text();
+    expect(demote.status).toBe(303);
+    const html = await (await follow(app, demote, admin)).text();
     expect(html).toContain("This is the last active admin; make someone else an admin first.");
     expect(html).toContain('id="edit-error"');
     const disable = await post(app, `/admin/team/${team.admin.id}`, admin, { active: "false" });
-    expect(disable.status).toBe(409);
+    expect(disable.status).toBe(303);
     expect(await t.services.team.byId(team.admin.id)).toMatchObject({ role: "admin", active: true });
     expect((await get(app, "/admin/team", admin)).status).toBe(200);
   });
@@ -185,8 +186,8 @@ describe.each(DB_KINDS)("admin pages on %s", (kind) => {
       preferredLanguages: "english!!",
       policyMarkdown: "Changed but invalid elsewhere",
     });
-    expect(bad.status).toBe(400);
-    const html = await bad.text();
+    expect(bad.status).toBe(303);
+    const html = await (await follow(app, bad, admin)).text();
     expect(html).toContain('id="org-error"');
     expect(html).toContain("Enter the organisation name.");
     expect(html).toContain("Enter a valid email address, or leave it empty.");
@@ -231,8 +232,8 @@ describe.each(DB_KINDS)("admin pages on %s", (kind) => {
       weekendDays: ["0", "1", "2", "3", "4", "5", "6"],
       holidays: "2026-02-30",
     });
-    expect(bad.status).toBe(400);
-    const badHtml = unescapeHtml(await bad.text());
+    expect(bad.status).toBe(303);
+    const badHtml = unescapeHtml(await (await follow(app, bad, admin)).text());
     expect(badHtml).toContain('id="sla-error"');
     expect(badHtml).toContain("Enter a whole number of business days from 0 to 30.");
     expect(badHtml).toContain("Enter a whole number of days from 1 to 365.");
@@ -300,15 +301,15 @@ describe.each(DB_KINDS)("admin pages on %s", (kind) => {
       inScope: "in",
       tags: "no spaces allowed!",
     });
-    expect(bad.status).toBe(400);
-    const badHtml = await bad.text();
+    expect(bad.status).toBe(303);
+    const badHtml = await (await follow(app, bad, admin)).text();
     expect(badHtml).toContain('id="add-error"');
     expect(badHtml).toContain("Enter a name.");
     expect(badHtml).toContain("Tags are up to 20 short words");
     expect(await t.services.assets.list()).toHaveLength(1);
     const badEdit = await post(app, `/admin/scope/${asset!.id}`, admin, { name: "", inScope: "in" });
-    expect(badEdit.status).toBe(400);
-    expect(await badEdit.text()).toMatch(
+    expect(badEdit.status).toBe(303);
+    expect(await (await follow(app, badEdit, admin)).text()).toMatch(
       new RegExp(`<details class="card" id="asset-${asset!.id}" open="">`),
     );
   });

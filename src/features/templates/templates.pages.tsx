@@ -5,6 +5,7 @@ import { rejectionReasonOf } from "../../domain/templates.ts";
 import { requirePage, signedInMember } from "../../http/auth.ts";
 import type { AppEnv } from "../../http/env.ts";
 import { readForm } from "../../http/form.ts";
+import { type FormState, redirectWithFormState, takeFormState } from "../../http/form-state.ts";
 import type { SettingsService } from "../settings/settings.service.ts";
 import { isPickerForm, type PickerTemplate, type TemplatePrefill } from "./template-picker.views.tsx";
 import type { TemplatesService } from "./templates.service.ts";
@@ -40,44 +41,79 @@ const DONE: Record<string, string> = {
 const doneMessage = (key: string | undefined) => (key && Object.hasOwn(DONE, key) ? DONE[key] : null);
 
 /**
- * Save or preview. Preview renders the typed text against a sample report and stores nothing. A refused save
- * comes back with each placeholder problem next to the text and everything typed kept.
+ * Save or preview; either way a post ends in a redirect to `page`. Preview keeps the typed text for the page,
+ * which renders it against a sample report, and stores nothing else. A refused save comes back with each
+ * placeholder problem next to the text and everything typed kept. Null means it was saved.
  */
 async function submitTemplate(
   c: Context<AppEnv>,
-  templates: TemplatesService,
+  page: string,
   save: (values: TemplateFormState["values"]) => Promise<unknown>,
-): Promise<{ ok: true } | { ok: false; state: TemplateFormState; status: 200 | 400 | 409 }> {
+): Promise<Response | null> {
   const body = await readForm(c);
   const values = typedValues(body);
-  const user = signedInMember(c);
-  if (lastText(body, "intent") === "preview") {
-    const preview = await templates.preview(values.body, user);
-    return preview.ok
-      ? { ok: false, state: { values, preview }, status: 200 }
-      : { ok: false, state: { values, problems: preview.problems }, status: 200 };
-  }
+  const kept = { ...values, active: String(values.active) };
+  if (lastText(body, "intent") === "preview")
+    return redirectWithFormState(c, page, { form: "preview", values: kept });
   try {
     await save(values);
-    return { ok: true };
+    return null;
   } catch (error) {
     if (error instanceof TemplateInvalidError) {
       const { body: _summary, ...others } = error.fields ?? {};
-      return {
-        ok: false,
-        state: { values, problems: error.problems, errors: others, message: error.userMessage },
-        status: 400,
-      };
+      const extra = { problems: error.problems };
+      return redirectWithFormState(c, page, {
+        form: "save",
+        message: error.userMessage,
+        errors: others,
+        values: kept,
+        extra,
+      });
     }
     if (error instanceof AppError && (error.status === 400 || error.status === 409)) {
-      return {
-        ok: false,
-        state: { values, errors: error.fields ?? {}, message: error.userMessage },
-        status: error.status,
-      };
+      const fields = error.fields ?? {};
+      return redirectWithFormState(c, page, {
+        form: "save",
+        message: error.userMessage,
+        errors: fields,
+        values: kept,
+      });
     }
     throw error;
   }
+}
+
+/**
+ * The editor as a kept form state left it: a preview is rendered now (the same service call as before the
+ * redirect), a refused save shows its message and problems. `failed` marks the page title as an error.
+ */
+async function keptTemplateForm(
+  c: Context<AppEnv>,
+  templates: TemplatesService,
+  state: FormState | null,
+): Promise<{ state: TemplateFormState; failed: boolean } | null> {
+  if (state?.form !== "preview" && state?.form !== "save") return null;
+  const text = (name: string) => String(state.values[name] ?? "");
+  const values = {
+    name: text("name"),
+    purpose: text("purpose"),
+    body: text("body"),
+    active: text("active") !== "false",
+  };
+  if (state.form === "preview") {
+    const preview = await templates.preview(values.body, signedInMember(c));
+    return {
+      state: preview.ok ? { values, preview } : { values, problems: preview.problems },
+      failed: false,
+    };
+  }
+  const problems = Array.isArray(state.extra?.problems)
+    ? (state.extra.problems as TemplateFormState["problems"])
+    : undefined;
+  return {
+    state: { values, errors: state.errors, message: state.message, ...(problems ? { problems } : {}) },
+    failed: true,
+  };
 }
 
 /**
@@ -132,31 +168,24 @@ export function registerTemplatePages(
     return { orgName: org.name, user: signedInMember(c), csrfToken: c.var.csrfToken };
   };
 
-  const renderList = async (
-    c: Context<AppEnv>,
-    add: TemplateFormState | null = null,
-    status: 200 | 400 | 409 = 200,
-  ) => {
+  const renderList = async (c: Context<AppEnv>) => {
+    const kept = await keptTemplateForm(c, deps.templates, await takeFormState(c));
     const templates = await deps.templates.list();
     return c.html(
       <ResponsesPage
         {...(await frame(c))}
         templates={templates}
-        add={add}
+        add={kept?.state ?? null}
         done={doneMessage(c.req.query("done"))}
-        failed={status !== 200}
+        failed={kept?.failed ?? false}
       />,
-      status,
     );
   };
 
-  const renderEdit = async (
-    c: Context<AppEnv>,
-    id: string,
-    state: TemplateFormState | null = null,
-    status: 200 | 400 | 409 = 200,
-  ) => {
+  const renderEdit = async (c: Context<AppEnv>, id: string) => {
     const template = await deps.templates.get(id);
+    const kept = await keptTemplateForm(c, deps.templates, await takeFormState(c));
+    const state = kept?.state;
     return c.html(
       <ResponseEditPage
         {...(await frame(c))}
@@ -172,9 +201,8 @@ export function registerTemplatePages(
           }
         }
         done={doneMessage(c.req.query("done"))}
-        failed={status !== 200}
+        failed={kept?.failed ?? false}
       />,
-      status,
     );
   };
 
@@ -182,10 +210,10 @@ export function registerTemplatePages(
 
   app.post("/admin/responses", requirePage("settings.manage"), async (c) => {
     let createdId = "";
-    const outcome = await submitTemplate(c, deps.templates, async (values) => {
+    const refused = await submitTemplate(c, "/admin/responses#add-response", async (values) => {
       createdId = (await deps.templates.create(signedInMember(c).id, values)).id;
     });
-    if (!outcome.ok) return renderList(c, outcome.state, outcome.status);
+    if (refused) return refused;
     return c.redirect(`/admin/responses?done=added#template-${createdId}`, 303);
   });
 
@@ -194,10 +222,10 @@ export function registerTemplatePages(
   app.post("/admin/responses/:id", requirePage("settings.manage"), async (c) => {
     const id = c.req.param("id");
     await deps.templates.get(id); // an unknown id is a 404, not a form error
-    const outcome = await submitTemplate(c, deps.templates, (values) =>
+    const refused = await submitTemplate(c, `/admin/responses/${encodeURIComponent(id)}`, (values) =>
       deps.templates.update(signedInMember(c).id, id, values),
     );
-    if (!outcome.ok) return renderEdit(c, id, outcome.state, outcome.status);
+    if (refused) return refused;
     return c.redirect(`/admin/responses/${id}?done=saved`, 303);
   });
 

@@ -4,6 +4,7 @@ import { AppError } from "../../core/errors.ts";
 import { downloadResponse } from "../../http/download.ts";
 import type { AppEnv } from "../../http/env.ts";
 import { formFiles, formText, isFieldError, readForm } from "../../http/form.ts";
+import { redirectWithFormState, takeFormState } from "../../http/form-state.ts";
 import type { RateLimits } from "../../http/rate-limit.ts";
 import type { ReportsService } from "../reports/reports.service.ts";
 import type { SettingsService } from "../settings/settings.service.ts";
@@ -28,19 +29,15 @@ async function linkNotFound(deps: TrackingPagesDeps, c: Context<AppEnv>) {
   return c.html(<LinkNotFoundPage orgName={org.name} />, 404);
 }
 
-async function renderReporterPage(
-  deps: TrackingPagesDeps,
-  c: Context<AppEnv>,
-  token: string,
-  reply?: string,
-  errors?: Record<string, string>,
-) {
+async function renderReporterPage(deps: TrackingPagesDeps, c: Context<AppEnv>, token: string) {
+  const state = await takeFormState(c);
+  const reply = state?.form === "reply" ? String(state.values.body ?? "") : undefined;
+  const errors = state?.form === "reply" ? state.errors : undefined;
   const { reports, settings } = deps;
   const [view, org] = await Promise.all([reports.reporterView(token), settings.org()]);
   if (!view) return linkNotFound(deps, c);
   return c.html(
     <ReporterPage orgName={org.name} token={token} view={view} reply={reply ?? ""} errors={errors ?? {}} />,
-    errors ? 400 : 200,
   );
 }
 
@@ -71,26 +68,41 @@ export function registerTrackingPages(app: Hono<AppEnv>, deps: TrackingPagesDeps
 
   app.get("/r/recover", async (c) => {
     const org = await deps.settings.org();
-    return c.html(<RecoverPage orgName={org.name} mailSent={deps.smtpConfigured} />);
+    const state = await takeFormState(c);
+    if (state?.form !== "recover")
+      return c.html(<RecoverPage orgName={org.name} mailSent={deps.smtpConfigured} />);
+    return c.html(
+      <RecoverPage
+        orgName={org.name}
+        mailSent={deps.smtpConfigured}
+        email={String(state.values.email ?? "")}
+        errors={state.errors}
+      />,
+    );
   });
 
   app.post("/r/recover", recoverLimit, async (c) => {
     const body = await readForm(c);
     const email = formText(body, "email") ?? "";
-    const { reports, settings } = deps;
-    const org = await settings.org();
     // No new link could reach the reporter: queue nothing and say so.
-    if (!deps.smtpConfigured) return c.html(<RecoverPage orgName={org.name} mailSent={false} />);
+    if (!deps.smtpConfigured) return c.redirect("/r/recover", 303);
     try {
-      await reports.recoverLinks(email);
+      await deps.reports.recoverLinks(email);
     } catch (error) {
       if (isFieldError(error))
-        return c.html(
-          <RecoverPage orgName={org.name} mailSent={true} email={email} errors={error.fields} />,
-          400,
-        );
+        return redirectWithFormState(c, "/r/recover#error-summary", {
+          form: "recover",
+          errors: error.fields,
+          values: { email },
+        });
       throw error;
     }
+    return c.redirect("/r/recover/sent", 303);
+  });
+
+  // The same page whatever the address: it never says whether we know it.
+  app.get("/r/recover/sent", async (c) => {
+    const org = await deps.settings.org();
     return c.html(<RecoverSentPage orgName={org.name} />);
   });
 
@@ -110,7 +122,21 @@ export function registerTrackingPages(app: Hono<AppEnv>, deps: TrackingPagesDeps
       await deps.reports.replyAsReporter(token, { body: text }, files);
     } catch (error) {
       if (error instanceof AppError && error.status === 404) return linkNotFound(deps, c);
-      if (isFieldError(error)) return renderReporterPage(deps, c, token, text, error.fields);
+      if (isFieldError(error)) {
+        // Files cannot travel through a redirect: the reporter is asked to choose them again.
+        const errors =
+          files.length > 0 && !error.fields.attachments
+            ? {
+                ...error.fields,
+                attachments: "Choose your files again: files are not kept when a message is refused.",
+              }
+            : error.fields;
+        return redirectWithFormState(c, `/r/${token}#error-summary`, {
+          form: "reply",
+          errors,
+          values: { body: text },
+        });
+      }
       throw error;
     }
     return c.redirect(`/r/${token}#messages`, 303);

@@ -74,7 +74,7 @@ describe.each(DB_KINDS)("team inbox page on %s", (kind) => {
     expect(listed).not.toContain(refs[1]); // rejected is not open
     expect(html).toContain(`<a href="/reports/${refs[0]}">${refs[0]}</a>`);
     expect(html).toContain('<span class="badge state state-acknowledged">Acknowledged</span>');
-    expect(html).toContain('<span class="badge sev-critical">critical</span>');
+    expect(html).toContain('<span class="badge sev-critical">Critical</span>');
     expect(html).toMatch(/<td><span class="muted">—<\/span><\/td>/);
     expect(html).toContain("<td>Alice</td>");
     expect(html).toContain("Unassigned");

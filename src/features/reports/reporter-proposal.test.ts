@@ -5,6 +5,7 @@ import { createTestDb, DB_KINDS, type TestDb } from "../../../test/helpers/db.ts
 import {
   type App,
   appFor,
+  follow,
   get,
   post,
   type Session,
@@ -155,8 +156,11 @@ describe.each(DB_KINDS)(
       expect(res.status).toBe(303);
       expect((await t.services.settings.org()).shareSeverityWithReporters).toBe("false");
       const bad = await post(app, "/admin/settings", admin, { shareSeverityWithReporters: "maybe" });
-      expect(bad.status).toBe(400);
-      expect(await bad.text()).toContain("Choose whether reporters see the severity.");
+      expect(bad.status).toBe(303);
+      expect(bad.headers.get("location")).toMatch(/^\/admin\/settings\?form=/);
+      expect(unescapeHtml(await (await follow(app, bad, admin)).text())).toContain(
+        "Choose whether reporters see the severity.",
+      );
       expect((await t.services.settings.org()).shareSeverityWithReporters).toBe("false");
       const changes = await t.services.db
         .select()

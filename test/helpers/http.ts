@@ -135,9 +135,11 @@ export function offeredActions(html: string): string[] {
   return [...new Set([...html.matchAll(/name="action" value="([a-z_]+)"/g)].map((m) => m[1]!))];
 }
 
-/** The report references listed in the inbox table, in order. */
+/** The report references listed in the inbox table, in order: one per row, not the links inside a row. */
 export function inboxReferences(html: string): string[] {
-  return [...html.matchAll(/<a href="\/reports\/(EMB-\d{4}-\d{4})">/g)].map((m) => m[1]!);
+  return [...html.matchAll(/<td class="mono nowrap"><a href="\/reports\/(EMB-\d{4}-\d{4})">/g)].map(
+    (m) => m[1]!,
+  );
 }
 
 /** The standard team (admin, two responders, a viewer), each signed in through the login page. */

@@ -76,6 +76,8 @@ export const PAGE_TOUR: readonly TourStop[] = [
   }),
   // The tour's server has no SMTP_URL, so the page explains that no link can be mailed and shows no form.
   stop("GET /r/recover", "anonymous", "lost links, mail held", fixed("/r/recover")),
+  stop("GET /r/recover/sent", "anonymous", "lost links requested", fixed("/r/recover/sent")),
+  stop("GET /report/receipt/:token", "anonymous", "unknown receipt", fixed(`/report/receipt/${GUESSED}`)),
   stop("GET /r/:token", "anonymous", "tracking page of a new report", (w) => `/r/${w.a.token}`),
   stop("GET /r/:token", "anonymous", "tracking page of a closed report", (w) => `/r/${w.closedToken}`),
   stop(
@@ -159,6 +161,7 @@ export const PAGE_TOUR: readonly TourStop[] = [
 export const NOT_PAGES: Readonly<Record<string, string>> = {
   "GET /static/*": "static files",
   "GET /favicon.ico": "an icon",
+  "GET /report/cvss-check": "an htmx fragment",
   "GET /healthz": "JSON",
   "GET /.well-known/security.txt": "plain text",
   "GET /security.txt": "a redirect",

@@ -35,7 +35,7 @@ import { reportTemplateProps } from "../templates/templates.pages.tsx";
 import type { TemplatesService } from "../templates/templates.service.ts";
 import { type InboxFilters, InboxPage } from "./inbox.views.tsx";
 import type { MailArrival, MailWaiting } from "./mail-facts.views.tsx";
-import { SpamConfirm, SpamConfirmPage } from "./rejection-undo.views.tsx";
+import { registerSpamConfirmPage } from "./rejection-undo.pages.tsx";
 import { ReportPage } from "./report-page.views.tsx";
 import type { ActionProblem, InboxResult, MessageProblem } from "./report-parts.views.tsx";
 import { registerAdoptCvss } from "./reporter-proposal.pages.tsx";
@@ -293,36 +293,7 @@ export function registerReportPages(app: Hono<AppEnv>, deps: ReportPagesDeps) {
     return c.redirect(`/inbox?unread=${encodeURIComponent(reference)}`, 303);
   });
 
-  // Spam is confirmed before it happens: this page without JavaScript, the same box in place (htmx) with it.
-  app.get("/reports/:ref/spam", requirePage("report.act"), async (c) => {
-    const view = await deps.reports.teamView(c.req.param("ref"));
-    const refusal = view.availableActions.includes("reject")
-      ? null
-      : `${view.reference} is ${view.stateLabel.toLowerCase()}, so it cannot be rejected as spam.`;
-    if (c.req.header("HX-Request") === "true") {
-      return c.html(
-        refusal ? (
-          <p id="action-spam" class="notice error" role="alert">
-            {refusal}
-          </p>
-        ) : (
-          <SpamConfirm reference={view.reference} title={view.title} csrfToken={c.var.csrfToken} autofocus />
-        ),
-      );
-    }
-    const org = await deps.settings.org();
-    return c.html(
-      <SpamConfirmPage
-        orgName={org.name}
-        user={signedInMember(c)}
-        csrfToken={c.var.csrfToken}
-        reference={view.reference}
-        title={view.title}
-        refusal={refusal}
-      />,
-      refusal ? 409 : 200,
-    );
-  });
+  registerSpamConfirmPage(app, deps);
 
   app.get("/reports/:ref/attachments/:id", requirePage("report.read"), async (c) => {
     const file = await deps.reports.attachmentForTeam(c.req.param("ref"), c.req.param("id"));

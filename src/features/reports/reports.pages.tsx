@@ -362,7 +362,7 @@ export function registerReportPages(app: Hono<AppEnv>, deps: ReportPagesDeps) {
     const built = actionInput(values);
     if (!built.ok) return actionRefused(c, ref, built.problem);
     try {
-      // The service decides; whatever the page offered, a refused transition comes back as 409 here.
+      // The service decides; whatever the page offered, a refused transition comes back here and goes to the page.
       const view = await deps.reports.act(signedInMember(c), ref, built.input);
       const action =
         values.action === "set_severity"

@@ -2,7 +2,16 @@ import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { makeTeam } from "../../../test/helpers/actors.ts";
 import { createTestDb, DB_KINDS, type TestDb } from "../../../test/helpers/db.ts";
-import { type App, appFor, get, login, ORIGIN, post, unescapeHtml } from "../../../test/helpers/http.ts";
+import {
+  type App,
+  appFor,
+  follow,
+  get,
+  login,
+  ORIGIN,
+  post,
+  unescapeHtml,
+} from "../../../test/helpers/http.ts";
 import { auditEvents } from "../../db/schema.ts";
 
 const ATTACKER = "203.0.113.9";
@@ -108,7 +117,16 @@ describe.each(DB_KINDS)("sign-in throttling per account and source on %s", (kind
     expect(events[0]!.data).toMatchObject({ email: team.alice.email, ip: ATTACKER, failures: 4 });
 
     const again = await post(app, "/admin/sign-ins/clear", admin, { email: team.alice.email, ip: ATTACKER });
-    expect(again.status).toBe(400);
-    expect(await again.text()).toContain("Sign-in throttle not found.");
+    expect(again.status).toBe(303);
+    expect(again.headers.get("location")).toMatch(/^\/admin\/sign-ins\?form=/);
+    const refused = unescapeHtml(await (await follow(app, again, admin)).text());
+    expect(refused).toContain('id="throttle-error"');
+    expect(refused).toContain("Sign-in throttle not found.");
+    expect(
+      await t.database.db
+        .select()
+        .from(auditEvents)
+        .where(eq(auditEvents.action, "auth.login_throttle_cleared")),
+    ).toHaveLength(1);
   });
 });

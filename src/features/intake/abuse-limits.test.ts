@@ -188,8 +188,12 @@ describe.each(DB_KINDS)("junk and abuse defences on %s", (kind) => {
     expect((await reply()).status).toBe(303);
 
     const recover = () => postForm(app, "/r/recover", formData({ email: "researcher@example.net" }));
-    expect((await recover()).status).toBe(200);
-    expect((await recover()).status).toBe(200);
+    // Without SMTP a recovery post returns to the page that says so; the limit still counts it.
+    for (let i = 0; i < 2; i++) {
+      const res = await recover();
+      expect(res.status).toBe(303);
+      expect(res.headers.get("location")).toBe("/r/recover");
+    }
     expect((await recover()).status).toBe(429);
   });
 

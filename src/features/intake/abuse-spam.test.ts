@@ -2,7 +2,16 @@ import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { reportFields } from "../../../test/helpers/actors.ts";
 import { createTestDb, DB_KINDS, type TestDb } from "../../../test/helpers/db.ts";
-import { type App, appFor, get, post, type Session, signedInTeam } from "../../../test/helpers/http.ts";
+import {
+  type App,
+  appFor,
+  follow,
+  get,
+  post,
+  type Session,
+  signedInTeam,
+  unescapeHtml,
+} from "../../../test/helpers/http.ts";
 import { raiseIntakeLimits } from "../../../test/helpers/intake-limits.ts";
 import { countRows } from "../../../test/helpers/public.ts";
 
@@ -104,7 +113,9 @@ describe.each(DB_KINDS)("the spam action on %s", (kind) => {
       action: "reject",
       reason: "invalid",
     });
-    expect(refused.status).toBe(400);
+    expect(refused.status).toBe(303);
+    const page = unescapeHtml(await (await follow(app, refused, admin)).text());
+    expect(page).toMatch(/message to the reporter/);
     expect((await t.services.reports.teamView(ref)).state).toBe("new");
     const messages = await countRows(t, "messages");
     const ok = await post(app, `/reports/${ref}/actions`, admin, {
@@ -119,9 +130,14 @@ describe.each(DB_KINDS)("the spam action on %s", (kind) => {
   it("lets an admin change the intake limits, with field errors and an audit event", async () => {
     expect((await get(app, "/admin/intake", admin)).status).toBe(200);
     const fields = { reportsPerHourPerIp: "5", repliesPerHourPerIp: "7", noJsReportsPerHourPerIp: "2" };
+    const before = await t.services.settings.intake();
     const bad = await post(app, "/admin/intake", admin, { ...fields, minStepsLength: "-1" });
-    expect(bad.status).toBe(400);
-    expect(await bad.text()).toContain("Minimum steps length must be 0 or more.");
+    expect(bad.status).toBe(303);
+    const refused = unescapeHtml(await (await follow(app, bad, admin)).text());
+    expect(refused).toContain("Minimum steps length must be 0 or more.");
+    expect(refused).toContain('name="minStepsLength" min="0" value="-1"');
+    expect(refused).toContain('name="repliesPerHourPerIp" min="0" value="7"');
+    expect(await t.services.settings.intake()).toEqual(before);
     const ok = await post(app, "/admin/intake", admin, { ...fields, minStepsLength: "50" });
     expect(ok.status).toBe(303);
     expect(await t.services.settings.intake()).toEqual({

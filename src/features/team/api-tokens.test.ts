@@ -68,7 +68,7 @@ describe.each(DB_KINDS)("API tokens on %s", (kind) => {
     const html = unescapeHtml(await shown.text());
     const reload = await (await get(app, created.headers.get("location")!, alice)).text();
     expect(reload).not.toContain('id="token-secret"');
-    const secret = /<code id="token-secret">(emb_[^<]+)<\/code>/.exec(html)?.[1];
+    const secret = /<code id="token-secret"[^>]*>(emb_[^<]+)<\/code>/.exec(html)?.[1];
     expect(secret).toBeDefined();
     expect((await api(secret!)).status).toBe(200);
 

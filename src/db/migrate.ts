@@ -48,7 +48,8 @@ async function migrationsCurrent(database: Database): Promise<boolean> {
 /**
  * Applies pending drizzle-kit migrations; on PostgreSQL an advisory lock keeps two instances from racing. When
  * any was applied, ANALYZE refreshes the planner's statistics, which a migration that rewrites or fills tables
- * leaves stale (PGlite has no autovacuum to notice). Returns how many were applied.
+ * leaves stale (PGlite has no autovacuum to notice), and an upgraded PGlite database is vacuumed too. Returns how
+ * many were applied.
  */
 export async function runMigrations(database: Database): Promise<number> {
   if (await migrationsCurrent(database)) return 0;
@@ -62,7 +63,12 @@ export async function runMigrations(database: Database): Promise<number> {
       await migratePg(database.db as unknown as NodePgDatabase, { migrationsFolder: MIGRATIONS_DIR });
     }
     const applied = (await appliedMigrations(database.db)) - before;
-    if (applied > 0) await database.db.execute(sql`analyze`);
+    // An upgrade's migration may rewrite every row (a backfill), which also clears the visibility map that
+    // index-only scans need. PostgreSQL's autovacuum restores it soon; PGlite has none, so an upgraded PGlite
+    // database is vacuumed here rather than read slowly until the nightly maintenance.
+    if (applied > 0) {
+      await database.db.execute(database.kind === "pglite" && before > 0 ? sql`vacuum analyze` : sql`analyze`);
+    }
     return applied;
   };
   return database.kind === "pglite" ? migrate() : database.withLock(MIGRATION_LOCK, migrate);

@@ -20,6 +20,8 @@ import { keptDatabase, seededTeam } from "./kept.ts";
 const SCALES = (process.env.BENCH_SCALE ?? "1000,10000").split(",").map((s) => Number(s.trim()));
 const KINDS = (process.env.BENCH_DB ? process.env.BENCH_DB.split(",") : DB_KINDS) as DbKind[];
 const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 40);
+/** Message-IDs unique to this run: a kept database still holds the mails of earlier runs. */
+const RUN = Date.now().toString(36);
 
 interface Row {
   label: string;
@@ -181,7 +183,7 @@ async function mailIntake(t: TestDb, rows: Row[]) {
   const plain = (i: number) =>
     Buffer.from(
       mailWith(
-        { from: `r${i}@researcher.test`, subject: `Mail report ${words(i, 4)}`, messageId: `bench-${i}@r` },
+        { from: `r${i}@researcher.test`, subject: `Mail report ${words(i, 4)}`, messageId: `bench-${RUN}-${i}@r` },
         mimeEntity(words(i + 7, 80)),
       ),
     );
@@ -201,7 +203,7 @@ async function mailIntake(t: TestDb, rows: Row[]) {
           {
             from: `e${i}@researcher.test`,
             subject: `Encrypted ${words(i, 4)}`,
-            messageId: `bench-enc-${i}@r`,
+            messageId: `bench-enc-${RUN}-${i}@r`,
           },
           await pgpMime(words(i + 9, 80)),
         ),
@@ -222,8 +224,8 @@ async function mailIntake(t: TestDb, rows: Row[]) {
         {
           from: `r${i}@researcher.test`,
           subject: "Re: more",
-          messageId: `bench-re-${i}@r`,
-          inReplyTo: `bench-${i}@r`,
+          messageId: `bench-re-${RUN}-${i}@r`,
+          inReplyTo: `bench-${RUN}-${i}@r`,
         },
         mimeEntity(words(i + 11, 30)),
       );
@@ -244,7 +246,7 @@ async function mailIntake(t: TestDb, rows: Row[]) {
     "mail intake: 1 MB HTML of unclosed tags",
     async (i) => {
       const raw = mailWith(
-        { from: `h${i}@researcher.test`, subject: "Hostile HTML", messageId: `bench-html-${i}@r` },
+        { from: `h${i}@researcher.test`, subject: "Hostile HTML", messageId: `bench-html-${RUN}-${i}@r` },
         `Content-Type: text/html; charset=utf-8\r\n\r\n${hostileHtml}`,
       );
       expect("created")(await t.services.mailIntake.importMessage(Buffer.from(raw)));

@@ -67,7 +67,9 @@ export async function runMigrations(database: Database): Promise<number> {
     // index-only scans need. PostgreSQL's autovacuum restores it soon; PGlite has none, so an upgraded PGlite
     // database is vacuumed here rather than read slowly until the nightly maintenance.
     if (applied > 0) {
-      await database.db.execute(database.kind === "pglite" && before > 0 ? sql`vacuum analyze` : sql`analyze`);
+      await database.db.execute(
+        database.kind === "pglite" && before > 0 ? sql`vacuum analyze` : sql`analyze`,
+      );
     }
     return applied;
   };

@@ -183,7 +183,11 @@ async function mailIntake(t: TestDb, rows: Row[]) {
   const plain = (i: number) =>
     Buffer.from(
       mailWith(
-        { from: `r${i}@researcher.test`, subject: `Mail report ${words(i, 4)}`, messageId: `bench-${RUN}-${i}@r` },
+        {
+          from: `r${i}@researcher.test`,
+          subject: `Mail report ${words(i, 4)}`,
+          messageId: `bench-${RUN}-${i}@r`,
+        },
         mimeEntity(words(i + 7, 80)),
       ),
     );

@@ -1,3 +1,4 @@
+import v8 from "node:v8";
 import { type SQL, sql } from "drizzle-orm";
 import type Pg from "pg";
 import type { Db } from "../core/db.ts";
@@ -39,8 +40,22 @@ const WORKERS_LOCK = 7_316_100; // apart from the other 7_316_xxx keys: audit ch
  */
 const PGLITE_SHARED_BUFFERS = "32MB";
 
+/**
+ * PGlite's 9 MB WebAssembly module is compiled at every start, all of it, although a warm start runs a small part
+ * of PostgreSQL. Lazy compilation compiles each function when it is first called (the hot ones are still tiered
+ * up later), which takes about 0.15 s off a warm start on 2 cores and keeps less compiled code resident. It only
+ * concerns WebAssembly, and PGlite is the only WebAssembly the server runs.
+ */
+let lazyWasm = false;
+function compileWasmLazily(): void {
+  if (lazyWasm) return;
+  lazyWasm = true;
+  v8.setFlagsFromString("--wasm-lazy-compilation");
+}
+
 /** Opens PGlite in a directory, or in memory when dataDir is null (tests). */
 export async function openPglite(dataDir: string | null): Promise<Database> {
+  compileWasmLazily();
   // Each engine's driver loads only when that engine is used.
   const [{ PGlite }, { drizzle: drizzlePglite }] = await Promise.all([
     import("@electric-sql/pglite"),

@@ -119,12 +119,21 @@ export function createHeldMailService(deps: HeldMailDeps) {
     if (!isUuid(id)) throw notFound("Held mail");
   }
 
-  /** Locks an inbound row and its report for a team member's decision; 404 unless `ready` says it waits. */
-  async function lockDecision(tx: Tx, id: string, ready: (row: InboundRow) => boolean) {
+  /**
+   * Locks an inbound row and its report for a team member's decision; 404 unless `ready` says it waits, and 404
+   * when the page's URL names another report than the mail's (a URL must not say one report and act on another).
+   */
+  async function lockDecision(
+    tx: Tx,
+    id: string,
+    ready: (row: InboundRow) => boolean,
+    reference: string | undefined,
+  ) {
     const row = await findInboundById(tx, id, true);
     if (!row?.reportId || !ready(row)) throw notFound("Held mail");
     const report = await lockThreadReport(tx, row.reportId);
     if (!report) throw notFound("Report");
+    if (reference !== undefined && report.reference !== reference) throw notFound("Held mail");
     return { row, report, details: { ...(row.details as InboundDetails) } };
   }
 
@@ -144,7 +153,7 @@ export function createHeldMailService(deps: HeldMailDeps) {
     appendReply,
 
     /** A team member accepts a held reply: it becomes the reporter's message. Nothing is sent to anyone. */
-    async accept(actor: CurrentUser, id: string): Promise<{ reference: string }> {
+    async accept(actor: CurrentUser, id: string, reference?: string): Promise<{ reference: string }> {
       mayDecide(actor, id);
       const held = await findInboundById(db, id);
       if (held?.status !== "held" || !held.heldRaw) throw notFound("Held mail");
@@ -155,7 +164,7 @@ export function createHeldMailService(deps: HeldMailDeps) {
         throw error;
       });
       return transaction(db, async (tx) => {
-        const { report, details } = await lockDecision(tx, id, (r) => r.status === "held");
+        const { report, details } = await lockDecision(tx, id, (r) => r.status === "held", reference);
         details.acceptedBy = actor.id;
         delete details.heldText;
         const message = await appendReply(
@@ -190,10 +199,10 @@ export function createHeldMailService(deps: HeldMailDeps) {
     },
 
     /** A team member dismisses a held reply: it never joins the report and its sealed copy is deleted. */
-    async dismiss(actor: CurrentUser, id: string): Promise<{ reference: string }> {
+    async dismiss(actor: CurrentUser, id: string, reference?: string): Promise<{ reference: string }> {
       mayDecide(actor, id);
       return transaction(db, async (tx) => {
-        const { report, details } = await lockDecision(tx, id, (r) => r.status === "held");
+        const { report, details } = await lockDecision(tx, id, (r) => r.status === "held", reference);
         delete details.heldText;
         await updateInbound(tx, id, { status: "dismissed", heldRaw: null, details, updatedAt: clock() });
         await audit(tx, actor, "mail.reply_dismissed", report.id, {
@@ -205,13 +214,14 @@ export function createHeldMailService(deps: HeldMailDeps) {
     },
 
     /** A team member confirms a key that came with a reply: from now on mail to the reporter is encrypted to it. */
-    async confirmKey(actor: CurrentUser, id: string): Promise<{ reference: string }> {
+    async confirmKey(actor: CurrentUser, id: string, reference?: string): Promise<{ reference: string }> {
       mayDecide(actor, id);
       return transaction(db, async (tx) => {
         const { report, details } = await lockDecision(
           tx,
           id,
           (r) => pendingKeyOfRow(r)?.state === "pending",
+          reference,
         );
         const pending = details.pendingKey!;
         const reporter = await reporterAddressOf(tx, report.reporterId);
@@ -234,13 +244,14 @@ export function createHeldMailService(deps: HeldMailDeps) {
     },
 
     /** A team member dismisses a key that came with a reply: it is never used. */
-    async dismissKey(actor: CurrentUser, id: string): Promise<{ reference: string }> {
+    async dismissKey(actor: CurrentUser, id: string, reference?: string): Promise<{ reference: string }> {
       mayDecide(actor, id);
       return transaction(db, async (tx) => {
         const { report, details } = await lockDecision(
           tx,
           id,
           (r) => pendingKeyOfRow(r)?.state === "pending",
+          reference,
         );
         details.pendingKey = { ...details.pendingKey!, state: "dismissed", decidedBy: actor.id };
         await updateInbound(tx, id, { details, updatedAt: clock() });

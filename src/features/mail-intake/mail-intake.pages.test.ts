@@ -1,5 +1,6 @@
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { reportFields } from "../../../test/helpers/actors.ts";
 import { createTestDb, DB_KINDS, type TestDb } from "../../../test/helpers/db.ts";
 import {
   type App,
@@ -214,6 +215,18 @@ describe.each(DB_KINDS)("mail intake pages on %s", (kind) => {
     expect((await post(app, accept, alice, {}, { csrf: null })).status).toBe(403);
     expect((await post(app, accept, alice, {}, { csrf: "x".repeat(32) })).status).toBe(403);
     expect(page).toContain(accept);
+    // A URL naming another report than the mail's is refused, and the mail stays held.
+    const { report: other } = await t.services.reports.submit(
+      reportFields({ title: "Another report for the URL check" }),
+      [],
+      "api",
+    );
+    expect((await post(app, `/reports/${other.reference}/mail/${first!.id}/accept`, alice, {})).status).toBe(
+      404,
+    );
+    expect(
+      (await t.services.mailIntake.toConfirm((await t.services.reports.teamView(reference)).id)).held,
+    ).toHaveLength(2);
     const res = await post(app, accept, alice, {});
     expect(res.status).toBe(303);
     expect(res.headers.get("location")).toBe(`/reports/${reference}?done=mail_accepted#conversation`);

@@ -62,7 +62,11 @@ export function registerMailIntakePages(app: Hono<AppEnv>, deps: MailIntakePages
   } as const;
   for (const [path, [method, done]] of Object.entries(decisions)) {
     app.post(`/reports/:ref/mail/:id/${path}`, requirePage("report.act"), async (c) => {
-      const { reference } = await deps.mailIntake[method](signedInMember(c), c.req.param("id"));
+      const { reference } = await deps.mailIntake[method](
+        signedInMember(c),
+        c.req.param("id"),
+        c.req.param("ref"),
+      );
       return c.redirect(`/reports/${encodeURIComponent(reference)}?done=${done}#conversation`, 303);
     });
   }

@@ -303,13 +303,13 @@ export function InboxPage(props: InboxPageProps) {
                       <LikelyDuplicateLine duplicate={item.likelyDuplicate} />
                       <SearchSnippetLine snippet={item.snippet} />
                     </td>
-                    <td>
+                    <td data-label="State">
                       <StateBadge state={item.state} />
                     </td>
-                    <td>
+                    <td data-label="Severity">
                       <SeverityBadge severity={item.severity} />
                     </td>
-                    <td>
+                    <td data-label="Response Manager">
                       {item.assigneeName ??
                         (item.nobodyAvailable ? (
                           <NobodyAvailableBadge />
@@ -317,12 +317,12 @@ export function InboxPage(props: InboxPageProps) {
                           <span class="muted">Unassigned</span>
                         ))}
                     </td>
-                    <td class="nowrap">
+                    <td class="nowrap" data-label="Age">
                       <time datetime={item.receivedAt.toISOString()} title={formatDate(item.receivedAt)}>
                         {formatAge(item.receivedAt, props.now)}
                       </time>
                     </td>
-                    <td>
+                    <td data-label="SLA">
                       <SlaBadge status={item.sla.status} />
                       <WaitingForTeamLine since={item.activity.waitingForTeamSince} now={props.now} />
                       <WaitingLine since={item.waitingSince} now={props.now} />

@@ -106,21 +106,32 @@ describe("lockDataDir", () => {
   it("lets exactly one of several processes starting together take over a stale lock", async () => {
     const dir = tempDir();
     const script = path.join(dir, "take.mts");
+    // The winner holds the lock until the test says the others are done, however slowly they start.
     fs.writeFileSync(
       script,
-      `import { lockDataDir } from ${JSON.stringify(path.resolve(import.meta.dirname, "lock.ts"))};
-try { lockDataDir(process.argv[2]); console.log("locked"); await new Promise((r) => setTimeout(r, 1500)); }
-catch (e) { console.log(e.name); }`,
+      `import fs from "node:fs";
+import { lockDataDir } from ${JSON.stringify(path.resolve(import.meta.dirname, "lock.ts"))};
+try {
+  lockDataDir(process.argv[2]);
+  const until = Date.now() + 50_000;
+  while (!fs.existsSync(process.argv[3]) && Date.now() < until) await new Promise((r) => setTimeout(r, 25));
+  console.log("locked");
+} catch (e) { console.log(e.name); }`,
     );
     for (let round = 0; round < 3; round++) {
       const data = path.join(dir, `data${round}`);
+      const release = path.join(dir, `release${round}`);
       fs.mkdirSync(data);
       fs.writeFileSync(path.join(data, "embargo.lock"), String(await deadPid()));
-      const outcomes = await Promise.all(
-        Array.from({ length: 6 }, () =>
-          run(process.execPath, ["--import", "tsx", script, data]).then((r) => r.stdout.trim()),
-        ),
+      let refused = 0;
+      const all = Array.from({ length: 6 }, () =>
+        run(process.execPath, ["--import", "tsx", script, data, release]).then((r) => {
+          const outcome = r.stdout.trim();
+          if (outcome !== "locked" && ++refused === 5) fs.writeFileSync(release, "");
+          return outcome;
+        }),
       );
+      const outcomes = await Promise.all(all);
       expect(outcomes.filter((o) => o === "locked")).toHaveLength(1);
       expect(outcomes.filter((o) => o !== "locked")).toEqual(Array(5).fill("DataDirLockedError"));
     }

@@ -69,8 +69,30 @@ function readHolder(file: string): LockHolder | null | "missing" {
   }
 }
 
-/** Creates file holding our identity, or returns false when it exists. */
+/**
+ * Creates file holding our identity, or returns false when it exists. The file appears with its content in one
+ * step (written under a private name, then hard-linked into place, which fails if the name exists): created
+ * empty and written after, another starter could read it empty in between, take it for a broken lock and remove
+ * it, and two processes would hold the data dir.
+ */
 function createExclusive(file: string, me: LockHolder): boolean {
+  const draft = `${file}.${process.pid}.${Date.now()}`;
+  fs.writeFileSync(draft, formatHolder(me), { mode: 0o600 });
+  try {
+    fs.linkSync(draft, file);
+    return true;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "EEXIST") return false;
+    // A file system without hard links: create exclusively, then write (the small window above remains there).
+    if (code === "EPERM" || code === "ENOTSUP" || code === "ENOSYS") return createThenWrite(file, me);
+    throw error;
+  } finally {
+    fs.rmSync(draft, { force: true });
+  }
+}
+
+function createThenWrite(file: string, me: LockHolder): boolean {
   try {
     const fd = fs.openSync(file, "wx", 0o600);
     fs.writeSync(fd, formatHolder(me));

@@ -5,6 +5,7 @@ import {
   heldMailNotice,
   heldMailStatuses,
   receiptMailNote,
+  reportingAddress,
   securityTxtTransportWarning,
   servedOverHttps,
 } from "./mail-delivery.ts";
@@ -96,5 +97,30 @@ describe("servedOverHttps and securityTxtTransportWarning", () => {
     expect(warning).toContain("http://localhost:8080");
     expect(warning).toContain("RFC 9116");
     expect(warning).toContain("https://");
+  });
+});
+
+describe("reportingAddress", () => {
+  const site = { publicUrl: "https://security.example.org" };
+
+  it("names the configured security address, trimmed, whatever mail the server reads", () => {
+    expect(reportingAddress("  Security@Acme.example ", site)).toBe("Security@Acme.example");
+    expect(
+      reportingAddress("security@acme.example", { ...site, imapMailbox: "imaps://bot@mail.example/INBOX" }),
+    ).toBe("security@acme.example");
+  });
+
+  it("without a configured address, names none unless the intake mailbox is read", () => {
+    for (const imapMailbox of [undefined, null, ""]) {
+      expect(reportingAddress("", { ...site, imapMailbox }), String(imapMailbox)).toBe("");
+      expect(reportingAddress(" \t\n ", { ...site, imapMailbox, mailFrom: "team@acme.example" })).toBe("");
+    }
+  });
+
+  it("with the intake mailbox read, names the intake key's address: MAIL_FROM, else security@ the host", () => {
+    const imap = { ...site, imapMailbox: "imaps://bot@mail.example/INBOX" };
+    expect(reportingAddress("", { ...imap, mailFrom: " Team@Acme.example " })).toBe("team@acme.example");
+    expect(reportingAddress("", imap)).toBe("security@security.example.org");
+    expect(reportingAddress("", { ...imap, mailFrom: "  " })).toBe("security@security.example.org");
   });
 });

@@ -1,6 +1,8 @@
 // What this deployment can truthfully promise about mail and transport. Every page and the start-up output
 // ask these rules, so no message says "we email you" on a server that sends none, or "over TLS" on http.
 
+import { securityAddress } from "./pgp-keys.ts";
+
 /** An outbox status that means the mail has not left this server (yet). */
 export type UnsentStatus = "queued" | "sending" | "held";
 
@@ -54,6 +56,27 @@ export function receiptMailNote(input: { gaveEmail: boolean; mailSent: boolean }
   if (!input.gaveEmail) return "You gave no email address, so we cannot send it to you or recover it later.";
   if (input.mailSent) return "We are also sending it to the email address you gave.";
   return "This server does not send email at the moment, so the link will not reach you by email and cannot be recovered by email: this page is your only copy.";
+}
+
+/** The deployment's facts that decide which address researchers are told to write to. */
+export interface MailDeployment {
+  /** IMAP_URL without its password; null or absent when no mailbox is polled. */
+  imapMailbox?: string | null | undefined;
+  publicUrl: string;
+  /** MAIL_FROM; null or absent means security@ the public host. */
+  mailFrom?: string | null | undefined;
+}
+
+/**
+ * The address researchers may write to: the configured security address, or, when the intake mailbox is read
+ * (IMAP_URL), the address the intake key belongs to. Without either it is "": no page advertises an address
+ * nobody reads, so every page that points reporters to us (the policy, a lost link) names the same one or none.
+ */
+export function reportingAddress(securityEmail: string, deployment: MailDeployment): string {
+  const configured = securityEmail.trim();
+  if (configured) return configured;
+  const { imapMailbox, publicUrl, mailFrom } = deployment;
+  return imapMailbox ? securityAddress("", publicUrl, mailFrom) : "";
 }
 
 /** Whether people reach this deployment over TLS, by the PUBLIC_URL they are given (a proxy may end TLS). */

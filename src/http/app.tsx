@@ -9,7 +9,7 @@ import type { Logger } from "pino";
 import { AppError } from "../core/errors.ts";
 import { PROJECT_ROOT } from "../core/project-root.ts";
 import { MAX_REPORT_REQUEST_BYTES } from "../domain/attachments.ts";
-import { heldMailNotice } from "../domain/mail-delivery.ts";
+import { heldMailNotice, reportingAddress } from "../domain/mail-delivery.ts";
 import { can } from "../domain/permissions.ts";
 import { registerAlertPages } from "../features/alerts/alerts.pages.tsx";
 import { registerAuthPages } from "../features/auth/auth.pages.tsx";
@@ -231,6 +231,8 @@ function registerRoutes(app: Hono<AppEnv>, services: Services) {
       return deps.trustProxy;
     },
   });
+  /** One address for every page that tells researchers where to write (the policy, a lost link). */
+  const reportingAddressFor = (securityEmail: string) => reportingAddress(securityEmail, deps);
   registerPolicyPages(app, {
     settings: services.settings,
     assets: services.assets,
@@ -239,12 +241,7 @@ function registerRoutes(app: Hono<AppEnv>, services: Services) {
       return deps.publicUrl;
     },
     clock,
-    get imapMailbox() {
-      return deps.imapMailbox ?? null;
-    },
-    get mailFrom() {
-      return deps.mailFrom ?? null;
-    },
+    reportingAddress: reportingAddressFor,
     get smtpConfigured() {
       return deps.smtpConfigured;
     },
@@ -264,6 +261,7 @@ function registerRoutes(app: Hono<AppEnv>, services: Services) {
     get publicUrl() {
       return deps.publicUrl;
     },
+    reportingAddress: reportingAddressFor,
   };
   registerIntakePages(app, intake);
   registerIntakeAdminPages(app, { settings: services.settings, db: services.db, clock });
@@ -275,6 +273,7 @@ function registerRoutes(app: Hono<AppEnv>, services: Services) {
     get smtpConfigured() {
       return deps.smtpConfigured;
     },
+    reportingAddress: reportingAddressFor,
   });
   registerAuthPages(app, {
     auth: services.auth,

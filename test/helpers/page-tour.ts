@@ -20,6 +20,8 @@ export interface TourWorld extends World {
   refs: Record<"triage" | "fixReady" | "closed" | "rejected" | "duplicate", string>;
   /** The tracking link of the closed report: a long conversation on the reporter's side. */
   closedToken: string;
+  /** The token of an invite nobody has accepted yet: its page shows the acceptance form. */
+  liveInviteToken: string;
 }
 
 export interface TourStop {
@@ -31,6 +33,8 @@ export interface TourStop {
   path: (w: TourWorld) => string;
   /** Brings the loaded page into its state, e.g. a form sent with errors. */
   then?: (page: Page, w: TourWorld) => Promise<void>;
+  /** Load the page as a server that sends mail (SMTP configured); the tour's server otherwise has none. */
+  smtp?: boolean;
 }
 
 const GUESSED = "AAAAAAAAAAAAAAAAAAAAAA";
@@ -76,6 +80,7 @@ export const PAGE_TOUR: readonly TourStop[] = [
   }),
   // The tour's server has no SMTP_URL, so the page explains that no link can be mailed and shows no form.
   stop("GET /r/recover", "anonymous", "lost links, mail held", fixed("/r/recover")),
+  { ...stop("GET /r/recover", "anonymous", "lost links, mail sent", fixed("/r/recover")), smtp: true },
   stop("GET /r/recover/sent", "anonymous", "lost links requested", fixed("/r/recover/sent")),
   stop("GET /report/receipt/:token", "anonymous", "unknown receipt", fixed(`/report/receipt/${GUESSED}`)),
   stop("GET /r/:token", "anonymous", "tracking page of a new report", (w) => `/r/${w.a.token}`),
@@ -91,6 +96,7 @@ export const PAGE_TOUR: readonly TourStop[] = [
     },
   ),
   stop("GET /r/:token", "anonymous", "unknown link", fixed(`/r/${GUESSED}`)),
+  { ...stop("GET /r/:token", "anonymous", "unknown link, mail sent", fixed(`/r/${GUESSED}`)), smtp: true },
   stop("GET /login", "anonymous", "sign-in form", fixed("/login")),
   stop("GET /login", "anonymous", "failed sign-in", fixed("/login"), async (page) => {
     await page.fill("#login-email", "nobody@example.net");
@@ -99,6 +105,12 @@ export const PAGE_TOUR: readonly TourStop[] = [
   }),
   stop("GET /setup/:token", "anonymous", "used setup link", (w) => `/setup/${w.staleSetupToken}`),
   stop("GET /invite/:token", "anonymous", "used invite link", (w) => `/invite/${w.staleInviteToken}`),
+  stop(
+    "GET /invite/:token",
+    "anonymous",
+    "live invite, acceptance form",
+    (w) => `/invite/${w.liveInviteToken}`,
+  ),
   { route: "(not found)", as: "anonymous", name: "404 page (anonymous)", path: fixed("/no-such-page") },
   { route: "(not found)", as: "responder", name: "404 page (responder)", path: fixed("/no-such-page") },
 
@@ -234,9 +246,16 @@ export async function startTour(options: { bypassCSP: boolean }): Promise<Tour> 
     async open(s, viewport) {
       const context = await contextFor(s.as, viewport);
       const page = await context.newPage();
-      await page.goto(`${live.url}${s.path(world)}`);
-      await page.waitForLoadState("load");
-      if (s.then) await s.then(page, world);
+      const deps = live.t.services.deps;
+      const smtpBefore = deps.smtpConfigured;
+      if (s.smtp) deps.smtpConfigured = true;
+      try {
+        await page.goto(`${live.url}${s.path(world)}`);
+        await page.waitForLoadState("load");
+        if (s.then) await s.then(page, world);
+      } finally {
+        deps.smtpConfigured = smtpBefore;
+      }
       return page;
     },
     async close() {
@@ -312,8 +331,16 @@ async function driveLifecycles(live: LiveServer, w: World): Promise<TourWorld> {
     message: "This was reported before; we are working on it.",
   });
 
+  const admin = who("ada@example.org");
+  const liveInvite = await s.invites.invite(admin.id, {
+    email: "wren@example.org",
+    name: "Wren",
+    role: "responder",
+  });
+
   return {
     ...w,
+    liveInviteToken: liveInvite.link.split("/").pop()!,
     refs: {
       triage: triage.report.reference,
       fixReady: fixReady.report.reference,

@@ -94,6 +94,10 @@ export function registerIntakePages(app: Hono<AppEnv>, deps: IntakeDeps) {
         orgName={org.name}
         status={opened.status}
         reference={opened.status === "unknown" ? undefined : opened.reference}
+        recovery={{
+          mailSent: deps.smtpConfigured,
+          reportingAddress: deps.reportingAddress(org.securityEmail),
+        }}
       />,
       opened.status === "unknown" ? 404 : 410,
     );

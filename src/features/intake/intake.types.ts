@@ -22,4 +22,6 @@ export interface IntakeDeps {
   smtpConfigured: boolean;
   /** PUBLIC_URL: the form claims TLS only when it is https. */
   publicUrl: string;
+  /** The address the policy page shows for this configured one, or "" (domain/mail-delivery.ts). */
+  reportingAddress: (securityEmail: string) => string;
 }

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { makeActor } from "../../../test/helpers/actors.ts";
 import { createTestDb, DB_KINDS, type TestDb } from "../../../test/helpers/db.ts";
 import { raiseIntakeLimits } from "../../../test/helpers/intake-limits.ts";
 import {
@@ -65,10 +66,37 @@ describe.each(DB_KINDS)("the form's receipt: after a redirect, shown once, seale
       expect(again.html).toContain("The tracking link was already shown");
       expect(again.html).toContain(view!.reference);
       expect(again.html).toContain("nothing was sent again");
-      expect(again.html).toContain('<a href="/r/recover">ask for a new link by email</a>');
+      // This server sends no mail (the default here), so the page promises none and says what works instead.
+      expect(again.html).not.toContain('href="/r/recover"');
+      expect(again.html).toContain("this server does not send email at the moment");
+      expect(again.html).toContain('<a href="/report">Send your report again</a>');
       expect(again.html).not.toContain(tokenOf(link!));
     }
     expect(await countRows(t, "reports")).toBe(before + 1);
+  });
+
+  it("offers a new link by email on the already-shown page only when this server sends mail", async () => {
+    const location = await send("Receipt shown, then reloaded");
+    await load(location);
+    t.services.deps.smtpConfigured = true;
+    try {
+      const { res, html } = await load(location);
+      expect(res.status).toBe(410);
+      expect(html).toContain('<a href="/r/recover">ask for a new link by email</a>');
+      expect(html).not.toContain('id="no-mail-link-help"');
+    } finally {
+      t.services.deps.smtpConfigured = false;
+    }
+    const org = await t.services.settings.org();
+    const admin = await makeActor(t, "admin", "Ada");
+    await t.services.settings.updateOrg(admin.id, { ...org, securityEmail: "security@acme.example" });
+    try {
+      const { html } = await load(location);
+      expect(html).not.toContain("ask for a new link by email");
+      expect(html).toContain('Write to <a href="mailto:security@acme.example">security@acme.example</a>');
+    } finally {
+      await t.services.settings.updateOrg(admin.id, org);
+    }
   });
 
   it("keeps the link sealed under the data key until the view, and nothing of it afterwards", async () => {
@@ -90,7 +118,7 @@ describe.each(DB_KINDS)("the form's receipt: after a redirect, shown once, seale
     expect(JSON.stringify(await rows())).not.toContain(tokenOf(link));
   });
 
-  it("expires unseen after 30 minutes, clearing the sealed link, and points to recovery", async () => {
+  it("expires unseen after 30 minutes, clearing the sealed link, and says how to get a link back", async () => {
     t.clock.set("2026-03-02T10:00:00Z");
     const location = await send("Receipt left too long");
     t.clock.set("2026-03-02T10:30:00Z");
@@ -98,7 +126,7 @@ describe.each(DB_KINDS)("the form's receipt: after a redirect, shown once, seale
     expect(late.res.status).toBe(410);
     expect(late.html).toContain("This receipt has expired");
     expect(late.html).toContain("within 30 minutes");
-    expect(late.html).toContain('href="/r/recover"');
+    expect(late.html).toContain('<a href="/report">Send your report again</a>');
     expect(trackingLinkOf(late.html)).toBeUndefined();
     const hashes = (await rows()).filter((r) => r.reference && r.sealed === null && r.shownAt === null);
     expect(hashes.length).toBeGreaterThan(0);
@@ -120,7 +148,7 @@ describe.each(DB_KINDS)("the form's receipt: after a redirect, shown once, seale
     );
   });
 
-  it("answers an unknown or malformed receipt address with a 404 that still explains recovery", async () => {
+  it("answers an unknown or malformed receipt address with a 404 that still says how to get a link back", async () => {
     for (const path of [
       "/report/receipt/AAAAAAAAAAAAAAAAAAAAAA",
       "/report/receipt/not*a*token",
@@ -129,7 +157,7 @@ describe.each(DB_KINDS)("the form's receipt: after a redirect, shown once, seale
       const { res, html } = await load(path);
       expect(res.status).toBe(404);
       expect(html).toContain("Receipt not found");
-      expect(html).toContain('href="/r/recover"');
+      expect(html).toContain('<a href="/report">Send your report again</a>');
     }
   });
 

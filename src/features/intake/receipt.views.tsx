@@ -1,4 +1,5 @@
 import { receiptMailNote } from "../../domain/mail-delivery.ts";
+import { type LinkRecovery, NoMailLinkHelp } from "../../http/components/lost-link-help.tsx";
 import { formatDate, Layout } from "../../http/layout.tsx";
 
 export interface ReceiptProps {
@@ -23,12 +24,13 @@ export function ReceiptPage(props: ReceiptProps) {
 
 /**
  * A receipt URL loaded again: the report is safe, but the link is not shown twice. It says how to get the link
- * back, which only works with the email address given in the report.
+ * back: by email when this server sends mail and the report gave an address; otherwise what works instead.
  */
 export function ReceiptGonePage(props: {
   orgName: string;
   status: "shown" | "expired" | "unknown";
-  reference?: string;
+  reference?: string | undefined;
+  recovery: LinkRecovery;
 }) {
   const title =
     props.status === "shown"
@@ -58,11 +60,15 @@ export function ReceiptGonePage(props: {
               : "Receipts can be opened only once, within 30 minutes of sending the report."}
         </p>
         <h2>Get your link back</h2>
-        <p>
-          If you gave an email address, <a href="/r/recover">ask for a new link by email</a>: we send a fresh
-          private link for each of your reports. A report sent without an email address can be followed only
-          through the link shown on its receipt.
-        </p>
+        {props.recovery.mailSent ? (
+          <p>
+            If you gave an email address, <a href="/r/recover">ask for a new link by email</a>: we send a
+            fresh private link for each of your reports. A report sent without an email address can be
+            followed only through the link shown on its receipt.
+          </p>
+        ) : (
+          <NoMailLinkHelp reportingAddress={props.recovery.reportingAddress} />
+        )}
       </section>
     </Layout>
   );

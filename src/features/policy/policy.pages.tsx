@@ -1,7 +1,6 @@
 import type { Hono } from "hono";
 import type { Clock } from "../../core/clock.ts";
 import { servedOverHttps } from "../../domain/mail-delivery.ts";
-import { securityAddress } from "../../domain/pgp-keys.ts";
 import type { AppEnv } from "../../http/env.ts";
 import { INTAKE_KEY_PATH, type KeysService } from "../keys/keys.service.ts";
 import type { SettingsService } from "../settings/settings.service.ts";
@@ -18,25 +17,13 @@ export interface PolicyPagesDeps {
   keys: KeysService;
   publicUrl: string;
   clock: Clock;
-  /** IMAP_URL without its password; null when no mailbox is polled. */
-  imapMailbox: string | null;
-  /** MAIL_FROM; null means security@ the public host. */
-  mailFrom: string | null;
+  /** The address researchers may write to for this configured one, or "" (domain/mail-delivery.ts). */
+  reportingAddress: (securityEmail: string) => string;
   /** Whether mail leaves through SMTP: the policy offers lost links by email only then. */
   smtpConfigured: boolean;
 }
 
 /** The public face: the policy, security.txt (RFC 9116) and the hall of fame. */
-/**
- * The address researchers may write to: the configured one, or, when the intake mailbox is read (IMAP_URL), the
- * security address the intake key belongs to. Without either, no address is advertised that nobody reads.
- */
-function reportingAddress(deps: PolicyPagesDeps, securityEmail: string): string {
-  if (securityEmail.trim()) return securityEmail.trim();
-  const { imapMailbox, publicUrl, mailFrom } = deps;
-  return imapMailbox ? securityAddress("", publicUrl, mailFrom) : "";
-}
-
 export function registerPolicyPages(app: Hono<AppEnv>, deps: PolicyPagesDeps) {
   app.get("/", async (c) => {
     const { settings, assets, keys } = deps;
@@ -49,7 +36,7 @@ export function registerPolicyPages(app: Hono<AppEnv>, deps: PolicyPagesDeps) {
     return c.html(
       <PolicyPage
         orgName={org.name}
-        securityEmail={reportingAddress(deps, org.securityEmail)}
+        securityEmail={deps.reportingAddress(org.securityEmail)}
         policyMarkdown={org.policyMarkdown}
         safeHarborMarkdown={org.safeHarborMarkdown}
         assets={scope.map((a) => ({
@@ -73,7 +60,7 @@ export function registerPolicyPages(app: Hono<AppEnv>, deps: PolicyPagesDeps) {
     const org = await settings.org();
     const text = buildSecurityTxt({
       publicUrl: deps.publicUrl,
-      securityEmail: reportingAddress(deps, org.securityEmail),
+      securityEmail: deps.reportingAddress(org.securityEmail),
       preferredLanguages: org.preferredLanguages,
       encryptionUrl: `${deps.publicUrl.replace(/\/+$/, "")}${INTAKE_KEY_PATH}`,
       now: deps.clock(),

@@ -115,7 +115,23 @@ describe.each(DB_KINDS)("team inbox page on %s", (kind) => {
     // The chosen filters stay selected in the form.
     const chosen = (await inbox("?state=all&severity=critical")).html;
     expect(chosen).toContain('<option value="all" selected="">All</option>');
-    expect(chosen).toContain('<option value="critical" selected="">critical</option>');
+    expect(chosen).toContain('<option value="critical" selected="">Critical</option>');
+  });
+
+  it("labels the severity filter's levels the way the badges do, keeping the URL values lower case", async () => {
+    const { html } = await inbox("?severity=high");
+    for (const [value, label] of [
+      ["note", "Note"],
+      ["low", "Low"],
+      ["medium", "Medium"],
+      ["critical", "Critical"],
+    ]) {
+      expect(html).toContain(`<option value="${value}">${label}</option>`);
+    }
+    expect(html).toContain('<option value="high" selected="">High</option>');
+    expect(html).not.toMatch(/<option value="[a-z]+"(?: selected="")?>(?:note|low|medium|high|critical)</);
+    // The collapsed filters' summary names the level the same way.
+    expect(html).toContain("· High</span>");
   });
 
   it("sorts by the column headers, and each header link reverses the current order", async () => {

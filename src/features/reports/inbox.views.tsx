@@ -1,4 +1,5 @@
 import type { CurrentUser } from "../../core/actors.ts";
+import { levelLabel } from "../../domain/severity-labels.ts";
 import { REPORT_STATES, type ReportState, SEVERITIES, STATE_LABELS } from "../../domain/workflow.ts";
 import { formatAge, formatDate, Layout } from "../../http/layout.tsx";
 import { NobodyAvailableBadge } from "../assignment/assignment.views.tsx";
@@ -98,7 +99,7 @@ function activeFilterWords(filters: InboxFilters): string[] {
   const state = filters.state || "open";
   if (state !== "open")
     words.push(state === "all" ? "all states" : (STATE_LABELS[state as ReportState] ?? state));
-  if (filters.severity) words.push(filters.severity === "none" ? "not scored" : filters.severity);
+  if (filters.severity) words.push(filters.severity === "none" ? "not scored" : levelLabel(filters.severity));
   if (filters.assignee) words.push(filters.assignee === "none" ? "unassigned" : filters.assignee);
   const sla = SLA_FILTER_LABELS[filters.sla ?? ""];
   if (sla) words.push(sla.toLowerCase());
@@ -198,7 +199,7 @@ export function InboxPage(props: InboxPageProps) {
                 </option>
                 {SEVERITIES.map((s) => (
                   <option value={s} selected={filters.severity === s}>
-                    {s}
+                    {levelLabel(s)}
                   </option>
                 ))}
               </select>

@@ -1,6 +1,7 @@
 import type { Context, Hono } from "hono";
 import type { Db } from "../../core/db.ts";
 import { AppError } from "../../core/errors.ts";
+import type { LinkRecovery } from "../../http/components/lost-link-help.tsx";
 import { downloadResponse } from "../../http/download.ts";
 import type { AppEnv } from "../../http/env.ts";
 import { formFiles, formText, isFieldError, readForm } from "../../http/form.ts";
@@ -18,6 +19,17 @@ export interface TrackingPagesDeps {
   limits: RateLimits;
   /** Whether mail leaves through SMTP: lost-link recovery works only then. */
   smtpConfigured: boolean;
+  /** The address the policy page shows for this configured one, or "" (domain/mail-delivery.ts). */
+  reportingAddress: (securityEmail: string) => string;
+}
+
+/** The organisation's name and what this deployment offers a reporter who lost a link. */
+async function orgAndRecovery(deps: TrackingPagesDeps): Promise<{ orgName: string; recovery: LinkRecovery }> {
+  const org = await deps.settings.org();
+  return {
+    orgName: org.name,
+    recovery: { mailSent: deps.smtpConfigured, reportingAddress: deps.reportingAddress(org.securityEmail) },
+  };
 }
 
 /** Tracking tokens are 128-bit base64url strings; anything else cannot be a link we issued. */
@@ -25,8 +37,7 @@ const TOKEN = /^[A-Za-z0-9_-]{16,128}$/;
 
 /** The same 404 for a malformed token, an unknown token and a foreign attachment. */
 async function linkNotFound(deps: TrackingPagesDeps, c: Context<AppEnv>) {
-  const org = await deps.settings.org();
-  return c.html(<LinkNotFoundPage orgName={org.name} />, 404);
+  return c.html(<LinkNotFoundPage {...(await orgAndRecovery(deps))} />, 404);
 }
 
 async function renderReporterPage(deps: TrackingPagesDeps, c: Context<AppEnv>, token: string) {
@@ -67,18 +78,10 @@ export function registerTrackingPages(app: Hono<AppEnv>, deps: TrackingPagesDeps
   });
 
   app.get("/r/recover", async (c) => {
-    const org = await deps.settings.org();
+    const page = await orgAndRecovery(deps);
     const state = await takeFormState(c);
-    if (state?.form !== "recover")
-      return c.html(<RecoverPage orgName={org.name} mailSent={deps.smtpConfigured} />);
-    return c.html(
-      <RecoverPage
-        orgName={org.name}
-        mailSent={deps.smtpConfigured}
-        email={String(state.values.email ?? "")}
-        errors={state.errors}
-      />,
-    );
+    if (state?.form !== "recover") return c.html(<RecoverPage {...page} />);
+    return c.html(<RecoverPage {...page} email={String(state.values.email ?? "")} errors={state.errors} />);
   });
 
   app.post("/r/recover", recoverLimit, async (c) => {

@@ -2,6 +2,7 @@ import { weaknessLabel } from "../../domain/weaknesses.ts";
 import { AttachmentsInput } from "../../http/components/attachments-input.tsx";
 import { describedBy, ErrorSummary, invalid } from "../../http/components/error-summary.tsx";
 import { FieldError } from "../../http/components/field.tsx";
+import { type LinkRecovery, NoMailLinkHelp } from "../../http/components/lost-link-help.tsx";
 import { ReportText } from "../../http/components/report-text.tsx";
 import { formatDate, Layout } from "../../http/layout.tsx";
 import { ReporterWaitingPrompt } from "../reports/needs-info.views.tsx";
@@ -227,12 +228,15 @@ export function ReporterPage(props: ReporterPageProps) {
  */
 export function RecoverPage(props: {
   orgName: string;
-  mailSent: boolean;
+  recovery: LinkRecovery;
   email?: string;
   errors?: Record<string, string>;
 }) {
   const e = props.errors;
-  if (!props.mailSent) return <RecoverUnavailablePage orgName={props.orgName} />;
+  if (!props.recovery.mailSent)
+    return (
+      <RecoverUnavailablePage orgName={props.orgName} reportingAddress={props.recovery.reportingAddress} />
+    );
   return (
     <Layout title="Get new links to your reports" orgName={props.orgName}>
       <section class="card narrow">
@@ -270,19 +274,12 @@ export function RecoverPage(props: {
 }
 
 /** Lost-link recovery on a server that sends no mail: what is true, and what the reporter can do instead. */
-function RecoverUnavailablePage(props: { orgName: string }) {
+function RecoverUnavailablePage(props: { orgName: string; reportingAddress: string }) {
   return (
     <Layout title="Get new links to your reports" orgName={props.orgName}>
       <section class="card narrow" id="recover-unavailable">
         <h1>Lost the link to your report?</h1>
-        <p>
-          New links are sent by email, and this server does not send email at the moment, so we cannot send
-          you new links.
-        </p>
-        <p>
-          Contact us as described in our <a href="/">policy</a>, and quote your report’s reference if you have
-          it. If you gave an email address with your report, we can reach you there.
-        </p>
+        <NoMailLinkHelp reportingAddress={props.reportingAddress} />
       </section>
     </Layout>
   );
@@ -309,15 +306,22 @@ export function RecoverSentPage(props: { orgName: string }) {
 }
 
 /** One page for unknown and malformed links alike, so a guess learns nothing. */
-export function LinkNotFoundPage(props: { orgName: string }) {
+export function LinkNotFoundPage(props: { orgName: string; recovery: LinkRecovery }) {
   return (
     <Layout title="Not found" orgName={props.orgName}>
-      <section class="card narrow">
+      <section class="card narrow" id="link-not-found">
         <h1>Not found</h1>
         <p>There is nothing at this address.</p>
-        <p>
-          Lost the link to your report? <a href="/r/recover">Get new links by email</a>.
-        </p>
+        {props.recovery.mailSent ? (
+          <p>
+            Lost the link to your report? <a href="/r/recover">Get new links by email</a>.
+          </p>
+        ) : (
+          <>
+            <h2>Lost the link to your report?</h2>
+            <NoMailLinkHelp reportingAddress={props.recovery.reportingAddress} />
+          </>
+        )}
       </section>
     </Layout>
   );

@@ -11,8 +11,8 @@ export type EntryPath = { ok: true; path: string } | { ok: false; problem: strin
 
 /** A name as the problem quotes it: control characters shown as \xNN, cut to a readable length. */
 export function quoteEntryName(name: string): string {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what is shown.
   const shown = name.replace(
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what is shown.
     /[\x00-\x1f\x7f]/g,
     (ch) => `\\x${ch.charCodeAt(0).toString(16).padStart(2, "0")}`,
   );

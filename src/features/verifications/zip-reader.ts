@@ -52,14 +52,14 @@ function findEnd(zip: Buffer): { count: number; cdSize: number; cdOffset: number
 function refuseSpecialMode(madeBy: number, external: number, shown: string): void {
   if (madeBy >> 8 !== UNIX_HOST) return;
   const type = (external >>> 16) & 0o170000;
-  const what: Record<number, string> = {
-    21609: "a symbolic link",
-    4802: "a character device",
-    14406: "a block device",
-    2401: "a FIFO",
-    26411: "a socket",
-  };
-  if (what[type]) throw new ArchiveRefused(`the entry ${shown} is ${what[type]}`);
+  const what = new Map<number, string>([
+    [0o120000, "a symbolic link"],
+    [0o020000, "a character device"],
+    [0o060000, "a block device"],
+    [0o010000, "a FIFO"],
+    [0o140000, "a socket"],
+  ]).get(type);
+  if (what) throw new ArchiveRefused(`the entry ${shown} is ${what}`);
 }
 
 function readCentralDirectory(zip: Buffer, limits: ArchiveLimits): CentralEntry[] {

@@ -11,6 +11,8 @@ import { crc32, deflateRawSync, gzipSync } from "node:zlib";
 
 export interface TarEntrySpec {
   name: string;
+  /** Name bytes written as they are, for a name that is not UTF-8. */
+  rawName?: Buffer;
   content?: Buffer | string;
   /** The tar type flag: "0" file, "5" folder, "1" hard link, "2" symlink, "3"/"4" devices, "x" pax, "L" GNU name. */
   type?: string;
@@ -34,6 +36,7 @@ const octalField = (value: number, length: number) => `${value.toString(8).padSt
 export function tarHeader(spec: TarEntrySpec, contentLength: number): Buffer {
   const block = Buffer.alloc(512);
   field(block, 0, 100, spec.name);
+  spec.rawName?.copy(block, 0, 0, 100);
   field(block, 100, 8, octalField(0o644, 8));
   field(block, 108, 8, octalField(0, 8));
   field(block, 116, 8, octalField(0, 8));

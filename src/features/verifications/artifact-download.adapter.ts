@@ -58,26 +58,26 @@ export async function downloadArtifact(
       (res) => {
         const status = res.statusCode ?? 0;
         if (status !== 200) {
-          res.destroy();
           const redirect = status >= 300 && status < 400;
-          return finish({
+          finish({
             ok: false,
             error: redirect
               ? `the server answered with a redirect (HTTP ${status}); give the URL it points to`
               : `the server answered HTTP ${status}`,
           });
+          return res.destroy();
         }
         if (Number(res.headers["content-length"] ?? 0) > maxBytes) {
-          res.destroy();
-          return finish({ ok: false, error: tooLarge });
+          finish({ ok: false, error: tooLarge });
+          return res.destroy();
         }
         const chunks: Buffer[] = [];
         let received = 0;
         res.on("data", (chunk: Buffer) => {
           received += chunk.length;
           if (received > maxBytes) {
-            res.destroy();
             finish({ ok: false, error: tooLarge });
+            res.destroy();
           } else chunks.push(chunk);
         });
         res.on("end", () =>

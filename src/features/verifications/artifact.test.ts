@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { scratchTree, systemTarGz, systemZip } from "../../../test/helpers/archives.ts";
 import type { FixedFile } from "../../domain/artifact-checks.ts";
 import { DEFAULT_ARCHIVE_LIMITS } from "./archive.types.ts";
-import { checkArtifact, readArchive } from "./artifact.ts";
+import { checkArtifact, packagedFiles, readArchive } from "./artifact.ts";
 import { gitBlobHash } from "./git-blob.ts";
 
 const FIXED = "size_t n = strnlen(input, MAX);\nif (n >= MAX) return -1;\n";
@@ -96,6 +96,30 @@ describe("the artifact check on archives made by the system tar, zip, python3 an
       files: FIX,
     });
     expect(results(result)[0]).toEqual(["src/parse.c", "pass"]);
+  });
+
+  it("finds src/parse.c in an archive whose only top-level folder is src/ itself", async () => {
+    const src = scratchTree({ "src/parse.c": FIXED, "src/util.c": "u" });
+    try {
+      for (const [archive, name] of [
+        [systemTarGz(src.dir, ["src"]), "s.tgz"],
+        [systemZip(src.dir, ["src"]), "s.zip"],
+      ] as const) {
+        expect(results(await checkArtifact({ archive, name, files: FIX }))[0]).toEqual([
+          "src/parse.c",
+          "pass",
+        ]);
+      }
+    } finally {
+      src.cleanup();
+    }
+  });
+
+  it("prefers the stripped path when both readings name a file", () => {
+    const entry = (path: string, blob: string) => ({ path, kind: "file" as const, size: 1, blob });
+    const packaged = packagedFiles([entry("pkg/pkg/a", "1".repeat(40)), entry("pkg/a", "2".repeat(40))]);
+    expect(packaged.get("pkg/a")).toBe("1".repeat(40));
+    expect(packaged.get("a")).toBe("2".repeat(40));
   });
 
   it("reads an npm-style tarball under package/", async () => {

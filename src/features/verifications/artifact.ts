@@ -84,6 +84,24 @@ export async function readArchive(
 }
 
 /**
+ * Each file's blob hash by the path a fix would name it: without the top-level folder every entry shares, and,
+ * when there is one, also with it (unless that path is taken), since a source archive holding only `src/` has
+ * `src` as its single top-level folder too, and `src/parse.c` must still be found there.
+ */
+export function packagedFiles(entries: readonly ArchiveEntry[]): Map<string, string> {
+  const top = sharedTopFolder(entries);
+  const packaged = new Map<string, string>();
+  for (const entry of entries) {
+    if (entry.blob !== null) packaged.set(packagedPath(entry.path, top), entry.blob);
+  }
+  if (top === null) return packaged;
+  for (const entry of entries) {
+    if (entry.blob !== null && !packaged.has(entry.path)) packaged.set(entry.path, entry.blob);
+  }
+  return packaged;
+}
+
+/**
  * The artifact_file checks of a package verification: reads the archive in memory (a tarball as a stream, a zip
  * entry by entry, never to disk), strips the one top-level folder every entry shares, and compares each file
  * the fixes changed with the file at the tag by git blob hash. A hostile or unreadable archive is not an
@@ -93,10 +111,7 @@ export async function checkArtifact(input: ArtifactInput): Promise<ArtifactResul
   const artifactSha256 = createHash("sha256").update(input.archive).digest("hex");
   try {
     const entries = await readArchive(input.archive, input.name, input.limits ?? DEFAULT_ARCHIVE_LIMITS);
-    const top = sharedTopFolder(entries);
-    const packaged = new Map<string, string>();
-    for (const entry of entries)
-      if (entry.blob !== null) packaged.set(packagedPath(entry.path, top), entry.blob);
+    const packaged = packagedFiles(entries);
     return { artifactSha256, checks: artifactFileChecks(input.files, packaged), refused: null };
   } catch (error) {
     if (!(error instanceof ArchiveRefused)) throw error;

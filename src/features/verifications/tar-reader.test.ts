@@ -53,6 +53,14 @@ describe("the tar reader on well-formed hand-made tarballs", () => {
     expect(entries.map((e) => e.path)).toEqual(["src/lib/b.c", "p/ünï.txt", long]);
   });
 
+  it("reads an old-style folder: a regular entry whose name ends with a slash", async () => {
+    const entries = await read(tarGz([{ name: "p/", type: "\0" }, file("p/a")]));
+    expect(entries.map((e) => [e.path, e.kind])).toEqual([
+      ["p", "directory"],
+      ["p/a", "file"],
+    ]);
+  });
+
   it("reads a file larger than one gzip chunk, hashing it as it streams", async () => {
     const big = randomBytes(3 * 1024 * 1024 + 17);
     const [entry] = await read(tarGz([{ name: "big", content: big }]));

@@ -204,7 +204,8 @@ export async function readTarGz(archive: Buffer, limits: ArchiveLimits): Promise
       if (LINK_TYPES[type])
         throw new ArchiveRefused(`the entry ${quoteEntryName(name.path)} is ${LINK_TYPES[type]}`);
       if (entries.length >= limits.maxEntries) throw refusals.tooManyEntries(limits);
-      if (type === "5") {
+      // A regular-file entry named with a trailing slash is how tar before POSIX wrote a folder.
+      if (type === "5" || ((type === "0" || type === "\0") && rawName.endsWith("/") && entrySize === 0)) {
         entries.push({ path: name.path, kind: "directory", size: 0, blob: null });
         await reader.pass(entrySize + ((BLOCK - (entrySize % BLOCK)) % BLOCK), () => {});
         continue;

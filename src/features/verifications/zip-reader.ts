@@ -62,7 +62,10 @@ function refuseSpecialMode(madeBy: number, external: number, shown: string): voi
   if (what) throw new ArchiveRefused(`the entry ${shown} is ${what}`);
 }
 
-function readCentralDirectory(zip: Buffer, limits: ArchiveLimits): CentralEntry[] {
+function readCentralDirectory(
+  zip: Buffer,
+  limits: ArchiveLimits,
+): { entries: CentralEntry[]; cdOffset: number } {
   const end = findEnd(zip);
   if (end.count > limits.maxEntries) throw refusals.tooManyEntries(limits);
   if (end.cdOffset + end.cdSize > end.at) throw corrupt("its central directory lies outside the file");
@@ -111,7 +114,7 @@ function readCentralDirectory(zip: Buffer, limits: ArchiveLimits): CentralEntry[
     });
     at += recordLength;
   }
-  return entries;
+  return { entries, cdOffset: end.cdOffset };
 }
 
 /**
@@ -169,8 +172,8 @@ async function unpack(zip: Buffer, entry: CentralEntry, start: number): Promise<
  */
 export async function readZip(zip: Buffer, limits: ArchiveLimits): Promise<ArchiveEntry[]> {
   if (zip.length < END_SIZE) throw new ArchiveRefused("the zip archive is truncated");
-  const central = readCentralDirectory(zip, limits);
-  const starts = locateData(zip, central, findEnd(zip).cdOffset);
+  const { entries: central, cdOffset } = readCentralDirectory(zip, limits);
+  const starts = locateData(zip, central, cdOffset);
   const entries: ArchiveEntry[] = [];
   for (const entry of central) {
     if (entry.kind === "directory") {

@@ -86,6 +86,11 @@ describe("the tar reader on hostile tarballs", () => {
     expect(await refusal(tarGz([file("p/ok"), file(name)]))).toMatch(problem);
   });
 
+  it("refuses a global pax header that renames or resizes every entry", async () => {
+    const renaming = tarGz([{ name: "g", type: "g", content: paxData({ path: "evil" }) }, file("a")]);
+    expect(await refusal(renaming)).toMatch(/global pax header of the archive renames or resizes/);
+  });
+
   it("refuses a traversal smuggled in a pax path or a GNU long name behind a harmless header name", async () => {
     expect(await refusal(tarGz([pax({ path: "../../etc/passwd" }), file("harmless")]))).toMatch(/climbs out/);
     const gnu = tarGz([

@@ -189,8 +189,12 @@ export async function readTarGz(archive: Buffer, limits: ArchiveLimits): Promise
         if (++metaHeaders > limits.maxEntries) throw refusals.tooManyEntries(limits);
         const data = await readMeta(size);
         if (type === "x") pax = parsePaxRecords(data);
-        else if (type === "g") parsePaxRecords(data);
-        else longName = text(data);
+        else if (type === "g") {
+          // A global header that renames or resizes entries would make other tools unpack other files.
+          const global = parsePaxRecords(data);
+          if (global.has("path") || global.has("size"))
+            throw new ArchiveRefused("a global pax header of the archive renames or resizes its entries");
+        } else longName = text(data);
         continue;
       }
       const prefix = ustar ? text(block.subarray(345, 500)) : "";

@@ -140,6 +140,21 @@ describe("the zip reader on hostile zips", () => {
     );
   });
 
+  it("reads a zip with a comment, and refuses one whose comment hides a second end record", async () => {
+    const zip = zipOf({ name: "a", content: "a" });
+    const withComment = (comment: Buffer) => {
+      const copy = Buffer.from(zip);
+      copy.writeUInt16LE(comment.length, copy.length - 2);
+      return Buffer.concat([copy, comment]);
+    };
+    expect((await read(withComment(Buffer.from("release 1.0")))).map((e) => e.path)).toEqual(["a"]);
+    const fake = Buffer.alloc(22);
+    fake.writeUInt32LE(0x06054b50, 0);
+    expect(await refusal(withComment(fake))).toMatch(
+      /ambiguous: its comment holds a second end-of-directory/,
+    );
+  });
+
   it("refuses truncated and corrupt zips with a reason, never a crash", async () => {
     const zip = zipOf({ name: "a", content: randomBytes(4000) }, { name: "b", content: "b" });
     expect(await refusal(zip.subarray(0, zip.length - 5))).toMatch(

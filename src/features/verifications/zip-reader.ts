@@ -33,19 +33,29 @@ interface CentralEntry {
   localOffset: number;
 }
 
-/** The end-of-central-directory record: found only where its comment ends the file exactly. */
+/**
+ * The end-of-central-directory record: found only where its comment ends the file exactly, and refused when two
+ * places could be it (a fake record inside the comment), since two readers could then see two different archives.
+ */
 function findEnd(zip: Buffer): { count: number; cdSize: number; cdOffset: number; at: number } {
+  const candidates: number[] = [];
   for (let at = zip.length - END_SIZE; at >= Math.max(0, zip.length - END_SIZE - 0xffff); at--) {
-    if (zip.readUInt32LE(at) !== END_RECORD || at + END_SIZE + zip.readUInt16LE(at + 20) !== zip.length)
-      continue;
-    if (at >= 20 && zip.readUInt32LE(at - 20) === ZIP64_LOCATOR)
-      throw new ArchiveRefused("the zip archive is a ZIP64 archive, which Embargo does not read");
-    const [disk, cdDisk, onDisk, count] = [4, 6, 8, 10].map((o) => zip.readUInt16LE(at + o));
-    if (disk !== 0 || cdDisk !== 0 || onDisk !== count)
-      throw new ArchiveRefused("the zip archive is split over several files, which Embargo does not read");
-    return { count: count!, cdSize: zip.readUInt32LE(at + 12), cdOffset: zip.readUInt32LE(at + 16), at };
+    if (zip.readUInt32LE(at) === END_RECORD && at + END_SIZE + zip.readUInt16LE(at + 20) === zip.length)
+      candidates.push(at);
   }
-  throw new ArchiveRefused("the zip archive is truncated or corrupt: its central directory is missing");
+  if (candidates.length === 0)
+    throw new ArchiveRefused("the zip archive is truncated or corrupt: its central directory is missing");
+  if (candidates.length > 1)
+    throw new ArchiveRefused(
+      "the zip archive is ambiguous: its comment holds a second end-of-directory record",
+    );
+  const at = candidates[0]!;
+  if (at >= 20 && zip.readUInt32LE(at - 20) === ZIP64_LOCATOR)
+    throw new ArchiveRefused("the zip archive is a ZIP64 archive, which Embargo does not read");
+  const [disk, cdDisk, onDisk, count] = [4, 6, 8, 10].map((o) => zip.readUInt16LE(at + o));
+  if (disk !== 0 || cdDisk !== 0 || onDisk !== count)
+    throw new ArchiveRefused("the zip archive is split over several files, which Embargo does not read");
+  return { count: count!, cdSize: zip.readUInt32LE(at + 12), cdOffset: zip.readUInt32LE(at + 16), at };
 }
 
 /** A Unix mode in the external attributes: only regular files and folders are read. */

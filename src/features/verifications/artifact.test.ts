@@ -54,6 +54,8 @@ describe("the artifact check on archives made by the system tar, zip, python3 an
       ]);
       expect(result.checks[2]!.detail).toBe("tests/parse_test.c is not packaged");
       expect(result.artifactSha256).toBe(createHash("sha256").update(archive).digest("hex"));
+      expect(result.topFolder).toBe("pkg-1.2.3");
+      expect(result.fileCount).toBe(members.length === 1 ? 3 : 2);
     },
   );
 

@@ -1,3 +1,13 @@
+/**
+ * The artifact_file check of a package verification (issue 12 §5), for the verification job to call:
+ *
+ *   const download = await downloadArtifact(url, allowPrivateHosts, limits.maxArchiveBytes); // or an upload
+ *   const result = await checkArtifact({ archive, name, files: [{ path, expectedBlob }] });
+ *
+ * `expectedBlob` is the file's git blob hash at the tag (`git rev-parse <tag>:<path>`), null when the fix
+ * deleted it. The result's checks go into the verification as they are; `refused` says why an archive was not
+ * read. No database, no clock, no disk: the archive is read in memory.
+ */
 import { createHash } from "node:crypto";
 import { entryTreeProblem, packagedPath, sharedTopFolder } from "../../domain/archive-paths.ts";
 import { type ArtifactFileCheck, artifactFileChecks, type FixedFile } from "../../domain/artifact-checks.ts";
@@ -26,6 +36,10 @@ export interface ArtifactResult {
   checks: ArtifactFileCheck[];
   /** Why the archive was not read, or null. */
   refused: string | null;
+  /** The top-level folder stripped from every path (`package`, `name-1.2.3`), or null. */
+  topFolder: string | null;
+  /** How many files the archive holds. */
+  fileCount: number;
 }
 
 const NAMED_FORMATS: [RegExp, ArchiveFormat][] = [
@@ -111,8 +125,9 @@ export async function checkArtifact(input: ArtifactInput): Promise<ArtifactResul
   const artifactSha256 = createHash("sha256").update(input.archive).digest("hex");
   try {
     const entries = await readArchive(input.archive, input.name, input.limits ?? DEFAULT_ARCHIVE_LIMITS);
-    const packaged = packagedFiles(entries);
-    return { artifactSha256, checks: artifactFileChecks(input.files, packaged), refused: null };
+    const checks = artifactFileChecks(input.files, packagedFiles(entries));
+    const fileCount = entries.filter((e) => e.kind === "file").length;
+    return { artifactSha256, checks, refused: null, topFolder: sharedTopFolder(entries), fileCount };
   } catch (error) {
     if (!(error instanceof ArchiveRefused)) throw error;
     const detail = `${input.name} was not read: ${error.message}`;
@@ -120,6 +135,8 @@ export async function checkArtifact(input: ArtifactInput): Promise<ArtifactResul
       artifactSha256,
       checks: [{ kind: "artifact_file", subject: input.name, result: "fail", detail }],
       refused: error.message,
+      topFolder: null,
+      fileCount: 0,
     };
   }
 }

@@ -119,3 +119,13 @@ export function targetAllowed(host: string, addresses: readonly string[], allow:
     return addressUse(ip) === "public" || allow.ranges.some((cidr) => cidrContains(cidr, ip));
   });
 }
+
+/**
+ * Whether the operator listed this host itself, by name or as an address inside an allowed range, without
+ * resolving it. A host name that only resolves into an allowed range is not listed.
+ */
+export function hostOnAllowList(host: string, allow: HostAllowList): boolean {
+  if (hostAllowedByName(host, allow)) return true;
+  const ip = parseIp(hostKey(host));
+  return ip !== null && allow.ranges.some((cidr) => cidrContains(cidr, ip));
+}

@@ -48,7 +48,7 @@ export async function checkAlertTarget(rawUrl: string, allow: HostAllowList): Pr
 }
 
 /** A lookup that answers only with the addresses already checked, so DNS cannot change between check and connect. */
-function pinnedLookup(addresses: Resolved[]): LookupFunction {
+export function pinnedLookup(addresses: Resolved[]): LookupFunction {
   return (_host, options, callback) => {
     const family = typeof options === "object" ? options.family : undefined;
     const usable = addresses.filter((a) => !family || a.family === family);

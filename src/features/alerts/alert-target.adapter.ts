@@ -1,67 +1,12 @@
-import { lookup } from "node:dns/promises";
 import http from "node:http";
 import https from "node:https";
-import type { LookupFunction } from "node:net";
-import { type HostAllowList, hostAllowedByName, targetAllowed } from "../../domain/network-trust.ts";
+import { checkOutgoingTarget, pinnedLookup, TARGET_REFUSED } from "../../core/outgoing-target.ts";
+import type { HostAllowList } from "../../domain/network-trust.ts";
+
+export { TARGET_REFUSED };
 
 /** Every outgoing alert request gives up after this long, so a hanging receiver cannot hold a worker. */
 export const ALERT_REQUEST_TIMEOUT_MS = 10_000;
-
-/** Said of every refused target, whatever the reason, so the answer tells nothing about the network behind. */
-export const TARGET_REFUSED =
-  "refused: the address is not a public internet host (an operator can allow it with ALERT_ALLOW_PRIVATE_HOSTS)";
-
-interface Resolved {
-  address: string;
-  family: number;
-}
-
-/** Allowed, with the addresses to connect to (null: a host the operator allowed by name, resolved as usual). */
-export type TargetCheck = { ok: true; addresses: Resolved[] | null } | { ok: false };
-
-/**
- * Resolves a channel URL's host and checks every address it has: a private, loopback, link-local or metadata
- * address (or one the resolver cannot find) is refused unless the operator allowed it. A host the operator
- * allowed by name is not resolved here.
- */
-export async function checkAlertTarget(rawUrl: string, allow: HostAllowList): Promise<TargetCheck> {
-  let host: string;
-  try {
-    host = new URL(rawUrl).hostname.replace(/^\[|\]$/g, "");
-  } catch {
-    return { ok: false };
-  }
-  if (hostAllowedByName(host, allow)) return { ok: true, addresses: null };
-  let addresses: Resolved[];
-  try {
-    addresses = await lookup(host, { all: true, verbatim: true });
-  } catch {
-    return { ok: false };
-  }
-  return targetAllowed(
-    host,
-    addresses.map((a) => a.address),
-    allow,
-  )
-    ? { ok: true, addresses }
-    : { ok: false };
-}
-
-/** A lookup that answers only with the addresses already checked, so DNS cannot change between check and connect. */
-export function pinnedLookup(addresses: Resolved[]): LookupFunction {
-  return (_host, options, callback) => {
-    const family = typeof options === "object" ? options.family : undefined;
-    const usable = addresses.filter((a) => !family || a.family === family);
-    if (usable.length === 0) {
-      const error = Object.assign(new Error("no checked address of the requested family"), {
-        code: "ENOTFOUND",
-      });
-      return callback(error, "", 0);
-    }
-    if (typeof options === "object" && options.all) return callback(null, usable);
-    return callback(null, usable[0]!.address, usable[0]!.family);
-  };
-}
 
 export interface OutgoingRequest {
   method: "POST" | "PUT";
@@ -87,7 +32,7 @@ export async function sendAlertRequest(
   allow: HostAllowList,
   timeoutMs = ALERT_REQUEST_TIMEOUT_MS,
 ): Promise<SendResult> {
-  const check = await checkAlertTarget(req.url, allow);
+  const check = await checkOutgoingTarget(req.url, allow);
   if (!check.ok) return { ok: false, refused: true, error: TARGET_REFUSED };
   const url = new URL(req.url);
   const signal = AbortSignal.timeout(timeoutMs);

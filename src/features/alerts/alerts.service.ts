@@ -3,11 +3,11 @@ import { appendAuditEvent } from "../../audit/audit-log.ts";
 import type { Clock } from "../../core/clock.ts";
 import { type Db, type Tx, transaction } from "../../core/db.ts";
 import { badRequest, conflict, notFound } from "../../core/errors.ts";
+import { checkOutgoingTarget } from "../../core/outgoing-target.ts";
 import type { DataCipher } from "../../crypto/data-key.ts";
 import type { HostAllowList } from "../../domain/network-trust.ts";
 import type { JobQueue } from "../../jobs/queue.ts";
 import { ALERT_DELIVER, ALERT_EVENTS, queueTeamAlert, type TeamAlert } from "./alert-queue.jobs.ts";
-import { checkAlertTarget } from "./alert-target.adapter.ts";
 import {
   type AlertChannelRow,
   findChannel,
@@ -68,7 +68,7 @@ export function createAlertsService(deps: {
    */
   const checkTarget = async (draft: ChannelDraft) => {
     const target = targetOf(draft);
-    if (!target || (await checkAlertTarget(target.url, deps.allowPrivateHosts)).ok) return;
+    if (!target || (await checkOutgoingTarget(target.url, deps.allowPrivateHosts)).ok) return;
     throw invalid({
       [target.field]:
         "The address must be a public internet host that Embargo can find; private, loopback, link-local and cloud metadata addresses are refused (an operator can allow an internal host with ALERT_ALLOW_PRIVATE_HOSTS).",

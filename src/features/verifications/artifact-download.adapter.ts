@@ -1,9 +1,9 @@
 import http from "node:http";
 import https from "node:https";
+// The SSRF rule of alert webhooks, reused: resolve once, refuse private addresses, connect to what was checked.
+import { checkOutgoingTarget, pinnedLookup, TARGET_REFUSED } from "../../core/outgoing-target.ts";
 import { checkArtifactUrl } from "../../domain/artifact-url.ts";
 import type { HostAllowList } from "../../domain/network-trust.ts";
-// The SSRF rule of alert webhooks, reused: resolve once, refuse private addresses, connect to what was checked.
-import { checkAlertTarget, pinnedLookup, TARGET_REFUSED } from "../alerts/alert-target.adapter.ts";
 
 export const ARTIFACT_DOWNLOAD_TIMEOUT_MS = 60_000;
 
@@ -33,7 +33,7 @@ export async function downloadArtifact(
 ): Promise<ArtifactDownload> {
   const rule = checkArtifactUrl(rawUrl, allow);
   if (!rule.ok) return { ok: false, error: rule.problem };
-  const target = await checkAlertTarget(rule.url, allow);
+  const target = await checkOutgoingTarget(rule.url, allow);
   if (!target.ok) return { ok: false, error: TARGET_REFUSED };
   const url = new URL(rule.url);
   const signal = AbortSignal.timeout(timeoutMs);

@@ -2,8 +2,8 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { tarGz } from "../../../test/helpers/archives.ts";
+import { TARGET_REFUSED } from "../../core/outgoing-target.ts";
 import { NO_PRIVATE_HOSTS, parseHostAllowList } from "../../domain/network-trust.ts";
-import { TARGET_REFUSED } from "../alerts/alert-target.adapter.ts";
 import { checkArtifact } from "./artifact.ts";
 import { artifactNameFromUrl, downloadArtifact } from "./artifact-download.adapter.ts";
 

@@ -10,6 +10,7 @@ const TABLE: Record<Capability, [admin: boolean, responder: boolean, viewer: boo
   "team.manage": [true, false, false],
   "settings.manage": [true, false, false],
   "outbox.read": [true, false, false],
+  "outbox.manage": [true, false, false],
   "audit.read": [true, true, false],
 };
 

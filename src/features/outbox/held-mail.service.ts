@@ -9,14 +9,23 @@ import {
   decideHeldSend,
   HELD_MAIL_MAX_AGE_DAYS,
   type HeldMailFacts,
+  heldMailAgeDays,
   heldMailRefusal,
+  isOldHeldMail,
 } from "../../domain/held-mail.ts";
 import { countMails, HELD_MAIL_COUNT_CAP } from "../../domain/mail-delivery.ts";
 import { can } from "../../domain/permissions.ts";
 import { fillSealed } from "../../domain/sealed-secrets.ts";
 import type { JobQueue } from "../../jobs/queue.ts";
 import { keptDelivery, queueDelivery } from "./outbox.jobs.ts";
-import { findOutbox, lockHeldMail, markRequeued, type OutboxRow, updateOutbox } from "./outbox.repo.ts";
+import {
+  findOutbox,
+  listHeldMail,
+  lockHeldMail,
+  markRequeued,
+  type OutboxRow,
+  updateOutbox,
+} from "./outbox.repo.ts";
 
 /** What sending held mail did. */
 export interface HeldSendResult {
@@ -26,6 +35,17 @@ export interface HeldSendResult {
   refused: { id: string; reason: string }[];
   /** Held mail the action did not reach (over the cap of one action, or old mail left behind). */
   remaining: number;
+}
+
+/** Held mail as the outbox page offers to send it (counted up to HELD_MAIL_COUNT_CAP). */
+export interface HeldMailSummary {
+  held: number;
+  /** Held mail that can be sent as it was meant to. */
+  sendable: number;
+  /** Of those, the ones older than HELD_MAIL_MAX_AGE_DAYS. */
+  old: number;
+  /** The oldest sendable mail's age in whole days (0 with none). */
+  oldestDays: number;
 }
 
 /** The refusal that asks the admin to confirm old mail: how many old mails, of how many that can be sent. */
@@ -201,6 +221,21 @@ export function createHeldMailActions(deps: {
         );
       });
       deps.forgetCount();
+    },
+
+    /** What "Send held mail" would do now, for the outbox page. */
+    async heldSummary(): Promise<HeldMailSummary> {
+      const now = deps.clock();
+      const rows = await listHeldMail(deps.db, HELD_MAIL_COUNT_CAP);
+      const sendable = rows.filter((r) => heldMailRefusal(factsOf(deps.cipher, r)) === null);
+      const old = sendable.filter((r) => isOldHeldMail(r.createdAt, now));
+      const oldest = sendable[0];
+      return {
+        held: rows.length,
+        sendable: sendable.length,
+        old: old.length,
+        oldestDays: oldest ? heldMailAgeDays(oldest.createdAt, now) : 0,
+      };
     },
 
     /** Why each held mail on a page cannot be sent as it is, by id (absent: it can). */

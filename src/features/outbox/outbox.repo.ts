@@ -89,6 +89,16 @@ export async function lockHeldMail(
     .for("update");
 }
 
+/** Held mail, oldest first, up to `limit`, for the outbox page's summary. */
+export async function listHeldMail(db: Db, limit: number): Promise<OutboxRow[]> {
+  return db
+    .select()
+    .from(outbox)
+    .where(eq(outbox.status, "held"))
+    .orderBy(outbox.createdAt, outbox.id)
+    .limit(limit);
+}
+
 /** Held mail back to "queued" for its new delivery job. */
 export async function markRequeued(tx: Tx, ids: readonly string[]) {
   if (ids.length === 0) return;

@@ -13,6 +13,7 @@ import {
 import { raiseIntakeLimits } from "../../../test/helpers/intake-limits.ts";
 import { followReceipt, formData, formFields, postForm, tokenOf } from "../../../test/helpers/public.ts";
 import { startSmtp } from "../../../test/helpers/smtp.ts";
+import { transaction } from "../../core/db.ts";
 import { auditEvents, outbox } from "../../db/schema.ts";
 import { createMailTransport } from "../../mail/transport.ts";
 import { createMailDeliveryHandler } from "./outbox.jobs.ts";
@@ -214,6 +215,47 @@ describe.each(DB_KINDS)("held mail sent or discarded once SMTP is configured, on
     smtp.mails.length = 0;
     expect(await runJobs(true)).toBe(2);
     expect(smtp.mails).toHaveLength(2);
+  });
+
+  it("queues a held mail again with the delivery it was first queued with, and refuses one without it", async () => {
+    const queueHeld = async (subject: string) => {
+      await transaction(t.database.db, (tx) =>
+        t.services.outbox.queue(tx, {
+          reportId: null,
+          to: "member@example.org",
+          subject,
+          body: "Confidential: the report's title and detail.",
+          plainBody: "A report needs you; open Embargo to read it.",
+          recipient: { kind: "member", id: adminId },
+        }),
+      );
+      await runJobs(false);
+      const [row] = await t.database.db.select().from(outbox).where(eq(outbox.subject, subject));
+      expect(row?.status).toBe("held");
+      return row!.id;
+    };
+    const kept = await queueHeld("Alert with plain text");
+    const legacy = await queueHeld("Alert held before delivery was kept");
+    await t.database.db.update(outbox).set({ delivery: null }).where(eq(outbox.id, legacy));
+    const ada = await adminActor();
+    expect(await t.services.outbox.sendHeld(ada, kept)).toMatchObject({ queued: 1, refused: [] });
+    const { rows } = (await t.database.db.execute(
+      sql`select data from pgboss.job where name = 'mail-deliver' and state = 'created'`,
+    )) as unknown as { rows: { data: unknown }[] };
+    expect(rows.map((r) => r.data)).toEqual([
+      {
+        outboxId: kept,
+        recipient: { kind: "member", id: adminId },
+        plainBody: "A report needs you; open Embargo to read it.",
+      },
+    ]);
+    await runJobs(false); // still held by this handler without SMTP: the job carries no mail out itself
+    const refused = await t.services.outbox.sendHeld(ada, legacy);
+    expect(refused.queued).toBe(0);
+    expect(refused.refused[0]?.reason).toMatch(/could leave unencrypted/);
+    expect((await rowOf(legacy)).status).toBe("held");
+    await t.services.outbox.discardHeld(ada, legacy);
+    await t.services.outbox.discardHeld(ada, kept);
   });
 
   it("answers a bad id with 400, an unknown one with 404, and changes nothing", async () => {

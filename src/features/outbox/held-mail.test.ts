@@ -1,3 +1,5 @@
+import fs from "node:fs";
+import path from "node:path";
 import { and, desc, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDb, DB_KINDS, type TestDb } from "../../../test/helpers/db.ts";
@@ -14,6 +16,7 @@ import { raiseIntakeLimits } from "../../../test/helpers/intake-limits.ts";
 import { followReceipt, formData, formFields, postForm, tokenOf } from "../../../test/helpers/public.ts";
 import { startSmtp } from "../../../test/helpers/smtp.ts";
 import { transaction } from "../../core/db.ts";
+import { MIGRATIONS_DIR } from "../../db/migrate.ts";
 import { auditEvents, outbox } from "../../db/schema.ts";
 import { createMailTransport } from "../../mail/transport.ts";
 import { createMailDeliveryHandler } from "./outbox.jobs.ts";
@@ -290,6 +293,28 @@ describe.each(DB_KINDS)("held mail sent or discarded once SMTP is configured, on
       .from(outbox)
       .where(and(eq(outbox.status, "held"), eq(outbox.id, mail.id)));
     expect(held).toHaveLength(1);
+  });
+
+  it("fills the delivery of mail written before it was kept from its pg-boss job, on upgrade", async () => {
+    await transaction(t.database.db, (tx) =>
+      t.services.outbox.queue(tx, {
+        reportId: null,
+        to: "upgrade@example.org",
+        subject: "Queued before the upgrade",
+        body: "Text.",
+        plainBody: "Neutral text.",
+      }),
+    );
+    const [row] = await t.database.db
+      .select()
+      .from(outbox)
+      .where(eq(outbox.toAddress, "upgrade@example.org"));
+    await t.database.db.update(outbox).set({ delivery: null }).where(eq(outbox.id, row!.id));
+    const migration = fs.readFileSync(path.join(MIGRATIONS_DIR, "0014_outbox_delivery.sql"), "utf8");
+    const backfill = migration.split("--> statement-breakpoint")[1]!;
+    await t.database.db.execute(sql.raw(backfill));
+    expect((await rowOf(row!.id)).delivery).toEqual({ plainBody: "Neutral text." });
+    await t.database.db.execute(sql`delete from pgboss.job where data->>'outboxId' = ${row!.id}`);
   });
 
   async function adminActor() {

@@ -273,7 +273,7 @@ export async function main(argv: string[]): Promise<number> {
 async function startupFacts(cfg: Config, rt: Runtime): Promise<StartupFacts> {
   const smtp = cfg.SMTP_URL ? describeSmtp(cfg.SMTP_URL) : null;
   const setup = await rt.services.auth.createSetupLinkIfNeeded();
-  const held = smtp ? 0 : (await rt.services.outbox.heldMail(false)).count;
+  const held = (await rt.services.outbox.heldMail(Boolean(smtp))).count;
   return {
     url: cfg.publicUrl,
     listen: { host: cfg.HOST, port: cfg.PORT },

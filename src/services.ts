@@ -52,7 +52,7 @@ export function createServices(deps: ServiceDeps) {
   const team = createTeamService({ db, clock });
   const audit = createAuditService({ db });
   const keys = createKeysService({ db, clock, cipher, publicUrl, mailFrom, settings, team });
-  const outbox = createOutboxService({ db, jobs, clock, cipher });
+  const outbox = createOutboxService({ db, jobs, clock, cipher, smtpConfigured: () => deps.smtpConfigured });
   const alerts = createAlertsService({
     db,
     clock,

@@ -75,6 +75,25 @@ describe("startupText, for a person at a terminal", () => {
     expect(text).toContain("Mail intake: on, reading imaps://intake@mail.example.org:993/INBOX.");
   });
 
+  it("with SMTP configured, names the mail held before it in one sentence with the outbox link", () => {
+    const text = startupText(facts({ mail: { smtp: "mail.example.org:465", held: 4, imap: null } }));
+    expect(text).toContain("Mail: sent through the SMTP server mail.example.org:465.");
+    expect(text).toContain(
+      "Held mail: 4 mails held before SMTP was configured wait for an admin to send or discard them: https://security.example.org/admin/outbox",
+    );
+    expect(startupText(facts({ mail: { smtp: "m:25", held: 1, imap: null } }))).toContain(
+      "Held mail: 1 mail held before SMTP was configured waits for an admin to send or discard it:",
+    );
+    expect(startupText(facts())).not.toContain("Held mail");
+    expect(text).not.toContain("HELD.");
+    const records = startupRecords(facts({ mail: { smtp: "mail.example.org:465", held: 4, imap: null } }));
+    expect(records.find((r) => /held before SMTP/.test(r.msg))).toMatchObject({
+      level: "warn",
+      fields: { held: 4, outbox: "https://security.example.org/admin/outbox" },
+    });
+    expect(startupRecords(facts()).some((r) => /held before SMTP/.test(r.msg))).toBe(false);
+  });
+
   it("prints the one-time setup link while there is no admin, and nothing about it after", () => {
     const expiresAt = new Date("2026-03-03T09:00:00Z");
     const text = startupText(facts({ setup: { url: "https://security.example.org/setup/abc", expiresAt } }));

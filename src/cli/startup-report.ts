@@ -20,7 +20,10 @@ export interface StartupFacts {
   mail: {
     /** The SMTP server's host:port, or null when SMTP_URL is unset and mail is held in the outbox. */
     smtp: string | null;
-    /** Mails waiting in the outbox now (counted up to the cap). */
+    /**
+     * Mails waiting in the outbox now (counted up to the cap): without SMTP every unsent mail, with SMTP the mail
+     * held before it was configured, which waits for an admin to send it.
+     */
     held: number;
     /** The polled intake mailbox without its password, or null when IMAP intake is off. */
     imap: string | null;
@@ -87,6 +90,12 @@ function dataKeyBox(key: StartupFacts["dataKey"]): string[] {
   return [rule, ...lines.map((l) => `  | ${l.padEnd(width)} |`), rule];
 }
 
+/** With SMTP configured, mail held before it waits for an admin: nothing sends it on its own. */
+function heldBeforeSmtpSentence(facts: StartupFacts): string {
+  const n = facts.mail.held;
+  return `Held mail: ${countMails(n)} held before SMTP was configured ${n === 1 ? "waits" : "wait"} for an admin to send or discard ${n === 1 ? "it" : "them"}: ${outboxUrl(facts)}`;
+}
+
 /** The start-up output for a person: short paragraphs, warnings last so they are what stays on screen. */
 export function startupText(facts: StartupFacts): string {
   const out: string[] = [];
@@ -95,7 +104,8 @@ export function startupText(facts: StartupFacts): string {
     databaseSentence(facts.database),
   );
   if (facts.mail.smtp) out.push(`Mail: sent through the SMTP server ${facts.mail.smtp}.`);
-  else
+  if (facts.mail.smtp && facts.mail.held > 0) out.push(heldBeforeSmtpSentence(facts));
+  if (!facts.mail.smtp)
     out.push(
       `Mail: HELD. SMTP_URL is not set, so no mail leaves this server: it waits in the outbox for an admin (${countMails(facts.mail.held)} waiting now): ${outboxUrl(facts)}`,
     );
@@ -148,6 +158,15 @@ export function startupRecords(facts: StartupFacts): StartupRecord[] {
           msg: "mail is held in the outbox: SMTP_URL is not set, so no mail leaves this server",
           fields: { held: facts.mail.held, outbox: outboxUrl(facts) },
         },
+    ...(facts.mail.smtp && facts.mail.held > 0
+      ? [
+          {
+            level: "warn" as const,
+            msg: "mail held before SMTP was configured waits for an admin to send or discard it",
+            fields: { held: facts.mail.held, outbox: outboxUrl(facts) },
+          },
+        ]
+      : []),
     facts.mail.imap
       ? { level: "info", msg: "mail intake (IMAP) is on", fields: { mailbox: facts.mail.imap } }
       : { level: "info", msg: "mail intake (IMAP) is off", fields: {} },

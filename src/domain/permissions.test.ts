@@ -10,6 +10,7 @@ const TABLE: Record<Capability, [admin: boolean, responder: boolean, viewer: boo
   "team.manage": [true, false, false],
   "settings.manage": [true, false, false],
   "outbox.read": [true, false, false],
+  "outbox.manage": [true, false, false],
   "audit.read": [true, true, false],
 };
 
@@ -18,10 +19,10 @@ const CASES = CAPABILITIES.flatMap((capability) =>
 );
 
 describe("can", () => {
-  it("knows three roles and eight capabilities, each with a row in the table", () => {
+  it("knows three roles and nine capabilities, each with a row in the table", () => {
     expect(ROLES).toEqual(["admin", "responder", "viewer"]);
     expect(Object.keys(TABLE).sort()).toEqual([...CAPABILITIES].sort());
-    expect(CASES).toHaveLength(24);
+    expect(CASES).toHaveLength(27);
   });
 
   it.each(CASES)("$role may $capability: $allowed", ({ role, capability, allowed }) => {

@@ -11,6 +11,7 @@ export const CAPABILITIES = [
   "team.manage",
   "settings.manage",
   "outbox.read",
+  "outbox.manage",
   "audit.read",
 ] as const;
 export type Capability = (typeof CAPABILITIES)[number];

@@ -46,6 +46,8 @@ export interface World {
   b: { id: string; ref: string; token: string; attachmentId: string };
   /** Failed mail for the admin's retry and dismiss. */
   failedMail: { retryId: string; dismissId: string };
+  /** Mail held in the outbox: the target of the admin's Send and Discard (the server has no SMTP, so Send is refused). */
+  heldMailIds: { send: string; discard: string };
   /** A responder nobody signs in as: the target of the admin's member pages. */
   spareMemberId: string;
   /** An API token of the admin's that only the revoke route touches. */
@@ -199,6 +201,24 @@ export async function seedWorld(live: LiveServer): Promise<World> {
     active: "true",
   });
 
+  // Two held mails for the outbox's Send and Discard.
+  const heldMail = (subject: string) =>
+    t.database.db
+      .insert(outbox)
+      .values({
+        reportId: null,
+        toAddress: "held@example.net",
+        subject,
+        body: subject,
+        status: "held",
+        delivery: {},
+      })
+      .returning({ id: outbox.id });
+  const [[heldSend], [heldDiscard]] = await Promise.all([
+    heldMail("Held to send"),
+    heldMail("Held to discard"),
+  ]);
+
   // The revoked actor: an admin's API token after revocation, and an admin's session after sign-out.
   const revokedToken = await s.team.createApiToken(team.admin.email, "revoked");
   await s.team.tokens.revoke(null, revokedToken.id);
@@ -226,6 +246,7 @@ export async function seedWorld(live: LiveServer): Promise<World> {
     },
     b: { id: b.report.id, ref: b.report.reference, token: b.token, attachmentId: viewB.attachments[0]!.id },
     failedMail: { retryId: failures[0]!.id, dismissId: failures[1]!.id },
+    heldMailIds: { send: heldSend!.id, discard: heldDiscard!.id },
     spareMemberId: spare.id,
     spareAdminToken: { id: spareToken.id, secret: spareToken.token },
     assetId: asset.id,

@@ -18,6 +18,12 @@ export const outbox = pgTable(
     /** The secrets the body's placeholders stand for, as a JSON list sealed under the data key; cleared once sent. */
     secretsEnc: text("secrets_enc"),
     /**
+     * How the delivery job sends it (the recipient, a plain text for a recipient without a key, a message to add
+     * when encrypted): the job's own payload, kept so mail held without SMTP can be queued again as it was meant
+     * to leave. Null only for mail written before it was kept; such mail is not sent again blindly.
+     */
+    delivery: jsonb("delivery").$type<Record<string, unknown>>(),
+    /**
      * sending: an attempt began the SMTP conversation and has not recorded how it ended (see the delivery job).
      * bounced: sent, then returned by the recipient's mail system (a delivery report named it).
      * cancelled: taken back before it left (an undone rejection); the delivery job never sends it.

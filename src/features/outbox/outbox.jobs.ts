@@ -69,21 +69,43 @@ export async function queueMail(
   const secrets = mail.secrets ?? [];
   // A secret the body has no place for is a bug in the caller: refuse it now, not at delivery.
   if (secrets.length > 0) fillSealed(mail.body, secrets);
+  const delivery = deliveryOf(mail);
   const row = await insertOutbox(tx, {
     reportId: mail.reportId,
     toAddress: mail.to,
     subject: mail.subject,
     body: mail.body,
     secretsEnc: secrets.length > 0 ? deps.cipher.encryptJson(secrets) : null,
+    delivery,
     createdAt: now,
   });
-  const { jobs } = deps;
-  await jobs.send(tx, MAIL_DELIVER, {
-    outboxId: row.id,
+  await queueDelivery(tx, deps.jobs, row.id, delivery);
+}
+
+/** How a mail is delivered, beside its outbox id: what the job's payload carries and the row keeps. */
+export type MailDelivery = Omit<z.infer<typeof payload>, "outboxId">;
+
+function deliveryOf(mail: QueuedMail): MailDelivery {
+  return {
     ...(mail.recipient ? { recipient: mail.recipient } : {}),
     ...(mail.plainBody !== undefined ? { plainBody: mail.plainBody } : {}),
     ...(mail.messageRowId ? { messageRowId: mail.messageRowId } : {}),
-  });
+  };
+}
+
+/** Parses a row's kept delivery options; null when none were kept or they are not what a job accepts. */
+export function keptDelivery(stored: unknown): MailDelivery | null {
+  if (stored === null || stored === undefined) return null;
+  const parsed = payload.omit({ outboxId: true }).strict().safeParse(stored);
+  return parsed.success ? parsed.data : null;
+}
+
+/**
+ * Queues the delivery job of a mail already in the outbox, in the caller's transaction: a new mail's, or a held
+ * mail's again once SMTP is configured (the row is marked queued by the caller).
+ */
+export async function queueDelivery(tx: Tx, jobs: JobQueue, outboxId: string, delivery: MailDelivery) {
+  await jobs.send(tx, MAIL_DELIVER, { outboxId, ...delivery });
 }
 
 /** What an outbox row says when an earlier attempt at it was cut off in the middle of sending. */

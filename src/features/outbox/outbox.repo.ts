@@ -68,6 +68,46 @@ export async function cancelMail(tx: Tx, ids: readonly string[], why: string) {
     .where(and(inArray(outbox.id, [...ids]), inArray(outbox.status, ["queued", "held", "failed"])));
 }
 
+/**
+ * Held mail, oldest first, locked so no delivery or second admin changes it while the caller decides: the named
+ * ids (those still held), or all of it up to `limit`.
+ */
+export async function lockHeldMail(
+  tx: Tx,
+  ids: readonly string[] | null,
+  limit: number,
+): Promise<OutboxRow[]> {
+  const where = ids
+    ? and(eq(outbox.status, "held"), inArray(outbox.id, [...ids]))
+    : eq(outbox.status, "held");
+  return tx
+    .select()
+    .from(outbox)
+    .where(where)
+    .orderBy(outbox.createdAt, outbox.id)
+    .limit(limit)
+    .for("update");
+}
+
+/** Held mail, oldest first, up to `limit`, for the outbox page's summary. */
+export async function listHeldMail(db: Db, limit: number): Promise<OutboxRow[]> {
+  return db
+    .select()
+    .from(outbox)
+    .where(eq(outbox.status, "held"))
+    .orderBy(outbox.createdAt, outbox.id)
+    .limit(limit);
+}
+
+/** Held mail back to "queued" for its new delivery job. */
+export async function markRequeued(tx: Tx, ids: readonly string[]) {
+  if (ids.length === 0) return;
+  await tx
+    .update(outbox)
+    .set({ status: "queued", lastError: null })
+    .where(and(inArray(outbox.id, [...ids]), eq(outbox.status, "held")));
+}
+
 export async function listOutbox(db: Db, limit = 200): Promise<OutboxRow[]> {
   return db.select().from(outbox).orderBy(desc(outbox.createdAt)).limit(limit);
 }

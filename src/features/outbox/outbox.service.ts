@@ -3,6 +3,7 @@ import type { Db, Tx } from "../../core/db.ts";
 import type { DataCipher } from "../../crypto/data-key.ts";
 import { HELD_MAIL_COUNT_CAP, type HeldMailCount, heldMailStatuses } from "../../domain/mail-delivery.ts";
 import type { JobQueue } from "../../jobs/queue.ts";
+import { createHeldMailActions } from "./held-mail.service.ts";
 import { type QueuedMail, queueMail } from "./outbox.jobs.ts";
 import { cancelMail, countUnsent, listOutbox, mailSince } from "./outbox.repo.ts";
 
@@ -13,9 +14,24 @@ import { cancelMail, countUnsent, listOutbox, mailSince } from "./outbox.repo.ts
 export const HELD_MAIL_CACHE_MS = 5_000;
 
 /** Outgoing mail: services queue it inside their transaction, and only the delivery job sends it. */
-export function createOutboxService(deps: { db: Db; jobs: JobQueue; clock: Clock; cipher: DataCipher }) {
+export function createOutboxService(deps: {
+  db: Db;
+  jobs: JobQueue;
+  clock: Clock;
+  cipher: DataCipher;
+  /** Read at each use: whether mail leaves through SMTP now. */
+  smtpConfigured: () => boolean;
+}) {
   let cached: { at: number; held: HeldMailCount } | null = null;
+  const held = createHeldMailActions({
+    ...deps,
+    forgetCount: () => {
+      cached = null;
+    },
+  });
   return {
+    /** Held mail sent again once SMTP is configured, or discarded: see held-mail.service.ts. */
+    ...held,
     /** Stores the mail and its delivery job in the caller's transaction, so both commit or roll back with the change. */
     queue: (tx: Tx, mail: QueuedMail, now: Date = deps.clock()) => {
       cached = null;

@@ -1,7 +1,6 @@
 import type { Context, Hono } from "hono";
 import type { Clock } from "../../core/clock.ts";
 import { AppError } from "../../core/errors.ts";
-import type { outbox } from "../../db/schema.ts";
 import { requirePage, signedInMember } from "../../http/auth.ts";
 import type { FormProblem } from "../../http/components/admin-layout.tsx";
 import type { AppEnv } from "../../http/env.ts";
@@ -23,7 +22,7 @@ export interface AdminPagesDeps {
   };
   /** Each member's OpenPGP key fingerprint, by user id. */
   memberFingerprints: () => Promise<ReadonlyMap<string, string>>;
-  outbox: { list(): Promise<(typeof outbox.$inferSelect)[]> };
+  outbox: OutboxAdminPort;
   clock: Clock;
   smtpConfigured: boolean;
   /** PUBLIC_URL: the settings page warns when it is http, which security.txt may not use. */
@@ -40,7 +39,7 @@ import {
 } from "./availability.form.ts";
 import { registerInviteAdminPages } from "./invites.pages.tsx";
 import type { IssuedInviteView } from "./invites.views.tsx";
-import { OutboxPage } from "./outbox.views.tsx";
+import { type OutboxAdminPort, registerOutboxAdminPages } from "./outbox.pages.tsx";
 import { ScopePage } from "./scope.views.tsx";
 import { SettingsPage, type SlaFormValues } from "./settings.views.tsx";
 import { lastText, slaFormValues, slaInputFromForm } from "./sla.form.ts";
@@ -319,8 +318,5 @@ export function registerAdminPages(app: Hono<AppEnv>, deps: AdminPagesDeps) {
   });
 
   // Outbox -------------------------------------------------------------------------------------
-  app.get("/admin/outbox", requirePage("outbox.read"), async (c) => {
-    const rows = await deps.outbox.list();
-    return c.html(<OutboxPage {...(await frame(c))} rows={rows} smtpConfigured={deps.smtpConfigured} />);
-  });
+  registerOutboxAdminPages(app, { outbox: deps.outbox, smtpConfigured: () => deps.smtpConfigured, frame });
 }

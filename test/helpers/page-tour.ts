@@ -160,6 +160,7 @@ export const PAGE_TOUR: readonly TourStop[] = [
   stop("GET /admin/scope", "admin", "scope", fixed("/admin/scope")),
   stop("GET /admin/maintenance", "admin", "maintenance", fixed("/admin/maintenance")),
   stop("GET /admin/outbox", "admin", "outbox", fixed("/admin/outbox")),
+  { ...stop("GET /admin/outbox", "admin", "held mail ready to send", fixed("/admin/outbox")), smtp: true },
   stop("GET /admin/keys", "admin", "keys", fixed("/admin/keys")),
   stop("GET /admin/responses", "admin", "canned responses", fixed("/admin/responses")),
   stop("GET /admin/responses/:id", "admin", "one response", (w) => `/admin/responses/${w.templateId}`),

@@ -30,8 +30,9 @@ export function HeldMailBanner(props: HeldMailBannerProps) {
           </p>
         ) : (
           <p>
-            <strong>Mail held before SMTP was set up was never sent:</strong> {notice.waiting}. Forward it by
-            hand from the outbox. {where}
+            <strong>Mail held before SMTP was set up was never sent:</strong> {notice.waiting}. An admin can
+            send it now, or discard it, in the outbox.{" "}
+            {props.canOpenOutbox && <a href="/admin/outbox">Open the outbox</a>}
           </p>
         )}
       </div>

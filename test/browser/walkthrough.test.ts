@@ -76,7 +76,7 @@ describe("walkthrough in Chromium with JavaScript disabled", { timeout: 120_000 
     await page.waitForURL(/\/report$/);
 
     // The browser's own checks pass, but the server's do not (the title needs 5 characters): the form comes
-    // back with an error summary and everything typed is kept.
+    // back, after a redirect, with an error summary and everything typed is kept.
     await page.fill("#title", "XSS");
     await page.selectOption("#asset", { label: "Acme web app (https://app.acme.example)" });
     await page.selectOption("#weakness", "CWE-79");
@@ -93,9 +93,13 @@ describe("walkthrough in Chromium with JavaScript disabled", { timeout: 120_000 
     await page.fill("#name", "r3searcher");
     await page.locator("input[name=credit][value=handle]").check();
     await page.getByRole("button", { name: "Send report" }).click();
+    // The refusal is a redirect back to the form (post/redirect/get), so a reload never sends it again.
+    await page.waitForURL(/\/report\?form=[A-Za-z0-9_-]+#error-summary$/);
     expect(await page.locator(".form-errors").count()).toBe(1);
     expect(await page.inputValue("#title")).toBe("XSS");
     expect(await page.inputValue("#impact")).toBe("Any visitor's session can be taken over.");
+    expect(await page.inputValue("#email")).toBe("researcher@example.net");
+    expect(await page.isChecked("input[name=credit][value=handle]")).toBe(true);
     await shot(page, "02-form-errors");
 
     await page.fill("#title", "Stored XSS in profile bio");

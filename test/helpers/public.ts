@@ -2,6 +2,7 @@ import pino from "pino";
 import { createApp } from "../../src/http/app.tsx";
 import { reportFields } from "./actors.ts";
 import type { TestDb } from "./db.ts";
+import { formCookie } from "./http.ts";
 
 /** The test server's public origin; browsers send it as Origin on same-site form posts. */
 export const ORIGIN = "http://embargo.test";
@@ -90,4 +91,20 @@ export async function followReceipt(app: App, res: Response) {
     trackingUrl: trackingLinkOf(html),
     reference: /EMB-\d{4}-\d{4,}/.exec(html)?.[0],
   };
+}
+
+/**
+ * Follows a refused report form's 303 back to /report?form=<id> as a browser does (with the form cookie the
+ * redirect set) and returns the page that shows the errors and the kept values, once. Fails loudly otherwise.
+ */
+export async function followRefusal(app: App, res: Response) {
+  const location = res.headers.get("location");
+  if (res.status !== 303 || !location?.startsWith("/report?form=")) {
+    throw new Error(
+      `Expected a 303 back to the form, got ${res.status}: ${(await res.text()).slice(0, 500)}`,
+    );
+  }
+  const cookie = formCookie(res);
+  const page = await app.request(location, { headers: cookie ? { cookie } : {} });
+  return { location, cookie, page, html: await page.text() };
 }

@@ -81,6 +81,8 @@ const ALL_200: Cells = [200, 200, 200, 200, 200, 200];
 // The matrix's server has no SMTP_URL: no link could be mailed, so the post sends nothing and returns to the
 // page that says so (with mail configured it goes on to /r/recover/sent; tracking.test.ts covers that).
 const RECOVER_SENT = "303 /r/recover";
+// A refused report form returns to the form, which shows why once (post/redirect/get).
+const REPORT_REFUSED = "303 /report?form=";
 const TO_WELL_KNOWN = "301 /.well-known/security.txt";
 const AVAILABILITY = { timeZone: "Europe/Berlin", hours: "any" };
 const ASSET = {
@@ -111,7 +113,7 @@ const MATRIX: Row[] = [
 
   // The public report form and API are open to all; an empty submission is refused as input, for everyone alike.
   r("GET /report",                           ALL_200),
-  r("POST /report",                          [400, 400, 400, 400, 400, 400], EMPTY),
+  r("POST /report",                          [REPORT_REFUSED, REPORT_REFUSED, REPORT_REFUSED, REPORT_REFUSED, REPORT_REFUSED, REPORT_REFUSED], EMPTY),
   r("POST /report/encrypted",                [400, 400, 400, 400, 400, 400], { json: () => ({}) }),
   r("POST /api/v1/reports",                  [400, 400, 400, 400, 400, 400], { json: () => ({}) }),
   r("GET /report/cvss-check",                ALL_200, { url: () => `/report/cvss-check?cvss=${encodeURIComponent(CVSS)}` }),

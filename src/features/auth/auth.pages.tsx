@@ -10,7 +10,7 @@ import type { SettingsService } from "../settings/settings.service.ts";
 import type { InvitesService } from "../team/invites.service.ts";
 import type { AuthService } from "./auth.service.ts";
 import { registerInvitePages } from "./invite.pages.tsx";
-import { AuthFieldError, NewPasswordFields } from "./password.views.tsx";
+import { AccountFields, AuthFieldError } from "./password.views.tsx";
 
 /** What the sign-in pages use. */
 export interface AuthPagesDeps {
@@ -168,29 +168,7 @@ function SetupPage(props: {
           </fieldset>
           <fieldset>
             <legend>You, the first admin</legend>
-            <label for="setup-email">Email</label>
-            <input
-              type="email"
-              id="setup-email"
-              name="email"
-              value={props.values.email}
-              autocomplete="username"
-              required
-              {...aria("setup-email", "email")}
-            />
-            <AuthFieldError id="setup-email" message={e.email} />
-            <label for="setup-name">Name</label>
-            <input
-              type="text"
-              id="setup-name"
-              name="name"
-              value={props.values.name}
-              autocomplete="name"
-              required
-              {...aria("setup-name", "name")}
-            />
-            <AuthFieldError id="setup-name" message={e.name} />
-            <NewPasswordFields prefix="setup" errors={e} />
+            <AccountFields prefix="setup" values={props.values} errors={e} />
           </fieldset>
           <div class="actions">
             <button type="submit">Create admin and sign in</button>

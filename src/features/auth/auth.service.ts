@@ -321,8 +321,8 @@ export function createAuthService(deps: {
      * An invited person chooses a password: the member is created and the invite used up in one transaction
      * (the same path as the first admin's setup link), then they are signed in.
      */
-    async acceptInvite(token: string, password: string) {
-      const user = await deps.invites.accept(token, password);
+    async acceptInvite(token: string, password: string, name?: string) {
+      const user = await deps.invites.accept(token, password, name);
       return { user, ...(await startSession(user)) };
     },
 

@@ -7,6 +7,7 @@ import {
   type App,
   appFor,
   countRows,
+  followRefusal,
   formData,
   formFields,
   ORIGIN,
@@ -132,12 +133,11 @@ describe.each(DB_KINDS)("junk and abuse defences on %s", (kind) => {
     expect((await from("203.0.113.5", "198.51.100.21")).status).toBe(429);
   });
 
-  it("gives a solved challenge the normal budget, and refuses a replayed or forged payload with 400", async () => {
+  it("gives a solved challenge the normal budget, and sends a replayed or forged payload back to the form", async () => {
     const first = await solvedPayload(app);
     expect((await submitForm({ altcha: first })).status).toBe(303);
     const replay = await submitForm({ altcha: first });
-    expect(replay.status).toBe(400);
-    expect(await replay.text()).toContain("anti-spam check failed");
+    expect((await followRefusal(app, replay)).html).toContain("anti-spam check failed");
     expect((await submitForm({ altcha: await solvedPayload(app) })).status).toBe(303);
     const third = await submitForm({ altcha: await solvedPayload(app) });
     expect(third.status).toBe(429);
@@ -149,7 +149,7 @@ describe.each(DB_KINDS)("junk and abuse defences on %s", (kind) => {
     const payload = Buffer.from(JSON.stringify({ ...forged, number: solved!.number })).toString("base64");
     for (const bad of [payload, "garbage", Buffer.from("{}").toString("base64")]) {
       const res = await submitForm({ altcha: bad });
-      expect(res.status).toBe(400);
+      expect((await followRefusal(app, res)).html).toContain("anti-spam check failed");
     }
     expect(await countRows(t, "reports")).toBe(2);
   });
@@ -157,7 +157,9 @@ describe.each(DB_KINDS)("junk and abuse defences on %s", (kind) => {
   it("refuses an expired challenge", async () => {
     const payload = await solvedPayload(app);
     t.clock.advance(2 * HOUR);
-    expect((await submitForm({ altcha: payload })).status).toBe(400);
+    const refused = await followRefusal(app, await submitForm({ altcha: payload }));
+    expect(refused.html).toContain("anti-spam check failed");
+    expect(refused.html).toContain('value="Stored XSS in the comment preview"');
     expect(await countRows(t, "reports")).toBe(0);
   });
 
@@ -200,8 +202,9 @@ describe.each(DB_KINDS)("junk and abuse defences on %s", (kind) => {
   it("refuses too-short reproduction steps on the form and the JSON intake", async () => {
     await raiseIntakeLimits(t, { minStepsLength: 40 });
     const form = await submitForm({ steps: "Open the page." });
-    expect(form.status).toBe(400);
-    expect(await form.text()).toContain("Describe the steps to reproduce in at least 40 characters.");
+    expect((await followRefusal(app, form)).html).toContain(
+      "Describe the steps to reproduce in at least 40 characters.",
+    );
     const json = await submitJson(reportFields({ steps: "Open the page." }));
     expect(json.status).toBe(400);
     const body = (await json.json()) as { error: { fields: Record<string, string> } };
@@ -217,17 +220,20 @@ describe.each(DB_KINDS)("junk and abuse defences on %s", (kind) => {
     ["impact", 10_001],
     ["email", 255],
     ["name", 101],
-  ])("refuses an over-long %s with a 400 naming it and stores nothing", async (field, length) => {
-    await raiseIntakeLimits(t);
-    const value = field === "email" ? `${"a".repeat(length - 12)}@example.org` : "x".repeat(length);
-    const json = await submitJson(reportFields({ [field]: value }));
-    expect(json.status).toBe(400);
-    const body = (await json.json()) as { error: { fields: Record<string, string> } };
-    expect(Object.keys(body.error.fields)).toContain(field);
-    const form = await submitForm({ [field]: value });
-    expect(form.status).toBe(400);
-    expect(await countRows(t, "reports")).toBe(0);
-  });
+  ])(
+    "refuses an over-long %s naming it (400 JSON, the form back) and stores nothing",
+    async (field, length) => {
+      await raiseIntakeLimits(t);
+      const value = field === "email" ? `${"a".repeat(length - 12)}@example.org` : "x".repeat(length);
+      const json = await submitJson(reportFields({ [field]: value }));
+      expect(json.status).toBe(400);
+      const body = (await json.json()) as { error: { fields: Record<string, string> } };
+      expect(Object.keys(body.error.fields)).toContain(field);
+      const form = await submitForm({ [field]: value });
+      expect((await followRefusal(app, form)).html).toContain(`id="${field}-error"`);
+      expect(await countRows(t, "reports")).toBe(0);
+    },
+  );
 
   it("answers 413 to a body over the size limit and stores nothing", async () => {
     await raiseIntakeLimits(t);

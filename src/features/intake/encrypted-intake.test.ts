@@ -19,7 +19,7 @@ import {
   MEMBER_PUBLIC_KEY,
   makeGpg,
 } from "../../../test/helpers/pgp.ts";
-import { followReceipt, formData, postForm } from "../../../test/helpers/public.ts";
+import { followReceipt, followRefusal, formData, postForm } from "../../../test/helpers/public.ts";
 import { attachments, auditEvents, reports } from "../../db/schema.ts";
 import { MAX_REPORT_REQUEST_BYTES } from "../../domain/attachments.ts";
 import { formatFingerprint } from "../../domain/pgp-keys.ts";
@@ -224,8 +224,7 @@ describe.each(DB_KINDS)("encrypted JSON intake and reporter keys on %s", (kind) 
     const badKey = "-----BEGIN PGP PUBLIC KEY BLOCK-----\n\nbroken\n-----END PGP PUBLIC KEY BLOCK-----";
     const before = await countReports();
     const refused = await postForm(app, "/report", formData({ ...fields, pgpKey: badKey }));
-    expect(refused.status).toBe(400);
-    const html = unescapeHtml(await refused.text()).replace(/\r\n/g, "\n");
+    const html = unescapeHtml((await followRefusal(app, refused)).html).replace(/\r\n/g, "\n");
     expect(html).toContain('id="pgpKey-error"');
     expect(html).toMatch(/Your OpenPGP public key: This is not a readable OpenPGP key/);
     expect(html).toContain(badKey);

@@ -5,6 +5,7 @@ import { servedOverHttps } from "../../domain/mail-delivery.ts";
 import { noStore } from "../../http/auth.ts";
 import type { AppEnv } from "../../http/env.ts";
 import { formFiles, formText, isFieldError, readForm } from "../../http/form.ts";
+import { type FormStateInput, redirectWithFormState, takeFormState } from "../../http/form-state.ts";
 import { MAX_PROPOSED_CVSS_LENGTH } from "../reports/reports.schema.ts";
 import { registerEncryptedForm } from "./encrypted-form.pages.tsx";
 import { reporterKeyExtras } from "./encrypted-intake.service.ts";
@@ -16,12 +17,14 @@ import { CVSS_CHECK_PATH, CvssCheck, type CvssCheckResult } from "./proposal.vie
 import { createReceiptService, RECEIPT_TOKEN, receiptPath } from "./receipt.service.ts";
 import { ReceiptGonePage, ReceiptPage } from "./receipt.views.tsx";
 
-async function renderForm(
-  deps: IntakeDeps,
-  c: Context<AppEnv>,
-  values?: Record<string, string>,
-  errors?: Record<string, string>,
-) {
+/** The form, with the errors and typed values of a refused post when it was redirected with them (once). */
+async function renderForm(deps: IntakeDeps, c: Context<AppEnv>) {
+  const state = await takeFormState(c);
+  const kept = state?.form === "report" ? state : null;
+  const values: Record<string, string> = {};
+  for (const [name, value] of Object.entries(kept?.values ?? {})) {
+    if (typeof value === "string") values[name] = value;
+  }
   const { settings, assets } = deps;
   const [org, scope, intake] = await Promise.all([
     settings.org(),
@@ -42,13 +45,13 @@ async function renderForm(
       orgName={org.name}
       inScope={scope.filter((a) => a.inScope).map(view)}
       outOfScope={scope.filter((a) => !a.inScope).map(view)}
-      values={values ?? {}}
-      errors={errors ?? {}}
+      values={values}
+      errors={kept?.errors ?? {}}
+      filesDropped={kept?.omitted.includes("attachments") ?? false}
       minStepsLength={intake.minStepsLength}
       pow={pow}
       overHttps={servedOverHttps(deps.publicUrl)}
     />,
-    errors ? 400 : 200,
   );
 }
 
@@ -111,14 +114,25 @@ export function registerIntakePages(app: Hono<AppEnv>, deps: IntakeDeps) {
       if (value !== undefined) values[name] = value;
     }
     const files = await formFiles(body, "attachments");
+    // Post/redirect/get for a refusal too: the form comes back once with the errors and what was typed (a
+    // fresh challenge, no files: the page asks for them again), and a reload of it sends nothing.
+    const refuse = (errors: Record<string, string>) => {
+      const state: FormStateInput = {
+        form: "report",
+        errors,
+        values: { ...values, attachments: files.map((f) => f.filename || "file") },
+        // Never a private key pasted where the public one belongs.
+        omit: ["attachments", ...(/PRIVATE KEY/i.test(values.pgpKey ?? "") ? ["pgpKey"] : [])],
+      };
+      return redirectWithFormState(c, "/report#error-summary", state);
+    };
     try {
       await checkReportBudget(deps, c, formText(body, "altcha") ?? "");
     } catch (error) {
       // A stale or reused challenge must not cost the researcher what they typed: the form comes back with
-      // a fresh challenge. Rate limits (429) still answer with their own page.
-      if (error instanceof AppError && error.code === "invalid_pow") {
-        return renderForm(deps, c, values, { altcha: error.message });
-      }
+      // a fresh challenge. Rate limits (429) still answer with their own page: the status and Retry-After are
+      // the limit's contract, and nothing typed would be accepted before it passes anyway.
+      if (error instanceof AppError && error.code === "invalid_pow") return refuse({ altcha: error.message });
       throw error;
     }
     // Post/redirect/get: the receipt is its own page, so a reload or Back never sends the report twice.
@@ -129,7 +143,7 @@ export function registerIntakePages(app: Hono<AppEnv>, deps: IntakeDeps) {
     try {
       await deps.reports.submit(values, files, "web", receipt.extras);
     } catch (error) {
-      if (isFieldError(error)) return renderForm(deps, c, values, error.fields);
+      if (isFieldError(error)) return refuse(error.fields);
       throw error;
     }
     return c.redirect(receiptPath(receipt.token()), 303);

@@ -53,6 +53,8 @@ export interface ReportFormProps {
   outOfScope: readonly ScopeAsset[];
   values?: Values;
   errors?: Errors;
+  /** A refused post carried files, which are never kept: the form asks for them again. */
+  filesDropped?: boolean;
   /** The admin's minimum for the steps to reproduce, shown in the field's hint before any error. */
   minStepsLength: number;
   /** A proof-of-work challenge that /static/js/pow.js solves; without JavaScript the form still posts. */
@@ -61,7 +63,7 @@ export interface ReportFormProps {
   overHttps?: boolean;
 }
 
-/** The report form. It works without JavaScript; on a failed submission every typed value comes back. */
+/** The report form. It works without JavaScript; after a refused submission every typed value comes back. */
 export function ReportFormPage(props: ReportFormProps) {
   const v = props.values ?? {};
   const e = props.errors;
@@ -234,7 +236,7 @@ export function ReportFormPage(props: ReportFormProps) {
 
           <AttachmentsInput
             errors={e}
-            again={hadErrors}
+            again={props.filesDropped ?? false}
             againText="For your safety, files are not kept when the form is shown again: please select them again."
           />
 

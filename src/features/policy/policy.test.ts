@@ -6,6 +6,7 @@ import {
   appFor,
   countRows,
   followReceipt,
+  followRefusal,
   formData,
   formFields,
   ORIGIN,
@@ -210,7 +211,7 @@ describe.each(DB_KINDS)("public pages on %s", (kind) => {
   });
 
   describe("POST /report", () => {
-    it("re-renders with 400, a linked error summary, a message under every field and every typed value kept", async () => {
+    it("redirects back (303) to a linked error summary, a message under every field and every typed value kept", async () => {
       const before = await countRows(t, "reports");
       const typed = {
         title: "<b>",
@@ -228,8 +229,7 @@ describe.each(DB_KINDS)("public pages on %s", (kind) => {
         "/report",
         formData(typed, [{ filename: "payload.exe", content: "MZ" }]),
       );
-      expect(res.status).toBe(400);
-      const html = await res.text();
+      const { html } = await followRefusal(app, res);
       expect(html).toContain('class="form-errors"');
       for (const field of [
         "title",
@@ -268,8 +268,7 @@ describe.each(DB_KINDS)("public pages on %s", (kind) => {
         "/report",
         formData(formFields({ asset: "00000000-0000-4000-8000-000000000000" })),
       );
-      expect(res.status).toBe(400);
-      const html = await res.text();
+      const { html } = await followRefusal(app, res);
       expect(html).toContain("Choose one of the listed in-scope assets, or Other.");
       expect(html).toMatch(/<select id="asset"[^>]*aria-invalid="true"/);
       expect(html).toContain('value="Stored XSS in the comment preview"'); // other values kept
@@ -283,8 +282,7 @@ describe.each(DB_KINDS)("public pages on %s", (kind) => {
       });
       const outside = await t.services.assets.create(admin.id, { name: "Partner site", inScope: false });
       const res = await postForm(app, "/report", formData(formFields({ asset: outside.id, title: "x" })));
-      expect(res.status).toBe(400);
-      const html = await res.text();
+      const { html } = await followRefusal(app, res);
       expect(html).toContain("Choose one of the listed in-scope assets, or Other.");
       expect(html).toMatch(
         /<input[^>]*id="title"[^>]*aria-invalid="true"|aria-invalid="true"[^>]*id="title"/,

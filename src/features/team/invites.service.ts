@@ -214,8 +214,9 @@ export function createInvitesService(deps: {
     /**
      * Creates the member from the invite with the password they chose, and uses the invite up, in one
      * transaction. The invite row is locked first, so the same link submitted twice at once makes one member.
+     * The person may correct the name the admin typed; without one the invite's name stays.
      */
-    async accept(token: string, password: string): Promise<UserRow> {
+    async accept(token: string, password: string, name?: string): Promise<UserRow> {
       if (!password) {
         throw new AppError("invalid_input", 400, "Choose a password.", { password: "Choose a password." });
       }
@@ -223,14 +224,18 @@ export function createInvitesService(deps: {
         const invite = usableNow(await lockInvite(tx, { tokenHash: hashOf(token) }));
         const user = await deps.team.createMemberIn(tx, null, {
           email: invite.email,
-          name: invite.name,
+          name: name ?? invite.name,
           role: invite.role,
           expertise: invite.expertise,
           password,
         });
         const now = clock();
         await updateInvite(tx, invite.id, { acceptedAt: now, userId: user.id });
-        await audit(tx, user.id, "team.invite_accepted", { inviteId: invite.id, userId: user.id });
+        await audit(tx, user.id, "team.invite_accepted", {
+          inviteId: invite.id,
+          userId: user.id,
+          ...(user.name !== invite.name ? { name: user.name } : {}),
+        });
         return user;
       });
     },

@@ -5,6 +5,7 @@ import {
   type App,
   appFor,
   follow,
+  formCookie,
   get,
   login,
   post,
@@ -252,22 +253,80 @@ describe.each(DB_KINDS)("team invites on %s", (kind) => {
     }
   });
 
-  it("keeps the invite when the password is refused, and says why", async () => {
+  it("sends a refused acceptance back (303) with why and the name typed, once, never the password", async () => {
     const res = await invite({ email: "rosa@example.org", name: "Rosa", role: "responder" });
     const link = linkOn(unescapeHtml(await (await follow(app, res, admin)).text()));
-    const differ = await accept(link, PASSWORD, `${PASSWORD}x`);
-    expect(differ.status).toBe(400);
-    expect(await differ.text()).toContain("The two passwords differ.");
-    const weak = await accept(link, "short");
-    expect(weak.status).toBe(400);
-    const weakHtml = await weak.text();
-    expect(weakHtml).toContain('id="invite-password-error"');
-    expect(weakHtml).toContain("Use at least 12 characters.");
-    const empty = await accept(link, "");
-    expect(empty.status).toBe(400);
-    expect(await empty.text()).toContain("Choose a password.");
+    const secret = "rosa-own-secret-password";
+    const accepted = (await auditOf("team.invite_accepted")).length;
+    const refused = async (fields: Record<string, string>) => {
+      const answer = await post(app, pathOf(link), null, fields);
+      const location = answer.headers.get("location") ?? "";
+      expect(location).toMatch(new RegExp(`^${pathOf(link)}\\?form=[A-Za-z0-9_-]{20,64}$`));
+      const page = await follow(app, answer);
+      expect(page.status).toBe(200);
+      expect(page.headers.get("cache-control")).toBe("no-store");
+      return { location, cookie: formCookie(answer), html: unescapeHtml(await page.text()) };
+    };
+    const differ = await refused({ name: "Rosa Typed", password: secret, passwordConfirm: `${secret}x` });
+    expect(differ.html).toContain("The two passwords differ.");
+    expect(differ.html).toContain('id="invite-confirm-error"');
+    expect(differ.html).toContain('value="Rosa Typed"');
+    expect(differ.html).toContain("type it again: password, password again");
+    expect(differ.html).not.toContain(secret);
+    // Shown once: the same address again shows the invite's own name and no error.
+    const reload = await get(app, differ.location, null, differ.cookie ? { cookie: differ.cookie } : {});
+    const reloadHtml = unescapeHtml(await reload.text());
+    expect(reloadHtml).not.toContain("The two passwords differ.");
+    expect(reloadHtml).toContain('value="Rosa"');
+
+    const weak = await refused({ name: "Rosa", password: "short", passwordConfirm: "short" });
+    expect(weak.html).toContain('id="invite-password-error"');
+    expect(weak.html).toContain("Use at least 12 characters.");
+    expect((await refused({ name: "Rosa", password: "", passwordConfirm: "" })).html).toContain(
+      "Choose a password.",
+    );
+    const blank = await refused({ name: "   ", password: secret, passwordConfirm: secret });
+    expect(blank.html).toMatch(/id="invite-name"[^>]*aria-invalid="true"/);
+    expect(blank.html).toContain("Enter a name.");
+    const long = await refused({ name: "N".repeat(101), password: secret, passwordConfirm: secret });
+    expect(long.html).toContain("Use at most 100 characters.");
+    expect(long.html).toContain(`value="${"N".repeat(101)}"`);
+    expect(long.html).not.toContain(secret);
+
+    // No refusal stored anything: no member, no audit event, and the password nowhere, not even sealed.
     expect(await t.services.team.byEmail("rosa@example.org")).toBeNull();
-    expect((await accept(link)).status).toBe(303);
+    expect(await auditOf("team.invite_accepted")).toHaveLength(accepted);
+    expect(await dumpAll(t)).not.toContain(secret);
+
+    // The link still works, and the name the person chose is the member's.
+    const done = await post(app, pathOf(link), null, {
+      name: " Rosa Q. ",
+      password: secret,
+      passwordConfirm: secret,
+    });
+    expect(done.headers.get("location")).toBe("/inbox");
+    expect(await t.services.team.byEmail("rosa@example.org")).toMatchObject({ name: "Rosa Q." });
+    const events = await auditOf("team.invite_accepted");
+    expect(events.map((e) => e.data)).toContainEqual(expect.objectContaining({ name: "Rosa Q." }));
+  });
+
+  it("shows the invited address read-only with the name, and ignores a posted address", async () => {
+    const res = await invite({ email: "uma@example.org", name: "Uma", role: "viewer" });
+    const link = linkOn(unescapeHtml(await (await follow(app, res, admin)).text()));
+    const html = await (await get(app, pathOf(link))).text();
+    expect(html).toMatch(
+      /<input type="email" id="invite-email" name="email" value="uma@example.org"[^>]*readonly/,
+    );
+    expect(html).toMatch(/<input type="text" id="invite-name" name="name" value="Uma"/);
+    const done = await post(app, pathOf(link), null, {
+      email: "mallory@example.org",
+      name: "Uma",
+      password: PASSWORD,
+      passwordConfirm: PASSWORD,
+    });
+    expect(done.headers.get("location")).toBe("/inbox");
+    expect(await t.services.team.byEmail("mallory@example.org")).toBeNull();
+    expect(await t.services.team.byEmail("uma@example.org")).toMatchObject({ name: "Uma", role: "viewer" });
   });
 
   it("refuses bad input, a duplicate pending invite and a member's address, keeping what was typed", async () => {

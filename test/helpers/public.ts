@@ -58,7 +58,10 @@ export function unescapeHtml(html: string): string {
 }
 
 /** Counts rows of a table, to show that a refused request stored nothing. */
-export async function countRows(t: TestDb, table: "reports" | "messages" | "attachments"): Promise<number> {
+export async function countRows(
+  t: TestDb,
+  table: "reports" | "messages" | "attachments" | "form_states",
+): Promise<number> {
   const { sql } = await import("drizzle-orm");
   const result = (await t.database.db.execute(
     sql.raw(`select count(*)::int as n from ${table}`),

@@ -6,7 +6,8 @@ import { verifyPowPayload } from "./intake-pow.service.ts";
 
 /**
  * Junk defence for the browser form: a valid solved challenge spends the normal hourly budget, no payload
- * (JavaScript off) the stricter one instead of a block, and a forged or replayed payload is refused.
+ * (JavaScript off) the stricter one instead of a block, and a forged or replayed payload is refused after
+ * spending the normal budget too.
  */
 export async function checkReportBudget(
   deps: Pick<IntakeDeps, "db" | "settings" | "clock" | "limits">,
@@ -24,17 +25,21 @@ export async function checkReportBudget(
     });
     return;
   }
+  const hourly = {
+    bucket: "reports",
+    limit: limits.reportsPerHourPerIp,
+    windowSeconds: 3600,
+    key: clientIp(c),
+  };
   if (!(await verifyPowPayload(deps, payload.trim()))) {
+    // A refused form is kept for its page (post/redirect/get), so a failed check costs what a report costs:
+    // forged payloads cannot make the server store form after form.
+    await enforceRateLimit(c, hourly);
     throw new AppError(
       "invalid_pow",
       400,
       "The anti-spam check failed or was already used. Reload the form and submit again.",
     );
   }
-  await enforceRateLimit(c, {
-    bucket: "reports",
-    limit: limits.reportsPerHourPerIp,
-    windowSeconds: 3600,
-    key: clientIp(c),
-  });
+  await enforceRateLimit(c, hourly);
 }

@@ -123,6 +123,17 @@ describe.each(DB_KINDS)("a refused report form: post/redirect/get on %s", (kind)
     expect(html).toContain('value="Only mine"');
   });
 
+  it("charges a forged anti-spam check to the hourly budget, so forged posts cannot store form after form", async () => {
+    await raiseIntakeLimits(t, { reportsPerHourPerIp: 2 });
+    const kept = await countRows(t, "form_states");
+    const statuses: number[] = [];
+    for (let i = 0; i < 5; i++)
+      statuses.push((await refuse({ title: `Forged check ${i}`, altcha: "Zm9yZ2Vk" })).status);
+    expect(statuses).toEqual([303, 303, 429, 429, 429]);
+    expect((await countRows(t, "form_states")) - kept).toBe(2);
+    await raiseIntakeLimits(t);
+  });
+
   it("keeps the 429 and Retry-After of the rate limit, which stores nothing either", async () => {
     // Every post of this suite so far counted against the limit, so one more is over it.
     await raiseIntakeLimits(t, { noJsReportsPerHourPerIp: 1 });

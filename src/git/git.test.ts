@@ -86,7 +86,7 @@ describe("a bare mirror of a local upstream", () => {
     git(upstream, "branch", "-D", "fix/EMB-1");
     await fetchMirror(other, `file://${upstream}`);
     expect(await resolveRef(other, "refs/heads/fix/EMB-1")).toBeNull();
-    git(upstream, "branch", "fix/EMB-1", sha.fix);
+    git(upstream, "branch", "fix/EMB-1", sha.fix!);
   });
 
   it("initialising again leaves the mirror as it was", async () => {

@@ -20,7 +20,6 @@ export function isFullSha(value: string): boolean {
 export function refNameProblem(name: string, options: { oneLevel?: boolean } = {}): string | null {
   if (name.length === 0) return "is empty";
   if (name.length > MAX_REF_LENGTH) return `is longer than ${MAX_REF_LENGTH} characters`;
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what is refused
   if (/[^\x21-\x7e]/.test(name)) return "may hold only printable ASCII characters, without spaces";
   const forbidden = name.match(/[~^:?*[\\]/);
   if (forbidden) return `may not contain "${forbidden[0]}"`;

@@ -143,8 +143,8 @@ export function RepositoriesPage(props: RepositoriesPageProps) {
             <td>
               <form method="post" action={`/admin/repositories/${r.id}/fetch`}>
                 <Csrf token={props.csrfToken} />
-                <button type="submit" class="secondary" aria-label={`Fetch ${r.name} now`}>
-                  Fetch now
+                <button type="submit" class="secondary">
+                  Fetch now<span class="visually-hidden">: {r.name}</span>
                 </button>
               </form>
             </td>

@@ -147,11 +147,17 @@ export const PAGE_TOUR: readonly TourStop[] = [
   stop("GET /admin/intake", "admin", "intake limits", fixed("/admin/intake")),
   stop("GET /admin/scope", "admin", "scope", fixed("/admin/scope")),
   stop("GET /admin/repositories", "admin", "repositories", fixed("/admin/repositories")),
-  stop("GET /admin/repositories", "admin", "refused registration", fixed("/admin/repositories"), async (page) => {
-    await page.fill("#repo-name", "acme/tour");
-    await page.fill("#repo-upstream", "ext::sh -c true");
-    await submit(page, "Register repository");
-  }),
+  stop(
+    "GET /admin/repositories",
+    "admin",
+    "refused registration",
+    fixed("/admin/repositories"),
+    async (page) => {
+      await page.fill("#repo-name", "acme/tour");
+      await page.fill("#repo-upstream", "ext::sh -c true");
+      await submit(page, "Register repository");
+    },
+  ),
   stop("GET /admin/maintenance", "admin", "maintenance", fixed("/admin/maintenance")),
   stop("GET /admin/outbox", "admin", "outbox", fixed("/admin/outbox")),
   stop("GET /admin/keys", "admin", "keys", fixed("/admin/keys")),

@@ -104,7 +104,7 @@ describe("a bare mirror of a local upstream", () => {
     const err = await fetchMirror(mirror, path.join(root, "missing.git")).catch((e) => e);
     expect(err).toBeInstanceOf(GitError);
     expect(err.kind).toBe("failed");
-    expect(err.message).toMatch(/does not appear to be a git repository|not.*found/i);
+    expect(err.message).toMatch(/^git fetch failed: .*(does not appear to be a git repository|not.*found)/is);
   });
 });
 

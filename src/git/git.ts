@@ -108,6 +108,8 @@ function runGit(
 ): Promise<{ stdout: string; code: number }> {
   const config = [...BASE_CONFIG, ...(options.config ?? [])].flatMap((c) => ["-c", c]);
   const maxBuffer = options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT;
+  // The subcommand, for messages: "git fetch failed", not the --git-dir option before it.
+  const verb = args.find((a) => !a.startsWith("-")) ?? "";
   return new Promise((resolve, reject) => {
     const child = execFile(
       "git",
@@ -125,12 +127,12 @@ function runGit(
         if (!error) return resolve({ stdout, code: 0 });
         const e = error as NodeJS.ErrnoException & { killed?: boolean; code?: unknown; signal?: string };
         if (e.code === "ERR_CHILD_PROCESS_STDIO_MAXBUFFER")
-          return reject(new GitError("too_large", `git ${args[0]} printed more than ${maxBuffer} bytes`));
+          return reject(new GitError("too_large", `git ${verb} printed more than ${maxBuffer} bytes`));
         if (e.killed || e.signal === "SIGKILL")
-          return reject(new GitError("timeout", `git ${args[0]} did not finish in time`, null, kept));
+          return reject(new GitError("timeout", `git ${verb} did not finish in time`, null, kept));
         const code = typeof e.code === "number" ? e.code : null;
         if (code !== null && options.okCodes?.includes(code)) return resolve({ stdout, code });
-        reject(new GitError("failed", `git ${args[0]} failed: ${kept || `exit ${code}`}`, code, kept));
+        reject(new GitError("failed", `git ${verb} failed: ${kept || `exit ${code}`}`, code, kept));
       },
     );
     if (options.input !== undefined) child.stdin?.end(options.input);

@@ -26,6 +26,13 @@ const optional = <T extends z.ZodTypeAny>(schema: T) =>
 export const configSchema = z.object({
   /** Where PGlite, the lock file and the generated key file live. */
   EMBARGO_DATA_DIR: optional(z.string().trim().min(1)).transform((v) => path.resolve(v ?? "./data")),
+  /**
+   * The git store (the repositories' bare mirrors). Default `<EMBARGO_DATA_DIR>/git`; with several instances on
+   * one PostgreSQL it must be a volume all of them share.
+   */
+  EMBARGO_GIT_DIR: optional(z.string().trim().min(1)).transform((v) =>
+    v === undefined ? undefined : path.resolve(v),
+  ),
   /** Unset: embedded PGlite in the data dir. Set: a PostgreSQL server. */
   DATABASE_URL: optional(
     urlWithProtocols(["postgres:", "postgresql:"], "postgres://user:pass@host:5432/embargo"),
@@ -107,7 +114,7 @@ export const configSchema = z.object({
   ),
 });
 
-export type Config = z.output<typeof configSchema> & { publicUrl: string };
+export type Config = z.output<typeof configSchema> & { publicUrl: string; gitDir: string };
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -127,7 +134,11 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     throw new ConfigError(problems);
   }
   const value = parsed.data;
-  return { ...value, publicUrl: value.PUBLIC_URL ?? `http://localhost:${value.PORT}` };
+  return {
+    ...value,
+    publicUrl: value.PUBLIC_URL ?? `http://localhost:${value.PORT}`,
+    gitDir: value.EMBARGO_GIT_DIR ?? path.join(value.EMBARGO_DATA_DIR, "git"),
+  };
 }
 
 /** Accepts the two encodings operators commonly produce (hex or base64) and insists on exactly 32 bytes. */

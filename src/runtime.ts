@@ -97,6 +97,7 @@ export async function openRuntime(
       imapMailbox: config.IMAP_URL ? withoutPassword(config.IMAP_URL) : null,
       trustProxy: config.TRUST_PROXY,
       alertAllowPrivateHosts: config.ALERT_ALLOW_PRIVATE_HOSTS,
+      gitDir: config.gitDir,
     });
     let backfill: Promise<unknown> = Promise.resolve();
     let transport: MailTransport;

@@ -14,6 +14,7 @@ import { createMaintenanceService } from "./features/maintenance/maintenance.ser
 import { createOutboxService } from "./features/outbox/outbox.service.ts";
 import { createAssetsService } from "./features/policy/assets.service.ts";
 import { createReportsService } from "./features/reports/reports.service.ts";
+import { createRepositoriesService } from "./features/repositories/repositories.service.ts";
 import { createSearchService } from "./features/search/search.service.ts";
 import { createSettingsService } from "./features/settings/settings.service.ts";
 import { createInvitesService } from "./features/team/invites.service.ts";
@@ -38,6 +39,8 @@ export interface ServiceDeps {
   trustProxy?: TrustProxy;
   /** Private hosts and ranges alert channels may reach (ALERT_ALLOW_PRIVATE_HOSTS); unset: public hosts only. */
   alertAllowPrivateHosts?: HostAllowList;
+  /** Where the git store lives (EMBARGO_GIT_DIR): the repositories' bare mirrors. */
+  gitDir: string;
 }
 
 /**
@@ -61,7 +64,15 @@ export function createServices(deps: ServiceDeps) {
     allowPrivateHosts: deps.alertAllowPrivateHosts ?? NO_PRIVATE_HOSTS,
   });
   const invites = createInvitesService({ db, clock, publicUrl, settings, team, outbox });
-  const assets = createAssetsService({ db, clock });
+  const repositories = createRepositoriesService({
+    db,
+    clock,
+    cipher,
+    jobs,
+    gitDir: deps.gitDir,
+    withLock: (key, fn) => database.withLock(key, fn),
+  });
+  const assets = createAssetsService({ db, clock, repositories });
   const search = createSearchService({ db, cipher });
   const templates = createTemplatesService({ db, clock, publicUrl, settings, team });
   const assignment = createAssignmentService({ db, clock, settings, team, alerts });
@@ -95,6 +106,7 @@ export function createServices(deps: ServiceDeps) {
     outbox,
     alerts,
     assets,
+    repositories,
     search,
     templates,
     assignment,

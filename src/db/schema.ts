@@ -8,5 +8,6 @@ export * from "./schema/keys.ts";
 export * from "./schema/mail.ts";
 export * from "./schema/rate-limits.ts";
 export * from "./schema/reports.ts";
+export * from "./schema/repositories.ts";
 export * from "./schema/settings.ts";
 export * from "./schema/team.ts";

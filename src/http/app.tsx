@@ -24,6 +24,8 @@ import { registerMaintenancePages } from "../features/maintenance/maintenance.pa
 import { registerPolicyPages } from "../features/policy/policy.pages.tsx";
 import { registerReportsApi } from "../features/reports/reports.api.ts";
 import { registerReportPages } from "../features/reports/reports.pages.tsx";
+import { registerRepositoriesApi } from "../features/repositories/repositories.api.ts";
+import { registerRepositoryPages } from "../features/repositories/repositories.pages.tsx";
 import { registerAdminPages } from "../features/team/admin.pages.tsx";
 import { registerApiTokenPages } from "../features/team/api-tokens.pages.tsx";
 import { registerAvailabilityPages } from "../features/team/availability.pages.tsx";
@@ -32,6 +34,7 @@ import { registerTrackingPages } from "../features/tracking/tracking.pages.tsx";
 import type { Services } from "../services.ts";
 import { loadSession, sameOrigin } from "./auth.ts";
 import type { AppEnv } from "./env.ts";
+import { titleFor } from "./error-titles.ts";
 import { createFormStateStore, provideFormStates } from "./form-state.ts";
 import { Layout } from "./layout.tsx";
 import { createApiRouter, registerOpenApiDocument } from "./openapi.ts";
@@ -304,6 +307,7 @@ function registerRoutes(app: Hono<AppEnv>, services: Services) {
     team: services.team,
     invites: services.invites,
     assets: services.assets,
+    repositories: services.repositories,
     intakeKey: {
       facts: async () => ({
         ...(await services.keys.intakeKeyFacts()),
@@ -347,29 +351,18 @@ function registerRoutes(app: Hono<AppEnv>, services: Services) {
     maintenance: services.maintenance,
     engine: deps.database.kind,
   });
+  const { repositories, settings } = services;
+  registerRepositoryPages(app, { settings, repositories, gitDir: deps.gitDir });
   // The JSON API: its routes validate with the zod schemas the document is generated from.
   const api = createApiRouter();
   registerIntakeApi(api, intake);
   registerReportsApi(api, { reports: services.reports, auth: services.auth });
+  registerRepositoriesApi(api, { repositories, auth: services.auth });
   registerOpenApiDocument(api, {
     publicUrl: () => deps.publicUrl,
     refinements: [intakeDocumentRefinement(intake)],
   });
   app.route("/", api);
-}
-
-function titleFor(status: number): string {
-  return (
-    {
-      400: "Check your input",
-      401: "Sign in needed",
-      403: "Not allowed",
-      404: "Not found",
-      409: "Not possible now",
-      413: "Too large",
-      429: "Slow down",
-    }[status] ?? "Error"
-  );
 }
 
 async function errorPage(

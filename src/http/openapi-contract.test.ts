@@ -223,6 +223,36 @@ describe.each(DB_KINDS)("real answers match the OpenAPI document on %s", (kind) 
     }
   });
 
+  it("createRepository and listRepositories: 201 and 200 for admins, 400 naming the URL's problem, 403, 401", async () => {
+    const upstream = { name: "acme/contract", upstreamUrl: "file:///srv/git/contract.git" };
+    const created = await check(
+      "createRepository",
+      await request(team.admin, "POST", "/api/v1/repositories", upstream),
+      201,
+    );
+    expect(created).toMatchObject({ ...upstream, defaultBranch: "main" });
+    const bad = await check(
+      "createRepository",
+      await request(team.admin, "POST", "/api/v1/repositories", { name: "x", upstreamUrl: "ext::sh" }),
+      400,
+    );
+    expect(((bad.error as Json).fields as Json).upstreamUrl).toMatch(/Remote helpers/);
+    await check("createRepository", await request(team.alice, "POST", "/api/v1/repositories", upstream), 403);
+    await check(
+      "createRepository",
+      await request(team.admin, "POST", "/api/v1/repositories", "x", "text/plain"),
+      415,
+    );
+    const list = await check(
+      "listRepositories",
+      await request(team.admin, "GET", "/api/v1/repositories"),
+      200,
+    );
+    expect((list.items as Json[]).map((r) => r.name)).toContain("acme/contract");
+    await check("listRepositories", await request(team.viewer, "GET", "/api/v1/repositories"), 403);
+    await check("listRepositories", await request(null, "GET", "/api/v1/repositories"), 401);
+  });
+
   it("checked a success and an error of every operation in the document", () => {
     expect([...seen.keys()].sort()).toEqual([...operations.keys()].sort());
     for (const [operationId, statuses] of seen) {

@@ -6,6 +6,8 @@ import { mailIntakeQueues, registerMailFetch } from "../features/mail-intake/mai
 import { registerMaintenance } from "../features/maintenance/maintenance.jobs.ts";
 import { maintenanceQueues } from "../features/maintenance/maintenance-queue.jobs.ts";
 import { createMailDeliveryHandler, MAIL_DELIVER, mailQueues } from "../features/outbox/outbox.jobs.ts";
+import { registerRepositoryFetch } from "../features/repositories/repositories.jobs.ts";
+import { repositoryQueues } from "../features/repositories/repositories-queue.jobs.ts";
 import { registerSlaSweep, slaQueues } from "../features/sla/sla.jobs.ts";
 import type { MailTransport } from "../mail/transport.ts";
 import type { Services } from "../services.ts";
@@ -18,6 +20,7 @@ export const ALL_QUEUES: readonly QueueDefinition[] = [
   ...slaQueues,
   ...mailIntakeQueues,
   ...maintenanceQueues,
+  ...repositoryQueues,
 ];
 
 /** What only job handlers need beyond the services: the way out for mail, and the mailbox to poll. */
@@ -68,6 +71,7 @@ export async function registerWorkers(services: Services, options: WorkerOptions
     alerts: services.alerts,
   });
   await registerMaintenance({ db, jobs, maintenance: services.maintenance, logger: options.logger });
+  await registerRepositoryFetch({ jobs, repositories: services.repositories, logger: options.logger });
   if (options.imapUrl) {
     await registerMailFetch({
       db,

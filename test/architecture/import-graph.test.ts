@@ -55,7 +55,7 @@ describe("the import graph of src/ (type imports included)", () => {
           (/^src\/(core|domain)\//.test(e.from) && !/^src\/(core|domain|db)\//.test(e.to)) ||
           (/^src\/domain\//.test(e.from) && !/^src\/domain\//.test(e.to)) ||
           // src/jobs/workers.ts registers the features' job handlers: it is part of the composition root.
-          (/^src\/(core|db|crypto|mail|jobs|audit)\//.test(e.from) &&
+          (/^src\/(core|db|crypto|mail|jobs|audit|git)\//.test(e.from) &&
             e.from !== "src/jobs/workers.ts" &&
             featureOf(e.to) !== null),
       )

@@ -53,6 +53,8 @@ export interface World {
   /** An API token of the admin's that only the revoke route touches. */
   spareAdminToken: { id: string; secret: string };
   assetId: string;
+  /** A registered repository (its upstream need not exist: no fetch job runs in the matrix). */
+  repositoryId: string;
   templateId: string;
   alertChannelId: string;
   /** A first-admin setup link issued before any admin existed; it must stop working once one does. */
@@ -189,6 +191,10 @@ export async function seedWorld(live: LiveServer): Promise<World> {
     kind: "web",
     inScope: "true",
   });
+  const repository = await s.repositories.register(team.admin.id, {
+    name: "acme/billing",
+    upstreamUrl: "/srv/git/billing.git",
+  });
   const template = await s.templates.create(team.admin.id, {
     name: "Thanks",
     purpose: "general",
@@ -250,6 +256,7 @@ export async function seedWorld(live: LiveServer): Promise<World> {
     spareMemberId: spare.id,
     spareAdminToken: { id: spareToken.id, secret: spareToken.token },
     assetId: asset.id,
+    repositoryId: repository.id,
     templateId: template.id,
     alertChannelId: channel.id,
     staleSetupToken: staleSetup.token,

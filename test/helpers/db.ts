@@ -1,4 +1,7 @@
 import { randomBytes } from "node:crypto";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import pg from "pg";
 import pino from "pino";
 import { createDataCipher, type DataCipher } from "../../src/crypto/data-key.ts";
@@ -95,6 +98,8 @@ export async function createTestDb(
   });
   const clock = testClock();
   const cipher = createDataCipher(options.dataKey ?? randomBytes(32));
+  // Each test database gets its own git store, removed with it.
+  const gitDir = fs.mkdtempSync(path.join(os.tmpdir(), "embargo-test-git-"));
   const services = createServices({
     database,
     cipher,
@@ -103,6 +108,7 @@ export async function createTestDb(
     logger,
     publicUrl: options.publicUrl ?? "http://embargo.test",
     smtpConfigured: false,
+    gitDir,
     ...(options.alertAllowPrivateHosts !== undefined
       ? { alertAllowPrivateHosts: parseHostAllowList(options.alertAllowPrivateHosts)! }
       : {}),
@@ -118,6 +124,7 @@ export async function createTestDb(
       await jobs.stop().catch(() => undefined);
       await database.close();
       await drop();
+      fs.rmSync(gitDir, { recursive: true, force: true });
     },
   };
 }

@@ -158,6 +158,18 @@ export const PAGE_TOUR: readonly TourStop[] = [
   stop("GET /admin/settings", "admin", "settings", fixed("/admin/settings")),
   stop("GET /admin/intake", "admin", "intake limits", fixed("/admin/intake")),
   stop("GET /admin/scope", "admin", "scope", fixed("/admin/scope")),
+  stop("GET /admin/repositories", "admin", "repositories", fixed("/admin/repositories")),
+  stop(
+    "GET /admin/repositories",
+    "admin",
+    "refused registration",
+    fixed("/admin/repositories"),
+    async (page) => {
+      await page.fill("#repo-name", "acme/tour");
+      await page.fill("#repo-upstream", "ext::sh -c true");
+      await submit(page, "Register repository");
+    },
+  ),
   stop("GET /admin/maintenance", "admin", "maintenance", fixed("/admin/maintenance")),
   stop("GET /admin/outbox", "admin", "outbox", fixed("/admin/outbox")),
   { ...stop("GET /admin/outbox", "admin", "held mail ready to send", fixed("/admin/outbox")), smtp: true },
@@ -185,6 +197,7 @@ export const NOT_PAGES: Readonly<Record<string, string>> = {
   "GET /api/openapi.json": "JSON",
   "GET /api/v1/reports": "JSON",
   "GET /api/v1/reports/:id": "JSON",
+  "GET /api/v1/repositories": "JSON",
   "GET /r/:token/attachments/:id": "a download",
   "GET /reports/:ref/attachments/:id": "a download",
   "GET /reports/:ref/owasp-preview": "an htmx fragment inside the report page",

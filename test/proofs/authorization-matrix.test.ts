@@ -159,6 +159,8 @@ const MATRIX: Row[] = [
   r("GET /api/v1/reports",                   [401, 401, 200, 200, 200, 401]),
   r("GET /api/v1/reports/:id",               [401, 401, 200, 200, 200, 401], { url: (w) => `/api/v1/reports/${w.a.id}` }),
   r("POST /api/v1/reports/:id/messages",     [401, 401, 403, 201, 201, 401], { url: (w) => `/api/v1/reports/${w.a.id}/messages`, json: () => ({ body: "Fixed in the next build.", visibility: "internal" }) }),
+  r("GET /api/v1/repositories",              [401, 401, 403, 403, 200, 401]),
+  r("POST /api/v1/repositories",             [401, 401, 403, 403, 201, 401], { json: () => ({ name: "acme/api", upstreamUrl: "file:///srv/git/api.git" }) }),
   r("POST /api/v1/reports/:id/actions",      [401, 401, 403, 200, 200, 401], { url: (w) => `/api/v1/reports/${w.a.id}/actions`, json: () => ({ action: "set_severity", cvss: CVSS }) }),
 
   // A member's own pages. Token ids are random and shown only to their owner and admins, so the refusal to
@@ -196,6 +198,10 @@ const MATRIX: Row[] = [
   r("GET /admin/scope",                      [LOGIN, LOGIN, 403, 403, 200, LOGIN]),
   r("POST /admin/scope",                     [401, 401, 403, 403, "303 /admin/scope", 401], { form: () => ({ ...ASSET, name: "Mobile app", identifier: "com.example.app", kind: "mobile" }) }),
   r("POST /admin/scope/:id",                 [401, 401, 403, 403, "303 /admin/scope", 401], { url: (w) => `/admin/scope/${w.assetId}`, form: () => ASSET }),
+  r("GET /admin/repositories",               [LOGIN, LOGIN, 403, 403, 200, LOGIN]),
+  r("POST /admin/repositories",              [401, 401, 403, 403, "303 /admin/repositories?done=added", 401], { form: () => ({ name: "acme/mobile", upstreamUrl: "/srv/git/mobile.git" }) }),
+  r("POST /admin/repositories/:id/fetch",    [401, 401, 403, 403, "303 /admin/repositories?done=fetching", 401], { url: (w) => `/admin/repositories/${w.repositoryId}/fetch`, ...EMPTY }),
+  r("POST /admin/repositories/:id/credentials", [401, 401, 403, 403, "303 /admin/repositories?done=credentials", 401], { url: (w) => `/admin/repositories/${w.repositoryId}/credentials`, form: () => ({ kind: "https_token", token: "matrix-token" }) }),
   r("GET /admin/maintenance",                [LOGIN, LOGIN, 403, 403, 200, LOGIN]),
   r("POST /admin/maintenance/run",           [401, 401, 403, 403, "303 /admin/maintenance?done=queued#last-run", 401]),
   r("GET /admin/outbox",                     [LOGIN, LOGIN, 403, 403, 200, LOGIN]),

@@ -3,6 +3,7 @@
 import { sql } from "drizzle-orm";
 import { boolean, jsonb, pgTable, text, uuid } from "drizzle-orm/pg-core";
 import { createdAt, ts } from "./columns.ts";
+import { repositories } from "./repositories.ts";
 
 /** Typed settings live as JSON under a key; their schemas are in features/settings. */
 export const settings = pgTable("settings", {
@@ -23,6 +24,8 @@ export const assets = pgTable("assets", {
   description: text("description").notNull().default(""),
   tags: text("tags").array().notNull().default(sql`'{}'::text[]`),
   active: boolean("active").notNull().default(true),
+  /** The code repository the asset is built from, so a report's repository is known from its asset. */
+  repositoryId: uuid("repository_id").references(() => repositories.id, { onDelete: "set null" }),
   createdAt: createdAt(),
 });
 

@@ -28,6 +28,7 @@ describe.each(DB_KINDS)("data key rotation (%s)", (kind) => {
       logger: pino({ level: "silent" }),
       publicUrl: "http://embargo.test",
       smtpConfigured: false,
+      gitDir: db.services.deps.gitDir,
     });
 
   const keyIds = async (db: TestDb) => {
@@ -77,6 +78,7 @@ describe.each(DB_KINDS)("data key rotation (%s)", (kind) => {
       intake_keys: 1,
       outbox: 5, // each receipt's tracking link, sealed until the mail is sent
       held_mail: 1,
+      repositories: 0,
     });
     // A failure after the first batch: that batch is committed, the rest is untouched.
     let calls = 0;

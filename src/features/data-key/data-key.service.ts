@@ -11,6 +11,7 @@ import {
   messages,
   outbox,
   reports,
+  repositories,
 } from "../../db/schema.ts";
 import type { SearchService } from "../search/search.service.ts";
 
@@ -27,7 +28,8 @@ export type RotatedTable =
   | "alert_channels"
   | "intake_keys"
   | "outbox"
-  | "held_mail";
+  | "held_mail"
+  | "repositories";
 export type RotationCounts = Record<RotatedTable, number>;
 
 export interface RotateOptions {
@@ -50,7 +52,8 @@ async function pendingRotation(db: Db, cipher: DataCipher): Promise<RotationCoun
       | typeof alertChannels
       | typeof intakeKeys
       | typeof outbox
-      | typeof inboundEmails,
+      | typeof inboundEmails
+      | typeof repositories,
     column: AnyPgColumn,
   ) => {
     const [row] = await db
@@ -67,6 +70,7 @@ async function pendingRotation(db: Db, cipher: DataCipher): Promise<RotationCoun
     intake_keys: await count(intakeKeys, intakeKeys.privateEnc),
     outbox: await count(outbox, outbox.secretsEnc), // null (no secrets, or sent) is never "not under"
     held_mail: await count(inboundEmails, inboundEmails.heldRaw), // null once accepted or dismissed
+    repositories: await count(repositories, repositories.credentialsEnc), // null: no credentials stored
   };
 }
 
@@ -92,6 +96,7 @@ async function rotateDataKey(deps: DataKeyDeps, cipher: DataCipher, options: Rot
     intake_keys: 0,
     outbox: 0,
     held_mail: 0,
+    repositories: 0,
   };
   if (total === 0) return { keyId, rotated: done, changed: false };
 
@@ -203,6 +208,8 @@ async function rotateDataKey(deps: DataKeyDeps, cipher: DataCipher, options: Rot
   await resealColumn("intake_keys", intakeKeys, intakeKeys.fingerprint, intakeKeys.privateEnc);
   // Mail not yet sent keeps its tracking links sealed; the delivery job must still read them after rotation.
   await resealColumn("outbox", outbox, outbox.id, outbox.secretsEnc);
+  // A private upstream's token or deploy key: the fetch job must still read it after rotation.
+  await resealColumn("repositories", repositories, repositories.id, repositories.credentialsEnc);
 
   // A reply held for a member's decision keeps the raw mail and its readable text sealed, in one row.
   await drain("held_mail", batchSize, async (tx, size) => {

@@ -22,6 +22,11 @@ export const assetSchema = z.object({
     .refine((tags) => tags.length <= 20 && tags.every((t) => /^[a-z0-9][a-z0-9+#._-]{0,39}$/.test(t)), {
       message: "Tags are up to 20 short words of letters, digits and + # . _ -.",
     }),
+  /** The registered repository the asset is built from; empty or absent means none. */
+  repositoryId: z
+    .union([z.uuid({ message: "Choose a registered repository." }), z.literal(""), z.null()])
+    .optional()
+    .transform((v) => v || null),
   active: z
     .union([z.boolean(), z.enum(["true", "false", "on"])])
     .optional()

@@ -3,14 +3,22 @@ import type { Clock } from "../../core/clock.ts";
 import { type Db, transaction } from "../../core/db.ts";
 import { badRequest, notFound } from "../../core/errors.ts";
 import { zodFieldErrors } from "../../core/field-errors.ts";
+import type { RepositoriesService } from "../repositories/repositories.service.ts";
 import { insertAsset, listAssets, updateAsset } from "./assets.repo.ts";
 import { assetSchema } from "./assets.schema.ts";
 
-export function createAssetsService(deps: { db: Db; clock: Clock }) {
+export function createAssetsService(deps: {
+  db: Db;
+  clock: Clock;
+  repositories: Pick<RepositoriesService, "exists">;
+}) {
   const { db, clock } = deps;
-  const parse = (input: unknown) => {
+  const parse = async (input: unknown) => {
     const parsed = assetSchema.safeParse(input);
     if (!parsed.success) throw badRequest("Some fields are not valid.", zodFieldErrors(parsed.error));
+    const { repositoryId } = parsed.data;
+    if (repositoryId && !(await deps.repositories.exists(repositoryId)))
+      throw badRequest("Some fields are not valid.", { repositoryId: "Choose a registered repository." });
     return parsed.data;
   };
   return {
@@ -19,7 +27,7 @@ export function createAssetsService(deps: { db: Db; clock: Clock }) {
 
     /** Adds an asset to the scope (in or out). */
     async create(actorId: string, input: unknown) {
-      const values = parse(input);
+      const values = await parse(input);
       return transaction(db, async (tx) => {
         const now = clock();
         const asset = await insertAsset(tx, { ...values, createdAt: now });
@@ -30,7 +38,12 @@ export function createAssetsService(deps: { db: Db; clock: Clock }) {
             actorId,
             action: "scope.asset_added",
             reportId: null,
-            data: { assetId: asset.id, name: asset.name, inScope: asset.inScope },
+            data: {
+              assetId: asset.id,
+              name: asset.name,
+              inScope: asset.inScope,
+              repositoryId: asset.repositoryId,
+            },
           },
           now,
         );
@@ -40,7 +53,7 @@ export function createAssetsService(deps: { db: Db; clock: Clock }) {
 
     /** Edits an asset; retiring one (active=false) keeps old reports pointing at it. */
     async update(actorId: string, id: string, input: unknown) {
-      const values = parse(input);
+      const values = await parse(input);
       if (!/^[0-9a-f-]{36}$/i.test(id)) throw notFound("Asset");
       return transaction(db, async (tx) => {
         const asset = await updateAsset(tx, id, values);
@@ -52,7 +65,13 @@ export function createAssetsService(deps: { db: Db; clock: Clock }) {
             actorId,
             action: "scope.asset_updated",
             reportId: null,
-            data: { assetId: id, name: asset.name, inScope: asset.inScope, active: asset.active },
+            data: {
+              assetId: id,
+              name: asset.name,
+              inScope: asset.inScope,
+              active: asset.active,
+              repositoryId: asset.repositoryId,
+            },
           },
           clock(),
         );

@@ -5,6 +5,7 @@ import { requirePage, signedInMember } from "../../http/auth.ts";
 import type { FormProblem } from "../../http/components/admin-layout.tsx";
 import type { AppEnv } from "../../http/env.ts";
 import type { AssetsService } from "../policy/assets.service.ts";
+import type { RepositoriesService } from "../repositories/repositories.service.ts";
 import type { SettingsService } from "../settings/settings.service.ts";
 import type { InvitesService } from "./invites.service.ts";
 import type { TeamService } from "./team.service.ts";
@@ -15,6 +16,8 @@ export interface AdminPagesDeps {
   team: TeamService;
   invites: InvitesService;
   assets: AssetsService;
+  /** The registered repositories an asset may name. */
+  repositories: Pick<RepositoriesService, "list">;
   /** The intake key as the settings page shows it, and the save that can re-key it (the keys feature's). */
   intakeKey: {
     facts(): Promise<{ userIds: string[]; source: "generated" | "imported"; address: string }>;
@@ -99,7 +102,16 @@ const ORG_FIELDS = [
   "signSecurityTxt",
   "revealDuplicateReference",
 ] as const;
-const ASSET_FIELDS = ["name", "identifier", "kind", "inScope", "description", "tags", "active"] as const;
+const ASSET_FIELDS = [
+  "name",
+  "identifier",
+  "kind",
+  "inScope",
+  "description",
+  "tags",
+  "active",
+  "repositoryId",
+] as const;
 
 /** Admin pages: the team, organisation and SLA settings, the scope, and the mail outbox. */
 export function registerAdminPages(app: Hono<AppEnv>, deps: AdminPagesDeps) {
@@ -271,11 +283,12 @@ export function registerAdminPages(app: Hono<AppEnv>, deps: AdminPagesDeps) {
   const renderScope = async (c: Context<AppEnv>, state: FormState | null) => {
     const add = state?.form === "add" ? problemOf(state) : null;
     const edit = state?.form === "edit" && state.target ? { ...problemOf(state), id: state.target } : null;
-    const assets = await deps.assets.list();
+    const [assets, repositories] = await Promise.all([deps.assets.list(), deps.repositories.list()]);
     return c.html(
       <ScopePage
         {...(await frame(c))}
         assets={assets}
+        repositories={repositories.map((r) => ({ id: r.id, name: r.name }))}
         add={add}
         edit={edit}
         done={done(SCOPE_DONE, c.req.query("done"))}

@@ -18,7 +18,14 @@ type AssetRow = typeof assets.$inferSelect;
 
 const ASSET_KINDS = ["web", "api", "mobile", "source", "package", "infrastructure", "other"] as const;
 
+/** A registered repository an asset can name. */
+export interface RepositoryChoice {
+  id: string;
+  name: string;
+}
+
 function AssetFields(props: {
+  repositories: readonly RepositoryChoice[];
   prefix: string;
   values: Values;
   errors: Errors | undefined;
@@ -56,6 +63,20 @@ function AssetFields(props: {
             ))}
           </select>
           <Err errors={props.errors} name="kind" id={`${p}-kind`} />
+        </div>
+        <div class="field">
+          <label for={`${p}-repository`}>
+            Repository<span class="hint">The code it is built from (Admin → Repositories).</span>
+          </label>
+          <select id={`${p}-repository`} name="repositoryId">
+            <option value="">None</option>
+            {props.repositories.map((r) => (
+              <option value={r.id} selected={v.repositoryId === r.id}>
+                {r.name}
+              </option>
+            ))}
+          </select>
+          <Err errors={props.errors} name="repositoryId" id={`${p}-repository`} />
         </div>
         <Field
           id={`${p}-tags`}
@@ -104,11 +125,13 @@ export function assetValues(a: AssetRow): Values {
     inScope: a.inScope ? "in" : "out",
     description: a.description,
     active: a.active ? "true" : "false",
+    repositoryId: a.repositoryId ?? "",
   };
 }
 
 export interface ScopePageProps extends AdminFrame {
   assets: readonly AssetRow[];
+  repositories: readonly RepositoryChoice[];
   add?: FormProblem | null;
   edit?: (FormProblem & { id: string }) | null;
   done?: string | null;
@@ -156,6 +179,7 @@ export function ScopePage(props: ScopePageProps) {
         <form method="post" action="/admin/scope" class="admin-form">
           <Csrf token={props.csrfToken} />
           <AssetFields
+            repositories={props.repositories}
             prefix="new-asset"
             values={props.add?.values ?? {}}
             errors={props.add?.errors}
@@ -183,6 +207,7 @@ export function ScopePage(props: ScopePageProps) {
                     </p>
                   )}
                   <AssetFields
+                    repositories={props.repositories}
                     prefix={`asset-${a.id}`}
                     values={problem?.values ?? assetValues(a)}
                     errors={problem?.errors}

@@ -23,6 +23,7 @@ const SECTIONS = [
   { key: "sign-ins", href: "/admin/sign-ins", label: "Sign-in throttles" },
   { key: "settings", href: "/admin/settings", label: "Settings" },
   { key: "scope", href: "/admin/scope", label: "Scope" },
+  { key: "repositories", href: "/admin/repositories", label: "Repositories" },
   { key: "intake", href: "/admin/intake", label: "Intake limits" },
   { key: "responses", href: "/admin/responses", label: "Canned responses" },
   { key: "outbox", href: "/admin/outbox", label: "Outbox" },

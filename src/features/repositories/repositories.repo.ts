@@ -24,12 +24,17 @@ export async function lockRepository(tx: Tx, id: string): Promise<RepositoryRow 
   return row ?? null;
 }
 
+/** Inserts a repository; null when its name is taken (also by a registration committed a moment ago). */
 export async function insertRepository(
   tx: Tx,
   values: typeof repositories.$inferInsert,
-): Promise<RepositoryRow> {
-  const [row] = await tx.insert(repositories).values(values).returning();
-  return row!;
+): Promise<RepositoryRow | null> {
+  const [row] = await tx
+    .insert(repositories)
+    .values(values)
+    .onConflictDoNothing({ target: repositories.name })
+    .returning();
+  return row ?? null;
 }
 
 export async function updateRepository(

@@ -82,13 +82,16 @@ export function createRepositoriesService(deps: RepositoriesDeps) {
       const parsed = repositorySchema.safeParse(input);
       if (!parsed.success) throw badRequest("Some fields are not valid.", zodFieldErrors(parsed.error));
       const values = parsed.data;
+      const taken = () =>
+        badRequest("A repository with this name is already registered.", {
+          name: "A repository with this name is already registered.",
+        });
       return transaction(db, async (tx) => {
-        if (await repositoryByName(tx, values.name))
-          throw badRequest("A repository with this name is already registered.", {
-            name: "A repository with this name is already registered.",
-          });
+        if (await repositoryByName(tx, values.name)) throw taken();
         const now = clock();
+        // Two registrations of one name at the same moment: the second finds it taken here, not as a 500.
         const row = await insertRepository(tx, { ...values, createdAt: now });
+        if (!row) throw taken();
         await appendAuditEvent(
           tx,
           {

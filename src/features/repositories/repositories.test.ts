@@ -304,6 +304,16 @@ describe.each(DB_KINDS)("repositories on %s", (kind) => {
       }
     },
   );
+
+  it("registers one of two registrations of one name sent at the same moment; the other is a 400, not a 500", async () => {
+    const before = await rowCount();
+    const body = { name: "acme/racing", upstreamUrl: upstream.dir };
+    const statuses = (await Promise.all([api("POST", tokens.admin, body), api("POST", tokens.admin, body)]))
+      .map((r) => r.status)
+      .sort();
+    expect(statuses).toEqual([201, 400]);
+    expect(await rowCount()).toBe(before + 1);
+  });
 });
 
 /** The URL of the test's own PostgreSQL database, read from the server itself. */

@@ -137,11 +137,12 @@ export async function queryInbox(db: Db, filter: InboxFilter) {
   // Ties go the sort's way too, so each sort is one walk of an index on (column, seq), forwards or backwards.
   const order = filter.sort.desc ? [desc(column), desc(reports.seq)] : [asc(column), asc(reports.seq)];
   const countLimit = filter.offset + (filter.countAhead ?? COUNT_AHEAD);
-  // Several alternatives: each is counted on its own first, by its matching ids up to countLimit + 1. One with no
-  // more than countLimit matches is then known by its ids, and the page reads them by primary key; only one with
-  // more is walked along the sort's index, and one that common fills the page within a short walk. (The planner
-  // may walk for a rarer alternative too, when its words are of middling frequency: for the messages' words that
-  // read tens of thousands of reports and their messages before the page was full.)
+  // Several alternatives: each is counted on its own first, by its matching ids up to countLimit + 1, and the first
+  // that alone passes the limit settles the count (a common word does, without reading the others). One counted
+  // with no more than countLimit matches is then known by its ids, and the page reads them by primary key; the
+  // others are walked along the sort's index. (Counting every alternative would spare the walk of an uncounted rare
+  // one, but counting a common word's messages cost more than the walks it spared: one-word searches took twice as
+  // long.)
   const exact: (string[] | null)[] = [];
   for (const alternative of alternatives.length > 1 ? alternatives : []) {
     const found = await db
@@ -150,7 +151,9 @@ export async function queryInbox(db: Db, filter: InboxFilter) {
       .where(and(where, alternative))
       .limit(countLimit + 1);
     exact.push(found.length > countLimit ? null : found.map((r) => r.id));
+    if (found.length > countLimit) break;
   }
+  while (exact.length < alternatives.length) exact.push(null);
   // Ids read from the database, passed as one array literal.
   const amongIds = (ids: string[]) => sql`${reports.id} = any(${`{${ids.join(",")}}`}::uuid[])`;
   // The page is among the first offset + limit rows of each alternative in the page's order, and each

@@ -6,6 +6,7 @@
  *   BENCH_DB=postgres        only one engine (pglite or postgres); default both
  *   BENCH_SAMPLES=40         timed runs per line (after two untimed warm-ups)
  *   BENCH_KEEP=/var/tmp/b    seed each engine and scale once and keep it there (see kept.ts)
+ *   BENCH_ONLY=sla,search    time only the lines whose label contains one of these (a kept database re-measured)
  *
  * Each table is Markdown, ready for the README's Performance section.
  */
@@ -20,6 +21,7 @@ import { keptDatabase, seededTeam } from "./kept.ts";
 const SCALES = (process.env.BENCH_SCALE ?? "1000,10000").split(",").map((s) => Number(s.trim()));
 const KINDS = (process.env.BENCH_DB ? process.env.BENCH_DB.split(",") : DB_KINDS) as DbKind[];
 const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 40);
+const ONLY = process.env.BENCH_ONLY ? process.env.BENCH_ONLY.split(",").map((s) => s.trim()) : null;
 /** Message-IDs unique to this run: a kept database still holds the mails of earlier runs. */
 const RUN = Date.now().toString(36);
 
@@ -42,6 +44,7 @@ async function measure(
   n = SAMPLES,
   warmups = 2,
 ) {
+  if (ONLY && !ONLY.some((part) => label.includes(part))) return;
   for (let i = 0; i < warmups; i++) await fn(n + i);
   const times: number[] = [];
   for (let i = 0; i < n; i++) {

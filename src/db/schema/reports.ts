@@ -126,10 +126,13 @@ export const reports = pgTable(
       .where(sql`${t.state} in (${OPEN_STATES_SQL})`),
     index("reports_duplicate_of_idx").on(t.duplicateOfId),
     index("reports_search_idx").using("gin", t.searchIndex),
-    // The inbox's "waiting for us" filter reads this small partial index, not every report.
+    // The inbox's SLA filters "waiting for us" (among open reports, as the inbox shows them) and "waiting for the
+    // reporter" read these small partial indexes, not every report: its count reads only the matches, and its
+    // default order (newest first) is a walk of the index that stops at the page's last row.
     index("reports_awaiting_team_idx")
-      .on(t.awaitingTeamSince, t.seq)
-      .where(sql`${t.awaitingTeamSince} is not null`),
+      .on(t.receivedAt, t.seq)
+      .where(sql`${t.awaitingTeamSince} is not null and ${t.state} in (${OPEN_STATES_SQL})`),
+    index("reports_needs_info_idx").on(t.receivedAt, t.seq).where(sql`${t.needsInfo}`),
   ],
 );
 

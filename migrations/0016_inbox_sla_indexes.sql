@@ -1,0 +1,3 @@
+DROP INDEX "reports_awaiting_team_idx";--> statement-breakpoint
+CREATE INDEX "reports_needs_info_idx" ON "reports" USING btree ("received_at","seq") WHERE "reports"."needs_info";--> statement-breakpoint
+CREATE INDEX "reports_awaiting_team_idx" ON "reports" USING btree ("received_at","seq") WHERE "reports"."awaiting_team_since" is not null and "reports"."state" in ('new', 'acknowledged', 'triage', 'confirmed', 'remediation', 'fix_ready', 'released', 'disclosed');

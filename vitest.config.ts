@@ -1,4 +1,5 @@
 import { defineConfig } from "vitest/config";
+import { SlowFirstSequencer } from "./test/helpers/slow-first-sequencer.ts";
 
 export default defineConfig({
   test: {
@@ -7,6 +8,8 @@ export default defineConfig({
     hookTimeout: 60_000,
     pool: "forks",
     maxWorkers: 2,
+    // The known slow files first, so none of them starts last and leaves one worker running alone.
+    sequence: { sequencer: SlowFirstSequencer },
   },
   oxc: { jsx: { runtime: "automatic", importSource: "hono/jsx" } },
 });

@@ -74,18 +74,22 @@ function letRequestsIn(client: object): void {
   }
 }
 
-/** Opens PGlite in a directory, or in memory when dataDir is null (tests). */
-export async function openPglite(dataDir: string | null): Promise<Database> {
+/**
+ * Opens PGlite in a directory, or in memory when dataDir is null (tests). `from` starts it from a dump of a data
+ * dir (`dumpDataDir`) instead of an empty one: tests load one migrated database rather than migrate each anew.
+ */
+export async function openPglite(dataDir: string | null, options: { from?: Blob } = {}): Promise<Database> {
   compileWasmLazily();
   // Each engine's driver loads only when that engine is used.
   const [{ PGlite }, { drizzle: drizzlePglite }] = await Promise.all([
     import("@electric-sql/pglite"),
     import("drizzle-orm/pglite"),
   ]);
-  const options = {
+  const settings = {
     startParams: [...PGlite.defaultStartParams, "-c", `shared_buffers=${PGLITE_SHARED_BUFFERS}`],
+    ...(options.from ? { loadDataDir: options.from } : {}),
   };
-  const client = dataDir ? new PGlite(dataDir, options) : new PGlite(options);
+  const client = dataDir ? new PGlite(dataDir, settings) : new PGlite(settings);
   await client.waitReady;
   letRequestsIn(client);
   const db = drizzlePglite(client, { schema }) as unknown as Db;

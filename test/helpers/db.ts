@@ -11,6 +11,7 @@ import { parseHostAllowList } from "../../src/domain/network-trust.ts";
 import { type JobQueue, startJobQueue } from "../../src/jobs/queue.ts";
 import { ALL_QUEUES } from "../../src/jobs/workers.ts";
 import { createServices, type Services } from "../../src/services.ts";
+import { createMigratedPostgres, migratedPgliteDump } from "./db-templates.ts";
 
 export type DbKind = "pglite" | "postgres";
 export const DB_KINDS: DbKind[] = ["pglite", "postgres"];
@@ -46,8 +47,8 @@ export interface TestDb {
 }
 
 /**
- * A fresh, migrated database with pg-boss started, on PGlite (in memory) or on a new PostgreSQL database
- * that is dropped on close. PostgreSQL being unreachable fails loudly; it never skips.
+ * A fresh, migrated database with pg-boss started, on PGlite (in memory, loaded from a migrated dump) or on a
+ * new PostgreSQL database copied from a migrated template and dropped on close (test/helpers/db-templates.ts). PostgreSQL being unreachable fails loudly; it never skips.
  */
 export async function createTestDb(
   kind: DbKind,
@@ -67,7 +68,11 @@ export async function createTestDb(
   let database: Database;
   let drop = async () => {};
   if (kind === "pglite") {
-    database = await openPglite(options.pgliteDir ?? null);
+    // In memory, it starts from the one migrated dump (runMigrations below then finds nothing to do); a data
+    // dir a test reads is made and migrated the way the server does it.
+    database = options.pgliteDir
+      ? await openPglite(options.pgliteDir)
+      : await openPglite(null, { from: await migratedPgliteDump() });
   } else {
     const adminUrl = postgresAdminUrl();
     const name = options.keepPostgres ?? `embargo_test_${randomBytes(6).toString("hex")}`;
@@ -78,7 +83,11 @@ export async function createTestDb(
       );
     });
     const exists = await admin.query("select 1 from pg_database where datname = $1", [name]);
-    if (exists.rowCount === 0) await admin.query(`create database ${name}`);
+    // A kept database is migrated in place (a benchmark's may be older); a test's is a copy of the template.
+    if (exists.rowCount === 0) {
+      if (options.keepPostgres) await admin.query(`create database ${name}`);
+      else await createMigratedPostgres(admin, adminUrl, name);
+    }
     await admin.end();
     const url = new URL(adminUrl);
     url.pathname = `/${name}`;

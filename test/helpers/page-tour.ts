@@ -6,8 +6,8 @@ import { type LiveServer, launchChromium, startLiveServer } from "./browser.ts";
 import { appFor } from "./http.ts";
 
 /**
- * Every page of the application in its main states, and how to reach each: the one list the accessibility and
- * width tests walk, so the two cannot drift. Page routes come from the router itself: a new GET route that is
+ * Every page of the application in its main states, and how to reach each: the one list the tour test walks
+ * once, running axe-core and the phone-width check at each stop. Page routes come from the router itself: a new GET route that is
  * neither a stop below nor named in NOT_PAGES fails both tests by name.
  */
 
@@ -224,26 +224,33 @@ export interface Tour {
   browser: Browser;
   /** The router's routes, for the coverage check. */
   routes: readonly { method: string; path: string }[];
-  /** A page at `stop`, in its state, for a browser context of the stop's viewer. */
-  open(stop: TourStop, viewport: { width: number; height: number }): Promise<Page>;
+  /**
+   * A page at `stop`, in its state, for a browser context of the stop's viewer at `viewport`. `bypassCSP` lets a
+   * test inject a script (axe-core); it is set on that test context only, the pages keep their headers.
+   */
+  open(
+    stop: TourStop,
+    viewport: { width: number; height: number },
+    options?: { bypassCSP?: boolean },
+  ): Promise<Page>;
   close(): Promise<void>;
 }
 
 /**
  * One PGlite server with the authorization matrix's world plus reports in several lifecycle states, and Chromium
- * with JavaScript on. `bypassCSP` lets a test inject axe-core; it is set on these test contexts only.
+ * with JavaScript on: built once, then every check of every stop runs against it.
  */
-export async function startTour(options: { bypassCSP: boolean }): Promise<Tour> {
+export async function startTour(): Promise<Tour> {
   const live = await startLiveServer("pglite");
   const seeded = await seedWorld(live);
   const world = await driveLifecycles(live, seeded);
   const browser = await launchChromium();
   const contexts = new Map<string, BrowserContext>();
-  const contextFor = async (as: Viewer, viewport: { width: number; height: number }) => {
-    const key = `${as}@${viewport.width}`;
+  const contextFor = async (as: Viewer, viewport: { width: number; height: number }, bypassCSP: boolean) => {
+    const key = `${as}@${viewport.width}x${viewport.height}${bypassCSP ? " bypassing CSP" : ""}`;
     const existing = contexts.get(key);
     if (existing) return existing;
-    const context = await browser.newContext({ viewport, bypassCSP: options.bypassCSP });
+    const context = await browser.newContext({ viewport, bypassCSP });
     const cookie = as === "anonymous" ? null : seeded.credentials[as].cookie;
     if (cookie) {
       const [name, value] = cookie.split("=") as [string, string];
@@ -257,8 +264,8 @@ export async function startTour(options: { bypassCSP: boolean }): Promise<Tour> 
     world,
     browser,
     routes: appFor(live.t).routes,
-    async open(s, viewport) {
-      const context = await contextFor(s.as, viewport);
+    async open(s, viewport, options = {}) {
+      const context = await contextFor(s.as, viewport, options.bypassCSP ?? false);
       const page = await context.newPage();
       const deps = live.t.services.deps;
       const smtpBefore = deps.smtpConfigured;

@@ -10,6 +10,8 @@ export default defineConfig({
     maxWorkers: 2,
     // The known slow files first, so none of them starts last and leaves one worker running alone.
     sequence: { sequencer: SlowFirstSequencer },
+    // Drops the migrated template databases and dumps the run's test databases were copied from.
+    globalSetup: ["test/helpers/global-teardown.ts"],
   },
   oxc: { jsx: { runtime: "automatic", importSource: "hono/jsx" } },
 });

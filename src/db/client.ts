@@ -59,19 +59,27 @@ function compileWasmLazily(): void {
  * waiting is not even accepted until they are all done (about 0.4 s at a warm start). One turn of the loop before
  * each statement or transaction lets waiting requests in between; order is kept (turns run first in, first out).
  */
-function letRequestsIn(client: object): void {
+function letRequestsIn(client: object): () => Promise<void> {
   const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
   const methods = client as Record<
     "query" | "exec" | "transaction",
     (...args: unknown[]) => Promise<unknown>
   >;
+  // Calls waiting for their turn are not in PGlite's own queue yet: closing waits for them (see close below).
+  const inFlight = new Set<Promise<unknown>>();
   for (const name of ["query", "exec", "transaction"] as const) {
     const run = methods[name].bind(client);
-    methods[name] = async (...args: unknown[]) => {
-      await turn();
-      return run(...args);
+    methods[name] = (...args: unknown[]) => {
+      const call = turn().then(() => run(...args));
+      inFlight.add(call);
+      const settled = () => inFlight.delete(call);
+      call.then(settled, settled);
+      return call;
     };
   }
+  return async () => {
+    while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
+  };
 }
 
 /**
@@ -91,7 +99,7 @@ export async function openPglite(dataDir: string | null, options: { from?: Blob 
   };
   const client = dataDir ? new PGlite(dataDir, settings) : new PGlite(settings);
   await client.waitReady;
-  letRequestsIn(client);
+  const settle = letRequestsIn(client);
   const db = drizzlePglite(client, { schema }) as unknown as Db;
   const executor: SqlExecutor = {
     async executeSql(text, values) {
@@ -118,6 +126,8 @@ export async function openPglite(dataDir: string | null, options: { from?: Blob 
       };
     },
     close: async () => {
+      // Statements sent just before close (say, pg-boss marking a finished batch complete) still run.
+      await settle();
       await client.close();
     },
   };

@@ -32,3 +32,10 @@ it("lets a macrotask in before a chain of statements ends, through drizzle, the 
     expect(turnAt!).toBeLessThan(2);
   }
 });
+
+it("still runs a statement sent just before close, as pg-boss does when it marks a finished batch complete", async () => {
+  const other = await openPglite(null);
+  const sent = other.executor.executeSql("select 1 as n");
+  await other.close();
+  await expect(sent).resolves.toEqual({ rows: [{ n: 1 }] });
+});

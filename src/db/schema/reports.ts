@@ -15,10 +15,12 @@ import {
   primaryKey,
   real,
   text,
+  uniqueIndex,
   uuid,
 } from "drizzle-orm/pg-core";
 import { isOpen, REPORT_STATES } from "../../domain/workflow-states.ts";
 import { createdAt, ts, tsvector } from "./columns.ts";
+import { repositories } from "./repositories.ts";
 import { assets } from "./settings.ts";
 import { users } from "./team.ts";
 
@@ -239,6 +241,12 @@ export const attachments = pgTable(
   (t) => [index("attachments_report_idx").on(t.reportId)],
 );
 
+/**
+ * A report's fixes. A `link` fix is a URL a member typed (a commit or pull request elsewhere); a `commit` fix is a
+ * commit pushed to the report's private fix repository (fix_repositories), recorded with its SHA, the branch it was
+ * pushed to, its git author line, subject and changed files. author_id is the member who added the link or pushed
+ * the commit.
+ */
 export const fixes = pgTable(
   "fixes",
   {
@@ -246,15 +254,33 @@ export const fixes = pgTable(
     reportId: uuid("report_id")
       .notNull()
       .references(() => reports.id, { onDelete: "cascade" }),
-    url: text("url").notNull(),
+    kind: text("kind", { enum: ["link", "commit"] })
+      .notNull()
+      .default("link"),
+    /** The link of a `link` fix; null for a pushed commit. */
+    url: text("url"),
+    /** The full SHA of a `commit` fix (or of a link fix whose creator named one). */
+    sha: text("sha"),
+    /** The fix branch a commit was pushed to, as a full ref (refs/heads/fix/…). */
+    branch: text("branch"),
+    subject: text("subject"),
+    /** The commit's author as git records it: "Name <email>". */
+    gitAuthor: text("git_author"),
+    gitAuthorEmail: text("git_author_email"),
+    /** Paths the commit changed (against its first parent). */
+    files: jsonb("files").$type<string[]>(),
     authorId: uuid("author_id")
       .notNull()
       .references(() => users.id),
     createdAt: createdAt(),
   },
-  (t) => [index("fixes_report_idx").on(t.reportId)],
+  (t) => [
+    index("fixes_report_idx").on(t.reportId),
+    uniqueIndex("fixes_report_sha_branch_idx").on(t.reportId, t.branch, t.sha),
+  ],
 );
 
+/** A second member's verification of a fix, bound to the SHA they verified (null for a link without one). */
 export const fixVerifications = pgTable("fix_verifications", {
   id: uuid("id").primaryKey().defaultRandom(),
   fixId: uuid("fix_id")
@@ -263,8 +289,68 @@ export const fixVerifications = pgTable("fix_verifications", {
   verifierId: uuid("verifier_id")
     .notNull()
     .references(() => users.id),
+  sha: text("sha"),
   createdAt: createdAt(),
 });
+
+/**
+ * A report's private fix repository: a bare repository at `<EMBARGO_GIT_DIR>/fixes/<report id>.git` that borrows
+ * the mirror's objects through alternates. `base_sha` is where `fix/<reference>` started.
+ */
+export const fixRepositories = pgTable("fix_repositories", {
+  reportId: uuid("report_id")
+    .primaryKey()
+    .references(() => reports.id, { onDelete: "cascade" }),
+  repositoryId: uuid("repository_id")
+    .notNull()
+    .references(() => repositories.id),
+  branch: text("branch").notNull(),
+  baseRef: text("base_ref").notNull(),
+  baseSha: text("base_sha").notNull(),
+  createdBy: uuid("created_by")
+    .notNull()
+    .references(() => users.id),
+  createdAt: createdAt(),
+});
+
+/** The heads of a fix repository's fix/* branches as Embargo last recorded them (after each push). */
+export const fixBranches = pgTable(
+  "fix_branches",
+  {
+    reportId: uuid("report_id")
+      .notNull()
+      .references(() => reports.id, { onDelete: "cascade" }),
+    /** The full ref, refs/heads/fix/… */
+    ref: text("ref").notNull(),
+    headSha: text("head_sha").notNull(),
+    updatedBy: uuid("updated_by").references(() => users.id),
+    updatedAt: ts("updated_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.reportId, t.ref] })],
+);
+
+/**
+ * Tokens that reach one report's fix repository over /git/ without a member's API token: the reporter's read-only
+ * fix-access token (consultation) and the short-lived read tokens that fix.pushed webhooks hand to CI. Only the
+ * SHA-256 of the token is stored.
+ */
+export const fixAccessTokens = pgTable(
+  "fix_access_tokens",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    reportId: uuid("report_id")
+      .notNull()
+      .references(() => reports.id, { onDelete: "cascade" }),
+    kind: text("kind", { enum: ["reporter", "ci"] }).notNull(),
+    tokenHash: text("token_hash").notNull().unique(),
+    /** Null: until the report is disclosed or closed (reporter tokens). */
+    expiresAt: ts("expires_at"),
+    revokedAt: ts("revoked_at"),
+    createdBy: uuid("created_by").references(() => users.id),
+    createdAt: createdAt(),
+  },
+  (t) => [index("fix_access_tokens_report_idx").on(t.reportId)],
+);
 
 /** Every score a report has had, who set it and why. */
 export const severityScores = pgTable(

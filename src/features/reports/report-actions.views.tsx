@@ -186,7 +186,7 @@ export function Actions(props: ReportPageProps) {
               const verified = fix.verifications.some((v) => v.verifier?.id === props.user.id);
               return (
                 <li>
-                  <span class="mono small break">{fix.url}</span>{" "}
+                  <span class="mono small break">{fix.url ?? fix.sha}</span>{" "}
                   {authored ? (
                     <span class="muted small">You added this fix, so someone else must verify it.</span>
                   ) : verified ? (

@@ -248,7 +248,7 @@ export function FixesSection(props: { view: TeamView }) {
         <ul class="plain-list fixes">
           {view.fixes.map((fix) => (
             <li>
-              <SafeLink href={fix.url} />
+              {fix.url !== null ? <SafeLink href={fix.url} /> : <span class="mono small">{fix.sha}</span>}
               <br />
               <span class="small muted">
                 Added by {fix.author?.name ?? "someone"} on {formatDate(fix.createdAt)}

@@ -112,6 +112,7 @@ export function createReportViews(ctx: ReportsContext) {
         fixRows.map(async (f) => ({
           id: f.id,
           url: f.url,
+          sha: f.sha,
           author: await person(f.authorId),
           createdAt: f.createdAt,
           verifications: await Promise.all(

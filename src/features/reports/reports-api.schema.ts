@@ -138,7 +138,7 @@ const attachment = z.object({
 
 const fix = z.object({
   id: z.uuid(),
-  url: z.string(),
+  url: z.string().nullable(),
   author: z.string().nullable().describe("The author's email."),
   createdAt: instant,
   verifications: z.array(z.object({ verifier: z.string().nullable(), at: instant })),

@@ -1,5 +1,4 @@
 import { createHash } from "node:crypto";
-import path from "node:path";
 import { appendAuditEvent } from "../../audit/audit-log.ts";
 import type { Clock } from "../../core/clock.ts";
 import { type Db, transaction } from "../../core/db.ts";
@@ -7,6 +6,7 @@ import { badRequest, notFound } from "../../core/errors.ts";
 import { zodFieldErrors } from "../../core/field-errors.ts";
 import type { DataCipher } from "../../crypto/data-key.ts";
 import { fetchMirror, GitError, initBare, type UpstreamCredentials } from "../../git/git.ts";
+import { mirrorDir } from "../../git/store.ts";
 import type { JobQueue } from "../../jobs/queue.ts";
 import {
   insertRepository,
@@ -53,7 +53,7 @@ export function repositoryLockKey(id: string): number {
 /** The team's repositories: registering them, their sealed credentials, and keeping their bare mirrors fetched. */
 export function createRepositoriesService(deps: RepositoriesDeps) {
   const { db, clock, cipher, jobs } = deps;
-  const mirrorPath = (id: string) => path.join(path.resolve(deps.gitDir), "mirrors", `${id}.git`);
+  const mirrorPath = (id: string) => mirrorDir(deps.gitDir, id);
 
   const byId = async (id: string, dbOrTx: Db = db) => {
     const row = UUID.test(id) ? await repositoryById(dbOrTx, id) : null;

@@ -10,153 +10,25 @@
 //   patchId(dir, sha)                      `git patch-id --stable` of one commit, or null for an empty diff
 //   listCommits(dir, { tip, exclude })     commits reachable from tip and not from exclude, newest first
 //   blobAtTag(dir, tag, path)              the git blob hash of a file at a tag, or null when absent
+//   diffRange(dir, base, head)             per-file counts, and the unified diff when it fits
 
-import { execFile } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { classifyUpstreamUrl, isFullSha, refNameProblem, type UpstreamKind } from "../domain/git-refs.ts";
+import { classifyUpstreamUrl, isFullSha } from "../domain/git-refs.ts";
+import {
+  FETCH_TIMEOUT_MS,
+  GitError,
+  type RunLimits,
+  requireDir,
+  requireRefOrSha,
+  requireSha,
+  runGit,
+  TRANSPORT,
+  type UpstreamCredentials,
+} from "./run.ts";
 
-/** Why a git call failed: it ran too long, said too much, or exited with an error. */
-export class GitError extends Error {
-  constructor(
-    readonly kind: "timeout" | "too_large" | "failed" | "invalid",
-    message: string,
-    readonly exitCode: number | null = null,
-    readonly stderr = "",
-  ) {
-    super(message);
-    this.name = "GitError";
-  }
-}
-
-/** Credentials for a private upstream, used for one fetch only. */
-export type UpstreamCredentials =
-  | { kind: "https_token"; token: string; username?: string }
-  | { kind: "ssh_key"; privateKey: string };
-
-export interface RunLimits {
-  /** Milliseconds before git is killed. Default 60 s (fetches: 10 minutes). */
-  timeoutMs?: number;
-  /** Bytes of stdout kept before git is killed. Default 16 MB. */
-  maxOutputBytes?: number;
-}
-
-const DEFAULT_TIMEOUT_MS = 60_000;
-const FETCH_TIMEOUT_MS = 600_000;
-const DEFAULT_MAX_OUTPUT = 16 * 1024 * 1024;
-const STDERR_KEPT = 2000;
-
-/** Configuration every call carries: no remote helpers, no hooks, no fsmonitor, no pager, no colour. */
-const BASE_CONFIG = [
-  "protocol.allow=never",
-  "protocol.ext.allow=never",
-  "core.hooksPath=/dev/null",
-  "core.fsmonitor=false",
-  "core.pager=cat",
-  "color.ui=false",
-  "credential.helper=",
-];
-
-/** Which transports a fetch may use: only the one its upstream needs. */
-const TRANSPORT: Record<UpstreamKind, string[]> = {
-  https: ["protocol.https.allow=always", "http.followRedirects=false"],
-  ssh: ["protocol.ssh.allow=always"],
-  scp: ["protocol.ssh.allow=always"],
-  file: ["protocol.file.allow=always"],
-  path: ["protocol.file.allow=always"],
-};
-
-let emptyHome: string | null = null;
-/** An empty directory for HOME, so no user's ~/.gitconfig, ~/.ssh/config or credential store is read. */
-function homeDir(): string {
-  if (emptyHome && fs.existsSync(emptyHome)) return emptyHome;
-  emptyHome = fs.mkdtempSync(path.join(os.tmpdir(), "embargo-git-home-"));
-  return emptyHome;
-}
-
-/** The whole environment git sees: nothing inherited but PATH, so no GIT_DIR, GIT_SSH or proxy leaks in. */
-function minimalEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const home = homeDir();
-  return {
-    PATH: process.env.PATH ?? "/usr/bin:/bin",
-    HOME: home,
-    XDG_CONFIG_HOME: home,
-    LANG: "C",
-    LC_ALL: "C",
-    GIT_TERMINAL_PROMPT: "0",
-    GIT_CONFIG_NOSYSTEM: "1",
-    GIT_CONFIG_GLOBAL: "/dev/null",
-    GIT_NO_REPLACE_OBJECTS: "1",
-    GIT_SSH_COMMAND: "ssh -F /dev/null -o BatchMode=yes",
-    ...extra,
-  };
-}
-
-interface RunOptions extends RunLimits {
-  config?: readonly string[];
-  env?: Record<string, string>;
-  input?: string;
-  /** Exit codes that are answers, not failures (e.g. 1 for `merge-base --is-ancestor`). */
-  okCodes?: readonly number[];
-}
-
-/** Runs git once; resolves with stdout and the exit code when it is 0 or one of okCodes. */
-function runGit(
-  args: readonly string[],
-  options: RunOptions = {},
-): Promise<{ stdout: string; code: number }> {
-  const config = [...BASE_CONFIG, ...(options.config ?? [])].flatMap((c) => ["-c", c]);
-  const maxBuffer = options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT;
-  // The subcommand, for messages: "git fetch failed", not the --git-dir option before it.
-  const verb = args.find((a) => !a.startsWith("-")) ?? "";
-  return new Promise((resolve, reject) => {
-    const child = execFile(
-      "git",
-      [...config, ...args],
-      {
-        env: minimalEnv(options.env),
-        timeout: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
-        killSignal: "SIGKILL",
-        maxBuffer,
-        encoding: "utf8",
-        windowsHide: true,
-      },
-      (error, stdout, stderr) => {
-        const kept = String(stderr).slice(0, STDERR_KEPT).trim();
-        if (!error) return resolve({ stdout, code: 0 });
-        const e = error as NodeJS.ErrnoException & { killed?: boolean; code?: unknown; signal?: string };
-        if (e.code === "ERR_CHILD_PROCESS_STDIO_MAXBUFFER")
-          return reject(new GitError("too_large", `git ${verb} printed more than ${maxBuffer} bytes`));
-        if (e.killed || e.signal === "SIGKILL")
-          return reject(new GitError("timeout", `git ${verb} did not finish in time`, null, kept));
-        const code = typeof e.code === "number" ? e.code : null;
-        if (code !== null && options.okCodes?.includes(code)) return resolve({ stdout, code });
-        reject(new GitError("failed", `git ${verb} failed: ${kept || `exit ${code}`}`, code, kept));
-      },
-    );
-    if (options.input !== undefined) child.stdin?.end(options.input);
-    else child.stdin?.end();
-  });
-}
-
-function requireSha(value: string, what: string): string {
-  if (!isFullSha(value)) throw new GitError("invalid", `${what} must be a full 40-hex SHA`);
-  return value;
-}
-
-function requireRefOrSha(value: string): string {
-  if (isFullSha(value)) return value;
-  const problem = refNameProblem(value);
-  if (problem) throw new GitError("invalid", `The ref ${JSON.stringify(value)} ${problem}`);
-  if (!value.startsWith("refs/")) throw new GitError("invalid", "A ref must be a full ref (refs/…)");
-  return value;
-}
-
-function requireDir(dir: string): string {
-  if (!path.isAbsolute(dir)) throw new GitError("invalid", "The repository directory must be absolute");
-  return dir;
-}
+export { GitError, type RunLimits, type UpstreamCredentials };
 
 /** Creates an empty bare repository at dir (and its parents); doing it again is harmless. */
 export async function initBare(dir: string, limits: RunLimits = {}): Promise<void> {
@@ -378,4 +250,65 @@ export async function blobAtTag(
   const [mode, type, hash] = entry.slice(0, entry.indexOf("\t")).split(" ");
   if (type !== "blob" || !mode || !hash || !isFullSha(hash)) return null;
   return hash;
+}
+
+/** The changes between two commits: per-file counts always, and the unified diff when it fits. */
+export interface RangeDiff {
+  files: { path: string; oldPath: string | null; additions: number | null; deletions: number | null }[];
+  /** The unified diff, or null when it is larger than maxPatchBytes (the counts above still say what changed). */
+  patch: string | null;
+  patchBytesLimit: number;
+}
+
+const DIFF_OPTIONS = ["--no-color", "--no-ext-diff", "--no-textconv", "--find-renames", "--end-of-options"];
+
+/** What changed from `base` to `head` (both full SHAs), as a fix branch is read against its base. */
+export async function diffRange(
+  dir: string,
+  base: string,
+  head: string,
+  options: RunLimits & { maxPatchBytes?: number } = {},
+): Promise<RangeDiff> {
+  const gitDir = `--git-dir=${requireDir(dir)}`;
+  const range = [requireSha(base, "The base"), requireSha(head, "The head")];
+  const patchBytesLimit = options.maxPatchBytes ?? 2 * 1024 * 1024;
+  const numstat = await runGit([gitDir, "diff", "--numstat", "-z", ...DIFF_OPTIONS, ...range, "--"], options);
+  let patch: string | null;
+  try {
+    const out = await runGit([gitDir, "diff", "--patch", ...DIFF_OPTIONS, ...range, "--"], {
+      ...options,
+      config: ["core.quotePath=false"],
+      maxOutputBytes: patchBytesLimit,
+    });
+    patch = out.stdout;
+  } catch (error) {
+    if (!(error instanceof GitError && error.kind === "too_large")) throw error;
+    patch = null;
+  }
+  return { files: parseNumstatZ(numstat.stdout), patch, patchBytesLimit };
+}
+
+/**
+ * `git diff --numstat -z`: "added\tdeleted\tpath\0", or for a rename "added\tdeleted\t\0old\0new\0"; binary files
+ * count "-".
+ */
+function parseNumstatZ(out: string): RangeDiff["files"] {
+  const fields = out.split("\0");
+  const files: RangeDiff["files"] = [];
+  const count = (v: string | undefined) => (v === undefined || v === "-" ? null : Number(v));
+  for (let i = 0; i < fields.length; i++) {
+    const head = fields[i];
+    if (!head) continue;
+    const [added, deleted, rest] = head.split("\t");
+    if (rest === undefined) continue;
+    if (rest === "") {
+      const oldPath = fields[i + 1] ?? "";
+      const newPath = fields[i + 2] ?? "";
+      i += 2;
+      files.push({ path: newPath, oldPath, additions: count(added), deletions: count(deleted) });
+    } else {
+      files.push({ path: rest, oldPath: null, additions: count(added), deletions: count(deleted) });
+    }
+  }
+  return files;
 }

@@ -25,7 +25,11 @@ addFormats(ajv);
 // The provider schema refers to the CSAF schema, which refers to FIRST's CVSS schemas (draft-07; their $schema is
 // dropped so the 2020-12 validator takes them under their own ids).
 for (const v of ["2.0", "3.0", "3.1"]) {
-  const { $schema: _draft, id: _id, ...cvss } = JSON.parse(
+  const {
+    $schema: _draft,
+    id: _id,
+    ...cvss
+  } = JSON.parse(
     fs.readFileSync(path.resolve(VECTORS, `../referenced_schema/first/cvss-v${v}.json`), "utf8"),
   );
   ajv.addSchema({ ...cvss, $id: `https://www.first.org/cvss/cvss-v${v}.json` });

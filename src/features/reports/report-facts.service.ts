@@ -1,5 +1,6 @@
 import type { Db } from "../../core/db.ts";
 import { isOpen, type ReportFacts, type ReportState, type Severity } from "../../domain/workflow.ts";
+import { findFixRepository } from "./consultation.repo.ts";
 import { listFixes, listFixVerifications, type ReportRow } from "./reports.repo.ts";
 
 /** The reference people quote: EMB-<year>-<number>, unique because the number comes from a sequence. */
@@ -14,7 +15,7 @@ export async function loadFacts(db: Db, report: ReportRow): Promise<ReportFacts>
     db,
     fixRows.map((f) => f.id),
   );
-  return factsOf(report, fixRows, verifications);
+  return factsOf(report, fixRows, verifications, (await findFixRepository(db, report.id)) !== null);
 }
 
 /** The facts of a report whose fixes and verifications the caller has already read. */
@@ -22,6 +23,7 @@ export function factsOf(
   report: ReportRow,
   fixRows: readonly { id: string; authorId: string }[],
   verifications: readonly { fixId: string; verifierId: string }[],
+  fixRepository = false,
 ): ReportFacts {
   return {
     state: report.state as ReportState,
@@ -30,6 +32,7 @@ export function factsOf(
     fixes: fixRows.map((f) => ({ id: f.id, authorId: f.authorId })),
     fixVerifications: verifications.map((v) => ({ fixId: v.fixId, verifierId: v.verifierId })),
     needsInfo: report.needsInfo,
+    fixRepository,
   };
 }
 

@@ -188,7 +188,14 @@ export function CheckTheFix(props: {
       {fix.open ? (
         <AnswerForm token={token} draft={props.draft} />
       ) : (
-        <p class="muted small">The report has moved on, so answers are closed.</p>
+        <>
+          {Object.values(props.draft?.errors ?? {}).map((message) => (
+            <p class="notice error" role="alert" id="fix-closed-error">
+              {message}
+            </p>
+          ))}
+          <p class="muted small">The report has moved on, so answers are closed.</p>
+        </>
       )}
     </section>
   );

@@ -3,8 +3,9 @@ import { AppError } from "../../core/errors.ts";
 import type { AppEnv } from "../../http/env.ts";
 import { formFiles, formText, isFieldError, readForm } from "../../http/form.ts";
 import { type FormState, redirectWithFormState } from "../../http/form-state.ts";
+import type { ReportsService } from "../reports/reports.service.ts";
+import type { SettingsService } from "../settings/settings.service.ts";
 import { FIX_ANSWER_FIELD_IDS, FixAccessPage, type FixAnswerDraft } from "./consultation.views.tsx";
-import type { TrackingPagesDeps } from "./tracking.pages.tsx";
 
 /** Tracking tokens are 128-bit base64url strings; anything else cannot be a link we issued. */
 const TOKEN = /^[A-Za-z0-9_-]{16,128}$/;
@@ -28,7 +29,7 @@ export function fixAnswerDraft(state: FormState | null): FixAnswerDraft | null {
  */
 export function registerFixConsultationPages(
   app: Hono<AppEnv>,
-  deps: TrackingPagesDeps,
+  deps: { reports: ReportsService; settings: SettingsService },
   notFound: (c: Context<AppEnv>) => Promise<Response>,
   repliesLimit: MiddlewareHandler<AppEnv>,
 ) {

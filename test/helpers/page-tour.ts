@@ -105,7 +105,7 @@ export const PAGE_TOUR: readonly TourStop[] = [
     "clone access shown once",
     (w) => `/r/${w.consultedToken}`,
     async (page) => {
-      await submit(page, /clone access/);
+      await submit(page, /^Show (new )?clone access$/);
       await page.locator("#fix-access-token").waitFor();
     },
   ),

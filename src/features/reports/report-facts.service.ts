@@ -8,14 +8,22 @@ export function formatReference(year: number, n: number): string {
   return `EMB-${year}-${String(n).padStart(4, "0")}`;
 }
 
-/** What the lifecycle's guards need to know about a stored report. */
-export async function loadFacts(db: Db, report: ReportRow): Promise<ReportFacts> {
+/**
+ * What the lifecycle's guards need to know about a stored report. Whether it has a fix repository is read only
+ * for the actions whose guards ask (`need.fixRepository`), so every other action keeps its statement count.
+ */
+export async function loadFacts(
+  db: Db,
+  report: ReportRow,
+  need: { fixRepository?: boolean } = {},
+): Promise<ReportFacts> {
   const fixRows = await listFixes(db, report.id);
   const verifications = await listFixVerifications(
     db,
     fixRows.map((f) => f.id),
   );
-  return factsOf(report, fixRows, verifications, (await findFixRepository(db, report.id)) !== null);
+  const fixRepository = need.fixRepository ? (await findFixRepository(db, report.id)) !== null : false;
+  return factsOf(report, fixRows, verifications, fixRepository);
 }
 
 /** The facts of a report whose fixes and verifications the caller has already read. */

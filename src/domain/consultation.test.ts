@@ -117,6 +117,9 @@ describe("where the fix is open to the reporter", () => {
     ]);
     for (const value of HOSTILE) expect(fixVisibleToReporter(value, true)).toBe(false);
     expect(fixVisibleToReporter("remediation", "true" as never)).toBe(false);
+    // Closed after a rejection: the fix was never the answer to this report.
+    expect(fixVisibleToReporter("closed", true, true)).toBe(false);
+    expect(fixVisibleToReporter("closed", true, false)).toBe(true);
   });
 
   it("mints clone access only for an invited reporter while access lasts", () => {

@@ -36,11 +36,12 @@ export function fixAccessAllowed(state: unknown): boolean {
 }
 
 /**
- * Whether the tracking page shows the fix: only after an invitation, and never on a rejected report (its code was
- * never the answer to this report). Without an invitation the page shows no code at all.
+ * Whether the tracking page shows the fix: only after an invitation, and never on a rejected report, nor on one
+ * closed after its rejection (that code was never the answer to this report). Without an invitation the page
+ * shows no code at all.
  */
-export function fixVisibleToReporter(state: unknown, invited: boolean): boolean {
-  return invited === true && isReportState(state) && FIX_VISIBLE_STATES.has(state);
+export function fixVisibleToReporter(state: unknown, invited: boolean, rejected = false): boolean {
+  return invited === true && rejected !== true && isReportState(state) && FIX_VISIBLE_STATES.has(state);
 }
 
 /** A refusal the reporter reads, or yes. */

@@ -122,7 +122,8 @@ export function createReportConsultation(
     const report = await findReportByTokenHash(db, sha256Hex(token));
     if (!report) return null;
     const consultation = await latestConsultation(db, report.id);
-    if (!consultation || !fixVisibleToReporter(report.state, true)) return null;
+    const rejected = report.rejectionReason !== null;
+    if (!consultation || !fixVisibleToReporter(report.state, true, rejected)) return null;
     const [answers, access, diff, invitationMessage] = await Promise.all([
       listConsultationAnswers(db, report.id),
       unrevokedReporterToken(db, report.id),

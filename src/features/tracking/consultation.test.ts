@@ -250,6 +250,20 @@ describe.each(DB_KINDS)("the reporter checks the fix on %s", (kind) => {
       );
     });
 
+    it("shows no code once the report is rejected", async () => {
+      const report = await invitedReport(t, alice);
+      await t.services.reports.act(alice, report.id, {
+        action: "reject",
+        reason: "wont_fix",
+        message: "We will not fix this after all.",
+      });
+      const { html } = await page(`/r/${report.token}`);
+      expect(html).not.toContain('id="check-fix"');
+      expect(html).not.toContain("download.js");
+      expect((await post(`/r/${report.token}/fix/access`)).status).toBe(303);
+      expect(await tokensOf(report.id)).toEqual([]);
+    });
+
     it("closes clone access and answers once the report is disclosed, while still showing the fix", async () => {
       const report = await invitedReport(t, alice);
       const bob = await makeActor(t, "responder", `Bob${kind}${Date.now()}`);

@@ -69,15 +69,13 @@ export async function makeFixRepository(
     baseSha,
     createdBy: pushedBy,
   });
-  await db
-    .insert(fixBranches)
-    .values({
-      reportId: report.id,
-      ref: `refs/heads/${branch}`,
-      headSha,
-      updatedBy: pushedBy,
-      updatedAt: new Date(),
-    });
+  await db.insert(fixBranches).values({
+    reportId: report.id,
+    ref: `refs/heads/${branch}`,
+    headSha,
+    updatedBy: pushedBy,
+    updatedAt: new Date(),
+  });
   await db.insert(fixes).values({
     reportId: report.id,
     kind: "commit",

@@ -3,6 +3,7 @@
 
 export * from "./schema/alerts.ts";
 export * from "./schema/audit.ts";
+export * from "./schema/consultations.ts";
 export * from "./schema/form-states.ts";
 export * from "./schema/keys.ts";
 export * from "./schema/mail.ts";

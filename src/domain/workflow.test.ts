@@ -81,6 +81,7 @@ const SPEC: Record<ReportAction, Partial<Record<ReportState, ReportState>>> = {
   },
   // Back to the state before the rejection (the facts below record triage).
   undo_rejection: { rejected: "triage" },
+  invite_reporter_to_fix: { remediation: "remediation", fix_ready: "fix_ready" },
 };
 
 /** A request for each action whose parameters satisfy every guard. */
@@ -110,6 +111,10 @@ const GOOD: Record<ReportAction, ActionRequest> = {
   reopen: { action: "reopen", reason: "The fix regressed in 2.1." },
   request_info: { action: "request_info", message: "Which browser version did you use?" },
   undo_rejection: { action: "undo_rejection" },
+  invite_reporter_to_fix: {
+    action: "invite_reporter_to_fix",
+    message: "Please check the fix on the branch.",
+  },
 };
 
 /** A spam rejection, recorded a minute ago, that left triage: undo holds. */
@@ -131,6 +136,7 @@ function facts(state: ReportState, over: Partial<ReportFacts> = {}): ReportFacts
     severity: "high",
     fixes: [{ id: "f-1", authorId: "u-dev" }],
     fixVerifications: [],
+    fixRepository: true,
     undo: UNDOABLE,
     ...over,
   };
@@ -149,11 +155,11 @@ function refusal(d: ReturnType<typeof decide>): { code: string; message: string 
 const PAIRS = REPORT_STATES.flatMap((state) => REPORT_ACTIONS.map((action) => ({ state, action })));
 
 describe("the vocabulary", () => {
-  it("lists ten states, five severities, seven rejection reasons and sixteen actions", () => {
+  it("lists ten states, five severities, seven rejection reasons and seventeen actions", () => {
     expect(REPORT_STATES).toHaveLength(10);
     expect(SEVERITIES).toEqual(["note", "low", "medium", "high", "critical"]);
     expect(REJECTION_REASONS).toHaveLength(7);
-    expect(REPORT_ACTIONS).toHaveLength(16);
+    expect(REPORT_ACTIONS).toHaveLength(17);
   });
 
   it("has a human label for every state, action and rejection reason", () => {
@@ -185,17 +191,17 @@ describe("the vocabulary", () => {
   });
 });
 
-describe("decide: the full state table (10 states × 16 actions)", () => {
-  it("covers all 160 pairs", () => {
-    expect(PAIRS).toHaveLength(160);
+describe("decide: the full state table (10 states × 17 actions)", () => {
+  it("covers all 170 pairs", () => {
+    expect(PAIRS).toHaveLength(170);
   });
 
   const allowed = PAIRS.filter(({ state, action }) => SPEC[action][state] !== undefined);
   const refused = PAIRS.filter(({ state, action }) => SPEC[action][state] === undefined);
 
-  it("has 49 allowed and 111 refused pairs", () => {
-    expect(allowed).toHaveLength(49);
-    expect(refused).toHaveLength(111);
+  it("has 51 allowed and 119 refused pairs", () => {
+    expect(allowed).toHaveLength(51);
+    expect(refused).toHaveLength(119);
   });
 
   it.each(allowed)("allows $action in $state", ({ state, action }) => {
@@ -939,6 +945,7 @@ describe("availableActions", () => {
       "verify_fix",
       "release",
       "request_info",
+      "invite_reporter_to_fix",
     ]);
     expect(availableActions(facts("closed"))).toEqual(["assign", "reopen"]);
     expect(availableActions(facts("rejected"))).toEqual(["assign", "close", "undo_rejection"]);

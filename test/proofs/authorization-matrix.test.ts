@@ -127,6 +127,11 @@ const MATRIX: Row[] = [
   r("GET /r/:token",                         [404, 200, 404, 404, 404, 404], { url: (_w, _a, link) => `/r/${link}`, holder: 200 }),
   r("POST /r/:token/messages",               [404, "303 /r/", 404, 404, 404, 404], { url: (_w, _a, link) => `/r/${link}/messages`, form: () => ({ body: "One more detail about the bug." }), holder: "303 /r/" }),
   r("GET /r/:token/attachments/:id",         [404, 404, 404, 404, 404, 404], { url: (w, _a, link) => `/r/${link}/attachments/${w.a.attachmentId}`, holder: 200 }),
+  // Consultation: report A's reporter was not invited to check a fix, so its link reaches no code (the same 404);
+  // revoking clone access one does not hold changes nothing and returns to the page.
+  r("POST /r/:token/fix/access",             [404, 404, 404, 404, 404, 404], { url: (_w, _a, link) => `/r/${link}/fix/access`, form: () => ({}), holder: 404 }),
+  r("POST /r/:token/fix/access/revoke",      [404, "303 /r/", 404, 404, 404, 404], { url: (_w, _a, link) => `/r/${link}/fix/access/revoke`, form: () => ({}), holder: "303 /r/" }),
+  r("POST /r/:token/fix/answer",             [404, 404, 404, 404, 404, 404], { url: (_w, _a, link) => `/r/${link}/fix/answer`, form: () => ({ verdict: "fixes", comment: "Works." }), holder: 404 }),
 
   // Signing in and out, and a first-admin setup link issued before the team existed: dead now that an admin exists.
   r("GET /login",                            [200, 200, INBOX, INBOX, INBOX, 200]),
@@ -146,6 +151,7 @@ const MATRIX: Row[] = [
   r("GET /reports/:ref/cvss-calc",           [LOGIN, LOGIN, 200, 200, 200, LOGIN], { url: (w) => `/reports/${w.a.ref}/cvss-calc` }),
   r("GET /reports/:ref/templates/:id/render", [LOGIN, LOGIN, 403, 200, 200, LOGIN], { url: (w) => `/reports/${w.a.ref}/templates/${w.templateId}/render` }),
   r("POST /reports/:ref/messages",           [401, 401, 403, "303 /reports/", "303 /reports/", 401], { url: (w) => `/reports/${w.a.ref}/messages`, form: () => ({ body: "Reproduced on staging.", visibility: "internal" }) }),
+  r("POST /reports/:ref/fix-access/revoke",  [401, 401, 403, "303 /reports/", "303 /reports/", 401], { url: (w) => `/reports/${w.a.ref}/fix-access/revoke`, form: () => ({}) }),
   r("POST /reports/:ref/unread",             [401, 401, INBOX, INBOX, INBOX, 401], { url: (w) => `/reports/${w.a.ref}/unread`, form: () => ({}) }),
   r("POST /reports/:ref/actions",            [401, 401, 403, "303 /reports/", "303 /reports/", 401], { url: (w) => `/reports/${w.a.ref}/actions`, form: () => ({ action: "set_severity", method: "cvss", cvss: CVSS, intent: "save" }) }),
   // Report A's reporter proposed no vector: members who may act reach the handler, which has nothing to adopt.

@@ -5,6 +5,7 @@ import { assign } from "./assign.ts";
 import { close } from "./close.ts";
 import { confirm } from "./confirm.ts";
 import { disclose } from "./disclose.ts";
+import { inviteReporterToFix } from "./invite-reporter-to-fix.ts";
 import { markDuplicate } from "./mark-duplicate.ts";
 import { reject } from "./reject.ts";
 import { release } from "./release.ts";
@@ -34,6 +35,7 @@ export const ACTION_HANDLERS: ActionHandlers = {
   reopen,
   request_info: requestInfo,
   undo_rejection: undoRejection,
+  invite_reporter_to_fix: inviteReporterToFix,
 };
 
 /** Resolves an action's input into its plan with that action's handler, which receives exactly its input type. */

@@ -11,6 +11,7 @@ import { createDataKeyService } from "./features/data-key/data-key.service.ts";
 import { createKeysService } from "./features/keys/keys.service.ts";
 import { createMailIntakeService } from "./features/mail-intake/mail-intake.service.ts";
 import { createMaintenanceService } from "./features/maintenance/maintenance.service.ts";
+import { createNotificationsService } from "./features/notifications/notifications.service.ts";
 import { createOutboxService } from "./features/outbox/outbox.service.ts";
 import { createAssetsService } from "./features/policy/assets.service.ts";
 import { createReportsService } from "./features/reports/reports.service.ts";
@@ -108,6 +109,7 @@ export function createServices(deps: ServiceDeps) {
     alerts,
     assets,
     repositories,
+    notifications: createNotificationsService({ db, clock, keys }),
     search,
     templates,
     assignment,

@@ -7,6 +7,7 @@ export * from "./schema/consultations.ts";
 export * from "./schema/form-states.ts";
 export * from "./schema/keys.ts";
 export * from "./schema/mail.ts";
+export * from "./schema/notifications.ts";
 export * from "./schema/rate-limits.ts";
 export * from "./schema/reports.ts";
 export * from "./schema/repositories.ts";

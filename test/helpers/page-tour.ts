@@ -5,6 +5,7 @@ import { seedWorld, type World } from "./authz-world.ts";
 import { type LiveServer, launchChromium, startLiveServer } from "./browser.ts";
 import { makeFixRepository, reportInRemediation } from "./consultation-world.ts";
 import { appFor } from "./http.ts";
+import { MEMBER_PUBLIC_KEY } from "./pgp.ts";
 
 /**
  * Every page of the application in its main states, and how to reach each: the one list the tour test walks
@@ -199,6 +200,20 @@ export const PAGE_TOUR: readonly TourStop[] = [
       await page.fill("#repo-name", "acme/tour");
       await page.fill("#repo-upstream", "ext::sh -c true");
       await submit(page, "Register repository");
+    },
+  ),
+  stop("GET /admin/notification-lists", "admin", "notification lists", fixed("/admin/notification-lists")),
+  stop(
+    "GET /admin/notification-lists",
+    "admin",
+    "a member refused: the key is for another address",
+    fixed("/admin/notification-lists"),
+    async (page, w) => {
+      const p = `#list-${w.notificationList.id}`;
+      await page.fill(`${p}-name`, "Wrong Key");
+      await page.fill(`${p}-email`, "security@distro.example");
+      await page.fill(`${p}-key`, MEMBER_PUBLIC_KEY);
+      await submit(page, "Add member to Distributions");
     },
   ),
   stop("GET /admin/maintenance", "admin", "maintenance", fixed("/admin/maintenance")),

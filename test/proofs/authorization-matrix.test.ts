@@ -167,6 +167,9 @@ const MATRIX: Row[] = [
   r("POST /api/v1/reports/:id/messages",     [401, 401, 403, 201, 201, 401], { url: (w) => `/api/v1/reports/${w.a.id}/messages`, json: () => ({ body: "Fixed in the next build.", visibility: "internal" }) }),
   r("GET /api/v1/repositories",              [401, 401, 403, 403, 200, 401]),
   r("POST /api/v1/repositories",             [401, 401, 403, 403, 201, 401], { json: () => ({ name: "acme/api", upstreamUrl: "file:///srv/git/api.git" }) }),
+  r("GET /api/v1/notification-lists",        [401, 401, 403, 403, 200, 401]),
+  r("POST /api/v1/notification-lists",       [401, 401, 403, 403, 201, 401], { json: () => ({ name: "Downstreams", mode: "imminent", members: [] }) }),
+  r("GET /api/v1/notification-lists/:id",    [401, 401, 403, 403, 200, 401], { url: (w) => `/api/v1/notification-lists/${w.notificationList.id}` }),
   r("POST /api/v1/reports/:id/actions",      [401, 401, 403, 200, 200, 401], { url: (w) => `/api/v1/reports/${w.a.id}/actions`, json: () => ({ action: "set_severity", cvss: CVSS }) }),
 
   // A member's own pages. Token ids are random and shown only to their owner and admins, so the refusal to
@@ -208,6 +211,11 @@ const MATRIX: Row[] = [
   r("POST /admin/repositories",              [401, 401, 403, 403, "303 /admin/repositories?done=added", 401], { form: () => ({ name: "acme/mobile", upstreamUrl: "/srv/git/mobile.git" }) }),
   r("POST /admin/repositories/:id/fetch",    [401, 401, 403, 403, "303 /admin/repositories?done=fetching", 401], { url: (w) => `/admin/repositories/${w.repositoryId}/fetch`, ...EMPTY }),
   r("POST /admin/repositories/:id/credentials", [401, 401, 403, 403, "303 /admin/repositories?done=credentials", 401], { url: (w) => `/admin/repositories/${w.repositoryId}/credentials`, form: () => ({ kind: "https_token", token: "matrix-token" }) }),
+  r("GET /admin/notification-lists",         [LOGIN, LOGIN, 403, 403, 200, LOGIN]),
+  r("POST /admin/notification-lists",        [401, 401, 403, 403, "303 /admin/notification-lists?done=created", 401], { form: () => ({ name: "Vendors", mode: "imminent" }) }),
+  r("POST /admin/notification-lists/:id/members", [401, 401, 403, 403, "303 /admin/notification-lists?form=", 401], { url: (w) => `/admin/notification-lists/${w.notificationList.id}/members`, ...EMPTY }),
+  r("POST /admin/notification-lists/:id/members/:member/remove", [401, 401, 403, 403, "303 /admin/notification-lists?done=removed", 401], { url: (w) => `/admin/notification-lists/${w.notificationList.id}/members/${w.notificationList.memberId}/remove`, ...EMPTY }),
+  r("POST /admin/notification-lists/:id/delete", [401, 401, 403, 403, "303 /admin/notification-lists?form=", 401], { url: (w) => `/admin/notification-lists/${w.notificationList.id}/delete`, ...EMPTY }),
   r("GET /admin/maintenance",                [LOGIN, LOGIN, 403, 403, 200, LOGIN]),
   r("POST /admin/maintenance/run",           [401, 401, 403, 403, "303 /admin/maintenance?done=queued#last-run", 401]),
   r("GET /admin/outbox",                     [LOGIN, LOGIN, 403, 403, 200, LOGIN]),

@@ -67,6 +67,20 @@ export async function createMigratedPostgres(
   name: string,
 ): Promise<void> {
   const template = `embargo_template_${templateKey()}`;
+  // Another test run on this machine may drop the template between our check and our copy (its teardown drops
+  // every template no one is connected to): then it is made again.
+  for (let attempt = 1; ; attempt++) {
+    await ensureTemplate(admin, adminUrl, template);
+    try {
+      await admin.query(`create database ${name} template ${template}`);
+      return;
+    } catch (error) {
+      if ((error as { code?: string }).code !== "3D000" || attempt >= 3) throw error;
+    }
+  }
+}
+
+async function ensureTemplate(admin: pg.Client, adminUrl: string, template: string): Promise<void> {
   const exists = async () =>
     ((await admin.query("select 1 from pg_database where datname = $1", [template])).rowCount ?? 0) > 0;
   if (!(await exists())) {
@@ -92,5 +106,4 @@ export async function createMigratedPostgres(
       await admin.query("select pg_advisory_unlock($1)", [TEMPLATE_LOCK]);
     }
   }
-  await admin.query(`create database ${name} template ${template}`);
 }

@@ -81,6 +81,7 @@ export function createServices(deps: ServiceDeps) {
     clock,
     cipher,
     publicUrl,
+    gitDir: deps.gitDir,
     features: { alerts, assignment, assets, keys, outbox, search, settings, team, templates },
   });
   const mailIntake = createMailIntakeService({

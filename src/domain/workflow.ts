@@ -13,6 +13,7 @@ export {
   type FixFact,
   findFixToVerify,
   fullShaOf,
+  headFixOf,
   headOf,
   isCommitFix,
   isStale,

@@ -52,7 +52,7 @@ export function createReportAct(ctx: ReportsContext) {
       const { report, reporter } = locked;
       await inTransaction?.(tx, report);
       const now = clock();
-      const facts = await loadFacts(tx, report);
+      const facts = await loadFacts(tx, report, features.team);
       // Only a rejected report can be undone; the rule needs its record, its mail and what came since. For the undo
       // itself the mail rows are locked here, so none starts leaving between this decision and its cancellation.
       if (report.state === "rejected") {

@@ -41,6 +41,8 @@ export interface ReportsDeps {
   clock: Clock;
   cipher: DataCipher;
   publicUrl: string;
+  /** The git store (EMBARGO_GIT_DIR): the report page reads a fix repository's diff from it. */
+  gitDir: string;
   /** The services of the features reports calls, from the composition root. */
   features: ReportsCollaborators;
 }

@@ -1,6 +1,13 @@
 import type { Db } from "../../core/db.ts";
 import { isOpen, type ReportFacts, type ReportState, type Severity } from "../../domain/workflow.ts";
-import { listFixes, listFixVerifications, type ReportRow } from "./reports.repo.ts";
+import type { ReportsCollaborators } from "./collaborators.types.ts";
+import { listFixBranches, listFixes, listFixVerifications, type ReportRow } from "./reports.repo.ts";
+
+type FixRow = Awaited<ReturnType<typeof listFixes>>[number];
+type VerificationRow = Awaited<ReturnType<typeof listFixVerifications>>[number];
+type BranchRow = Awaited<ReturnType<typeof listFixBranches>>[number];
+/** Members by the git author emails of a report's commits (lowercased); a commit by nobody on the team has none. */
+export type GitAuthors = ReadonlyMap<string, string>;
 
 /** The reference people quote: EMB-<year>-<number>, unique because the number comes from a sequence. */
 export function formatReference(year: number, n: number): string {
@@ -8,27 +15,64 @@ export function formatReference(year: number, n: number): string {
 }
 
 /** What the lifecycle's guards need to know about a stored report. */
-export async function loadFacts(db: Db, report: ReportRow): Promise<ReportFacts> {
-  const fixRows = await listFixes(db, report.id);
+export async function loadFacts(
+  db: Db,
+  report: ReportRow,
+  team: ReportsCollaborators["team"],
+): Promise<ReportFacts> {
+  const [fixRows, branches] = await Promise.all([listFixes(db, report.id), listFixBranches(db, report.id)]);
   const verifications = await listFixVerifications(
     db,
     fixRows.map((f) => f.id),
   );
-  return factsOf(report, fixRows, verifications);
+  return factsOf(report, fixRows, verifications, branches, await gitAuthorsOf(db, fixRows, team));
 }
 
-/** The facts of a report whose fixes and verifications the caller has already read. */
+/**
+ * The members whose email is a commit's git author email. The four-eyes rule needs them: whoever wrote a commit
+ * may not verify it, whoever pushed it. Matching is by the whole address, case-insensitively, as members sign in.
+ */
+export async function gitAuthorsOf(
+  db: Db,
+  fixRows: readonly Pick<FixRow, "kind" | "gitAuthorEmail">[],
+  team: ReportsCollaborators["team"],
+): Promise<GitAuthors> {
+  const emails = new Set(
+    fixRows
+      .filter((f) => f.kind === "commit" && f.gitAuthorEmail)
+      .map((f) => (f.gitAuthorEmail as string).trim().toLowerCase())
+      .filter((e) => e !== ""),
+  );
+  const found = new Map<string, string>();
+  for (const email of emails) {
+    const member = await team.byEmail(email, db);
+    if (member) found.set(email, member.id);
+  }
+  return found;
+}
+
+/** The facts of a report whose fixes, verifications and fix branches the caller has already read. */
 export function factsOf(
   report: ReportRow,
-  fixRows: readonly { id: string; authorId: string }[],
-  verifications: readonly { fixId: string; verifierId: string }[],
+  fixRows: readonly FixRow[],
+  verifications: readonly VerificationRow[],
+  branches: readonly BranchRow[] = [],
+  gitAuthors: GitAuthors = new Map(),
 ): ReportFacts {
   return {
     state: report.state as ReportState,
     assigneeId: report.assigneeId,
     severity: (report.severity as Severity | null) ?? null,
-    fixes: fixRows.map((f) => ({ id: f.id, authorId: f.authorId })),
-    fixVerifications: verifications.map((v) => ({ fixId: v.fixId, verifierId: v.verifierId })),
+    fixes: fixRows.map((f) => ({
+      id: f.id,
+      authorId: f.authorId,
+      kind: f.kind,
+      sha: f.sha,
+      branch: f.branch,
+      gitAuthorId: gitAuthors.get(f.gitAuthorEmail?.trim().toLowerCase() ?? "") ?? null,
+    })),
+    fixVerifications: verifications.map((v) => ({ fixId: v.fixId, verifierId: v.verifierId, sha: v.sha })),
+    fixBranches: branches.map((b) => ({ ref: b.ref, headSha: b.headSha })),
     needsInfo: report.needsInfo,
   };
 }

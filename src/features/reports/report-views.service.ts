@@ -5,7 +5,10 @@ import { evaluateSla, needsInfoExpiresAt } from "../../domain/sla.ts";
 import { waitingForSomeone } from "../../domain/waiting.ts";
 import {
   availableActions,
+  branchName,
+  fullShaOf,
   isOpen,
+  isStale,
   REJECTION_LABELS,
   type ReportState,
   type Severity,
@@ -13,7 +16,7 @@ import {
 } from "../../domain/workflow.ts";
 import { loadUndoState, undoSummary } from "./rejection-undo.service.ts";
 import { decryptBody, type ReportsContext, requireReport } from "./report-context.service.ts";
-import { factsOf, slaFacts } from "./report-facts.service.ts";
+import { factsOf, gitAuthorsOf, slaFacts } from "./report-facts.service.ts";
 import {
   findAsset,
   findAttachment,
@@ -21,6 +24,7 @@ import {
   findReportByTokenHash,
   findReporter,
   listAttachmentMeta,
+  listFixBranches,
   listFixes,
   listFixVerifications,
   listMessages,
@@ -36,16 +40,18 @@ export function createReportViews(ctx: ReportsContext) {
   /** Everything the team sees about one report. */
   async function teamView(idOrRef: string) {
     const report = await requireReport(db, idOrRef);
-    const [reporter, asset, messageRows, attachmentRows, fixRows, scores, events, sla] = await Promise.all([
-      findReporter(db, report.reporterId),
-      findAsset(db, report.assetId),
-      listMessages(db, report.id),
-      listAttachmentMeta(db, report.id),
-      listFixes(db, report.id),
-      listSeverityScores(db, report.id),
-      listReportEvents(db, report.id),
-      features.settings.sla(db),
-    ]);
+    const [reporter, asset, messageRows, attachmentRows, fixRows, branchRows, scores, events, sla] =
+      await Promise.all([
+        findReporter(db, report.reporterId),
+        findAsset(db, report.assetId),
+        listMessages(db, report.id),
+        listAttachmentMeta(db, report.id),
+        listFixes(db, report.id),
+        listFixBranches(db, report.id),
+        listSeverityScores(db, report.id),
+        listReportEvents(db, report.id),
+        features.settings.sla(db),
+      ]);
     const people = new Map<string, { id: string; name: string; email: string }>();
     const person = async (id: string | null) => {
       if (!id) return null;
@@ -59,7 +65,13 @@ export function createReportViews(ctx: ReportsContext) {
       db,
       fixRows.map((f) => f.id),
     );
-    const facts = factsOf(report, fixRows, verifications);
+    const facts = factsOf(
+      report,
+      fixRows,
+      verifications,
+      branchRows,
+      await gitAuthorsOf(db, fixRows, features.team),
+    );
     const undo =
       report.state === "rejected" ? await loadUndoState(features, db, report, reporter.email, clock()) : null;
     if (undo) facts.undo = undo.facts;
@@ -109,16 +121,29 @@ export function createReportViews(ctx: ReportsContext) {
       advisoryUrl: report.advisoryUrl,
       noAdvisoryReason: report.noAdvisoryReason,
       fixes: await Promise.all(
-        fixRows.map(async (f) => ({
+        fixRows.map(async (f, i) => ({
           id: f.id,
+          kind: f.kind,
           url: f.url,
           sha: f.sha,
+          branch: f.branch ? branchName(f.branch) : null,
+          subject: f.subject,
+          /** The commit's author line as git records it ("Name <email>"); null for a link. */
+          gitAuthor: f.gitAuthor,
+          gitAuthorEmail: f.gitAuthorEmail,
+          /** Who added the link, or pushed the commit. */
           author: await person(f.authorId),
           createdAt: f.createdAt,
+          /** Its latest verification is of a SHA that is no longer its branch's head. */
+          stale: isStale(facts, facts.fixes[i]!),
           verifications: await Promise.all(
             verifications
               .filter((v) => v.fixId === f.id)
-              .map(async (v) => ({ verifier: await person(v.verifierId), at: v.createdAt })),
+              .map(async (v) => ({
+                verifier: await person(v.verifierId),
+                sha: fullShaOf(v.sha),
+                at: v.createdAt,
+              })),
           ),
         })),
       ),

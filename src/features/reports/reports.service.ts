@@ -1,5 +1,7 @@
 import type { Tx } from "../../core/db.ts";
 import type { SearchReader } from "../search/search.service.ts";
+import { createFixPanel } from "./fix-panel.service.ts";
+import { createFixReadyReassessment } from "./fix-ready.service.ts";
 import { createLinkRecovery } from "./link-recovery.service.ts";
 import { createReportAct } from "./report-act.service.ts";
 import {
@@ -28,6 +30,8 @@ export function createReportsService(deps: ReportsDeps) {
   const views = createReportViews(ctx);
   const { inbox, markRead, markUnread } = createReportInbox(ctx);
   const { recoverLinks } = createLinkRecovery(ctx);
+  const { reassessFixReady } = createFixReadyReassessment(ctx);
+  const { fixPanel } = createFixPanel(ctx);
 
   return {
     /** For other features' services that own the transaction (the mail intake): a new report inside it. */
@@ -40,6 +44,11 @@ export function createReportsService(deps: ReportsDeps) {
       files: readonly UploadedFile[],
       auditData?: Record<string, unknown>,
     ) => messages.storeReporterMessage(tx, report, body, files, auditData),
+    /**
+     * For the push recording, in its transaction after a fix branch moved: a fix_ready report whose verified head
+     * is no longer the head returns to remediation, with an audit event saying the verification went stale.
+     */
+    reassessFixReadyInTx: reassessFixReady,
     /** Takes a new report from the form or the JSON intake; returns the one-time tracking token. */
     submit: (
       fields: unknown,
@@ -58,6 +67,8 @@ export function createReportsService(deps: ReportsDeps) {
     markRead,
     markUnread,
     teamView: views.teamView,
+    /** The report page's fix repository panel (branches, commits, verifications, diffs), or null without one. */
+    fixPanel,
     reporterView: views.reporterView,
     attachmentForTeam: views.attachmentForTeam,
     attachmentForReporter: views.attachmentForReporter,

@@ -8,9 +8,11 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { and, eq } from "drizzle-orm";
+import type { CurrentUser } from "../../src/core/actors.ts";
 import { transaction } from "../../src/core/db.ts";
 import { fixBranches, fixes, fixRepositories, repositories } from "../../src/db/schema.ts";
 import { fixRepoDir } from "../../src/git/store.ts";
+import { reportFields } from "./actors.ts";
 import type { TestDb } from "./db.ts";
 
 export interface GitPerson {
@@ -170,6 +172,29 @@ export async function makeFixRepo(
     },
     cleanup: () => fs.rmSync(root, { recursive: true, force: true }),
   };
+}
+
+/** An OWASP vector that rates High: enough to confirm a report. */
+const VECTOR_HIGH = "SL:9/M:9/O:9/S:9/ED:9/EE:9/A:9/ID:9/LC:9/LI:9/LAV:9/LAC:9/FD:9/RD:9/NC:7/PV:9";
+
+/** A new report walked to remediation by a responder (its Response Manager), ready for a fix repository. */
+export async function reportInRemediation(
+  t: TestDb,
+  responder: CurrentUser,
+  overrides: Record<string, unknown> = {},
+): Promise<{ id: string; reference: string }> {
+  const { report } = await t.services.reports.submit(reportFields(overrides), [], "web");
+  for (const step of [
+    { action: "acknowledge" },
+    { action: "assign", assignee: responder.email },
+    { action: "start_triage" },
+    { action: "set_severity", owasp: VECTOR_HIGH, reason: "Remote and unauthenticated" },
+    { action: "confirm" },
+    { action: "start_remediation" },
+  ]) {
+    await t.services.reports.act(responder, report.id, step);
+  }
+  return { id: report.id, reference: report.reference };
 }
 
 function eqBranch(reportId: string, ref: string) {

@@ -3,6 +3,7 @@ import { weaknessLabel } from "../../domain/weaknesses.ts";
 import { ACTION_LABELS, REJECTION_LABELS, REPORT_ACTIONS, type ReportAction } from "../../domain/workflow.ts";
 import { formatAge, formatDate, Layout } from "../../http/layout.tsx";
 import { NobodyAvailableBadge } from "../assignment/assignment.views.tsx";
+import { FixRepositoryPanel } from "./fix-panel.views.tsx";
 import { MarkUnreadForm } from "./inbox-activity.views.tsx";
 import { MailFacts, MailWaitingSection } from "./mail-facts.views.tsx";
 import { WaitingNotice } from "./needs-info.views.tsx";
@@ -245,6 +246,7 @@ export function ReportPage(props: ReportPageProps) {
               </>
             )}
           </section>
+          {props.fixPanel && <FixRepositoryPanel panel={props.fixPanel} csrfToken={props.csrfToken} />}
         </div>
 
         <aside class="report-side" aria-label="Actions and facts">

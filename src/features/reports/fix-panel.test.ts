@@ -48,12 +48,12 @@ describe.each(DB_KINDS)("the report page's fix repository panel on %s", (kind) =
       reportId: report.id,
       reference: report.reference,
       createdBy: team.alice.id,
-      base: { "src/comment.js": "export const preview = (body) => `<div>${body}</div>`;\n" },
+      base: { "src/comment.js": "export const preview = (body) => '<div>' + body + '</div>';\n" },
     });
     head = await repo.push({
       files: {
         "src/comment.js":
-          "export const preview = (body) => `<div>${escape(body)}</div>`; // <script>alert(1)</script>\n",
+          "export const preview = (body) => '<div>' + escape(body) + '</div>'; // <script>alert(1)</script>\n",
       },
       subject: "Escape the preview <img src=x onerror=alert(2)>",
       author: { name: "Mallory <b>bold</b>", email: "mallory@example.net" },
@@ -122,7 +122,7 @@ describe.each(DB_KINDS)("the report page's fix repository panel on %s", (kind) =
 
   it("marks the verification stale once the branch moves, and names the new head to verify", async () => {
     const next = await repo.push({
-      files: { "src/comment.js": "export const preview = (body) => `<p>${escape(body)}</p>`;\n" },
+      files: { "src/comment.js": "export const preview = (body) => '<p>' + escape(body) + '</p>';\n" },
       subject: "Use a paragraph",
       pushedBy: team.alice.id,
     });

@@ -5,7 +5,6 @@
 
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { and, eq } from "drizzle-orm";
 import type { CurrentUser } from "../../src/core/actors.ts";
@@ -62,7 +61,8 @@ export async function makeFixRepo(
     repositoryName?: string;
   },
 ): Promise<FixRepoFixture> {
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), "embargo-fix-repo-"));
+  // The working copy lives in the test's git store, so it goes when the test database closes.
+  const root = fs.mkdtempSync(path.join(t.services.deps.gitDir, "work-"));
   const work = path.join(root, "work");
   const dir = fixRepoDir(t.services.deps.gitDir, options.reportId);
   const branch = `refs/heads/fix/${options.reference}`;
@@ -199,4 +199,51 @@ export async function reportInRemediation(
 
 function eqBranch(reportId: string, ref: string) {
   return and(eq(fixBranches.reportId, reportId), eq(fixBranches.ref, ref));
+}
+
+/**
+ * A report in remediation whose fix repository shows everything the panel can: two commits pushed by `pusher`,
+ * a verification of the first by `verifier` that went stale when the second moved the branch, and a diff with
+ * an edited, an added and a long file. The page tour and screenshots look at it.
+ */
+export async function seedFixRepositoryReport(
+  t: TestDb,
+  people: { responder: CurrentUser; pusher: CurrentUser; verifier: CurrentUser },
+): Promise<{ reference: string; repo: FixRepoFixture }> {
+  const report = await reportInRemediation(t, people.responder, {
+    title: "Stored XSS in the comment preview, fixed on the private branch",
+  });
+  const repo = await makeFixRepo(t, {
+    reportId: report.id,
+    reference: report.reference,
+    createdBy: people.responder.id,
+    base: {
+      "src/comment/preview.js": "export function preview(body) {\n  return '<div>' + body + '</div>';\n}\n",
+      "docs/security.md": "# Security\n\nReport issues to security@example.org.\n",
+    },
+  });
+  const first = await repo.push({
+    files: {
+      "src/comment/preview.js":
+        "import { escapeHtml } from '../html.js';\n\nexport function preview(body) {\n  return '<div>' + escapeHtml(body) + '</div>';\n}\n",
+      "src/html.js":
+        "export const escapeHtml = (s) => s.replace(/[&<>\"']/g, (c) => '&#' + c.charCodeAt(0) + ';');\n",
+    },
+    subject: "comment preview: escape the body before it becomes HTML",
+    author: { name: "Bob Builder", email: "bob.builder@users.example.net" },
+    pushedBy: people.pusher.id,
+  });
+  await t.services.reports.act(people.verifier, report.id, { action: "verify_fix", fix: first });
+  await repo.push({
+    files: {
+      "test/preview.test.js": Array.from(
+        { length: 80 },
+        (_, i) => `test('case ${i}', () => expect(preview('<b>${i}</b>')).not.toContain('<b>'));`,
+      ).join("\n"),
+    },
+    subject: "tests: eighty hostile bodies for the preview",
+    pushedBy: people.pusher.id,
+  });
+  await transaction(t.services.db, (tx) => t.services.reports.reassessFixReadyInTx(tx, report.id));
+  return { reference: report.reference, repo };
 }

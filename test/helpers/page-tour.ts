@@ -3,6 +3,7 @@ import type { CurrentUser } from "../../src/core/actors.ts";
 import { reportFields } from "./actors.ts";
 import { seedWorld, type World } from "./authz-world.ts";
 import { type LiveServer, launchChromium, startLiveServer } from "./browser.ts";
+import { seedFixRepositoryReport } from "./fix-repo.ts";
 import { appFor } from "./http.ts";
 
 /**
@@ -17,7 +18,7 @@ export type Viewer = "anonymous" | "viewer" | "responder" | "admin";
 /** The seeded world plus the reports this tour drives through their lifecycle. */
 export interface TourWorld extends World {
   /** Report references by the state they were left in. */
-  refs: Record<"triage" | "fixReady" | "closed" | "rejected" | "duplicate", string>;
+  refs: Record<"triage" | "fixReady" | "fixRepository" | "closed" | "rejected" | "duplicate", string>;
   /** The tracking link of the closed report: a long conversation on the reporter's side. */
   closedToken: string;
   /** The token of an invite nobody has accepted yet: its page shows the acceptance form. */
@@ -122,6 +123,7 @@ export const PAGE_TOUR: readonly TourStop[] = [
   stop("GET /reports/:ref", "responder", "in triage, scored", (w) => `/reports/${w.refs.triage}`),
   stop("GET /reports/:ref/spam", "responder", "spam confirmation", (w) => `/reports/${w.a.ref}/spam`),
   stop("GET /reports/:ref", "responder", "fix ready", (w) => `/reports/${w.refs.fixReady}`),
+  stop("GET /reports/:ref", "responder", "fix repository", (w) => `/reports/${w.refs.fixRepository}`),
   stop("GET /reports/:ref", "responder", "closed", (w) => `/reports/${w.refs.closed}`),
   stop("GET /reports/:ref", "responder", "rejected", (w) => `/reports/${w.refs.rejected}`),
   stop("GET /reports/:ref", "responder", "duplicate", (w) => `/reports/${w.refs.duplicate}`),
@@ -353,6 +355,8 @@ async function driveLifecycles(live: LiveServer, w: World): Promise<TourWorld> {
   });
 
   const admin = who("ada@example.org");
+  // Pushed by Bob, verified by Ada, then moved: the panel with commits, a stale verification and Alice's form.
+  const withRepo = await seedFixRepositoryReport(live.t, { responder: alice, pusher: bob, verifier: admin });
   const liveInvite = await s.invites.invite(admin.id, {
     email: "wren@example.org",
     name: "Wren",
@@ -365,6 +369,7 @@ async function driveLifecycles(live: LiveServer, w: World): Promise<TourWorld> {
     refs: {
       triage: triage.report.reference,
       fixReady: fixReady.report.reference,
+      fixRepository: withRepo.reference,
       closed: c,
       rejected: rejected.report.reference,
       duplicate: duplicate.report.reference,

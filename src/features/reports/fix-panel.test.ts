@@ -130,7 +130,7 @@ describe.each(DB_KINDS)("the report page's fix repository panel on %s", (kind) =
     const html = unescapeHtml(await page(bob));
     const panel = panelOf(html);
     expect(panel).toContain("Stale</span> Bob verified");
-    expect(panel).toContain("— stale: the branch moved past it");
+    expect(panel).toContain("— the branch moved past it");
     expect(panel).toContain(`Verify ${next.slice(0, 7)}`);
     expect(html).toContain("The verification went stale");
     expect(html).toContain("Stale verification");

@@ -59,7 +59,7 @@ function Verifications(props: { branch: PanelBranch }) {
             <span class="badge sla-overdue">Stale</span>
           )}{" "}
           {v.verifier?.name ?? "someone"} verified <Sha sha={v.sha} /> on {formatDate(v.at)}
-          {!v.current && <span class="muted"> — stale: the branch moved past it</span>}
+          {!v.current && <span class="muted"> — the branch moved past it</span>}
         </li>
       ))}
     </ul>
@@ -77,11 +77,7 @@ function VerifyHead(props: { branch: PanelBranch; reference: string; csrfToken: 
     );
   }
   if (verify.refusal !== null) {
-    return (
-      <p class="small muted verify-refusal">
-        You cannot verify <Sha sha={verify.sha} />: {verify.refusal}
-      </p>
-    );
+    return <p class="small muted verify-refusal">{verify.refusal}</p>;
   }
   return (
     <form method="post" action={`/reports/${props.reference}/actions`} class="inline verify-head">

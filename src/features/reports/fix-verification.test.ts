@@ -8,6 +8,7 @@ import { raiseIntakeLimits } from "../../../test/helpers/intake-limits.ts";
 import { transaction } from "../../core/db.ts";
 import { auditEvents, fixVerifications } from "../../db/schema.ts";
 import { createApp } from "../../http/app.tsx";
+import { reportSchema } from "./reports-api.schema.ts";
 
 type Json = Record<string, unknown>;
 
@@ -17,7 +18,7 @@ describe.each(DB_KINDS)("verifying pushed fixes on %s", (kind) => {
   let team: Awaited<ReturnType<typeof makeTeam>>;
   let carol: Actor;
   let dave: Actor;
-  let report: { id: string; reference: string };
+  let report: { id: string; reference: string; trackingUrl: string };
   let repo: FixRepoFixture;
 
   const call = async (actor: Actor | null, method: string, path: string, body?: unknown) => {
@@ -203,6 +204,9 @@ describe.each(DB_KINDS)("verifying pushed fixes on %s", (kind) => {
       branches: [{ branch: `fix/${report.reference}`, head: c3 }],
     });
     const view = await t.services.reports.teamView(report.id);
+    // The reporter's page says the fix is being verified again, and nothing about branches or people.
+    const reporter = await t.services.reports.reporterView(report.trackingUrl.split("/r/")[1]!);
+    expect(reporter?.timeline.at(-1)?.text).toBe("The fix changed and is being verified again");
     expect(view.timeline.at(-1)?.text).toContain("The verification went stale: The fix branch");
     expect(view.timeline.at(-1)?.text).toContain("Back in Remediation until then.");
     expect(view.availableActions).not.toContain("release");
@@ -217,6 +221,8 @@ describe.each(DB_KINDS)("verifying pushed fixes on %s", (kind) => {
       verifiedSha: c3,
       stale: false,
     });
+    // The answer is what the OpenAPI document promises, stale and all.
+    expect(reportSchema.safeParse(res.json).error).toBeUndefined();
     expect(await verificationCount()).toBe(2);
   });
 

@@ -20,7 +20,9 @@ export async function loadFacts(
   report: ReportRow,
   team: ReportsCollaborators["team"],
 ): Promise<ReportFacts> {
-  const [fixRows, branches] = await Promise.all([listFixes(db, report.id), listFixBranches(db, report.id)]);
+  const fixRows = await listFixes(db, report.id);
+  // Branch heads matter only to pushed commits; most reports have none, and skip the read.
+  const branches = fixRows.some((f) => f.kind === "commit") ? await listFixBranches(db, report.id) : [];
   const verifications = await listFixVerifications(
     db,
     fixRows.map((f) => f.id),

@@ -2,6 +2,16 @@
 // which actions to offer. Pure: no I/O, no clock. The service loads ReportFacts, parses parameters with zod,
 // and asks decide().
 
+import {
+  type FixBranchFact,
+  type FixFact,
+  findFixToVerify,
+  fixReadyGuardHolds,
+  fullShaOf,
+  type VerificationFact,
+  verifyRefusal,
+  whyNotFixReady,
+} from "./fix-verification.ts";
 import { decideUndoRejection, type UndoRejectionFacts } from "./rejection-undo.ts";
 import {
   ACTION_LABELS,
@@ -26,8 +36,12 @@ export interface ReportFacts {
   state: ReportState;
   assigneeId: string | null;
   severity: Severity | null;
-  fixes: ReadonlyArray<{ id: string; authorId: string }>;
-  fixVerifications: ReadonlyArray<{ fixId: string; verifierId: string }>;
+  /** Links and pushed commits, oldest first; a commit's git author is resolved to a member when one matches. */
+  fixes: ReadonlyArray<FixFact>;
+  /** Oldest first; each bound to the SHA it verified. */
+  fixVerifications: ReadonlyArray<VerificationFact>;
+  /** The fix branches' current heads (none without a fix repository). */
+  fixBranches?: ReadonlyArray<FixBranchFact> | null;
   /** Waiting for the reporter's answer to a request for information (the SLA clock is paused). */
   needsInfo?: boolean;
   /** Whether the report has a private fix repository (create_fix_branch): what the reporter is invited to check. */
@@ -47,7 +61,8 @@ export type ActionRequest =
   | { action: "mark_duplicate"; originalId: string; reportId: string; message: string }
   | { action: "start_remediation" }
   | { action: "add_fix"; url: string; authorId: string }
-  | { action: "verify_fix"; fixId: string | null; verifierId: string } // null = the most recently added fix
+  // fix: a fix's id or a pushed commit's full SHA; null = the most recently added fix (its branch's head for a commit)
+  | { action: "verify_fix"; fix: string | null; verifierId: string }
   | { action: "release"; verification: "passed" | "failed" | null; overrideReason: string | null }
   | { action: "disclose"; advisoryUrl: string | null; noAdvisoryReason: string | null }
   | { action: "close"; message: string }
@@ -164,21 +179,11 @@ function accept(from: ReportState, to: ReportState): Decision {
   return { ok: true, from, to, stateChanged: from !== to };
 }
 
-/** The fix a verify_fix request refers to: the named one, or the most recently added one. */
-function findFix(facts: ReportFacts, fixId: string | null): { id: string; authorId: string } | undefined {
-  const fixes = listOf(facts.fixes);
-  if (fixId === null) return fixes[fixes.length - 1];
-  return fixes.find((f) => f.id === fixId);
-}
+export { fixReadyGuardHolds };
 
-/** The guard of fix_ready: at least one fix verified by someone other than its author (four-eyes principle). */
-export function fixReadyGuardHolds(facts: Pick<ReportFacts, "fixes" | "fixVerifications">): boolean {
-  const verifications = listOf(facts.fixVerifications);
-  return listOf(facts.fixes).some((fix) =>
-    verifications.some(
-      (v) => v.fixId === fix.id && isNonBlank(v.verifierId) && v.verifierId !== fix.authorId,
-    ),
-  );
+/** A fix_ready report whose guard no longer holds: its fix branch moved past the verified head. */
+export function fixReadyWentStale(facts: ReportFacts): boolean {
+  return facts?.state === "fix_ready" && !fixReadyGuardHolds(facts);
 }
 
 /** Single source of truth for whether an action may run now and where it leads; the server calls it whatever the client sent. */
@@ -256,25 +261,25 @@ export function decide(facts: ReportFacts, req: ActionRequest): Decision {
 
     case "verify_fix": {
       if (listOf(facts.fixes).length === 0) return guardFailed("Add a fix link before verifying.");
-      if (r.fixId !== null && typeof r.fixId !== "string") return guardFailed("Choose the fix to verify.");
-      const fix = findFix(facts, r.fixId);
+      if (r.fix !== null && typeof r.fix !== "string") return guardFailed("Choose the fix to verify.");
+      const fix = findFixToVerify(facts, r.fix);
       if (fix === undefined)
         return guardFailed("That fix does not belong to this report; choose one of its fixes.");
-      if (!isNonBlank(r.verifierId)) return guardFailed("A verification needs a verifier.");
-      if (r.verifierId === fix.authorId) {
-        return guardFailed("The fix's author cannot verify it; another team member must.");
-      }
-      if (listOf(facts.fixVerifications).some((v) => v.fixId === fix.id && v.verifierId === r.verifierId)) {
-        return guardFailed("You have already verified this fix; another team member may add a verification.");
-      }
-      const after: Pick<ReportFacts, "fixes" | "fixVerifications"> = {
-        fixes: facts.fixes,
-        fixVerifications: [...listOf(facts.fixVerifications), { fixId: fix.id, verifierId: r.verifierId }],
+      const refusal = verifyRefusal(facts, fix, r.verifierId);
+      if (refusal !== null) return guardFailed(refusal);
+      const after: ReportFacts = {
+        ...facts,
+        fixVerifications: [
+          ...listOf(facts.fixVerifications),
+          { fixId: fix.id, verifierId: r.verifierId, sha: fullShaOf(fix.sha) },
+        ],
       };
       return accept(state, state === "remediation" && fixReadyGuardHolds(after) ? "fix_ready" : state);
     }
 
     case "release":
+      // The fix must still be verified as it stands: a branch that moved after its verification does not ship.
+      if (!fixReadyGuardHolds(facts)) return guardFailed(`Cannot release yet. ${whyNotFixReady(facts)}`);
       if (r.verification === "passed" || isNonBlank(r.overrideReason)) return accept(state, to);
       if (r.verification === "failed") {
         return guardFailed(
@@ -353,6 +358,8 @@ export function availableActions(facts: ReportFacts): ReportAction[] {
         return facts.severity !== null && SEVERITY_SET.has(facts.severity);
       case "verify_fix":
         return listOf(facts.fixes).length > 0;
+      case "release":
+        return fixReadyGuardHolds(facts);
       case "request_info":
         return facts.needsInfo !== true;
       case "undo_rejection":

@@ -100,7 +100,7 @@ const GOOD: Record<ReportAction, ActionRequest> = {
   },
   start_remediation: { action: "start_remediation" },
   add_fix: { action: "add_fix", url: "https://git.example.org/app/commit/abc123", authorId: "u-dev" },
-  verify_fix: { action: "verify_fix", fixId: null, verifierId: "u-qa" },
+  verify_fix: { action: "verify_fix", fix: null, verifierId: "u-qa" },
   release: { action: "release", verification: "passed", overrideReason: null },
   disclose: {
     action: "disclose",
@@ -135,7 +135,8 @@ function facts(state: ReportState, over: Partial<ReportFacts> = {}): ReportFacts
     assigneeId: "u-rm",
     severity: "high",
     fixes: [{ id: "f-1", authorId: "u-dev" }],
-    fixVerifications: [],
+    // Verified by someone other than its author, so the fix_ready guard (which release re-checks) holds.
+    fixVerifications: [{ fixId: "f-1", verifierId: "u-other" }],
     fixRepository: true,
     undo: UNDOABLE,
     ...over,
@@ -595,22 +596,22 @@ describe("decide: verify_fix", () => {
   });
 
   it("refuses a fix id that does not belong to the report", () => {
-    for (const fixId of ["f-404", "", "__proto__", "constructor", "F-1"]) {
-      const d = refusal(decide(facts("remediation"), { action: "verify_fix", fixId, verifierId: "u-qa" }));
+    for (const fix of ["f-404", "", "__proto__", "constructor", "F-1", "a".repeat(40)]) {
+      const d = refusal(decide(facts("remediation"), { action: "verify_fix", fix, verifierId: "u-qa" }));
       expect(d).toEqual({
         code: "guard_failed",
         message: "That fix does not belong to this report; choose one of its fixes.",
       });
     }
     expect(
-      refusal(decide(facts("remediation"), { action: "verify_fix", fixId: 1, verifierId: "u-qa" } as never))
+      refusal(decide(facts("remediation"), { action: "verify_fix", fix: 1, verifierId: "u-qa" } as never))
         .code,
     ).toBe("guard_failed");
   });
 
   it("refuses fix_ready without an independent verification", () => {
     expect(
-      refusal(decide(facts("remediation"), { action: "verify_fix", fixId: "f-1", verifierId: "u-dev" })),
+      refusal(decide(facts("remediation"), { action: "verify_fix", fix: "f-1", verifierId: "u-dev" })),
     ).toEqual({
       code: "guard_failed",
       message: "The fix's author cannot verify it; another team member must.",
@@ -620,18 +621,18 @@ describe("decide: verify_fix", () => {
   it("verifies the most recently added fix when no fix id is given", () => {
     const f = facts("remediation", { fixes: twoFixes });
     // f-2 is the latest and was written by u-qa, so u-qa may not verify it...
-    expect(refusal(decide(f, { action: "verify_fix", fixId: null, verifierId: "u-qa" })).message).toContain(
+    expect(refusal(decide(f, { action: "verify_fix", fix: null, verifierId: "u-qa" })).message).toContain(
       "author cannot verify",
     );
     // ...but u-dev may.
-    expect(decide(f, { action: "verify_fix", fixId: null, verifierId: "u-dev" })).toMatchObject({
+    expect(decide(f, { action: "verify_fix", fix: null, verifierId: "u-dev" })).toMatchObject({
       ok: true,
       to: "fix_ready",
     });
   });
 
   it("moves remediation to fix_ready on an independent verification", () => {
-    expect(decide(facts("remediation"), { action: "verify_fix", fixId: "f-1", verifierId: "u-qa" })).toEqual({
+    expect(decide(facts("remediation"), { action: "verify_fix", fix: "f-1", verifierId: "u-qa" })).toEqual({
       ok: true,
       from: "remediation",
       to: "fix_ready",
@@ -644,7 +645,7 @@ describe("decide: verify_fix", () => {
       fixes: twoFixes,
       fixVerifications: [{ fixId: "f-1", verifierId: "u-qa" }],
     });
-    expect(decide(f, { action: "verify_fix", fixId: "f-2", verifierId: "u-rm" })).toEqual({
+    expect(decide(f, { action: "verify_fix", fix: "f-2", verifierId: "u-rm" })).toEqual({
       ok: true,
       from: "fix_ready",
       to: "fix_ready",
@@ -654,7 +655,7 @@ describe("decide: verify_fix", () => {
 
   it("refuses the same person verifying the same fix twice", () => {
     const f = facts("fix_ready", { fixVerifications: [{ fixId: "f-1", verifierId: "u-qa" }] });
-    expect(refusal(decide(f, { action: "verify_fix", fixId: "f-1", verifierId: "u-qa" })).message).toContain(
+    expect(refusal(decide(f, { action: "verify_fix", fix: "f-1", verifierId: "u-qa" })).message).toContain(
       "already verified",
     );
   });
@@ -662,7 +663,7 @@ describe("decide: verify_fix", () => {
   it("refuses a verification without a verifier", () => {
     for (const verifierId of ["", "   ", null]) {
       expect(
-        refusal(decide(facts("remediation"), { action: "verify_fix", fixId: null, verifierId } as never))
+        refusal(decide(facts("remediation"), { action: "verify_fix", fix: null, verifierId } as never))
           .message,
       ).toBe("A verification needs a verifier.");
     }
@@ -978,7 +979,12 @@ describe("availableActions", () => {
   });
 
   it("offers release in fix_ready even though its parameters are not known yet", () => {
-    expect(availableActions(bare("fix_ready"))).toContain("release");
+    expect(availableActions(facts("fix_ready"))).toContain("release");
+  });
+
+  it("hides release while no fix has a verification that still counts", () => {
+    expect(availableActions(bare("fix_ready"))).not.toContain("release");
+    expect(availableActions(facts("fix_ready", { fixVerifications: [] }))).not.toContain("release");
   });
 
   it("agrees with decide() for every state and fact variant, given suitable parameters", () => {
@@ -989,6 +995,7 @@ describe("availableActions", () => {
       facts(s, { severity: null }),
       facts(s, { fixes: [] }),
       facts(s, { needsInfo: true }),
+      facts(s, { fixVerifications: [] }),
     ];
     for (const state of REPORT_STATES) {
       for (const f of variants(state)) {

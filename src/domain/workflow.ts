@@ -5,7 +5,23 @@
 //   workflow-states.ts  states, severities, reasons, actions, their labels and the state table
 //   workflow-decide.ts  decide() with its guards, and the actions to offer
 //   rejection-undo.ts   when a rejection may be undone
+//   fix-verification.ts who may verify a fix, and when a verification still counts
 
+export {
+  branchName,
+  type FixBranchFact,
+  type FixFact,
+  findFixToVerify,
+  fullShaOf,
+  headFixOf,
+  headOf,
+  isCommitFix,
+  isStale,
+  shortSha,
+  type VerificationFact,
+  verifyRefusal,
+  whyNotFixReady,
+} from "./fix-verification.ts";
 export {
   decideUndoRejection,
   type RejectionRecord,
@@ -18,6 +34,7 @@ export {
   type Decision,
   decide,
   fixReadyGuardHolds,
+  fixReadyWentStale,
   MAX_URL_LENGTH,
   type ReportFacts,
 } from "./workflow-decide.ts";

@@ -4,6 +4,7 @@ import { reportFields } from "./actors.ts";
 import { seedWorld, type World } from "./authz-world.ts";
 import { type LiveServer, launchChromium, startLiveServer } from "./browser.ts";
 import { makeFixRepository, reportInRemediation } from "./consultation-world.ts";
+import { seedFixRepositoryReport } from "./fix-repo.ts";
 import { appFor } from "./http.ts";
 import { MEMBER_PUBLIC_KEY } from "./pgp.ts";
 
@@ -19,7 +20,10 @@ export type Viewer = "anonymous" | "viewer" | "responder" | "admin";
 /** The seeded world plus the reports this tour drives through their lifecycle. */
 export interface TourWorld extends World {
   /** Report references by the state they were left in. */
-  refs: Record<"triage" | "fixReady" | "closed" | "rejected" | "duplicate" | "consulted", string>;
+  refs: Record<
+    "triage" | "fixReady" | "fixRepository" | "closed" | "rejected" | "duplicate" | "consulted",
+    string
+  >;
   /** The tracking link of a report whose reporter was invited to check the fix, and said it does not fix it. */
   consultedToken: string;
   /** The tracking link of the closed report: a long conversation on the reporter's side. */
@@ -154,6 +158,7 @@ export const PAGE_TOUR: readonly TourStop[] = [
     "fix disputed by the reporter",
     (w) => `/reports/${w.refs.consulted}`,
   ),
+  stop("GET /reports/:ref", "responder", "fix repository", (w) => `/reports/${w.refs.fixRepository}`),
   stop("GET /reports/:ref", "responder", "closed", (w) => `/reports/${w.refs.closed}`),
   stop("GET /reports/:ref", "responder", "rejected", (w) => `/reports/${w.refs.rejected}`),
   stop("GET /reports/:ref", "responder", "duplicate", (w) => `/reports/${w.refs.duplicate}`),
@@ -411,6 +416,8 @@ async function driveLifecycles(live: LiveServer, w: World): Promise<TourWorld> {
   });
 
   const admin = who("ada@example.org");
+  // Pushed by Bob, verified by Ada, then moved: the panel with commits, a stale verification and Alice's form.
+  const withRepo = await seedFixRepositoryReport(live.t, { responder: alice, pusher: bob, verifier: admin });
   const liveInvite = await s.invites.invite(admin.id, {
     email: "wren@example.org",
     name: "Wren",
@@ -423,6 +430,7 @@ async function driveLifecycles(live: LiveServer, w: World): Promise<TourWorld> {
     refs: {
       triage: triage.report.reference,
       fixReady: fixReady.report.reference,
+      fixRepository: withRepo.reference,
       closed: c,
       rejected: rejected.report.reference,
       duplicate: duplicate.report.reference,

@@ -54,7 +54,9 @@ export function createReportAct(ctx: ReportsContext) {
       const { report, reporter } = locked;
       await inTransaction?.(tx, report);
       const now = clock();
-      const facts = await loadFacts(tx, report, { fixRepository: input.action === "invite_reporter_to_fix" });
+      const facts = await loadFacts(tx, report, features.team, {
+        fixRepository: input.action === "invite_reporter_to_fix",
+      });
       // Only a rejected report can be undone; the rule needs its record, its mail and what came since. For the undo
       // itself the mail rows are locked here, so none starts leaving between this decision and its cancellation.
       if (report.state === "rejected") {

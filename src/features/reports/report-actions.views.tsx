@@ -180,30 +180,38 @@ export function Actions(props: ReportPageProps) {
             Four eyes: the fix's author cannot verify it; another team member must. A verified fix makes the
             report “Fix ready”.
           </p>
+          {view.fixes.some((fix) => fix.kind === "commit") && (
+            <p class="small">
+              Pushed commits are verified at their branch's head, in the{" "}
+              <a href="#fix-repository">fix repository</a> panel.
+            </p>
+          )}
           <ul class="plain-list">
-            {view.fixes.map((fix) => {
-              const authored = fix.author?.id === props.user.id;
-              const verified = fix.verifications.some((v) => v.verifier?.id === props.user.id);
-              return (
-                <li>
-                  <span class="mono small break">{fix.url ?? fix.sha}</span>{" "}
-                  {authored ? (
-                    <span class="muted small">You added this fix, so someone else must verify it.</span>
-                  ) : verified ? (
-                    <span class="muted small">You verified this fix.</span>
-                  ) : (
-                    <form method="post" action={`/reports/${ref}/actions`} class="inline">
-                      <Csrf token={csrf} />
-                      <input type="hidden" name="action" value="verify_fix" />
-                      <input type="hidden" name="fix" value={fix.id} />
-                      <button type="submit" class="secondary">
-                        Verify this fix
-                      </button>
-                    </form>
-                  )}
-                </li>
-              );
-            })}
+            {view.fixes
+              .filter((fix) => fix.kind !== "commit")
+              .map((fix) => {
+                const authored = fix.author?.id === props.user.id;
+                const verified = fix.verifications.some((v) => v.verifier?.id === props.user.id);
+                return (
+                  <li>
+                    <span class="mono small break">{fix.url ?? fix.sha}</span>{" "}
+                    {authored ? (
+                      <span class="muted small">You added this fix, so someone else must verify it.</span>
+                    ) : verified ? (
+                      <span class="muted small">You verified this fix.</span>
+                    ) : (
+                      <form method="post" action={`/reports/${ref}/actions`} class="inline">
+                        <Csrf token={csrf} />
+                        <input type="hidden" name="action" value="verify_fix" />
+                        <input type="hidden" name="fix" value={fix.id} />
+                        <button type="submit" class="secondary">
+                          Verify this fix
+                        </button>
+                      </form>
+                    )}
+                  </li>
+                );
+              })}
           </ul>
           {mine("verify_fix") && (
             <p class="field-error action-error" id="action-verify_fix-error" role="alert">

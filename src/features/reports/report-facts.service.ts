@@ -1,7 +1,14 @@
 import type { Db } from "../../core/db.ts";
 import { isOpen, type ReportFacts, type ReportState, type Severity } from "../../domain/workflow.ts";
+import type { ReportsCollaborators } from "./collaborators.types.ts";
 import { findFixRepository } from "./consultation.repo.ts";
-import { listFixes, listFixVerifications, type ReportRow } from "./reports.repo.ts";
+import { listFixBranches, listFixes, listFixVerifications, type ReportRow } from "./reports.repo.ts";
+
+type FixRow = Awaited<ReturnType<typeof listFixes>>[number];
+type VerificationRow = Awaited<ReturnType<typeof listFixVerifications>>[number];
+type BranchRow = Awaited<ReturnType<typeof listFixBranches>>[number];
+/** Members by the git author emails of a report's commits (lowercased); a commit by nobody on the team has none. */
+export type GitAuthors = ReadonlyMap<string, string>;
 
 /** The reference people quote: EMB-<year>-<number>, unique because the number comes from a sequence. */
 export function formatReference(year: number, n: number): string {
@@ -15,30 +22,73 @@ export function formatReference(year: number, n: number): string {
 export async function loadFacts(
   db: Db,
   report: ReportRow,
+  team: ReportsCollaborators["team"],
   need: { fixRepository?: boolean } = {},
 ): Promise<ReportFacts> {
   const fixRows = await listFixes(db, report.id);
+  // Branch heads matter only to pushed commits; most reports have none, and skip the read.
+  const branches = fixRows.some((f) => f.kind === "commit") ? await listFixBranches(db, report.id) : [];
   const verifications = await listFixVerifications(
     db,
     fixRows.map((f) => f.id),
   );
   const fixRepository = need.fixRepository ? (await findFixRepository(db, report.id)) !== null : false;
-  return factsOf(report, fixRows, verifications, fixRepository);
+  return factsOf(
+    report,
+    fixRows,
+    verifications,
+    branches,
+    await gitAuthorsOf(db, fixRows, team),
+    fixRepository,
+  );
 }
 
-/** The facts of a report whose fixes and verifications the caller has already read. */
+/**
+ * The members whose email is a commit's git author email. The four-eyes rule needs them: whoever wrote a commit
+ * may not verify it, whoever pushed it. Matching is by the whole address, case-insensitively, as members sign in.
+ */
+export async function gitAuthorsOf(
+  db: Db,
+  fixRows: readonly Pick<FixRow, "kind" | "gitAuthorEmail">[],
+  team: ReportsCollaborators["team"],
+): Promise<GitAuthors> {
+  const emails = new Set(
+    fixRows
+      .filter((f) => f.kind === "commit" && f.gitAuthorEmail)
+      .map((f) => (f.gitAuthorEmail as string).trim().toLowerCase())
+      .filter((e) => e !== ""),
+  );
+  const found = new Map<string, string>();
+  for (const email of emails) {
+    const member = await team.byEmail(email, db);
+    if (member) found.set(email, member.id);
+  }
+  return found;
+}
+
+/** The facts of a report whose fixes, verifications and fix branches the caller has already read. */
 export function factsOf(
   report: ReportRow,
-  fixRows: readonly { id: string; authorId: string }[],
-  verifications: readonly { fixId: string; verifierId: string }[],
+  fixRows: readonly FixRow[],
+  verifications: readonly VerificationRow[],
+  branches: readonly BranchRow[] = [],
+  gitAuthors: GitAuthors = new Map(),
   fixRepository = false,
 ): ReportFacts {
   return {
     state: report.state as ReportState,
     assigneeId: report.assigneeId,
     severity: (report.severity as Severity | null) ?? null,
-    fixes: fixRows.map((f) => ({ id: f.id, authorId: f.authorId })),
-    fixVerifications: verifications.map((v) => ({ fixId: v.fixId, verifierId: v.verifierId })),
+    fixes: fixRows.map((f) => ({
+      id: f.id,
+      authorId: f.authorId,
+      kind: f.kind,
+      sha: f.sha,
+      branch: f.branch,
+      gitAuthorId: gitAuthors.get(f.gitAuthorEmail?.trim().toLowerCase() ?? "") ?? null,
+    })),
+    fixVerifications: verifications.map((v) => ({ fixId: v.fixId, verifierId: v.verifierId, sha: v.sha })),
+    fixBranches: branches.map((b) => ({ ref: b.ref, headSha: b.headSha })),
     needsInfo: report.needsInfo,
     fixRepository,
   };

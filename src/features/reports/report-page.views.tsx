@@ -4,6 +4,7 @@ import { ACTION_LABELS, REJECTION_LABELS, REPORT_ACTIONS, type ReportAction } fr
 import { formatAge, formatDate, Layout } from "../../http/layout.tsx";
 import { NobodyAvailableBadge } from "../assignment/assignment.views.tsx";
 import { ConsultationSection, FixDisputedNotice } from "./consultation.views.tsx";
+import { FixRepositoryPanel } from "./fix-panel.views.tsx";
 import { MarkUnreadForm } from "./inbox-activity.views.tsx";
 import { MailFacts, MailWaitingSection } from "./mail-facts.views.tsx";
 import { WaitingNotice } from "./needs-info.views.tsx";
@@ -254,6 +255,7 @@ export function ReportPage(props: ReportPageProps) {
               </>
             )}
           </section>
+          {props.fixPanel && <FixRepositoryPanel panel={props.fixPanel} csrfToken={props.csrfToken} />}
         </div>
 
         <aside class="report-side" aria-label="Actions and facts">

@@ -8,6 +8,7 @@ import type { AssignOption, AssignSuggestions } from "../assignment/assignment.s
 import type { CvssPageProps } from "../severity/cvss.views.tsx";
 import type { SeverityImpact } from "../severity/owasp.views.tsx";
 import type { PickerTemplate, TemplatePrefill } from "../templates/template-picker.views.tsx";
+import type { FixPanel } from "./fix-panel.service.ts";
 import type { MailArrival, MailWaiting } from "./mail-facts.views.tsx";
 import type { ReportsService } from "./reports.service.ts";
 
@@ -121,4 +122,6 @@ export interface ReportPageProps {
   mail?: ReadonlyMap<string, { fromAddress: string | null; details: MailArrival }> | undefined;
   /** Held replies and pending keys (features/mail-intake) a team member accepts or dismisses. */
   mailWaiting?: MailWaiting | undefined;
+  /** The fix repository panel: branches, commits, verifications and diffs; null without a fix repository. */
+  fixPanel?: FixPanel | null | undefined;
 }

@@ -237,16 +237,36 @@ export function SeveritySection(props: ReportPageProps) {
   );
 }
 
+/** Pushed commits in one line: the fix repository panel lists them with their verifications and diff. */
+function PushedCommits(props: { fixes: TeamView["fixes"] }) {
+  const commits = props.fixes.filter((f) => f.kind === "commit");
+  if (commits.length === 0) return null;
+  const stale = commits.some((f) => f.stale);
+  return (
+    <p class="small">
+      {commits.length} {commits.length === 1 ? "commit" : "commits"} pushed to the{" "}
+      <a href="#fix-repository">fix repository</a>.
+      {stale && (
+        <>
+          {" "}
+          <span class="badge sla-overdue">Stale verification</span> The branch moved after it was verified.
+        </>
+      )}
+    </p>
+  );
+}
+
 export function FixesSection(props: { view: TeamView }) {
   const { view } = props;
+  const links = view.fixes.filter((f) => f.kind !== "commit");
   return (
     <section class="card" id="fixes" aria-labelledby="fixes-heading">
       <h2 id="fixes-heading">Fixes</h2>
-      {view.fixes.length === 0 ? (
-        <p class="muted small">No fix linked yet.</p>
-      ) : (
+      {view.fixes.length === 0 && <p class="muted small">No fix linked yet.</p>}
+      <PushedCommits fixes={view.fixes} />
+      {links.length > 0 && (
         <ul class="plain-list fixes">
-          {view.fixes.map((fix) => (
+          {links.map((fix) => (
             <li>
               {fix.url !== null ? <SafeLink href={fix.url} /> : <span class="mono small">{fix.sha}</span>}
               <br />

@@ -5,7 +5,10 @@ import { evaluateSla, needsInfoExpiresAt } from "../../domain/sla.ts";
 import { waitingForSomeone } from "../../domain/waiting.ts";
 import {
   availableActions,
+  branchName,
+  fullShaOf,
   isOpen,
+  isStale,
   REJECTION_LABELS,
   type ReportState,
   type Severity,
@@ -15,7 +18,7 @@ import { findFixRepository } from "./consultation.repo.ts";
 import type { createReportConsultation } from "./consultation.service.ts";
 import { loadUndoState, undoSummary } from "./rejection-undo.service.ts";
 import { decryptBody, type ReportsContext, requireReport } from "./report-context.service.ts";
-import { factsOf, slaFacts } from "./report-facts.service.ts";
+import { factsOf, gitAuthorsOf, slaFacts } from "./report-facts.service.ts";
 import {
   findAsset,
   findAttachment,
@@ -23,6 +26,7 @@ import {
   findReportByTokenHash,
   findReporter,
   listAttachmentMeta,
+  listFixBranches,
   listFixes,
   listFixVerifications,
   listMessages,
@@ -41,16 +45,18 @@ export function createReportViews(
   /** Everything the team sees about one report. */
   async function teamView(idOrRef: string) {
     const report = await requireReport(db, idOrRef);
-    const [reporter, asset, messageRows, attachmentRows, fixRows, scores, events, sla] = await Promise.all([
-      findReporter(db, report.reporterId),
-      findAsset(db, report.assetId),
-      listMessages(db, report.id),
-      listAttachmentMeta(db, report.id),
-      listFixes(db, report.id),
-      listSeverityScores(db, report.id),
-      listReportEvents(db, report.id),
-      features.settings.sla(db),
-    ]);
+    const [reporter, asset, messageRows, attachmentRows, fixRows, branchRows, scores, events, sla] =
+      await Promise.all([
+        findReporter(db, report.reporterId),
+        findAsset(db, report.assetId),
+        listMessages(db, report.id),
+        listAttachmentMeta(db, report.id),
+        listFixes(db, report.id),
+        listFixBranches(db, report.id),
+        listSeverityScores(db, report.id),
+        listReportEvents(db, report.id),
+        features.settings.sla(db),
+      ]);
     const people = new Map<string, { id: string; name: string; email: string }>();
     const person = async (id: string | null) => {
       if (!id) return null;
@@ -64,11 +70,12 @@ export function createReportViews(
       db,
       fixRows.map((f) => f.id),
     );
-    const [fixRepository, consulted] = await Promise.all([
+    const [fixRepository, consulted, gitAuthors] = await Promise.all([
       findFixRepository(db, report.id),
       consultation.teamConsultation(db, report.id),
+      gitAuthorsOf(db, fixRows, features.team),
     ]);
-    const facts = factsOf(report, fixRows, verifications, fixRepository !== null);
+    const facts = factsOf(report, fixRows, verifications, branchRows, gitAuthors, fixRepository !== null);
     const undo =
       report.state === "rejected" ? await loadUndoState(features, db, report, reporter.email, clock()) : null;
     if (undo) facts.undo = undo.facts;
@@ -118,16 +125,29 @@ export function createReportViews(
       advisoryUrl: report.advisoryUrl,
       noAdvisoryReason: report.noAdvisoryReason,
       fixes: await Promise.all(
-        fixRows.map(async (f) => ({
+        fixRows.map(async (f, i) => ({
           id: f.id,
+          kind: f.kind,
           url: f.url,
           sha: f.sha,
+          branch: f.branch ? branchName(f.branch) : null,
+          subject: f.subject,
+          /** The commit's author line as git records it ("Name <email>"); null for a link. */
+          gitAuthor: f.gitAuthor,
+          gitAuthorEmail: f.gitAuthorEmail,
+          /** Who added the link, or pushed the commit. */
           author: await person(f.authorId),
           createdAt: f.createdAt,
+          /** Its latest verification is of a SHA that is no longer its branch's head. */
+          stale: isStale(facts, facts.fixes[i]!),
           verifications: await Promise.all(
             verifications
               .filter((v) => v.fixId === f.id)
-              .map(async (v) => ({ verifier: await person(v.verifierId), at: v.createdAt })),
+              .map(async (v) => ({
+                verifier: await person(v.verifierId),
+                sha: fullShaOf(v.sha),
+                at: v.createdAt,
+              })),
           ),
         })),
       ),

@@ -136,13 +136,48 @@ const attachment = z.object({
   sha256: z.string(),
 });
 
-const fix = z.object({
-  id: z.uuid(),
-  url: z.string().nullable(),
-  author: z.string().nullable().describe("The author's email."),
-  createdAt: instant,
-  verifications: z.array(z.object({ verifier: z.string().nullable(), at: instant })),
+const email = z.string().nullable();
+
+const fixVerification = z.object({
+  verifier: email.describe("The verifier's email."),
+  sha: z
+    .string()
+    .nullable()
+    .describe("The commit SHA the verification is bound to; null for a link that names no commit."),
+  at: instant,
 });
+
+const fix = z
+  .object({
+    id: z.uuid(),
+    kind: z
+      .enum(["commit", "link"])
+      .describe("commit: pushed to the report's private fix repository; link: a URL a member added."),
+    url: z.string().nullable().describe("The link of a link fix; null for a pushed commit."),
+    sha: z.string().nullable().describe("The commit's full SHA (a link may name one too)."),
+    branch: z.string().nullable().describe("The fix branch a commit was pushed to, e.g. fix/EMB-2026-0001."),
+    subject: z.string().nullable().describe("The commit's subject line."),
+    author: email.describe(
+      "For a link, the email of the member who added it; for a commit, the email of its git author.",
+    ),
+    gitAuthor: z.string().nullable().describe('A commit\'s author as git records it: "Name <email>".'),
+    pushedBy: email.describe("The email of the member who pushed the commit; null for a link."),
+    verifiedBy: email.describe("The email of the member who verified the fix last; null when unverified."),
+    verifiedSha: z
+      .string()
+      .nullable()
+      .describe("The SHA the latest verification is bound to; compare it with sha and stale."),
+    stale: z
+      .boolean()
+      .describe(
+        "True for a fix whose latest verification is of a SHA that is no longer its branch's head: the branch " +
+          "moved (or went away) after the verification, so it no longer counts for fix_ready until someone " +
+          "verifies the new head. Always false for a link and for an unverified fix.",
+      ),
+    createdAt: instant,
+    verifications: z.array(fixVerification).describe("Every verification, oldest first."),
+  })
+  .meta({ id: "Fix" });
 
 const severityScore = z.object({
   method: z.enum(["owasp", "cvss"]),

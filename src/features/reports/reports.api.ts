@@ -52,13 +52,30 @@ export function reportJson(view: TeamView) {
     },
     advisoryUrl: view.advisoryUrl,
     noAdvisoryReason: view.noAdvisoryReason,
-    fixes: view.fixes.map((f) => ({
-      id: f.id,
-      url: f.url,
-      author: f.author?.email ?? null,
-      createdAt: f.createdAt,
-      verifications: f.verifications.map((v) => ({ verifier: v.verifier?.email ?? null, at: v.at })),
-    })),
+    fixes: view.fixes.map((f) => {
+      const commit = f.kind === "commit";
+      const latest = f.verifications.at(-1);
+      return {
+        id: f.id,
+        kind: f.kind,
+        url: f.url,
+        sha: f.sha,
+        branch: f.branch,
+        subject: f.subject,
+        author: commit ? f.gitAuthorEmail : (f.author?.email ?? null),
+        gitAuthor: commit ? f.gitAuthor : null,
+        pushedBy: commit ? (f.author?.email ?? null) : null,
+        verifiedBy: latest?.verifier?.email ?? null,
+        verifiedSha: latest?.sha ?? null,
+        stale: f.stale,
+        createdAt: f.createdAt,
+        verifications: f.verifications.map((v) => ({
+          verifier: v.verifier?.email ?? null,
+          sha: v.sha,
+          at: v.at,
+        })),
+      };
+    }),
     severityHistory: view.severityHistory.map((s) => ({
       method: s.method,
       vector: s.vector,
@@ -163,7 +180,9 @@ const runAction = createRoute({
   description: [
     "The body names the action and its parameters. set_severity takes exactly one of owasp (an OWASP Risk Rating",
     "vector) or cvss (a CVSS 3.0, 3.1 or 4.0 vector). reject needs a message to the reporter unless the reason",
-    "is spam, which tells the reporter nothing. The answer is the report after the action.",
+    "is spam, which tells the reporter nothing. verify_fix names a fix by id or a pushed commit by its full SHA;",
+    "a commit that is not its branch's head, or that the caller pushed or wrote, is a 409 that says why.",
+    "The answer is the report after the action.",
   ].join(" "),
   security: bearer,
   request: {

@@ -122,6 +122,7 @@ async function renderReport(
       duplicateOfPrefill={problem ? null : duplicateOfPrefill(c)}
       mail={await mailFor(deps, view.id)}
       mailWaiting={await deps.mailWaiting(view.id)}
+      fixPanel={await deps.reports.fixPanel(view.id, user)}
     />,
   );
 }

@@ -3,11 +3,14 @@ import type { Db, Tx } from "../../core/db.ts";
 import {
   assets,
   attachments,
+  fixBranches,
   fixes,
+  fixRepositories,
   fixVerifications,
   messages,
   reporters,
   reports,
+  repositories,
   severityScores,
   trackingTokens,
   users,
@@ -203,6 +206,25 @@ export async function listFixVerifications(db: Db, fixIds: string[]) {
     .from(fixVerifications)
     .where(inArray(fixVerifications.fixId, fixIds))
     .orderBy(asc(fixVerifications.createdAt));
+}
+
+/** The heads of a report's fix branches as the last recorded push left them. */
+export async function listFixBranches(db: Db, reportId: string) {
+  return db
+    .select()
+    .from(fixBranches)
+    .where(eq(fixBranches.reportId, reportId))
+    .orderBy(asc(fixBranches.ref));
+}
+
+/** A report's private fix repository and the name of the repository it forks, or null when it has none. */
+export async function findFixRepository(db: Db, reportId: string) {
+  const [row] = await db
+    .select({ fixRepository: fixRepositories, repositoryName: repositories.name })
+    .from(fixRepositories)
+    .innerJoin(repositories, eq(repositories.id, fixRepositories.repositoryId))
+    .where(eq(fixRepositories.reportId, reportId));
+  return row ?? null;
 }
 
 export async function insertFix(tx: Tx, values: typeof fixes.$inferInsert) {

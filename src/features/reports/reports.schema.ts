@@ -205,7 +205,17 @@ export const actionSchema = z.discriminatedUnion(
         .min(1, "Give the fix's URL.")
         .max(2048, "The URL is too long."),
     }),
-    z.object({ action: z.literal("verify_fix"), fix: z.string().trim().max(64).nullish() }),
+    z.object({
+      action: z.literal("verify_fix"),
+      fix: z
+        .string()
+        .trim()
+        .max(64)
+        .nullish()
+        .describe(
+          "The fix's id, or a pushed commit's full SHA. Without it: the latest fix, and for a commit its branch's head.",
+        ),
+    }),
     z.object({
       action: z.literal("release"),
       verification: z

@@ -1,6 +1,8 @@
 import type { Tx } from "../../core/db.ts";
 import type { SearchReader } from "../search/search.service.ts";
 import { createReportConsultation } from "./consultation.service.ts";
+import { createFixPanel } from "./fix-panel.service.ts";
+import { createFixReadyReassessment } from "./fix-ready.service.ts";
 import { createLinkRecovery } from "./link-recovery.service.ts";
 import { createReportAct } from "./report-act.service.ts";
 import {
@@ -30,6 +32,8 @@ export function createReportsService(deps: ReportsDeps) {
   const views = createReportViews(ctx, consultation);
   const { inbox, markRead, markUnread } = createReportInbox(ctx);
   const { recoverLinks } = createLinkRecovery(ctx);
+  const { reassessFixReady } = createFixReadyReassessment(ctx);
+  const { fixPanel } = createFixPanel(ctx);
 
   return {
     /** For other features' services that own the transaction (the mail intake): a new report inside it. */
@@ -42,6 +46,11 @@ export function createReportsService(deps: ReportsDeps) {
       files: readonly UploadedFile[],
       auditData?: Record<string, unknown>,
     ) => messages.storeReporterMessage(tx, report, body, files, auditData),
+    /**
+     * For the push recording, in its transaction after a fix branch moved: a fix_ready report whose verified head
+     * is no longer the head returns to remediation, with an audit event saying the verification went stale.
+     */
+    reassessFixReadyInTx: reassessFixReady,
     /** Takes a new report from the form or the JSON intake; returns the one-time tracking token. */
     submit: (
       fields: unknown,
@@ -60,6 +69,8 @@ export function createReportsService(deps: ReportsDeps) {
     markRead,
     markUnread,
     teamView: views.teamView,
+    /** The report page's fix repository panel (branches, commits, verifications, diffs), or null without one. */
+    fixPanel,
     reporterView: views.reporterView,
     attachmentForTeam: views.attachmentForTeam,
     attachmentForReporter: views.attachmentForReporter,

@@ -72,10 +72,15 @@ function describeOne(action: string, data: Data): string {
       return "Remediation started.";
     case "report.add_fix":
       return `Fix linked: ${str(data.url)}.`;
-    case "report.verify_fix":
-      return data.from !== data.to
-        ? `Fix verified internally; state is now ${to}.`
-        : "Fix verified internally.";
+    case "report.verify_fix": {
+      // A commit's verification is bound to its SHA: the line names it, and the branch it was the head of.
+      const what = data.sha
+        ? `Commit ${str(data.sha)}${data.branch ? ` (head of ${str(data.branch)})` : ""} verified internally`
+        : "Fix verified internally";
+      return data.from !== data.to ? `${what}; state is now ${to}.` : `${what}.`;
+    }
+    case "report.fix_verification_stale":
+      return `The verification went stale: ${str(data.reason)} Back in ${to ?? "Remediation"} until then.`;
     case "report.release":
       return data.verification === "passed"
         ? "Released; package verification passed."
@@ -137,6 +142,7 @@ const REPORTER_STEPS: Record<string, (data: Data) => string> = {
   "report.confirm": () => "Confirmed as a vulnerability",
   "report.start_remediation": () => "Fix in progress",
   "report.verify_fix": (d) => (d.from !== d.to ? "Fix ready and verified" : ""),
+  "report.fix_verification_stale": () => "The fix changed and is being verified again",
   "report.release": () => "Fix released",
   "report.disclose": () => "Publicly disclosed",
   "report.reject": (d) =>

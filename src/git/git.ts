@@ -93,7 +93,7 @@ function minimalEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   };
 }
 
-interface RunOptions extends RunLimits {
+export interface RunOptions extends RunLimits {
   config?: readonly string[];
   env?: Record<string, string>;
   input?: string;
@@ -101,8 +101,8 @@ interface RunOptions extends RunLimits {
   okCodes?: readonly number[];
 }
 
-/** Runs git once; resolves with stdout and the exit code when it is 0 or one of okCodes. */
-function runGit(
+/** Runs git once; resolves with stdout and the exit code when it is 0 or one of okCodes. Only for src/git/. */
+export function runGit(
   args: readonly string[],
   options: RunOptions = {},
 ): Promise<{ stdout: string; code: number }> {
@@ -140,12 +140,12 @@ function runGit(
   });
 }
 
-function requireSha(value: string, what: string): string {
+export function requireSha(value: string, what: string): string {
   if (!isFullSha(value)) throw new GitError("invalid", `${what} must be a full 40-hex SHA`);
   return value;
 }
 
-function requireRefOrSha(value: string): string {
+export function requireRefOrSha(value: string): string {
   if (isFullSha(value)) return value;
   const problem = refNameProblem(value);
   if (problem) throw new GitError("invalid", `The ref ${JSON.stringify(value)} ${problem}`);
@@ -153,7 +153,7 @@ function requireRefOrSha(value: string): string {
   return value;
 }
 
-function requireDir(dir: string): string {
+export function requireDir(dir: string): string {
   if (!path.isAbsolute(dir)) throw new GitError("invalid", "The repository directory must be absolute");
   return dir;
 }
@@ -352,7 +352,7 @@ export async function listCommits(
 }
 
 /** A path inside a tree as git stores it: relative, "/"-separated, no "." or ".." parts, no NUL. */
-function requireTreePath(p: string): string {
+export function requireTreePath(p: string): string {
   const parts = p.split("/");
   // biome-ignore lint/suspicious/noControlCharactersInRegex: NUL and control characters are refused
   if (p === "" || /[\x00-\x1f]/.test(p) || parts.some((s) => s === "" || s === "." || s === ".."))

@@ -20,6 +20,7 @@ import { createSettingsService } from "./features/settings/settings.service.ts";
 import { createInvitesService } from "./features/team/invites.service.ts";
 import { createTeamService } from "./features/team/team.service.ts";
 import { createTemplatesService } from "./features/templates/templates.service.ts";
+import { createVerificationsService } from "./features/verifications/verifications.service.ts";
 import type { JobQueue } from "./jobs/queue.ts";
 
 export interface ServiceDeps {
@@ -73,6 +74,16 @@ export function createServices(deps: ServiceDeps) {
     withLock: (key, fn) => database.withLock(key, fn),
   });
   const assets = createAssetsService({ db, clock, repositories });
+  const verifications = createVerificationsService({
+    db,
+    clock,
+    cipher,
+    jobs,
+    gitDir: deps.gitDir,
+    repositories,
+    allowPrivateHosts: deps.alertAllowPrivateHosts ?? NO_PRIVATE_HOSTS,
+    logger: deps.logger,
+  });
   const search = createSearchService({ db, cipher });
   const templates = createTemplatesService({ db, clock, publicUrl, settings, team });
   const assignment = createAssignmentService({ db, clock, settings, team, alerts });
@@ -81,7 +92,7 @@ export function createServices(deps: ServiceDeps) {
     clock,
     cipher,
     publicUrl,
-    features: { alerts, assignment, assets, keys, outbox, search, settings, team, templates },
+    features: { alerts, assignment, assets, keys, outbox, search, settings, team, templates, verifications },
   });
   const mailIntake = createMailIntakeService({
     db,
@@ -107,6 +118,7 @@ export function createServices(deps: ServiceDeps) {
     alerts,
     assets,
     repositories,
+    verifications,
     search,
     templates,
     assignment,

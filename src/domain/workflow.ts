@@ -19,6 +19,7 @@ export {
   decide,
   fixReadyGuardHolds,
   MAX_URL_LENGTH,
+  RELEASE_NEEDS,
   type ReportFacts,
 } from "./workflow-decide.ts";
 export {

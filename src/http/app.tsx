@@ -31,6 +31,11 @@ import { registerApiTokenPages } from "../features/team/api-tokens.pages.tsx";
 import { registerAvailabilityPages } from "../features/team/availability.pages.tsx";
 import { registerTemplatePages } from "../features/templates/templates.pages.tsx";
 import { registerTrackingPages } from "../features/tracking/tracking.pages.tsx";
+import { registerVerificationsApi } from "../features/verifications/verifications.api.ts";
+import {
+  registerVerificationPages,
+  verificationPanelFor,
+} from "../features/verifications/verifications.pages.tsx";
 import type { Services } from "../services.ts";
 import { loadSession, sameOrigin } from "./auth.ts";
 import type { AppEnv } from "./env.ts";
@@ -301,6 +306,7 @@ function registerRoutes(app: Hono<AppEnv>, services: Services) {
     mailWaiting: (reportId) => services.mailIntake.toConfirm(reportId),
     mailFailureCount: () => services.mailIntake.failureCount(),
     clock,
+    verificationPanel: verificationPanelFor(services),
   });
   registerAdminPages(app, {
     settings: services.settings,
@@ -353,11 +359,13 @@ function registerRoutes(app: Hono<AppEnv>, services: Services) {
   });
   const { repositories, settings } = services;
   registerRepositoryPages(app, { settings, repositories, gitDir: deps.gitDir });
+  registerVerificationPages(app, services);
   // The JSON API: its routes validate with the zod schemas the document is generated from.
   const api = createApiRouter();
   registerIntakeApi(api, intake);
   registerReportsApi(api, { reports: services.reports, auth: services.auth });
   registerRepositoriesApi(api, { repositories, auth: services.auth });
+  registerVerificationsApi(api, { verifications: services.verifications, auth: services.auth });
   registerOpenApiDocument(api, {
     publicUrl: () => deps.publicUrl,
     refinements: [intakeDocumentRefinement(intake)],

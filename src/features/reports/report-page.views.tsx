@@ -34,7 +34,8 @@ type DoneKey =
   | "mail_accepted"
   | "mail_dismissed"
   | "key_confirmed"
-  | "key_dismissed";
+  | "key_dismissed"
+  | "verification";
 const DONE_MESSAGES: Partial<Record<DoneKey, string>> = {
   assign: "The Response Manager is set.",
   start_triage: "Triage started.",
@@ -55,6 +56,8 @@ const DONE_MESSAGES: Partial<Record<DoneKey, string>> = {
   mail_dismissed: "The held reply was dismissed. It will not join the report.",
   key_confirmed: "The key is now the reporter's: mail to them is encrypted to it.",
   key_dismissed: "The key was dismissed and will not be used.",
+  verification:
+    "The package verification is queued; its checks appear under “Package verification” once it has run.",
 };
 
 /**
@@ -263,6 +266,7 @@ export function ReportPage(props: ReportPageProps) {
           {props.duplicatesPanel}
           <SeveritySection {...props} />
           <FixesSection view={view} />
+          {props.verificationPanel}
         </aside>
 
         <div class="report-record">

@@ -23,6 +23,12 @@ export interface TrustedSigningKey {
 
 const hex = (id: { toHex(): string }) => id.toHex().toUpperCase();
 
+/** When the signature says it was made, if that is not after `now`; otherwise `now` (then verify refuses it). */
+function signedAt(signature: { packets: ArrayLike<{ created?: Date | null }> }, now: Date): Date {
+  const created = signature.packets[0]?.created;
+  return created instanceof Date && created.getTime() <= Date.now() ? created : now;
+}
+
 /** Verifies a tag's signature; never throws for what the tag holds, only answers a check. */
 export async function checkTagSignature(
   tagName: string,
@@ -76,7 +82,9 @@ export async function checkTagSignature(
       signature,
       verificationKeys: matching.map((m) => m.key),
       expectSigned: false,
-      date: now,
+      // Checked as of the signature's own time, as git verifies a tag: a key that expired after the release
+      // was signed still proves who signed it. A signature claiming a time after now is not accepted.
+      date: signedAt(signature, now),
     });
     await result.signatures[0]?.verified;
     if (!result.signatures[0]) throw new Error("no signature");

@@ -55,6 +55,8 @@ export interface World {
   assetId: string;
   /** A registered repository (its upstream need not exist: no fetch job runs in the matrix). */
   repositoryId: string;
+  /** A package verification of report A, queued (no job runs in the matrix). */
+  verificationId: string;
   templateId: string;
   alertChannelId: string;
   /** A first-admin setup link issued before any admin existed; it must stop working once one does. */
@@ -195,6 +197,11 @@ export async function seedWorld(live: LiveServer): Promise<World> {
     name: "acme/billing",
     upstreamUrl: "/srv/git/billing.git",
   });
+  const verification = await s.verifications.start(team.admin, {
+    repository: "acme/billing",
+    tag: "v1.0",
+    reports: [a.report.reference],
+  });
   const template = await s.templates.create(team.admin.id, {
     name: "Thanks",
     purpose: "general",
@@ -257,6 +264,7 @@ export async function seedWorld(live: LiveServer): Promise<World> {
     spareAdminToken: { id: spareToken.id, secret: spareToken.token },
     assetId: asset.id,
     repositoryId: repository.id,
+    verificationId: verification.id,
     templateId: template.id,
     alertChannelId: channel.id,
     staleSetupToken: staleSetup.token,

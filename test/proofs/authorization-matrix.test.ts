@@ -147,6 +147,7 @@ const MATRIX: Row[] = [
   r("GET /reports/:ref/templates/:id/render", [LOGIN, LOGIN, 403, 200, 200, LOGIN], { url: (w) => `/reports/${w.a.ref}/templates/${w.templateId}/render` }),
   r("POST /reports/:ref/messages",           [401, 401, 403, "303 /reports/", "303 /reports/", 401], { url: (w) => `/reports/${w.a.ref}/messages`, form: () => ({ body: "Reproduced on staging.", visibility: "internal" }) }),
   r("POST /reports/:ref/unread",             [401, 401, INBOX, INBOX, INBOX, 401], { url: (w) => `/reports/${w.a.ref}/unread`, form: () => ({}) }),
+  r("POST /reports/:ref/verifications",      [401, 401, 403, "303 /reports/", "303 /reports/", 401], { url: (w) => `/reports/${w.a.ref}/verifications`, form: (w) => ({ repository: "acme/billing", tag: "v1.2", reports: w.a.ref }) }),
   r("POST /reports/:ref/actions",            [401, 401, 403, "303 /reports/", "303 /reports/", 401], { url: (w) => `/reports/${w.a.ref}/actions`, form: () => ({ action: "set_severity", method: "cvss", cvss: CVSS, intent: "save" }) }),
   // Report A's reporter proposed no vector: members who may act reach the handler, which has nothing to adopt.
   r("POST /reports/:ref/adopt-cvss",         [401, 401, 403, 409, 409, 401], { url: (w) => `/reports/${w.a.ref}/adopt-cvss`, form: () => ({}) }),
@@ -160,6 +161,8 @@ const MATRIX: Row[] = [
   r("GET /api/v1/reports/:id",               [401, 401, 200, 200, 200, 401], { url: (w) => `/api/v1/reports/${w.a.id}` }),
   r("POST /api/v1/reports/:id/messages",     [401, 401, 403, 201, 201, 401], { url: (w) => `/api/v1/reports/${w.a.id}/messages`, json: () => ({ body: "Fixed in the next build.", visibility: "internal" }) }),
   r("GET /api/v1/repositories",              [401, 401, 403, 403, 200, 401]),
+  r("GET /api/v1/verifications/:id",         [401, 401, 200, 200, 200, 401], { url: (w) => `/api/v1/verifications/${w.verificationId}` }),
+  r("POST /api/v1/verifications",            [401, 401, 403, 202, 202, 401], { json: (w) => ({ repository: "acme/billing", tag: "v1.1", reports: [w.a.ref] }) }),
   r("POST /api/v1/repositories",             [401, 401, 403, 403, 201, 401], { json: () => ({ name: "acme/api", upstreamUrl: "file:///srv/git/api.git" }) }),
   r("POST /api/v1/reports/:id/actions",      [401, 401, 403, 200, 200, 401], { url: (w) => `/api/v1/reports/${w.a.id}/actions`, json: () => ({ action: "set_severity", cvss: CVSS }) }),
 

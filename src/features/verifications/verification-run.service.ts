@@ -25,7 +25,7 @@ import {
   type VerificationRow,
   verificationById,
 } from "./verifications.repo.ts";
-import type { VerificationsDeps } from "./verifications.service.ts";
+import type { VerificationsDeps } from "./verifications.types.ts";
 
 type Outcome = {
   status: "passed" | "failed" | "error";

@@ -1,18 +1,11 @@
-import type { Logger } from "pino";
 import { appendAuditEvent } from "../../audit/audit-log.ts";
 import type { CurrentUser } from "../../core/actors.ts";
-import type { Clock } from "../../core/clock.ts";
 import { type Db, transaction } from "../../core/db.ts";
 import { badRequest, forbidden, notFound } from "../../core/errors.ts";
 import { zodFieldErrors } from "../../core/field-errors.ts";
-import type { DataCipher } from "../../crypto/data-key.ts";
 import type { VerificationCheck } from "../../db/schema.ts";
 import { checkArtifactUrl } from "../../domain/artifact-url.ts";
-import type { HostAllowList } from "../../domain/network-trust.ts";
 import { can } from "../../domain/permissions.ts";
-import type { JobQueue } from "../../jobs/queue.ts";
-import type { RepositoriesService } from "../repositories/repositories.service.ts";
-import type { ArchiveLimits } from "./archive.types.ts";
 import { createVerificationRun } from "./verification-run.service.ts";
 import {
   coveredReports,
@@ -24,21 +17,8 @@ import {
   verificationsOfReport,
 } from "./verifications.repo.ts";
 import { verificationSchema } from "./verifications.schema.ts";
+import type { VerificationsDeps } from "./verifications.types.ts";
 import { VERIFICATION_RUN } from "./verifications-queue.jobs.ts";
-
-export interface VerificationsDeps {
-  db: Db;
-  clock: Clock;
-  cipher: DataCipher;
-  jobs: JobQueue;
-  /** EMBARGO_GIT_DIR: the mirrors, and the reports' fix repositories where unpushed fix commits live. */
-  gitDir: string;
-  repositories: Pick<RepositoriesService, "list" | "fetch" | "mirrorPath">;
-  /** Private hosts an artifact URL may reach (the alert webhooks' allow-list). */
-  allowPrivateHosts: HostAllowList;
-  archiveLimits?: ArchiveLimits;
-  logger?: Pick<Logger, "error">;
-}
 
 /** A verification as the API and the report page show it: never the sealed upload. */
 export interface VerificationView {

@@ -9,6 +9,7 @@ import { createAuditService } from "./features/audit/audit.service.ts";
 import { createAuthService } from "./features/auth/auth.service.ts";
 import { createDataKeyService } from "./features/data-key/data-key.service.ts";
 import { createKeysService } from "./features/keys/keys.service.ts";
+import { inspectArmoredKey } from "./features/keys/pgp.adapter.ts";
 import { createMailIntakeService } from "./features/mail-intake/mail-intake.service.ts";
 import { createMaintenanceService } from "./features/maintenance/maintenance.service.ts";
 import { createOutboxService } from "./features/outbox/outbox.service.ts";
@@ -72,6 +73,7 @@ export function createServices(deps: ServiceDeps) {
     jobs,
     gitDir: deps.gitDir,
     withLock: (key, fn) => database.withLock(key, fn),
+    inspectKey: inspectArmoredKey,
   });
   const assets = createAssetsService({ db, clock, repositories });
   const verifications = createVerificationsService({

@@ -21,7 +21,7 @@ const DONE: Record<string, string> = {
   credentials: "The credentials were saved, sealed under the data key. Fetch now to try them.",
 };
 const PAGE = "/admin/repositories";
-const REPOSITORY_FIELDS = ["name", "upstreamUrl", "defaultBranch"] as const;
+const REPOSITORY_FIELDS = ["name", "upstreamUrl", "defaultBranch", "releaseSigningKey"] as const;
 const CREDENTIAL_FIELDS = ["kind", "username", "token", "privateKey"] as const;
 /** Secrets a refused credentials form never keeps: the admin types them again. */
 const SECRET_FIELDS = ["token", "privateKey"];

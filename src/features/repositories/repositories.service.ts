@@ -5,6 +5,7 @@ import { type Db, transaction } from "../../core/db.ts";
 import { badRequest, notFound } from "../../core/errors.ts";
 import { zodFieldErrors } from "../../core/field-errors.ts";
 import type { DataCipher } from "../../crypto/data-key.ts";
+import { judgeSigningKey, type KeyFacts } from "../../domain/pgp-keys.ts";
 import { fetchMirror, GitError, initBare, type UpstreamCredentials } from "../../git/git.ts";
 import { mirrorDir } from "../../git/store.ts";
 import type { JobQueue } from "../../jobs/queue.ts";
@@ -29,6 +30,8 @@ export interface RepositoriesDeps {
   gitDir: string;
   /** Database.withLock: a PostgreSQL advisory lock, so two instances never write one mirror at once. */
   withLock: <T>(key: number, fn: () => Promise<T>) => Promise<T>;
+  /** Reads an armored key with OpenPGP.js (keys' adapter), for the optional release-signing key. */
+  inspectKey?: (armored: string, now: Date) => Promise<KeyFacts>;
 }
 
 /** What leaves the service: never the sealed credentials, only which kind is stored. */
@@ -82,6 +85,17 @@ export function createRepositoriesService(deps: RepositoriesDeps) {
       const parsed = repositorySchema.safeParse(input);
       if (!parsed.success) throw badRequest("Some fields are not valid.", zodFieldErrors(parsed.error));
       const values = parsed.data;
+      let signingKey: string | null = null;
+      if (values.releaseSigningKey) {
+        const now = clock();
+        const facts: KeyFacts = deps.inspectKey
+          ? await deps.inspectKey(values.releaseSigningKey, now)
+          : { kind: "unreadable" };
+        const verdict = judgeSigningKey(facts, now);
+        if (!verdict.ok)
+          throw badRequest("The release-signing key was not accepted.", { releaseSigningKey: verdict.error });
+        signingKey = verdict.fingerprint;
+      }
       const taken = () =>
         badRequest("A repository with this name is already registered.", {
           name: "A repository with this name is already registered.",
@@ -99,7 +113,12 @@ export function createRepositoriesService(deps: RepositoriesDeps) {
             actorId,
             action: "repository.registered",
             reportId: null,
-            data: { repositoryId: row.id, name: row.name, upstreamUrl: row.upstreamUrl },
+            data: {
+              repositoryId: row.id,
+              name: row.name,
+              upstreamUrl: row.upstreamUrl,
+              ...(signingKey ? { releaseSigningKey: signingKey } : {}),
+            },
           },
           now,
         );

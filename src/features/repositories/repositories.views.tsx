@@ -132,7 +132,10 @@ export function RepositoriesPage(props: RepositoriesPageProps) {
           <tr id={`repo-${r.id}`}>
             <td>{r.name}</td>
             <td class="mono small break">{r.upstreamUrl}</td>
-            <td class="mono">{r.defaultBranch}</td>
+            <td class="mono">
+              {r.defaultBranch}
+              {r.releaseSigningKey && <span class="small muted"> (release-signing key set)</span>}
+            </td>
             <td>
               {r.credentialKind ? CREDENTIAL_LABELS[r.credentialKind] : "None"}{" "}
               <a href={`#repo-${r.id}-credentials`}>Change</a>
@@ -185,6 +188,23 @@ export function RepositoriesPage(props: RepositoriesPageProps) {
               errors={add?.errors}
             />
           </div>
+          <label for="repo-signing-key">
+            Release-signing key (optional)
+            <span class="hint">
+              The ASCII-armored OpenPGP public key that signs release tags. Package verification trusts it
+              besides the team members' keys.
+            </span>
+          </label>
+          <textarea
+            id="repo-signing-key"
+            name="releaseSigningKey"
+            rows={4}
+            class="mono"
+            aria-invalid={add?.errors?.releaseSigningKey ? "true" : undefined}
+          >
+            {add?.values.releaseSigningKey ?? ""}
+          </textarea>
+          <Err errors={add?.errors} name="releaseSigningKey" id="repo-signing-key" />
           <div class="actions">
             <button type="submit">Register repository</button>
           </div>

@@ -1,8 +1,10 @@
+import fs from "node:fs";
+import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { gpgKey, makeGpg } from "../../test/helpers/pgp.ts";
 import { makeReleaseRepo, type ReleaseRepo } from "../../test/helpers/release-repo.ts";
 import { GitError, patchId } from "./git.ts";
-import { hasCommit, mergeBase, patchIdsInRange, readTag } from "./history.ts";
+import { hasCommit, mergeBase, patchIdsInRange, readTag, writeCommitGraph } from "./history.ts";
 
 let repo: ReleaseRepo;
 let dir: string;
@@ -76,6 +78,22 @@ describe("patchIdsInRange", () => {
     await expect(patchIdsInRange(dir, { tip: repo.sha.v13, paths: ["../etc/passwd"] })).rejects.toThrow(
       /plain relative path/,
     );
+  });
+});
+
+describe("writeCommitGraph", () => {
+  it("writes a commit-graph with changed-path filters, and the answers stay the same", async () => {
+    const before = await patchIdsInRange(dir, {
+      tip: repo.sha.v12,
+      exclude: [repo.sha.base],
+      paths: ["src/b.c"],
+    });
+    await writeCommitGraph(dir);
+    expect(fs.existsSync(path.join(dir, "objects", "info", "commit-graph"))).toBe(true);
+    expect(
+      await patchIdsInRange(dir, { tip: repo.sha.v12, exclude: [repo.sha.base], paths: ["src/b.c"] }),
+    ).toEqual(before);
+    expect(await mergeBase(dir, repo.sha.pick, repo.sha.v12)).toBe(repo.sha.base);
   });
 });
 

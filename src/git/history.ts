@@ -6,6 +6,7 @@
 //   mergeBase(dir, a, b)                                  the best common ancestor, or null for unrelated histories
 //   patchIdsInRange(dir, { tip, exclude, paths, max })    patch-ids of the commits in a range, in one pipeline
 //   readTag(dir, tag)                                     lightweight or annotated, and the signature if any
+//   writeCommitGraph(dir)                                 the commit-graph with changed-path filters, for speed
 
 import { isFullSha } from "../domain/git-refs.ts";
 import {
@@ -17,6 +18,19 @@ import {
   requireTreePath,
   runGit,
 } from "./git.ts";
+
+/**
+ * Writes the repository's commit-graph with changed-path Bloom filters. Ancestry walks then read generation
+ * numbers instead of parsing every commit, and a path-limited `git log` skips commits whose filter says the path
+ * did not change: on 50,000 commits a patch-id scan goes from seconds to well under one (test/bench/git-history.ts).
+ * Only an optimisation: git reads the repository the same way without it.
+ */
+export async function writeCommitGraph(dir: string, limits: RunLimits = {}): Promise<void> {
+  await runGit([`--git-dir=${requireDir(dir)}`, "commit-graph", "write", "--reachable", "--changed-paths"], {
+    timeoutMs: 600_000,
+    ...limits,
+  });
+}
 
 /** Whether the commit is in the repository (its own objects or its alternates'). */
 export async function hasCommit(dir: string, sha: string, limits: RunLimits = {}): Promise<boolean> {

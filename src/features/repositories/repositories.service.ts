@@ -7,6 +7,7 @@ import { zodFieldErrors } from "../../core/field-errors.ts";
 import type { DataCipher } from "../../crypto/data-key.ts";
 import { judgeSigningKey, type KeyFacts } from "../../domain/pgp-keys.ts";
 import { fetchMirror, GitError, initBare, type UpstreamCredentials } from "../../git/git.ts";
+import { writeCommitGraph } from "../../git/history.ts";
 import { mirrorDir } from "../../git/store.ts";
 import type { JobQueue } from "../../jobs/queue.ts";
 import {
@@ -195,6 +196,8 @@ export function createRepositoriesService(deps: RepositoriesDeps) {
             : null;
           await initBare(dir);
           await fetchMirror(dir, row.upstreamUrl, { credentials });
+          // Ancestry and patch-id checks on large histories read the commit-graph; without one they still work.
+          await writeCommitGraph(dir).catch(() => undefined);
         } catch (e) {
           if (!(e instanceof GitError)) throw e;
           error = e.message.slice(0, MAX_ERROR_CHARS);

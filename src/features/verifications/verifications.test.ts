@@ -25,6 +25,7 @@ import {
 import { makeReleaseRepo, type ReleaseRepo, releaseFile } from "../../../test/helpers/release-repo.ts";
 import { auditEvents, fixes, packageVerifications, reports, repositories } from "../../db/schema.ts";
 import { RELEASE_NEEDS } from "../../domain/workflow.ts";
+import { registerVerificationRun } from "./verifications.jobs.ts";
 import { VERIFICATION_RUN } from "./verifications-queue.jobs.ts";
 
 type Team = Awaited<ReturnType<typeof signedInTeam>>;
@@ -220,6 +221,15 @@ describe.each(DB_KINDS)("package verification on %s", (kind) => {
       const v = await verify("v1.2", ["pick"], upload("app-1.2.zip", zip));
       expect(v.status).toBe("passed");
       expect(check(v, "artifact_file", /^src\/b\.c$/)?.result).toBe("pass");
+    });
+
+    it("refuses to download an artifact from a private address, as a failed check", async () => {
+      const v = await verify("v1.1", ["merge"], { url: "https://127.0.0.1:9/app-1.1.tar.gz" });
+      expect(v.status).toBe("failed");
+      expect(check(v, "artifact_file")).toMatchObject({
+        result: "fail",
+        detail: expect.stringMatching(/^The artifact could not be downloaded: /),
+      });
     });
 
     it("refuses a hostile archive as a failed check, reading nothing from it", async () => {
@@ -455,5 +465,30 @@ describe.each(DB_KINDS)("package verification on %s", (kind) => {
       });
       expect(res.status).toBe(403);
     });
+  });
+
+  describe("the durable job", () => {
+    it("is picked up by the worker, which runs the verification once", async () => {
+      await registerVerificationRun({ jobs: t.jobs, verifications: t.services.verifications });
+      const res = await api("POST", "/api/v1/verifications", team.team.alice.token, {
+        repository: "acme/app",
+        tag: "v1.2",
+        reports: [refs.pick.reference],
+      });
+      const { id } = (await res.json()) as { id: string };
+      let status = "queued";
+      for (let i = 0; i < 300 && (status === "queued" || status === "running"); i++) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        status = (await t.services.verifications.get(id)).status;
+      }
+      expect(status).toBe("passed");
+      const finished = await t.database.db
+        .select()
+        .from(auditEvents)
+        .where(eq(auditEvents.action, "verification.finished"));
+      expect(
+        finished.filter((e) => (e.data as { verificationId: string }).verificationId === id),
+      ).toHaveLength(1);
+    }, 60_000);
   });
 });

@@ -204,6 +204,7 @@ const MATRIX: Row[] = [
   r("GET /admin/repositories",               [LOGIN, LOGIN, 403, 403, 200, LOGIN]),
   r("POST /admin/repositories",              [401, 401, 403, 403, "303 /admin/repositories?done=added", 401], { form: () => ({ name: "acme/mobile", upstreamUrl: "/srv/git/mobile.git" }) }),
   r("POST /admin/repositories/:id/fetch",    [401, 401, 403, 403, "303 /admin/repositories?done=fetching", 401], { url: (w) => `/admin/repositories/${w.repositoryId}/fetch`, ...EMPTY }),
+  r("POST /admin/repositories/:id/signing-key", [401, 401, 403, 403, "303 /admin/repositories?done=signing_key", 401], { url: (w) => `/admin/repositories/${w.repositoryId}/signing-key`, form: () => ({ releaseSigningKey: MEMBER_PUBLIC_KEY }) }),
   r("POST /admin/repositories/:id/credentials", [401, 401, 403, 403, "303 /admin/repositories?done=credentials", 401], { url: (w) => `/admin/repositories/${w.repositoryId}/credentials`, form: () => ({ kind: "https_token", token: "matrix-token" }) }),
   r("GET /admin/maintenance",                [LOGIN, LOGIN, 403, 403, 200, LOGIN]),
   r("POST /admin/maintenance/run",           [401, 401, 403, 403, "303 /admin/maintenance?done=queued#last-run", 401]),

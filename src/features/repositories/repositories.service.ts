@@ -5,7 +5,7 @@ import { type Db, transaction } from "../../core/db.ts";
 import { badRequest, notFound } from "../../core/errors.ts";
 import { zodFieldErrors } from "../../core/field-errors.ts";
 import type { DataCipher } from "../../crypto/data-key.ts";
-import { judgeSigningKey, type KeyFacts } from "../../domain/pgp-keys.ts";
+import { judgeSigningKey, type KeyFacts, MAX_ARMORED_KEY_CHARS } from "../../domain/pgp-keys.ts";
 import { fetchMirror, GitError, initBare, type UpstreamCredentials } from "../../git/git.ts";
 import { writeCommitGraph } from "../../git/history.ts";
 import { mirrorDir } from "../../git/store.ts";
@@ -65,6 +65,16 @@ export function createRepositoriesService(deps: RepositoriesDeps) {
     return row;
   };
 
+  /** The fingerprint of an acceptable release-signing key; a 400 naming the field otherwise. */
+  const signingKeyFingerprint = async (armored: string): Promise<string> => {
+    const now = clock();
+    const facts: KeyFacts = deps.inspectKey ? await deps.inspectKey(armored, now) : { kind: "unreadable" };
+    const verdict = judgeSigningKey(facts, now);
+    if (!verdict.ok)
+      throw badRequest("The release-signing key was not accepted.", { releaseSigningKey: verdict.error });
+    return verdict.fingerprint;
+  };
+
   return {
     mirrorPath,
 
@@ -86,17 +96,9 @@ export function createRepositoriesService(deps: RepositoriesDeps) {
       const parsed = repositorySchema.safeParse(input);
       if (!parsed.success) throw badRequest("Some fields are not valid.", zodFieldErrors(parsed.error));
       const values = parsed.data;
-      let signingKey: string | null = null;
-      if (values.releaseSigningKey) {
-        const now = clock();
-        const facts: KeyFacts = deps.inspectKey
-          ? await deps.inspectKey(values.releaseSigningKey, now)
-          : { kind: "unreadable" };
-        const verdict = judgeSigningKey(facts, now);
-        if (!verdict.ok)
-          throw badRequest("The release-signing key was not accepted.", { releaseSigningKey: verdict.error });
-        signingKey = verdict.fingerprint;
-      }
+      const signingKey = values.releaseSigningKey
+        ? await signingKeyFingerprint(values.releaseSigningKey)
+        : null;
       const taken = () =>
         badRequest("A repository with this name is already registered.", {
           name: "A repository with this name is already registered.",
@@ -157,6 +159,34 @@ export function createRepositoriesService(deps: RepositoriesDeps) {
           clock(),
         );
         return view({ ...row, credentialKind: kind, credentialsEnc: sealed });
+      });
+    },
+
+    /** Sets (or, with an empty text, removes) the public key that signs the repository's release tags. */
+    async setReleaseSigningKey(actorId: string, id: string, armored: unknown): Promise<RepositoryView> {
+      const text = typeof armored === "string" ? armored.trim() : "";
+      if (text.length > MAX_ARMORED_KEY_CHARS)
+        throw badRequest("The release-signing key was not accepted.", {
+          releaseSigningKey: "This key block is too large.",
+        });
+      const fingerprint = text === "" ? null : await signingKeyFingerprint(text);
+      await byId(id);
+      return transaction(db, async (tx) => {
+        const row = await lockRepository(tx, id);
+        if (!row) throw notFound("Repository");
+        await updateRepository(tx, id, { releaseSigningKey: fingerprint ? text : null });
+        await appendAuditEvent(
+          tx,
+          {
+            actorType: "user",
+            actorId,
+            action: fingerprint ? "repository.signing_key_set" : "repository.signing_key_removed",
+            reportId: null,
+            data: { repositoryId: id, name: row.name, ...(fingerprint ? { fingerprint } : {}) },
+          },
+          clock(),
+        );
+        return view({ ...row, releaseSigningKey: fingerprint ? text : null });
       });
     },
 

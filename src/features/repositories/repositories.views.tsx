@@ -17,6 +17,7 @@ export interface RepositoriesPageProps extends AdminFrame {
   add?: FormProblem | null;
   /** A refused credentials form, for the repository it belongs to. */
   credentials?: (FormProblem & { id: string }) | null;
+  signingKey?: (FormProblem & { id: string }) | null;
   done?: string | null;
 }
 
@@ -101,6 +102,43 @@ function CredentialsForm(props: {
         <Err errors={problem?.errors} name="privateKey" id={`${p}-key`} />
         <div class="actions">
           <button type="submit">Save credentials for {r.name}</button>
+        </div>
+      </form>
+    </details>
+  );
+}
+
+/** The key that signs a repository's release tags: package verification trusts it besides the members' keys. */
+function SigningKeyForm(props: {
+  r: RepositoryView;
+  csrfToken: string | null;
+  problem: (FormProblem & { id: string }) | null | undefined;
+}) {
+  const { r } = props;
+  const problem = props.problem?.id === r.id ? props.problem : null;
+  const p = `repo-${r.id}-signing-key`;
+  return (
+    <details class="card" id={p} open={Boolean(problem)}>
+      <summary>Release-signing key for {r.name}</summary>
+      <p>
+        {r.releaseSigningKey
+          ? "A release-signing key is set; package verification accepts tags it signs. Paste another to replace it, or send the form empty to remove it."
+          : "None is set: tags are checked against the team members' keys only."}
+      </p>
+      <form method="post" action={`/admin/repositories/${r.id}/signing-key`} class="admin-form">
+        <Csrf token={props.csrfToken} />
+        {problem && (
+          <p class="field-error" role="alert">
+            {problem.message}
+          </p>
+        )}
+        <label for={`${p}-text`}>ASCII-armored OpenPGP public key</label>
+        <textarea id={`${p}-text`} name="releaseSigningKey" rows={4} class="mono">
+          {problem?.values.releaseSigningKey ?? r.releaseSigningKey ?? ""}
+        </textarea>
+        <Err errors={problem?.errors} name="releaseSigningKey" id={`${p}-text`} />
+        <div class="actions">
+          <button type="submit">Save the release-signing key for {r.name}</button>
         </div>
       </form>
     </details>
@@ -216,6 +254,9 @@ export function RepositoriesPage(props: RepositoriesPageProps) {
           <h2 id="credentials-heading">Credentials for private upstreams</h2>
           {props.repositories.map((r) => (
             <CredentialsForm r={r} csrfToken={props.csrfToken} problem={props.credentials} />
+          ))}
+          {props.repositories.map((r) => (
+            <SigningKeyForm r={r} csrfToken={props.csrfToken} problem={props.signingKey} />
           ))}
         </section>
       )}

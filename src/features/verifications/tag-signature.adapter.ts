@@ -53,6 +53,10 @@ export async function checkTagSignature(
       "warn",
       `${tagName} has an ${tag.signatureFormat?.toUpperCase()} signature, which Embargo does not check`,
     );
+  // git hands the tag object over as UTF-8 text; bytes that are not UTF-8 would be changed on the way, and a
+  // good signature would then read as bad. Such a tag is reported, not judged.
+  if (tag.payload.includes("\uFFFD"))
+    return check("warn", `${tagName} holds text that is not UTF-8, so its signature was not checked`);
   const pgp = await loadOpenpgp();
   let signature: Awaited<ReturnType<typeof pgp.readSignature>>;
   try {

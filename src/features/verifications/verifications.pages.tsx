@@ -48,7 +48,12 @@ export function registerVerificationPages(app: Hono<AppEnv>, deps: VerificationP
       await deps.verifications.start(signedInMember(c), input);
     } catch (error) {
       if (error instanceof AppError && error.status === 400) {
-        const fields = error.fields ?? {};
+        // The form has one field for the artifact and one for the reports: "artifact.content" is shown at "artifact".
+        const fields: Record<string, string> = {};
+        for (const [key, message] of Object.entries(error.fields ?? {})) {
+          const field = key.split(".")[0]!;
+          fields[field] ??= message;
+        }
         // A file cannot travel through a redirect: the member is asked to choose it again.
         const errors =
           hadFile && !fields.artifact

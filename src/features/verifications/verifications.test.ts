@@ -1,4 +1,6 @@
 import { execFileSync } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
 import { and, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { reportFields } from "../../../test/helpers/actors.ts";
@@ -95,6 +97,10 @@ describe.each(DB_KINDS)("package verification on %s", (kind) => {
       encoding: "utf8",
     }).trim();
     repo.git("update-ref", "refs/tags/v1.1-forged", forged);
+    // A signed tag whose message is Latin-1, not UTF-8.
+    const latin1 = path.join(repo.root, "latin1.txt");
+    fs.writeFileSync(latin1, Buffer.from([0x63, 0x61, 0x66, 0xe9, 0x0a]));
+    repo.git("tag", "-s", "-u", MEMBER_KEY_FINGERPRINT, "-F", latin1, "v1.1-latin1", repo.sha.v11);
     repo.publish();
     await t.services.repositories.register(team.team.admin.id, {
       name: "acme/app",
@@ -277,6 +283,13 @@ describe.each(DB_KINDS)("package verification on %s", (kind) => {
       });
     });
 
+    it("does not judge the signature of a tag whose text is not UTF-8", async () => {
+      expect(check(await verify("v1.1-latin1", ["merge"]), "tag_signature")).toMatchObject({
+        result: "warn",
+        detail: "v1.1-latin1 holds text that is not UTF-8, so its signature was not checked",
+      });
+    });
+
     it("warns for an unsigned annotated tag and for a lightweight one", async () => {
       expect(check(await verify("v1.1-annotated", ["merge"]), "tag_signature")).toMatchObject({
         result: "warn",
@@ -453,6 +466,22 @@ describe.each(DB_KINDS)("package verification on %s", (kind) => {
       const html = unescapeHtml(await (await follow(app, res, alice)).text());
       expect(html).toContain('may not contain ".."');
       expect(html).toContain('value="bad..tag"');
+    });
+
+    it("shows an archive problem next to the artifact field, asking for the file again", async () => {
+      const form = new FormData();
+      for (const [name, value] of Object.entries({ _csrf: alice.csrf, repository: "acme/app", tag: "v1.2" }))
+        form.append(name, value);
+      form.append("artifact", new File([new Uint8Array([1, 2, 3])], "app-1.2.rar"));
+      const res = await app.request(`/reports/${refs.pick.reference}/verifications`, {
+        method: "POST",
+        headers: { origin: ORIGIN, cookie: alice.cookie },
+        body: form,
+      });
+      expect(res.status).toBe(303);
+      const html = unescapeHtml(await (await follow(app, res, alice)).text());
+      expect(html).toContain('id="verification-artifact-error"');
+      expect(html).toContain("The artifact must be a .tar.gz, .tgz or .zip file");
     });
 
     it("shows viewers the results but no form, and refuses their post", async () => {

@@ -9,6 +9,7 @@ import { createAuditService } from "./features/audit/audit.service.ts";
 import { createAuthService } from "./features/auth/auth.service.ts";
 import { createDataKeyService } from "./features/data-key/data-key.service.ts";
 import { createKeysService } from "./features/keys/keys.service.ts";
+import { inspectArmoredKey } from "./features/keys/pgp.adapter.ts";
 import { createMailIntakeService } from "./features/mail-intake/mail-intake.service.ts";
 import { createMaintenanceService } from "./features/maintenance/maintenance.service.ts";
 import { createNotificationsService } from "./features/notifications/notifications.service.ts";
@@ -21,6 +22,7 @@ import { createSettingsService } from "./features/settings/settings.service.ts";
 import { createInvitesService } from "./features/team/invites.service.ts";
 import { createTeamService } from "./features/team/team.service.ts";
 import { createTemplatesService } from "./features/templates/templates.service.ts";
+import { createVerificationsService } from "./features/verifications/verifications.service.ts";
 import type { JobQueue } from "./jobs/queue.ts";
 
 export interface ServiceDeps {
@@ -72,8 +74,19 @@ export function createServices(deps: ServiceDeps) {
     jobs,
     gitDir: deps.gitDir,
     withLock: (key, fn) => database.withLock(key, fn),
+    inspectKey: inspectArmoredKey,
   });
   const assets = createAssetsService({ db, clock, repositories });
+  const verifications = createVerificationsService({
+    db,
+    clock,
+    cipher,
+    jobs,
+    gitDir: deps.gitDir,
+    repositories,
+    allowPrivateHosts: deps.alertAllowPrivateHosts ?? NO_PRIVATE_HOSTS,
+    logger: deps.logger,
+  });
   const search = createSearchService({ db, cipher });
   const templates = createTemplatesService({ db, clock, publicUrl, settings, team });
   const assignment = createAssignmentService({ db, clock, settings, team, alerts });
@@ -83,7 +96,7 @@ export function createServices(deps: ServiceDeps) {
     cipher,
     publicUrl,
     gitDir: deps.gitDir,
-    features: { alerts, assignment, assets, keys, outbox, search, settings, team, templates },
+    features: { alerts, assignment, assets, keys, outbox, search, settings, team, templates, verifications },
   });
   const mailIntake = createMailIntakeService({
     db,
@@ -110,6 +123,7 @@ export function createServices(deps: ServiceDeps) {
     assets,
     repositories,
     notifications: createNotificationsService({ db, clock, keys }),
+    verifications,
     search,
     templates,
     assignment,

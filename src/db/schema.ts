@@ -13,3 +13,4 @@ export * from "./schema/reports.ts";
 export * from "./schema/repositories.ts";
 export * from "./schema/settings.ts";
 export * from "./schema/team.ts";
+export * from "./schema/verifications.ts";

@@ -248,7 +248,7 @@ describe("decide with fix branches", () => {
 
   it("refuses release once the verified head is no longer the head, and says why", () => {
     const verified = { fixVerifications: [{ fixId: "c-2", verifierId: "u-bob", sha: SHA2 }] };
-    const release = { action: "release", verification: "passed", overrideReason: null } as const;
+    const release = { action: "release", passedVerificationId: "v-1", overrideReason: null } as const;
     expect(decide(report("fix_ready", verified), release)).toMatchObject({ ok: true, to: "released" });
     const moved = report("fix_ready", { ...verified, fixBranches: [{ ref: BRANCH, headSha: SHA3 }] });
     const d = decide(moved, release);

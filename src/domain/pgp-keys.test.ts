@@ -3,6 +3,7 @@ import {
   formatFingerprint,
   judgeIntakeKey,
   judgePublicKey,
+  judgeSigningKey,
   type KeyFacts,
   normalizeFingerprint,
   securityAddress,
@@ -81,6 +82,28 @@ describe("judgePublicKey", () => {
     const none = judgePublicKey(good({ userIds: ["Just a name"] }), "ada@example.org", now);
     expect(none.ok && none.warnings[0]).toMatch(/name no email address/);
     expect(judgePublicKey(good(), null, now)).toMatchObject({ ok: true, warnings: [] });
+  });
+});
+
+describe("judgeSigningKey", () => {
+  it("takes a public key that can sign now, whether or not it can encrypt", () => {
+    expect(judgeSigningKey(good(), now)).toMatchObject({ ok: true, fingerprint: FPR });
+    expect(judgeSigningKey(good({ canEncrypt: false }), now).ok).toBe(true);
+  });
+
+  it.each<[string, KeyFacts, RegExp]>([
+    ["a private key", good({ isPrivate: true }), /PRIVATE key/],
+    ["a damaged private block", { kind: "unreadable", looksPrivate: true }, /PRIVATE key/],
+    ["a key that cannot sign", good({ canSign: false }), /no signing/],
+    ["a revoked key", good({ revoked: true }), /revoked/],
+    ["an expired key", good({ expiresAt: new Date("2026-01-01T00:00:00Z") }), /expired/],
+    ["garbage", { kind: "unreadable" }, /not a readable OpenPGP key/],
+    ["two keys", { kind: "several", count: 2 }, /exactly one/],
+    ["nothing", { kind: "empty" }, /Paste/],
+  ])("refuses %s, saying why", (_name, facts, problem) => {
+    const verdict = judgeSigningKey(facts, now);
+    expect(verdict.ok).toBe(false);
+    if (!verdict.ok) expect(verdict.error).toMatch(problem);
   });
 });
 

@@ -157,6 +157,33 @@ export function judgeIntakeKey(facts: KeyFacts, now: Date): KeyVerdict {
   };
 }
 
+/**
+ * A repository's release-signing key: the public key that signs release tags, checked by package verification.
+ * It must be public (a private key is refused, as for members) and able to sign now; it need not encrypt.
+ */
+export function judgeSigningKey(facts: KeyFacts, now: Date): KeyVerdict {
+  if ((facts.kind === "key" && facts.isPrivate) || (facts.kind === "unreadable" && facts.looksPrivate))
+    return {
+      ok: false,
+      error:
+        "This is a PRIVATE key. Paste the public key that verifies the release tags (gpg --armor --export <fingerprint>); if this block left the release machine, revoke the key.",
+    };
+  const problem = commonProblem(facts, now);
+  if (problem || facts.kind !== "key") return { ok: false, error: problem ?? "Unreadable key." };
+  if (!facts.canSign)
+    return {
+      ok: false,
+      error: "This key has no signing (sub)key valid now, so it cannot have signed a release.",
+    };
+  return {
+    ok: true,
+    fingerprint: facts.fingerprint,
+    userIds: [...facts.userIds],
+    expiresAt: facts.expiresAt,
+    warnings: [],
+  };
+}
+
 /** A fingerprint as hex, v4 (40 digits) or v6 (64); spaces allowed; anything else is null. */
 export function normalizeFingerprint(text: string): string | null {
   if (typeof text !== "string" || text.length > 200) return null;

@@ -63,7 +63,8 @@ export type ActionRequest =
   | { action: "add_fix"; url: string; authorId: string }
   // fix: a fix's id or a pushed commit's full SHA; null = the most recently added fix (its branch's head for a commit)
   | { action: "verify_fix"; fix: string | null; verifierId: string }
-  | { action: "release"; verification: "passed" | "failed" | null; overrideReason: string | null }
+  // The id of a passed package verification that covers the report, found by the service; null when there is none.
+  | { action: "release"; passedVerificationId: string | null; overrideReason: string | null }
   | { action: "disclose"; advisoryUrl: string | null; noAdvisoryReason: string | null }
   | { action: "close"; message: string }
   | { action: "reopen"; reason: string }
@@ -74,6 +75,10 @@ export type ActionRequest =
 export type Decision =
   | { ok: true; from: ReportState; to: ReportState; stateChanged: boolean }
   | { ok: false; code: "invalid_transition" | "guard_failed"; message: string };
+
+/** What the release guard asks for, in words a member (or an API client) can act on. */
+export const RELEASE_NEEDS =
+  "Releasing needs a passed package verification that covers this report (start one on the report page or with POST /api/v1/verifications), or an override with a reason.";
 
 /** Longest URL accepted for fix links and advisories. */
 export const MAX_URL_LENGTH = 2048;
@@ -280,13 +285,8 @@ export function decide(facts: ReportFacts, req: ActionRequest): Decision {
     case "release":
       // The fix must still be verified as it stands: a branch that moved after its verification does not ship.
       if (!fixReadyGuardHolds(facts)) return guardFailed(`Cannot release yet. ${whyNotFixReady(facts)}`);
-      if (r.verification === "passed" || isNonBlank(r.overrideReason)) return accept(state, to);
-      if (r.verification === "failed") {
-        return guardFailed(
-          "The package verification failed; fix the release packages or record an override with a reason.",
-        );
-      }
-      return guardFailed("Record a passed package verification, or an override with a reason.");
+      if (isNonBlank(r.passedVerificationId) || isNonBlank(r.overrideReason)) return accept(state, to);
+      return guardFailed(RELEASE_NEEDS);
 
     case "disclose": {
       // A blank field from a form means "no URL", so the reason alone can carry the decision.

@@ -10,6 +10,7 @@ import {
   REJECTABLE_STATES,
   REJECTION_LABELS,
   REJECTION_REASONS,
+  RELEASE_NEEDS,
   REPORT_ACTIONS,
   REPORT_STATES,
   type ReportAction,
@@ -101,7 +102,7 @@ const GOOD: Record<ReportAction, ActionRequest> = {
   start_remediation: { action: "start_remediation" },
   add_fix: { action: "add_fix", url: "https://git.example.org/app/commit/abc123", authorId: "u-dev" },
   verify_fix: { action: "verify_fix", fix: null, verifierId: "u-qa" },
-  release: { action: "release", verification: "passed", overrideReason: null },
+  release: { action: "release", passedVerificationId: "v-1", overrideReason: null },
   disclose: {
     action: "disclose",
     advisoryUrl: "https://example.org/advisories/EMB-1",
@@ -725,9 +726,9 @@ describe("fixReadyGuardHolds", () => {
 });
 
 describe("decide: release", () => {
-  it("releases on a passed package verification", () => {
+  it("releases on a passed package verification covering the report", () => {
     expect(
-      decide(facts("fix_ready"), { action: "release", verification: "passed", overrideReason: null }),
+      decide(facts("fix_ready"), { action: "release", passedVerificationId: "v-1", overrideReason: null }),
     ).toEqual({
       ok: true,
       from: "fix_ready",
@@ -736,44 +737,35 @@ describe("decide: release", () => {
     });
   });
 
-  it("releases on an override with a reason, even after a failed verification", () => {
-    for (const verification of [null, "failed"] as const) {
-      expect(
-        decide(facts("fix_ready"), {
-          action: "release",
-          verification,
-          overrideReason: "Signed manually by release eng.",
-        }).ok,
-      ).toBe(true);
-    }
-  });
-
-  it("refuses a failed verification without an override", () => {
-    for (const overrideReason of [null, "", "  "]) {
-      expect(
-        refusal(decide(facts("fix_ready"), { action: "release", verification: "failed", overrideReason })),
-      ).toEqual({
-        code: "guard_failed",
-        message:
-          "The package verification failed; fix the release packages or record an override with a reason.",
-      });
-    }
-  });
-
-  it("refuses when neither a verification nor an override is recorded", () => {
+  it("releases on an override with a reason when no verification passed", () => {
     expect(
-      refusal(decide(facts("fix_ready"), { action: "release", verification: null, overrideReason: " " })),
-    ).toEqual({
-      code: "guard_failed",
-      message: "Record a passed package verification, or an override with a reason.",
-    });
+      decide(facts("fix_ready"), {
+        action: "release",
+        passedVerificationId: null,
+        overrideReason: "Signed manually by release eng.",
+      }).ok,
+    ).toBe(true);
   });
 
-  it("does not take look-alike verification values for passed", () => {
-    for (const verification of ["PASSED", "passed ", true, 1, "ok"]) {
+  it("refuses when neither a passed verification nor an override reason is there, saying what to do", () => {
+    for (const overrideReason of [null, "", "  ", "\u200b"]) {
       expect(
         refusal(
-          decide(facts("fix_ready"), { action: "release", verification, overrideReason: null } as never),
+          decide(facts("fix_ready"), { action: "release", passedVerificationId: null, overrideReason }),
+        ),
+      ).toEqual({ code: "guard_failed", message: RELEASE_NEEDS });
+    }
+  });
+
+  it("does not take look-alike verification values for a passed verification", () => {
+    for (const passedVerificationId of ["", " ", "\u200b\u2060", true, 1, {}, ["v-1"], undefined]) {
+      expect(
+        refusal(
+          decide(facts("fix_ready"), {
+            action: "release",
+            passedVerificationId,
+            overrideReason: null,
+          } as never),
         ).code,
       ).toBe("guard_failed");
     }

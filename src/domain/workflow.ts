@@ -36,6 +36,7 @@ export {
   fixReadyGuardHolds,
   fixReadyWentStale,
   MAX_URL_LENGTH,
+  RELEASE_NEEDS,
   type ReportFacts,
 } from "./workflow-decide.ts";
 export {

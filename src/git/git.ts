@@ -224,7 +224,7 @@ export async function listCommits(
 }
 
 /** A path inside a tree as git stores it: relative, "/"-separated, no "." or ".." parts, no NUL. */
-function requireTreePath(p: string): string {
+export function requireTreePath(p: string): string {
   const parts = p.split("/");
   // biome-ignore lint/suspicious/noControlCharactersInRegex: NUL and control characters are refused
   if (p === "" || /[\x00-\x1f]/.test(p) || parts.some((s) => s === "" || s === "." || s === ".."))

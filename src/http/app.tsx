@@ -33,6 +33,11 @@ import { registerApiTokenPages } from "../features/team/api-tokens.pages.tsx";
 import { registerAvailabilityPages } from "../features/team/availability.pages.tsx";
 import { registerTemplatePages } from "../features/templates/templates.pages.tsx";
 import { registerTrackingPages } from "../features/tracking/tracking.pages.tsx";
+import { registerVerificationsApi } from "../features/verifications/verifications.api.ts";
+import {
+  registerVerificationPages,
+  verificationPanelFor,
+} from "../features/verifications/verifications.pages.tsx";
 import type { Services } from "../services.ts";
 import { loadSession, sameOrigin } from "./auth.ts";
 import type { AppEnv } from "./env.ts";
@@ -303,6 +308,7 @@ function registerRoutes(app: Hono<AppEnv>, services: Services) {
     mailWaiting: (reportId) => services.mailIntake.toConfirm(reportId),
     mailFailureCount: () => services.mailIntake.failureCount(),
     clock,
+    verificationPanel: verificationPanelFor(services),
   });
   registerAdminPages(app, {
     settings: services.settings,
@@ -356,12 +362,14 @@ function registerRoutes(app: Hono<AppEnv>, services: Services) {
   const { repositories, settings } = services;
   registerRepositoryPages(app, { settings, repositories, gitDir: deps.gitDir });
   registerNotificationPages(app, { settings, notifications: services.notifications });
+  registerVerificationPages(app, services);
   // The JSON API: its routes validate with the zod schemas the document is generated from.
   const api = createApiRouter();
   registerIntakeApi(api, intake);
   registerReportsApi(api, { reports: services.reports, auth: services.auth });
   registerRepositoriesApi(api, { repositories, auth: services.auth });
   registerNotificationsApi(api, { notifications: services.notifications, auth: services.auth });
+  registerVerificationsApi(api, { verifications: services.verifications, auth: services.auth });
   registerOpenApiDocument(api, {
     publicUrl: () => deps.publicUrl,
     refinements: [intakeDocumentRefinement(intake)],

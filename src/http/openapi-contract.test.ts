@@ -294,6 +294,40 @@ describe.each(DB_KINDS)("real answers match the OpenAPI document on %s", (kind) 
     );
   });
 
+  it("startVerification and getVerification: 202 with the id, 200 with the checks, 400, 403, 404", async () => {
+    await live.t.services.repositories.register(team.admin.id, {
+      name: "acme/verify",
+      upstreamUrl: "file:///srv/git/verify.git",
+    });
+    const { report } = await live.t.services.reports.submit(reportFields(), [], "api");
+    const body = { repository: "acme/verify", tag: "v1.0", reports: [report.reference] };
+    const started = await check(
+      "startVerification",
+      await request(team.alice, "POST", "/api/v1/verifications", body),
+      202,
+    );
+    const bad = await check(
+      "startVerification",
+      await request(team.alice, "POST", "/api/v1/verifications", { ...body, tag: "v1..0" }),
+      400,
+    );
+    expect(((bad.error as Json).fields as Json).tag).toMatch(/\.\./);
+    await check("startVerification", await request(team.viewer, "POST", "/api/v1/verifications", body), 403);
+    // The job fetches an upstream that does not exist: an error, with the reason, is still a valid answer.
+    await live.t.services.verifications.run(started.id as string);
+    const read = await check(
+      "getVerification",
+      await request(team.viewer, "GET", `/api/v1/verifications/${started.id}`),
+      200,
+    );
+    expect(read).toMatchObject({ id: started.id, status: "error", reports: [report.reference] });
+    await check(
+      "getVerification",
+      await request(team.viewer, "GET", "/api/v1/verifications/00000000-0000-4000-8000-000000000000"),
+      404,
+    );
+  });
+
   it("checked a success and an error of every operation in the document", () => {
     expect([...seen.keys()].sort()).toEqual([...operations.keys()].sort());
     for (const [operationId, statuses] of seen) {

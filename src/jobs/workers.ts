@@ -9,6 +9,8 @@ import { createMailDeliveryHandler, MAIL_DELIVER, mailQueues } from "../features
 import { registerRepositoryFetch } from "../features/repositories/repositories.jobs.ts";
 import { repositoryQueues } from "../features/repositories/repositories-queue.jobs.ts";
 import { registerSlaSweep, slaQueues } from "../features/sla/sla.jobs.ts";
+import { registerVerificationRun } from "../features/verifications/verifications.jobs.ts";
+import { verificationQueues } from "../features/verifications/verifications-queue.jobs.ts";
 import type { MailTransport } from "../mail/transport.ts";
 import type { Services } from "../services.ts";
 import type { QueueDefinition } from "./queue.ts";
@@ -21,6 +23,7 @@ export const ALL_QUEUES: readonly QueueDefinition[] = [
   ...mailIntakeQueues,
   ...maintenanceQueues,
   ...repositoryQueues,
+  ...verificationQueues,
 ];
 
 /** What only job handlers need beyond the services: the way out for mail, and the mailbox to poll. */
@@ -72,6 +75,7 @@ export async function registerWorkers(services: Services, options: WorkerOptions
   });
   await registerMaintenance({ db, jobs, maintenance: services.maintenance, logger: options.logger });
   await registerRepositoryFetch({ jobs, repositories: services.repositories, logger: options.logger });
+  await registerVerificationRun({ jobs, verifications: services.verifications, logger: options.logger });
   if (options.imapUrl) {
     await registerMailFetch({
       db,

@@ -57,6 +57,8 @@ export interface World {
   repositoryId: string;
   /** A notification list with one member (member@example.org, the fixture key). */
   notificationList: { id: string; memberId: string };
+  /** A package verification of report A, queued (no job runs in the matrix). */
+  verificationId: string;
   templateId: string;
   alertChannelId: string;
   /** A first-admin setup link issued before any admin existed; it must stop working once one does. */
@@ -202,6 +204,11 @@ export async function seedWorld(live: LiveServer): Promise<World> {
     mode: "full",
     members: [{ name: "Test Member", email: "member@example.org", pgpKey: MEMBER_PUBLIC_KEY }],
   });
+  const verification = await s.verifications.start(team.admin, {
+    repository: "acme/billing",
+    tag: "v1.0",
+    reports: [a.report.reference],
+  });
   const template = await s.templates.create(team.admin.id, {
     name: "Thanks",
     purpose: "general",
@@ -265,6 +272,7 @@ export async function seedWorld(live: LiveServer): Promise<World> {
     assetId: asset.id,
     repositoryId: repository.id,
     notificationList: { id: list.id, memberId: list.members[0]!.id },
+    verificationId: verification.id,
     templateId: template.id,
     alertChannelId: channel.id,
     staleSetupToken: staleSetup.token,

@@ -249,6 +249,7 @@ export const NOT_PAGES: Readonly<Record<string, string>> = {
   "GET /api/v1/reports": "JSON",
   "GET /api/v1/reports/:id": "JSON",
   "GET /api/v1/repositories": "JSON",
+  "GET /api/v1/verifications/:id": "JSON",
   "GET /r/:token/attachments/:id": "a download",
   "GET /reports/:ref/attachments/:id": "a download",
   "GET /reports/:ref/owasp-preview": "an htmx fragment inside the report page",
@@ -384,7 +385,7 @@ async function driveLifecycles(live: LiveServer, w: World): Promise<TourWorld> {
   await act(c, { action: "start_remediation" });
   await act(c, { action: "add_fix", url: "https://git.example.org/security/commit/def456" });
   await act(c, { action: "verify_fix" }, bob);
-  await act(c, { action: "release", verification: "passed" });
+  await act(c, { action: "release", override_reason: "Packages are built by the distributor." });
   await act(c, { action: "disclose", advisory_url: "https://example.org/advisories/2026-07" });
   await act(c, { action: "close", message: "Fixed in 2.4.1 and credited as r3searcher. Thank you!" });
 

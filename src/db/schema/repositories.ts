@@ -19,5 +19,7 @@ export const repositories = pgTable("repositories", {
   /** The last fetch's error, as git said it; null after a fetch that worked. */
   lastFetchError: text("last_fetch_error"),
   lastFetchAttemptAt: ts("last_fetch_attempt_at"),
+  /** An armored OpenPGP public key that signs release tags, besides the team members' keys; optional. */
+  releaseSigningKey: text("release_signing_key"),
   createdAt: createdAt(),
 });

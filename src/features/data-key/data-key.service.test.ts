@@ -79,6 +79,7 @@ describe.each(DB_KINDS)("data key rotation (%s)", (kind) => {
       outbox: 5, // each receipt's tracking link, sealed until the mail is sent
       held_mail: 1,
       repositories: 0,
+      package_verifications: 0,
     });
     // A failure after the first batch: that batch is committed, the rest is untouched.
     let calls = 0;

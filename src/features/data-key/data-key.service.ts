@@ -10,6 +10,7 @@ import {
   intakeKeys,
   messages,
   outbox,
+  packageVerifications,
   reports,
   repositories,
 } from "../../db/schema.ts";
@@ -29,7 +30,8 @@ export type RotatedTable =
   | "intake_keys"
   | "outbox"
   | "held_mail"
-  | "repositories";
+  | "repositories"
+  | "package_verifications";
 export type RotationCounts = Record<RotatedTable, number>;
 
 export interface RotateOptions {
@@ -53,7 +55,8 @@ async function pendingRotation(db: Db, cipher: DataCipher): Promise<RotationCoun
       | typeof intakeKeys
       | typeof outbox
       | typeof inboundEmails
-      | typeof repositories,
+      | typeof repositories
+      | typeof packageVerifications,
     column: AnyPgColumn,
   ) => {
     const [row] = await db
@@ -71,6 +74,7 @@ async function pendingRotation(db: Db, cipher: DataCipher): Promise<RotationCoun
     outbox: await count(outbox, outbox.secretsEnc), // null (no secrets, or sent) is never "not under"
     held_mail: await count(inboundEmails, inboundEmails.heldRaw), // null once accepted or dismissed
     repositories: await count(repositories, repositories.credentialsEnc), // null: no credentials stored
+    package_verifications: await count(packageVerifications, packageVerifications.artifactEnc), // null once run
   };
 }
 
@@ -97,6 +101,7 @@ async function rotateDataKey(deps: DataKeyDeps, cipher: DataCipher, options: Rot
     outbox: 0,
     held_mail: 0,
     repositories: 0,
+    package_verifications: 0,
   };
   if (total === 0) return { keyId, rotated: done, changed: false };
 
@@ -210,6 +215,13 @@ async function rotateDataKey(deps: DataKeyDeps, cipher: DataCipher, options: Rot
   await resealColumn("outbox", outbox, outbox.id, outbox.secretsEnc);
   // A private upstream's token or deploy key: the fetch job must still read it after rotation.
   await resealColumn("repositories", repositories, repositories.id, repositories.credentialsEnc);
+  // An uploaded release artifact waiting for its verification job.
+  await resealColumn(
+    "package_verifications",
+    packageVerifications,
+    packageVerifications.id,
+    packageVerifications.artifactEnc,
+  );
 
   // A reply held for a member's decision keeps the raw mail and its readable text sealed, in one row.
   await drain("held_mail", batchSize, async (tx, size) => {

@@ -7,6 +7,7 @@ import type { SearchService } from "../search/search.service.ts";
 import type { SettingsService } from "../settings/settings.service.ts";
 import type { TeamService } from "../team/team.service.ts";
 import type { TemplatesService } from "../templates/templates.service.ts";
+import type { VerificationsService } from "../verifications/verifications.service.ts";
 
 /**
  * The other features the reports feature calls, as the services the composition root built: reports never
@@ -33,4 +34,6 @@ export interface ReportsCollaborators {
   settings: Pick<SettingsService, "org" | "sla" | "intake">;
   team: Pick<TeamService, "byEmail" | "byId" | "recordAssignment">;
   templates: Pick<TemplatesService, "chooseAcknowledgement">;
+  /** The release guard asks for a passed package verification covering the report. */
+  verifications: Pick<VerificationsService, "passedCovering">;
 }

@@ -22,29 +22,11 @@ export function ClosingActions(props: { kit: ActionKit; duplicateOfPrefill?: str
             problem={problem}
             submit="Record the release"
           >
-            <fieldset>
-              <legend>Release-package verification</legend>
-              <p class="hint">Check that the published packages contain the fix.</p>
-              <label class="choice">
-                <input
-                  type="radio"
-                  name="verification"
-                  value="passed"
-                  checked={values("release").verification === "passed"}
-                />{" "}
-                Passed: the packages contain the fix
-              </label>
-              <label class="choice">
-                <input
-                  type="radio"
-                  name="verification"
-                  value="failed"
-                  checked={values("release").verification === "failed"}
-                />{" "}
-                Failed
-              </label>
-              <Err errors={fields("release")} name="verification" id="release-verification" />
-            </fieldset>
+            <p class="hint" id="release-evidence">
+              A release needs a passed package verification of the release tag that covers this report (see
+              “Package verification”), or an override with a reason.
+            </p>
+            <Err errors={fields("release")} name="verification" id="release-verification" />
             <label for="release-override">
               Or release with an override
               <span class="hint">

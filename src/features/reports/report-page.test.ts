@@ -185,7 +185,7 @@ describe.each(DB_KINDS)("team report pages on %s", (kind) => {
     await step(bob, ref, { action: "verify_fix", fix: fixId });
     expect(await stateOf(ref)).toBe("fix_ready");
 
-    await step(alice, ref, { action: "release", verification: "passed" });
+    await step(alice, ref, { action: "release", override_reason: "Released by the distributor." });
     expect(await stateOf(ref)).toBe("released");
     await step(alice, ref, { action: "disclose", advisory_url: "https://example.org/advisories/1" });
     expect(await stateOf(ref)).toBe("disclosed");
@@ -236,7 +236,7 @@ describe.each(DB_KINDS)("team report pages on %s", (kind) => {
     );
     expect(await stateOf(ref)).toBe("remediation");
 
-    const tooEarly = await act(alice, ref, { action: "release", verification: "passed" });
+    const tooEarly = await act(alice, ref, { action: "release", override_reason: "Too early." });
     expect(tooEarly.status).toBe(303);
     expect(await (await follow(app, tooEarly, alice)).text()).toContain(
       "Cannot release a report that is in remediation.",
@@ -246,10 +246,11 @@ describe.each(DB_KINDS)("team report pages on %s", (kind) => {
     const unverified = await act(alice, ref, { action: "release", override_reason: "" });
     expect(unverified.status).toBe(303);
     const unverifiedHtml = await (await follow(app, unverified, alice)).text();
-    expect(unverifiedHtml).toContain("Record a passed package verification, or an override with a reason.");
+    expect(unverifiedHtml).toContain("Releasing needs a passed package verification that covers this report");
     expect(unverifiedHtml).toContain('id="action-release-error"');
     const failed = await act(alice, ref, { action: "release", verification: "failed" });
     expect(failed.status).toBe(303);
+    expect(await (await follow(app, failed, alice)).text()).toContain("verification is no longer accepted");
     expect(await stateOf(ref)).toBe("fix_ready");
     await step(alice, ref, { action: "release", override_reason: "Packages are built by the distributor." });
 

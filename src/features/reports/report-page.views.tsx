@@ -38,7 +38,8 @@ type DoneKey =
   | "key_confirmed"
   | "key_dismissed"
   | "fix_access_revoked"
-  | "fix_access_none";
+  | "fix_access_none"
+  | "verification";
 const DONE_MESSAGES: Partial<Record<DoneKey, string>> = {
   assign: "The Response Manager is set.",
   start_triage: "Triage started.",
@@ -62,6 +63,8 @@ const DONE_MESSAGES: Partial<Record<DoneKey, string>> = {
   fix_access_revoked:
     "The reporter's clone access is revoked: their token no longer reaches the fix repository.",
   fix_access_none: "The reporter had no live clone access, so nothing was revoked.",
+  verification:
+    "The package verification is queued; its checks appear under “Package verification” once it has run.",
 };
 
 /**
@@ -275,6 +278,7 @@ export function ReportPage(props: ReportPageProps) {
           <SeveritySection {...props} />
           <FixesSection view={view} />
           <ConsultationSection {...props} />
+          {props.verificationPanel}
         </aside>
 
         <div class="report-record">

@@ -112,6 +112,8 @@ export interface ReportPageProps {
   messageProblem?: MessageProblem | null | undefined;
   /** The "Similar reports" and duplicates panel (features/search), rendered by the page. */
   duplicatesPanel?: Child;
+  /** The package verifications of the report and the form to start one (features/verifications). */
+  verificationPanel?: Child;
   /** A suggested original, from the panel's one-click link: fills the mark-duplicate form. */
   duplicateOfPrefill?: string | null | undefined;
   /** Canned responses for the reply forms' pickers, and the one a no-JS picker just filled in. */

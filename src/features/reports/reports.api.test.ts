@@ -246,10 +246,23 @@ describe.each(DB_KINDS)("team JSON API on %s", (kind) => {
       await expectRefused(team.alice, { action: "release", override_reason: "x" }, /./);
       expectState(await act(team.bob, id, { action: "verify_fix" }), "fix_ready");
       await expectRefused(team.alice, { action: "release" }, /verification/i);
-      await expectRefused(team.alice, { action: "release", verification: "failed" }, /failed/i);
-      const released = await act(team.alice, id, { action: "release", verification: "passed" });
+      // The typed claim is gone: a client still sending it is told what to send instead, and nothing changes.
+      for (const verification of ["passed", "failed"]) {
+        const claimed = await act(team.alice, id, { action: "release", verification });
+        expect(claimed.status).toBe(400);
+        expect(claimed.json.error.fields.verification).toMatch(
+          /no longer accepted.*passed package verification.*POST \/api\/v1\/verifications.*override_reason/,
+        );
+      }
+      const released = await act(team.alice, id, {
+        action: "release",
+        override_reason: "Packages are built by the distributor.",
+      });
       expectState(released, "released");
-      expect(released.json.release).toEqual({ verification: "passed", overrideReason: null });
+      expect(released.json.release).toEqual({
+        verification: null,
+        overrideReason: "Packages are built by the distributor.",
+      });
       await expectRefused(team.alice, { action: "reject", reason: "invalid", message: "too late" }, /./);
       await expectRefused(team.alice, { action: "disclose" }, /advisory/i);
       await expectRefused(team.alice, { action: "disclose", advisory_url: "javascript:alert(1)" }, /./);

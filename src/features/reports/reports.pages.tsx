@@ -1,4 +1,5 @@
 import type { Context, Hono } from "hono";
+import type { Child } from "hono/jsx";
 import type { Clock } from "../../core/clock.ts";
 import { AppError } from "../../core/errors.ts";
 import { isReference } from "../../domain/ids.ts";
@@ -62,6 +63,12 @@ export interface ReportPagesDeps {
   /** Mails to the security address that could not be imported, for the admins' inbox notice. */
   mailFailureCount: () => Promise<number>;
   clock: Clock;
+  /** The package verification panel (features/verifications), with its refused form if this is one. */
+  verificationPanel?: (
+    c: Context<AppEnv>,
+    report: { id: string; reference: string; state: string },
+    kept: FormState | null,
+  ) => Promise<Child>;
 }
 
 interface ReportRenderOptions {
@@ -69,6 +76,7 @@ interface ReportRenderOptions {
   actionProblem?: ActionProblem;
   messageProblem?: MessageProblem;
   cvss?: CvssRender;
+  verificationKept?: FormState | null;
 }
 
 async function renderReport(
@@ -123,6 +131,7 @@ async function renderReport(
       mail={await mailFor(deps, view.id)}
       mailWaiting={await deps.mailWaiting(view.id)}
       fixPanel={await deps.reports.fixPanel(view.id, user)}
+      verificationPanel={await deps.verificationPanel?.(c, view, options.verificationKept ?? null)}
     />,
   );
 }
@@ -283,12 +292,14 @@ export function registerReportPages(app: Hono<AppEnv>, deps: ReportPagesDeps) {
     );
   });
 
-  app.get("/reports/:ref", requirePage("report.read"), async (c) =>
-    renderReport(deps, c, c.req.param("ref"), {
+  app.get("/reports/:ref", requirePage("report.read"), async (c) => {
+    const kept = await takeFormState(c);
+    return renderReport(deps, c, c.req.param("ref"), {
       done: c.req.query("done"),
-      ...keptReportForms(await takeFormState(c)),
-    }),
-  );
+      ...keptReportForms(kept),
+      verificationKept: kept?.form === "verification" ? kept : null,
+    });
+  });
 
   app.post("/reports/:ref/unread", requirePage("report.read"), async (c) => {
     const { reference } = await deps.reports.markUnread(signedInMember(c), c.req.param("ref"));

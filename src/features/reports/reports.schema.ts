@@ -218,9 +218,14 @@ export const actionSchema = z.discriminatedUnion(
     }),
     z.object({
       action: z.literal("release"),
+      // A typed claim is no longer evidence: a client still sending it learns what to send instead.
       verification: z
-        .enum(["passed", "failed"], { message: "verification must be passed or failed." })
-        .nullish(),
+        .unknown()
+        .refine((v) => v === undefined, {
+          message:
+            "verification is no longer accepted: a release needs a passed package verification covering the report (start one with POST /api/v1/verifications), or override_reason.",
+        })
+        .optional(),
       override_reason: nullableText(2000),
     }),
     z.object({

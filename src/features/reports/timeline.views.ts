@@ -83,8 +83,14 @@ function describeOne(action: string, data: Data): string {
       return `The verification went stale: ${str(data.reason)} Back in ${to ?? "Remediation"} until then.`;
     case "report.release":
       return data.verification === "passed"
-        ? "Released; package verification passed."
+        ? `Released; package verification passed${data.tag ? ` for ${str(data.tag)}` : ""}.`
         : `Released with an override: ${str(data.overrideReason)}.`;
+    case "verification.requested":
+      return `Package verification of ${str(data.repository)} ${str(data.tag)} started.`;
+    case "verification.finished":
+      return data.status === "error"
+        ? `Package verification of ${str(data.tag)} could not run: ${str(data.error)}`
+        : `Package verification of ${str(data.tag)} ${str(data.status)}${Number(data.failed) > 0 ? ` (${data.failed} check(s) failed)` : ""}${Number(data.warnings) > 0 ? ` with ${data.warnings} warning(s)` : ""}.`;
     case "report.disclose":
       return data.advisoryUrl
         ? `Disclosed; advisory: ${str(data.advisoryUrl)}.`

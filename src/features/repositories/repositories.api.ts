@@ -48,7 +48,9 @@ const createRepository = createRoute({
   description: [
     "upstreamUrl is https://, ssh://, user@host:path, or for local use file:// or an absolute path; anything else",
     '(remote helpers such as "ext::", values starting with "-", http://, credentials inside the URL) is a 400 naming',
-    'the problem. defaultBranch defaults to "main". Credentials for a private upstream are set on /admin/repositories.',
+    'the problem. defaultBranch defaults to "main". releaseSigningKey, optional, is the ASCII-armored OpenPGP public',
+    "key that signs release tags (package verification trusts it besides the members' keys); a private key, or one",
+    "that cannot sign, is a 400. Credentials for a private upstream are set on /admin/repositories.",
   ].join(" "),
   security: bearer,
   request: { body: { required: true, content: { "application/json": { schema: repositorySchema } } } },

@@ -19,9 +19,10 @@ const DONE: Record<string, string> = {
   added: "The repository was registered. Its mirror is being fetched; reload this page to see the result.",
   fetching: "A fetch is queued and starts in a moment. Reload this page to see its result.",
   credentials: "The credentials were saved, sealed under the data key. Fetch now to try them.",
+  signing_key: "The release-signing key was saved; package verification checks release tags against it.",
 };
 const PAGE = "/admin/repositories";
-const REPOSITORY_FIELDS = ["name", "upstreamUrl", "defaultBranch"] as const;
+const REPOSITORY_FIELDS = ["name", "upstreamUrl", "defaultBranch", "releaseSigningKey"] as const;
 const CREDENTIAL_FIELDS = ["kind", "username", "token", "privateKey"] as const;
 /** Secrets a refused credentials form never keeps: the admin types them again. */
 const SECRET_FIELDS = ["token", "privateKey"];
@@ -64,6 +65,9 @@ export function registerRepositoryPages(app: Hono<AppEnv>, deps: RepositoryPages
         credentials={
           state?.form === "credentials" && state.target ? { ...problemOf(state), id: state.target } : null
         }
+        signingKey={
+          state?.form === "signing-key" && state.target ? { ...problemOf(state), id: state.target } : null
+        }
         done={key && Object.hasOwn(DONE, key) ? DONE[key] : null}
       />,
     );
@@ -87,6 +91,20 @@ export function registerRepositoryPages(app: Hono<AppEnv>, deps: RepositoryPages
     const id = c.req.param("id");
     await deps.repositories.requestFetch(signedInMember(c).id, id);
     return c.redirect(`${PAGE}?done=fetching#repo-${encodeURIComponent(id)}`, 303);
+  });
+
+  app.post(`${PAGE}/:id/signing-key`, requirePage("settings.manage"), async (c) => {
+    const id = c.req.param("id");
+    const values = pick(await readForm(c), ["releaseSigningKey"] as const);
+    const anchor = `${PAGE}#repo-${encodeURIComponent(id)}-signing-key`;
+    try {
+      await deps.repositories.setReleaseSigningKey(signedInMember(c).id, id, values.releaseSigningKey ?? "");
+    } catch (error) {
+      const problem = formProblem(error);
+      if (!problem) throw error;
+      return redirectWithFormState(c, anchor, { form: "signing-key", target: id, ...problem, values });
+    }
+    return c.redirect(`${PAGE}?done=signing_key#repo-${encodeURIComponent(id)}-signing-key`, 303);
   });
 
   app.post(`${PAGE}/:id/credentials`, requirePage("settings.manage"), async (c) => {

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { branchNameProblem, classifyUpstreamUrl } from "../../domain/git-refs.ts";
+import { MAX_ARMORED_KEY_CHARS } from "../../domain/pgp-keys.ts";
 
 /** A repository as an admin registers it, on the page or through `POST /api/v1/repositories`. */
 export const repositorySchema = z
@@ -32,6 +33,13 @@ export const repositorySchema = z
         const problem = branchNameProblem(value);
         if (problem) ctx.addIssue({ code: "custom", message: `The branch name ${problem}.` });
       }),
+    /** Optional: the armored OpenPGP public key that signs release tags, besides the members' keys. */
+    releaseSigningKey: z
+      .string({ message: "Paste the release-signing key as ASCII-armored text." })
+      .trim()
+      .max(MAX_ARMORED_KEY_CHARS, "This key block is too large.")
+      .optional()
+      .transform((v) => v || undefined),
   })
   .strict();
 

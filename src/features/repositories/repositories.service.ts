@@ -5,7 +5,9 @@ import { type Db, transaction } from "../../core/db.ts";
 import { badRequest, notFound } from "../../core/errors.ts";
 import { zodFieldErrors } from "../../core/field-errors.ts";
 import type { DataCipher } from "../../crypto/data-key.ts";
+import { judgeSigningKey, type KeyFacts, MAX_ARMORED_KEY_CHARS } from "../../domain/pgp-keys.ts";
 import { fetchMirror, GitError, initBare, type UpstreamCredentials } from "../../git/git.ts";
+import { writeCommitGraph } from "../../git/history.ts";
 import { mirrorDir } from "../../git/store.ts";
 import type { JobQueue } from "../../jobs/queue.ts";
 import {
@@ -29,6 +31,8 @@ export interface RepositoriesDeps {
   gitDir: string;
   /** Database.withLock: a PostgreSQL advisory lock, so two instances never write one mirror at once. */
   withLock: <T>(key: number, fn: () => Promise<T>) => Promise<T>;
+  /** Reads an armored key with OpenPGP.js (keys' adapter), for the optional release-signing key. */
+  inspectKey?: (armored: string, now: Date) => Promise<KeyFacts>;
 }
 
 /** What leaves the service: never the sealed credentials, only which kind is stored. */
@@ -61,6 +65,16 @@ export function createRepositoriesService(deps: RepositoriesDeps) {
     return row;
   };
 
+  /** The fingerprint of an acceptable release-signing key; a 400 naming the field otherwise. */
+  const signingKeyFingerprint = async (armored: string): Promise<string> => {
+    const now = clock();
+    const facts: KeyFacts = deps.inspectKey ? await deps.inspectKey(armored, now) : { kind: "unreadable" };
+    const verdict = judgeSigningKey(facts, now);
+    if (!verdict.ok)
+      throw badRequest("The release-signing key was not accepted.", { releaseSigningKey: verdict.error });
+    return verdict.fingerprint;
+  };
+
   return {
     mirrorPath,
 
@@ -82,6 +96,9 @@ export function createRepositoriesService(deps: RepositoriesDeps) {
       const parsed = repositorySchema.safeParse(input);
       if (!parsed.success) throw badRequest("Some fields are not valid.", zodFieldErrors(parsed.error));
       const values = parsed.data;
+      const signingKey = values.releaseSigningKey
+        ? await signingKeyFingerprint(values.releaseSigningKey)
+        : null;
       const taken = () =>
         badRequest("A repository with this name is already registered.", {
           name: "A repository with this name is already registered.",
@@ -99,7 +116,12 @@ export function createRepositoriesService(deps: RepositoriesDeps) {
             actorId,
             action: "repository.registered",
             reportId: null,
-            data: { repositoryId: row.id, name: row.name, upstreamUrl: row.upstreamUrl },
+            data: {
+              repositoryId: row.id,
+              name: row.name,
+              upstreamUrl: row.upstreamUrl,
+              ...(signingKey ? { releaseSigningKey: signingKey } : {}),
+            },
           },
           now,
         );
@@ -140,6 +162,34 @@ export function createRepositoriesService(deps: RepositoriesDeps) {
       });
     },
 
+    /** Sets (or, with an empty text, removes) the public key that signs the repository's release tags. */
+    async setReleaseSigningKey(actorId: string, id: string, armored: unknown): Promise<RepositoryView> {
+      const text = typeof armored === "string" ? armored.trim() : "";
+      if (text.length > MAX_ARMORED_KEY_CHARS)
+        throw badRequest("The release-signing key was not accepted.", {
+          releaseSigningKey: "This key block is too large.",
+        });
+      const fingerprint = text === "" ? null : await signingKeyFingerprint(text);
+      await byId(id);
+      return transaction(db, async (tx) => {
+        const row = await lockRepository(tx, id);
+        if (!row) throw notFound("Repository");
+        await updateRepository(tx, id, { releaseSigningKey: fingerprint ? text : null });
+        await appendAuditEvent(
+          tx,
+          {
+            actorType: "user",
+            actorId,
+            action: fingerprint ? "repository.signing_key_set" : "repository.signing_key_removed",
+            reportId: null,
+            data: { repositoryId: id, name: row.name, ...(fingerprint ? { fingerprint } : {}) },
+          },
+          clock(),
+        );
+        return view({ ...row, releaseSigningKey: fingerprint ? text : null });
+      });
+    },
+
     /** Queues a fetch of the mirror now ("Fetch now"); a fetch already waiting is not queued twice. */
     async requestFetch(actorId: string, id: string): Promise<void> {
       const row = await byId(id);
@@ -176,6 +226,8 @@ export function createRepositoriesService(deps: RepositoriesDeps) {
             : null;
           await initBare(dir);
           await fetchMirror(dir, row.upstreamUrl, { credentials });
+          // Ancestry and patch-id checks on large histories read the commit-graph; without one they still work.
+          await writeCommitGraph(dir).catch(() => undefined);
         } catch (e) {
           if (!(e instanceof GitError)) throw e;
           error = e.message.slice(0, MAX_ERROR_CHARS);

@@ -16,6 +16,7 @@ import {
   signedInTeam,
   unescapeHtml,
 } from "../../../test/helpers/http.ts";
+import { MEMBER_KEY_FINGERPRINT, MEMBER_PRIVATE_KEY, MEMBER_PUBLIC_KEY } from "../../../test/helpers/pgp.ts";
 import { assets, auditEvents, repositories } from "../../db/schema.ts";
 import { resolveRef } from "../../git/git.ts";
 import { repositoryLockKey } from "./repositories.service.ts";
@@ -313,6 +314,58 @@ describe.each(DB_KINDS)("repositories on %s", (kind) => {
       .sort();
     expect(statuses).toEqual([201, 400]);
     expect(await rowCount()).toBe(before + 1);
+  });
+
+  it("sets, refuses with the reason, and removes a repository's release-signing key from the admin page", async () => {
+    const [row] = await t.database.db.select().from(repositories).where(eq(repositories.name, "acme/app"));
+    const url = `/admin/repositories/${row!.id}/signing-key`;
+    const saved = await post(app, url, admin, { releaseSigningKey: MEMBER_PUBLIC_KEY });
+    expect(saved.status).toBe(303);
+    expect(saved.headers.get("location")).toContain("done=signing_key");
+    const stored = async () =>
+      (await t.database.db.select().from(repositories).where(eq(repositories.id, row!.id)))[0]
+        ?.releaseSigningKey;
+    expect(await stored()).toBe(MEMBER_PUBLIC_KEY.trim());
+    expect(await audit("repository.signing_key_set")).toHaveLength(1);
+    const refused = await post(app, url, admin, { releaseSigningKey: MEMBER_PRIVATE_KEY });
+    expect(refused.status).toBe(303);
+    expect(unescapeHtml(await (await follow(app, refused, admin)).text())).toContain(
+      "This is a PRIVATE key.",
+    );
+    expect(await stored()).toBe(MEMBER_PUBLIC_KEY.trim());
+    expect((await post(app, url, alice, { releaseSigningKey: "" })).status).toBe(403);
+    expect((await post(app, url, admin, { releaseSigningKey: "" })).status).toBe(303);
+    expect(await stored()).toBeNull();
+    expect(await audit("repository.signing_key_removed")).toHaveLength(1);
+  });
+
+  it("takes an optional release-signing key, and refuses a private key or garbage naming the field", async () => {
+    const res = await api("POST", tokens.admin, {
+      name: "acme/signed",
+      upstreamUrl: upstream.dir,
+      releaseSigningKey: MEMBER_PUBLIC_KEY,
+    });
+    expect(res.status).toBe(201);
+    const [row] = await t.database.db.select().from(repositories).where(eq(repositories.name, "acme/signed"));
+    expect(row?.releaseSigningKey).toBe(MEMBER_PUBLIC_KEY.trim());
+    const [event] = (await audit("repository.registered")).filter(
+      (e) => (e.data as { name: string }).name === "acme/signed",
+    );
+    expect(event?.data).toMatchObject({ releaseSigningKey: MEMBER_KEY_FINGERPRINT });
+    for (const [key, problem] of [
+      [MEMBER_PRIVATE_KEY, /PRIVATE key/],
+      ["-----BEGIN PGP PUBLIC KEY BLOCK-----\nnope\n-----END PGP PUBLIC KEY BLOCK-----", /not a readable/],
+    ] as const) {
+      const before = await rowCount();
+      const refused = await api("POST", tokens.admin, {
+        name: "acme/signed2",
+        upstreamUrl: upstream.dir,
+        releaseSigningKey: key,
+      });
+      expect(refused.status).toBe(400);
+      expect((await refused.json()).error.fields.releaseSigningKey).toMatch(problem);
+      expect(await rowCount()).toBe(before);
+    }
   });
 });
 

@@ -17,6 +17,7 @@ export interface RepositoriesPageProps extends AdminFrame {
   add?: FormProblem | null;
   /** A refused credentials form, for the repository it belongs to. */
   credentials?: (FormProblem & { id: string }) | null;
+  signingKey?: (FormProblem & { id: string }) | null;
   done?: string | null;
 }
 
@@ -107,6 +108,43 @@ function CredentialsForm(props: {
   );
 }
 
+/** The key that signs a repository's release tags: package verification trusts it besides the members' keys. */
+function SigningKeyForm(props: {
+  r: RepositoryView;
+  csrfToken: string | null;
+  problem: (FormProblem & { id: string }) | null | undefined;
+}) {
+  const { r } = props;
+  const problem = props.problem?.id === r.id ? props.problem : null;
+  const p = `repo-${r.id}-signing-key`;
+  return (
+    <details class="card" id={p} open={Boolean(problem)}>
+      <summary>Release-signing key for {r.name}</summary>
+      <p>
+        {r.releaseSigningKey
+          ? "A release-signing key is set; package verification accepts tags it signs. Paste another to replace it, or send the form empty to remove it."
+          : "None is set: tags are checked against the team members' keys only."}
+      </p>
+      <form method="post" action={`/admin/repositories/${r.id}/signing-key`} class="admin-form">
+        <Csrf token={props.csrfToken} />
+        {problem && (
+          <p class="field-error" role="alert">
+            {problem.message}
+          </p>
+        )}
+        <label for={`${p}-text`}>ASCII-armored OpenPGP public key</label>
+        <textarea id={`${p}-text`} name="releaseSigningKey" rows={4} class="mono">
+          {problem?.values.releaseSigningKey ?? r.releaseSigningKey ?? ""}
+        </textarea>
+        <Err errors={problem?.errors} name="releaseSigningKey" id={`${p}-text`} />
+        <div class="actions">
+          <button type="submit">Save the release-signing key for {r.name}</button>
+        </div>
+      </form>
+    </details>
+  );
+}
+
 /** /admin/repositories: the team's repositories, their mirrors' fetch state, registration and credentials. */
 export function RepositoriesPage(props: RepositoriesPageProps) {
   const add = props.add;
@@ -132,7 +170,10 @@ export function RepositoriesPage(props: RepositoriesPageProps) {
           <tr id={`repo-${r.id}`}>
             <td>{r.name}</td>
             <td class="mono small break">{r.upstreamUrl}</td>
-            <td class="mono">{r.defaultBranch}</td>
+            <td class="mono">
+              {r.defaultBranch}
+              {r.releaseSigningKey && <span class="small muted"> (release-signing key set)</span>}
+            </td>
             <td>
               {r.credentialKind ? CREDENTIAL_LABELS[r.credentialKind] : "None"}{" "}
               <a href={`#repo-${r.id}-credentials`}>Change</a>
@@ -185,6 +226,23 @@ export function RepositoriesPage(props: RepositoriesPageProps) {
               errors={add?.errors}
             />
           </div>
+          <label for="repo-signing-key">
+            Release-signing key (optional)
+            <span class="hint">
+              The ASCII-armored OpenPGP public key that signs release tags. Package verification trusts it
+              besides the team members' keys.
+            </span>
+          </label>
+          <textarea
+            id="repo-signing-key"
+            name="releaseSigningKey"
+            rows={4}
+            class="mono"
+            aria-invalid={add?.errors?.releaseSigningKey ? "true" : undefined}
+          >
+            {add?.values.releaseSigningKey ?? ""}
+          </textarea>
+          <Err errors={add?.errors} name="releaseSigningKey" id="repo-signing-key" />
           <div class="actions">
             <button type="submit">Register repository</button>
           </div>
@@ -196,6 +254,9 @@ export function RepositoriesPage(props: RepositoriesPageProps) {
           <h2 id="credentials-heading">Credentials for private upstreams</h2>
           {props.repositories.map((r) => (
             <CredentialsForm r={r} csrfToken={props.csrfToken} problem={props.credentials} />
+          ))}
+          {props.repositories.map((r) => (
+            <SigningKeyForm r={r} csrfToken={props.csrfToken} problem={props.signingKey} />
           ))}
         </section>
       )}

@@ -45,6 +45,8 @@ export type ActionRequest =
   | { action: "mark_duplicate"; originalId: string; reportId: string; message: string }
   | { action: "start_remediation" }
   | { action: "add_fix"; url: string; authorId: string }
+  /** existingCloneUrl: the clone URL of the report's fix repository when it already has one. */
+  | { action: "create_fix_branch"; existingCloneUrl: string | null }
   | { action: "verify_fix"; fixId: string | null; verifierId: string } // null = the most recently added fix
   | { action: "release"; verification: "passed" | "failed" | null; overrideReason: string | null }
   | { action: "disclose"; advisoryUrl: string | null; noAdvisoryReason: string | null }
@@ -85,6 +87,7 @@ const ACTION_PHRASES: Record<ReportAction, string> = {
   mark_duplicate: "mark as a duplicate",
   start_remediation: "start remediation on",
   add_fix: "add a fix to",
+  create_fix_branch: "create a fix branch for",
   verify_fix: "verify a fix on",
   release: "release",
   disclose: "disclose",
@@ -249,6 +252,14 @@ export function decide(facts: ReportFacts, req: ActionRequest): Decision {
       if (!isNonBlank(r.authorId)) return guardFailed("A fix needs an author.");
       return accept(state, to);
     }
+
+    case "create_fix_branch":
+      if (isNonBlank(r.existingCloneUrl)) {
+        return guardFailed(
+          `This report already has a private fix repository; clone it from ${r.existingCloneUrl} and push to its fix branch.`,
+        );
+      }
+      return accept(state, to);
 
     case "verify_fix": {
       if (listOf(facts.fixes).length === 0) return guardFailed("Add a fix link before verifying.");

@@ -8,6 +8,7 @@ import { createAssignmentService } from "./features/assignment/assignment.servic
 import { createAuditService } from "./features/audit/audit.service.ts";
 import { createAuthService } from "./features/auth/auth.service.ts";
 import { createDataKeyService } from "./features/data-key/data-key.service.ts";
+import { createFixesService } from "./features/fixes/fixes.service.ts";
 import { createKeysService } from "./features/keys/keys.service.ts";
 import { createMailIntakeService } from "./features/mail-intake/mail-intake.service.ts";
 import { createMaintenanceService } from "./features/maintenance/maintenance.service.ts";
@@ -39,7 +40,7 @@ export interface ServiceDeps {
   trustProxy?: TrustProxy;
   /** Private hosts and ranges alert channels may reach (ALERT_ALLOW_PRIVATE_HOSTS); unset: public hosts only. */
   alertAllowPrivateHosts?: HostAllowList;
-  /** Where the git store lives (EMBARGO_GIT_DIR): the repositories' bare mirrors. */
+  /** Where the git store lives (EMBARGO_GIT_DIR): the bare mirrors and the reports' fix repositories. */
   gitDir: string;
 }
 
@@ -76,12 +77,13 @@ export function createServices(deps: ServiceDeps) {
   const search = createSearchService({ db, cipher });
   const templates = createTemplatesService({ db, clock, publicUrl, settings, team });
   const assignment = createAssignmentService({ db, clock, settings, team, alerts });
+  const fixes = createFixesService({ db, clock, jobs, gitDir: deps.gitDir, publicUrl, repositories, alerts });
   const reports = createReportsService({
     db,
     clock,
     cipher,
     publicUrl,
-    features: { alerts, assignment, assets, keys, outbox, search, settings, team, templates },
+    features: { alerts, assignment, assets, fixes, keys, outbox, search, settings, team, templates },
   });
   const mailIntake = createMailIntakeService({
     db,
@@ -107,6 +109,7 @@ export function createServices(deps: ServiceDeps) {
     alerts,
     assets,
     repositories,
+    fixes,
     search,
     templates,
     assignment,

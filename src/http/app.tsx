@@ -14,6 +14,7 @@ import { can } from "../domain/permissions.ts";
 import { registerAlertPages } from "../features/alerts/alerts.pages.tsx";
 import { registerAuthPages } from "../features/auth/auth.pages.tsx";
 import { registerLoginThrottlePages } from "../features/auth/login-throttle.pages.tsx";
+import { registerFixGitRoutes } from "../features/fixes/fix-git.pages.ts";
 import { intakeDocumentRefinement, registerIntakeApi } from "../features/intake/intake.api.ts";
 import { registerIntakePages } from "../features/intake/intake.pages.tsx";
 import { registerIntakeAdminPages } from "../features/intake/intake-admin.pages.tsx";
@@ -133,6 +134,12 @@ export function createApp(services: Services, logger: Logger) {
     });
   });
   app.get("/healthz", (c) => c.json({ ok: true }));
+  // git over HTTP: Basic auth only, its own size limit; so before the body limit, same-origin check and session.
+  registerFixGitRoutes(app, {
+    ...services,
+    limits: createRateLimits({ ...services.deps, db: services.db }),
+    logger,
+  });
 
   // Attachments: 5 files of 10 MB, base64 in JSON, plus text.
   app.use(
@@ -300,6 +307,7 @@ function registerRoutes(app: Hono<AppEnv>, services: Services) {
     mailArrivals: (reportId) => services.mailIntake.forReport(reportId),
     mailWaiting: (reportId) => services.mailIntake.toConfirm(reportId),
     mailFailureCount: () => services.mailIntake.failureCount(),
+    repositoryOptions: async () => (await services.repositories.list()).map(({ id, name }) => ({ id, name })),
     clock,
   });
   registerAdminPages(app, {

@@ -99,6 +99,8 @@ export interface ReportPageProps {
   canMessage: boolean;
   /** Active responders and admins, each marked assignable or not by the key rule the assign action uses. */
   assignees: readonly AssignOption[];
+  /** The registered repositories a fix branch may be created in (create_fix_branch's choice). */
+  repositories?: ReadonlyArray<{ id: string; name: string }>;
   /** Who automatic assignment would pick now and why (features/assignment). */
   assignSuggestions?: AssignSuggestions | null;
   impactUsed: SeverityImpact;

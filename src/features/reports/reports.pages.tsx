@@ -60,6 +60,8 @@ export interface ReportPagesDeps {
   mailWaiting: (reportId: string) => Promise<MailWaiting>;
   /** Mails to the security address that could not be imported, for the admins' inbox notice. */
   mailFailureCount: () => Promise<number>;
+  /** The registered repositories, for the create-fix-branch form. */
+  repositoryOptions?: () => Promise<ReadonlyArray<{ id: string; name: string }>>;
   clock: Clock;
 }
 
@@ -108,6 +110,9 @@ async function renderReport(
         can(user.role, "report.act") && view.availableActions.includes("assign")
           ? await deps.assignment.suggest(view.id)
           : null
+      }
+      repositories={
+        view.availableActions.includes("create_fix_branch") ? await deps.repositoryOptions?.() : undefined
       }
       impactUsed={org.severityImpact}
       currentRating={currentRating}

@@ -202,6 +202,9 @@ const MATRIX: Row[] = [
   r("POST /admin/repositories",              [401, 401, 403, 403, "303 /admin/repositories?done=added", 401], { form: () => ({ name: "acme/mobile", upstreamUrl: "/srv/git/mobile.git" }) }),
   r("POST /admin/repositories/:id/fetch",    [401, 401, 403, 403, "303 /admin/repositories?done=fetching", 401], { url: (w) => `/admin/repositories/${w.repositoryId}/fetch`, ...EMPTY }),
   r("POST /admin/repositories/:id/credentials", [401, 401, 403, 403, "303 /admin/repositories?done=credentials", 401], { url: (w) => `/admin/repositories/${w.repositoryId}/credentials`, form: () => ({ kind: "https_token", token: "matrix-token" }) }),
+  // git over HTTP takes HTTP Basic only (real clones and pushes: features/fixes): cookies and bearer tokens get the challenge.
+  r("GET /git/*",                            [401, 401, 401, 401, 401, 401], { url: (w) => `/git/${w.a.ref}.git/info/refs?service=git-upload-pack` }),
+  r("POST /git/*",                           [401, 401, 401, 401, 401, 401], { url: (w) => `/git/${w.a.ref}.git/git-receive-pack`, ...EMPTY }),
   r("GET /admin/maintenance",                [LOGIN, LOGIN, 403, 403, 200, LOGIN]),
   r("POST /admin/maintenance/run",           [401, 401, 403, 403, "303 /admin/maintenance?done=queued#last-run", 401]),
   r("GET /admin/outbox",                     [LOGIN, LOGIN, 403, 403, 200, LOGIN]),

@@ -12,7 +12,7 @@ import {
   revokeAccessToken,
   upsertFixBranch,
 } from "./fixes.repo.ts";
-import type { FixesDeps } from "./fixes.service.ts";
+import type { FixesDeps } from "./fixes.types.ts";
 import {
   FIX_PUSHED,
   FIX_PUSHED_DELIVER,

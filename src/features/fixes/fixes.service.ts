@@ -1,7 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
 import type { CurrentUser } from "../../core/actors.ts";
-import type { Clock } from "../../core/clock.ts";
 import type { Db, Tx } from "../../core/db.ts";
 import { badRequest, conflict } from "../../core/errors.ts";
 import { sha256Hex } from "../../crypto/tokens.ts";
@@ -11,9 +10,6 @@ import { can } from "../../domain/permissions.ts";
 import { createFixRepo, writePushHooks } from "../../git/fix-repo.ts";
 import { GitError, resolveRef } from "../../git/git.ts";
 import { fixRepoDir } from "../../git/store.ts";
-import type { JobQueue } from "../../jobs/queue.ts";
-import type { AlertsService } from "../alerts/alerts.service.ts";
-import type { RepositoriesService } from "../repositories/repositories.service.ts";
 import { createFixPushes } from "./fix-push.service.ts";
 import {
   accessTokenByHash,
@@ -22,17 +18,7 @@ import {
   servedReport,
   upsertFixBranch,
 } from "./fixes.repo.ts";
-
-export interface FixesDeps {
-  db: Db;
-  clock: Clock;
-  jobs: JobQueue;
-  /** EMBARGO_GIT_DIR: the mirrors, the fix repositories and the hooks the served repositories run. */
-  gitDir: string;
-  publicUrl: string;
-  repositories: Pick<RepositoriesService, "list" | "mirrorPath" | "withRepositoryLock">;
-  alerts: Pick<AlertsService, "integrationWebhooks" | "sendIntegrationEvent">;
-}
+import type { FixesDeps } from "./fixes.types.ts";
 
 /** What creating a fix repository recorded, for the action's audit event. */
 export interface CreatedFixRepository {

@@ -2,6 +2,7 @@ import { createHmac } from "node:crypto";
 import fs from "node:fs";
 import http from "node:http";
 import path from "node:path";
+import { gzipSync } from "node:zlib";
 import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DB_KINDS } from "../../../test/helpers/db.ts";
@@ -9,6 +10,7 @@ import { type FixWorld, git, openFixWorld } from "../../../test/helpers/fix-worl
 import { ORIGIN } from "../../../test/helpers/http.ts";
 import { sha256Hex } from "../../crypto/tokens.ts";
 import { fixAccessTokens, fixBranches, fixes, reports } from "../../db/schema.ts";
+import { MAX_GIT_REQUEST_BYTES } from "../../git/http-backend.ts";
 import { describeEvent } from "../reports/timeline.views.ts";
 import { FIX_PUSHED } from "./fixes-queue.jobs.ts";
 
@@ -242,6 +244,64 @@ describe.each(DB_KINDS)(
         expect(
           (await git(root, "clone", "-q", url(ref, payload.readToken), path.join(root, "ci-late"))).ok,
         ).toBe(false);
+      });
+
+      it("reads gzip request bodies as git sends them, and refuses the dumb protocol and oversized pushes", async () => {
+        const auth = { authorization: `Basic ${Buffer.from(`x:${team.alice.token}`).toString("base64")}` };
+        const [branch] = await t.database.db.select().from(fixBranches).where(eq(fixBranches.reportId, id));
+        const pkt = (line: string) => `${(line.length + 4).toString(16).padStart(4, "0")}${line}`;
+        const wants = `${pkt(`want ${branch!.headSha}\n`)}0000${pkt("done\n")}`;
+        const res = await fetch(`${url(ref, null)}/git-upload-pack`, {
+          method: "POST",
+          headers: {
+            ...auth,
+            "content-type": "application/x-git-upload-pack-request",
+            "content-encoding": "gzip",
+          },
+          body: gzipSync(wants),
+        });
+        expect(res.status).toBe(200);
+        expect(res.headers.get("content-type")).toBe("application/x-git-upload-pack-result");
+        const pack = Buffer.from(await res.arrayBuffer());
+        expect(pack.subarray(0, 8).toString()).toBe("0008NAK\n");
+        expect(pack.subarray(8, 12).toString()).toBe("PACK");
+
+        for (const p of ["/info/refs", "/HEAD", "/objects/info/packs", "/info/refs?service=git-daemon"]) {
+          const dumb = await fetch(`${url(ref, null)}${p}`, { headers: auth });
+          expect(dumb.status, p).toBe(404);
+        }
+
+        const status = await new Promise<number>((resolve, reject) => {
+          const req = http.request(`${url(ref, null)}/git-receive-pack`, {
+            method: "POST",
+            headers: {
+              ...auth,
+              "content-type": "application/x-git-receive-pack-request",
+              "content-length": String(MAX_GIT_REQUEST_BYTES + 1),
+            },
+          });
+          req.on("response", (r) => {
+            resolve(r.statusCode ?? 0);
+            req.destroy();
+          });
+          req.on("error", reject);
+          req.flushHeaders();
+        });
+        expect(status).toBe(413);
+      });
+
+      it("answers 429 to an address that keeps sending credentials that open nothing, and still serves good ones", async () => {
+        const bad = { authorization: `Basic ${Buffer.from("x:guessed-token").toString("base64")}` };
+        const statuses: number[] = [];
+        for (let i = 0; i < 40 && !statuses.includes(429); i++)
+          statuses.push(
+            (await fetch(`${url(ref, null)}/info/refs?service=git-upload-pack`, { headers: bad })).status,
+          );
+        expect(statuses.at(-1)).toBe(429);
+        expect(new Set(statuses.slice(0, -1))).toEqual(new Set([404]));
+        expect(
+          (await git(root, "clone", "-q", url(ref, team.viewer.token), path.join(root, "after-429"))).ok,
+        ).toBe(true);
       });
     });
   },

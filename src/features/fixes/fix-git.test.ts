@@ -12,6 +12,7 @@ import { sha256Hex } from "../../crypto/tokens.ts";
 import { fixAccessTokens, fixBranches, fixes, reports } from "../../db/schema.ts";
 import { MAX_GIT_REQUEST_BYTES } from "../../git/http-backend.ts";
 import { describeEvent } from "../reports/timeline.views.ts";
+import { registerFixWorkers } from "./fixes.jobs.ts";
 import { FIX_PUSHED } from "./fixes-queue.jobs.ts";
 
 describe.each(DB_KINDS)(
@@ -207,21 +208,17 @@ describe.each(DB_KINDS)(
           url: hookUrl,
           secret,
         });
+        // The push queued a fix-pushed job; the real workers fan it out to the channel and deliver it.
+        await registerFixWorkers({ jobs: t.jobs, fixes: t.services.fixes });
+        for (let i = 0; i < 100 && received.length === 0; i++) await new Promise((r) => setTimeout(r, 200));
         const [branch] = await t.database.db.select().from(fixBranches).where(eq(fixBranches.reportId, id));
-        const event = { reportId: id, ref: branch!.ref, sha: branch!.headSha };
-        expect(await t.services.fixes.fanOutFixPushed(event)).toBe(1);
-        const [channel] = await t.services.alerts.integrationWebhooks();
-        expect(
-          await t.services.fixes.deliverFixPushed({ ...event, channelId: channel!.id }, "delivery-1"),
-        ).toEqual({
-          ok: true,
-        });
         hook.close();
         expect(received).toHaveLength(1);
         const { headers, body } = received[0]!;
         const expected = `sha256=${createHmac("sha256", secret).update(`${headers["x-embargo-timestamp"]}.${body}`).digest("hex")}`;
         expect(headers["x-embargo-signature"]).toBe(expected);
         expect(headers["x-embargo-event"]).toBe("fix.pushed");
+        expect(headers["x-embargo-delivery"]).toMatch(/^[0-9a-f-]{36}$/);
         const payload = JSON.parse(body);
         expect(payload).toMatchObject({
           event: "fix.pushed",
@@ -244,6 +241,46 @@ describe.each(DB_KINDS)(
         expect(
           (await git(root, "clone", "-q", url(ref, payload.readToken), path.join(root, "ci-late"))).ok,
         ).toBe(false);
+      });
+
+      it("revokes the CI token of a delivery that failed, and throws so the job is retried", async () => {
+        const closed = http.createServer();
+        await new Promise<void>((r) => closed.listen(0, "127.0.0.1", () => r()));
+        const port = (closed.address() as { port: number }).port;
+        await new Promise<void>((r) => closed.close(() => r()));
+        const channel = await t.services.alerts.createChannel(team.admin.id, {
+          kind: "webhook",
+          name: "Broken CI",
+          events: ["report_received"],
+          url: `http://127.0.0.1:${port}/ci`,
+          secret: "broken-ci-secret-0123456789",
+        });
+        const [branch] = await t.database.db.select().from(fixBranches).where(eq(fixBranches.reportId, id));
+        const delivery = {
+          reportId: id,
+          ref: branch!.ref,
+          sha: branch!.headSha,
+          channelId: channel.channel.id,
+        };
+        const before = await t.database.db
+          .select()
+          .from(fixAccessTokens)
+          .where(eq(fixAccessTokens.kind, "ci"));
+        await expect(t.services.fixes.deliverFixPushed(delivery, "retry-me")).rejects.toThrow(/failed/);
+        const after = await t.database.db
+          .select()
+          .from(fixAccessTokens)
+          .where(eq(fixAccessTokens.kind, "ci"));
+        const minted = after.filter((a) => !before.some((b) => b.id === a.id));
+        expect(minted).toHaveLength(1);
+        expect(minted[0]!.revokedAt).not.toBeNull();
+        await t.services.alerts.updateChannel(team.admin.id, channel.channel.id, {
+          kind: "webhook",
+          name: "Broken CI",
+          events: ["report_received"],
+          url: `http://127.0.0.1:${port}/ci`,
+          active: "false",
+        });
       });
 
       it("reads gzip request bodies as git sends them, and refuses the dumb protocol and oversized pushes", async () => {

@@ -307,7 +307,7 @@ function registerRoutes(app: Hono<AppEnv>, services: Services) {
     mailArrivals: (reportId) => services.mailIntake.forReport(reportId),
     mailWaiting: (reportId) => services.mailIntake.toConfirm(reportId),
     mailFailureCount: () => services.mailIntake.failureCount(),
-    repositoryOptions: async () => (await services.repositories.list()).map(({ id, name }) => ({ id, name })),
+    fixBranchForm: (report) => services.fixes.branchForm(report),
     clock,
   });
   registerAdminPages(app, {

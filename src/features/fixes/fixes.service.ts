@@ -101,6 +101,13 @@ export function createFixesService(deps: FixesDeps) {
       return (await fixRepositoryOf(dbOrTx, report.id)) ? cloneUrl(report.reference) : null;
     },
 
+    /** What the report page's create-fix-branch form needs: the clone URL once there is one, else the choices. */
+    async branchForm(report: { id: string; reference: string }) {
+      const url = (await fixRepositoryOf(db, report.id)) ? cloneUrl(report.reference) : null;
+      const repositories = url ? [] : (await deps.repositories.list()).map(({ id, name }) => ({ id, name }));
+      return { cloneUrl: url, repositories };
+    },
+
     /**
      * Creates the report's private fix repository inside the create_fix_branch action's transaction: the
      * repository and base are resolved in the mirror (400 naming the field when they cannot be), the bare

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { reportFields } from "../../../test/helpers/actors.ts";
 import { DB_KINDS } from "../../../test/helpers/db.ts";
 import { type FixWorld, openFixWorld } from "../../../test/helpers/fix-world.ts";
-import { appFor, get, ORIGIN } from "../../../test/helpers/http.ts";
+import { appFor, follow, get, ORIGIN, post, unescapeHtml } from "../../../test/helpers/http.ts";
 import { fixBranches, fixRepositories } from "../../db/schema.ts";
 import { describeEvent } from "../reports/timeline.views.ts";
 
@@ -125,11 +125,30 @@ describe.each(DB_KINDS)(
         expect(early.userMessage).toContain("only possible when the report is Confirmed or Remediation");
       });
 
-      it("offers the form on the report page with the registered repositories", async () => {
+      it("offers the form on the report page, then shows the clone URL instead", async () => {
         const { ref } = await confirmedReport();
-        const html = await (await get(appFor(t), `/reports/${ref}`, alice)).text();
-        expect(html).toContain('name="action" value="create_fix_branch"');
-        expect(html).toContain(`<option value="${repositoryId}">acme/app</option>`);
+        const page = async () => (await get(appFor(t), `/reports/${ref}`, alice)).text();
+        const before = await page();
+        expect(before).toContain('name="action" value="create_fix_branch"');
+        expect(before).toContain(`<option value="${repositoryId}">acme/app</option>`);
+        await act(team.alice, ref, { action: "create_fix_branch", repository: repositoryId });
+        const after = await page();
+        expect(after).not.toContain('name="action" value="create_fix_branch"');
+        expect(after).toContain(`<code class="break">${ORIGIN}/git/${ref}.git</code>`);
+      });
+
+      it("keeps what was typed and says why when the page's form is refused", async () => {
+        const { ref } = await confirmedReport();
+        const app = appFor(t);
+        const res = await post(app, `/reports/${ref}/actions`, alice, {
+          action: "create_fix_branch",
+          repository: repositoryId,
+          base: "no-such-tag",
+        });
+        const html = unescapeHtml(await (await follow(app, res, alice)).text());
+        expect(html).toContain('acme/app has no branch, tag or commit "no-such-tag"');
+        expect(html).toContain('value="no-such-tag"');
+        expect((await t.services.reports.teamView(ref)).state).toBe("confirmed");
       });
     });
   },

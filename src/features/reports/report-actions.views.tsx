@@ -173,7 +173,13 @@ export function Actions(props: ReportPageProps) {
         </ActionForm>
       )}
 
-      {available.has("create_fix_branch") && (
+      {available.has("create_fix_branch") && props.fixBranch?.cloneUrl && (
+        <p class="hint" id="fix-repository">
+          Private fix repository: <code class="break">{props.fixBranch.cloneUrl}</code>. Push the fix to its
+          fix/{ref} branch with your API token as the password.
+        </p>
+      )}
+      {available.has("create_fix_branch") && !props.fixBranch?.cloneUrl && (
         <ActionForm
           reference={ref}
           csrfToken={csrf}
@@ -198,7 +204,7 @@ export function Actions(props: ReportPageProps) {
             )}
           >
             <option value="">The repository the report's asset names</option>
-            {(props.repositories ?? []).map((r) => (
+            {(props.fixBranch?.repositories ?? []).map((r) => (
               <option value={r.id} selected={values("create_fix_branch").repository === r.id}>
                 {r.name}
               </option>

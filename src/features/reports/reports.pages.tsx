@@ -37,7 +37,7 @@ import { type InboxFilters, InboxPage } from "./inbox.views.tsx";
 import type { MailArrival, MailWaiting } from "./mail-facts.views.tsx";
 import { registerSpamConfirmPage } from "./rejection-undo.pages.tsx";
 import { ReportPage } from "./report-page.views.tsx";
-import type { ActionProblem, InboxResult, MessageProblem } from "./report-parts.views.tsx";
+import type { ActionProblem, FixBranchForm, InboxResult, MessageProblem } from "./report-parts.views.tsx";
 import { registerAdoptCvss } from "./reporter-proposal.pages.tsx";
 import { inboxQuerySchema } from "./reports.schema.ts";
 import type { ReportsService } from "./reports.service.ts";
@@ -60,8 +60,8 @@ export interface ReportPagesDeps {
   mailWaiting: (reportId: string) => Promise<MailWaiting>;
   /** Mails to the security address that could not be imported, for the admins' inbox notice. */
   mailFailureCount: () => Promise<number>;
-  /** The registered repositories, for the create-fix-branch form. */
-  repositoryOptions?: () => Promise<ReadonlyArray<{ id: string; name: string }>>;
+  /** The create-fix-branch form's facts (features/fixes): the clone URL once there is one, else the repositories. */
+  fixBranchForm?: (report: { id: string; reference: string }) => Promise<FixBranchForm>;
   clock: Clock;
 }
 
@@ -111,8 +111,10 @@ async function renderReport(
           ? await deps.assignment.suggest(view.id)
           : null
       }
-      repositories={
-        view.availableActions.includes("create_fix_branch") ? await deps.repositoryOptions?.() : undefined
+      fixBranch={
+        view.availableActions.includes("create_fix_branch")
+          ? await deps.fixBranchForm?.({ id: view.id, reference: view.reference })
+          : undefined
       }
       impactUsed={org.severityImpact}
       currentRating={currentRating}

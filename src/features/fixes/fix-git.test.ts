@@ -47,6 +47,12 @@ describe.each(DB_KINDS)(
         return token;
       };
 
+      /** The report's own fix branch as recorded (the tests push a second one too). */
+      const mainBranch = async () =>
+        (await t.database.db.select().from(fixBranches).where(eq(fixBranches.reportId, id))).find(
+          (b) => b.ref === `refs/heads/fix/${ref}`,
+        );
+
       beforeAll(async () => {
         ({ ref, id } = await confirmedReport());
         await act(team.alice, ref, { action: "create_fix_branch", repository: "acme/app" });
@@ -96,7 +102,7 @@ describe.each(DB_KINDS)(
         });
         expect(bySha.get(head)).toMatchObject({ subject: "Add a test", files: ["test.c"] });
         expect(rows).toHaveLength(2);
-        const [branch] = await t.database.db.select().from(fixBranches).where(eq(fixBranches.reportId, id));
+        const branch = await mainBranch();
         expect(branch).toMatchObject({ headSha: head, updatedBy: team.alice.id });
         const [event] = await audit("report.fix_pushed", id);
         expect(event!.actorId).toBe(team.alice.id);
@@ -132,6 +138,26 @@ describe.each(DB_KINDS)(
         expect(del.ok).toBe(false);
         expect(del.err).toContain("remote: Embargo: deleting refs/heads/main is not allowed here.");
         expect(await audit("report.fix_pushed", id)).toHaveLength(1);
+
+        // A second fix branch records only what is new on it; commits already recorded are not recorded again.
+        fs.writeFileSync(path.join(dir, "test.c"), "/* a better test */\n");
+        await git(dir, "commit", "-qam", "Better test");
+        const third = (await git(dir, "rev-parse", "HEAD")).out;
+        const alt = await git(dir, "push", "-q", "origin", `HEAD:refs/heads/fix/${ref}-alt`);
+        expect(alt.ok, alt.err).toBe(true);
+        const all = await t.database.db.select().from(fixes).where(eq(fixes.reportId, id));
+        expect(all.filter((f) => f.branch === `refs/heads/fix/${ref}-alt`).map((f) => f.sha)).toEqual([
+          third,
+        ]);
+        const events = await audit("report.fix_pushed", id);
+        expect(events.at(-1)!.data).toMatchObject({
+          ref: `refs/heads/fix/${ref}-alt`,
+          before: null,
+          after: third,
+        });
+        // The main fix branch stays where it was pushed, for the tests below.
+        const heads = await t.database.db.select().from(fixBranches).where(eq(fixBranches.reportId, id));
+        expect(heads.find((b) => b.ref === `refs/heads/fix/${ref}`)!.headSha).toBe(head);
       });
 
       it("lets a viewer and a reporter's token clone, and refuses their pushes with a message", async () => {
@@ -155,7 +181,7 @@ describe.each(DB_KINDS)(
         });
         expect(res.status).toBe(403);
         expect(res.headers.get("content-type")).toContain("text/plain");
-        expect(await audit("report.fix_pushed", id)).toHaveLength(1);
+        expect(await audit("report.fix_pushed", id)).toHaveLength(2);
       });
 
       it("answers 404 alike to another report's token, a revoked or expired one, a wrong one and a disclosed report's", async () => {
@@ -210,11 +236,12 @@ describe.each(DB_KINDS)(
         });
         // The push queued a fix-pushed job; the real workers fan it out to the channel and deliver it.
         await registerFixWorkers({ jobs: t.jobs, fixes: t.services.fixes });
-        for (let i = 0; i < 100 && received.length === 0; i++) await new Promise((r) => setTimeout(r, 200));
-        const [branch] = await t.database.db.select().from(fixBranches).where(eq(fixBranches.reportId, id));
+        for (let i = 0; i < 100 && received.length < 2; i++) await new Promise((r) => setTimeout(r, 200));
+        const branch = await mainBranch();
         hook.close();
-        expect(received).toHaveLength(1);
-        const { headers, body } = received[0]!;
+        // One event per moved branch: fix/<reference> and fix/<reference>-alt.
+        expect(received).toHaveLength(2);
+        const { headers, body } = received.find((r) => JSON.parse(r.body).ref === branch!.ref)!;
         const expected = `sha256=${createHmac("sha256", secret).update(`${headers["x-embargo-timestamp"]}.${body}`).digest("hex")}`;
         expect(headers["x-embargo-signature"]).toBe(expected);
         expect(headers["x-embargo-event"]).toBe("fix.pushed");
@@ -255,7 +282,7 @@ describe.each(DB_KINDS)(
           url: `http://127.0.0.1:${port}/ci`,
           secret: "broken-ci-secret-0123456789",
         });
-        const [branch] = await t.database.db.select().from(fixBranches).where(eq(fixBranches.reportId, id));
+        const branch = await mainBranch();
         const delivery = {
           reportId: id,
           ref: branch!.ref,
@@ -285,7 +312,7 @@ describe.each(DB_KINDS)(
 
       it("reads gzip request bodies as git sends them, and refuses the dumb protocol and oversized pushes", async () => {
         const auth = { authorization: `Basic ${Buffer.from(`x:${team.alice.token}`).toString("base64")}` };
-        const [branch] = await t.database.db.select().from(fixBranches).where(eq(fixBranches.reportId, id));
+        const branch = await mainBranch();
         const pkt = (line: string) => `${(line.length + 4).toString(16).padStart(4, "0")}${line}`;
         const wants = `${pkt(`want ${branch!.headSha}\n`)}0000${pkt("done\n")}`;
         const res = await fetch(`${url(ref, null)}/git-upload-pack`, {

@@ -129,20 +129,28 @@ export function runHttpBackend(req: GitHttpRequest): Promise<GitHttpResponse> {
     let settled = false;
     let controller: ReadableStreamDefaultController<Uint8Array> | null = null;
     const pending: Buffer[] = [];
-    const body = new ReadableStream<Uint8Array>({
-      start(c) {
-        controller = c;
-        for (const chunk of pending) c.enqueue(new Uint8Array(chunk));
-        pending.length = 0;
+    // Backpressure: git's output is read only as fast as the client takes it, so a slow clone holds no pack in memory.
+    const body = new ReadableStream<Uint8Array>(
+      {
+        start(c) {
+          controller = c;
+          for (const chunk of pending) c.enqueue(new Uint8Array(chunk));
+          pending.length = 0;
+        },
+        pull() {
+          child.stdout.resume();
+        },
+        cancel() {
+          child.kill("SIGKILL");
+        },
       },
-      cancel() {
-        child.kill("SIGKILL");
-      },
-    });
+      { highWaterMark: 16 },
+    );
     const emit = (chunk: Buffer) => {
       if (chunk.length === 0) return;
-      if (controller) controller.enqueue(new Uint8Array(chunk));
-      else pending.push(chunk);
+      if (!controller) return void pending.push(chunk);
+      controller.enqueue(new Uint8Array(chunk));
+      if ((controller.desiredSize ?? 1) <= 0) child.stdout.pause();
     };
     child.stdout.on("data", (chunk: Buffer) => {
       if (settled) return emit(chunk);

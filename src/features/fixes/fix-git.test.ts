@@ -155,6 +155,15 @@ describe.each(DB_KINDS)(
           before: null,
           after: third,
         });
+        // A third branch at a head already recorded brings no commit at all.
+        const same = await git(dir, "push", "-q", "origin", `HEAD:refs/heads/fix/${ref}-same`);
+        expect(same.ok, same.err).toBe(true);
+        const again = await t.database.db.select().from(fixes).where(eq(fixes.reportId, id));
+        expect(again).toHaveLength(all.length);
+        expect((await audit("report.fix_pushed", id)).at(-1)!.data).toMatchObject({
+          commits: [],
+          after: third,
+        });
         // The main fix branch stays where it was pushed, for the tests below.
         const heads = await t.database.db.select().from(fixBranches).where(eq(fixBranches.reportId, id));
         expect(heads.find((b) => b.ref === `refs/heads/fix/${ref}`)!.headSha).toBe(head);
@@ -181,7 +190,7 @@ describe.each(DB_KINDS)(
         });
         expect(res.status).toBe(403);
         expect(res.headers.get("content-type")).toContain("text/plain");
-        expect(await audit("report.fix_pushed", id)).toHaveLength(2);
+        expect(await audit("report.fix_pushed", id)).toHaveLength(3);
       });
 
       it("answers 404 alike to another report's token, a revoked or expired one, a wrong one and a disclosed report's", async () => {
@@ -236,11 +245,11 @@ describe.each(DB_KINDS)(
         });
         // The push queued a fix-pushed job; the real workers fan it out to the channel and deliver it.
         await registerFixWorkers({ jobs: t.jobs, fixes: t.services.fixes });
-        for (let i = 0; i < 100 && received.length < 2; i++) await new Promise((r) => setTimeout(r, 200));
+        for (let i = 0; i < 100 && received.length < 3; i++) await new Promise((r) => setTimeout(r, 200));
         const branch = await mainBranch();
         hook.close();
-        // One event per moved branch: fix/<reference> and fix/<reference>-alt.
-        expect(received).toHaveLength(2);
+        // One event per moved branch: fix/<reference>, fix/<reference>-alt and fix/<reference>-same.
+        expect(received).toHaveLength(3);
         const { headers, body } = received.find((r) => JSON.parse(r.body).ref === branch!.ref)!;
         const expected = `sha256=${createHmac("sha256", secret).update(`${headers["x-embargo-timestamp"]}.${body}`).digest("hex")}`;
         expect(headers["x-embargo-signature"]).toBe(expected);

@@ -56,11 +56,11 @@ export function createFixPushes(
       if (!ref.startsWith(FIX_REF_PREFIX) || known.get(ref) === after) continue;
       let commits: CommitSummary[];
       try {
-        commits = await listCommits(dir, { tip: after, exclude: seen.filter((s) => s !== after) });
+        commits = await listCommits(dir, { tip: after, exclude: seen });
       } catch (error) {
         // A recorded head that no longer exists (a force-push after a gc) is not worth losing the push over.
         if (!(error instanceof GitError)) throw error;
-        commits = await listCommits(dir, { tip: after, exclude: after === baseSha ? [] : [baseSha] });
+        commits = await listCommits(dir, { tip: after, exclude: [baseSha] });
       }
       const withFiles = [];
       for (const c of commits.reverse())

@@ -12,6 +12,7 @@ import { createFixesService } from "./features/fixes/fixes.service.ts";
 import { createKeysService } from "./features/keys/keys.service.ts";
 import { createMailIntakeService } from "./features/mail-intake/mail-intake.service.ts";
 import { createMaintenanceService } from "./features/maintenance/maintenance.service.ts";
+import { createNotificationsService } from "./features/notifications/notifications.service.ts";
 import { createOutboxService } from "./features/outbox/outbox.service.ts";
 import { createAssetsService } from "./features/policy/assets.service.ts";
 import { createReportsService } from "./features/reports/reports.service.ts";
@@ -83,6 +84,7 @@ export function createServices(deps: ServiceDeps) {
     clock,
     cipher,
     publicUrl,
+    gitDir: deps.gitDir,
     features: { alerts, assignment, assets, fixes, keys, outbox, search, settings, team, templates },
   });
   const mailIntake = createMailIntakeService({
@@ -110,6 +112,7 @@ export function createServices(deps: ServiceDeps) {
     assets,
     repositories,
     fixes,
+    notifications: createNotificationsService({ db, clock, keys }),
     search,
     templates,
     assignment,

@@ -3,9 +3,11 @@
 
 export * from "./schema/alerts.ts";
 export * from "./schema/audit.ts";
+export * from "./schema/consultations.ts";
 export * from "./schema/form-states.ts";
 export * from "./schema/keys.ts";
 export * from "./schema/mail.ts";
+export * from "./schema/notifications.ts";
 export * from "./schema/rate-limits.ts";
 export * from "./schema/reports.ts";
 export * from "./schema/repositories.ts";

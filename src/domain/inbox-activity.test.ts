@@ -15,6 +15,37 @@ function facts(over: Partial<InboxActivityFacts> = {}): InboxActivityFacts {
 }
 
 describe("inboxActivity", () => {
+  describe("a disputed fix", () => {
+    const answered = at("2026-03-05T08:00:00Z");
+    const disputed = (over: Partial<InboxActivityFacts> = {}) =>
+      inboxActivity(
+        facts({ lastReporterMessageAt: answered, awaitingTeamSince: answered, fixDisputed: true, ...over }),
+      );
+
+    it("marks the report as fix disputed while the member has not read the answer", () => {
+      expect(disputed()).toEqual({ unread: true, marker: "fix_disputed", waitingForTeamSince: answered });
+    });
+
+    it("keeps the marker after the member read it, and after the team answered", () => {
+      expect(disputed({ readAt: at("2026-03-05T09:00:00Z") }).marker).toBe("fix_disputed");
+      expect(disputed({ readAt: at("2026-03-05T09:00:00Z"), awaitingTeamSince: null }).marker).toBe(
+        "fix_disputed",
+      );
+    });
+
+    it("leaves a report never opened and never answered a new report", () => {
+      expect(inboxActivity(facts({ fixDisputed: true })).marker).toBe("new_report");
+    });
+
+    it("marks nothing extra without a dispute, or with a value that is not true", () => {
+      expect(disputed({ fixDisputed: false }).marker).toBe("new_message");
+      expect(disputed({ fixDisputed: "true" as never }).marker).toBe("new_message");
+      expect(disputed({ fixDisputed: undefined, readAt: answered, awaitingTeamSince: null }).marker).toBe(
+        null,
+      );
+    });
+  });
+
   it("marks a report the member never opened as a new report, waiting since receipt", () => {
     expect(inboxActivity(facts())).toEqual({
       unread: true,

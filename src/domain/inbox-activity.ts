@@ -3,13 +3,15 @@
 // Pure: every instant is a parameter.
 
 /**
- * The row's marker, worst first: a report this member has never opened, a reporter message this member has not
- * read, or a reporter reply the member has read but nobody on the team has answered yet.
+ * The row's marker, worst first: a report this member has never opened, a fix the reporter says does not fix it
+ * (until the team invites them to check again), a reporter message this member has not read, or a reporter reply
+ * the member has read but nobody on the team has answered yet.
  */
-export type InboxMarker = "new_report" | "new_message" | "reporter_replied";
+export type InboxMarker = "new_report" | "fix_disputed" | "new_message" | "reporter_replied";
 
 export const INBOX_MARKER_LABELS: Record<InboxMarker, string> = {
   new_report: "New report",
+  fix_disputed: "Fix disputed",
   new_message: "New message",
   reporter_replied: "Reporter replied",
 };
@@ -22,6 +24,8 @@ export interface InboxActivityFacts {
   awaitingTeamSince: Date | null;
   /** When this member last opened the report's page; null when they never did. */
   readAt: Date | null;
+  /** The reporter's latest answer to the latest invitation to check the fix is "does not fix" (domain/consultation). */
+  fixDisputed?: boolean;
 }
 
 export interface InboxActivity {
@@ -52,7 +56,10 @@ export function inboxActivity(facts: InboxActivityFacts): InboxActivity {
   const unread = readAt === null || last > readAt;
   const replied = last > received;
   let marker: InboxMarker | null = null;
-  if (unread) marker = replied ? "new_message" : "new_report";
+  if (unread && !replied) marker = "new_report";
+  // A disputed fix needs the team whether or not this member has read the answer.
+  else if (facts.fixDisputed === true) marker = "fix_disputed";
+  else if (unread) marker = "new_message";
   else if (replied && waiting !== null) marker = "reporter_replied";
   return { unread, marker, waitingForTeamSince: waiting === null ? null : new Date(waiting) };
 }

@@ -30,6 +30,8 @@ export interface ReportFacts {
   fixVerifications: ReadonlyArray<{ fixId: string; verifierId: string }>;
   /** Waiting for the reporter's answer to a request for information (the SLA clock is paused). */
   needsInfo?: boolean;
+  /** Whether the report has a private fix repository (create_fix_branch): what the reporter is invited to check. */
+  fixRepository?: boolean;
   /** What undoing the latest rejection depends on; loaded only for a rejected report. */
   undo?: UndoRejectionFacts | null;
 }
@@ -53,7 +55,8 @@ export type ActionRequest =
   | { action: "close"; message: string }
   | { action: "reopen"; reason: string }
   | { action: "request_info"; message: string }
-  | { action: "undo_rejection" };
+  | { action: "undo_rejection" }
+  | { action: "invite_reporter_to_fix"; message: string };
 
 export type Decision =
   | { ok: true; from: ReportState; to: ReportState; stateChanged: boolean }
@@ -95,6 +98,7 @@ const ACTION_PHRASES: Record<ReportAction, string> = {
   reopen: "reopen",
   request_info: "ask the reporter for information on",
   undo_rejection: "undo the rejection of",
+  invite_reporter_to_fix: "invite the reporter to check the fix of",
 };
 
 const SEVERITY_SET: ReadonlySet<string> = new Set(SEVERITIES);
@@ -332,6 +336,17 @@ export function decide(facts: ReportFacts, req: ActionRequest): Decision {
       if (!undo.ok) return undo;
       return accept(state, undo.to);
     }
+
+    case "invite_reporter_to_fix":
+      // The reporter checks the fix in Embargo's private fix repository: its diff and a read-only clone.
+      if (facts.fixRepository !== true) {
+        return guardFailed(
+          "Create the fix branch first: the reporter checks the fix in this report's private fix repository.",
+        );
+      }
+      if (!isNonBlank(r.message))
+        return guardFailed("Write the message inviting the reporter to check the fix.");
+      return accept(state, to);
   }
 }
 
@@ -353,6 +368,8 @@ export function availableActions(facts: ReportFacts): ReportAction[] {
         return facts.needsInfo !== true;
       case "undo_rejection":
         return decideUndoRejection(state, facts.undo).ok;
+      case "invite_reporter_to_fix":
+        return facts.fixRepository === true;
       default:
         return true;
     }

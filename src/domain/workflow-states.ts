@@ -47,6 +47,7 @@ export const REPORT_ACTIONS = [
   "reopen",
   "request_info",
   "undo_rejection",
+  "invite_reporter_to_fix",
 ] as const;
 export type ReportAction = (typeof REPORT_ACTIONS)[number];
 
@@ -81,6 +82,7 @@ export const ACTION_LABELS: Record<ReportAction, string> = {
   reopen: "Reopen",
   request_info: "Request information",
   undo_rejection: "Undo rejection",
+  invite_reporter_to_fix: "Invite the reporter to check the fix",
 };
 
 export const REJECTION_LABELS: Record<RejectionReason, string> = {
@@ -142,6 +144,8 @@ export const TRANSITIONS: Record<ReportAction, Partial<Record<ReportState, Targe
   request_info: Object.fromEntries(REQUEST_INFO_STATES.map((s) => [s, "stay"])),
   // Leads back to the state before the rejection, which the rejection recorded (domain/rejection-undo.ts).
   undo_rejection: { rejected: "stay" },
+  // Consultation (domain/consultation.ts): the reporter checks the fix while it is being made.
+  invite_reporter_to_fix: { remediation: "stay", fix_ready: "stay" },
 };
 
 const STATE_SET: ReadonlySet<string> = new Set(REPORT_STATES);

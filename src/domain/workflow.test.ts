@@ -82,6 +82,7 @@ const SPEC: Record<ReportAction, Partial<Record<ReportState, ReportState>>> = {
   },
   // Back to the state before the rejection (the facts below record triage).
   undo_rejection: { rejected: "triage" },
+  invite_reporter_to_fix: { remediation: "remediation", fix_ready: "fix_ready" },
 };
 
 /** A request for each action whose parameters satisfy every guard. */
@@ -112,6 +113,10 @@ const GOOD: Record<ReportAction, ActionRequest> = {
   reopen: { action: "reopen", reason: "The fix regressed in 2.1." },
   request_info: { action: "request_info", message: "Which browser version did you use?" },
   undo_rejection: { action: "undo_rejection" },
+  invite_reporter_to_fix: {
+    action: "invite_reporter_to_fix",
+    message: "Please check the fix on the branch.",
+  },
 };
 
 /** A spam rejection, recorded a minute ago, that left triage: undo holds. */
@@ -133,6 +138,7 @@ function facts(state: ReportState, over: Partial<ReportFacts> = {}): ReportFacts
     severity: "high",
     fixes: [{ id: "f-1", authorId: "u-dev" }],
     fixVerifications: [],
+    fixRepository: true,
     undo: UNDOABLE,
     ...over,
   };
@@ -151,11 +157,11 @@ function refusal(d: ReturnType<typeof decide>): { code: string; message: string 
 const PAIRS = REPORT_STATES.flatMap((state) => REPORT_ACTIONS.map((action) => ({ state, action })));
 
 describe("the vocabulary", () => {
-  it("lists ten states, five severities, seven rejection reasons and seventeen actions", () => {
+  it("lists ten states, five severities, seven rejection reasons and eighteen actions", () => {
     expect(REPORT_STATES).toHaveLength(10);
     expect(SEVERITIES).toEqual(["note", "low", "medium", "high", "critical"]);
     expect(REJECTION_REASONS).toHaveLength(7);
-    expect(REPORT_ACTIONS).toHaveLength(17);
+    expect(REPORT_ACTIONS).toHaveLength(18);
   });
 
   it("has a human label for every state, action and rejection reason", () => {
@@ -187,17 +193,17 @@ describe("the vocabulary", () => {
   });
 });
 
-describe("decide: the full state table (10 states × 17 actions)", () => {
-  it("covers all 170 pairs", () => {
-    expect(PAIRS).toHaveLength(170);
+describe("decide: the full state table (10 states × 18 actions)", () => {
+  it("covers all 180 pairs", () => {
+    expect(PAIRS).toHaveLength(180);
   });
 
   const allowed = PAIRS.filter(({ state, action }) => SPEC[action][state] !== undefined);
   const refused = PAIRS.filter(({ state, action }) => SPEC[action][state] === undefined);
 
-  it("has 51 allowed and 119 refused pairs", () => {
-    expect(allowed).toHaveLength(51);
-    expect(refused).toHaveLength(119);
+  it("has 53 allowed and 127 refused pairs", () => {
+    expect(allowed).toHaveLength(53);
+    expect(refused).toHaveLength(127);
   });
 
   it.each(allowed)("allows $action in $state", ({ state, action }) => {
@@ -981,6 +987,7 @@ describe("availableActions", () => {
       "verify_fix",
       "release",
       "request_info",
+      "invite_reporter_to_fix",
     ]);
     expect(availableActions(facts("closed"))).toEqual(["assign", "reopen"]);
     expect(availableActions(facts("rejected"))).toEqual(["assign", "close", "undo_rejection"]);

@@ -22,6 +22,8 @@ import { OPENPGP_BROWSER_FILE, OPENPGP_BROWSER_PATH } from "../features/intake/o
 import { registerKeyPages } from "../features/keys/keys.pages.tsx";
 import { registerMailIntakePages } from "../features/mail-intake/mail-intake.pages.tsx";
 import { registerMaintenancePages } from "../features/maintenance/maintenance.pages.tsx";
+import { registerNotificationsApi } from "../features/notifications/notifications.api.ts";
+import { registerNotificationPages } from "../features/notifications/notifications.pages.tsx";
 import { registerPolicyPages } from "../features/policy/policy.pages.tsx";
 import { registerReportsApi } from "../features/reports/reports.api.ts";
 import { registerReportPages } from "../features/reports/reports.pages.tsx";
@@ -135,11 +137,7 @@ export function createApp(services: Services, logger: Logger) {
   });
   app.get("/healthz", (c) => c.json({ ok: true }));
   // git over HTTP: Basic auth only, its own size limit; so before the body limit, same-origin check and session.
-  registerFixGitRoutes(app, {
-    ...services,
-    limits: createRateLimits({ ...services.deps, db: services.db }),
-    logger,
-  });
+  registerFixGitRoutes(app, services, logger);
 
   // Attachments: 5 files of 10 MB, base64 in JSON, plus text.
   app.use(
@@ -361,11 +359,13 @@ function registerRoutes(app: Hono<AppEnv>, services: Services) {
   });
   const { repositories, settings } = services;
   registerRepositoryPages(app, { settings, repositories, gitDir: deps.gitDir });
+  registerNotificationPages(app, { settings, notifications: services.notifications });
   // The JSON API: its routes validate with the zod schemas the document is generated from.
   const api = createApiRouter();
   registerIntakeApi(api, intake);
   registerReportsApi(api, { reports: services.reports, auth: services.auth });
   registerRepositoriesApi(api, { repositories, auth: services.auth });
+  registerNotificationsApi(api, { notifications: services.notifications, auth: services.auth });
   registerOpenApiDocument(api, {
     publicUrl: () => deps.publicUrl,
     refinements: [intakeDocumentRefinement(intake)],

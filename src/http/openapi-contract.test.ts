@@ -253,6 +253,47 @@ describe.each(DB_KINDS)("real answers match the OpenAPI document on %s", (kind) 
     await check("listRepositories", await request(null, "GET", "/api/v1/repositories"), 401);
   });
 
+  it("the notification lists: 201, 200 and 404 for admins, 400 naming the field, 403, 401", async () => {
+    const created = await check(
+      "createNotificationList",
+      await request(team.admin, "POST", "/api/v1/notification-lists", {
+        name: "Contract",
+        mode: "imminent",
+        members: [],
+      }),
+      201,
+    );
+    expect(created).toMatchObject({ name: "Contract", mode: "imminent", members: [] });
+    const bad = await check(
+      "createNotificationList",
+      await request(team.admin, "POST", "/api/v1/notification-lists", { name: "X", mode: "loud" }),
+      400,
+    );
+    expect(((bad.error as Json).fields as Json).mode).toMatch(/imminent/);
+    await check(
+      "createNotificationList",
+      await request(team.alice, "POST", "/api/v1/notification-lists", {}),
+      403,
+    );
+    const list = await check(
+      "listNotificationLists",
+      await request(team.admin, "GET", "/api/v1/notification-lists"),
+      200,
+    );
+    expect((list.items as Json[]).map((l) => l.name)).toContain("Contract");
+    await check("listNotificationLists", await request(null, "GET", "/api/v1/notification-lists"), 401);
+    await check(
+      "getNotificationList",
+      await request(team.admin, "GET", `/api/v1/notification-lists/${created.id}`),
+      200,
+    );
+    await check(
+      "getNotificationList",
+      await request(team.admin, "GET", "/api/v1/notification-lists/nope"),
+      404,
+    );
+  });
+
   it("checked a success and an error of every operation in the document", () => {
     expect([...seen.keys()].sort()).toEqual([...operations.keys()].sort());
     for (const [operationId, statuses] of seen) {

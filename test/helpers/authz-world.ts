@@ -55,6 +55,8 @@ export interface World {
   assetId: string;
   /** A registered repository (its upstream need not exist: no fetch job runs in the matrix). */
   repositoryId: string;
+  /** A notification list with one member (member@example.org, the fixture key). */
+  notificationList: { id: string; memberId: string };
   templateId: string;
   alertChannelId: string;
   /** A first-admin setup link issued before any admin existed; it must stop working once one does. */
@@ -195,6 +197,11 @@ export async function seedWorld(live: LiveServer): Promise<World> {
     name: "acme/billing",
     upstreamUrl: "/srv/git/billing.git",
   });
+  const list = await s.notifications.create(team.admin.id, {
+    name: "Distributions",
+    mode: "full",
+    members: [{ name: "Test Member", email: "member@example.org", pgpKey: MEMBER_PUBLIC_KEY }],
+  });
   const template = await s.templates.create(team.admin.id, {
     name: "Thanks",
     purpose: "general",
@@ -257,6 +264,7 @@ export async function seedWorld(live: LiveServer): Promise<World> {
     spareAdminToken: { id: spareToken.id, secret: spareToken.token },
     assetId: asset.id,
     repositoryId: repository.id,
+    notificationList: { id: list.id, memberId: list.members[0]!.id },
     templateId: template.id,
     alertChannelId: channel.id,
     staleSetupToken: staleSetup.token,

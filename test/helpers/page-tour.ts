@@ -3,7 +3,9 @@ import type { CurrentUser } from "../../src/core/actors.ts";
 import { reportFields } from "./actors.ts";
 import { seedWorld, type World } from "./authz-world.ts";
 import { type LiveServer, launchChromium, startLiveServer } from "./browser.ts";
+import { makeFixRepository, reportInRemediation } from "./consultation-world.ts";
 import { appFor } from "./http.ts";
+import { MEMBER_PUBLIC_KEY } from "./pgp.ts";
 
 /**
  * Every page of the application in its main states, and how to reach each: the one list the tour test walks
@@ -17,7 +19,9 @@ export type Viewer = "anonymous" | "viewer" | "responder" | "admin";
 /** The seeded world plus the reports this tour drives through their lifecycle. */
 export interface TourWorld extends World {
   /** Report references by the state they were left in. */
-  refs: Record<"triage" | "fixReady" | "closed" | "rejected" | "duplicate", string>;
+  refs: Record<"triage" | "fixReady" | "closed" | "rejected" | "duplicate" | "consulted", string>;
+  /** The tracking link of a report whose reporter was invited to check the fix, and said it does not fix it. */
+  consultedToken: string;
   /** The tracking link of the closed report: a long conversation on the reporter's side. */
   closedToken: string;
   /** The token of an invite nobody has accepted yet: its page shows the acceptance form. */
@@ -95,6 +99,28 @@ export const PAGE_TOUR: readonly TourStop[] = [
       await submit(page, "Send message");
     },
   ),
+  stop("GET /r/:token", "anonymous", "tracking page, checking the fix", (w) => `/r/${w.consultedToken}`),
+  stop(
+    "GET /r/:token",
+    "anonymous",
+    "clone access shown once",
+    (w) => `/r/${w.consultedToken}`,
+    async (page) => {
+      await submit(page, /^Show (new )?clone access$/);
+      await page.locator("#fix-access-token").waitFor();
+    },
+  ),
+  stop(
+    "GET /r/:token",
+    "anonymous",
+    "refused answer on the fix",
+    (w) => `/r/${w.consultedToken}`,
+    async (page) => {
+      await page.check("input[name=verdict][value=does_not_fix]");
+      await submit(page, "Send my answer");
+      await page.locator("#fix-answer-errors").waitFor();
+    },
+  ),
   stop("GET /r/:token", "anonymous", "unknown link", fixed(`/r/${GUESSED}`)),
   { ...stop("GET /r/:token", "anonymous", "unknown link, mail sent", fixed(`/r/${GUESSED}`)), smtp: true },
   stop("GET /login", "anonymous", "sign-in form", fixed("/login")),
@@ -122,6 +148,12 @@ export const PAGE_TOUR: readonly TourStop[] = [
   stop("GET /reports/:ref", "responder", "in triage, scored", (w) => `/reports/${w.refs.triage}`),
   stop("GET /reports/:ref/spam", "responder", "spam confirmation", (w) => `/reports/${w.a.ref}/spam`),
   stop("GET /reports/:ref", "responder", "fix ready", (w) => `/reports/${w.refs.fixReady}`),
+  stop(
+    "GET /reports/:ref",
+    "responder",
+    "fix disputed by the reporter",
+    (w) => `/reports/${w.refs.consulted}`,
+  ),
   stop("GET /reports/:ref", "responder", "closed", (w) => `/reports/${w.refs.closed}`),
   stop("GET /reports/:ref", "responder", "rejected", (w) => `/reports/${w.refs.rejected}`),
   stop("GET /reports/:ref", "responder", "duplicate", (w) => `/reports/${w.refs.duplicate}`),
@@ -168,6 +200,20 @@ export const PAGE_TOUR: readonly TourStop[] = [
       await page.fill("#repo-name", "acme/tour");
       await page.fill("#repo-upstream", "ext::sh -c true");
       await submit(page, "Register repository");
+    },
+  ),
+  stop("GET /admin/notification-lists", "admin", "notification lists", fixed("/admin/notification-lists")),
+  stop(
+    "GET /admin/notification-lists",
+    "admin",
+    "a member refused: the key is for another address",
+    fixed("/admin/notification-lists"),
+    async (page, w) => {
+      const p = `#list-${w.notificationList.id}`;
+      await page.fill(`${p}-name`, "Wrong Key");
+      await page.fill(`${p}-email`, "security@distro.example");
+      await page.fill(`${p}-key`, MEMBER_PUBLIC_KEY);
+      await submit(page, "Add member to Distributions");
     },
   ),
   stop("GET /admin/maintenance", "admin", "maintenance", fixed("/admin/maintenance")),
@@ -353,6 +399,18 @@ async function driveLifecycles(live: LiveServer, w: World): Promise<TourWorld> {
     message: "This was reported before; we are working on it.",
   });
 
+  // The reporter was invited to check the fix in the private fix repository, and says it does not fix it.
+  const consulted = await reportInRemediation(live.t, alice, "Directory traversal in the attachment preview");
+  await makeFixRepository(live.t, consulted, alice.id);
+  await act(consulted.reference, {
+    action: "invite_reporter_to_fix",
+    message: "We refuse .. in names now. Could you check the fix on the branch before we release it?",
+  });
+  await live.t.services.reports.answerFix(consulted.token, {
+    verdict: "does_not_fix",
+    comment: "Encoded dots (%2e%2e/) still get through on the preview endpoint.",
+  });
+
   const admin = who("ada@example.org");
   const liveInvite = await s.invites.invite(admin.id, {
     email: "wren@example.org",
@@ -369,7 +427,9 @@ async function driveLifecycles(live: LiveServer, w: World): Promise<TourWorld> {
       closed: c,
       rejected: rejected.report.reference,
       duplicate: duplicate.report.reference,
+      consulted: consulted.reference,
     },
     closedToken: closed.token,
+    consultedToken: consulted.token,
   };
 }

@@ -127,6 +127,11 @@ const MATRIX: Row[] = [
   r("GET /r/:token",                         [404, 200, 404, 404, 404, 404], { url: (_w, _a, link) => `/r/${link}`, holder: 200 }),
   r("POST /r/:token/messages",               [404, "303 /r/", 404, 404, 404, 404], { url: (_w, _a, link) => `/r/${link}/messages`, form: () => ({ body: "One more detail about the bug." }), holder: "303 /r/" }),
   r("GET /r/:token/attachments/:id",         [404, 404, 404, 404, 404, 404], { url: (w, _a, link) => `/r/${link}/attachments/${w.a.attachmentId}`, holder: 200 }),
+  // Consultation: report A's reporter was not invited to check a fix, so its link reaches no code (the same 404);
+  // revoking clone access one does not hold changes nothing and returns to the page.
+  r("POST /r/:token/fix/access",             [404, 404, 404, 404, 404, 404], { url: (_w, _a, link) => `/r/${link}/fix/access`, form: () => ({}), holder: 404 }),
+  r("POST /r/:token/fix/access/revoke",      [404, "303 /r/", 404, 404, 404, 404], { url: (_w, _a, link) => `/r/${link}/fix/access/revoke`, form: () => ({}), holder: "303 /r/" }),
+  r("POST /r/:token/fix/answer",             [404, 404, 404, 404, 404, 404], { url: (_w, _a, link) => `/r/${link}/fix/answer`, form: () => ({ verdict: "fixes", comment: "Works." }), holder: 404 }),
 
   // Signing in and out, and a first-admin setup link issued before the team existed: dead now that an admin exists.
   r("GET /login",                            [200, 200, INBOX, INBOX, INBOX, 200]),
@@ -146,6 +151,7 @@ const MATRIX: Row[] = [
   r("GET /reports/:ref/cvss-calc",           [LOGIN, LOGIN, 200, 200, 200, LOGIN], { url: (w) => `/reports/${w.a.ref}/cvss-calc` }),
   r("GET /reports/:ref/templates/:id/render", [LOGIN, LOGIN, 403, 200, 200, LOGIN], { url: (w) => `/reports/${w.a.ref}/templates/${w.templateId}/render` }),
   r("POST /reports/:ref/messages",           [401, 401, 403, "303 /reports/", "303 /reports/", 401], { url: (w) => `/reports/${w.a.ref}/messages`, form: () => ({ body: "Reproduced on staging.", visibility: "internal" }) }),
+  r("POST /reports/:ref/fix-access/revoke",  [401, 401, 403, "303 /reports/", "303 /reports/", 401], { url: (w) => `/reports/${w.a.ref}/fix-access/revoke`, form: () => ({}) }),
   r("POST /reports/:ref/unread",             [401, 401, INBOX, INBOX, INBOX, 401], { url: (w) => `/reports/${w.a.ref}/unread`, form: () => ({}) }),
   r("POST /reports/:ref/actions",            [401, 401, 403, "303 /reports/", "303 /reports/", 401], { url: (w) => `/reports/${w.a.ref}/actions`, form: () => ({ action: "set_severity", method: "cvss", cvss: CVSS, intent: "save" }) }),
   // Report A's reporter proposed no vector: members who may act reach the handler, which has nothing to adopt.
@@ -161,6 +167,9 @@ const MATRIX: Row[] = [
   r("POST /api/v1/reports/:id/messages",     [401, 401, 403, 201, 201, 401], { url: (w) => `/api/v1/reports/${w.a.id}/messages`, json: () => ({ body: "Fixed in the next build.", visibility: "internal" }) }),
   r("GET /api/v1/repositories",              [401, 401, 403, 403, 200, 401]),
   r("POST /api/v1/repositories",             [401, 401, 403, 403, 201, 401], { json: () => ({ name: "acme/api", upstreamUrl: "file:///srv/git/api.git" }) }),
+  r("GET /api/v1/notification-lists",        [401, 401, 403, 403, 200, 401]),
+  r("POST /api/v1/notification-lists",       [401, 401, 403, 403, 201, 401], { json: () => ({ name: "Downstreams", mode: "imminent", members: [] }) }),
+  r("GET /api/v1/notification-lists/:id",    [401, 401, 403, 403, 200, 401], { url: (w) => `/api/v1/notification-lists/${w.notificationList.id}` }),
   r("POST /api/v1/reports/:id/actions",      [401, 401, 403, 200, 200, 401], { url: (w) => `/api/v1/reports/${w.a.id}/actions`, json: () => ({ action: "set_severity", cvss: CVSS }) }),
 
   // A member's own pages. Token ids are random and shown only to their owner and admins, so the refusal to
@@ -205,6 +214,11 @@ const MATRIX: Row[] = [
   // git over HTTP takes HTTP Basic only (real clones and pushes: features/fixes): cookies and bearer tokens get the challenge.
   r("GET /git/*",                            [401, 401, 401, 401, 401, 401], { url: (w) => `/git/${w.a.ref}.git/info/refs?service=git-upload-pack` }),
   r("POST /git/*",                           [401, 401, 401, 401, 401, 401], { url: (w) => `/git/${w.a.ref}.git/git-receive-pack`, ...EMPTY }),
+  r("GET /admin/notification-lists",         [LOGIN, LOGIN, 403, 403, 200, LOGIN]),
+  r("POST /admin/notification-lists",        [401, 401, 403, 403, "303 /admin/notification-lists?done=created", 401], { form: () => ({ name: "Vendors", mode: "imminent" }) }),
+  r("POST /admin/notification-lists/:id/members", [401, 401, 403, 403, "303 /admin/notification-lists?form=", 401], { url: (w) => `/admin/notification-lists/${w.notificationList.id}/members`, ...EMPTY }),
+  r("POST /admin/notification-lists/:id/members/:member/remove", [401, 401, 403, 403, "303 /admin/notification-lists?done=removed", 401], { url: (w) => `/admin/notification-lists/${w.notificationList.id}/members/${w.notificationList.memberId}/remove`, ...EMPTY }),
+  r("POST /admin/notification-lists/:id/delete", [401, 401, 403, 403, "303 /admin/notification-lists?form=", 401], { url: (w) => `/admin/notification-lists/${w.notificationList.id}/delete`, ...EMPTY }),
   r("GET /admin/maintenance",                [LOGIN, LOGIN, 403, 403, 200, LOGIN]),
   r("POST /admin/maintenance/run",           [401, 401, 403, 403, "303 /admin/maintenance?done=queued#last-run", 401]),
   r("GET /admin/outbox",                     [LOGIN, LOGIN, 403, 403, 200, LOGIN]),

@@ -9,18 +9,22 @@
 
 import type { Context, Hono } from "hono";
 import type { Logger } from "pino";
+import type { Clock } from "../../core/clock.ts";
+import type { Db } from "../../core/db.ts";
+import type { TrustProxy } from "../../domain/network-trust.ts";
 import { type GitService, MAX_GIT_REQUEST_BYTES, runHttpBackend } from "../../git/http-backend.ts";
 import type { ApiTokenLookup } from "../../http/auth.ts";
 import type { AppEnv } from "../../http/env.ts";
-import type { RateLimits } from "../../http/rate-limit.ts";
+import { createRateLimits } from "../../http/rate-limit.ts";
 import type { FixesService } from "./fixes.service.ts";
 
+/** What the git route uses: the fixes service, members' API tokens, and the rate limits' database and clock. */
 export interface FixGitDeps {
   fixes: Pick<FixesService, "gitAccess" | "pushHooksDir" | "recordPush">;
   /** Members' API tokens, read as the JSON API reads them. */
   auth: ApiTokenLookup;
-  limits: RateLimits;
-  logger?: Logger;
+  db: Db;
+  deps: { clock: Clock; trustProxy?: TrustProxy | undefined };
 }
 
 /** Failed credentials one address may send in FAILED_AUTH_WINDOW_S before /git/ answers 429. */
@@ -55,7 +59,13 @@ function serviceOf(method: string, pathInfo: string, query: URLSearchParams): Gi
   return pathInfo === "/git-upload-pack" ? "git-upload-pack" : "git-receive-pack";
 }
 
-export function registerFixGitRoutes(app: Hono<AppEnv>, deps: FixGitDeps) {
+export function registerFixGitRoutes(app: Hono<AppEnv>, services: FixGitDeps, logger?: Logger) {
+  const { clock, trustProxy } = services.deps;
+  const deps = {
+    ...services,
+    logger,
+    limits: createRateLimits({ db: services.db, clock: () => clock(), trustProxy }),
+  };
   const text = (c: Context<AppEnv>, body: string, status: 401 | 403 | 404 | 413, headers = {}) =>
     c.text(body, status, { "Cache-Control": "no-store", ...headers });
 

@@ -4,6 +4,7 @@ import type { CurrentUser } from "../../core/actors.ts";
 import type { Db, Tx } from "../../core/db.ts";
 import { badRequest, conflict } from "../../core/errors.ts";
 import { sha256Hex } from "../../crypto/tokens.ts";
+import { fixAccessTokenLive } from "../../domain/consultation.ts";
 import { branchNameProblem, isFullSha, refNameProblem } from "../../domain/git-refs.ts";
 import { isReference } from "../../domain/ids.ts";
 import { can } from "../../domain/permissions.ts";
@@ -40,9 +41,6 @@ export interface GitAccess {
   pusherId: string | null;
   remoteUser: string;
 }
-
-/** States in which a reporter's fix-access token no longer opens the repository. */
-const REPORTER_TOKEN_ENDS = new Set(["disclosed", "closed"]);
 
 /** Private fix repositories: creating one per report, who may reach it over git, and recording pushes. */
 export function createFixesService(deps: FixesDeps) {
@@ -177,7 +175,7 @@ export function createFixesService(deps: FixesDeps) {
      * What a credential may do with a report's fix repository, or null for "not found": an unknown report, one
      * without a fix repository, and every credential that does not open it all look the same to the client.
      * A member reaches it by role (fetch with report.read, push with report.act); a fix-access token only the
-     * report it was made for, while neither revoked nor expired, and a reporter's only until disclosure.
+     * report it was made for, while neither revoked nor expired, and a reporter's only while consultation allows.
      */
     async gitAccess(
       reference: string,
@@ -196,9 +194,14 @@ export function createFixesService(deps: FixesDeps) {
         return { ...base, mayPush, pusherId: mayPush ? member.id : null, remoteUser: member.email };
       }
       const token = await accessTokenByHash(db, sha256Hex(secret));
-      if (!token || token.reportId !== served.reportId || token.revokedAt) return null;
-      if (token.expiresAt && token.expiresAt.getTime() <= clock().getTime()) return null;
-      if (token.kind === "reporter" && REPORTER_TOKEN_ENDS.has(served.state)) return null;
+      if (!token || token.reportId !== served.reportId) return null;
+      // A reporter's token follows consultation's rule (the tracking page asks the same); a CI token only its own.
+      const now = clock();
+      const live =
+        token.kind === "reporter"
+          ? fixAccessTokenLive(token, served.state, now)
+          : !token.revokedAt && (!token.expiresAt || token.expiresAt.getTime() > now.getTime());
+      if (!live) return null;
       return { ...base, mayPush: false, pusherId: null, remoteUser: `${token.kind}-token` };
     },
 

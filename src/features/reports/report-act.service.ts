@@ -3,11 +3,13 @@ import { authorOf, type CurrentUser } from "../../core/actors.ts";
 import { type Tx, transaction } from "../../core/db.ts";
 import { AppError, badRequest, forbidden, notFound } from "../../core/errors.ts";
 import { zodFieldErrors } from "../../core/field-errors.ts";
+import { fixAccessAllowed } from "../../domain/consultation.ts";
 import { awaitingTeamAfter } from "../../domain/inbox-activity.ts";
 import { can } from "../../domain/permissions.ts";
 import { decide, type ReportState } from "../../domain/workflow.ts";
 import type { ReportPatch } from "./actions/action.types.ts";
 import { planAction } from "./actions/handlers.ts";
+import { revokeReporterFixAccess } from "./consultation.repo.ts";
 import { endNeedsInfo, leavesNeedsInfo } from "./needs-info.service.ts";
 import { loadUndoState } from "./rejection-undo.service.ts";
 import type { ReportsContext } from "./report-context.service.ts";
@@ -52,7 +54,7 @@ export function createReportAct(ctx: ReportsContext) {
       const { report, reporter } = locked;
       await inTransaction?.(tx, report);
       const now = clock();
-      const facts = await loadFacts(tx, report);
+      const facts = await loadFacts(tx, report, { fixRepository: input.action === "invite_reporter_to_fix" });
       // Only a rejected report can be undone; the rule needs its record, its mail and what came since. For the undo
       // itself the mail rows are locked here, so none starts leaving between this decision and its cancellation.
       if (report.state === "rejected") {
@@ -65,8 +67,15 @@ export function createReportAct(ctx: ReportsContext) {
       const change = await plan.apply();
       const patch: ReportPatch = { state: decision.to, updatedAt: now, ...change.patch };
       const audit: Record<string, unknown> = { from: decision.from, to: decision.to, ...change.audit };
+      // Leaving the states where an invited reporter may fetch the fix (disclosure, rejection) ends their access.
+      if (fixAccessAllowed(decision.from) && !fixAccessAllowed(decision.to)) {
+        const revoked = await revokeReporterFixAccess(tx, report.id, now);
+        if (revoked > 0) audit.reporterFixAccessRevoked = revoked;
+      }
+      let reporterMessageId: string | null = null;
       if (change.toReporter) {
-        await messageReporter(ctx, tx, actor, report, reporter.email, change.toReporter, now);
+        const sent = await messageReporter(ctx, tx, actor, report, reporter.email, change.toReporter, now);
+        reporterMessageId = sent.id;
         patch.lastReporterUpdateAt = now;
         patch.awaitingTeamSince = awaitingTeamAfter("team_update", report.awaitingTeamSince, now);
       }
@@ -87,7 +96,7 @@ export function createReportAct(ctx: ReportsContext) {
         },
         now,
       );
-      await change.afterAudit?.();
+      await change.afterAudit?.({ reporterMessageId });
       return { id: report.id, reference: report.reference, state: decision.to };
     });
   }

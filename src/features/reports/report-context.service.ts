@@ -41,6 +41,8 @@ export interface ReportsDeps {
   clock: Clock;
   cipher: DataCipher;
   publicUrl: string;
+  /** Where the git store lives (EMBARGO_GIT_DIR): the reports' private fix repositories are read from there. */
+  gitDir: string;
   /** The services of the features reports calls, from the composition root. */
   features: ReportsCollaborators;
 }

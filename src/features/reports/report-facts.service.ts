@@ -1,5 +1,6 @@
 import type { Db } from "../../core/db.ts";
 import { isOpen, type ReportFacts, type ReportState, type Severity } from "../../domain/workflow.ts";
+import { findFixRepository } from "./consultation.repo.ts";
 import { listFixes, listFixVerifications, type ReportRow } from "./reports.repo.ts";
 
 /** The reference people quote: EMB-<year>-<number>, unique because the number comes from a sequence. */
@@ -7,14 +8,22 @@ export function formatReference(year: number, n: number): string {
   return `EMB-${year}-${String(n).padStart(4, "0")}`;
 }
 
-/** What the lifecycle's guards need to know about a stored report. */
-export async function loadFacts(db: Db, report: ReportRow): Promise<ReportFacts> {
+/**
+ * What the lifecycle's guards need to know about a stored report. Whether it has a fix repository is read only
+ * for the actions whose guards ask (`need.fixRepository`), so every other action keeps its statement count.
+ */
+export async function loadFacts(
+  db: Db,
+  report: ReportRow,
+  need: { fixRepository?: boolean } = {},
+): Promise<ReportFacts> {
   const fixRows = await listFixes(db, report.id);
   const verifications = await listFixVerifications(
     db,
     fixRows.map((f) => f.id),
   );
-  return factsOf(report, fixRows, verifications);
+  const fixRepository = need.fixRepository ? (await findFixRepository(db, report.id)) !== null : false;
+  return factsOf(report, fixRows, verifications, fixRepository);
 }
 
 /** The facts of a report whose fixes and verifications the caller has already read. */
@@ -22,6 +31,7 @@ export function factsOf(
   report: ReportRow,
   fixRows: readonly { id: string; authorId: string }[],
   verifications: readonly { fixId: string; verifierId: string }[],
+  fixRepository = false,
 ): ReportFacts {
   return {
     state: report.state as ReportState,
@@ -30,6 +40,7 @@ export function factsOf(
     fixes: fixRows.map((f) => ({ id: f.id, authorId: f.authorId })),
     fixVerifications: verifications.map((v) => ({ fixId: v.fixId, verifierId: v.verifierId })),
     needsInfo: report.needsInfo,
+    fixRepository,
   };
 }
 

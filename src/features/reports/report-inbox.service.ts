@@ -1,10 +1,12 @@
 import type { CurrentUser } from "../../core/actors.ts";
 import { transaction } from "../../core/db.ts";
 import { badRequest, notFound } from "../../core/errors.ts";
+import { consultationStatus } from "../../domain/consultation.ts";
 import { inboxActivity } from "../../domain/inbox-activity.ts";
 import { evaluateSla } from "../../domain/sla.ts";
 import { isOpen, REPORT_STATES, type ReportState, SEVERITIES, type Severity } from "../../domain/workflow.ts";
 import type { SearchReader } from "../search/search.service.ts";
+import { consultationsOf } from "./consultation.repo.ts";
 import { markReportRead, markReportUnread, queryInbox, slaInboxCondition } from "./inbox.repo.ts";
 import type { ReportsContext } from "./report-context.service.ts";
 import { slaFacts } from "./report-facts.service.ts";
@@ -79,6 +81,11 @@ export function createReportInbox(ctx: ReportsContext) {
       search,
       includeInternal,
     );
+    // The reporter's answers on the page's fixes: a "does not fix" marks the row until the team asks again.
+    const consulted = await consultationsOf(
+      db,
+      rows.map((r) => r.report.id),
+    );
     const waiting = await features.assignment.reportsWaitingForSomeone(
       rows.filter((r) => !r.report.assigneeId).map((r) => r.report.id),
     );
@@ -108,6 +115,11 @@ export function createReportInbox(ctx: ReportsContext) {
           lastReporterMessageAt: report.lastReporterMessageAt,
           awaitingTeamSince: report.awaitingTeamSince,
           readAt,
+          fixDisputed:
+            consultationStatus({
+              invitedAt: consulted.get(report.id)?.invitedAt ?? null,
+              answers: consulted.get(report.id)?.answers ?? [],
+            }) === "disputed",
         }),
         /** The best duplicate candidate ranked at intake; not shown once the report is settled as a duplicate. */
         likelyDuplicate:

@@ -101,6 +101,7 @@ export async function messageReporter(
     undefined,
     sent.id,
   );
+  return sent;
 }
 
 /** The conversation on a report: team messages and notes, and the reporter's replies. */
@@ -114,6 +115,8 @@ export function createReportMessages(ctx: ReportsContext) {
     body: string,
     files: readonly UploadedFile[],
     auditData: Record<string, unknown> = {},
+    /** A short, non-sensitive line for the team's alert (the reporter's answer on the fix, say). */
+    alertDetail?: string,
   ) {
     const now = clock();
     const message = await insertMessage(tx, {
@@ -149,6 +152,7 @@ export function createReportMessages(ctx: ReportsContext) {
       reportId: report.id,
       occurrence: message.id,
       ...(report.assigneeId ? { userIds: [report.assigneeId] } : {}),
+      ...(alertDetail ? { detail: alertDetail } : {}),
     });
     return message;
   }

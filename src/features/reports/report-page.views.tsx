@@ -3,6 +3,7 @@ import { weaknessLabel } from "../../domain/weaknesses.ts";
 import { ACTION_LABELS, REJECTION_LABELS, REPORT_ACTIONS, type ReportAction } from "../../domain/workflow.ts";
 import { formatAge, formatDate, Layout } from "../../http/layout.tsx";
 import { NobodyAvailableBadge } from "../assignment/assignment.views.tsx";
+import { ConsultationSection, FixDisputedNotice } from "./consultation.views.tsx";
 import { MarkUnreadForm } from "./inbox-activity.views.tsx";
 import { MailFacts, MailWaitingSection } from "./mail-facts.views.tsx";
 import { WaitingNotice } from "./needs-info.views.tsx";
@@ -34,7 +35,9 @@ type DoneKey =
   | "mail_accepted"
   | "mail_dismissed"
   | "key_confirmed"
-  | "key_dismissed";
+  | "key_dismissed"
+  | "fix_access_revoked"
+  | "fix_access_none";
 const DONE_MESSAGES: Partial<Record<DoneKey, string>> = {
   assign: "The Response Manager is set.",
   start_triage: "Triage started.",
@@ -55,6 +58,9 @@ const DONE_MESSAGES: Partial<Record<DoneKey, string>> = {
   mail_dismissed: "The held reply was dismissed. It will not join the report.",
   key_confirmed: "The key is now the reporter's: mail to them is encrypted to it.",
   key_dismissed: "The key was dismissed and will not be used.",
+  fix_access_revoked:
+    "The reporter's clone access is revoked: their token no longer reaches the fix repository.",
+  fix_access_none: "The reporter had no live clone access, so nothing was revoked.",
 };
 
 /**
@@ -98,6 +104,8 @@ const REPORT_DONE: Partial<Record<DoneKey, (view: TeamView) => string>> = {
   mark_duplicate: (v) => `Marked as a duplicate. ${toReporter(v, "Your message")}${undoHint(v)}`,
   close: (v) => `The report is closed. ${toReporter(v, "Your final feedback")}`,
   request_info: (v) => `${toReporter(v, "Your question")} The SLA clock is paused until they answer.`,
+  invite_reporter_to_fix: (v) =>
+    `${toReporter(v, "Your invitation")} Their page now shows the fix's diff and offers read-only clone access.`,
   message: (v) => toReporter(v, "Your reply"),
   undo_rejection: undoneText,
 };
@@ -169,6 +177,7 @@ export function ReportPage(props: ReportPageProps) {
       </div>
 
       <WaitingNotice since={view.waitingSince} now={props.now} expiresAt={view.waitingExpiresAt} />
+      <FixDisputedNotice view={view} />
 
       {done && (
         <div class="notice success" role="status" id="done">
@@ -263,6 +272,7 @@ export function ReportPage(props: ReportPageProps) {
           {props.duplicatesPanel}
           <SeveritySection {...props} />
           <FixesSection view={view} />
+          <ConsultationSection {...props} />
         </aside>
 
         <div class="report-record">

@@ -11,6 +11,8 @@ import {
   type Severity,
   STATE_LABELS,
 } from "../../domain/workflow.ts";
+import { findFixRepository } from "./consultation.repo.ts";
+import type { createReportConsultation } from "./consultation.service.ts";
 import { loadUndoState, undoSummary } from "./rejection-undo.service.ts";
 import { decryptBody, type ReportsContext, requireReport } from "./report-context.service.ts";
 import { factsOf, slaFacts } from "./report-facts.service.ts";
@@ -30,7 +32,10 @@ import { historyFacts } from "./severity-scores.service.ts";
 import { describeEvent, reporterTimeline } from "./timeline.views.ts";
 
 /** What the team and the reporter see of a report, and its attachments. */
-export function createReportViews(ctx: ReportsContext) {
+export function createReportViews(
+  ctx: ReportsContext,
+  consultation: Pick<ReturnType<typeof createReportConsultation>, "teamConsultation">,
+) {
   const { db, clock, cipher, features } = ctx;
 
   /** Everything the team sees about one report. */
@@ -59,7 +64,11 @@ export function createReportViews(ctx: ReportsContext) {
       db,
       fixRows.map((f) => f.id),
     );
-    const facts = factsOf(report, fixRows, verifications);
+    const [fixRepository, consulted] = await Promise.all([
+      findFixRepository(db, report.id),
+      consultation.teamConsultation(db, report.id),
+    ]);
+    const facts = factsOf(report, fixRows, verifications, fixRepository !== null);
     const undo =
       report.state === "rejected" ? await loadUndoState(features, db, report, reporter.email, clock()) : null;
     if (undo) facts.undo = undo.facts;
@@ -164,6 +173,15 @@ export function createReportViews(ctx: ReportsContext) {
           text: describeEvent(e.action, e.data as Record<string, unknown>),
         })),
       ),
+      /** The private fix repository's branch, when create_fix_branch made one. */
+      fixRepository: fixRepository ? { branch: fixRepository.branch, baseSha: fixRepository.baseSha } : null,
+      /** The reporter's check of the fix: the latest invitation, their answers and their clone access. */
+      consultation: {
+        ...consulted,
+        invitation: consulted.invitation
+          ? { ...consulted.invitation, by: await person(consulted.invitation.byId) }
+          : null,
+      },
       availableActions: availableActions(facts),
       undoRejection: undo ? undoSummary(undo.facts) : null,
       nobodyAvailable: waitingForSomeone(events, report.assigneeId),

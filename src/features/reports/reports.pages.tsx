@@ -33,6 +33,7 @@ import {
 import { OwaspPreview } from "../severity/owasp.views.tsx";
 import { reportTemplateProps } from "../templates/templates.pages.tsx";
 import type { TemplatesService } from "../templates/templates.service.ts";
+import { registerConsultationPages } from "./consultation.pages.tsx";
 import { type InboxFilters, InboxPage } from "./inbox.views.tsx";
 import type { MailArrival, MailWaiting } from "./mail-facts.views.tsx";
 import { registerSpamConfirmPage } from "./rejection-undo.pages.tsx";
@@ -301,6 +302,7 @@ export function registerReportPages(app: Hono<AppEnv>, deps: ReportPagesDeps) {
   });
 
   registerSpamConfirmPage(app, deps);
+  registerConsultationPages(app, deps);
 
   app.get("/reports/:ref/attachments/:id", requirePage("report.read"), async (c) => {
     const file = await deps.reports.attachmentForTeam(c.req.param("ref"), c.req.param("id"));

@@ -234,6 +234,11 @@ export const actionSchema = z.discriminatedUnion(
     }),
     /** Takes back the latest rejection while nothing about it has reached the reporter; mails no one. */
     z.object({ action: z.literal("undo_rejection") }),
+    /** Shares the fix with the reporter: their tracking page shows this message, the diff and clone access. */
+    z.object({
+      action: z.literal("invite_reporter_to_fix"),
+      message: reason("the message inviting the reporter to check the fix"),
+    }),
   ],
   { error: (issue) => (issue.code === "invalid_union" ? "Unknown action." : undefined) },
 );
@@ -257,6 +262,32 @@ export const reporterReplySchema = z.object({
     .min(1, "Write a message.")
     .max(20_000, "Use at most 20,000 characters."),
 });
+
+/**
+ * The reporter's answer on the fix they were invited to check. A "does not fix" needs the comment that says why;
+ * a "fixes" may come without one.
+ */
+export const fixAnswerSchema = z
+  .object({
+    verdict: z.enum(["fixes", "does_not_fix"], {
+      message: "Choose “This fixes it” or “This does not fix it”.",
+    }),
+    comment: z
+      .string({ message: "Write your comment as text." })
+      .trim()
+      .max(20_000, "Use at most 20,000 characters.")
+      .optional()
+      .transform((v) => v ?? ""),
+  })
+  .superRefine((v, ctx) => {
+    if (v.verdict === "does_not_fix" && v.comment === "") {
+      ctx.addIssue({
+        code: "custom",
+        path: ["comment"],
+        message: "Say what the fix misses, so the team can correct it.",
+      });
+    }
+  });
 
 /** Inbox filters, sorting and paging from the query string. */
 /**

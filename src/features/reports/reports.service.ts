@@ -1,5 +1,6 @@
 import type { Tx } from "../../core/db.ts";
 import type { SearchReader } from "../search/search.service.ts";
+import { createReportConsultation } from "./consultation.service.ts";
 import { createLinkRecovery } from "./link-recovery.service.ts";
 import { createReportAct } from "./report-act.service.ts";
 import {
@@ -25,7 +26,8 @@ export function createReportsService(deps: ReportsDeps) {
   const intake = createReportIntake(ctx);
   const messages = createReportMessages(ctx);
   const lifecycle = createReportAct(ctx);
-  const views = createReportViews(ctx);
+  const consultation = createReportConsultation(ctx, messages);
+  const views = createReportViews(ctx, consultation);
   const { inbox, markRead, markUnread } = createReportInbox(ctx);
   const { recoverLinks } = createLinkRecovery(ctx);
 
@@ -62,6 +64,14 @@ export function createReportsService(deps: ReportsDeps) {
     attachmentForTeam: views.attachmentForTeam,
     attachmentForReporter: views.attachmentForReporter,
     recoverLinks,
+    /** The tracking page's "Check the fix": the team's message, the diff and clone access, or null (no code). */
+    reporterConsultation: consultation.reporterConsultation,
+    /** Mints the reporter's read-only fix-access token, shown once. */
+    showFixAccess: consultation.showFixAccess,
+    revokeFixAccessAsReporter: consultation.revokeFixAccessAsReporter,
+    revokeFixAccessAsTeam: consultation.revokeFixAccessAsTeam,
+    /** The reporter's "This fixes it" / "This does not fix it". */
+    answerFix: consultation.answerFix,
   };
 }
 

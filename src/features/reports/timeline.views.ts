@@ -12,6 +12,14 @@ const str = (v: unknown) => (typeof v === "string" ? v : "");
 
 /** A sentence for the team's timeline for one audit event. */
 export function describeEvent(action: string, data: Data): string {
+  const text = describeOne(action, data);
+  // Any state change out of the states an invited reporter may fetch in (domain/consultation.ts) ends that access.
+  return Number(data?.reporterFixAccessRevoked) > 0
+    ? `${text} The reporter's clone access to the fix repository ended.`
+    : text;
+}
+
+function describeOne(action: string, data: Data): string {
   const to = STATE_LABELS[data.to as ReportState];
   switch (action) {
     case "report.received":
@@ -116,6 +124,20 @@ export function describeEvent(action: string, data: Data): string {
       return "Added an internal note.";
     case "message.from_reporter":
       return "The reporter replied.";
+    case "report.invite_reporter_to_fix":
+      return `Invited the reporter to check the fix on ${str(data.branch).replace(/^refs\/heads\//, "")}${data.headSha ? ` at ${str(data.headSha).slice(0, 12)}` : " (no push recorded yet)"}.`;
+    case "report.fix_answered":
+      return data.verdict === "fixes"
+        ? "The reporter checked the fix: this fixes it."
+        : "The reporter checked the fix: this does not fix it. The fix needs attention.";
+    case "fix_access.reporter_token_created":
+      return Number(data.replaced) > 0
+        ? "The reporter took new read-only clone access to the fix repository; the earlier access stopped working."
+        : "The reporter took read-only clone access to the fix repository.";
+    case "fix_access.reporter_token_revoked":
+      return data.by === "reporter"
+        ? "The reporter revoked their clone access to the fix repository."
+        : "The reporter's clone access to the fix repository was revoked.";
     case "mail.bounced":
       return `Mail to ${str(data.to)} bounced (${str(data.why)}): it did not arrive, so reach them another way.`;
     default:
@@ -140,6 +162,9 @@ const REPORTER_STEPS: Record<string, (data: Data) => string> = {
   "report.close": () => "Closed",
   "report.reopen": () => "Reopened",
   "report.request_info": () => "The security team asked you for more information",
+  "report.invite_reporter_to_fix": () => "The security team invited you to check the fix",
+  "report.fix_answered": (d) =>
+    d.verdict === "fixes" ? "You confirmed that the fix works" : "You said the fix does not fix it",
   "sla.resumed": (d) => (d.why === "reporter_replied" ? "You answered; the team continues" : ""),
 };
 

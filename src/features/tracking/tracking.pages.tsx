@@ -9,6 +9,7 @@ import { redirectWithFormState, takeFormState } from "../../http/form-state.ts";
 import type { RateLimits } from "../../http/rate-limit.ts";
 import type { ReportsService } from "../reports/reports.service.ts";
 import type { SettingsService } from "../settings/settings.service.ts";
+import { fixAnswerDraft, registerFixConsultationPages } from "./consultation.pages.tsx";
 import { LinkNotFoundPage, RecoverPage, RecoverSentPage, ReporterPage } from "./tracking.views.tsx";
 
 /** What the reporter's pages use. */
@@ -45,10 +46,23 @@ async function renderReporterPage(deps: TrackingPagesDeps, c: Context<AppEnv>, t
   const reply = state?.form === "reply" ? String(state.values.body ?? "") : undefined;
   const errors = state?.form === "reply" ? state.errors : undefined;
   const { reports, settings } = deps;
-  const [view, org] = await Promise.all([reports.reporterView(token), settings.org()]);
+  const [view, org, fix] = await Promise.all([
+    reports.reporterView(token),
+    settings.org(),
+    reports.reporterConsultation(token),
+  ]);
   if (!view) return linkNotFound(deps, c);
   return c.html(
-    <ReporterPage orgName={org.name} token={token} view={view} reply={reply ?? ""} errors={errors ?? {}} />,
+    <ReporterPage
+      orgName={org.name}
+      token={token}
+      view={view}
+      reply={reply ?? ""}
+      errors={errors ?? {}}
+      fix={fix}
+      fixDraft={fixAnswerDraft(state)}
+      fixAccessRevoked={c.req.query("revoked") === "1"}
+    />,
   );
 }
 
@@ -144,6 +158,8 @@ export function registerTrackingPages(app: Hono<AppEnv>, deps: TrackingPagesDeps
     }
     return c.redirect(`/r/${token}#messages`, 303);
   });
+
+  registerFixConsultationPages(app, deps, (c) => linkNotFound(deps, c), repliesLimit);
 
   app.get("/r/:token/attachments/:id", async (c) => {
     const token = c.req.param("token");

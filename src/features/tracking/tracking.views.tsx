@@ -7,6 +7,7 @@ import { ReportText } from "../../http/components/report-text.tsx";
 import { formatDate, Layout } from "../../http/layout.tsx";
 import { ReporterWaitingPrompt } from "../reports/needs-info.views.tsx";
 import type { ReportsService } from "../reports/reports.service.ts";
+import { CheckTheFix, type FixAnswerDraft, type ReporterConsultation } from "./consultation.views.tsx";
 import { ProposalFacts, SharedSeverityCard } from "./shared-severity.views.tsx";
 
 /** Exactly what the service lets a link holder see; the page cannot show more than this. */
@@ -53,6 +54,11 @@ export interface ReporterPageProps {
   view: ReporterView;
   reply?: string;
   errors?: Record<string, string>;
+  /** The fix the team invited the reporter to check; null without an invitation (the page then shows no code). */
+  fix?: ReporterConsultation | null;
+  fixDraft?: FixAnswerDraft | null;
+  /** The reporter just revoked their clone access. */
+  fixAccessRevoked?: boolean;
 }
 
 /** The reporter's private page: status, deadlines, the conversation and their own report, with a reply form. */
@@ -60,9 +66,10 @@ export function ReporterPage(props: ReporterPageProps) {
   const { view, token } = props;
   const e = props.errors;
   const hadErrors = e !== undefined && Object.keys(e).length > 0;
+  const fixErrors = Object.keys(props.fixDraft?.errors ?? {}).length > 0;
   return (
     <Layout
-      title={hadErrors ? `Error: Report ${view.reference}` : `Report ${view.reference}`}
+      title={hadErrors || fixErrors ? `Error: Report ${view.reference}` : `Report ${view.reference}`}
       orgName={props.orgName}
     >
       <div class="report-head">
@@ -83,6 +90,14 @@ export function ReporterPage(props: ReporterPageProps) {
 
       <div class="grid">
         <div>
+          {props.fix && (
+            <CheckTheFix
+              token={token}
+              fix={props.fix}
+              draft={props.fixDraft ?? null}
+              revoked={props.fixAccessRevoked ?? false}
+            />
+          )}
           <section class="card" aria-labelledby="messages-heading" id="messages">
             <h2 id="messages-heading">Conversation</h2>
             {view.messages.length === 0 ? (

@@ -24,6 +24,7 @@ const SECTIONS = [
   { key: "settings", href: "/admin/settings", label: "Settings" },
   { key: "scope", href: "/admin/scope", label: "Scope" },
   { key: "repositories", href: "/admin/repositories", label: "Repositories" },
+  { key: "notification-lists", href: "/admin/notification-lists", label: "Notification lists" },
   { key: "intake", href: "/admin/intake", label: "Intake limits" },
   { key: "responses", href: "/admin/responses", label: "Canned responses" },
   { key: "outbox", href: "/admin/outbox", label: "Outbox" },

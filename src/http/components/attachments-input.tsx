@@ -23,36 +23,34 @@ export function AttachmentsInput(props: {
   again: boolean;
   /** The sentence asking for the files again. */
   againText: string;
+  /** The input's id, and the key of its error, when a page has more than one such input ("attachments"). */
+  id?: string;
 }) {
   const e = props.errors;
+  const id = props.id ?? "attachments";
   return (
     <>
-      <label for="attachments">
+      <label for={id}>
         Attachments (optional)
-        <span class="hint" id="attachments-hint">
+        <span class="hint" id={`${id}-hint`}>
           {ATTACHMENT_HINT}
         </span>
       </label>
       {props.again && (
-        <p class="hint warn" id="attachments-again">
+        <p class="hint warn" id={`${id}-again`}>
           {props.againText}
         </p>
       )}
       <input
         type="file"
-        id="attachments"
+        id={id}
         name="attachments"
         multiple
         accept={ATTACHMENT_ACCEPT}
-        aria-invalid={invalid("attachments", e)}
-        aria-describedby={describedBy(
-          "attachments",
-          e,
-          "attachments-hint",
-          ...(props.again ? ["attachments-again"] : []),
-        )}
+        aria-invalid={invalid(id, e)}
+        aria-describedby={describedBy(id, e, `${id}-hint`, ...(props.again ? [`${id}-again`] : []))}
       />
-      <FieldError id="attachments" errors={e} />
+      <FieldError id={id} errors={e} />
     </>
   );
 }

@@ -34,8 +34,11 @@ export interface ActionChange {
   audit?: Record<string, unknown>;
   /** A message to the reporter, stored and announced by mail; it counts as a reporter-visible update. */
   toReporter?: { kind: ReporterMessageKind; body: string };
-  /** Work in the same transaction after the audit event (jobs that follow from the change). */
-  afterAudit?: () => Promise<void>;
+  /**
+   * Work in the same transaction after the audit event (jobs that follow from the change); it learns the id of the
+   * message toReporter stored, so rows can point at it.
+   */
+  afterAudit?: (done: { reporterMessageId: string | null }) => Promise<void>;
 }
 
 /** An action resolved into what the domain decides, and what to do when it says yes. */

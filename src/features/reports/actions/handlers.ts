@@ -6,6 +6,7 @@ import { close } from "./close.ts";
 import { confirm } from "./confirm.ts";
 import { createFixBranch } from "./create-fix-branch.ts";
 import { disclose } from "./disclose.ts";
+import { inviteReporterToFix } from "./invite-reporter-to-fix.ts";
 import { markDuplicate } from "./mark-duplicate.ts";
 import { reject } from "./reject.ts";
 import { release } from "./release.ts";
@@ -36,6 +37,7 @@ export const ACTION_HANDLERS: ActionHandlers = {
   reopen,
   request_info: requestInfo,
   undo_rejection: undoRejection,
+  invite_reporter_to_fix: inviteReporterToFix,
 };
 
 /** Resolves an action's input into its plan with that action's handler, which receives exactly its input type. */

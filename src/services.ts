@@ -8,6 +8,8 @@ import { createAssignmentService } from "./features/assignment/assignment.servic
 import { createAuditService } from "./features/audit/audit.service.ts";
 import { createAuthService } from "./features/auth/auth.service.ts";
 import { createDataKeyService } from "./features/data-key/data-key.service.ts";
+import { createFixesService } from "./features/fixes/fixes.service.ts";
+import type { FixesDeps } from "./features/fixes/fixes.types.ts";
 import { createKeysService } from "./features/keys/keys.service.ts";
 import { inspectArmoredKey } from "./features/keys/pgp.adapter.ts";
 import { createMailIntakeService } from "./features/mail-intake/mail-intake.service.ts";
@@ -42,7 +44,7 @@ export interface ServiceDeps {
   trustProxy?: TrustProxy;
   /** Private hosts and ranges alert channels may reach (ALERT_ALLOW_PRIVATE_HOSTS); unset: public hosts only. */
   alertAllowPrivateHosts?: HostAllowList;
-  /** Where the git store lives (EMBARGO_GIT_DIR): the repositories' bare mirrors. */
+  /** Where the git store lives (EMBARGO_GIT_DIR): the bare mirrors and the reports' fix repositories. */
   gitDir: string;
 }
 
@@ -90,14 +92,29 @@ export function createServices(deps: ServiceDeps) {
   const search = createSearchService({ db, cipher });
   const templates = createTemplatesService({ db, clock, publicUrl, settings, team });
   const assignment = createAssignmentService({ db, clock, settings, team, alerts });
+  const fixesDeps: FixesDeps = { db, clock, jobs, gitDir: deps.gitDir, publicUrl, repositories, alerts };
+  const fixes = createFixesService(fixesDeps);
   const reports = createReportsService({
     db,
     clock,
     cipher,
     publicUrl,
     gitDir: deps.gitDir,
-    features: { alerts, assignment, assets, keys, outbox, search, settings, team, templates, verifications },
+    features: {
+      alerts,
+      assignment,
+      assets,
+      fixes,
+      keys,
+      outbox,
+      search,
+      settings,
+      team,
+      templates,
+      verifications,
+    },
   });
+  fixesDeps.afterPush = (tx, reportId) => reports.reassessFixReadyInTx(tx, reportId);
   const mailIntake = createMailIntakeService({
     db,
     clock,
@@ -122,6 +139,7 @@ export function createServices(deps: ServiceDeps) {
     alerts,
     assets,
     repositories,
+    fixes,
     notifications: createNotificationsService({ db, clock, keys }),
     verifications,
     search,

@@ -61,6 +61,8 @@ export type ActionRequest =
   | { action: "mark_duplicate"; originalId: string; reportId: string; message: string }
   | { action: "start_remediation" }
   | { action: "add_fix"; url: string; authorId: string }
+  /** existingCloneUrl: the clone URL of the report's fix repository when it already has one. */
+  | { action: "create_fix_branch"; existingCloneUrl: string | null }
   // fix: a fix's id or a pushed commit's full SHA; null = the most recently added fix (its branch's head for a commit)
   | { action: "verify_fix"; fix: string | null; verifierId: string }
   // The id of a passed package verification that covers the report, found by the service; null when there is none.
@@ -108,6 +110,7 @@ const ACTION_PHRASES: Record<ReportAction, string> = {
   mark_duplicate: "mark as a duplicate",
   start_remediation: "start remediation on",
   add_fix: "add a fix to",
+  create_fix_branch: "create a fix branch for",
   verify_fix: "verify a fix on",
   release: "release",
   disclose: "disclose",
@@ -263,6 +266,14 @@ export function decide(facts: ReportFacts, req: ActionRequest): Decision {
       if (!isNonBlank(r.authorId)) return guardFailed("A fix needs an author.");
       return accept(state, to);
     }
+
+    case "create_fix_branch":
+      if (isNonBlank(r.existingCloneUrl)) {
+        return guardFailed(
+          `This report already has a private fix repository; clone it from ${r.existingCloneUrl} and push to its fix branch.`,
+        );
+      }
+      return accept(state, to);
 
     case "verify_fix": {
       if (listOf(facts.fixes).length === 0) return guardFailed("Add a fix link before verifying.");

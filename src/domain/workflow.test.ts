@@ -68,6 +68,7 @@ const SPEC: Record<ReportAction, Partial<Record<ReportState, ReportState>>> = {
   },
   start_remediation: { confirmed: "remediation" },
   add_fix: { remediation: "remediation", fix_ready: "fix_ready" },
+  create_fix_branch: { confirmed: "remediation", remediation: "remediation" },
   verify_fix: { remediation: "fix_ready", fix_ready: "fix_ready" },
   release: { fix_ready: "released" },
   disclose: { released: "disclosed" },
@@ -101,6 +102,7 @@ const GOOD: Record<ReportAction, ActionRequest> = {
   },
   start_remediation: { action: "start_remediation" },
   add_fix: { action: "add_fix", url: "https://git.example.org/app/commit/abc123", authorId: "u-dev" },
+  create_fix_branch: { action: "create_fix_branch", existingCloneUrl: null },
   verify_fix: { action: "verify_fix", fix: null, verifierId: "u-qa" },
   release: { action: "release", passedVerificationId: "v-1", overrideReason: null },
   disclose: {
@@ -157,11 +159,11 @@ function refusal(d: ReturnType<typeof decide>): { code: string; message: string 
 const PAIRS = REPORT_STATES.flatMap((state) => REPORT_ACTIONS.map((action) => ({ state, action })));
 
 describe("the vocabulary", () => {
-  it("lists ten states, five severities, seven rejection reasons and seventeen actions", () => {
+  it("lists ten states, five severities, seven rejection reasons and eighteen actions", () => {
     expect(REPORT_STATES).toHaveLength(10);
     expect(SEVERITIES).toEqual(["note", "low", "medium", "high", "critical"]);
     expect(REJECTION_REASONS).toHaveLength(7);
-    expect(REPORT_ACTIONS).toHaveLength(17);
+    expect(REPORT_ACTIONS).toHaveLength(18);
   });
 
   it("has a human label for every state, action and rejection reason", () => {
@@ -193,17 +195,17 @@ describe("the vocabulary", () => {
   });
 });
 
-describe("decide: the full state table (10 states × 17 actions)", () => {
-  it("covers all 170 pairs", () => {
-    expect(PAIRS).toHaveLength(170);
+describe("decide: the full state table (10 states × 18 actions)", () => {
+  it("covers all 180 pairs", () => {
+    expect(PAIRS).toHaveLength(180);
   });
 
   const allowed = PAIRS.filter(({ state, action }) => SPEC[action][state] !== undefined);
   const refused = PAIRS.filter(({ state, action }) => SPEC[action][state] === undefined);
 
-  it("has 51 allowed and 119 refused pairs", () => {
-    expect(allowed).toHaveLength(51);
-    expect(refused).toHaveLength(119);
+  it("has 53 allowed and 127 refused pairs", () => {
+    expect(allowed).toHaveLength(53);
+    expect(refused).toHaveLength(127);
   });
 
   it.each(allowed)("allows $action in $state", ({ state, action }) => {
@@ -580,6 +582,46 @@ describe("decide: add_fix", () => {
       to: "fix_ready",
       stateChanged: false,
     });
+  });
+});
+
+describe("decide: create_fix_branch", () => {
+  const create = (state: ReportState, existingCloneUrl: unknown) =>
+    decide(facts(state), { action: "create_fix_branch", existingCloneUrl } as never);
+
+  it("starts remediation from confirmed and stays in remediation", () => {
+    expect(create("confirmed", null)).toEqual({
+      ok: true,
+      from: "confirmed",
+      to: "remediation",
+      stateChanged: true,
+    });
+    expect(create("remediation", null)).toEqual({
+      ok: true,
+      from: "remediation",
+      to: "remediation",
+      stateChanged: false,
+    });
+  });
+
+  it("refuses a second fix repository and names the clone URL of the first", () => {
+    const url = "https://embargo.example.org/git/EMB-2026-0001.git";
+    const d = refusal(create("remediation", url));
+    expect(d.code).toBe("guard_failed");
+    expect(d.message).toContain(url);
+  });
+
+  it("treats a blank, missing or non-string clone URL as none", () => {
+    for (const value of ["", "   ", "\u200b", undefined, 42, {}, []])
+      expect(create("confirmed", value).ok).toBe(true);
+  });
+
+  it("refuses every state but confirmed and remediation, naming both", () => {
+    for (const state of REPORT_STATES.filter((s) => s !== "confirmed" && s !== "remediation")) {
+      const d = refusal(create(state, null));
+      expect(d.code).toBe("invalid_transition");
+      expect(d.message).toContain("Confirmed or Remediation");
+    }
   });
 });
 

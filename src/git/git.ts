@@ -48,7 +48,9 @@ export async function fetchMirror(
 ): Promise<void> {
   const check = classifyUpstreamUrl(upstream);
   if (!check.ok) throw new GitError("invalid", check.problem);
-  const config = [...TRANSPORT[check.kind]];
+  // No automatic gc after the fetch: fix repositories borrow this mirror's objects through alternates, and a gc
+  // here could prune a commit that only a fix branch still reaches.
+  const config = [...TRANSPORT[check.kind], "gc.auto=0", "maintenance.auto=false"];
   const env: Record<string, string> = {};
   let keyDir: string | null = null;
   const creds = options.credentials ?? null;

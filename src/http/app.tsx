@@ -1,19 +1,16 @@
-import fs from "node:fs";
-import { createRequire } from "node:module";
-import path from "node:path";
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { contextStorage } from "hono/context-storage";
 import { secureHeaders } from "hono/secure-headers";
 import type { Logger } from "pino";
 import { AppError } from "../core/errors.ts";
-import { PROJECT_ROOT } from "../core/project-root.ts";
 import { MAX_REPORT_REQUEST_BYTES } from "../domain/attachments.ts";
 import { heldMailNotice, reportingAddress } from "../domain/mail-delivery.ts";
 import { can } from "../domain/permissions.ts";
 import { registerAlertPages } from "../features/alerts/alerts.pages.tsx";
 import { registerAuthPages } from "../features/auth/auth.pages.tsx";
 import { registerLoginThrottlePages } from "../features/auth/login-throttle.pages.tsx";
+import { registerFixGitRoutes } from "../features/fixes/fix-git.pages.ts";
 import { intakeDocumentRefinement, registerIntakeApi } from "../features/intake/intake.api.ts";
 import { registerIntakePages } from "../features/intake/intake.pages.tsx";
 import { registerIntakeAdminPages } from "../features/intake/intake-admin.pages.tsx";
@@ -46,41 +43,7 @@ import { createFormStateStore, provideFormStates } from "./form-state.ts";
 import { Layout } from "./layout.tsx";
 import { createApiRouter, registerOpenApiDocument } from "./openapi.ts";
 import { createRateLimits } from "./rate-limit.ts";
-
-const require = createRequire(import.meta.url);
-
-/** Our own static files plus htmx from node_modules, so no page needs another origin. */
-function staticFiles(): Map<string, { body: Buffer; type: string }> {
-  const files = new Map<string, { body: Buffer; type: string }>();
-  const types: Record<string, string> = {
-    ".css": "text/css; charset=utf-8",
-    ".js": "text/javascript; charset=utf-8",
-    ".svg": "image/svg+xml",
-    ".ico": "image/x-icon",
-  };
-  const walk = (dir: string, prefix: string) => {
-    if (!fs.existsSync(dir)) return;
-    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-      const full = path.join(dir, entry.name);
-      if (entry.isDirectory()) walk(full, `${prefix}${entry.name}/`);
-      else
-        files.set(`${prefix}${entry.name}`, {
-          body: fs.readFileSync(full),
-          type: types[path.extname(entry.name)] ?? "application/octet-stream",
-        });
-    }
-  };
-  walk(path.join(PROJECT_ROOT, "public"), "");
-  files.set("js/htmx.min.js", {
-    body: fs.readFileSync(require.resolve("htmx.org/dist/htmx.min.js")),
-    type: types[".js"]!,
-  });
-  files.set(OPENPGP_BROWSER_PATH, {
-    body: fs.readFileSync(OPENPGP_BROWSER_FILE),
-    type: types[".js"]!,
-  });
-  return files;
-}
+import { staticFiles } from "./static-files.ts";
 
 function wantsJson(c: { req: { path: string; header(name: string): string | undefined } }): boolean {
   return c.req.path.startsWith("/api/") || (c.req.header("accept") ?? "").startsWith("application/json");
@@ -89,7 +52,7 @@ function wantsJson(c: { req: { path: string; header(name: string): string | unde
 /** The whole web application; `app.request()` runs it without a socket in tests. */
 export function createApp(services: Services, logger: Logger) {
   const app = new Hono<AppEnv>();
-  const files = staticFiles();
+  const files = staticFiles([{ path: OPENPGP_BROWSER_PATH, file: OPENPGP_BROWSER_FILE }]);
   const publicUrl = services.deps.publicUrl;
 
   app.use("*", async (c, next) => {
@@ -140,6 +103,8 @@ export function createApp(services: Services, logger: Logger) {
     });
   });
   app.get("/healthz", (c) => c.json({ ok: true }));
+  // git over HTTP: Basic auth only, its own size limit; so before the body limit, same-origin check and session.
+  registerFixGitRoutes(app, services, logger);
 
   // Attachments: 5 files of 10 MB, base64 in JSON, plus text.
   app.use(
@@ -307,6 +272,7 @@ function registerRoutes(app: Hono<AppEnv>, services: Services) {
     mailArrivals: (reportId) => services.mailIntake.forReport(reportId),
     mailWaiting: (reportId) => services.mailIntake.toConfirm(reportId),
     mailFailureCount: () => services.mailIntake.failureCount(),
+    fixBranchForm: (report) => services.fixes.branchForm(report),
     clock,
     verificationPanel: verificationPanelFor(services),
   });

@@ -2,6 +2,8 @@ import type { Logger } from "pino";
 import { NO_PRIVATE_HOSTS } from "../domain/network-trust.ts";
 import { alertQueues } from "../features/alerts/alert-queue.jobs.ts";
 import { registerAlertWorkers } from "../features/alerts/alerts.jobs.ts";
+import { registerFixWorkers } from "../features/fixes/fixes.jobs.ts";
+import { fixQueues } from "../features/fixes/fixes-queue.jobs.ts";
 import { mailIntakeQueues, registerMailFetch } from "../features/mail-intake/mail-intake.jobs.ts";
 import { registerMaintenance } from "../features/maintenance/maintenance.jobs.ts";
 import { maintenanceQueues } from "../features/maintenance/maintenance-queue.jobs.ts";
@@ -24,6 +26,7 @@ export const ALL_QUEUES: readonly QueueDefinition[] = [
   ...maintenanceQueues,
   ...repositoryQueues,
   ...verificationQueues,
+  ...fixQueues,
 ];
 
 /** What only job handlers need beyond the services: the way out for mail, and the mailbox to poll. */
@@ -76,6 +79,7 @@ export async function registerWorkers(services: Services, options: WorkerOptions
   await registerMaintenance({ db, jobs, maintenance: services.maintenance, logger: options.logger });
   await registerRepositoryFetch({ jobs, repositories: services.repositories, logger: options.logger });
   await registerVerificationRun({ jobs, verifications: services.verifications, logger: options.logger });
+  await registerFixWorkers({ jobs, fixes: services.fixes, logger: options.logger });
   if (options.imapUrl) {
     await registerMailFetch({
       db,

@@ -250,6 +250,7 @@ export const NOT_PAGES: Readonly<Record<string, string>> = {
   "GET /api/v1/reports/:id": "JSON",
   "GET /api/v1/repositories": "JSON",
   "GET /api/v1/verifications/:id": "JSON",
+  "GET /git/*": "git's smart HTTP protocol",
   "GET /r/:token/attachments/:id": "a download",
   "GET /reports/:ref/attachments/:id": "a download",
   "GET /reports/:ref/owasp-preview": "an htmx fragment inside the report page",

@@ -215,6 +215,9 @@ const MATRIX: Row[] = [
   r("POST /admin/repositories/:id/fetch",    [401, 401, 403, 403, "303 /admin/repositories?done=fetching", 401], { url: (w) => `/admin/repositories/${w.repositoryId}/fetch`, ...EMPTY }),
   r("POST /admin/repositories/:id/signing-key", [401, 401, 403, 403, "303 /admin/repositories?done=signing_key", 401], { url: (w) => `/admin/repositories/${w.repositoryId}/signing-key`, form: () => ({ releaseSigningKey: MEMBER_PUBLIC_KEY }) }),
   r("POST /admin/repositories/:id/credentials", [401, 401, 403, 403, "303 /admin/repositories?done=credentials", 401], { url: (w) => `/admin/repositories/${w.repositoryId}/credentials`, form: () => ({ kind: "https_token", token: "matrix-token" }) }),
+  // git over HTTP takes HTTP Basic only (real clones and pushes: features/fixes): cookies and bearer tokens get the challenge.
+  r("GET /git/*",                            [401, 401, 401, 401, 401, 401], { url: (w) => `/git/${w.a.ref}.git/info/refs?service=git-upload-pack` }),
+  r("POST /git/*",                           [401, 401, 401, 401, 401, 401], { url: (w) => `/git/${w.a.ref}.git/git-receive-pack`, ...EMPTY }),
   r("GET /admin/notification-lists",         [LOGIN, LOGIN, 403, 403, 200, LOGIN]),
   r("POST /admin/notification-lists",        [401, 401, 403, 403, "303 /admin/notification-lists?done=created", 401], { form: () => ({ name: "Vendors", mode: "imminent" }) }),
   r("POST /admin/notification-lists/:id/members", [401, 401, 403, 403, "303 /admin/notification-lists?form=", 401], { url: (w) => `/admin/notification-lists/${w.notificationList.id}/members`, ...EMPTY }),

@@ -97,6 +97,7 @@ const ACTIONS = [
   "reopen",
   "schedule_release",
   "add_fix",
+  "create_fix_branch",
   "verify_fix",
   "publish",
   "__proto__",
@@ -126,6 +127,8 @@ function teamApiCase(r: Rng, t: StormTargets): HostileCase {
       "body",
       "severity",
       "note",
+      "repository",
+      "base",
     ]) {
       if (r.chance(0.3))
         entries.push([key, r.chance(0.7) ? JSON.stringify(hostileString(r)) : hostileJsonValue(r)]);
@@ -142,6 +145,7 @@ function teamApiCase(r: Rng, t: StormTargets): HostileCase {
       entries.push(["visibility", JSON.stringify(r.pick(["reporter", "internal", "team", "", "__proto__"]))]);
     return jsonRequest(r, "api-message", `/api/v1/reports/${ref}/messages`, jsonObject(entries), auth);
   }
+  if (roll < 8 && r.chance(0.5)) return gitCase(r, t);
   if (roll < 8)
     return { name: "api-read", method: "GET", path: `/api/v1/reports/${hostileSegment(r)}`, headers: auth };
   const params = [
@@ -166,6 +170,43 @@ function teamApiCase(r: Rng, t: StormTargets): HostileCase {
     method: "GET",
     path: `/api/v1/reports?${query}${r.chance(0.1) ? "&q=a&q=b&page=1&page=2" : ""}`,
     headers: auth,
+  };
+}
+
+/** git over HTTP: Basic credentials that are broken, foreign or valid, on smart-protocol and made-up paths. */
+function gitCase(r: Rng, t: StormTargets): HostileCase {
+  const secret = r.pick([t.apiToken, hostileString(r).slice(0, 300), ""]);
+  const authorization = r.pick([
+    `Basic ${Buffer.from(`x:${secret}`).toString("base64")}`,
+    `Basic ${Buffer.from(secret).toString("base64")}`,
+    `Basic ${hostileSegment(r).slice(0, 500)}`,
+    "Basic",
+    `Bearer ${t.apiToken}`,
+  ]);
+  const ref = r.chance(0.6) ? t.reference : hostileSegment(r);
+  const tail = r.pick([
+    "/info/refs?service=git-upload-pack",
+    "/info/refs?service=git-receive-pack",
+    `/info/refs?service=${hostileSegment(r)}`,
+    "/git-upload-pack",
+    "/git-receive-pack",
+    `/${hostileSegment(r)}`,
+  ]);
+  const post = tail.startsWith("/git-") && r.chance(0.8);
+  return {
+    name: "git",
+    method: post ? "POST" : "GET",
+    path: `/git/${ref}.git${tail}`,
+    headers: {
+      authorization,
+      ...(post
+        ? {
+            "content-type": "application/x-git-upload-pack-request",
+            "content-encoding": r.pick(["gzip", "identity"]),
+          }
+        : {}),
+    },
+    ...(post ? { body: Buffer.from(hostileString(r)) } : {}),
   };
 }
 

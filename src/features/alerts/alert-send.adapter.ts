@@ -100,6 +100,34 @@ export function buildAlertRequest(
 }
 
 /**
+ * An integration event (e.g. fix.pushed for CI) to a generic webhook: its own JSON body, signed and labelled
+ * exactly as alert webhooks are, so one receiver checks both the same way.
+ */
+export function buildIntegrationRequest(
+  config: ChannelConfig,
+  event: string,
+  payload: Record<string, unknown>,
+  deliveryId: string,
+  now: Date,
+): OutgoingRequest {
+  const body = JSON.stringify({ event, ...payload, occurredAt: now.toISOString(), deliveryId });
+  const timestamp = String(Math.floor(now.getTime() / 1000));
+  return {
+    method: "POST",
+    url: config.url!,
+    headers: {
+      "Content-Type": "application/json",
+      "User-Agent": "Embargo-Alerts",
+      "X-Embargo-Event": event,
+      "X-Embargo-Delivery": deliveryId,
+      "X-Embargo-Timestamp": timestamp,
+      "X-Embargo-Signature": signWebhook(config.secret!, timestamp, body),
+    },
+    body,
+  };
+}
+
+/**
  * The alert mail: reference, title and link only. `body` is what a member with a key receives encrypted;
  * `plainBody`, sent to a member without a key, leaves out the title and detail.
  */

@@ -8,6 +8,8 @@ import type { DataCipher } from "../../crypto/data-key.ts";
 import type { HostAllowList } from "../../domain/network-trust.ts";
 import type { JobQueue } from "../../jobs/queue.ts";
 import { ALERT_DELIVER, ALERT_EVENTS, queueTeamAlert, type TeamAlert } from "./alert-queue.jobs.ts";
+import { buildIntegrationRequest } from "./alert-send.adapter.ts";
+import { type SendResult, sendAlertRequest } from "./alert-target.adapter.ts";
 import {
   type AlertChannelRow,
   findChannel,
@@ -234,6 +236,33 @@ export function createAlertsService(deps: {
         );
         return { deliveryId: deliveryId! };
       });
+    },
+
+    /** The team's active generic webhooks: integrations such as CI receive events like fix.pushed there. */
+    async integrationWebhooks(dbOrTx: Db = db): Promise<{ id: string; name: string }[]> {
+      return (await listChannels(dbOrTx))
+        .filter((c) => c.kind === "webhook" && c.active)
+        .map(({ id, name }) => ({ id, name }));
+    },
+
+    /**
+     * Sends one integration event to a generic webhook, signed as alert webhooks are, after the same target
+     * check. Only jobs call it. `refused` means a retry cannot help (channel gone, disabled or unreadable).
+     */
+    async sendIntegrationEvent(
+      channelId: string,
+      event: string,
+      payload: Record<string, unknown>,
+      deliveryId: string,
+    ): Promise<SendResult> {
+      const row = await findChannel(db, channelId);
+      if (row?.kind !== "webhook" || !row.active)
+        return { ok: false, refused: true, error: "the channel was deleted or disabled" };
+      const config = readConfig(row);
+      if (!config.url || !config.secret)
+        return { ok: false, refused: true, error: "the channel's settings cannot be read: save them again" };
+      const request = buildIntegrationRequest(config, event, payload, deliveryId, clock());
+      return sendAlertRequest(request, deps.allowPrivateHosts);
     },
 
     async deliveries(page: number) {

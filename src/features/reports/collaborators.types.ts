@@ -1,5 +1,6 @@
 import type { AlertsService } from "../alerts/alerts.service.ts";
 import type { AssignmentService } from "../assignment/assignment.service.ts";
+import type { FixesService } from "../fixes/fixes.service.ts";
 import type { KeysService } from "../keys/keys.service.ts";
 import type { OutboxService } from "../outbox/outbox.service.ts";
 import type { AssetsService } from "../policy/assets.service.ts";
@@ -17,6 +18,7 @@ export interface ReportsCollaborators {
   alerts: Pick<AlertsService, "queue">;
   assignment: Pick<AssignmentService, "assignAutomatically" | "reportsWaitingForSomeone">;
   assets: Pick<AssetsService, "list">;
+  fixes: Pick<FixesService, "existingCloneUrl" | "createRepository">;
   keys: Pick<KeysService, "memberKeyProblemIn" | "reporterKey">;
   outbox: Pick<OutboxService, "queue" | "mailSince" | "cancel">;
   search: Pick<

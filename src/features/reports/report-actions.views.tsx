@@ -173,6 +173,60 @@ export function Actions(props: ReportPageProps) {
         </ActionForm>
       )}
 
+      {available.has("create_fix_branch") && props.fixBranch?.cloneUrl && (
+        <p class="hint" id="fix-repository">
+          Private fix repository: <code class="break">{props.fixBranch.cloneUrl}</code>. Push the fix to its
+          fix/{ref} branch with your API token as the password.
+        </p>
+      )}
+      {available.has("create_fix_branch") && !props.fixBranch?.cloneUrl && (
+        <ActionForm
+          reference={ref}
+          csrfToken={csrf}
+          action="create_fix_branch"
+          problem={problem}
+          submit="Create fix branch"
+          variant="secondary"
+        >
+          <p class="hint">
+            A private repository for this report, served by Embargo over git; the team pushes the fix to its
+            fix/{ref} branch. In Confirmed this also starts remediation.
+          </p>
+          <label for="create_fix_branch-repository">Repository</label>
+          <select
+            id="create_fix_branch-repository"
+            name="repository"
+            aria-invalid={invalid(fields("create_fix_branch"), "repository")}
+            aria-describedby={described(
+              fields("create_fix_branch"),
+              "repository",
+              "create_fix_branch-repository",
+            )}
+          >
+            <option value="">The repository the report's asset names</option>
+            {(props.fixBranch?.repositories ?? []).map((r) => (
+              <option value={r.id} selected={values("create_fix_branch").repository === r.id}>
+                {r.name}
+              </option>
+            ))}
+          </select>
+          <Err errors={fields("create_fix_branch")} name="repository" id="create_fix_branch-repository" />
+          <label for="create_fix_branch-base">
+            Base
+            <span class="hint">A branch, a tag or a full commit SHA; empty: the default branch.</span>
+          </label>
+          <input
+            type="text"
+            id="create_fix_branch-base"
+            name="base"
+            value={values("create_fix_branch").base ?? ""}
+            aria-invalid={invalid(fields("create_fix_branch"), "base")}
+            aria-describedby={described(fields("create_fix_branch"), "base", "create_fix_branch-base")}
+          />
+          <Err errors={fields("create_fix_branch")} name="base" id="create_fix_branch-base" />
+        </ActionForm>
+      )}
+
       {available.has("verify_fix") && (
         <div class="verify" id="verify-fixes">
           <h3>Verify a fix</h3>

@@ -90,6 +90,12 @@ export interface MessageProblem {
   values: Values;
 }
 
+/** What the create-fix-branch form shows (features/fixes' branchForm). */
+export interface FixBranchForm {
+  cloneUrl: string | null;
+  repositories: ReadonlyArray<{ id: string; name: string }>;
+}
+
 export interface ReportPageProps {
   orgName: string;
   user: CurrentUser;
@@ -100,6 +106,8 @@ export interface ReportPageProps {
   canMessage: boolean;
   /** Active responders and admins, each marked assignable or not by the key rule the assign action uses. */
   assignees: readonly AssignOption[];
+  /** The create-fix-branch form: the report's clone URL once it has a fix repository, else the repositories. */
+  fixBranch?: FixBranchForm | undefined;
   /** Who automatic assignment would pick now and why (features/assignment). */
   assignSuggestions?: AssignSuggestions | null;
   impactUsed: SeverityImpact;

@@ -39,7 +39,7 @@ import { type InboxFilters, InboxPage } from "./inbox.views.tsx";
 import type { MailArrival, MailWaiting } from "./mail-facts.views.tsx";
 import { registerSpamConfirmPage } from "./rejection-undo.pages.tsx";
 import { ReportPage } from "./report-page.views.tsx";
-import type { ActionProblem, InboxResult, MessageProblem } from "./report-parts.views.tsx";
+import type { ActionProblem, FixBranchForm, InboxResult, MessageProblem } from "./report-parts.views.tsx";
 import { registerAdoptCvss } from "./reporter-proposal.pages.tsx";
 import { inboxQuerySchema } from "./reports.schema.ts";
 import type { ReportsService } from "./reports.service.ts";
@@ -62,6 +62,8 @@ export interface ReportPagesDeps {
   mailWaiting: (reportId: string) => Promise<MailWaiting>;
   /** Mails to the security address that could not be imported, for the admins' inbox notice. */
   mailFailureCount: () => Promise<number>;
+  /** The create-fix-branch form's facts (features/fixes): the clone URL once there is one, else the repositories. */
+  fixBranchForm?: (report: { id: string; reference: string }) => Promise<FixBranchForm>;
   clock: Clock;
   /** The package verification panel (features/verifications), with its refused form if this is one. */
   verificationPanel?: (
@@ -117,6 +119,11 @@ async function renderReport(
         can(user.role, "report.act") && view.availableActions.includes("assign")
           ? await deps.assignment.suggest(view.id)
           : null
+      }
+      fixBranch={
+        view.availableActions.includes("create_fix_branch")
+          ? await deps.fixBranchForm?.({ id: view.id, reference: view.reference })
+          : undefined
       }
       impactUsed={org.severityImpact}
       currentRating={currentRating}

@@ -205,6 +205,13 @@ export const actionSchema = z.discriminatedUnion(
         .min(1, "Give the fix's URL.")
         .max(2048, "The URL is too long."),
     }),
+    /** A private fix repository for the report: in a registered repository (id or name; default: the asset's). */
+    z.object({
+      action: z.literal("create_fix_branch"),
+      repository: nullableText(200),
+      /** A branch, tag or full SHA in the mirror; default: the repository's default branch. */
+      base: nullableText(255),
+    }),
     z.object({
       action: z.literal("verify_fix"),
       fix: z

@@ -72,6 +72,22 @@ function describeOne(action: string, data: Data): string {
       return "Remediation started.";
     case "report.add_fix":
       return `Fix linked: ${str(data.url)}.`;
+    case "report.create_fix_branch":
+      return `Private fix repository created from ${str(data.repository)} at ${str(data.baseRef).replace(/^refs\/(heads|tags)\//, "")} (${str(data.baseSha).slice(0, 12)}): push to ${str(data.branch).replace(/^refs\/heads\//, "")} at ${str(data.cloneUrl)}${data.from !== data.to ? `; state is now ${to}` : ""}.`;
+    case "report.fix_pushed": {
+      const commits = Array.isArray(data.commits) ? (data.commits as { subject?: unknown }[]) : [];
+      const count = commits.length + (Number(data.moreCommits) || 0);
+      const subjects = commits
+        .slice(-3)
+        .map((c) => `“${str(c.subject)}”`)
+        .join(", ");
+      const branch = str(data.ref).replace(/^refs\/heads\//, "");
+      return count === 0
+        ? `${branch} moved to ${str(data.after).slice(0, 12)} (no new commits).`
+        : `Pushed ${count} commit${count === 1 ? "" : "s"} to ${branch}${subjects ? `: ${subjects}` : ""}.`;
+    }
+    case "report.fix_ci_token":
+      return `A read token for CI went out with the fix.pushed webhook (${str(data.ref).replace(/^refs\/heads\//, "")} at ${str(data.sha).slice(0, 12)}); it expires after an hour.`;
     case "report.verify_fix": {
       // A commit's verification is bound to its SHA: the line names it, and the branch it was the head of.
       const what = data.sha
@@ -147,6 +163,7 @@ const REPORTER_STEPS: Record<string, (data: Data) => string> = {
   "report.start_triage": () => "Being assessed",
   "report.confirm": () => "Confirmed as a vulnerability",
   "report.start_remediation": () => "Fix in progress",
+  "report.create_fix_branch": (d) => (d.from !== d.to ? "Fix in progress" : ""),
   "report.verify_fix": (d) => (d.from !== d.to ? "Fix ready and verified" : ""),
   "report.fix_verification_stale": () => "The fix changed and is being verified again",
   "report.release": () => "Fix released",

@@ -78,8 +78,13 @@ export function createRepositoriesService(deps: RepositoriesDeps) {
   return {
     mirrorPath,
 
-    async list(): Promise<RepositoryView[]> {
-      return (await listRepositories(db)).map(view);
+    async list(dbOrTx: Db = db): Promise<RepositoryView[]> {
+      return (await listRepositories(dbOrTx)).map(view);
+    },
+
+    /** Runs fn holding the repository's advisory lock: what writes its mirror or a fix repository borrowing it. */
+    withRepositoryLock<T>(id: string, fn: () => Promise<T>): Promise<T> {
+      return deps.withLock(repositoryLockKey(id), fn);
     },
 
     async get(id: string): Promise<RepositoryView> {

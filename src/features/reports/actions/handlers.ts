@@ -4,6 +4,7 @@ import { addFix } from "./add-fix.ts";
 import { assign } from "./assign.ts";
 import { close } from "./close.ts";
 import { confirm } from "./confirm.ts";
+import { createFixBranch } from "./create-fix-branch.ts";
 import { disclose } from "./disclose.ts";
 import { inviteReporterToFix } from "./invite-reporter-to-fix.ts";
 import { markDuplicate } from "./mark-duplicate.ts";
@@ -28,6 +29,7 @@ export const ACTION_HANDLERS: ActionHandlers = {
   mark_duplicate: markDuplicate,
   start_remediation: startRemediation,
   add_fix: addFix,
+  create_fix_branch: createFixBranch,
   verify_fix: verifyFix,
   release,
   disclose,

@@ -214,7 +214,13 @@ export function createFixesService(deps: FixesDeps) {
       return hooksDir;
     },
 
-    ...createFixPushes({ ...deps, repoDir, cloneUrl }),
+    // afterPush is read at each push: services.ts binds it once the reports feature exists.
+    ...createFixPushes({
+      ...deps,
+      repoDir,
+      cloneUrl,
+      afterPush: (tx, reportId) => deps.afterPush?.(tx, reportId) ?? Promise.resolve(),
+    }),
   };
 }
 

@@ -144,6 +144,13 @@ describe.each(DB_KINDS)("the report page's fix repository panel on %s", (kind) =
     expect(panel).not.toContain(t.services.deps.gitDir);
   });
 
+  it("gives the id fix-repository to the panel alone, where the page's links to it lead", async () => {
+    const html = await page(alice);
+    expect(html.split('id="fix-repository"')).toHaveLength(2);
+    expect(html).toContain('<section class="card" id="fix-repository"');
+    expect(html).toContain('id="fix-repository-hint"');
+  });
+
   it("shows no panel for a report without a fix repository", async () => {
     const other = await reportInRemediation(t, team.alice, { title: "Another report without a fix" });
     const res = await get(app, `/reports/${other.reference}`, bob);

@@ -174,7 +174,7 @@ export function Actions(props: ReportPageProps) {
       )}
 
       {available.has("create_fix_branch") && props.fixBranch?.cloneUrl && (
-        <p class="hint" id="fix-repository">
+        <p class="hint" id="fix-repository-hint">
           Private fix repository: <code class="break">{props.fixBranch.cloneUrl}</code>. Push the fix to its
           fix/{ref} branch with your API token as the password.
         </p>

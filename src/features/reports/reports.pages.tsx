@@ -4,7 +4,6 @@ import type { Clock } from "../../core/clock.ts";
 import { AppError } from "../../core/errors.ts";
 import { isReference } from "../../domain/ids.ts";
 import {
-  formatOwaspVector,
   type OwaspRating,
   parseOwaspFactorFields,
   rateOwasp,
@@ -15,7 +14,7 @@ import { can } from "../../domain/permissions.ts";
 import { requirePage, signedInMember } from "../../http/auth.ts";
 import { downloadResponse } from "../../http/download.ts";
 import type { AppEnv } from "../../http/env.ts";
-import { formFiles, formText, type ParsedBody, readForm } from "../../http/form.ts";
+import { formFiles, formText, readForm } from "../../http/form.ts";
 import { type FormState, redirectWithFormState, takeFormState } from "../../http/form-state.ts";
 import type { AssignmentService } from "../assignment/assignment.service.ts";
 import { duplicateOfPrefill, duplicatesPanelFor } from "../search/search.pages.tsx";
@@ -34,6 +33,7 @@ import {
 import { OwaspPreview } from "../severity/owasp.views.tsx";
 import { reportTemplateProps } from "../templates/templates.pages.tsx";
 import type { TemplatesService } from "../templates/templates.service.ts";
+import { actionInput, formValues } from "./action-form-input.ts";
 import { registerConsultationPages } from "./consultation.pages.tsx";
 import { type InboxFilters, InboxPage } from "./inbox.views.tsx";
 import type { MailArrival, MailWaiting } from "./mail-facts.views.tsx";
@@ -186,62 +186,6 @@ async function mailFor(deps: ReportPagesDeps, reportId: string) {
       { fromAddress: row.fromAddress, details: row.details as MailArrival },
     ]),
   );
-}
-
-/** Every text field of a posted form except the CSRF token, first value of each, for re-rendering and the service. */
-function formValues(body: ParsedBody): Record<string, string> {
-  const values: Record<string, string> = {};
-  for (const key of Object.keys(body)) {
-    if (key === "_csrf") continue;
-    const value = formText(body, key);
-    if (value !== undefined) values[key] = value;
-  }
-  return values;
-}
-
-/**
- * Turns a posted action form into the service's input. For the OWASP factor form the vector is built here from
- * the sixteen selects, so the service receives one canonical vector whichever form was used.
- */
-function actionInput(
-  values: Record<string, string>,
-):
-  | { ok: true; input: Record<string, string | null>; owaspSource?: "factors" | "vector" }
-  | { ok: false; problem: ActionProblem } {
-  const action = values.action ?? null;
-  if (action === "set_severity") {
-    const reason = values.reason?.trim() ? values.reason : null;
-    if (Object.hasOwn(values, "owasp")) {
-      return { ok: true, input: { action, owasp: values.owasp ?? "", reason }, owaspSource: "vector" };
-    }
-    const factors = parseOwaspFactorFields(values);
-    if (!factors.ok) {
-      const errors = factors.errors as Record<string, string>;
-      const count = Object.keys(errors).length;
-      return {
-        ok: false,
-        problem: {
-          action,
-          message:
-            count === 1
-              ? (Object.values(errors)[0] ?? "Choose a value for every factor.")
-              : `Choose a value for every factor: ${count} factors need attention.`,
-          fields: errors,
-          values,
-          owaspSource: "factors",
-        },
-      };
-    }
-    return {
-      ok: true,
-      input: { action, owasp: formatOwaspVector(factors.value), reason },
-      owaspSource: "factors",
-    };
-  }
-  // A field left empty means "not given": optional parameters become absent, required ones fail validation.
-  const input: Record<string, string | null> = {};
-  for (const [key, value] of Object.entries(values)) if (value.trim() !== "") input[key] = value;
-  return { ok: true, input };
 }
 
 /** The CVSS calculator's dependencies: the settings, and acting on a report through the reports service. */

@@ -215,6 +215,7 @@ export const PAGE_TOUR: readonly TourStop[] = [
     fixed("/admin/notification-lists"),
     async (page, w) => {
       const p = `#list-${w.notificationList.id}`;
+      await page.click(`${p}-add > summary`);
       await page.fill(`${p}-name`, "Wrong Key");
       await page.fill(`${p}-email`, "security@distro.example");
       await page.fill(`${p}-key`, MEMBER_PUBLIC_KEY);
@@ -249,6 +250,8 @@ export const NOT_PAGES: Readonly<Record<string, string>> = {
   "GET /api/v1/reports": "JSON",
   "GET /api/v1/reports/:id": "JSON",
   "GET /api/v1/repositories": "JSON",
+  "GET /api/v1/notification-lists": "JSON",
+  "GET /api/v1/notification-lists/:id": "JSON",
   "GET /api/v1/verifications/:id": "JSON",
   "GET /git/*": "git's smart HTTP protocol",
   "GET /r/:token/attachments/:id": "a download",

@@ -286,5 +286,5 @@ describe.each(DB_KINDS)("crash proof on %s", (kind) => {
     const verify = await runCli(s, ["audit", "verify"]);
     expect(verify.code, verify.stderr).toBe(0);
     expect(verify.stdout).toMatch(/Audit chain intact/);
-  }, 150_000);
+  }, 300_000); // PGlite creates and migrates a fresh data dir in a child process; slow on a loaded machine
 });

@@ -25,7 +25,15 @@ import {
   makeGpg,
 } from "../../../test/helpers/pgp.ts";
 import { makeReleaseRepo, type ReleaseRepo, releaseFile } from "../../../test/helpers/release-repo.ts";
-import { auditEvents, fixes, packageVerifications, reports, repositories } from "../../db/schema.ts";
+import {
+  auditEvents,
+  fixBranches,
+  fixes,
+  fixVerifications,
+  packageVerifications,
+  reports,
+  repositories,
+} from "../../db/schema.ts";
 import { RELEASE_NEEDS } from "../../domain/workflow.ts";
 import { registerVerificationRun } from "./verifications.jobs.ts";
 import { VERIFICATION_RUN } from "./verifications-queue.jobs.ts";
@@ -385,13 +393,25 @@ describe.each(DB_KINDS)("package verification on %s", (kind) => {
         "api",
       );
       refs.release = { id: report.id, reference: report.reference };
-      await t.database.db.insert(fixes).values({
-        reportId: report.id,
-        kind: "commit",
-        sha: repo.sha.pick,
-        files: ["src/b.c"],
-        authorId: team.team.alice.id,
-      });
+      // A pushed fix whose branch head a second member verified: the fix-ready guard holds.
+      const branch = "refs/heads/fix/release";
+      const [fix] = await t.database.db
+        .insert(fixes)
+        .values({
+          reportId: report.id,
+          kind: "commit",
+          sha: repo.sha.pick,
+          branch,
+          files: ["src/b.c"],
+          authorId: team.team.alice.id,
+        })
+        .returning();
+      await t.database.db
+        .insert(fixBranches)
+        .values({ reportId: report.id, ref: branch, headSha: repo.sha.pick, updatedAt: new Date() });
+      await t.database.db
+        .insert(fixVerifications)
+        .values({ fixId: fix!.id, verifierId: team.team.bob.id, sha: repo.sha.pick });
       await t.database.db.update(reports).set({ state: "fix_ready" }).where(eq(reports.id, report.id));
       const release = (body: Record<string, unknown>) =>
         api("POST", `/api/v1/reports/${report.reference}/actions`, team.team.alice.token, body);

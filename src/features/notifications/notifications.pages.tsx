@@ -1,10 +1,9 @@
 import type { Context, Hono } from "hono";
-import { AppError } from "../../core/errors.ts";
+import { formProblem, pickFields, problemOf } from "../../http/admin-form.ts";
 import { requirePage, signedInMember } from "../../http/auth.ts";
-import type { FormProblem } from "../../http/components/admin-layout.tsx";
 import type { AppEnv } from "../../http/env.ts";
-import { type ParsedBody, readForm } from "../../http/form.ts";
-import { type FormState, redirectWithFormState, retypeNote, takeFormState } from "../../http/form-state.ts";
+import { readForm } from "../../http/form.ts";
+import { type FormState, redirectWithFormState, takeFormState } from "../../http/form-state.ts";
 import type { SettingsService } from "../settings/settings.service.ts";
 import type { NotificationsService } from "./notifications.service.ts";
 import { NotificationListsPage } from "./notifications.views.tsx";
@@ -16,27 +15,6 @@ const DONE: Record<string, string> = {
   removed: "The member was removed from the list.",
   deleted: "The list was deleted.",
 };
-
-function pick(body: ParsedBody, names: readonly string[]): Record<string, string> {
-  const values: Record<string, string> = {};
-  for (const name of names) {
-    const raw = body[name];
-    const value = Array.isArray(raw) ? raw.at(-1) : raw;
-    if (typeof value === "string") values[name] = value;
-  }
-  return values;
-}
-
-function formProblem(error: unknown) {
-  if (!(error instanceof AppError) || error.status !== 400) return null;
-  return { message: error.userMessage, errors: error.fields ?? {} };
-}
-
-function problemOf(state: FormState): FormProblem {
-  const values: Record<string, string> = {};
-  for (const [k, v] of Object.entries(state.values)) values[k] = Array.isArray(v) ? (v[0] ?? "") : v;
-  return { message: state.message + retypeNote(state), errors: state.errors, values };
-}
 
 /** /admin/notification-lists: the pre-notification lists and their members. Admins only. */
 export function registerNotificationPages(
@@ -67,7 +45,7 @@ export function registerNotificationPages(
   app.get(PAGE, requirePage("settings.manage"), async (c) => render(c, await takeFormState(c)));
 
   app.post(PAGE, requirePage("settings.manage"), async (c) => {
-    const values = pick(await readForm(c), ["name", "mode"]);
+    const values = pickFields(await readForm(c), ["name", "mode"]);
     let id: string;
     try {
       id = (await deps.notifications.create(signedInMember(c).id, { ...values, members: [] })).id;
@@ -81,7 +59,7 @@ export function registerNotificationPages(
 
   app.post(`${PAGE}/:id/members`, requirePage("settings.manage"), async (c) => {
     const id = c.req.param("id");
-    const values = pick(await readForm(c), ["name", "email", "organization", "pgpKey"]);
+    const values = pickFields(await readForm(c), ["name", "email", "organization", "pgpKey"]);
     try {
       await deps.notifications.addMember(signedInMember(c).id, id, values);
     } catch (error) {
@@ -105,7 +83,7 @@ export function registerNotificationPages(
 
   app.post(`${PAGE}/:id/delete`, requirePage("settings.manage"), async (c) => {
     const id = c.req.param("id");
-    const { confirm } = pick(await readForm(c), ["confirm"]);
+    const { confirm } = pickFields(await readForm(c), ["confirm"]);
     if (confirm !== "yes") {
       const message = "Tick the box to confirm that the list and its members are deleted.";
       return redirectWithFormState(c, `${PAGE}#list-${encodeURIComponent(id)}`, {

@@ -1,10 +1,9 @@
 import type { Context, Hono } from "hono";
-import { AppError } from "../../core/errors.ts";
+import { formProblem, pickFields, problemOf } from "../../http/admin-form.ts";
 import { requirePage, signedInMember } from "../../http/auth.ts";
-import type { FormProblem } from "../../http/components/admin-layout.tsx";
 import type { AppEnv } from "../../http/env.ts";
-import { type ParsedBody, readForm } from "../../http/form.ts";
-import { type FormState, redirectWithFormState, retypeNote, takeFormState } from "../../http/form-state.ts";
+import { readForm } from "../../http/form.ts";
+import { type FormState, redirectWithFormState, takeFormState } from "../../http/form-state.ts";
 import type { SettingsService } from "../settings/settings.service.ts";
 import type { RepositoriesService } from "./repositories.service.ts";
 import { RepositoriesPage } from "./repositories.views.tsx";
@@ -26,28 +25,6 @@ const REPOSITORY_FIELDS = ["name", "upstreamUrl", "defaultBranch", "releaseSigni
 const CREDENTIAL_FIELDS = ["kind", "username", "token", "privateKey"] as const;
 /** Secrets a refused credentials form never keeps: the admin types them again. */
 const SECRET_FIELDS = ["token", "privateKey"];
-
-function pick(body: ParsedBody, names: readonly string[]): Record<string, string> {
-  const values: Record<string, string> = {};
-  for (const name of names) {
-    const raw = body[name];
-    const value = Array.isArray(raw) ? raw.at(-1) : raw;
-    if (typeof value === "string") values[name] = value;
-  }
-  return values;
-}
-
-/** A 400 from the service becomes a form problem shown on the page; anything else is a real error. */
-function formProblem(error: unknown) {
-  if (!(error instanceof AppError) || error.status !== 400) return null;
-  return { message: error.userMessage, errors: error.fields ?? {} };
-}
-
-function problemOf(state: FormState): FormProblem {
-  const values: Record<string, string> = {};
-  for (const [k, v] of Object.entries(state.values)) values[k] = Array.isArray(v) ? (v[0] ?? "") : v;
-  return { message: state.message + retypeNote(state), errors: state.errors, values };
-}
 
 /** /admin/repositories: registering repositories, their credentials, and fetching their mirrors. Admins only. */
 export function registerRepositoryPages(app: Hono<AppEnv>, deps: RepositoryPagesDeps) {
@@ -76,7 +53,7 @@ export function registerRepositoryPages(app: Hono<AppEnv>, deps: RepositoryPages
   app.get(PAGE, requirePage("settings.manage"), async (c) => render(c, await takeFormState(c)));
 
   app.post(PAGE, requirePage("settings.manage"), async (c) => {
-    const values = pick(await readForm(c), REPOSITORY_FIELDS);
+    const values = pickFields(await readForm(c), REPOSITORY_FIELDS);
     try {
       await deps.repositories.register(signedInMember(c).id, values);
     } catch (error) {
@@ -95,7 +72,7 @@ export function registerRepositoryPages(app: Hono<AppEnv>, deps: RepositoryPages
 
   app.post(`${PAGE}/:id/signing-key`, requirePage("settings.manage"), async (c) => {
     const id = c.req.param("id");
-    const values = pick(await readForm(c), ["releaseSigningKey"] as const);
+    const values = pickFields(await readForm(c), ["releaseSigningKey"] as const);
     const anchor = `${PAGE}#repo-${encodeURIComponent(id)}-signing-key`;
     try {
       await deps.repositories.setReleaseSigningKey(signedInMember(c).id, id, values.releaseSigningKey ?? "");
@@ -109,7 +86,7 @@ export function registerRepositoryPages(app: Hono<AppEnv>, deps: RepositoryPages
 
   app.post(`${PAGE}/:id/credentials`, requirePage("settings.manage"), async (c) => {
     const id = c.req.param("id");
-    const values = pick(await readForm(c), CREDENTIAL_FIELDS);
+    const values = pickFields(await readForm(c), CREDENTIAL_FIELDS);
     const anchor = `${PAGE}#repo-${encodeURIComponent(id)}-credentials`;
     try {
       await deps.repositories.setCredentials(signedInMember(c).id, id, values);

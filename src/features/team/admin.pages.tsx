@@ -1,6 +1,6 @@
 import type { Context, Hono } from "hono";
 import type { Clock } from "../../core/clock.ts";
-import { AppError } from "../../core/errors.ts";
+import { formProblem, pickFields, problemOf } from "../../http/admin-form.ts";
 import { requirePage, signedInMember } from "../../http/auth.ts";
 import type { FormProblem } from "../../http/components/admin-layout.tsx";
 import type { AppEnv } from "../../http/env.ts";
@@ -34,7 +34,7 @@ export interface AdminPagesDeps {
 
 import { securityTxtTransportWarning } from "../../domain/mail-delivery.ts";
 import { readForm } from "../../http/form.ts";
-import { type FormState, redirectWithFormState, retypeNote, takeFormState } from "../../http/form-state.ts";
+import { type FormState, redirectWithFormState, takeFormState } from "../../http/form-state.ts";
 import {
   type AvailabilityValues,
   availabilityFormErrors,
@@ -47,31 +47,6 @@ import { ScopePage } from "./scope.views.tsx";
 import { SettingsPage, type SlaFormValues } from "./settings.views.tsx";
 import { lastText, slaFormValues, slaInputFromForm } from "./sla.form.ts";
 import { TeamPage, type TeamPageProps } from "./team.views.tsx";
-
-type ParsedBody = Record<string, string | File | (string | File)[]>;
-
-/** The named fields of a posted form that were sent, as text. */
-function pick(body: ParsedBody, names: readonly string[]): Record<string, string> {
-  const values: Record<string, string> = {};
-  for (const name of names) {
-    const value = lastText(body, name);
-    if (value !== undefined) values[name] = value;
-  }
-  return values;
-}
-
-/** A 400 or 409 from a service becomes a form problem shown on the page; anything else is a real error. */
-function formProblem(error: unknown): { message: string; errors: Record<string, string> } | null {
-  if (!(error instanceof AppError) || (error.status !== 400 && error.status !== 409)) return null;
-  return { message: error.userMessage, errors: error.fields ?? {} };
-}
-
-/** A kept form state as the admin views' FormProblem: flat text values, secrets already left out. */
-function problemOf(state: FormState): FormProblem {
-  const values: Record<string, string> = {};
-  for (const [k, v] of Object.entries(state.values)) values[k] = Array.isArray(v) ? (v[0] ?? "") : v;
-  return { message: state.message + retypeNote(state), errors: state.errors, values };
-}
 
 const TEAM_DONE: Record<string, string> = {
   revoked: "The invite was revoked; its link no longer works.",
@@ -164,7 +139,7 @@ export function registerAdminPages(app: Hono<AppEnv>, deps: AdminPagesDeps) {
     try {
       await deps.team.updateAvailability(signedInMember(c), id, form.input);
     } catch (error) {
-      const problem = formProblem(error);
+      const problem = formProblem(error, [400, 409]);
       if (!problem) throw error;
       return redirectWithFormState(c, `/admin/team#availability-${encodeURIComponent(id)}`, {
         form: "availability",
@@ -182,14 +157,14 @@ export function registerAdminPages(app: Hono<AppEnv>, deps: AdminPagesDeps) {
 
   app.post("/admin/team/:id", requirePage("team.manage"), async (c) => {
     const id = c.req.param("id");
-    const values = pick(await readForm(c), MEMBER_EDIT_FIELDS);
+    const values = pickFields(await readForm(c), MEMBER_EDIT_FIELDS);
     // An empty password field means "keep the current one".
     const input: Record<string, string> = { ...values };
     if (!input.password) delete input.password;
     try {
       await deps.team.updateMember(signedInMember(c).id, id, input);
     } catch (error) {
-      const problem = formProblem(error);
+      const problem = formProblem(error, [400, 409]);
       if (!problem) throw error;
       return redirectWithFormState(c, `/admin/team#member-${encodeURIComponent(id)}`, {
         form: "edit",
@@ -242,7 +217,7 @@ export function registerAdminPages(app: Hono<AppEnv>, deps: AdminPagesDeps) {
 
   app.post("/admin/settings", requirePage("settings.manage"), async (c) => {
     const body = await readForm(c);
-    const sent = pick(body, ORG_FIELDS);
+    const sent = pickFields(body, ORG_FIELDS);
     // Fields the form did not send keep their saved value instead of falling back to the defaults.
     const current = await deps.settings.org();
     const input = { ...current, ...sent };
@@ -251,7 +226,7 @@ export function registerAdminPages(app: Hono<AppEnv>, deps: AdminPagesDeps) {
     try {
       ({ rekeyed } = await deps.intakeKey.saveOrg(signedInMember(c).id, input, rekey));
     } catch (error) {
-      const problem = formProblem(error);
+      const problem = formProblem(error, [400, 409]);
       if (!problem) throw error;
       const values = {
         ...Object.fromEntries(Object.entries(input).map(([k, v]) => [k, String(v)])),
@@ -267,7 +242,7 @@ export function registerAdminPages(app: Hono<AppEnv>, deps: AdminPagesDeps) {
     try {
       await deps.settings.updateSla(signedInMember(c).id, input);
     } catch (error) {
-      const problem = formProblem(error);
+      const problem = formProblem(error, [400, 409]);
       if (!problem) throw error;
       return redirectWithFormState(c, "/admin/settings#sla", {
         form: "sla",
@@ -301,11 +276,11 @@ export function registerAdminPages(app: Hono<AppEnv>, deps: AdminPagesDeps) {
   );
 
   app.post("/admin/scope", requirePage("settings.manage"), async (c) => {
-    const values = pick(await readForm(c), ASSET_FIELDS);
+    const values = pickFields(await readForm(c), ASSET_FIELDS);
     try {
       await deps.assets.create(signedInMember(c).id, values);
     } catch (error) {
-      const problem = formProblem(error);
+      const problem = formProblem(error, [400, 409]);
       if (!problem) throw error;
       return redirectWithFormState(c, "/admin/scope#add-asset", { form: "add", ...problem, values });
     }
@@ -314,11 +289,11 @@ export function registerAdminPages(app: Hono<AppEnv>, deps: AdminPagesDeps) {
 
   app.post("/admin/scope/:id", requirePage("settings.manage"), async (c) => {
     const id = c.req.param("id");
-    const values = pick(await readForm(c), ASSET_FIELDS);
+    const values = pickFields(await readForm(c), ASSET_FIELDS);
     try {
       await deps.assets.update(signedInMember(c).id, id, values);
     } catch (error) {
-      const problem = formProblem(error);
+      const problem = formProblem(error, [400, 409]);
       if (!problem) throw error;
       return redirectWithFormState(c, `/admin/scope#asset-${encodeURIComponent(id)}`, {
         form: "edit",

@@ -63,6 +63,14 @@ export function errorResponses(described: Partial<Record<ErrorStatus, string>>) 
   return responses;
 }
 
+/** The security requirement of an operation that takes a member's API token as a bearer token. */
+export const BEARER = [{ bearer: [] }];
+
+/** A JSON response of an operation: its schema and what it means. */
+export function jsonResponse<T>(schema: T, description: string) {
+  return { description, content: { "application/json": { schema } } };
+}
+
 /** The answers every bearer-authenticated operation shares. */
 export const UNAUTHENTICATED = "No token, or a wrong, revoked or disabled member's token.";
 

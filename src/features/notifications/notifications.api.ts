@@ -3,7 +3,14 @@ import { z } from "zod";
 import type { ApiTokenLookup } from "../../http/auth.ts";
 import { requireApi } from "../../http/auth.ts";
 import { readJsonObject } from "../../http/json-body.ts";
-import { type ApiRouter, bodyCheckedByService, errorResponses, UNAUTHENTICATED } from "../../http/openapi.ts";
+import {
+  type ApiRouter,
+  BEARER,
+  bodyCheckedByService,
+  errorResponses,
+  jsonResponse,
+  UNAUTHENTICATED,
+} from "../../http/openapi.ts";
 import { notificationListSchema } from "./notifications.schema.ts";
 import type { NotificationListView, NotificationsService } from "./notifications.service.ts";
 
@@ -45,11 +52,6 @@ const listJson = (l: NotificationListView) => ({
   })),
 });
 
-const bearer = [{ bearer: [] }];
-const json = <T>(schema: T, description: string) => ({
-  description,
-  content: { "application/json": { schema } },
-});
 const ADMINS_ONLY = "Only admins keep notification lists.";
 
 const createList = createRoute({
@@ -62,10 +64,10 @@ const createList = createRoute({
     'and no details; "full": they also receive the approved advisory text. Every member needs a usable OpenPGP public',
     "key for their address, checked like a team member's key; an unusable one is a 400 naming members.N.pgpKey.",
   ].join(" "),
-  security: bearer,
+  security: BEARER,
   request: { body: { required: true, content: { "application/json": { schema: notificationListSchema } } } },
   responses: {
-    201: json(notificationListJsonSchema, "Created."),
+    201: jsonResponse(notificationListJsonSchema, "Created."),
     ...errorResponses({
       400: "The body is not valid JSON, or a field is wrong (or the name is taken); error.fields names each.",
       401: UNAUTHENTICATED,
@@ -81,9 +83,9 @@ const listLists = createRoute({
   path: "/api/v1/notification-lists",
   operationId: "listNotificationLists",
   summary: "List the pre-notification lists with their members and whether each key is usable",
-  security: bearer,
+  security: BEARER,
   responses: {
-    200: json(z.object({ items: z.array(notificationListJsonSchema) }), "Every list, by name."),
+    200: jsonResponse(z.object({ items: z.array(notificationListJsonSchema) }), "Every list, by name."),
     ...errorResponses({ 401: UNAUTHENTICATED, 403: ADMINS_ONLY }),
   },
 });
@@ -93,10 +95,10 @@ const getList = createRoute({
   path: "/api/v1/notification-lists/{id}",
   operationId: "getNotificationList",
   summary: "Read one pre-notification list",
-  security: bearer,
+  security: BEARER,
   request: { params: z.object({ id: z.string() }) },
   responses: {
-    200: json(notificationListJsonSchema, "The list."),
+    200: jsonResponse(notificationListJsonSchema, "The list."),
     ...errorResponses({ 401: UNAUTHENTICATED, 403: ADMINS_ONLY, 404: "There is no such list." }),
   },
 });

@@ -3,7 +3,14 @@ import type { RejectionReason, Severity } from "../../domain/workflow.ts";
 import type { ApiTokenLookup } from "../../http/auth.ts";
 import { requireApi } from "../../http/auth.ts";
 import { readJsonObject } from "../../http/json-body.ts";
-import { type ApiRouter, bodyCheckedByService, errorResponses, UNAUTHENTICATED } from "../../http/openapi.ts";
+import {
+  type ApiRouter,
+  BEARER,
+  bodyCheckedByService,
+  errorResponses,
+  jsonResponse,
+  UNAUTHENTICATED,
+} from "../../http/openapi.ts";
 import { actionSchema, messageSchema } from "./reports.schema.ts";
 import type { ReportsService } from "./reports.service.ts";
 import {
@@ -112,11 +119,6 @@ export function reportJson(view: TeamView) {
   };
 }
 
-const bearer = [{ bearer: [] }];
-const json = <T>(schema: T, description: string) => ({
-  description,
-  content: { "application/json": { schema } },
-});
 const NO_REPORT = "No report has this id or reference.";
 
 const listReports = createRoute({
@@ -124,10 +126,10 @@ const listReports = createRoute({
   path: "/api/v1/reports",
   operationId: "listReports",
   summary: "List reports (the open ones unless state says otherwise)",
-  security: bearer,
+  security: BEARER,
   request: { query: reportListQuerySchema },
   responses: {
-    200: json(reportListSchema, "A page of reports."),
+    200: jsonResponse(reportListSchema, "A page of reports."),
     ...errorResponses({
       400: "A query parameter is wrong or unknown; error.fields names each. Nothing is replaced by a default.",
       401: UNAUTHENTICATED,
@@ -140,10 +142,10 @@ const getReport = createRoute({
   path: "/api/v1/reports/{id}",
   operationId: "getReport",
   summary: "Read one report, by id or reference",
-  security: bearer,
+  security: BEARER,
   request: { params: reportKeyParams },
   responses: {
-    200: json(reportSchema, "The report."),
+    200: jsonResponse(reportSchema, "The report."),
     ...errorResponses({ 401: UNAUTHENTICATED, 404: NO_REPORT }),
   },
 });
@@ -154,13 +156,13 @@ const postMessage = createRoute({
   operationId: "postReportMessage",
   summary: "Reply to the reporter, or add an internal note",
   description: "A reply is mailed to the reporter (when they gave an address) by a background job.",
-  security: bearer,
+  security: BEARER,
   request: {
     params: reportKeyParams,
     body: { required: true, content: { "application/json": { schema: messageSchema } } },
   },
   responses: {
-    201: json(messageCreatedSchema, "The message was stored."),
+    201: jsonResponse(messageCreatedSchema, "The message was stored."),
     ...errorResponses({
       400: "The body is not valid JSON, or a field is wrong; error.fields names each.",
       401: UNAUTHENTICATED,
@@ -184,13 +186,13 @@ const runAction = createRoute({
     "a commit that is not its branch's head, or that the caller pushed or wrote, is a 409 that says why.",
     "The answer is the report after the action.",
   ].join(" "),
-  security: bearer,
+  security: BEARER,
   request: {
     params: reportKeyParams,
     body: { required: true, content: { "application/json": { schema: actionSchema } } },
   },
   responses: {
-    200: json(reportSchema, "The report after the action."),
+    200: jsonResponse(reportSchema, "The report after the action."),
     ...errorResponses({
       400: "The body is not valid JSON, the action is unknown, or a parameter is wrong; error.fields names each.",
       401: UNAUTHENTICATED,

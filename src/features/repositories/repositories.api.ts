@@ -3,7 +3,14 @@ import { z } from "zod";
 import type { ApiTokenLookup } from "../../http/auth.ts";
 import { requireApi } from "../../http/auth.ts";
 import { readJsonObject } from "../../http/json-body.ts";
-import { type ApiRouter, bodyCheckedByService, errorResponses, UNAUTHENTICATED } from "../../http/openapi.ts";
+import {
+  type ApiRouter,
+  BEARER,
+  bodyCheckedByService,
+  errorResponses,
+  jsonResponse,
+  UNAUTHENTICATED,
+} from "../../http/openapi.ts";
 import { repositorySchema } from "./repositories.schema.ts";
 import type { RepositoriesService, RepositoryView } from "./repositories.service.ts";
 
@@ -33,11 +40,6 @@ const repositoryJson = (r: RepositoryView) => ({
   lastFetchError: r.lastFetchError,
 });
 
-const bearer = [{ bearer: [] }];
-const json = <T>(schema: T, description: string) => ({
-  description,
-  content: { "application/json": { schema } },
-});
 const ADMINS_ONLY = "Only admins register and list repositories.";
 
 const createRepository = createRoute({
@@ -52,10 +54,10 @@ const createRepository = createRoute({
     "key that signs release tags (package verification trusts it besides the members' keys); a private key, or one",
     "that cannot sign, is a 400. Credentials for a private upstream are set on /admin/repositories.",
   ].join(" "),
-  security: bearer,
+  security: BEARER,
   request: { body: { required: true, content: { "application/json": { schema: repositorySchema } } } },
   responses: {
-    201: json(
+    201: jsonResponse(
       repositoryJsonSchema.pick({ id: true, name: true, upstreamUrl: true, defaultBranch: true }),
       "Registered.",
     ),
@@ -74,9 +76,12 @@ const listRepositories = createRoute({
   path: "/api/v1/repositories",
   operationId: "listRepositories",
   summary: "List the registered repositories with their mirrors' fetch state",
-  security: bearer,
+  security: BEARER,
   responses: {
-    200: json(z.object({ items: z.array(repositoryJsonSchema) }), "Every registered repository, by name."),
+    200: jsonResponse(
+      z.object({ items: z.array(repositoryJsonSchema) }),
+      "Every registered repository, by name.",
+    ),
     ...errorResponses({ 401: UNAUTHENTICATED, 403: ADMINS_ONLY }),
   },
 });

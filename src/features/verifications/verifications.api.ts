@@ -3,7 +3,14 @@ import { z } from "zod";
 import type { ApiTokenLookup } from "../../http/auth.ts";
 import { requireApi } from "../../http/auth.ts";
 import { readJsonObject } from "../../http/json-body.ts";
-import { type ApiRouter, bodyCheckedByService, errorResponses, UNAUTHENTICATED } from "../../http/openapi.ts";
+import {
+  type ApiRouter,
+  BEARER,
+  bodyCheckedByService,
+  errorResponses,
+  jsonResponse,
+  UNAUTHENTICATED,
+} from "../../http/openapi.ts";
 import { verificationSchema } from "./verifications.schema.ts";
 import type { VerificationsService, VerificationView } from "./verifications.service.ts";
 
@@ -51,12 +58,6 @@ export const verificationJson = (v: VerificationView) => ({
   finishedAt: v.finishedAt?.toISOString() ?? null,
 });
 
-const bearer = [{ bearer: [] }];
-const json = <T>(schema: T, description: string) => ({
-  description,
-  content: { "application/json": { schema } },
-});
-
 const startVerification = createRoute({
   method: "post",
   path: "/api/v1/verifications",
@@ -69,10 +70,10 @@ const startVerification = createRoute({
     "is 202 with the id; GET /api/v1/verifications/{id} shows the status and each check once the job has run.",
     "A passed verification covering a report lets it be released.",
   ].join(" "),
-  security: bearer,
+  security: BEARER,
   request: { body: { required: true, content: { "application/json": { schema: verificationSchema } } } },
   responses: {
-    202: json(z.object({ id: z.uuid() }), "Queued."),
+    202: jsonResponse(z.object({ id: z.uuid() }), "Queued."),
     ...errorResponses({
       400: "The body is not valid JSON, or a field is wrong (an unknown repository or report, a bad tag name, URL or archive); error.fields names each.",
       401: UNAUTHENTICATED,
@@ -88,10 +89,10 @@ const getVerification = createRoute({
   path: "/api/v1/verifications/{id}",
   operationId: "getVerification",
   summary: "Read one package verification: its status and each check",
-  security: bearer,
+  security: BEARER,
   request: { params: z.object({ id: z.string().describe("The verification's id.") }) },
   responses: {
-    200: json(verificationJsonSchema, "The verification."),
+    200: jsonResponse(verificationJsonSchema, "The verification."),
     ...errorResponses({ 401: UNAUTHENTICATED, 404: "No verification with this id." }),
   },
 });

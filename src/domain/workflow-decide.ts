@@ -377,6 +377,9 @@ export function availableActions(facts: ReportFacts): ReportAction[] {
         return decideUndoRejection(state, facts.undo).ok;
       case "invite_reporter_to_fix":
         return facts.fixRepository === true;
+      case "create_fix_branch":
+        // One private repository per report: once it exists, the page offers cloning it, not another one.
+        return facts.fixRepository !== true;
       default:
         return true;
     }

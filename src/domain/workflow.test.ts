@@ -958,10 +958,27 @@ describe("availableActions", () => {
   it.each(REPORT_STATES)(
     "offers exactly the actions the table allows in %s when every guard holds",
     (state) => {
-      const expected = REPORT_ACTIONS.filter((a) => SPEC[a][state] !== undefined);
+      // With a fix repository every guard holds but create_fix_branch's, which wants none yet.
+      const expected = REPORT_ACTIONS.filter(
+        (a) => SPEC[a][state] !== undefined && a !== "create_fix_branch",
+      );
       expect(availableActions(facts(state))).toEqual(expected);
+      const withoutRepository = REPORT_ACTIONS.filter(
+        (a) => SPEC[a][state] !== undefined && a !== "invite_reporter_to_fix",
+      );
+      expect(availableActions(facts(state, { fixRepository: false }))).toEqual(withoutRepository);
     },
   );
+
+  it("offers create_fix_branch until the report has its repository, and the invitation only after", () => {
+    expect(availableActions(facts("confirmed", { fixRepository: false }))).toContain("create_fix_branch");
+    expect(availableActions(facts("remediation", { fixRepository: true }))).not.toContain(
+      "create_fix_branch",
+    );
+    expect(availableActions(facts("remediation", { fixRepository: true }))).toContain(
+      "invite_reporter_to_fix",
+    );
+  });
 
   it("offers the expected actions for a few states, spelled out", () => {
     expect(availableActions(facts("new"))).toEqual([
@@ -1022,6 +1039,11 @@ describe("availableActions", () => {
   });
 
   it("agrees with decide() for every state and fact variant, given suitable parameters", () => {
+    // The service passes the existing repository's clone URL with create_fix_branch, as the facts say.
+    const requestFor = (action: (typeof REPORT_ACTIONS)[number], f: ReportFacts): ActionRequest =>
+      action === "create_fix_branch" && f.fixRepository === true
+        ? { action, existingCloneUrl: "https://embargo.example.org/git/EMB-2026-0001.git" }
+        : GOOD[action];
     const variants = (s: ReportState): ReportFacts[] => [
       facts(s),
       bare(s),
@@ -1038,7 +1060,7 @@ describe("availableActions", () => {
           expect([action, state, offered.includes(action)]).toEqual([
             action,
             state,
-            decide(f, GOOD[action]).ok,
+            decide(f, requestFor(action, f)).ok,
           ]);
         }
       }

@@ -134,7 +134,10 @@ describe.each(DB_KINDS)(
         await act(team.alice, ref, { action: "create_fix_branch", repository: repositoryId });
         const after = await page();
         expect(after).not.toContain('name="action" value="create_fix_branch"');
-        expect(after).toContain(`<code class="break">${ORIGIN}/git/${ref}.git</code>`);
+        // The fix panel shows where to clone it; the action is no longer offered.
+        expect(after).toContain(
+          `id="fix-clone-url" class="mono clone-url" type="text" readonly="" value="${ORIGIN}/git/${ref}.git"`,
+        );
       });
 
       it("keeps what was typed and says why when the page's form is refused", async () => {

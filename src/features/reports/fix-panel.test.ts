@@ -148,7 +148,9 @@ describe.each(DB_KINDS)("the report page's fix repository panel on %s", (kind) =
     const html = await page(alice);
     expect(html.split('id="fix-repository"')).toHaveLength(2);
     expect(html).toContain('<section class="card" id="fix-repository"');
-    expect(html).toContain('id="fix-repository-hint"');
+    // The actions no longer repeat the clone URL: the panel is the one place that shows it.
+    expect(html).not.toContain('id="fix-repository-hint"');
+    expect(html).toContain('id="fix-clone-url"');
   });
 
   it("shows no panel for a report without a fix repository", async () => {

@@ -173,13 +173,7 @@ export function Actions(props: ReportPageProps) {
         </ActionForm>
       )}
 
-      {available.has("create_fix_branch") && props.fixBranch?.cloneUrl && (
-        <p class="hint" id="fix-repository-hint">
-          Private fix repository: <code class="break">{props.fixBranch.cloneUrl}</code>. Push the fix to its
-          fix/{ref} branch with your API token as the password.
-        </p>
-      )}
-      {available.has("create_fix_branch") && !props.fixBranch?.cloneUrl && (
+      {available.has("create_fix_branch") && (
         <ActionForm
           reference={ref}
           csrfToken={csrf}

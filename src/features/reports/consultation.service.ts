@@ -15,7 +15,8 @@ import {
   fixVisibleToReporter,
 } from "../../domain/consultation.ts";
 import { can } from "../../domain/permissions.ts";
-import { diffRange, GitError, type RangeDiff } from "../../git/git.ts";
+import { cachedDiffRange } from "../../git/diff-cache.ts";
+import { GitError, type RangeDiff } from "../../git/git.ts";
 import { fixRepoDir } from "../../git/store.ts";
 import {
   type ConsultationRow,
@@ -75,7 +76,10 @@ export function createReportConsultation(
       return { ok: false, note: "The fix repository is gone, so the changes cannot be shown." };
     const head = (await findFixBranchHead(db, report.id, consultation.branch)) ?? repository.baseSha;
     try {
-      return { ok: true, diff: await diffRange(fixRepoDir(ctx.gitDir, report.id), repository.baseSha, head) };
+      return {
+        ok: true,
+        diff: await cachedDiffRange(fixRepoDir(ctx.gitDir, report.id), repository.baseSha, head),
+      };
     } catch (error) {
       if (!(error instanceof GitError)) throw error;
       return {

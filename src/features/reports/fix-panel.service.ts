@@ -9,7 +9,8 @@ import {
   type ReportFacts,
   verifyRefusal,
 } from "../../domain/workflow.ts";
-import { diffRange, GitError, type RangeDiff } from "../../git/git.ts";
+import { cachedDiffRange } from "../../git/diff-cache.ts";
+import { GitError, type RangeDiff } from "../../git/git.ts";
 import { fixRepoDir } from "../../git/store.ts";
 import { type ReportsContext, requireReport } from "./report-context.service.ts";
 import { factsOf, gitAuthorsOf } from "./report-facts.service.ts";
@@ -79,7 +80,10 @@ export function createFixPanel(ctx: ReportsContext) {
 
   async function diffOf(reportId: string, base: string, head: string): Promise<PanelBranch["diff"]> {
     try {
-      return { ok: true, value: await diffRange(fixRepoDir(ctx.gitDir, reportId), base, head, DIFF_LIMITS) };
+      return {
+        ok: true,
+        value: await cachedDiffRange(fixRepoDir(ctx.gitDir, reportId), base, head, DIFF_LIMITS),
+      };
     } catch (error) {
       // Git's own words stay on the server: they name paths of the store. The page says what to do instead.
       const why =

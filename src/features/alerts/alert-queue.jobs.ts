@@ -23,6 +23,17 @@ export const ALERT_EVENT_LABELS: Record<AlertEvent, string> = {
   nobody_available: "Nobody available to assign",
 };
 
+/**
+ * Events for integrations, not people: only generic webhooks may subscribe, and only by choosing them. `fix_pushed`
+ * carries a one-hour read token for the report's fix repository, so a webhook made for alerts never receives it.
+ */
+export const INTEGRATION_EVENTS = ["fix_pushed"] as const;
+export type IntegrationEvent = (typeof INTEGRATION_EVENTS)[number];
+export const INTEGRATION_EVENT_LABELS: Record<IntegrationEvent, string> = {
+  fix_pushed: "Fix pushed (for CI: carries a one-hour read token for the fix repository)",
+};
+export type ChannelEvent = AlertEvent | IntegrationEvent;
+
 export const TEAM_ALERT = "team-alert";
 /** One delivery to one channel or member; retried with backoff, and marked failed after the last retry. */
 export const ALERT_DELIVER = "alert-deliver";

@@ -106,6 +106,19 @@ describe("parseChannelForm", () => {
     expect(parseChannelForm({ kind: "email", name: "E", events: EV }).ok).toBe(true);
   });
 
+  it("lets only a generic webhook choose fix_pushed, and never by default", () => {
+    const hook = { kind: "webhook", name: "CI", url: "http://127.0.0.1:9/ci", secret: "" };
+    const ci = parseChannelForm({ ...hook, events: ["fix_pushed"] });
+    expect(ci.ok && ci.value.events).toEqual(["fix_pushed"]);
+    for (const kind of ["email", "slack", "discord", "matrix"]) {
+      const r = parseChannelForm({ kind, name: "X", events: [...EV, "fix_pushed"] });
+      expect(r.ok).toBe(false);
+      if (!r.ok) expect(r.errors.events).toContain("goes only to generic webhooks");
+    }
+    const plain = parseChannelForm({ ...hook, events: EV });
+    expect(plain.ok && plain.value.events).not.toContain("fix_pushed");
+  });
+
   it("keeps saved secrets when their fields are left blank on edit, and ignores a changed kind", () => {
     const existing = { kind: "slack" as const, config: { url: "https://hooks.example/saved" } };
     const r = parseChannelForm(

@@ -1,4 +1,4 @@
-import { ALERT_EVENTS, type AlertEvent } from "./alert-queue.jobs.ts";
+import { ALERT_EVENTS, type ChannelEvent, INTEGRATION_EVENTS } from "./alert-queue.jobs.ts";
 
 export const CHANNEL_KINDS = ["email", "slack", "discord", "matrix", "webhook"] as const;
 export type ChannelKind = (typeof CHANNEL_KINDS)[number];
@@ -56,7 +56,7 @@ export interface ChannelFormInput {
 export interface ChannelDraft {
   kind: ChannelKind;
   name: string;
-  events: AlertEvent[];
+  events: ChannelEvent[];
   active: boolean;
   config: ChannelConfig;
 }
@@ -118,13 +118,18 @@ export function parseChannelForm(
   else if ([...name].some((ch) => ch.charCodeAt(0) < 32 || ch.charCodeAt(0) === 127))
     errors.name = "The name must not contain control characters.";
 
-  const events: AlertEvent[] = [];
+  const events: ChannelEvent[] = [];
   for (const e of input.events ?? []) {
-    if (!(ALERT_EVENTS as readonly string[]).includes(e)) {
+    if ((INTEGRATION_EVENTS as readonly string[]).includes(e)) {
+      if (kind !== "webhook") {
+        errors.events = `“${e}” goes only to generic webhooks: it carries a token for integrations such as CI.`;
+        break;
+      }
+    } else if (!(ALERT_EVENTS as readonly string[]).includes(e)) {
       errors.events = `“${e.slice(0, 40)}” is not an alert event.`;
       break;
     }
-    if (!events.includes(e as AlertEvent)) events.push(e as AlertEvent);
+    if (!events.includes(e as ChannelEvent)) events.push(e as ChannelEvent);
   }
   if (!errors.events && events.length === 0) errors.events = "Choose at least one event to send.";
 

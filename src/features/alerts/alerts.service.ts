@@ -7,7 +7,13 @@ import { checkOutgoingTarget } from "../../core/outgoing-target.ts";
 import type { DataCipher } from "../../crypto/data-key.ts";
 import type { HostAllowList } from "../../domain/network-trust.ts";
 import type { JobQueue } from "../../jobs/queue.ts";
-import { ALERT_DELIVER, ALERT_EVENTS, queueTeamAlert, type TeamAlert } from "./alert-queue.jobs.ts";
+import {
+  ALERT_DELIVER,
+  ALERT_EVENTS,
+  type IntegrationEvent,
+  queueTeamAlert,
+  type TeamAlert,
+} from "./alert-queue.jobs.ts";
 import { buildIntegrationRequest } from "./alert-send.adapter.ts";
 import { type SendResult, sendAlertRequest } from "./alert-target.adapter.ts";
 import {
@@ -238,10 +244,13 @@ export function createAlertsService(deps: {
       });
     },
 
-    /** The team's active generic webhooks: integrations such as CI receive events like fix.pushed there. */
-    async integrationWebhooks(dbOrTx: Db = db): Promise<{ id: string; name: string }[]> {
+    /** The active generic webhooks that chose this integration event (fix.pushed goes to CI, never to alert-only hooks). */
+    async integrationWebhooks(
+      event: IntegrationEvent,
+      dbOrTx: Db = db,
+    ): Promise<{ id: string; name: string }[]> {
       return (await listChannels(dbOrTx))
-        .filter((c) => c.kind === "webhook" && c.active)
+        .filter((c) => c.kind === "webhook" && c.active && c.events.includes(event))
         .map(({ id, name }) => ({ id, name }));
     },
 

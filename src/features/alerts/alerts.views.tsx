@@ -4,7 +4,12 @@ import { DataTable } from "../../http/components/data-table.tsx";
 import { RowErrorNotice } from "../../http/components/error-summary.tsx";
 import { Field } from "../../http/components/field.tsx";
 import { Csrf } from "../../http/layout.tsx";
-import { ALERT_EVENT_LABELS, ALERT_EVENTS } from "./alert-queue.jobs.ts";
+import {
+  ALERT_EVENT_LABELS,
+  ALERT_EVENTS,
+  INTEGRATION_EVENT_LABELS,
+  INTEGRATION_EVENTS,
+} from "./alert-queue.jobs.ts";
 import { eventLabel } from "./alert-send.adapter.ts";
 import {
   CHANNEL_KIND_LABELS,
@@ -67,6 +72,8 @@ export function EventChoices(props: {
   prefix: string;
   chosen: readonly string[];
   error?: string | undefined;
+  /** A generic webhook may also choose the integration events (never chosen by default). */
+  integration?: boolean;
 }) {
   return (
     <fieldset aria-invalid={props.error ? "true" : undefined}>
@@ -83,6 +90,19 @@ export function EventChoices(props: {
           {ALERT_EVENT_LABELS[e]}
         </label>
       ))}
+      {props.integration &&
+        INTEGRATION_EVENTS.map((e) => (
+          <label class="choice" for={`${props.prefix}-event-${e}`}>
+            <input
+              type="checkbox"
+              id={`${props.prefix}-event-${e}`}
+              name="events"
+              value={e}
+              checked={props.chosen.includes(e)}
+            />{" "}
+            {INTEGRATION_EVENT_LABELS[e]}
+          </label>
+        ))}
       <FieldErr id={`${props.prefix}-events`} message={props.error} />
     </fieldset>
   );
@@ -267,7 +287,12 @@ export function AlertsAdminPage(props: AlertsAdminPageProps) {
                 saved={ch.shown}
                 retype={problem?.retype ?? []}
               />
-              <EventChoices prefix={prefix} chosen={events} error={problem?.errors.events} />
+              <EventChoices
+                prefix={prefix}
+                chosen={events}
+                error={problem?.errors.events}
+                integration={ch.kind === "webhook"}
+              />
               <input type="hidden" name="active" value="false" />
               <label class="choice" for={`${prefix}-active`}>
                 <input
@@ -329,7 +354,12 @@ export function AlertsAdminPage(props: AlertsAdminPageProps) {
             errors={add?.errors ?? {}}
             retype={add?.retype ?? []}
           />
-          <EventChoices prefix="add" chosen={add ? add.events : ALERT_EVENTS} error={add?.errors.events} />
+          <EventChoices
+            prefix="add"
+            chosen={add ? add.events : ALERT_EVENTS}
+            error={add?.errors.events}
+            integration={props.addKind === "webhook"}
+          />
           <div class="actions">
             <button type="submit">Add channel</button>
           </div>

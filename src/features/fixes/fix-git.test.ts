@@ -236,10 +236,24 @@ describe.each(DB_KINDS)(
         await new Promise<void>((r) => hook.listen(0, "127.0.0.1", () => r()));
         const hookUrl = `http://127.0.0.1:${(hook.address() as { port: number }).port}/ci`;
         const secret = "ci-webhook-secret-0123456789";
+        // A webhook made for alerts only: it never receives fix.pushed and its CI token.
+        const alertsOnly: { body: string }[] = [];
+        const other = http.createServer((req, res) => {
+          req.on("data", (c) => alertsOnly.push({ body: String(c) }));
+          req.on("end", () => res.end("ok"));
+        });
+        await new Promise<void>((r) => other.listen(0, "127.0.0.1", () => r()));
+        await t.services.alerts.createChannel(team.admin.id, {
+          kind: "webhook",
+          name: "Alerts only",
+          events: ["report_received"],
+          url: `http://127.0.0.1:${(other.address() as { port: number }).port}/alerts`,
+          secret: "alerts-webhook-secret-0123456789",
+        });
         await t.services.alerts.createChannel(team.admin.id, {
           kind: "webhook",
           name: "CI",
-          events: ["report_received"],
+          events: ["report_received", "fix_pushed"],
           url: hookUrl,
           secret,
         });
@@ -248,6 +262,8 @@ describe.each(DB_KINDS)(
         for (let i = 0; i < 100 && received.length < 3; i++) await new Promise((r) => setTimeout(r, 200));
         const branch = await mainBranch();
         hook.close();
+        other.close();
+        expect(alertsOnly).toEqual([]);
         // One event per moved branch: fix/<reference>, fix/<reference>-alt and fix/<reference>-same.
         expect(received).toHaveLength(3);
         const { headers, body } = received.find((r) => JSON.parse(r.body).ref === branch!.ref)!;

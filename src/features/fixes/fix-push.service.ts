@@ -141,7 +141,7 @@ export function createFixPushes(
 
     /** The fix.pushed job: one delivery job per active generic webhook, so a failing one retries alone. */
     async fanOutFixPushed(event: FixPushed): Promise<number> {
-      const channels = await deps.alerts.integrationWebhooks();
+      const channels = await deps.alerts.integrationWebhooks("fix_pushed");
       if (channels.length === 0) return 0;
       await transaction(db, async (tx) => {
         for (const channel of channels) {

@@ -123,3 +123,21 @@ export async function seedAdvisory(t: TestDb, seed: AdvisorySeed): Promise<Seede
     await db.insert(advisoryReports).values({ advisoryId: inserted.id, reportId });
   return { id: inserted.id, publicId, reportIds };
 }
+
+/** One published advisory (EMBSA-2026-0001) by a member of its own, for tours that show the public pages. */
+export async function seedPublishedAdvisory(t: TestDb): Promise<SeededAdvisory> {
+  const author = await t.services.team.createMember(null, {
+    email: "advisory-author@example.org",
+    name: "Advisory Author",
+    role: "viewer",
+    password: "advisory-author-password-long",
+  });
+  const at = new Date(t.clock().getTime() - 86_400_000);
+  return seedAdvisory(t, {
+    number: 1,
+    authorId: author.id,
+    publishedAt: at,
+    revisions: [{ content: advisoryContent(), at }],
+    reporters: [{ legacy: { credit: "name", name: "Ada Lovelace" } }],
+  });
+}

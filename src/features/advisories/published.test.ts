@@ -13,10 +13,19 @@ import { Ajv2020 } from "ajv/dist/2020.js";
 import addFormatsPlugin from "ajv-formats";
 import { XMLParser, XMLValidator } from "fast-xml-parser";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Actor, makeActor } from "../../../test/helpers/actors.ts";
+import type { Actor } from "../../../test/helpers/actors.ts";
 import { advisoryContent, seedAdvisory } from "../../../test/helpers/advisories.ts";
 import { createTestDb, DB_KINDS, type TestDb } from "../../../test/helpers/db.ts";
-import { type App, appFor, get, unescapeHtml } from "../../../test/helpers/http.ts";
+import {
+  type App,
+  appFor,
+  follow,
+  get,
+  post,
+  type Session,
+  signedInTeam,
+  unescapeHtml,
+} from "../../../test/helpers/http.ts";
 import { makeGpg } from "../../../test/helpers/pgp.ts";
 import { csafPath } from "../../domain/export-csaf.ts";
 
@@ -40,6 +49,7 @@ describe.each(DB_KINDS)("public advisories on %s", (kind) => {
   let t: TestDb;
   let app: App;
   let author: Actor;
+  let admin: Session;
   const ids: Record<"updated" | "git" | "withdrawn" | "draft" | "future" | "approved", string> = {
     updated: "",
     git: "",
@@ -50,9 +60,11 @@ describe.each(DB_KINDS)("public advisories on %s", (kind) => {
   };
 
   beforeAll(async () => {
-    t = await createTestDb(kind, { publicUrl: "https://security.example.org" });
+    t = await createTestDb(kind);
     app = appFor(t);
-    author = await makeActor(t, "admin", "Ada");
+    const team = await signedInTeam(app, t);
+    author = team.team.admin;
+    admin = team.admin;
     const at = (iso: string) => new Date(iso);
     // Published, then revised; its live columns hold an unreviewed edit that must never show.
     ids.updated = (
@@ -322,6 +334,21 @@ describe.each(DB_KINDS)("public advisories on %s", (kind) => {
     expect((await t.services.settings.org()).cnaOrgId).toBe(CNA);
   });
 
+  it("keeps a refused CNA organisation id on the settings page with its error, and saves a valid one", async () => {
+    const page = await (await get(app, "/admin/settings", admin)).text();
+    expect(page).toContain(`name="cnaOrgId"`);
+    expect(page).toContain(`value="${CNA}"`);
+    const bad = await post(app, "/admin/settings", admin, { cnaOrgId: "not-a-uuid" });
+    expect(bad.status).toBe(303);
+    const html = unescapeHtml(await (await follow(app, bad, admin)).text());
+    expect(html).toContain("Enter the CNA organisation id as a UUID");
+    expect(html).toContain('value="not-a-uuid"');
+    expect((await t.services.settings.org()).cnaOrgId).toBe(CNA);
+    const upper = await post(app, "/admin/settings", admin, { cnaOrgId: ` ${CNA.toUpperCase()} ` });
+    expect(upper.headers.get("location")).toBe("/admin/settings?done=org");
+    expect((await t.services.settings.org()).cnaOrgId).toBe(CNA);
+  });
+
   it("is a CSAF trusted provider: valid documents, matching hashes, a signature gpg verifies, index, changes and ROLIE", async () => {
     const paths = [ids.updated, ids.git, ids.withdrawn].map((id) =>
       csafPath({ id, published: new Date("2026-01-01T00:00:00Z") }),
@@ -373,11 +400,11 @@ describe.each(DB_KINDS)("public advisories on %s", (kind) => {
       const meta = JSON.parse(await text("/.well-known/csaf/provider-metadata.json"));
       expect(meta).toMatchObject({
         role: "csaf_trusted_provider",
-        canonical_url: "https://security.example.org/.well-known/csaf/provider-metadata.json",
+        canonical_url: "http://embargo.test/.well-known/csaf/provider-metadata.json",
         public_openpgp_keys: [
           {
             fingerprint: current.fingerprint.toUpperCase(),
-            url: "https://security.example.org/keys/intake.asc",
+            url: "http://embargo.test/keys/intake.asc",
           },
         ],
       });
@@ -435,11 +462,9 @@ describe.each(DB_KINDS)("public advisories on %s", (kind) => {
     expect(policy).toContain('href="/advisories"');
     expect(policy).toContain('href="/advisories.atom"');
     const securityTxt = await text("/.well-known/security.txt");
-    expect(securityTxt).toContain(
-      "CSAF: https://security.example.org/.well-known/csaf/provider-metadata.json",
-    );
-    expect(securityTxt).toContain("Policy: https://security.example.org/");
-    expect(securityTxt).toContain("https://security.example.org/advisories");
+    expect(securityTxt).toContain("CSAF: http://embargo.test/.well-known/csaf/provider-metadata.json");
+    expect(securityTxt).toContain("Policy: http://embargo.test/");
+    expect(securityTxt).toContain("http://embargo.test/advisories");
   });
 
   it("makes an advisory public at its publication time, not a second before", async () => {

@@ -1,10 +1,13 @@
 // The public advisories in Chromium with JavaScript off, at desktop and phone width: the list leads to the page,
 // the page fits the screen, and screenshots of both are kept for people to look at.
 
+import { createRequire } from "node:module";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { advisoryContent, seedAdvisory, seedPublishedAdvisory } from "../helpers/advisories.ts";
 import { type LiveServer, launchChromium, screenshot, startLiveServer } from "../helpers/browser.ts";
+
+const AXE = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
 
 describe("public advisories in Chromium without JavaScript", () => {
   let live: LiveServer;
@@ -65,6 +68,26 @@ describe("public advisories in Chromium without JavaScript", () => {
     await browser?.close();
     await live?.close();
   });
+
+  it("has no axe-core violations on the list and the pages", async () => {
+    // axe is injected as a script, so this context runs JavaScript and bypasses the CSP; the pages do not need it.
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, bypassCSP: true });
+    try {
+      const page = await context.newPage();
+      for (const p of ["/advisories", "/advisories/EMBSA-2026-0001", "/advisories/EMBSA-2026-0003"]) {
+        await page.goto(`${live.url}${p}`);
+        await page.addScriptTag({ path: AXE });
+        const violations = (await page.evaluate(async () => {
+          const axe = (window as unknown as { axe: { run(c: Document): Promise<{ violations: unknown[] }> } })
+            .axe;
+          return (await axe.run(document)).violations;
+        })) as { id: string }[];
+        expect(violations.map((v) => `${p}: ${v.id}`)).toEqual([]);
+      }
+    } finally {
+      await context.close();
+    }
+  }, 120_000);
 
   for (const [name, viewport] of [
     ["1280", { width: 1280, height: 900 }],

@@ -2,6 +2,7 @@ import path from "node:path";
 import { serve } from "@hono/node-server";
 import { Command, CommanderError } from "commander";
 import pino from "pino";
+import { type ExportOptions, exportOptionsProblem, runExport } from "./cli/export.ts";
 import { humanLogDestination } from "./cli/human-log.ts";
 import { type RotateCliOptions, runRotateDataKey } from "./cli/rotate-data-key.ts";
 import { scoreVectorLine } from "./cli/score.ts";
@@ -244,6 +245,26 @@ export async function main(argv: string[]): Promise<number> {
         out(JSON.stringify(result));
         if ("error" in result) exitCode = 1;
       }
+    });
+
+  program
+    .command("export")
+    .description(
+      "write the published advisories as OSV, CVE JSON 5 or CSAF documents, as the site serves them",
+    )
+    .option("--format <format>", "osv, cve or csaf")
+    .option("--advisory <id>", "one advisory (e.g. EMBSA-2026-0001); printed to stdout without --out")
+    .option("--out <dir>", "write one file per advisory into this directory")
+    .action(async (opts: ExportOptions) => {
+      const problem = exportOptionsProblem(opts);
+      if (problem) {
+        err(problem);
+        exitCode = 2;
+        return;
+      }
+      exitCode = await withRuntime((rt) =>
+        runExport(rt.services.publishedAdvisories, opts, { write: (t) => process.stdout.write(t), err }),
+      );
     });
 
   try {

@@ -3,6 +3,7 @@ import type { Clock } from "./core/clock.ts";
 import type { DataCipher } from "./crypto/data-key.ts";
 import type { Database } from "./db/client.ts";
 import { type HostAllowList, NO_PRIVATE_HOSTS, type TrustProxy } from "./domain/network-trust.ts";
+import { createPublishedAdvisoriesService } from "./features/advisories/published.service.ts";
 import { createAlertsService } from "./features/alerts/alerts.service.ts";
 import { createAssignmentService } from "./features/assignment/assignment.service.ts";
 import { createAuditService } from "./features/audit/audit.service.ts";
@@ -148,6 +149,13 @@ export function createServices(deps: ServiceDeps) {
     reports,
     mailIntake,
     dataKey: createDataKeyService({ db, search }),
+    publishedAdvisories: createPublishedAdvisoriesService({
+      db,
+      clock,
+      publicUrl: () => deps.publicUrl,
+      settings,
+      keys,
+    }),
     maintenance: createMaintenanceService({
       db,
       jobs,

@@ -7,6 +7,8 @@ import { AppError } from "../core/errors.ts";
 import { MAX_REPORT_REQUEST_BYTES } from "../domain/attachments.ts";
 import { heldMailNotice, reportingAddress } from "../domain/mail-delivery.ts";
 import { can } from "../domain/permissions.ts";
+import { registerCsafPages } from "../features/advisories/csaf.pages.ts";
+import { registerPublicAdvisoryPages } from "../features/advisories/public.pages.tsx";
 import { registerAlertPages } from "../features/alerts/alerts.pages.tsx";
 import { registerAuthPages } from "../features/auth/auth.pages.tsx";
 import { registerLoginThrottlePages } from "../features/auth/login-throttle.pages.tsx";
@@ -329,6 +331,8 @@ function registerRoutes(app: Hono<AppEnv>, services: Services) {
   registerRepositoryPages(app, { settings, repositories, gitDir: deps.gitDir });
   registerNotificationPages(app, { settings, notifications: services.notifications });
   registerVerificationPages(app, services);
+  registerPublicAdvisoryPages(app, { publishedAdvisories: services.publishedAdvisories, settings });
+  registerCsafPages(app, { publishedAdvisories: services.publishedAdvisories });
   // The JSON API: its routes validate with the zod schemas the document is generated from.
   const api = createApiRouter();
   registerIntakeApi(api, intake);

@@ -1,6 +1,7 @@
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import type { CurrentUser } from "../../src/core/actors.ts";
 import { reportFields } from "./actors.ts";
+import { seedPublishedAdvisory } from "./advisories.ts";
 import { seedWorld, type World } from "./authz-world.ts";
 import { type LiveServer, launchChromium, startLiveServer } from "./browser.ts";
 import { makeFixRepository, reportInRemediation } from "./consultation-world.ts";
@@ -68,6 +69,8 @@ export const PAGE_TOUR: readonly TourStop[] = [
   // The public side, with the reporter's pages.
   stop("GET /", "anonymous", "policy", fixed("/")),
   stop("GET /hall-of-fame", "anonymous", "hall of fame", fixed("/hall-of-fame")),
+  stop("GET /advisories", "anonymous", "advisories", fixed("/advisories")),
+  stop("GET /advisories/:id", "anonymous", "a published advisory", fixed("/advisories/EMBSA-2026-0001")),
   stop("GET /keys", "anonymous", "public keys", fixed("/keys")),
   stop("GET /report", "anonymous", "empty form, encryption ready", fixed("/report"), async (page) => {
     // With JavaScript the form says which key it encrypts to: a 40-digit fingerprint that must still fit.
@@ -247,6 +250,14 @@ export const NOT_PAGES: Readonly<Record<string, string>> = {
   "GET /.well-known/openpgpkey/hu/:hash": "a binary key",
   "GET /.well-known/openpgpkey/policy": "an empty file",
   "GET /api/openapi.json": "JSON",
+  "GET /advisories.atom": "an Atom feed",
+  "GET /advisories/:id/osv.json": "JSON",
+  "GET /advisories/:id/cve.json": "JSON",
+  "GET /.well-known/csaf/provider-metadata.json": "JSON",
+  "GET /.well-known/csaf/feed-tlp-white.json": "JSON",
+  "GET /.well-known/csaf/white/index.txt": "plain text",
+  "GET /.well-known/csaf/white/changes.csv": "CSV",
+  "GET /.well-known/csaf/white/:year/:file": "CSAF documents, their hashes and signatures",
   "GET /api/v1/reports": "JSON",
   "GET /api/v1/reports/:id": "JSON",
   "GET /api/v1/repositories": "JSON",
@@ -300,6 +311,7 @@ export async function startTour(): Promise<Tour> {
   const live = await startLiveServer("pglite");
   const seeded = await seedWorld(live);
   const world = await driveLifecycles(live, seeded);
+  await seedPublishedAdvisory(live.t);
   const browser = await launchChromium();
   const contexts = new Map<string, BrowserContext>();
   const contextFor = async (as: Viewer, viewport: { width: number; height: number }, bypassCSP: boolean) => {

@@ -110,6 +110,17 @@ const MATRIX: Row[] = [
   r("GET /.well-known/openpgpkey/hu/:hash",  ALL_200, { url: (w) => `/.well-known/openpgpkey/hu/${w.wkdHash}` }),
   r("GET /.well-known/openpgpkey/policy",    ALL_200),
   r("GET /api/openapi.json",                 ALL_200),
+  // Public advisories and the CSAF directory; the world publishes none, so an id is unknown to everyone alike.
+  r("GET /advisories",                       ALL_200),
+  r("GET /advisories.atom",                  ALL_200),
+  r("GET /advisories/:id",                   [404, 404, 404, 404, 404, 404], { url: () => "/advisories/EMBSA-2026-0999" }),
+  r("GET /advisories/:id/osv.json",          [404, 404, 404, 404, 404, 404], { url: () => "/advisories/EMBSA-2026-0999/osv.json" }),
+  r("GET /advisories/:id/cve.json",          [404, 404, 404, 404, 404, 404], { url: () => "/advisories/EMBSA-2026-0999/cve.json" }),
+  r("GET /.well-known/csaf/provider-metadata.json", ALL_200),
+  r("GET /.well-known/csaf/feed-tlp-white.json", ALL_200),
+  r("GET /.well-known/csaf/white/index.txt", ALL_200),
+  r("GET /.well-known/csaf/white/changes.csv", ALL_200),
+  r("GET /.well-known/csaf/white/:year/:file", [404, 404, 404, 404, 404, 404], { url: () => "/.well-known/csaf/white/2026/embsa-2026-0999.json" }),
 
   // The public report form and API are open to all; an empty submission is refused as input, for everyone alike.
   r("GET /report",                           ALL_200),

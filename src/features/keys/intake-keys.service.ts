@@ -325,6 +325,22 @@ export function createIntakeKeysService(deps: KeysDeps) {
     },
 
     /**
+     * A detached, armored OpenPGP signature by the current intake key over these exact bytes (a published
+     * document's .asc), dated by our clock.
+     */
+    async signDetached(bytes: Uint8Array): Promise<string> {
+      const keys = await intakeKeys();
+      const pgp = await loadOpenpgp();
+      const message = await pgp.createMessage({ binary: bytes });
+      return pgp.sign({
+        message,
+        signingKeys: await privateKeyOf(keys.current),
+        detached: true,
+        date: clock(),
+      });
+    },
+
+    /**
      * Decrypts an armored message sent to the intake key (current or retired). A clear 400 says whether the
      * text was not a message at all or was not encrypted to us, so a client knows what to fix.
      */

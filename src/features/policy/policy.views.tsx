@@ -184,6 +184,10 @@ export function PolicyPage(props: PolicyPageProps) {
               With your agreement we credit you in the advisory and on our{" "}
               <a href="/hall-of-fame">hall of fame</a>.
             </p>
+            <p id="advisories-link">
+              Fixed vulnerabilities are disclosed in our <a href="/advisories">security advisories</a> (
+              <a href="/advisories.atom">Atom feed</a>).
+            </p>
           </section>
         </aside>
       </div>

@@ -100,6 +100,8 @@ describe("buildSecurityTxt", () => {
     expect(fields(body, "Policy")).toEqual(["https://sec.example.org/"]);
     expect(fields(body, "Acknowledgments")).toEqual(["https://sec.example.org/hall-of-fame"]);
     expect(fields(body, "Canonical")).toEqual(["https://sec.example.org/.well-known/security.txt"]);
+    expect(fields(body, "CSAF")).toEqual(["https://sec.example.org/.well-known/csaf/provider-metadata.json"]);
+    expect(body).toContain("# Security advisories: https://sec.example.org/advisories");
     expect(fields(body, "Preferred-Languages")).toEqual(["en, de"]);
     expect(fileProblems(body)).toEqual([]);
   });

@@ -1,3 +1,5 @@
+import { securityTxtCsafLine } from "../../domain/csaf-distribution.ts";
+
 /** How long a served security.txt stays valid; RFC 9116 asks for less than a year, we refresh it on every request. */
 export const SECURITY_TXT_VALIDITY_DAYS = 180;
 
@@ -40,6 +42,9 @@ export function buildSecurityTxt(input: SecurityTxtInput): string {
     `Policy: ${base}/`,
     `Acknowledgments: ${base}/hall-of-fame`,
     `Canonical: ${base}/.well-known/security.txt`,
+    // The published advisories: a comment for people, and the CSAF provider metadata for tools (CSAF §7.1.8).
+    `# Security advisories: ${base}/advisories (Atom feed: ${base}/advisories.atom)`,
+    securityTxtCsafLine(base),
   ];
   return `${lines.join("\n")}\n`;
 }

@@ -78,6 +78,16 @@ export const orgSettingsSchema = z.object({
       z.enum(["true", "false"], { message: "Choose whether to sign security.txt." }),
     )
     .default("true"),
+  /** The CNA's organisation id (a UUID from the CVE Program) that CVE JSON 5 records name; empty: no CVE records. */
+  cnaOrgId: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .refine((v) => v === "" || /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(v), {
+      message:
+        "Enter the CNA organisation id as a UUID (e.g. b3476cb9-2e3d-41a6-98d0-0f47421a65b6), or leave it empty.",
+    })
+    .default(""),
 });
 export type OrgSettings = z.output<typeof orgSettingsSchema>;
 

@@ -143,6 +143,14 @@ export function SettingsPage(props: SettingsPageProps) {
             value={o.preferredLanguages ?? ""}
             errors={oe}
           />
+          <Field
+            id="org-cna"
+            name="cnaOrgId"
+            label="CNA organisation id"
+            hint="The UUID the CVE Program gave your CNA; CVE JSON 5 records name it. Empty: no CVE records are served."
+            value={o.cnaOrgId ?? ""}
+            errors={oe}
+          />
           <label for="org-policy">
             Disclosure policy <span class="hint">Markdown; shown on the public policy page.</span>
           </label>

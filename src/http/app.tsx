@@ -21,6 +21,8 @@ import { registerMaintenancePages } from "../features/maintenance/maintenance.pa
 import { registerNotificationsApi } from "../features/notifications/notifications.api.ts";
 import { registerNotificationPages } from "../features/notifications/notifications.pages.tsx";
 import { registerPolicyPages } from "../features/policy/policy.pages.tsx";
+import { registerPrenotifyApi } from "../features/releases/prenotify.api.ts";
+import { registerPrenotifyPages } from "../features/releases/prenotify.pages.tsx";
 import { registerReportsApi } from "../features/reports/reports.api.ts";
 import { registerReportPages } from "../features/reports/reports.pages.tsx";
 import { registerRepositoriesApi } from "../features/repositories/repositories.api.ts";
@@ -329,6 +331,7 @@ function registerRoutes(app: Hono<AppEnv>, services: Services) {
   registerRepositoryPages(app, { settings, repositories, gitDir: deps.gitDir });
   registerNotificationPages(app, { settings, notifications: services.notifications });
   registerVerificationPages(app, services);
+  registerPrenotifyPages(app, { prenotify: services.prenotify, settings, limits });
   // The JSON API: its routes validate with the zod schemas the document is generated from.
   const api = createApiRouter();
   registerIntakeApi(api, intake);
@@ -336,6 +339,7 @@ function registerRoutes(app: Hono<AppEnv>, services: Services) {
   registerRepositoriesApi(api, { repositories, auth: services.auth });
   registerNotificationsApi(api, { notifications: services.notifications, auth: services.auth });
   registerVerificationsApi(api, { verifications: services.verifications, auth: services.auth });
+  registerPrenotifyApi(api, { prenotify: services.prenotify, auth: services.auth });
   registerOpenApiDocument(api, {
     publicUrl: () => deps.publicUrl,
     refinements: [intakeDocumentRefinement(intake)],

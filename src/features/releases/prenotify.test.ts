@@ -232,7 +232,7 @@ describe.each(DB_KINDS)("encrypted pre-notification over SMTP, on %s", (kind) =>
     expect(byEmail.get("imogen@distro.example")).toMatchObject({ status: "sent", failure: null });
     expect(byEmail.get("fulton@distro.example")).toMatchObject({ status: "sent", failure: null });
     expect(byEmail.get("expira@distro.example")!.failure).toMatch(
-      /^Not sent: the OpenPGP key [0-9A-F]{40} expired/,
+      /^Not sent: the OpenPGP key [0-9A-F ]{49} expired/,
     );
     expect(byEmail.get("expira@distro.example")!.ackTokenHash).toBeNull();
     // Not even a plaintext mail was queued for the expired key.
@@ -361,7 +361,7 @@ describe.each(DB_KINDS)("encrypted pre-notification over SMTP, on %s", (kind) =>
     expect(html).toContain("Pre-notification of 2.4.1");
     expect(html).toContain("imogen@distro.example");
     expect(html).toContain("Acknowledged");
-    expect(html).toMatch(/Not sent: the OpenPGP key [0-9A-F]{40} expired/);
+    expect(html).toMatch(/Not sent: the OpenPGP key [0-9A-F ]{49} expired/);
     expect((await get(app, `/releases/${id}/prenotifications`)).status).toBe(303);
     expect((await get(app, "/releases/not-a-uuid/prenotifications", viewer)).status).toBe(404);
 

@@ -14,7 +14,7 @@ import { transaction } from "../../core/db.ts";
 import { auditEvents, outbox, prenotifications, releases, reports } from "../../db/schema.ts";
 import { createMailTransport } from "../../mail/transport.ts";
 import { createMailDeliveryHandler } from "../outbox/outbox.jobs.ts";
-import { PRENOTIFY_SEND } from "./prenotify.jobs.ts";
+import { PRENOTIFY_SEND, registerPrenotifyWorkers } from "./prenotify.jobs.ts";
 import { createPrenotifyService } from "./prenotify.service.ts";
 
 const APPROVED = "APPROVED-ADVISORY-TEXT: upgrade to 2.4.1; the preview now escapes HTML.";
@@ -384,5 +384,21 @@ describe.each(DB_KINDS)("encrypted pre-notification over SMTP, on %s", (kind) =>
       team.viewer.token,
     );
     expect(missing.status).toBe(404);
+  });
+  it("runs through the durable queue: a registered worker picks the job up and pre-notifies", async () => {
+    t.clock.set(PRENOTIFY_AT);
+    const id = await newRelease("2.4.3", [listIds[1]!]);
+    await registerPrenotifyWorkers({ jobs: t.jobs, prenotify: sender });
+    await transaction(t.database.db, (tx) => sender.scheduleInTx(tx, id, PRENOTIFY_AT));
+    await expect
+      .poll(
+        async () =>
+          (await t.database.db.select().from(releases).where(eq(releases.id, id)))[0]!.prenotifiedAt,
+        {
+          timeout: 15_000,
+        },
+      )
+      .toEqual(PRENOTIFY_AT);
+    expect((await rowsOf(id)).map((r) => r.email)).toEqual(["fulton@distro.example"]);
   });
 });

@@ -16,6 +16,7 @@ import {
 } from "./outbox.repo.ts";
 import {
   explicitRecipientKey,
+  MailEncryptionError,
   type MailRecipient,
   mailRecipient,
   referenceOf,
@@ -48,7 +49,10 @@ const payload = z.object({
 /** What a mail is about, so its delivery result can be recorded there (e.g. one pre-notification row). */
 export type MailSource = { kind: string; id: string };
 /** How one delivery attempt ended, told to the mail's source in the transaction that records it. */
-export type MailOutcome = { sent: true } | { sent: false; error: string };
+export type MailOutcome =
+  | { sent: true }
+  /** `unencryptable`: nothing was sent because the mail could not be encrypted (e.g. the key expired meanwhile). */
+  | { sent: false; error: string; unencryptable: boolean };
 export type MailOutcomeListener = (tx: Tx, source: MailSource, outcome: MailOutcome) => Promise<void>;
 
 /** A mail as services hand it over; it leaves only from the delivery job. */
@@ -222,7 +226,11 @@ export function createMailDeliveryHandler(deps: {
       const lastError = error instanceof Error ? error.message.slice(0, 500) : "unknown error";
       await transaction(deps.db, async (tx) => {
         await updateOutbox(tx, outboxId, { status: "failed", lastError });
-        await tell(tx, { sent: false, error: lastError });
+        await tell(tx, {
+          sent: false,
+          error: lastError,
+          unencryptable: error instanceof MailEncryptionError,
+        });
       });
       throw error; // pg-boss retries with backoff
     }

@@ -112,6 +112,11 @@ export async function recordOutcome(
     .where(and(eq(prenotifications.id, id), ne(prenotifications.status, "sent")));
 }
 
+export async function prenotificationById(db: Db, id: string): Promise<PrenotificationRow | null> {
+  const [row] = await db.select().from(prenotifications).where(eq(prenotifications.id, id));
+  return row ?? null;
+}
+
 /** The row a personal acknowledgement link belongs to, locked when read in a transaction. */
 export async function byAckTokenHash(db: Db, hash: string, lock = false) {
   const query = db.select().from(prenotifications).where(eq(prenotifications.ackTokenHash, hash));

@@ -25,6 +25,7 @@ import {
   membersToNotify,
   noticeRecipients,
   type PrenotificationRow,
+  prenotificationById,
   prenotificationsOf,
   type ReleaseRow,
   recordOutcome,
@@ -188,6 +189,20 @@ export function createPrenotifyService(deps: PrenotifyDeps) {
     return { queued, refused };
   }
 
+  /** Alerts the admins that one recipient's mail could not be encrypted at delivery (once per row). */
+  async function alertUnencryptable(tx: Tx, prenotificationId: string) {
+    const row = await prenotificationById(tx, prenotificationId);
+    const [report] = row ? await reportsOfRelease(tx, row.releaseId) : [];
+    if (!row || !report) return;
+    await deps.alerts.queue(tx, {
+      event: "prenotify_failed",
+      reportId: report.id,
+      userIds: await activeAdminIds(tx),
+      detail: `A pre-notification to ${row.email} could not be encrypted at delivery and was not sent. See /releases/${row.releaseId}/prenotifications`,
+      occurrence: `prenotification:${row.id}`,
+    });
+  }
+
   const hooks: PrenotifyHooks = {
     async scheduleInTx(tx, releaseId, prenotifyAt) {
       await deps.jobs.send(
@@ -261,6 +276,8 @@ export function createPrenotifyService(deps: PrenotifyDeps) {
         source.id,
         outcome.sent ? { status: "sent", at: clock() } : { status: "failed", failure: outcome.error },
       );
+      // The key stopped working between the job and the delivery: nothing left, and the admins are told once.
+      if (!outcome.sent && outcome.unencryptable) await alertUnencryptable(tx, source.id);
     },
 
     /** What a personal acknowledgement link stands for, without changing anything (mail scanners follow links). */

@@ -385,6 +385,40 @@ describe.each(DB_KINDS)("encrypted pre-notification over SMTP, on %s", (kind) =>
     );
     expect(missing.status).toBe(404);
   });
+  it("sends nothing to a key that expired after the job queued its mail, and alerts the admins", async () => {
+    await t.database.db.update(releases).set({ state: "published" }); // earlier releases are done
+    t.clock.set("2026-03-02T12:00:00Z"); // Expira's key is still good (it expires on 2026-03-03)
+    const early = new Date("2026-03-02T10:00:00Z");
+    const id = await insertRelease(t, {
+      version: "2.4.4",
+      createdBy: team.admin.id,
+      publishAt: PUBLISH_AT,
+      prenotifyAt: early,
+      reportIds: [reportId],
+      listIds: [listIds[0]!],
+    });
+    expect(await sender.runDue({ releaseId: id, prenotifyAt: early.toISOString() })).toBe("sent");
+    expect((await rowsOf(id)).map((r) => [r.email, r.status])).toEqual([
+      ["expira@distro.example", "queued"],
+      ["imogen@distro.example", "queued"],
+    ]);
+    t.clock.set("2026-03-04T08:00:00Z"); // the delivery runs after the key expired
+    smtp.mails.length = 0;
+    const [job] = await rows(
+      sql`select data from pgboss.job where name = 'mail-deliver' and data->'source'->>'id' = (select id::text from prenotifications where release_id = ${id} and email = 'expira@distro.example')`,
+    );
+    await expect(deliver(job!.data)).rejects.toThrow(/never sent unencrypted/);
+    expect(smtp.mails).toHaveLength(0);
+    const [refused] = await rowsOf(id);
+    expect(refused).toMatchObject({ email: "expira@distro.example", status: "failed" });
+    expect(refused!.failure).toMatch(/^Not sent: .* expired on 2026-03-03/);
+    const alerts = await rows(
+      sql`select data from pgboss.job where name = 'team-alert' and data->>'occurrence' = ${`prenotification:${refused!.id}`}`,
+    );
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]!.data).toMatchObject({ event: "prenotify_failed", userIds: [team.admin.id] });
+  });
+
   it("runs through the durable queue: a registered worker picks the job up and pre-notifies", async () => {
     t.clock.set(PRENOTIFY_AT);
     const id = await newRelease("2.4.3", [listIds[1]!]);

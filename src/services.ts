@@ -18,6 +18,7 @@ import { createMaintenanceService } from "./features/maintenance/maintenance.ser
 import { createNotificationsService } from "./features/notifications/notifications.service.ts";
 import { createOutboxService } from "./features/outbox/outbox.service.ts";
 import { createAssetsService } from "./features/policy/assets.service.ts";
+import { createPrenotifyService } from "./features/releases/prenotify.service.ts";
 import { createReportsService } from "./features/reports/reports.service.ts";
 import { createRepositoriesService } from "./features/repositories/repositories.service.ts";
 import { createSearchService } from "./features/search/search.service.ts";
@@ -142,6 +143,8 @@ export function createServices(deps: ServiceDeps) {
     repositories,
     fixes,
     notifications: createNotificationsService({ db, clock, keys }),
+    // The release service receives it as its PrenotifyHooks; pass `advisories` once that service exists.
+    prenotify: createPrenotifyService({ db, clock, jobs, publicUrl, outbox, alerts }),
     verifications,
     search,
     templates,

@@ -2,7 +2,11 @@
 // sealed beside it, and the delivery job puts it in only when the mail is sent.
 
 /** What kind of link a placeholder stands for, so an admin reading the outbox knows what the mail carries. */
-export const SEALED_KINDS = ["private tracking link", "private invite link"] as const;
+export const SEALED_KINDS = [
+  "private tracking link",
+  "private invite link",
+  "personal acknowledgement link",
+] as const;
 export type SealedKind = (typeof SEALED_KINDS)[number];
 
 /** The text stored, and shown to admins, where the n-th secret (from 0) goes in at delivery. */

@@ -23,6 +23,8 @@ import { registerMaintenancePages } from "../features/maintenance/maintenance.pa
 import { registerNotificationsApi } from "../features/notifications/notifications.api.ts";
 import { registerNotificationPages } from "../features/notifications/notifications.pages.tsx";
 import { registerPolicyPages } from "../features/policy/policy.pages.tsx";
+import { registerPrenotifyApi } from "../features/releases/prenotify.api.ts";
+import { registerPrenotifyPages } from "../features/releases/prenotify.pages.tsx";
 import { registerReportsApi } from "../features/reports/reports.api.ts";
 import { registerReportPages } from "../features/reports/reports.pages.tsx";
 import { registerRepositoriesApi } from "../features/repositories/repositories.api.ts";
@@ -333,6 +335,7 @@ function registerRoutes(app: Hono<AppEnv>, services: Services) {
   registerVerificationPages(app, services);
   registerPublicAdvisoryPages(app, { publishedAdvisories: services.publishedAdvisories, settings });
   registerCsafPages(app, { publishedAdvisories: services.publishedAdvisories });
+  registerPrenotifyPages(app, { prenotify: services.prenotify, settings, limits });
   // The JSON API: its routes validate with the zod schemas the document is generated from.
   const api = createApiRouter();
   registerIntakeApi(api, intake);
@@ -340,6 +343,7 @@ function registerRoutes(app: Hono<AppEnv>, services: Services) {
   registerRepositoriesApi(api, { repositories, auth: services.auth });
   registerNotificationsApi(api, { notifications: services.notifications, auth: services.auth });
   registerVerificationsApi(api, { verifications: services.verifications, auth: services.auth });
+  registerPrenotifyApi(api, { prenotify: services.prenotify, auth: services.auth });
   registerOpenApiDocument(api, {
     publicUrl: () => deps.publicUrl,
     refinements: [intakeDocumentRefinement(intake)],

@@ -6,6 +6,8 @@ import { type Actor, makeTeam, reportFields } from "../../test/helpers/actors.ts
 import { type LiveServer, startLiveServer } from "../../test/helpers/browser.ts";
 import { DB_KINDS } from "../../test/helpers/db.ts";
 import { raiseIntakeLimits } from "../../test/helpers/intake-limits.ts";
+import { MEMBER_PUBLIC_KEY } from "../../test/helpers/pgp.ts";
+import { insertRelease } from "../../test/helpers/release-rows.ts";
 import { OPENAPI_DOCUMENT_PATH } from "./openapi.ts";
 
 // Every operation of the JSON API, called over a real socket, success and errors alike: each answer's status
@@ -326,6 +328,38 @@ describe.each(DB_KINDS)("real answers match the OpenAPI document on %s", (kind) 
       await request(team.viewer, "GET", "/api/v1/verifications/00000000-0000-4000-8000-000000000000"),
       404,
     );
+  });
+
+  it("listReleasePrenotifications: 200 with each recipient's status, 404 for no release, 401", async () => {
+    const { report } = await live.t.services.reports.submit(reportFields(), [], "api");
+    const list = await live.t.services.notifications.create(team.admin.id, {
+      name: "Contract downstreams",
+      mode: "imminent",
+      members: [{ name: "Test Member", email: "member@example.org", pgpKey: MEMBER_PUBLIC_KEY }],
+    });
+    const now = live.t.clock().getTime();
+    const releaseId = await insertRelease(live.t, {
+      version: "9.9.9",
+      createdBy: team.admin.id,
+      publishAt: new Date(now + 86_400_000),
+      prenotifyAt: new Date(now - 60_000),
+      reportIds: [report.id],
+      listIds: [list.id],
+    });
+    const at = live.t.clock().toISOString();
+    await live.t.services.prenotify.runDue({ releaseId, prenotifyAt: new Date(now - 60_000).toISOString() });
+    const read = await check(
+      "listReleasePrenotifications",
+      await request(team.viewer, "GET", `/api/v1/releases/${releaseId}/prenotifications`),
+      200,
+    );
+    expect(read.items).toMatchObject([
+      { email: "member@example.org", kind: "notice", round: 1, status: "queued" },
+    ]);
+    expect((read.release as Json).prenotifiedAt).toBe(at);
+    const missing = "/api/v1/releases/00000000-0000-4000-8000-000000000000/prenotifications";
+    await check("listReleasePrenotifications", await request(team.viewer, "GET", missing), 404);
+    await check("listReleasePrenotifications", await request(null, "GET", missing), 401);
   });
 
   it("checked a success and an error of every operation in the document", () => {

@@ -8,6 +8,7 @@ import { csrfOf, type Session, sessionCookie } from "./http.ts";
 import { raiseIntakeLimits } from "./intake-limits.ts";
 import { mailWith, mimeEntity } from "./mail.ts";
 import { MEMBER_KEY_FINGERPRINT, MEMBER_PUBLIC_KEY } from "./pgp.ts";
+import { insertRelease } from "./release-rows.ts";
 
 /**
  * The seeded world the authorization matrix runs against: two reports with their reporters' links, a held
@@ -59,6 +60,8 @@ export interface World {
   notificationList: { id: string; memberId: string };
   /** A package verification of report A, queued (no job runs in the matrix). */
   verificationId: string;
+  /** A scheduled release of report A that pre-notifies the notification list (no job runs in the matrix). */
+  releaseId: string;
   templateId: string;
   alertChannelId: string;
   /** A first-admin setup link issued before any admin existed; it must stop working once one does. */
@@ -204,6 +207,14 @@ export async function seedWorld(live: LiveServer): Promise<World> {
     mode: "full",
     members: [{ name: "Test Member", email: "member@example.org", pgpKey: MEMBER_PUBLIC_KEY }],
   });
+  const releaseId = await insertRelease(live.t, {
+    version: "2.4.1",
+    createdBy: team.admin.id,
+    publishAt: new Date(live.t.clock().getTime() + 86_400_000),
+    prenotifyAt: new Date(live.t.clock().getTime() + 3_600_000),
+    reportIds: [a.report.id],
+    listIds: [list.id],
+  });
   const verification = await s.verifications.start(team.admin, {
     repository: "acme/billing",
     tag: "v1.0",
@@ -273,6 +284,7 @@ export async function seedWorld(live: LiveServer): Promise<World> {
     repositoryId: repository.id,
     notificationList: { id: list.id, memberId: list.members[0]!.id },
     verificationId: verification.id,
+    releaseId,
     templateId: template.id,
     alertChannelId: channel.id,
     staleSetupToken: staleSetup.token,

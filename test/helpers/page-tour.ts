@@ -8,6 +8,7 @@ import { makeFixRepository, reportInRemediation } from "./consultation-world.ts"
 import { seedFixRepositoryReport } from "./fix-repo.ts";
 import { appFor } from "./http.ts";
 import { MEMBER_PUBLIC_KEY } from "./pgp.ts";
+import { insertRelease } from "./release-rows.ts";
 
 /**
  * Every page of the application in its main states, and how to reach each: the one list the tour test walks
@@ -31,6 +32,8 @@ export interface TourWorld extends World {
   closedToken: string;
   /** The token of an invite nobody has accepted yet: its page shows the acceptance form. */
   liveInviteToken: string;
+  /** A release whose pre-notification went out to the notification list. */
+  prenotifiedReleaseId: string;
 }
 
 export interface TourStop {
@@ -210,6 +213,25 @@ export const PAGE_TOUR: readonly TourStop[] = [
       await submit(page, "Register repository");
     },
   ),
+  stop(
+    "GET /releases/:id/prenotifications",
+    "viewer",
+    "nobody written to yet",
+    (w) => `/releases/${w.releaseId}/prenotifications`,
+  ),
+  stop(
+    "GET /releases/:id/prenotifications",
+    "viewer",
+    "recipients and their status",
+    (w) => `/releases/${w.prenotifiedReleaseId}/prenotifications`,
+  ),
+  stop(
+    "GET /prenotify/ack/:token",
+    "anonymous",
+    "unknown acknowledgement link",
+    fixed(`/prenotify/ack/${GUESSED}`),
+  ),
+  stop("GET /prenotify/ack/thanks", "anonymous", "receipt recorded", fixed("/prenotify/ack/thanks")),
   stop("GET /admin/notification-lists", "admin", "notification lists", fixed("/admin/notification-lists")),
   stop(
     "GET /admin/notification-lists",
@@ -264,6 +286,7 @@ export const NOT_PAGES: Readonly<Record<string, string>> = {
   "GET /api/v1/notification-lists": "JSON",
   "GET /api/v1/notification-lists/:id": "JSON",
   "GET /api/v1/verifications/:id": "JSON",
+  "GET /api/v1/releases/:id/prenotifications": "JSON",
   "GET /git/*": "git's smart HTTP protocol",
   "GET /r/:token/attachments/:id": "a download",
   "GET /reports/:ref/attachments/:id": "a download",
@@ -441,8 +464,20 @@ async function driveLifecycles(live: LiveServer, w: World): Promise<TourWorld> {
     role: "responder",
   });
 
+  const prenotifyAt = new Date(live.t.clock().getTime() - 60_000);
+  const prenotifiedReleaseId = await insertRelease(live.t, {
+    version: "2.4.2",
+    createdBy: admin.id,
+    publishAt: new Date(live.t.clock().getTime() + 86_400_000),
+    prenotifyAt,
+    reportIds: [w.a.id],
+    listIds: [w.notificationList.id],
+  });
+  await s.prenotify.runDue({ releaseId: prenotifiedReleaseId, prenotifyAt: prenotifyAt.toISOString() });
+
   return {
     ...w,
+    prenotifiedReleaseId,
     liveInviteToken: liveInvite.link.split("/").pop()!,
     refs: {
       triage: triage.report.reference,

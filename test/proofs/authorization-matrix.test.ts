@@ -181,6 +181,7 @@ const MATRIX: Row[] = [
   r("GET /api/v1/verifications/:id",         [401, 401, 200, 200, 200, 401], { url: (w) => `/api/v1/verifications/${w.verificationId}` }),
   r("POST /api/v1/verifications",            [401, 401, 403, 202, 202, 401], { json: (w) => ({ repository: "acme/billing", tag: "v1.1", reports: [w.a.ref] }) }),
   r("POST /api/v1/repositories",             [401, 401, 403, 403, 201, 401], { json: () => ({ name: "acme/api", upstreamUrl: "file:///srv/git/api.git" }) }),
+  r("GET /api/v1/releases/:id/prenotifications", [401, 401, 200, 200, 200, 401], { url: (w) => `/api/v1/releases/${w.releaseId}/prenotifications` }),
   r("GET /api/v1/notification-lists",        [401, 401, 403, 403, 200, 401]),
   r("POST /api/v1/notification-lists",       [401, 401, 403, 403, 201, 401], { json: () => ({ name: "Downstreams", mode: "imminent", members: [] }) }),
   r("GET /api/v1/notification-lists/:id",    [401, 401, 403, 403, 200, 401], { url: (w) => `/api/v1/notification-lists/${w.notificationList.id}` }),
@@ -229,6 +230,11 @@ const MATRIX: Row[] = [
   // git over HTTP takes HTTP Basic only (real clones and pushes: features/fixes): cookies and bearer tokens get the challenge.
   r("GET /git/*",                            [401, 401, 401, 401, 401, 401], { url: (w) => `/git/${w.a.ref}.git/info/refs?service=git-upload-pack` }),
   r("POST /git/*",                           [401, 401, 401, 401, 401, 401], { url: (w) => `/git/${w.a.ref}.git/git-receive-pack`, ...EMPTY }),
+  r("GET /releases/:id/prenotifications",    [LOGIN, LOGIN, 200, 200, 200, LOGIN], { url: (w) => `/releases/${w.releaseId}/prenotifications` }),
+  // Personal acknowledgement links: nobody in the matrix holds one, so every guess is a 404 (prenotify.test.ts uses real ones).
+  r("GET /prenotify/ack/thanks",             ALL_200),
+  r("GET /prenotify/ack/:token",             [404, 404, 404, 404, 404, 404], { url: (_w, _a, link) => `/prenotify/ack/${link}` }),
+  r("POST /prenotify/ack/:token",            [404, 404, 404, 404, 404, 404], { url: (_w, _a, link) => `/prenotify/ack/${link}`, form: () => ({}) }),
   r("GET /admin/notification-lists",         [LOGIN, LOGIN, 403, 403, 200, LOGIN]),
   r("POST /admin/notification-lists",        [401, 401, 403, 403, "303 /admin/notification-lists?done=created", 401], { form: () => ({ name: "Vendors", mode: "imminent" }) }),
   r("POST /admin/notification-lists/:id/members", [401, 401, 403, 403, "303 /admin/notification-lists?form=", 401], { url: (w) => `/admin/notification-lists/${w.notificationList.id}/members`, ...EMPTY }),

@@ -10,6 +10,7 @@ export const ALERT_EVENTS = [
   "sla_breach",
   "needs_info_expired",
   "nobody_available",
+  "prenotify_failed",
 ] as const;
 export type AlertEvent = (typeof ALERT_EVENTS)[number];
 
@@ -21,6 +22,7 @@ export const ALERT_EVENT_LABELS: Record<AlertEvent, string> = {
   sla_breach: "SLA deadline missed",
   needs_info_expired: "No answer to a request for information",
   nobody_available: "Nobody available to assign",
+  prenotify_failed: "Pre-notification not sent",
 };
 
 /**

@@ -14,7 +14,14 @@ import {
   threadIdsFor,
   updateOutbox,
 } from "./outbox.repo.ts";
-import { type MailRecipient, mailRecipient, referenceOf, sealMail } from "./sealing.adapter.ts";
+import {
+  explicitRecipientKey,
+  MailEncryptionError,
+  type MailRecipient,
+  mailRecipient,
+  referenceOf,
+  sealMail,
+} from "./sealing.adapter.ts";
 
 export const MAIL_DELIVER = "mail-deliver";
 /** Mails sent at once by one process; the SMTP transport keeps as many connections open. */
@@ -35,7 +42,18 @@ const payload = z.object({
   recipient: mailRecipient.optional(),
   plainBody: z.string().max(20_000).optional(),
   messageRowId: z.uuid().optional(),
+  recipientKey: explicitRecipientKey.optional(),
+  source: z.object({ kind: z.string().min(1).max(40), id: z.uuid() }).optional(),
 });
+
+/** What a mail is about, so its delivery result can be recorded there (e.g. one pre-notification row). */
+export type MailSource = { kind: string; id: string };
+/** How one delivery attempt ended, told to the mail's source in the transaction that records it. */
+export type MailOutcome =
+  | { sent: true }
+  /** `unencryptable`: nothing was sent because the mail could not be encrypted (e.g. the key expired meanwhile). */
+  | { sent: false; error: string; unencryptable: boolean };
+export type MailOutcomeListener = (tx: Tx, source: MailSource, outcome: MailOutcome) => Promise<void>;
 
 /** A mail as services hand it over; it leaves only from the delivery job. */
 export interface QueuedMail {
@@ -54,6 +72,13 @@ export interface QueuedMail {
    * the data key and put in only by the delivery job, so neither the outbox nor its admin page shows a live link.
    */
   secrets?: readonly string[];
+  /**
+   * The recipient's public key, given with the mail: it is encrypted to this key (and signed) or not sent at all,
+   * never in plaintext. For recipients the keys service does not know (pre-notification lists).
+   */
+  recipientKey?: z.infer<typeof explicitRecipientKey>;
+  /** What the mail is about: the delivery job tells `onOutcome` how each attempt ended. */
+  source?: MailSource;
 }
 
 /**
@@ -90,6 +115,8 @@ function deliveryOf(mail: QueuedMail): MailDelivery {
     ...(mail.recipient ? { recipient: mail.recipient } : {}),
     ...(mail.plainBody !== undefined ? { plainBody: mail.plainBody } : {}),
     ...(mail.messageRowId ? { messageRowId: mail.messageRowId } : {}),
+    ...(mail.recipientKey ? { recipientKey: mail.recipientKey } : {}),
+    ...(mail.source ? { source: mail.source } : {}),
   };
 }
 
@@ -137,11 +164,16 @@ export function createMailDeliveryHandler(deps: {
   publicHost: string;
   cipher: DataCipher;
   keys: Pick<KeysService, "intakeKeys" | "memberKey" | "reporterKey">;
+  /** Told how each attempt at a mail with a `source` ended, in the transaction that records it. */
+  onOutcome?: MailOutcomeListener;
 }) {
   const { keys } = deps;
   const intakePrivateKey = async () => deps.cipher.decryptText((await keys.intakeKeys()).current.privateEnc);
   return async (data: unknown) => {
-    const { outboxId, recipient, plainBody, messageRowId } = payload.parse(data);
+    const { outboxId, recipient, plainBody, messageRowId, recipientKey, source } = payload.parse(data);
+    const tell = async (tx: Tx, outcome: MailOutcome) => {
+      if (source && deps.onOutcome) await deps.onOutcome(tx, source, outcome);
+    };
     const mail = await findOutbox(deps.db, outboxId);
     if (!mail || mail.status === "sent" || mail.status === "bounced") return; // already went out: never twice
     if (mail.status === "cancelled") return; // taken back before it left
@@ -165,6 +197,7 @@ export function createMailDeliveryHandler(deps: {
         cipher: deps.cipher,
         mail: { ...mail, body },
         recipient,
+        ...(recipientKey ? { recipientKey } : {}),
         now,
         intakePrivateKey,
         ...(messageRowId ? { messageRowId } : {}),
@@ -180,21 +213,25 @@ export function createMailDeliveryHandler(deps: {
         // Mail about a report that came by mail answers the reporter's own messages, so it threads for them.
         thread: mail.reportId ? await threadIdsFor(deps.db, mail.reportId, mail.toAddress) : [],
       });
-      await transaction(deps.db, (tx) =>
-        updateOutbox(tx, outboxId, {
+      await transaction(deps.db, async (tx) => {
+        await updateOutbox(tx, outboxId, {
           status: "sent",
           sentAt: deps.clock(),
           secretsEnc: null, // sent: the sealed links are no longer needed at rest
           lastError: interrupted ? INTERRUPTED_SEND : null,
-        }),
-      );
+        });
+        await tell(tx, { sent: true });
+      });
     } catch (error) {
-      await transaction(deps.db, (tx) =>
-        updateOutbox(tx, outboxId, {
-          status: "failed",
-          lastError: error instanceof Error ? error.message.slice(0, 500) : "unknown error",
-        }),
-      );
+      const lastError = error instanceof Error ? error.message.slice(0, 500) : "unknown error";
+      await transaction(deps.db, async (tx) => {
+        await updateOutbox(tx, outboxId, { status: "failed", lastError });
+        await tell(tx, {
+          sent: false,
+          error: lastError,
+          unencryptable: error instanceof MailEncryptionError,
+        });
+      });
       throw error; // pg-boss retries with backoff
     }
   };

@@ -22,11 +22,16 @@ export class MailEncryptionError extends Error {}
 /** The key lookups sealing needs; the keys service provides them. */
 type RecipientKeys = Pick<KeysService, "memberKey" | "reporterKey">;
 
-interface RecipientKey {
-  armored: string;
-  fingerprint: string;
-  expiresAt: string | null;
-}
+/**
+ * A recipient's public key given with the mail itself, for people who are neither reporters nor members (a
+ * pre-notification list's member): the mail goes only encrypted to it, never in plaintext.
+ */
+export const explicitRecipientKey = z.object({
+  armored: z.string().min(1).max(200_000),
+  fingerprint: z.string().min(1).max(100),
+  expiresAt: z.string().max(40).nullable(),
+});
+type RecipientKey = z.infer<typeof explicitRecipientKey>;
 
 /** The recipient's key: the named recipient's, else the report's reporter at this address, else a member's. */
 async function recipientKey(
@@ -76,13 +81,15 @@ export async function sealMail(deps: {
   cipher: DataCipher;
   mail: OutboxRow;
   recipient?: MailRecipient;
+  /** The key to encrypt to, given with the mail; it takes the place of any lookup. */
+  recipientKey?: RecipientKey;
   now: Date;
   intakePrivateKey: () => Promise<string>;
   /** A reporter-visible message whose text the encrypted mail carries below the notice. */
   messageRowId?: string;
 }): Promise<{ armored: string; fingerprint: string } | null> {
   const { mail, now } = deps;
-  const key = await recipientKey(deps.db, deps.keys, mail, deps.recipient);
+  const key = deps.recipientKey ?? (await recipientKey(deps.db, deps.keys, mail, deps.recipient));
   if (!key) return null;
   const fail = (why: string) =>
     new MailEncryptionError(

@@ -7,6 +7,8 @@ import { AppError } from "../core/errors.ts";
 import { MAX_REPORT_REQUEST_BYTES } from "../domain/attachments.ts";
 import { heldMailNotice, reportingAddress } from "../domain/mail-delivery.ts";
 import { can } from "../domain/permissions.ts";
+import { registerAdvisoriesApi } from "../features/advisories/advisories.api.ts";
+import { registerAdvisoryPages } from "../features/advisories/advisories.pages.tsx";
 import { registerAlertPages } from "../features/alerts/alerts.pages.tsx";
 import { registerAuthPages } from "../features/auth/auth.pages.tsx";
 import { registerLoginThrottlePages } from "../features/auth/login-throttle.pages.tsx";
@@ -329,6 +331,7 @@ function registerRoutes(app: Hono<AppEnv>, services: Services) {
   registerRepositoryPages(app, { settings, repositories, gitDir: deps.gitDir });
   registerNotificationPages(app, { settings, notifications: services.notifications });
   registerVerificationPages(app, services);
+  registerAdvisoryPages(app, { settings, advisories: services.advisories });
   // The JSON API: its routes validate with the zod schemas the document is generated from.
   const api = createApiRouter();
   registerIntakeApi(api, intake);
@@ -336,6 +339,7 @@ function registerRoutes(app: Hono<AppEnv>, services: Services) {
   registerRepositoriesApi(api, { repositories, auth: services.auth });
   registerNotificationsApi(api, { notifications: services.notifications, auth: services.auth });
   registerVerificationsApi(api, { verifications: services.verifications, auth: services.auth });
+  registerAdvisoriesApi(api, { advisories: services.advisories, auth: services.auth });
   registerOpenApiDocument(api, {
     publicUrl: () => deps.publicUrl,
     refinements: [intakeDocumentRefinement(intake)],

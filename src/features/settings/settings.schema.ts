@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { advisoryPrefixProblem } from "../../domain/advisory-review.ts";
 import { AUTO_ASSIGN_MODES } from "../../domain/auto-assign.ts";
 import { DEFAULT_SLA_POLICY, type SlaPolicy, validateSlaPolicy } from "../../domain/sla.ts";
 
@@ -78,6 +79,15 @@ export const orgSettingsSchema = z.object({
       z.enum(["true", "false"], { message: "Choose whether to sign security.txt." }),
     )
     .default("true"),
+  /** The prefix of advisory ids, `<prefix>-YYYY-NNNN`; changing it leaves existing ids as they are. */
+  advisoryPrefix: z
+    .string()
+    .trim()
+    .superRefine((v, ctx) => {
+      const problem = advisoryPrefixProblem(v);
+      if (problem) ctx.addIssue({ code: "custom", message: problem });
+    })
+    .default("EMBSA"),
 });
 export type OrgSettings = z.output<typeof orgSettingsSchema>;
 

@@ -116,7 +116,16 @@ export function createServices(deps: ServiceDeps) {
     },
   });
   fixesDeps.afterPush = (tx, reportId) => reports.reassessFixReadyInTx(tx, reportId);
-  const advisories = createAdvisoriesService({ db, clock, publicUrl, reports, repositories, settings, team, alerts });
+  const advisories = createAdvisoriesService({
+    db,
+    clock,
+    publicUrl,
+    reports,
+    repositories,
+    settings,
+    team,
+    alerts,
+  });
   const mailIntake = createMailIntakeService({
     db,
     clock,

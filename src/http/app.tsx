@@ -251,6 +251,7 @@ function registerRoutes(app: Hono<AppEnv>, services: Services) {
       return deps.smtpConfigured;
     },
     reportingAddress: reportingAddressFor,
+    advisories: services.advisories,
   });
   registerAuthPages(app, {
     auth: services.auth,

@@ -48,7 +48,13 @@ export const advisoryJsonSchema = z
     withdrawnReason: z.string().nullable(),
     revisions: z.array(z.object({ number: z.number().int(), summary: z.string(), at: z.string() })),
     comments: z.array(
-      z.object({ id: z.uuid(), from: z.enum(["reporter", "member"]), author: z.string(), body: z.string(), at: z.string() }),
+      z.object({
+        id: z.uuid(),
+        from: z.enum(["reporter", "member"]),
+        author: z.string(),
+        body: z.string(),
+        at: z.string(),
+      }),
     ),
   })
   .meta({ id: "Advisory" });
@@ -176,7 +182,11 @@ const editAdvisory = createRoute({
       z.object({ id: z.uuid(), publicId: z.string(), state, revision: z.number().int().nullable() }),
       "Saved.",
     ),
-    ...errorResponses({ ...BODY_ERRORS, 404: "There is no such advisory.", 409: "The advisory is withdrawn." }),
+    ...errorResponses({
+      ...BODY_ERRORS,
+      404: "There is no such advisory.",
+      409: "The advisory is withdrawn.",
+    }),
   },
 });
 

@@ -62,7 +62,9 @@ export async function advisoryWithCve(db: Db, cveId: string, exceptId: string | 
   const [row] = await db
     .select({ id: advisories.id, publicId: advisories.publicId })
     .from(advisories)
-    .where(exceptId ? and(eq(advisories.cveId, cveId), ne(advisories.id, exceptId)) : eq(advisories.cveId, cveId));
+    .where(
+      exceptId ? and(eq(advisories.cveId, cveId), ne(advisories.id, exceptId)) : eq(advisories.cveId, cveId),
+    );
   return row ?? null;
 }
 

@@ -66,7 +66,9 @@ export const rangeSchema = z
   .object({
     /** "0" means from the beginning. */
     introduced: version("introduced").min(1, 'Enter the first affected version, or "0" for all earlier.'),
-    fixed: version("fixed").nullish().transform((v) => v || null),
+    fixed: version("fixed")
+      .nullish()
+      .transform((v) => v || null),
     lastAffected: version("last affected")
       .nullish()
       .transform((v) => v || null),

@@ -15,8 +15,8 @@ import {
 import { isUuid } from "../../domain/ids.ts";
 import { can } from "../../domain/permissions.ts";
 import type { AlertsService } from "../alerts/alerts.service.ts";
-import type { RepositoriesService } from "../repositories/repositories.service.ts";
 import type { ReportsService } from "../reports/reports.service.ts";
+import type { RepositoriesService } from "../repositories/repositories.service.ts";
 import type { SettingsService } from "../settings/settings.service.ts";
 import type { TeamService } from "../team/team.service.ts";
 import {
@@ -94,12 +94,11 @@ export function createAdvisoriesService(deps: AdvisoriesDeps) {
       requireCapability(actor, "report.act");
       const parsed = createAdvisorySchema.safeParse(raw);
       const fields: Record<string, string> = parsed.success ? {} : zodFieldErrors(parsed.error);
-      const refs =
-        parsed.success
-          ? parsed.data.reports
-          : Array.isArray((raw as { reports?: unknown })?.reports)
-            ? ((raw as { reports: unknown[] }).reports.filter((r) => typeof r === "string") as string[])
-            : [];
+      const refs = parsed.success
+        ? parsed.data.reports
+        : Array.isArray((raw as { reports?: unknown })?.reports)
+          ? ((raw as { reports: unknown[] }).reports.filter((r) => typeof r === "string") as string[])
+          : [];
       const covered = await checks.reports(refs, fields);
       if (!parsed.success) throw badRequest("Some fields are not valid.", fields);
       const input = parsed.data;
@@ -160,7 +159,8 @@ export function createAdvisoriesService(deps: AdvisoriesDeps) {
       const given = raw !== null && typeof raw === "object" && !Array.isArray(raw) ? raw : {};
       const parsed = editAdvisorySchema.safeParse({ ...contentOf(current), ...given });
       const fields: Record<string, string> = parsed.success ? {} : zodFieldErrors(parsed.error);
-      const covered = parsed.success && parsed.data.reports ? await checks.reports(parsed.data.reports, fields) : null;
+      const covered =
+        parsed.success && parsed.data.reports ? await checks.reports(parsed.data.reports, fields) : null;
       if (!parsed.success) throw badRequest("Some fields are not valid.", fields);
       const { reports: _reports, revisionSummary, ...content } = parsed.data;
       await checks.cve(db, content.cveId, current.id, fields);
@@ -196,7 +196,12 @@ export function createAdvisoriesService(deps: AdvisoriesDeps) {
           });
         }
         const before = (await reportIdsOf(tx, [row.id])).get(row.id) ?? [];
-        if (covered) await setAdvisoryReports(tx, row.id, covered.map((r) => r.id));
+        if (covered)
+          await setAdvisoryReports(
+            tx,
+            row.id,
+            covered.map((r) => r.id),
+          );
         const reportIds = [...new Set([...before, ...(covered?.map((r) => r.id) ?? [])])];
         const changed = (Object.keys(content) as (keyof typeof content)[]).filter(
           (k) => JSON.stringify(content[k]) !== JSON.stringify(contentOf(row)[k]),
@@ -287,6 +292,11 @@ export function createAdvisoriesService(deps: AdvisoriesDeps) {
 
     /** What the public page would show, from the current (unpublished) text. */
     preview: (row: AdvisoryRow) => views.preview(row),
+    /** The preview of the editor's typed text (not saved); field errors when it does not parse. */
+    async previewTyped(actor: CurrentUser, idOrPublicId: string | null, raw: Record<string, unknown>) {
+      requireCapability(actor, "report.read");
+      return views.previewTyped(raw, idOrPublicId ? await requireAdvisory(idOrPublicId) : null);
+    },
     previewOf: async (actor: CurrentUser, idOrPublicId: string) => {
       requireCapability(actor, "report.read");
       return views.preview(await requireAdvisory(idOrPublicId));

@@ -1,38 +1,13 @@
 import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Actor, makeTeam, reportFields } from "../../../test/helpers/actors.ts";
+import { type Actor, makeTeam } from "../../../test/helpers/actors.ts";
+import { advisoryBody, CVSS, confirmedReportWithCvss } from "../../../test/helpers/advisories.ts";
 import { createTestDb, DB_KINDS, type TestDb } from "../../../test/helpers/db.ts";
 import { appFor } from "../../../test/helpers/http.ts";
 import { raiseIntakeLimits } from "../../../test/helpers/intake-limits.ts";
 import { transaction } from "../../core/db.ts";
 import { AppError } from "../../core/errors.ts";
 import { advisories, advisoryRevisions, auditEvents } from "../../db/schema.ts";
-
-const OWASP = "SL:9/M:9/O:9/S:9/ED:9/EE:9/A:9/ID:9/LC:9/LI:9/LAV:9/LAC:9/FD:9/RD:9/NC:7/PV:9";
-const CVSS = "CVSS:3.1/AV:N/AC:L/PR:N/UI:R/S:C/C:H/I:H/A:N";
-
-/** A valid advisory body for the reports given. */
-export function advisoryBody(reports: string[], overrides: Record<string, unknown> = {}) {
-  return {
-    reports,
-    title: "Stored XSS in the comment preview",
-    summary: "The comment preview renders HTML from comments without escaping it.",
-    details: "An attacker posts a comment whose preview runs script in a reader's session.",
-    cwe: ["CWE-79"],
-    affected: [
-      {
-        product: "Acme Forum",
-        package: { ecosystem: "npm", name: "acme-forum" },
-        ranges: [{ introduced: "1.0.0", fixed: "1.4.2" }],
-      },
-    ],
-    solution: "Upgrade to 1.4.2.",
-    references: [{ type: "WEB", url: "https://acme.example/security" }],
-    teamCredits: [{ name: "Acme PSIRT", role: "coordinator", url: "https://acme.example" }],
-    noCveReason: "Not assigned yet.",
-    ...overrides,
-  };
-}
 
 describe.each(DB_KINDS)("advisories on %s", (kind) => {
   let t: TestDb;
@@ -63,19 +38,7 @@ describe.each(DB_KINDS)("advisories on %s", (kind) => {
     if (!(error instanceof AppError)) throw new Error(`Expected a refusal, got ${String(error)}`);
     return error;
   };
-  const confirmedReport = async () => {
-    const { report, token } = await t.services.reports.submit(reportFields(), [], "web");
-    for (const body of [
-      { action: "acknowledge" },
-      { action: "assign", assignee: team.alice.email },
-      { action: "start_triage" },
-      { action: "set_severity", owasp: OWASP },
-      { action: "set_severity", cvss: CVSS },
-      { action: "confirm" },
-    ])
-      await t.services.reports.act(team.alice, report.reference, body);
-    return { id: report.id, ref: report.reference, token };
-  };
+  const confirmedReport = () => confirmedReportWithCvss(t, team.alice);
   const create = async (overrides: Record<string, unknown> = {}, by: Actor = team.alice) =>
     t.services.advisories.create(by, advisoryBody([report.ref], overrides));
 
@@ -94,7 +57,11 @@ describe.each(DB_KINDS)("advisories on %s", (kind) => {
     const res = await api("POST", "/api/v1/advisories", team.alice, advisoryBody([report.ref]));
     expect(res.status).toBe(201);
     const body = await res.json();
-    expect(body).toEqual({ id: expect.any(String), publicId: expect.stringMatching(/^EMBSA-2026-\d{4}$/), state: "draft" });
+    expect(body).toEqual({
+      id: expect.any(String),
+      publicId: expect.stringMatching(/^EMBSA-2026-\d{4}$/),
+      state: "draft",
+    });
     const one = await (await api("GET", `/api/v1/advisories/${body.publicId}`, team.viewer)).json();
     expect(one).toMatchObject({
       id: body.id,
@@ -115,13 +82,18 @@ describe.each(DB_KINDS)("advisories on %s", (kind) => {
       .select()
       .from(auditEvents)
       .where(eq(auditEvents.action, "advisory.created"));
-    expect(event).toMatchObject({ reportId: report.id, data: expect.objectContaining({ advisoryId: body.id }) });
+    expect(event).toMatchObject({
+      reportId: report.id,
+      data: expect.objectContaining({ advisoryId: body.id }),
+    });
     const view = await t.services.reports.teamView(report.ref);
     expect(view.timeline.map((e) => e.text).join("\n")).toContain(body.publicId);
   });
 
   it("refuses a viewer and an anonymous caller", async () => {
-    expect((await api("POST", "/api/v1/advisories", team.viewer, advisoryBody([report.ref]))).status).toBe(403);
+    expect((await api("POST", "/api/v1/advisories", team.viewer, advisoryBody([report.ref]))).status).toBe(
+      403,
+    );
     expect((await api("POST", "/api/v1/advisories", null, advisoryBody([report.ref]))).status).toBe(401);
   });
 
@@ -132,19 +104,58 @@ describe.each(DB_KINDS)("advisories on %s", (kind) => {
     ["a malformed CVE ID", { cveId: "CVE-26-1" }, "cveId"],
     ["a CVE year before 1999", { cveId: "CVE-1998-1234" }, "cveId"],
     ["a bad CWE id", { cwe: ["XSS"] }, "cwe.0"],
-    ["an unknown ecosystem", { affected: [{ product: "A", package: { ecosystem: "npmjs", name: "a" }, ranges: [] }] }, "affected.0.package.ecosystem"],
-    ["a bad ecosystem suffix", { affected: [{ product: "A", package: { ecosystem: "Debian:<x>", name: "a" }, ranges: [] }] }, "affected.0.package.ecosystem"],
-    ["a short SHA in a git range", { affected: [{ product: "A", repository: "https://git.example/a.git", ranges: [{ introduced: "0", fixed: "abc123" }] }] }, "affected.0.ranges.0.fixed"],
-    ["fixed and last affected together", { affected: [{ product: "A", ranges: [{ introduced: "1", fixed: "2", lastAffected: "3" }] }] }, "affected.0.ranges.0.lastAffected"],
-    ["a javascript: reference", { references: [{ type: "WEB", url: "javascript:alert(1)" }] }, "references.0.url"],
-    ["an unknown reference type", { references: [{ type: "BLOG", url: "https://a.example" }] }, "references.0.type"],
+    [
+      "an unknown ecosystem",
+      { affected: [{ product: "A", package: { ecosystem: "npmjs", name: "a" }, ranges: [] }] },
+      "affected.0.package.ecosystem",
+    ],
+    [
+      "a bad ecosystem suffix",
+      { affected: [{ product: "A", package: { ecosystem: "Debian:<x>", name: "a" }, ranges: [] }] },
+      "affected.0.package.ecosystem",
+    ],
+    [
+      "a short SHA in a git range",
+      {
+        affected: [
+          {
+            product: "A",
+            repository: "https://git.example/a.git",
+            ranges: [{ introduced: "0", fixed: "abc123" }],
+          },
+        ],
+      },
+      "affected.0.ranges.0.fixed",
+    ],
+    [
+      "fixed and last affected together",
+      { affected: [{ product: "A", ranges: [{ introduced: "1", fixed: "2", lastAffected: "3" }] }] },
+      "affected.0.ranges.0.lastAffected",
+    ],
+    [
+      "a javascript: reference",
+      { references: [{ type: "WEB", url: "javascript:alert(1)" }] },
+      "references.0.url",
+    ],
+    [
+      "an unknown reference type",
+      { references: [{ type: "BLOG", url: "https://a.example" }] },
+      "references.0.type",
+    ],
     ["an unknown credit role", { teamCredits: [{ name: "X", role: "hacker" }] }, "teamCredits.0.role"],
-    ["a credit URL that is not https", { teamCredits: [{ name: "X", role: "tool", url: "ftp://x.example" }] }, "teamCredits.0.url"],
+    [
+      "a credit URL that is not https",
+      { teamCredits: [{ name: "X", role: "tool", url: "ftp://x.example" }] },
+      "teamCredits.0.url",
+    ],
     ["no title", { title: "" }, "title"],
     ["an unknown field", { secret: 1 }, "_"],
   ])("refuses %s with a field error and stores nothing", async (_what, overrides, field) => {
     const before = await snapshot();
-    const res = await api("POST", "/api/v1/advisories", team.alice, { ...advisoryBody([report.ref]), ...overrides });
+    const res = await api("POST", "/api/v1/advisories", team.alice, {
+      ...advisoryBody([report.ref]),
+      ...overrides,
+    });
     expect(res.status).toBe(400);
     const body = await res.json();
     expect(Object.keys(body.error.fields)).toContain(field);
@@ -175,7 +186,9 @@ describe.each(DB_KINDS)("advisories on %s", (kind) => {
     } finally {
       await t.services.settings.updateOrg(team.admin.id, { ...org, advisoryPrefix: "EMBSA" });
     }
-    await expect(t.services.settings.updateOrg(team.admin.id, { ...org, advisoryPrefix: "acme" })).rejects.toMatchObject({
+    await expect(
+      t.services.settings.updateOrg(team.admin.id, { ...org, advisoryPrefix: "acme" }),
+    ).rejects.toMatchObject({
       fields: { advisoryPrefix: expect.stringMatching(/capital letters/) },
     });
   });
@@ -191,18 +204,32 @@ describe.each(DB_KINDS)("advisories on %s", (kind) => {
     expect((await act(team.bob, { action: "dance" })).status).toBe(400);
     const approved = await act(team.bob, { action: "approve" });
     expect(await approved.json()).toMatchObject({ state: "approved" });
-    expect((await t.services.advisories.get(team.viewer, id)).approvedBy).toEqual({ id: team.bob.id, name: "Bob" });
+    expect((await t.services.advisories.get(team.viewer, id)).approvedBy).toEqual({
+      id: team.bob.id,
+      name: "Bob",
+    });
     const edit = await api("PATCH", `/api/v1/advisories/${id}`, team.bob, { summary: "A changed summary." });
     expect(await edit.json()).toMatchObject({ state: "draft", revision: null });
     const after = await t.services.advisories.get(team.viewer, id);
-    expect(after).toMatchObject({ approvedBy: null, lastEditor: { id: team.bob.id }, summary: "A changed summary." });
+    expect(after).toMatchObject({
+      approvedBy: null,
+      lastEditor: { id: team.bob.id },
+      summary: "A changed summary.",
+    });
     // Bob is now the last editor: Alice may approve, Bob may not.
     await t.services.advisories.act(team.bob, id, { action: "submit" });
     expect((await refusal(t.services.advisories.act(team.bob, id, { action: "approve" }))).status).toBe(400);
-    expect((await refusal(t.services.advisories.act(team.alice, id, { action: "request_changes" }))).fields).toHaveProperty("message");
-    await t.services.advisories.act(team.alice, id, { action: "request_changes", message: "Name the fixed version." });
+    expect(
+      (await refusal(t.services.advisories.act(team.alice, id, { action: "request_changes" }))).fields,
+    ).toHaveProperty("message");
+    await t.services.advisories.act(team.alice, id, {
+      action: "request_changes",
+      message: "Name the fixed version.",
+    });
     expect((await t.services.advisories.get(team.viewer, id)).state).toBe("draft");
-    const events = await rows(sql`select action from audit_events where data->>'advisoryId' = ${id} order by seq`);
+    const events = await rows(
+      sql`select action from audit_events where data->>'advisoryId' = ${id} order by seq`,
+    );
     expect(events.map((e) => e.action)).toEqual([
       "advisory.created",
       "advisory.submit",
@@ -234,16 +261,17 @@ describe.each(DB_KINDS)("advisories on %s", (kind) => {
       const at = new Date("2026-03-10T12:00:00Z");
       const before = await snapshot();
       const publish = () =>
-        transaction(t.services.db, (tx) => t.services.advisories.publishInTx(tx, [other.id], at, team.admin.id));
+        transaction(t.services.db, (tx) =>
+          t.services.advisories.publishInTx(tx, [other.id], at, team.admin.id),
+        );
       const error = await refusal(publish());
       expect(error.userMessage).toContain(bad.publicId);
       expect(error.userMessage).toMatch(/no affected product/);
       expect(await snapshot()).toEqual(before);
 
-      expect((await t.services.advisories.forReports(t.services.db, [other.id])).map((a) => a.publicId)).toEqual([
-        good.publicId,
-        bad.publicId,
-      ]);
+      expect(
+        (await t.services.advisories.forReports(t.services.db, [other.id])).map((a) => a.publicId),
+      ).toEqual([good.publicId, bad.publicId]);
       expect((await t.services.advisories.approvedText(t.services.db, [other.id]))[0]?.text).toMatch(
         /Acme Forum \(npm: acme-forum\): from 1\.0\.0, fixed in 1\.4\.2/,
       );
@@ -258,11 +286,16 @@ describe.each(DB_KINDS)("advisories on %s", (kind) => {
         .from(advisoryRevisions)
         .where(eq(advisoryRevisions.advisoryId, good.id));
       expect(revisions).toEqual([
-        expect.objectContaining({ number: 1, content: expect.objectContaining({ title: row.title, cvss: CVSS }) }),
+        expect.objectContaining({
+          number: 1,
+          content: expect.objectContaining({ title: row.title, cvss: CVSS }),
+        }),
       ]);
 
       // A published advisory changes only with a revision summary, and stays published.
-      const silent = await api("PATCH", `/api/v1/advisories/${good.id}`, team.alice, { solution: "Upgrade to 1.4.3." });
+      const silent = await api("PATCH", `/api/v1/advisories/${good.id}`, team.alice, {
+        solution: "Upgrade to 1.4.3.",
+      });
       expect(silent.status).toBe(400);
       expect((await silent.json()).error.fields).toHaveProperty("revisionSummary");
       const revised = await api("PATCH", `/api/v1/advisories/${good.id}`, team.alice, {
@@ -283,10 +316,14 @@ describe.each(DB_KINDS)("advisories on %s", (kind) => {
       // Withdrawal needs a reason; a withdrawn advisory cannot change.
       const act = (body: unknown) => api("POST", `/api/v1/advisories/${good.id}/actions`, team.bob, body);
       expect((await act({ action: "withdraw" })).status).toBe(400);
-      expect(await (await act({ action: "withdraw", message: "Not a vulnerability after all." })).json()).toMatchObject({
+      expect(
+        await (await act({ action: "withdraw", message: "Not a vulnerability after all." })).json(),
+      ).toMatchObject({
         state: "withdrawn",
       });
-      expect((await api("PATCH", `/api/v1/advisories/${good.id}`, team.alice, { title: "X" })).status).toBe(409);
+      expect((await api("PATCH", `/api/v1/advisories/${good.id}`, team.alice, { title: "X" })).status).toBe(
+        409,
+      );
       expect(await t.services.advisories.forReports(t.services.db, [other.id])).toEqual([]);
     });
 
@@ -305,17 +342,25 @@ describe.each(DB_KINDS)("advisories on %s", (kind) => {
       const r = await confirmedReport();
       const { id, publicId } = await t.services.advisories.create(team.alice, advisoryBody([r.ref]));
       expect(await t.services.advisories.reporterDrafts(r.token)).toEqual([]);
-      expect((await refusal(t.services.advisories.commentAsReporter(r.token, id, { body: "Hi" }))).status).toBe(404);
+      expect(
+        (await refusal(t.services.advisories.commentAsReporter(r.token, id, { body: "Hi" }))).status,
+      ).toBe(404);
       expect((await refusal(t.services.advisories.share(team.viewer, id))).status).toBe(403);
       await t.services.advisories.share(team.alice, id);
       const [draft] = await t.services.advisories.reporterDrafts(r.token);
       expect(draft).toMatchObject({ publicId, content: { title: "Stored XSS in the comment preview" } });
       // Another report's reporter does not see it.
       expect(await t.services.advisories.reporterDrafts(report.token)).toEqual([]);
-      expect((await refusal(t.services.advisories.commentAsReporter(report.token, id, { body: "Hi" }))).status).toBe(404);
-      expect((await refusal(t.services.advisories.commentAsReporter(r.token, id, { body: "  " }))).fields).toHaveProperty("body");
+      expect(
+        (await refusal(t.services.advisories.commentAsReporter(report.token, id, { body: "Hi" }))).status,
+      ).toBe(404);
+      expect(
+        (await refusal(t.services.advisories.commentAsReporter(r.token, id, { body: "  " }))).fields,
+      ).toHaveProperty("body");
 
-      const comment = await t.services.advisories.commentAsReporter(r.token, id, { body: "Please credit my handle." });
+      const comment = await t.services.advisories.commentAsReporter(r.token, id, {
+        body: "Please credit my handle.",
+      });
       const alerts = (await rows(sql`select data from pgboss.job where name = 'team-alert'`))
         .map((x) => (typeof x.data === "string" ? JSON.parse(x.data) : x.data) as Record<string, unknown>)
         .filter((d) => d.occurrence === `advisory-comment:${comment.id}`);

@@ -2,12 +2,12 @@
 // CVE ID is not another advisory's, and a git range's commits are in the registered repository's mirror. Each
 // problem is a field error keyed like the input (`reports.0`, `affected.1.ranges.0.fixed`), never a 500.
 
-import { AppError } from "../../core/errors.ts";
 import type { Db } from "../../core/db.ts";
+import { AppError } from "../../core/errors.ts";
 import { type AffectedProduct, isCommitSha } from "../../domain/advisory-record.ts";
 import { hasCommit } from "../../git/history.ts";
-import type { RepositoriesService } from "../repositories/repositories.service.ts";
 import type { ReportsService } from "../reports/reports.service.ts";
+import type { RepositoriesService } from "../repositories/repositories.service.ts";
 import { advisoryWithCve } from "./advisories.repo.ts";
 
 /** What an advisory needs to know of a report it covers. */
@@ -88,7 +88,9 @@ export function createAdvisoryChecks(deps: AdvisoryChecksDeps) {
      * the start"), and when the repository is registered here the commits must be in its mirror.
      */
     async gitRanges(affected: readonly AffectedProduct[], fields: Record<string, string>) {
-      const repositories = affected.some((p) => p.repository && !p.package) ? await deps.repositories.list() : [];
+      const repositories = affected.some((p) => p.repository && !p.package)
+        ? await deps.repositories.list()
+        : [];
       for (const [i, product] of affected.entries()) {
         if (!product.repository || product.package) continue;
         const registered = repositories.find((r) => sameRepository(r.upstreamUrl, product.repository!));

@@ -1,13 +1,15 @@
 // What the editor, the list and the API show of advisories: the row with its reports' references, the people
 // behind the last edit and the approval, the public revisions and the comments on a shared draft.
 
+import { zodFieldErrors } from "../../core/field-errors.ts";
 import type { AdvisoryContent } from "../../db/schema.ts";
 import type { AdvisoryRecord } from "../../domain/advisory-record.ts";
 import { ADVISORY_STATE_LABELS, type AdvisoryState } from "../../domain/advisory-review.ts";
 import { publicCredits } from "../../domain/credit.ts";
 import { scoreCvss } from "../../domain/cvss.ts";
-import type { AdvisoriesDeps } from "./advisories.service.ts";
 import { type AdvisoryRow, commentsOf, reportIdsOf, revisionsOf } from "./advisories.repo.ts";
+import { editAdvisorySchema } from "./advisories.schema.ts";
+import type { AdvisoriesDeps } from "./advisories.service.ts";
 import { advisoryRecordOf, advisoryUrl, contentOf } from "./record.ts";
 
 export interface Person {
@@ -67,7 +69,9 @@ export function severityOf(vector: string | null): AdvisoryPreview["severity"] {
     : { score: s.baseScore, label: s.baseSeverity, version: s.version };
 }
 
-export function createAdvisoryViews(deps: Pick<AdvisoriesDeps, "db" | "reports" | "team" | "publicUrl" | "clock">) {
+export function createAdvisoryViews(
+  deps: Pick<AdvisoriesDeps, "db" | "reports" | "team" | "publicUrl" | "clock">,
+) {
   const { db } = deps;
 
   /** References of report ids, read once per id per call. */
@@ -111,7 +115,9 @@ export function createAdvisoryViews(deps: Pick<AdvisoriesDeps, "db" | "reports" 
         stateLabel: ADVISORY_STATE_LABELS[row.state],
         title: row.title,
         cveId: row.cveId,
-        reports: await Promise.all((ids.get(row.id) ?? []).map(async (id) => ({ id, reference: await ref(id) }))),
+        reports: await Promise.all(
+          (ids.get(row.id) ?? []).map(async (id) => ({ id, reference: await ref(id) })),
+        ),
         updatedAt: row.updatedAt,
         publishedAt: row.publishedAt,
       })),
@@ -173,5 +179,51 @@ export function createAdvisoryViews(deps: Pick<AdvisoriesDeps, "db" | "reports" 
     return { record, severity: severityOf(row.cvss) };
   }
 
-  return { summaries, full, preview };
+  /**
+   * The preview of text as typed, before it is saved: parsed like an edit (field errors when it is not valid), and
+   * shown under the advisory's id, or a placeholder id for a new one.
+   */
+  function previewTyped(
+    raw: Record<string, unknown>,
+    row: AdvisoryRow | null,
+  ): { ok: true; preview: AdvisoryPreview } | { ok: false; fields: Record<string, string> } {
+    const { reports: _r, revisionSummary: _s, ...rest } = raw;
+    const parsed = editAdvisorySchema.safeParse(rest);
+    if (!parsed.success) return { ok: false, fields: zodFieldErrors(parsed.error) };
+    const now = deps.clock();
+    const base: AdvisoryRow = row ?? {
+      id: "",
+      publicId: "New advisory",
+      idYear: now.getUTCFullYear(),
+      idNumber: 0,
+      state: "draft",
+      lastEditorId: "",
+      createdBy: "",
+      approvedBy: null,
+      approvedAt: null,
+      sharedAt: null,
+      publishedAt: null,
+      modifiedAt: null,
+      withdrawnAt: null,
+      withdrawnReason: null,
+      createdAt: now,
+      updatedAt: now,
+      title: "",
+      summary: "",
+      details: "",
+      cveId: null,
+      noCveReason: null,
+      cwe: [],
+      cvss: null,
+      affected: [],
+      workarounds: null,
+      solution: null,
+      references: [],
+      teamCredits: [],
+    };
+    const { reports: _x, revisionSummary: _y, ...content } = parsed.data;
+    return { ok: true, preview: preview({ ...base, ...content }) };
+  }
+
+  return { summaries, full, preview, previewTyped };
 }

@@ -6,7 +6,6 @@ import { transaction } from "../../core/db.ts";
 import { AppError, badRequest, forbidden, notFound } from "../../core/errors.ts";
 import { zodFieldErrors } from "../../core/field-errors.ts";
 import { can } from "../../domain/permissions.ts";
-import type { AdvisoriesDeps } from "./advisories.service.ts";
 import {
   type AdvisoryRow,
   advisoriesForReports,
@@ -17,6 +16,7 @@ import {
   updateAdvisory,
 } from "./advisories.repo.ts";
 import { advisoryCommentSchema } from "./advisories.schema.ts";
+import type { AdvisoriesDeps } from "./advisories.service.ts";
 import { auditAdvisory } from "./advisory-audit.ts";
 import type { AdvisoryChecks } from "./advisory-checks.service.ts";
 import { type AdvisoryPreview, severityOf } from "./advisory-views.service.ts";
@@ -56,7 +56,11 @@ export function createDraftSharing(deps: AdvisoriesDeps, checks: AdvisoryChecks)
         const row = UUID.test(id) ? await lockAdvisory(tx, { id }) : null;
         if (!row) throw notFound("Advisory");
         if (!SHAREABLE.has(row.state))
-          throw new AppError("invalid_transition", 409, "Only an unpublished draft is shared with the reporter.");
+          throw new AppError(
+            "invalid_transition",
+            409,
+            "Only an unpublished draft is shared with the reporter.",
+          );
         if (row.sharedAt) return { sharedAt: row.sharedAt, already: true };
         const now = clock();
         const updated = await updateAdvisory(tx, row.id, { sharedAt: now });
@@ -106,7 +110,9 @@ export function createDraftSharing(deps: AdvisoriesDeps, checks: AdvisoryChecks)
       const parsed = advisoryCommentSchema.safeParse(raw);
       return transaction(db, async (tx) => {
         const row = await lockAdvisory(tx, { id: advisoryId });
-        const covers = row ? ((await reportIdsOf(tx, [row.id])).get(row.id) ?? []).includes(report.id) : false;
+        const covers = row
+          ? ((await reportIdsOf(tx, [row.id])).get(row.id) ?? []).includes(report.id)
+          : false;
         // A draft not shared with this reporter does not exist for them.
         if (!row || !covers || !row.sharedAt) throw notFound("Advisory");
         if (!SHAREABLE.has(row.state))
@@ -148,7 +154,9 @@ export function createDraftSharing(deps: AdvisoriesDeps, checks: AdvisoryChecks)
       const parsed = advisoryCommentSchema.safeParse(raw);
       if (!parsed.success) throw badRequest("The comment is not valid.", zodFieldErrors(parsed.error));
       return transaction(db, async (tx) => {
-        const row: AdvisoryRow | null = UUID.test(advisoryId) ? await lockAdvisory(tx, { id: advisoryId }) : null;
+        const row: AdvisoryRow | null = UUID.test(advisoryId)
+          ? await lockAdvisory(tx, { id: advisoryId })
+          : null;
         if (!row) throw notFound("Advisory");
         const now = clock();
         const comment = await insertComment(tx, {

@@ -7,8 +7,6 @@ import { publicCredits } from "../../domain/credit.ts";
 import { toCsaf } from "../../domain/export-csaf.ts";
 import { toCve5 } from "../../domain/export-cve.ts";
 import { toOsv } from "../../domain/export-osv.ts";
-import type { AdvisoriesForReleases, ReleaseAdvisory } from "./advisories.types.ts";
-import type { AdvisoriesDeps } from "./advisories.service.ts";
 import {
   type AdvisoryRow,
   advisoriesForReports,
@@ -17,6 +15,8 @@ import {
   reportIdsOf,
   updateAdvisory,
 } from "./advisories.repo.ts";
+import type { AdvisoriesDeps } from "./advisories.service.ts";
+import type { AdvisoriesForReleases, ReleaseAdvisory } from "./advisories.types.ts";
 import { auditAdvisory } from "./advisory-audit.ts";
 import { severityOf } from "./advisory-views.service.ts";
 import { advisoryRecordOf, advisoryUrl, contentOf, publisherOf } from "./record.ts";
@@ -106,7 +106,9 @@ export function approvedTextOf(row: AdvisoryRow): string {
 
 export function createPublication(
   deps: Pick<AdvisoriesDeps, "clock" | "publicUrl" | "settings">,
-): AdvisoriesForReleases & { publicationProblem: (db: Db, row: AdvisoryRow, at: Date) => Promise<string | null> } {
+): AdvisoriesForReleases & {
+  publicationProblem: (db: Db, row: AdvisoryRow, at: Date) => Promise<string | null>;
+} {
   const live = async (db: Db, reportIds: readonly string[]) => {
     const rows = (await advisoriesForReports(db, reportIds)).filter((r) => r.state !== "withdrawn");
     const ids = await reportIdsOf(

@@ -42,6 +42,7 @@ export const advisoryJsonSchema = z
     approvedBy: z.object({ id: z.string(), name: z.string() }).nullable(),
     approvedAt: iso,
     sharedAt: iso,
+    updatedAt: z.string(),
     publishedAt: iso,
     modifiedAt: iso,
     withdrawnAt: iso,

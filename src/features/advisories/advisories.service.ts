@@ -1,5 +1,4 @@
 import type { CurrentUser } from "../../core/actors.ts";
-import type { Clock } from "../../core/clock.ts";
 import { type Db, transaction } from "../../core/db.ts";
 import { AppError, badRequest, forbidden, notFound } from "../../core/errors.ts";
 import { zodFieldErrors } from "../../core/field-errors.ts";
@@ -14,11 +13,6 @@ import {
 } from "../../domain/advisory-review.ts";
 import { isUuid } from "../../domain/ids.ts";
 import { can } from "../../domain/permissions.ts";
-import type { AlertsService } from "../alerts/alerts.service.ts";
-import type { ReportsService } from "../reports/reports.service.ts";
-import type { RepositoriesService } from "../repositories/repositories.service.ts";
-import type { SettingsService } from "../settings/settings.service.ts";
-import type { TeamService } from "../team/team.service.ts";
 import {
   type AdvisoryRow,
   findAdvisory,
@@ -36,20 +30,12 @@ import { advisoryActionSchema, createAdvisorySchema, editAdvisorySchema } from "
 import { auditAdvisory } from "./advisory-audit.ts";
 import { createAdvisoryChecks } from "./advisory-checks.service.ts";
 import { createAdvisoryViews } from "./advisory-views.service.ts";
+import type { AdvisoriesDeps } from "./deps.types.ts";
 import { createDraftSharing } from "./draft-sharing.service.ts";
 import { createPublication } from "./publication.service.ts";
 import { contentOf } from "./record.ts";
 
-export interface AdvisoriesDeps {
-  db: Db;
-  clock: Clock;
-  publicUrl: string;
-  reports: Pick<ReportsService, "teamView" | "reporterView">;
-  repositories: Pick<RepositoriesService, "list" | "mirrorPath">;
-  settings: Pick<SettingsService, "org">;
-  team: Pick<TeamService, "byId">;
-  alerts: Pick<AlertsService, "queue">;
-}
+export type { AdvisoriesDeps };
 
 /** The default prefix of advisory ids when the setting `advisoryPrefix` is not set. */
 export const DEFAULT_ADVISORY_PREFIX = "EMBSA";

@@ -9,7 +9,7 @@ import { publicCredits } from "../../domain/credit.ts";
 import { scoreCvss } from "../../domain/cvss.ts";
 import { type AdvisoryRow, commentsOf, reportIdsOf, revisionsOf } from "./advisories.repo.ts";
 import { editAdvisorySchema } from "./advisories.schema.ts";
-import type { AdvisoriesDeps } from "./advisories.service.ts";
+import type { AdvisoriesDeps } from "./deps.types.ts";
 import { advisoryRecordOf, advisoryUrl, contentOf } from "./record.ts";
 
 export interface Person {

@@ -16,10 +16,10 @@ import {
   updateAdvisory,
 } from "./advisories.repo.ts";
 import { advisoryCommentSchema } from "./advisories.schema.ts";
-import type { AdvisoriesDeps } from "./advisories.service.ts";
 import { auditAdvisory } from "./advisory-audit.ts";
 import type { AdvisoryChecks } from "./advisory-checks.service.ts";
 import { type AdvisoryPreview, severityOf } from "./advisory-views.service.ts";
+import type { AdvisoriesDeps } from "./deps.types.ts";
 import { contentOf } from "./record.ts";
 
 /** A draft may be shared and commented on until it is public; afterwards the public page speaks. */

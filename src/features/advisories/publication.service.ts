@@ -15,10 +15,10 @@ import {
   reportIdsOf,
   updateAdvisory,
 } from "./advisories.repo.ts";
-import type { AdvisoriesDeps } from "./advisories.service.ts";
 import type { AdvisoriesForReleases, ReleaseAdvisory } from "./advisories.types.ts";
 import { auditAdvisory } from "./advisory-audit.ts";
 import { severityOf } from "./advisory-views.service.ts";
+import type { AdvisoriesDeps } from "./deps.types.ts";
 import { advisoryRecordOf, advisoryUrl, contentOf, publisherOf } from "./record.ts";
 
 /** A stand-in CNA id, so the CVE record's content is checked even before an admin set the real one. */

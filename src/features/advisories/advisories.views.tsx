@@ -103,6 +103,7 @@ export function NewAdvisoryPage(
       <Problem problem={props.problem} id="editor-error" />
       <PreviewSection preview={props.preview} />
       <section class="card">
+        <h2>The draft</h2>
         <EditorForm
           action="/manage/advisories"
           csrfToken={props.csrfToken}

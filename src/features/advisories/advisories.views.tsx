@@ -47,19 +47,21 @@ export function AdvisoryListPage(
       </nav>
       <DataTable
         class="advisory-list"
-        columns={["Id", "Title", "State", "Reports", "Updated"]}
+        columns={["Advisory", "State", "Reports", "Updated"]}
         rows={props.items}
         empty="No advisory yet. Draft one from a confirmed report's page, or with New advisory."
         row={(a) => (
           <tr>
-            <td class="mono nowrap">
-              <a href={`/manage/advisories/${a.id}`}>{a.publicId}</a>
+            <td>
+              <a href={`/manage/advisories/${a.id}`} class="mono nowrap">
+                {a.publicId}
+              </a>
+              <span class="block">{a.title}</span>
             </td>
-            <td class="break">{a.title}</td>
             <td>
               <span class={`state state-${a.state}`}>{a.stateLabel}</span>
             </td>
-            <td class="mono">
+            <td class="mono nowrap">
               {a.reports.map((r) => (
                 <a href={`/reports/${r.reference}`} class="block">
                   {r.reference}

@@ -4,6 +4,7 @@ import type { DataCipher } from "./crypto/data-key.ts";
 import type { Database } from "./db/client.ts";
 import { type HostAllowList, NO_PRIVATE_HOSTS, type TrustProxy } from "./domain/network-trust.ts";
 import { createPublishedAdvisoriesService } from "./features/advisories/published.service.ts";
+import { createAdvisoriesService } from "./features/advisories/advisories.service.ts";
 import { createAlertsService } from "./features/alerts/alerts.service.ts";
 import { createAssignmentService } from "./features/assignment/assignment.service.ts";
 import { createAuditService } from "./features/audit/audit.service.ts";
@@ -117,6 +118,16 @@ export function createServices(deps: ServiceDeps) {
     },
   });
   fixesDeps.afterPush = (tx, reportId) => reports.reassessFixReadyInTx(tx, reportId);
+  const advisories = createAdvisoriesService({
+    db,
+    clock,
+    publicUrl,
+    reports,
+    repositories,
+    settings,
+    team,
+    alerts,
+  });
   const mailIntake = createMailIntakeService({
     db,
     clock,
@@ -150,6 +161,7 @@ export function createServices(deps: ServiceDeps) {
     templates,
     assignment,
     reports,
+    advisories,
     mailIntake,
     dataKey: createDataKeyService({ db, search }),
     publishedAdvisories: createPublishedAdvisoriesService({

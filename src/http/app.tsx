@@ -9,6 +9,8 @@ import { heldMailNotice, reportingAddress } from "../domain/mail-delivery.ts";
 import { can } from "../domain/permissions.ts";
 import { registerCsafPages } from "../features/advisories/csaf.pages.ts";
 import { registerPublicAdvisoryPages } from "../features/advisories/public.pages.tsx";
+import { registerAdvisoriesApi } from "../features/advisories/advisories.api.ts";
+import { registerAdvisoryPages } from "../features/advisories/advisories.pages.tsx";
 import { registerAlertPages } from "../features/alerts/alerts.pages.tsx";
 import { registerAuthPages } from "../features/auth/auth.pages.tsx";
 import { registerLoginThrottlePages } from "../features/auth/login-throttle.pages.tsx";
@@ -253,6 +255,7 @@ function registerRoutes(app: Hono<AppEnv>, services: Services) {
       return deps.smtpConfigured;
     },
     reportingAddress: reportingAddressFor,
+    advisories: services.advisories,
   });
   registerAuthPages(app, {
     auth: services.auth,
@@ -336,6 +339,7 @@ function registerRoutes(app: Hono<AppEnv>, services: Services) {
   registerPublicAdvisoryPages(app, { publishedAdvisories: services.publishedAdvisories, settings });
   registerCsafPages(app, { publishedAdvisories: services.publishedAdvisories });
   registerPrenotifyPages(app, { prenotify: services.prenotify, settings, limits });
+  registerAdvisoryPages(app, { settings, advisories: services.advisories });
   // The JSON API: its routes validate with the zod schemas the document is generated from.
   const api = createApiRouter();
   registerIntakeApi(api, intake);
@@ -344,6 +348,7 @@ function registerRoutes(app: Hono<AppEnv>, services: Services) {
   registerNotificationsApi(api, { notifications: services.notifications, auth: services.auth });
   registerVerificationsApi(api, { verifications: services.verifications, auth: services.auth });
   registerPrenotifyApi(api, { prenotify: services.prenotify, auth: services.auth });
+  registerAdvisoriesApi(api, { advisories: services.advisories, auth: services.auth });
   registerOpenApiDocument(api, {
     publicUrl: () => deps.publicUrl,
     refinements: [intakeDocumentRefinement(intake)],

@@ -121,6 +121,9 @@ function TeamNav(props: LayoutProps & { user: CurrentUser }) {
       <a href="/inbox" aria-current={current(active, "inbox")}>
         Inbox
       </a>
+      <a href="/manage/advisories" aria-current={current(active, "advisories")}>
+        Advisories
+      </a>
       {user.role === "admin" && (
         <a href="/admin/team" aria-current={current(active, "admin")}>
           Admin

@@ -3,6 +3,7 @@ import { Ajv2020 } from "ajv/dist/2020.js";
 import addFormatsPlugin from "ajv-formats";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Actor, makeTeam, reportFields } from "../../test/helpers/actors.ts";
+import { advisoryBody, confirmedReportWithCvss } from "../../test/helpers/advisory-drafts.ts";
 import { type LiveServer, startLiveServer } from "../../test/helpers/browser.ts";
 import { DB_KINDS } from "../../test/helpers/db.ts";
 import { raiseIntakeLimits } from "../../test/helpers/intake-limits.ts";
@@ -293,6 +294,60 @@ describe.each(DB_KINDS)("real answers match the OpenAPI document on %s", (kind) 
       "getNotificationList",
       await request(team.admin, "GET", "/api/v1/notification-lists/nope"),
       404,
+    );
+  });
+
+  it("the advisories: 201, 200, 400 naming the field, 403, 404, 409 and 401", async () => {
+    const report = await confirmedReportWithCvss(live.t, team.alice);
+    const created = await check(
+      "createAdvisory",
+      await request(team.alice, "POST", "/api/v1/advisories", advisoryBody([report.ref])),
+      201,
+    );
+    const bad = await check(
+      "createAdvisory",
+      await request(team.alice, "POST", "/api/v1/advisories", advisoryBody([report.ref], { cvss: "nope" })),
+      400,
+    );
+    expect(((bad.error as Json).fields as Json).cvss).toMatch(/CVSS/);
+    await check(
+      "createAdvisory",
+      await request(team.viewer, "POST", "/api/v1/advisories", advisoryBody([report.ref])),
+      403,
+    );
+    await check("createAdvisory", await request(null, "POST", "/api/v1/advisories", {}), 401);
+    const list = await check("listAdvisories", await request(team.viewer, "GET", "/api/v1/advisories"), 200);
+    expect((list.items as Json[]).map((a) => a.id)).toContain(created.id);
+    await check("listAdvisories", await request(team.viewer, "GET", "/api/v1/advisories?state=lost"), 400);
+    await check(
+      "getAdvisory",
+      await request(team.viewer, "GET", `/api/v1/advisories/${created.publicId}`),
+      200,
+    );
+    await check("getAdvisory", await request(team.viewer, "GET", "/api/v1/advisories/nope"), 404);
+    const path = `/api/v1/advisories/${created.id}`;
+    await check("editAdvisory", await request(team.alice, "PATCH", path, { summary: "Edited." }), 200);
+    await check("editAdvisory", await request(team.alice, "PATCH", path, { cwe: ["79"] }), 400);
+    await check("editAdvisory", await request(team.viewer, "PATCH", path, { summary: "x" }), 403);
+    await check(
+      "actOnAdvisory",
+      await request(team.alice, "POST", `${path}/actions`, { action: "submit" }),
+      200,
+    );
+    await check(
+      "actOnAdvisory",
+      await request(team.alice, "POST", `${path}/actions`, { action: "submit" }),
+      409,
+    );
+    await check(
+      "actOnAdvisory",
+      await request(team.alice, "POST", `${path}/actions`, { action: "approve" }),
+      400,
+    );
+    await check(
+      "actOnAdvisory",
+      await request(team.bob, "POST", `${path}/actions`, { action: "approve" }),
+      200,
     );
   });
 

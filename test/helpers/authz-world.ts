@@ -3,6 +3,7 @@ import { and, eq, sql } from "drizzle-orm";
 import { inboundEmails, outbox } from "../../src/db/schema.ts";
 import { wkdHash } from "../../src/domain/pgp-keys.ts";
 import { makeTeam, reportFields } from "./actors.ts";
+import { advisoryBody } from "./advisory-drafts.ts";
 import type { LiveServer } from "./browser.ts";
 import { csrfOf, type Session, sessionCookie } from "./http.ts";
 import { raiseIntakeLimits } from "./intake-limits.ts";
@@ -58,6 +59,8 @@ export interface World {
   repositoryId: string;
   /** A notification list with one member (member@example.org, the fixture key). */
   notificationList: { id: string; memberId: string };
+  /** A draft advisory covering report A, shared with A's reporter. */
+  advisoryId: string;
   /** A package verification of report A, queued (no job runs in the matrix). */
   verificationId: string;
   /** A scheduled release of report A that pre-notifies the notification list (no job runs in the matrix). */
@@ -215,6 +218,8 @@ export async function seedWorld(live: LiveServer): Promise<World> {
     reportIds: [a.report.id],
     listIds: [list.id],
   });
+  const advisory = await s.advisories.create(team.admin, advisoryBody([a.report.reference]));
+  await s.advisories.share(team.admin, advisory.id);
   const verification = await s.verifications.start(team.admin, {
     repository: "acme/billing",
     tag: "v1.0",
@@ -283,6 +288,7 @@ export async function seedWorld(live: LiveServer): Promise<World> {
     assetId: asset.id,
     repositoryId: repository.id,
     notificationList: { id: list.id, memberId: list.members[0]!.id },
+    advisoryId: advisory.id,
     verificationId: verification.id,
     releaseId,
     templateId: template.id,

@@ -247,6 +247,52 @@ export const PAGE_TOUR: readonly TourStop[] = [
       await submit(page, "Add member to Distributions");
     },
   ),
+  stop("GET /manage/advisories", "responder", "advisories", fixed("/manage/advisories")),
+  stop(
+    "GET /manage/advisories/new",
+    "responder",
+    "new advisory from a report",
+    (w) => `/manage/advisories/new?report=${w.a.ref}`,
+  ),
+  stop(
+    "GET /manage/advisories/new",
+    "responder",
+    "new advisory previewed",
+    (w) => `/manage/advisories/new?report=${w.a.ref}`,
+    async (page) => {
+      await page.fill("#adv-summary", "The comment preview renders HTML without escaping it.");
+      await submit(page, "Preview");
+    },
+  ),
+  stop(
+    "GET /manage/advisories/:id",
+    "responder",
+    "advisory editor",
+    (w) => `/manage/advisories/${w.advisoryId}`,
+  ),
+  stop(
+    "GET /manage/advisories/:id",
+    "responder",
+    "advisory editor with one more product",
+    (w) => `/manage/advisories/${w.advisoryId}`,
+    async (page) => submit(page, "Add a product"),
+  ),
+  stop(
+    "GET /manage/advisories/:id",
+    "responder",
+    "advisory editor, refused save",
+    (w) => `/manage/advisories/${w.advisoryId}`,
+    async (page) => {
+      await page.fill("#adv-cvss", "CVSS:3.1/AV:N");
+      await submit(page, "Save");
+    },
+  ),
+  stop(
+    "GET /manage/advisories/:id",
+    "viewer",
+    "advisory read-only",
+    (w) => `/manage/advisories/${w.advisoryId}`,
+  ),
   stop("GET /admin/maintenance", "admin", "maintenance", fixed("/admin/maintenance")),
   stop("GET /admin/outbox", "admin", "outbox", fixed("/admin/outbox")),
   { ...stop("GET /admin/outbox", "admin", "held mail ready to send", fixed("/admin/outbox")), smtp: true },
@@ -285,6 +331,8 @@ export const NOT_PAGES: Readonly<Record<string, string>> = {
   "GET /api/v1/repositories": "JSON",
   "GET /api/v1/notification-lists": "JSON",
   "GET /api/v1/notification-lists/:id": "JSON",
+  "GET /api/v1/advisories": "JSON",
+  "GET /api/v1/advisories/:id": "JSON",
   "GET /api/v1/verifications/:id": "JSON",
   "GET /api/v1/releases/:id/prenotifications": "JSON",
   "GET /git/*": "git's smart HTTP protocol",

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { advisoryBody } from "../helpers/advisory-drafts.ts";
 import {
   ACTORS,
   type ActorName,
@@ -143,6 +144,7 @@ const MATRIX: Row[] = [
   r("POST /r/:token/fix/access",             [404, 404, 404, 404, 404, 404], { url: (_w, _a, link) => `/r/${link}/fix/access`, form: () => ({}), holder: 404 }),
   r("POST /r/:token/fix/access/revoke",      [404, "303 /r/", 404, 404, 404, 404], { url: (_w, _a, link) => `/r/${link}/fix/access/revoke`, form: () => ({}), holder: "303 /r/" }),
   r("POST /r/:token/fix/answer",             [404, 404, 404, 404, 404, 404], { url: (_w, _a, link) => `/r/${link}/fix/answer`, form: () => ({ verdict: "fixes", comment: "Works." }), holder: 404 }),
+  r("POST /r/:token/advisories/:id/comments", [404, 404, 404, 404, 404, 404], { url: (w, _a, link) => `/r/${link}/advisories/${w.advisoryId}/comments`, form: () => ({ body: "Please name the fixed version." }), holder: "303 /r/" }),
 
   // Signing in and out, and a first-admin setup link issued before the team existed: dead now that an admin exists.
   r("GET /login",                            [200, 200, INBOX, INBOX, INBOX, 200]),
@@ -185,6 +187,20 @@ const MATRIX: Row[] = [
   r("GET /api/v1/notification-lists",        [401, 401, 403, 403, 200, 401]),
   r("POST /api/v1/notification-lists",       [401, 401, 403, 403, 201, 401], { json: () => ({ name: "Downstreams", mode: "imminent", members: [] }) }),
   r("GET /api/v1/notification-lists/:id",    [401, 401, 403, 403, 200, 401], { url: (w) => `/api/v1/notification-lists/${w.notificationList.id}` }),
+  r("GET /api/v1/advisories",                [401, 401, 200, 200, 200, 401]),
+  r("POST /api/v1/advisories",               [401, 401, 403, 201, 201, 401], { json: (w) => advisoryBody([w.a.ref]) }),
+  r("GET /api/v1/advisories/:id",            [401, 401, 200, 200, 200, 401], { url: (w) => `/api/v1/advisories/${w.advisoryId}` }),
+  r("PATCH /api/v1/advisories/:id",          [401, 401, 403, 200, 200, 401], { url: (w) => `/api/v1/advisories/${w.advisoryId}`, json: () => ({ summary: "A summary edited over the API." }) }),
+  // The responder submits the draft; the admin's submit then finds it in review already.
+  r("POST /api/v1/advisories/:id/actions",   [401, 401, 403, 200, 409, 401], { url: (w) => `/api/v1/advisories/${w.advisoryId}/actions`, json: () => ({ action: "submit" }) }),
+  r("GET /manage/advisories",                [LOGIN, LOGIN, 200, 200, 200, LOGIN]),
+  r("GET /manage/advisories/new",            [LOGIN, LOGIN, 403, 200, 200, LOGIN]),
+  r("POST /manage/advisories",               [401, 401, 403, "303 /manage/advisories/new?form=", "303 /manage/advisories/new?form=", 401], { form: () => ({ title: "Previewed", intent: "preview" }) }),
+  r("GET /manage/advisories/:id",            [LOGIN, LOGIN, 200, 200, 200, LOGIN], { url: (w) => `/manage/advisories/${w.advisoryId}` }),
+  r("POST /manage/advisories/:id",           [401, 401, 403, "303 /manage/advisories/", "303 /manage/advisories/", 401], { url: (w) => `/manage/advisories/${w.advisoryId}`, form: () => ({ title: "Previewed", intent: "preview" }) }),
+  r("POST /manage/advisories/:id/actions",   [401, 401, 403, "303 /manage/advisories/", "303 /manage/advisories/", 401], { url: (w) => `/manage/advisories/${w.advisoryId}/actions`, form: () => ({ action: "request_changes", message: "" }) }),
+  r("POST /manage/advisories/:id/share",     [401, 401, 403, "303 /manage/advisories/", "303 /manage/advisories/", 401], { url: (w) => `/manage/advisories/${w.advisoryId}/share`, ...EMPTY }),
+  r("POST /manage/advisories/:id/comments",  [401, 401, 403, "303 /manage/advisories/", "303 /manage/advisories/", 401], { url: (w) => `/manage/advisories/${w.advisoryId}/comments`, form: () => ({ body: "Reviewed the text." }) }),
   r("POST /api/v1/reports/:id/actions",      [401, 401, 403, 200, 200, 401], { url: (w) => `/api/v1/reports/${w.a.id}/actions`, json: () => ({ action: "set_severity", cvss: CVSS }) }),
 
   // A member's own pages. Token ids are random and shown only to their owner and admins, so the refusal to

@@ -256,6 +256,9 @@ function PushedCommits(props: { fixes: TeamView["fixes"] }) {
   );
 }
 
+/** A report gets an advisory once it is confirmed as a vulnerability. */
+const ADVISORY_STATES_FROM = new Set(["confirmed", "remediation", "fix_ready", "released", "disclosed"]);
+
 export function FixesSection(props: { view: TeamView }) {
   const { view } = props;
   const links = view.fixes.filter((f) => f.kind !== "commit");
@@ -305,6 +308,14 @@ export function FixesSection(props: { view: TeamView }) {
         </p>
       )}
       {view.noAdvisoryReason && <p class="small">No advisory: {view.noAdvisoryReason}</p>}
+      {ADVISORY_STATES_FROM.has(view.state) && (
+        <p class="small">
+          <a href={`/manage/advisories/new?report=${encodeURIComponent(view.reference)}`}>
+            Draft an advisory
+          </a>{" "}
+          (prefilled with this report's title, CVSS and CWE) · <a href="/manage/advisories">All advisories</a>
+        </p>
+      )}
     </section>
   );
 }

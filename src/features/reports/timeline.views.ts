@@ -151,6 +151,29 @@ function describeOne(action: string, data: Data): string {
         : "The reporter's clone access to the fix repository was revoked.";
     case "mail.bounced":
       return `Mail to ${str(data.to)} bounced (${str(data.why)}): it did not arrive, so reach them another way.`;
+    // Advisory events (features/advisories) are written once per covered report, naming the advisory.
+    case "advisory.created":
+      return `Advisory ${str(data.publicId)} drafted: ${str(data.title)}.`;
+    case "advisory.edited":
+      return `Advisory ${str(data.publicId)} edited${data.from !== data.to ? `; back to draft from ${str(data.from).replace("_", " ")}` : ""}.`;
+    case "advisory.revised":
+      return `Advisory ${str(data.publicId)} revised (revision ${str(String(data.revision ?? ""))}): ${str(data.summary)}`;
+    case "advisory.submit":
+      return `Advisory ${str(data.publicId)} submitted for review.`;
+    case "advisory.approve":
+      return `Advisory ${str(data.publicId)} approved.`;
+    case "advisory.request_changes":
+      return `Changes requested to advisory ${str(data.publicId)}: ${str(data.message)}`;
+    case "advisory.withdraw":
+      return `Advisory ${str(data.publicId)} withdrawn: ${str(data.message)}`;
+    case "advisory.shared":
+      return `Advisory ${str(data.publicId)} shared with the reporter as a draft.`;
+    case "advisory.commented":
+      return data.by === "reporter"
+        ? `The reporter commented on the draft advisory ${str(data.publicId)}.`
+        : `A member replied on the draft advisory ${str(data.publicId)}.`;
+    case "advisory.published":
+      return `Advisory ${str(data.publicId)} published: ${str(data.url)}.`;
     default:
       return action;
   }

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { advisoryPrefixProblem } from "../../domain/advisory-review.ts";
 import { AUTO_ASSIGN_MODES } from "../../domain/auto-assign.ts";
 import { DEFAULT_SLA_POLICY, type SlaPolicy, validateSlaPolicy } from "../../domain/sla.ts";
 
@@ -88,6 +89,15 @@ export const orgSettingsSchema = z.object({
         "Enter the CNA organisation id as a UUID (e.g. b3476cb9-2e3d-41a6-98d0-0f47421a65b6), or leave it empty.",
     })
     .default(""),
+  /** The prefix of advisory ids, `<prefix>-YYYY-NNNN`; changing it leaves existing ids as they are. */
+  advisoryPrefix: z
+    .string()
+    .trim()
+    .superRefine((v, ctx) => {
+      const problem = advisoryPrefixProblem(v);
+      if (problem) ctx.addIssue({ code: "custom", message: problem });
+    })
+    .default("EMBSA"),
 });
 export type OrgSettings = z.output<typeof orgSettingsSchema>;
 

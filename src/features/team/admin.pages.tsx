@@ -77,6 +77,7 @@ const ORG_FIELDS = [
   "signSecurityTxt",
   "revealDuplicateReference",
   "cnaOrgId",
+  "advisoryPrefix",
 ] as const;
 const ASSET_FIELDS = [
   "name",

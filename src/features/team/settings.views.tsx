@@ -245,6 +245,14 @@ export function SettingsPage(props: SettingsPageProps) {
             value={o.revealDuplicateReference}
             error={oe?.revealDuplicateReference}
           />
+          <Field
+            id="org-advisory-prefix"
+            name="advisoryPrefix"
+            label="Advisory id prefix"
+            hint="New advisories are numbered <prefix>-YYYY-NNNN, e.g. EMBSA-2026-0001; existing ids never change."
+            value={o.advisoryPrefix ?? "EMBSA"}
+            errors={oe}
+          />
           <div class="actions">
             <button type="submit">Save organisation settings</button>
           </div>

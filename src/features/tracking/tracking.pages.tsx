@@ -10,6 +10,11 @@ import type { RateLimits } from "../../http/rate-limit.ts";
 import type { ReportsService } from "../reports/reports.service.ts";
 import type { SettingsService } from "../settings/settings.service.ts";
 import { fixAnswerDraft, registerFixConsultationPages } from "./consultation.pages.tsx";
+import {
+  type DraftAdvisories,
+  draftAdvisorySection,
+  registerDraftAdvisoryPages,
+} from "./draft-advisory.pages.tsx";
 import { LinkNotFoundPage, RecoverPage, RecoverSentPage, ReporterPage } from "./tracking.views.tsx";
 
 /** What the reporter's pages use. */
@@ -22,6 +27,8 @@ export interface TrackingPagesDeps {
   smtpConfigured: boolean;
   /** The address the policy page shows for this configured one, or "" (domain/mail-delivery.ts). */
   reportingAddress: (securityEmail: string) => string;
+  /** Draft advisories shared with the reporter (features/advisories); without it the page shows none. */
+  advisories?: DraftAdvisories;
 }
 
 /** The organisation's name and what this deployment offers a reporter who lost a link. */
@@ -52,6 +59,7 @@ async function renderReporterPage(deps: TrackingPagesDeps, c: Context<AppEnv>, t
     reports.reporterConsultation(token),
   ]);
   if (!view) return linkNotFound(deps, c);
+  const draftAdvisories = await draftAdvisorySection(deps.advisories, token, state);
   return c.html(
     <ReporterPage
       orgName={org.name}
@@ -62,6 +70,7 @@ async function renderReporterPage(deps: TrackingPagesDeps, c: Context<AppEnv>, t
       fix={fix}
       fixDraft={fixAnswerDraft(state)}
       fixAccessRevoked={c.req.query("revoked") === "1"}
+      draftAdvisories={draftAdvisories}
     />,
   );
 }
@@ -160,6 +169,8 @@ export function registerTrackingPages(app: Hono<AppEnv>, deps: TrackingPagesDeps
   });
 
   registerFixConsultationPages(app, deps, (c) => linkNotFound(deps, c), repliesLimit);
+  if (deps.advisories)
+    registerDraftAdvisoryPages(app, deps.advisories, (c) => linkNotFound(deps, c), repliesLimit);
 
   app.get("/r/:token/attachments/:id", async (c) => {
     const token = c.req.param("token");

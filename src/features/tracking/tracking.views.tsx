@@ -1,3 +1,4 @@
+import type { Child } from "hono/jsx";
 import { weaknessLabel } from "../../domain/weaknesses.ts";
 import { AttachmentsInput } from "../../http/components/attachments-input.tsx";
 import { describedBy, ErrorSummary, invalid } from "../../http/components/error-summary.tsx";
@@ -59,6 +60,8 @@ export interface ReporterPageProps {
   fixDraft?: FixAnswerDraft | null;
   /** The reporter just revoked their clone access. */
   fixAccessRevoked?: boolean;
+  /** The "Draft advisory" section (features/advisories), when a member shared a draft with this reporter. */
+  draftAdvisories?: Child;
 }
 
 /** The reporter's private page: status, deadlines, the conversation and their own report, with a reply form. */
@@ -98,6 +101,7 @@ export function ReporterPage(props: ReporterPageProps) {
               revoked={props.fixAccessRevoked ?? false}
             />
           )}
+          {props.draftAdvisories}
           <section class="card" aria-labelledby="messages-heading" id="messages">
             <h2 id="messages-heading">Conversation</h2>
             {view.messages.length === 0 ? (

@@ -36,16 +36,20 @@ describe("final feedback summary", () => {
   });
 
   it("never names an anonymous reporter", () => {
-    const text = finalFeedbackSummary({ reference: "R", title: "T", credit: { ...named, display: "anonymous" } });
+    const text = finalFeedbackSummary({
+      reference: "R",
+      title: "T",
+      credit: { ...named, display: "anonymous" },
+    });
     expect(text).toContain("anonymous");
     expect(text).not.toContain("Ada");
     expect(text).not.toContain("ada.example");
   });
 
   it("credits by handle when the handle is chosen", () => {
-    expect(finalFeedbackSummary({ reference: "R", title: "T", credit: { ...named, display: "handle" } })).toContain(
-      "- Credit: ada (Engines Ltd)",
-    );
+    expect(
+      finalFeedbackSummary({ reference: "R", title: "T", credit: { ...named, display: "handle" } }),
+    ).toContain("- Credit: ada (Engines Ltd)");
   });
 
   it("does not repeat a version the release name already has, and flattens line breaks", () => {

@@ -10,6 +10,12 @@ import { can } from "../domain/permissions.ts";
 import { registerAlertPages } from "../features/alerts/alerts.pages.tsx";
 import { registerAuthPages } from "../features/auth/auth.pages.tsx";
 import { registerLoginThrottlePages } from "../features/auth/login-throttle.pages.tsx";
+import {
+  creditSectionFor,
+  registerCreditPages,
+  teamCreditPanelFor,
+} from "../features/credits/credits.pages.tsx";
+import { registerMyReportsPages } from "../features/credits/my-reports.pages.tsx";
 import { registerFixGitRoutes } from "../features/fixes/fix-git.pages.ts";
 import { intakeDocumentRefinement, registerIntakeApi } from "../features/intake/intake.api.ts";
 import { registerIntakePages } from "../features/intake/intake.pages.tsx";
@@ -21,6 +27,7 @@ import { registerMaintenancePages } from "../features/maintenance/maintenance.pa
 import { registerNotificationsApi } from "../features/notifications/notifications.api.ts";
 import { registerNotificationPages } from "../features/notifications/notifications.pages.tsx";
 import { registerPolicyPages } from "../features/policy/policy.pages.tsx";
+import { registerReporterApi } from "../features/reporter-api/reporter-api.api.ts";
 import { registerReportsApi } from "../features/reports/reports.api.ts";
 import { registerReportPages } from "../features/reports/reports.pages.tsx";
 import { registerRepositoriesApi } from "../features/repositories/repositories.api.ts";
@@ -240,7 +247,27 @@ function registerRoutes(app: Hono<AppEnv>, services: Services) {
   };
   registerIntakePages(app, intake);
   registerIntakeAdminPages(app, { settings: services.settings, db: services.db, clock });
+  // Credit, thanks, feedback and the hall of fame; "My reports" before the tracking pages' /r/:token.
+  const creditPages = { credits: services.credits, settings: services.settings };
+  registerMyReportsPages(app, {
+    myReports: services.myReports,
+    settings: services.settings,
+    limits,
+    secureCookies: () => deps.publicUrl.startsWith("https:"),
+  });
+  registerCreditPages(app, creditPages, {
+    notFound: async () => {
+      throw new AppError("not_found", 404, "There is no report at this link.");
+    },
+    repliesLimit: limits.rateLimit({
+      bucket: "replies",
+      limit: async () => (await services.settings.intake()).repliesPerHourPerIp,
+      windowSeconds: 3600,
+      key: limits.clientIp,
+    }),
+  });
   registerTrackingPages(app, {
+    reporterSections: creditSectionFor(creditPages),
     reports: services.reports,
     settings: services.settings,
     db: services.db,
@@ -275,6 +302,7 @@ function registerRoutes(app: Hono<AppEnv>, services: Services) {
     fixBranchForm: (report) => services.fixes.branchForm(report),
     clock,
     verificationPanel: verificationPanelFor(services),
+    creditPanel: teamCreditPanelFor({ credits: services.credits, settings: services.settings }),
   });
   registerAdminPages(app, {
     settings: services.settings,
@@ -336,6 +364,7 @@ function registerRoutes(app: Hono<AppEnv>, services: Services) {
   registerRepositoriesApi(api, { repositories, auth: services.auth });
   registerNotificationsApi(api, { notifications: services.notifications, auth: services.auth });
   registerVerificationsApi(api, { verifications: services.verifications, auth: services.auth });
+  registerReporterApi(api, { reports: services.reports, credits: services.credits, settings, limits });
   registerOpenApiDocument(api, {
     publicUrl: () => deps.publicUrl,
     refinements: [intakeDocumentRefinement(intake)],

@@ -1,3 +1,4 @@
+import type { Child } from "hono/jsx";
 import { weaknessLabel } from "../../domain/weaknesses.ts";
 import { AttachmentsInput } from "../../http/components/attachments-input.tsx";
 import { describedBy, ErrorSummary, invalid } from "../../http/components/error-summary.tsx";
@@ -59,6 +60,8 @@ export interface ReporterPageProps {
   fixDraft?: FixAnswerDraft | null;
   /** The reporter just revoked their clone access. */
   fixAccessRevoked?: boolean;
+  /** Sections other features add (the credit, …), after the conversation. */
+  sections?: Child;
 }
 
 /** The reporter's private page: status, deadlines, the conversation and their own report, with a reply form. */
@@ -153,6 +156,8 @@ export function ReporterPage(props: ReporterPageProps) {
             </form>
           </section>
 
+          {props.sections}
+
           <section class="card" aria-labelledby="report-heading" id="report">
             <h2 id="report-heading">Your report</h2>
             <dl class="facts">
@@ -164,8 +169,16 @@ export function ReporterPage(props: ReporterPageProps) {
               <dd>{weaknessLabel(view.weakness)}</dd>
               <dt>Credit</dt>
               <dd>
-                {CREDIT_LABELS[view.reporter.credit] ?? view.reporter.credit}
-                {view.reporter.credit !== "anonymous" && view.reporter.name ? ` (${view.reporter.name})` : ""}
+                {props.sections ? (
+                  <a href="#credit">See “Your credit”</a>
+                ) : (
+                  <>
+                    {CREDIT_LABELS[view.reporter.credit] ?? view.reporter.credit}
+                    {view.reporter.credit !== "anonymous" && view.reporter.name
+                      ? ` (${view.reporter.name})`
+                      : ""}
+                  </>
+                )}
               </dd>
               <ProposalFacts proposal={view.reporterProposal} />
             </dl>

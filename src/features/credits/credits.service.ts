@@ -248,19 +248,23 @@ export function createCreditsService(deps: CreditsDeps) {
       });
     },
 
-    /** Grants a hall-of-fame "thanks" for a valid report that needed no advisory; the reporter accepts it. */
-    async grantThanks(actor: CurrentUser, reference: string) {
+    /**
+     * Grants a hall-of-fame "thanks" for a valid report that needed no advisory; the reporter accepts it. Granting
+     * it again changes nothing (two members clicking at once both see it granted).
+     */
+    async grantThanks(actor: CurrentUser, reference: string): Promise<{ granted: boolean }> {
       const reportId = await reportIdByReference(db, reference);
       if (!reportId) throw notFound("Report");
-      await transaction(db, async (tx) => {
+      return transaction(db, async (tx) => {
         const now = clock();
         if (!(await insertThanks(tx, { reportId, grantedBy: actor.id, grantedAt: now })))
-          throw conflict("thanks_exists", "A thanks entry was already granted for this report.");
+          return { granted: false };
         await appendAuditEvent(
           tx,
           { actorType: "user", actorId: actor.id, action: "credit.thanks_granted", reportId, data: {} },
           now,
         );
+        return { granted: true };
       });
     },
 

@@ -44,7 +44,7 @@ const DISCLOSED = new Set(["disclosed", "closed"]);
 const RESOLVED_WITH_FIX = new Set(["released", "disclosed", "closed"]);
 
 export const CREDIT_LOCKED =
-  "Your credit is part of the published record now, so it can no longer be changed here. If it is wrong, write to us below: the team can correct it with a recorded reason.";
+  "Your credit is part of the published record now, so it can no longer be changed here. If it is wrong, write to us in the conversation: the team can correct it with a recorded reason.";
 
 /** A fixed report's summary line for an unset credit: anonymous until the reporter chooses. */
 const ANONYMOUS: CreditChoice = {

@@ -17,7 +17,8 @@ export function HallOfFamePage(props: { orgName: string; years: HallYear[] }) {
         {props.years.length === 0 && (
           <div class="empty-state">
             <p>
-              <strong>No one is listed yet.</strong>
+              <strong>No one is listed yet.</strong> Credited researchers will be listed here once an advisory
+              crediting them is public.
             </p>
             <p class="muted">
               Be the first: read our <a href="/">policy</a> and <a href="/report">report a vulnerability</a>.

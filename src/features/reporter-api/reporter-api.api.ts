@@ -284,11 +284,13 @@ export function registerReporterApi(api: ApiRouter, deps: ReporterApiDeps) {
   api.openapi(bodyCheckedByService(api, { ...putCredit, middleware: replies }), async (c) => {
     const token = reporterToken(c.req.param("token") ?? "");
     const body = await readJsonObject(c);
-    // JSON must say hallOfFame as a boolean; a form's "on" is not JSON's.
-    if (typeof body.hallOfFame !== "boolean")
-      throw new AppError("invalid_input", 400, "Check your credit: some fields need attention.", {
-        hallOfFame: "hallOfFame must be true or false.",
-      });
+    // JSON says hallOfFame as a boolean and coFinders as a list; a form's "on" and lines are not JSON's.
+    const fields: Record<string, string> = {};
+    if (typeof body.hallOfFame !== "boolean") fields.hallOfFame = "hallOfFame must be true or false.";
+    if (body.coFinders !== undefined && body.coFinders !== null && !Array.isArray(body.coFinders))
+      fields.coFinders = "Co-finders are a list of names or handles.";
+    if (Object.keys(fields).length > 0)
+      throw new AppError("invalid_input", 400, "Check your credit: some fields need attention.", fields);
     return c.json(creditJson(await deps.credits.setCreditAsReporter(token, body)), 200);
   });
 

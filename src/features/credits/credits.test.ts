@@ -302,7 +302,7 @@ describe.each(DB_KINDS)("credit as the researcher chooses it on %s", (kind) => {
 
     it("asks for a rating once the report is closed, once; the team sees it and the average counts it", async () => {
       const r = await submit();
-      expect((await page(`/r/${r.token}`)).html).not.toContain('action="/r/' + r.token + '/feedback"');
+      expect((await page(`/r/${r.token}`)).html).not.toContain(`action="/r/${r.token}/feedback"`);
       await expect(t.services.credits.giveFeedback(r.token, { rating: 5 })).rejects.toMatchObject({
         status: 409,
       });

@@ -1,13 +1,14 @@
 import fs from "node:fs";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { advisories, advisoryReports } from "../../src/db/schema.ts";
+import { advisories, advisoryReports, outbox } from "../../src/db/schema.ts";
 import { type Actor, makeActor, reportFields } from "../helpers/actors.ts";
 import {
   type LiveServer,
   launchChromium,
   SCREENSHOT_DIR,
   screenshot,
+  signInPage,
   startLiveServer,
 } from "../helpers/browser.ts";
 
@@ -99,5 +100,53 @@ describe("the reporter's credit and the hall of fame in Chromium", { timeout: 18
       await page.locator("#credit").screenshot({ path: `${SCREENSHOT_DIR}/credit-locked-${width}.png` });
       await context.close();
     }
+  });
+
+  it("shows the team's credit panel, the rating form after closing and My reports, at 1280 and 390 px", async () => {
+    const context = await browser.newContext({
+      javaScriptEnabled: false,
+      viewport: { width: 1280, height: 900 },
+    });
+    const team = await signInPage(live, context, rita);
+    const { report, token: closedToken } = await live.t.services.reports.submit(
+      reportFields({ email: "mine@example.net", title: "Verbose errors on the login page" }),
+      [],
+      "web",
+    );
+    await live.t.services.reports.act(rita, report.id, {
+      action: "reject",
+      reason: "informative",
+      message: "Thanks.",
+    });
+    await live.t.services.reports.act(rita, report.id, { action: "close", message: "Closing." });
+    await live.t.services.credits.grantThanks(rita, report.reference);
+    await team.goto(`${live.url}/reports/${report.reference}#credit`);
+    await team.locator("#credit").screenshot({ path: `${SCREENSHOT_DIR}/team-credit-panel-1280.png` });
+    await context.close();
+
+    for (const width of [1280, 390]) {
+      const ctx = await browser.newContext({ javaScriptEnabled: false, viewport: { width, height: 900 } });
+      const page = await ctx.newPage();
+      await page.goto(`${live.url}/r/${closedToken}#credit`);
+      await page.locator("#credit").screenshot({ path: `${SCREENSHOT_DIR}/credit-closed-${width}.png` });
+      await ctx.close();
+    }
+
+    live.t.services.deps.smtpConfigured = true;
+    await live.t.services.myReports.requestLink("mine@example.net");
+    const mails = await live.t.database.db.select().from(outbox);
+    const mine = mails.find((m) => m.subject === "Your security reports")!;
+    const [url] = JSON.parse(live.t.cipher.decryptText(mine.secretsEnc!)) as string[];
+    const ctx = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 390, height: 900 } });
+    const page = await ctx.newPage();
+    await page.goto(url!);
+    await page.getByRole("button", { name: "Show my reports" }).click();
+    await page.waitForLoadState("load");
+    const main = (await page.textContent("main")) ?? "";
+    expect(main).toContain("Verbose errors on the login page");
+    // A closed report has no deadline left.
+    expect(main).not.toContain("Acknowledge by");
+    await screenshot(page, "my-reports-390");
+    await ctx.close();
   });
 });

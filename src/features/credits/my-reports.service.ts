@@ -7,6 +7,7 @@ import { randomToken, sha256Hex } from "../../crypto/tokens.ts";
 import { type CreditChoice, creditLine } from "../../domain/credit.ts";
 import { sealedPlaceholder } from "../../domain/sealed-secrets.ts";
 import { type ReportState, STATE_LABELS } from "../../domain/workflow.ts";
+import { isOpen } from "../../domain/workflow-states.ts";
 import type { OutboxService } from "../outbox/outbox.service.ts";
 import type { SettingsService } from "../settings/settings.service.ts";
 import {
@@ -152,11 +153,14 @@ export function createMyReportsService(deps: MyReportsDeps) {
             title: r.title,
             state: STATE_LABELS[r.state as ReportState] ?? r.state,
             receivedAt: r.receivedAt,
-            deadlines: {
-              acknowledgeBy: r.acknowledgedAt ? null : r.acknowledgeBy,
-              triageBy: r.triagedAt ? null : r.triageBy,
-              resolveBy: r.resolvedAt ? null : r.resolveBy,
-            },
+            // A report that is over has no deadline left, whatever it skipped on the way.
+            deadlines: isOpen(r.state as ReportState)
+              ? {
+                  acknowledgeBy: r.acknowledgedAt ? null : r.acknowledgeBy,
+                  triageBy: r.triagedAt ? null : r.triageBy,
+                  resolveBy: r.resolvedAt ? null : r.resolveBy,
+                }
+              : { acknowledgeBy: null, triageBy: null, resolveBy: null },
             credit: choice ? creditLine(choice) : "Anonymous",
             creditConfirmed: r.credit?.confirmedAt != null,
           };

@@ -9,6 +9,8 @@ import { createAlertsService } from "./features/alerts/alerts.service.ts";
 import { createAssignmentService } from "./features/assignment/assignment.service.ts";
 import { createAuditService } from "./features/audit/audit.service.ts";
 import { createAuthService } from "./features/auth/auth.service.ts";
+import { createCreditsService } from "./features/credits/credits.service.ts";
+import { createMyReportsService } from "./features/credits/my-reports.service.ts";
 import { createDataKeyService } from "./features/data-key/data-key.service.ts";
 import { createFixesService } from "./features/fixes/fixes.service.ts";
 import type { FixesDeps } from "./features/fixes/fixes.types.ts";
@@ -97,6 +99,8 @@ export function createServices(deps: ServiceDeps) {
   const assignment = createAssignmentService({ db, clock, settings, team, alerts });
   const fixesDeps: FixesDeps = { db, clock, jobs, gitDir: deps.gitDir, publicUrl, repositories, alerts };
   const fixes = createFixesService(fixesDeps);
+  // Credit as the reporter chooses it; the release, advisory and bounty facts of final feedback are wired here.
+  const credits = createCreditsService({ db, clock, publicUrl });
   const reports = createReportsService({
     db,
     clock,
@@ -115,6 +119,7 @@ export function createServices(deps: ServiceDeps) {
       team,
       templates,
       verifications,
+      credits,
     },
   });
   fixesDeps.afterPush = (tx, reportId) => reports.reassessFixReadyInTx(tx, reportId);
@@ -163,6 +168,8 @@ export function createServices(deps: ServiceDeps) {
     reports,
     advisories,
     mailIntake,
+    credits,
+    myReports: createMyReportsService({ db, clock, publicUrl, outbox, settings }),
     dataKey: createDataKeyService({ db, search }),
     publishedAdvisories: createPublishedAdvisoriesService({
       db,

@@ -5,6 +5,7 @@ export * from "./schema/advisories.ts";
 export * from "./schema/alerts.ts";
 export * from "./schema/audit.ts";
 export * from "./schema/consultations.ts";
+export * from "./schema/credit-extras.ts";
 export * from "./schema/credits.ts";
 export * from "./schema/form-states.ts";
 export * from "./schema/keys.ts";

@@ -14,6 +14,12 @@ import { registerPublicAdvisoryPages } from "../features/advisories/public.pages
 import { registerAlertPages } from "../features/alerts/alerts.pages.tsx";
 import { registerAuthPages } from "../features/auth/auth.pages.tsx";
 import { registerLoginThrottlePages } from "../features/auth/login-throttle.pages.tsx";
+import {
+  creditSectionFor,
+  registerCreditPages,
+  teamCreditPanelFor,
+} from "../features/credits/credits.pages.tsx";
+import { registerMyReportsPages } from "../features/credits/my-reports.pages.tsx";
 import { registerFixGitRoutes } from "../features/fixes/fix-git.pages.ts";
 import { intakeDocumentRefinement, registerIntakeApi } from "../features/intake/intake.api.ts";
 import { registerIntakePages } from "../features/intake/intake.pages.tsx";
@@ -27,6 +33,7 @@ import { registerNotificationPages } from "../features/notifications/notificatio
 import { registerPolicyPages } from "../features/policy/policy.pages.tsx";
 import { registerPrenotifyApi } from "../features/releases/prenotify.api.ts";
 import { registerPrenotifyPages } from "../features/releases/prenotify.pages.tsx";
+import { registerReporterApi } from "../features/reporter-api/reporter-api.api.ts";
 import { registerReportsApi } from "../features/reports/reports.api.ts";
 import { registerReportPages } from "../features/reports/reports.pages.tsx";
 import { registerRepositoriesApi } from "../features/repositories/repositories.api.ts";
@@ -246,7 +253,27 @@ function registerRoutes(app: Hono<AppEnv>, services: Services) {
   };
   registerIntakePages(app, intake);
   registerIntakeAdminPages(app, { settings: services.settings, db: services.db, clock });
+  // Credit, thanks, feedback and the hall of fame; "My reports" before the tracking pages' /r/:token.
+  const creditPages = { credits: services.credits, settings: services.settings };
+  registerMyReportsPages(app, {
+    myReports: services.myReports,
+    settings: services.settings,
+    limits,
+    secureCookies: () => deps.publicUrl.startsWith("https:"),
+  });
+  registerCreditPages(app, creditPages, {
+    notFound: async () => {
+      throw new AppError("not_found", 404, "There is no report at this link.");
+    },
+    repliesLimit: limits.rateLimit({
+      bucket: "replies",
+      limit: async () => (await services.settings.intake()).repliesPerHourPerIp,
+      windowSeconds: 3600,
+      key: limits.clientIp,
+    }),
+  });
   registerTrackingPages(app, {
+    reporterSections: creditSectionFor(creditPages),
     reports: services.reports,
     settings: services.settings,
     db: services.db,
@@ -282,6 +309,7 @@ function registerRoutes(app: Hono<AppEnv>, services: Services) {
     fixBranchForm: (report) => services.fixes.branchForm(report),
     clock,
     verificationPanel: verificationPanelFor(services),
+    creditPanel: teamCreditPanelFor({ credits: services.credits, settings: services.settings }),
   });
   registerAdminPages(app, {
     settings: services.settings,
@@ -349,6 +377,7 @@ function registerRoutes(app: Hono<AppEnv>, services: Services) {
   registerVerificationsApi(api, { verifications: services.verifications, auth: services.auth });
   registerPrenotifyApi(api, { prenotify: services.prenotify, auth: services.auth });
   registerAdvisoriesApi(api, { advisories: services.advisories, auth: services.auth });
+  registerReporterApi(api, { reports: services.reports, credits: services.credits, settings, limits });
   registerOpenApiDocument(api, {
     publicUrl: () => deps.publicUrl,
     refinements: [intakeDocumentRefinement(intake)],

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Actor, makeTeam, reportFields } from "../../test/helpers/actors.ts";
 import { advisoryBody, confirmedReportWithCvss } from "../../test/helpers/advisory-drafts.ts";
 import { type LiveServer, startLiveServer } from "../../test/helpers/browser.ts";
+import { invitedReport } from "../../test/helpers/consultation-world.ts";
 import { DB_KINDS } from "../../test/helpers/db.ts";
 import { raiseIntakeLimits } from "../../test/helpers/intake-limits.ts";
 import { MEMBER_PUBLIC_KEY } from "../../test/helpers/pgp.ts";
@@ -415,6 +416,76 @@ describe.each(DB_KINDS)("real answers match the OpenAPI document on %s", (kind) 
     const missing = "/api/v1/releases/00000000-0000-4000-8000-000000000000/prenotifications";
     await check("listReleasePrenotifications", await request(team.viewer, "GET", missing), 404);
     await check("listReleasePrenotifications", await request(null, "GET", missing), 401);
+  });
+
+  it("the reporter's API under /api/v1/r/{token}: 200 and 201, 400 naming the field, 404, 409", async () => {
+    const { report, token } = await live.t.services.reports.submit(reportFields(), [], "api");
+    const base = `/api/v1/r/${token}`;
+    const view = await check("getReporterView", await request(null, "GET", base), 200);
+    expect(view).toMatchObject({
+      reference: report.reference,
+      credit: { display: "handle", line: "r3searcher" },
+    });
+    await check("getReporterView", await request(null, "GET", "/api/v1/r/AAAAAAAAAAAAAAAAAAAAAA"), 404);
+    await check(
+      "postReporterMessage",
+      await request(null, "POST", `${base}/messages`, { body: "More." }),
+      201,
+    );
+    await check("postReporterMessage", await request(null, "POST", `${base}/messages`, { body: "" }), 400);
+    const credit = {
+      display: "name",
+      name: "Ada",
+      url: "https://ada.example",
+      coFinders: ["bob"],
+      hallOfFame: true,
+    };
+    const set = await check("setReporterCredit", await request(null, "PUT", `${base}/credit`, credit), 200);
+    expect(set).toMatchObject({ line: "Ada, with bob", confirmedAt: null, locked: false });
+    const bad = await check(
+      "setReporterCredit",
+      await request(null, "PUT", `${base}/credit`, { ...credit, url: "http://ada.example" }),
+      400,
+    );
+    expect(((bad.error as Json).fields as Json).url).toMatch(/https/);
+    const confirmed = await check(
+      "confirmReporterCredit",
+      await request(null, "POST", `${base}/credit/confirm`),
+      200,
+    );
+    expect(confirmed.confirmedAt).toEqual(expect.any(String));
+    await check(
+      "confirmReporterCredit",
+      await request(null, "POST", "/api/v1/r/AAAAAAAAAAAAAAAAAAAAAA/credit/confirm"),
+      404,
+    );
+    await check("giveReporterFeedback", await request(null, "POST", `${base}/feedback`, { rating: 5 }), 409);
+    await live.t.services.reports.act(team.alice, report.id, {
+      action: "reject",
+      reason: "informative",
+      message: "Thanks.",
+    });
+    await live.t.services.reports.act(team.alice, report.id, { action: "close", message: "Closing." });
+    await check("giveReporterFeedback", await request(null, "POST", `${base}/feedback`, { rating: 5 }), 201);
+    await check(
+      "answerReporterFix",
+      await request(null, "POST", `${base}/fix-answer`, { verdict: "fixes" }),
+      404,
+    );
+    const invited = await invitedReport(live.t, team.alice);
+    await check(
+      "answerReporterFix",
+      await request(null, "POST", `/api/v1/r/${invited.token}/fix-answer`, { verdict: "maybe" }),
+      400,
+    );
+    await check(
+      "answerReporterFix",
+      await request(null, "POST", `/api/v1/r/${invited.token}/fix-answer`, {
+        verdict: "fixes",
+        comment: "Works.",
+      }),
+      201,
+    );
   });
 
   it("checked a success and an error of every operation in the document", () => {

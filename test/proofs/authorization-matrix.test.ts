@@ -143,6 +143,27 @@ const MATRIX: Row[] = [
   // revoking clone access one does not hold changes nothing and returns to the page.
   r("POST /r/:token/fix/access",             [404, 404, 404, 404, 404, 404], { url: (_w, _a, link) => `/r/${link}/fix/access`, form: () => ({}), holder: 404 }),
   r("POST /r/:token/fix/access/revoke",      [404, "303 /r/", 404, 404, 404, 404], { url: (_w, _a, link) => `/r/${link}/fix/access/revoke`, form: () => ({}), holder: "303 /r/" }),
+  // Credit, thanks and feedback: a thanks or feedback that is not open yet returns to the page with why.
+  r("POST /r/:token/credit",                 [404, "303 /r/", 404, 404, 404, 404], { url: (_w, _a, link) => `/r/${link}/credit`, form: () => ({ display: "handle", handle: "b0b", url: "https://b0b.example", hallOfFame: "on" }), holder: "303 /r/" }),
+  r("POST /r/:token/credit/confirm",         [404, "303 /r/", 404, 404, 404, 404], { url: (_w, _a, link) => `/r/${link}/credit/confirm`, form: () => ({}), holder: "303 /r/" }),
+  r("POST /r/:token/thanks/accept",          [404, "303 /r/", 404, 404, 404, 404], { url: (_w, _a, link) => `/r/${link}/thanks/accept`, form: () => ({}), holder: "303 /r/" }),
+  r("POST /r/:token/feedback",               [404, "303 /r/", 404, 404, 404, 404], { url: (_w, _a, link) => `/r/${link}/feedback`, form: () => ({ rating: "5" }), holder: "303 /r/" }),
+  // My reports: the same answer for everyone; without a mailed link there is no session, and nothing to open.
+  r("GET /r/mine",                           ALL_200),
+  r("POST /r/mine",                          ["303 /r/mine/sent", "303 /r/mine/sent", "303 /r/mine/sent", "303 /r/mine/sent", "303 /r/mine/sent", "303 /r/mine/sent"], { form: () => ({ email: "nobody@example.net" }) }),
+  r("GET /r/mine/sent",                      ALL_200),
+  r("GET /r/mine/open/:token",               ALL_200, { url: (_w, _a, link) => `/r/mine/open/${link}` }),
+  r("POST /r/mine/open/:token",              [404, 404, 404, 404, 404, 404], { url: (_w, _a, link) => `/r/mine/open/${link}`, form: () => ({}) }),
+  r("GET /r/mine/reports",                   [401, 401, 401, 401, 401, 401]),
+  r("POST /r/mine/credit",                   [401, 401, 401, 401, 401, 401], { form: () => ({ display: "anonymous" }) }),
+  r("GET /hall-of-fame.atom",                ALL_200),
+  // The reporter's JSON API: the token in the path is the credential, the same as the tracking page's.
+  r("GET /api/v1/r/:token",                  [404, 200, 404, 404, 404, 404], { url: (_w, _a, link) => `/api/v1/r/${link}`, holder: 200 }),
+  r("POST /api/v1/r/:token/messages",        [404, 201, 404, 404, 404, 404], { url: (_w, _a, link) => `/api/v1/r/${link}/messages`, json: () => ({ body: "Another detail." }), holder: 201 }),
+  r("PUT /api/v1/r/:token/credit",           [404, 200, 404, 404, 404, 404], { url: (_w, _a, link) => `/api/v1/r/${link}/credit`, json: () => ({ display: "anonymous", hallOfFame: false }), holder: 200 }),
+  r("POST /api/v1/r/:token/credit/confirm",  [404, 200, 404, 404, 404, 404], { url: (_w, _a, link) => `/api/v1/r/${link}/credit/confirm`, json: () => ({}), holder: 200 }),
+  r("POST /api/v1/r/:token/fix-answer",      [404, 404, 404, 404, 404, 404], { url: (_w, _a, link) => `/api/v1/r/${link}/fix-answer`, json: () => ({ verdict: "fixes" }), holder: 404 }),
+  r("POST /api/v1/r/:token/feedback",        [404, 409, 404, 404, 404, 404], { url: (_w, _a, link) => `/api/v1/r/${link}/feedback`, json: () => ({ rating: 5 }), holder: 409 }),
   r("POST /r/:token/fix/answer",             [404, 404, 404, 404, 404, 404], { url: (_w, _a, link) => `/r/${link}/fix/answer`, form: () => ({ verdict: "fixes", comment: "Works." }), holder: 404 }),
   r("POST /r/:token/advisories/:id/comments", [404, 404, 404, 404, 404, 404], { url: (w, _a, link) => `/r/${link}/advisories/${w.advisoryId}/comments`, form: () => ({ body: "Please name the fixed version." }), holder: "303 /r/" }),
 
@@ -166,6 +187,8 @@ const MATRIX: Row[] = [
   r("POST /reports/:ref/messages",           [401, 401, 403, "303 /reports/", "303 /reports/", 401], { url: (w) => `/reports/${w.a.ref}/messages`, form: () => ({ body: "Reproduced on staging.", visibility: "internal" }) }),
   r("POST /reports/:ref/fix-access/revoke",  [401, 401, 403, "303 /reports/", "303 /reports/", 401], { url: (w) => `/reports/${w.a.ref}/fix-access/revoke`, form: () => ({}) }),
   r("POST /reports/:ref/unread",             [401, 401, INBOX, INBOX, INBOX, 401], { url: (w) => `/reports/${w.a.ref}/unread`, form: () => ({}) }),
+  r("POST /reports/:ref/credit",             [401, 401, 403, "303 /reports/", "303 /reports/", 401], { url: (w) => `/reports/${w.a.ref}/credit`, form: () => ({ display: "handle", handle: "team-fixed", reason: "Typo" }) }),
+  r("POST /reports/:ref/credit/thanks",      [401, 401, 403, "303 /reports/", "303 /reports/", 401], { url: (w) => `/reports/${w.a.ref}/credit/thanks`, form: () => ({}) }),
   r("POST /reports/:ref/verifications",      [401, 401, 403, "303 /reports/", "303 /reports/", 401], { url: (w) => `/reports/${w.a.ref}/verifications`, form: (w) => ({ repository: "acme/billing", tag: "v1.2", reports: w.a.ref }) }),
   r("POST /reports/:ref/actions",            [401, 401, 403, "303 /reports/", "303 /reports/", 401], { url: (w) => `/reports/${w.a.ref}/actions`, form: () => ({ action: "set_severity", method: "cvss", cvss: CVSS, intent: "save" }) }),
   // Report A's reporter proposed no vector: members who may act reach the handler, which has nothing to adopt.

@@ -5,7 +5,7 @@ import type { AppEnv } from "../../http/env.ts";
 import { INTAKE_KEY_PATH, type KeysService } from "../keys/keys.service.ts";
 import type { SettingsService } from "../settings/settings.service.ts";
 import type { AssetsService } from "./assets.service.ts";
-import { HallOfFamePage, PolicyPage } from "./policy.views.tsx";
+import { PolicyPage } from "./policy.views.tsx";
 import { buildSecurityTxt } from "./security-txt.service.ts";
 
 const WELL_KNOWN = "/.well-known/security.txt";
@@ -75,9 +75,4 @@ export function registerPolicyPages(app: Hono<AppEnv>, deps: PolicyPagesDeps) {
   });
 
   app.get("/security.txt", (c) => c.redirect(WELL_KNOWN, 301));
-
-  app.get("/hall-of-fame", async (c) => {
-    const org = await deps.settings.org();
-    return c.html(<HallOfFamePage orgName={org.name} />);
-  });
 }

@@ -194,26 +194,3 @@ export function PolicyPage(props: PolicyPageProps) {
     </Layout>
   );
 }
-
-/** The acknowledgments page security.txt points to; credited researchers are listed once reports are disclosed. */
-export function HallOfFamePage(props: { orgName: string }) {
-  return (
-    <Layout title="Hall of fame" orgName={props.orgName} column>
-      <section class="card">
-        <h1>Hall of fame</h1>
-        <p>
-          We thank the researchers who reported vulnerabilities to us responsibly. Credited researchers will
-          be listed here.
-        </p>
-        <div class="empty-state">
-          <p>
-            <strong>No one is listed yet.</strong>
-          </p>
-          <p class="muted">
-            Be the first: read our <a href="/">policy</a> and <a href="/report">report a vulnerability</a>.
-          </p>
-        </div>
-      </section>
-    </Layout>
-  );
-}

@@ -1,5 +1,6 @@
 import type { AlertsService } from "../alerts/alerts.service.ts";
 import type { AssignmentService } from "../assignment/assignment.service.ts";
+import type { CreditsForReports } from "../credits/credits.types.ts";
 import type { FixesService } from "../fixes/fixes.service.ts";
 import type { KeysService } from "../keys/keys.service.ts";
 import type { OutboxService } from "../outbox/outbox.service.ts";
@@ -38,4 +39,6 @@ export interface ReportsCollaborators {
   templates: Pick<TemplatesService, "chooseAcknowledgement">;
   /** The release guard asks for a passed package verification covering the report. */
   verifications: Pick<VerificationsService, "passedCovering">;
+  /** The reporter's credit: the intake's choice is its first version; final feedback states it. */
+  credits?: CreditsForReports;
 }

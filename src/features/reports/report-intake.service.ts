@@ -100,6 +100,7 @@ export function createReportIntake(ctx: ReportsContext) {
     });
     const token = randomToken(16);
     await insertTrackingToken(tx, report.id, sha256Hex(token), now);
+    await features.credits?.recordIntakeChoice(tx, report.id, input.reporter, now);
     await storeAttachments(ctx, tx, report.id, null, files, now);
     await appendAuditEvent(
       tx,

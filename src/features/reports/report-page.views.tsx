@@ -279,6 +279,7 @@ export function ReportPage(props: ReportPageProps) {
           <FixesSection view={view} />
           <ConsultationSection {...props} />
           {props.verificationPanel}
+          {props.creditPanel}
         </aside>
 
         <div class="report-record">

@@ -71,6 +71,8 @@ export interface ReportPagesDeps {
     report: { id: string; reference: string; state: string },
     kept: FormState | null,
   ) => Promise<Child>;
+  /** The reporter's credit panel (features/credits), with its refused form if this is one. */
+  creditPanel?: (c: Context<AppEnv>, report: { id: string }, kept: FormState | null) => Promise<Child>;
 }
 
 interface ReportRenderOptions {
@@ -79,6 +81,7 @@ interface ReportRenderOptions {
   messageProblem?: MessageProblem;
   cvss?: CvssRender;
   verificationKept?: FormState | null;
+  creditKept?: FormState | null;
 }
 
 async function renderReport(
@@ -139,6 +142,7 @@ async function renderReport(
       mailWaiting={await deps.mailWaiting(view.id)}
       fixPanel={await deps.reports.fixPanel(view.id, user)}
       verificationPanel={await deps.verificationPanel?.(c, view, options.verificationKept ?? null)}
+      creditPanel={await deps.creditPanel?.(c, view, options.creditKept ?? null)}
     />,
   );
 }
@@ -249,6 +253,7 @@ export function registerReportPages(app: Hono<AppEnv>, deps: ReportPagesDeps) {
       done: c.req.query("done"),
       ...keptReportForms(kept),
       verificationKept: kept?.form === "verification" ? kept : null,
+      creditKept: kept?.form === "team-credit" ? kept : null,
     });
   });
 

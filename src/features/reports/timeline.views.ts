@@ -115,6 +115,16 @@ function describeOne(action: string, data: Data): string {
       return "Closed with final feedback to the reporter.";
     case "report.reopen":
       return `Reopened: ${str(data.reason)}.`;
+    case "credit.changed":
+      return `${data.by === "team" ? "The team changed the credit" : "The reporter changed their credit"} to: ${str(data.line)}${data.hallOfFame ? " (hall of fame)" : ""}.${data.reason ? ` Reason: ${str(data.reason)}` : ""}`;
+    case "credit.confirmed":
+      return `The reporter confirmed their credit: ${str(data.line)}.`;
+    case "credit.thanks_granted":
+      return "Granted a hall-of-fame thanks entry.";
+    case "credit.thanks_accepted":
+      return "The reporter accepted the hall-of-fame thanks entry.";
+    case "report.feedback_given":
+      return `The reporter rated the handling ${Number(data.rating)}/5.`;
     case "report.reporter_key_added":
       return `The reporter gave an OpenPGP key (${str(data.fingerprint)}).`;
     case "report.request_info":
@@ -201,6 +211,14 @@ const REPORTER_STEPS: Record<string, (data: Data) => string> = {
   "report.fix_answered": (d) =>
     d.verdict === "fixes" ? "You confirmed that the fix works" : "You said the fix does not fix it",
   "sla.resumed": (d) => (d.why === "reporter_replied" ? "You answered; the team continues" : ""),
+  "credit.changed": (d) =>
+    d.by === "team"
+      ? `The security team changed your credit to: ${str(d.line)}`
+      : `Credit set to: ${str(d.line)}`,
+  "credit.confirmed": (d) => `You confirmed your credit: ${str(d.line)}`,
+  "credit.thanks_granted": () => "The security team offered you a hall-of-fame thanks entry",
+  "credit.thanks_accepted": () => "You accepted the hall-of-fame thanks entry",
+  "report.feedback_given": () => "You gave feedback. Thank you!",
 };
 
 export function reporterTimeline(events: readonly ChainedEvent[]): { at: Date; text: string }[] {

@@ -1,11 +1,12 @@
 import type { Context, Hono } from "hono";
+import type { Child } from "hono/jsx";
 import type { Db } from "../../core/db.ts";
 import { AppError } from "../../core/errors.ts";
 import type { LinkRecovery } from "../../http/components/lost-link-help.tsx";
 import { downloadResponse } from "../../http/download.ts";
 import type { AppEnv } from "../../http/env.ts";
 import { formFiles, formText, isFieldError, readForm } from "../../http/form.ts";
-import { redirectWithFormState, takeFormState } from "../../http/form-state.ts";
+import { type FormState, redirectWithFormState, takeFormState } from "../../http/form-state.ts";
 import type { RateLimits } from "../../http/rate-limit.ts";
 import type { ReportsService } from "../reports/reports.service.ts";
 import type { SettingsService } from "../settings/settings.service.ts";
@@ -29,6 +30,8 @@ export interface TrackingPagesDeps {
   reportingAddress: (securityEmail: string) => string;
   /** Draft advisories shared with the reporter (features/advisories); without it the page shows none. */
   advisories?: DraftAdvisories;
+  /** Sections other features add to the page (credit, …), given the page's kept form state to show refusals. */
+  reporterSections?: (c: Context<AppEnv>, token: string, kept: FormState | null) => Promise<Child>;
 }
 
 /** The organisation's name and what this deployment offers a reporter who lost a link. */
@@ -60,6 +63,7 @@ async function renderReporterPage(deps: TrackingPagesDeps, c: Context<AppEnv>, t
   ]);
   if (!view) return linkNotFound(deps, c);
   const draftAdvisories = await draftAdvisorySection(deps.advisories, token, state);
+  const sections = await deps.reporterSections?.(c, token, state);
   return c.html(
     <ReporterPage
       orgName={org.name}
@@ -71,6 +75,7 @@ async function renderReporterPage(deps: TrackingPagesDeps, c: Context<AppEnv>, t
       fixDraft={fixAnswerDraft(state)}
       fixAccessRevoked={c.req.query("revoked") === "1"}
       draftAdvisories={draftAdvisories}
+      sections={sections}
     />,
   );
 }

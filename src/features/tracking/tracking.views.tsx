@@ -62,6 +62,8 @@ export interface ReporterPageProps {
   fixAccessRevoked?: boolean;
   /** The "Draft advisory" section (features/advisories), when a member shared a draft with this reporter. */
   draftAdvisories?: Child;
+  /** Sections other features add (the credit, …), after the conversation. */
+  sections?: Child;
 }
 
 /** The reporter's private page: status, deadlines, the conversation and their own report, with a reply form. */
@@ -157,6 +159,8 @@ export function ReporterPage(props: ReporterPageProps) {
             </form>
           </section>
 
+          {props.sections}
+
           <section class="card" aria-labelledby="report-heading" id="report">
             <h2 id="report-heading">Your report</h2>
             <dl class="facts">
@@ -168,8 +172,16 @@ export function ReporterPage(props: ReporterPageProps) {
               <dd>{weaknessLabel(view.weakness)}</dd>
               <dt>Credit</dt>
               <dd>
-                {CREDIT_LABELS[view.reporter.credit] ?? view.reporter.credit}
-                {view.reporter.credit !== "anonymous" && view.reporter.name ? ` (${view.reporter.name})` : ""}
+                {props.sections ? (
+                  <a href="#credit">See “Your credit”</a>
+                ) : (
+                  <>
+                    {CREDIT_LABELS[view.reporter.credit] ?? view.reporter.credit}
+                    {view.reporter.credit !== "anonymous" && view.reporter.name
+                      ? ` (${view.reporter.name})`
+                      : ""}
+                  </>
+                )}
               </dd>
               <ProposalFacts proposal={view.reporterProposal} />
             </dl>

@@ -55,7 +55,7 @@ async function loadOrMake(): Promise<Blob> {
 }
 
 /** Serialises making the template across test processes; apart from the other 7_316_xxx keys. */
-const TEMPLATE_LOCK = 7_316_900;
+export const TEMPLATE_LOCK = 7_316_900;
 
 /**
  * Creates database `name` as a copy of the migrated template, making the template first if no test process has

@@ -73,6 +73,8 @@ export async function seedAdvisory(t: TestDb, seed: AdvisorySeed): Promise<Seede
     const [row] = await db.select().from(reports).where(eq(reports.reference, report.reference));
     if (!row) throw new Error("The report was not stored.");
     reportIds.push(row.id);
+    // Intake records the reporter's first choice; a seed replaces it, or removes it to test the old column alone.
+    await db.delete(reportCredits).where(eq(reportCredits.reportId, row.id));
     if ("legacy" in who)
       await db
         .update(reporters)

@@ -10,6 +10,9 @@ export const ALERT_EVENTS = [
   "sla_breach",
   "needs_info_expired",
   "nobody_available",
+  "disclosure_requested",
+  "disclosure_due",
+  "bounty_answered",
 ] as const;
 export type AlertEvent = (typeof ALERT_EVENTS)[number];
 
@@ -21,6 +24,9 @@ export const ALERT_EVENT_LABELS: Record<AlertEvent, string> = {
   sla_breach: "SLA deadline missed",
   needs_info_expired: "No answer to a request for information",
   nobody_available: "Nobody available to assign",
+  disclosure_requested: "Reporter asked about disclosure",
+  disclosure_due: "Disclosure target near, no release scheduled",
+  bounty_answered: "Reporter answered a bounty offer",
 };
 
 export const TEAM_ALERT = "team-alert";

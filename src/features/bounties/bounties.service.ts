@@ -1,41 +1,28 @@
 import { appendAuditEvent } from "../../audit/audit-log.ts";
-import { authorOf, type CurrentUser } from "../../core/actors.ts";
+import type { CurrentUser } from "../../core/actors.ts";
 import type { Clock } from "../../core/clock.ts";
 import { type Db, type Tx, transaction } from "../../core/db.ts";
-import { badRequest, conflict, forbidden, notFound } from "../../core/errors.ts";
+import { badRequest, conflict, notFound } from "../../core/errors.ts";
 import type { DataCipher } from "../../crypto/data-key.ts";
 import { sha256Hex } from "../../crypto/tokens.ts";
 import {
   AWARD_ACTIONS,
   type AwardAction,
   type AwardState,
-  BOUNTY_SEVERITIES,
-  type BountyPolicy,
   decideAward,
   defaultAward,
   formatAmount,
   MAX_BOUNTY_TEXT,
-  policyProblems,
   proposalProblem,
 } from "../../domain/bounty.ts";
-import {
-  bountyCsv,
-  CHAIN_METHODS,
-  type ChainMethod,
-  explorerLink,
-  explorerProblem,
-  maskedHint,
-  plainAmount,
-} from "../../domain/bounty-export.ts";
-import { checkPayout, PAYOUT_METHODS, type PayoutMethod } from "../../domain/payout.ts";
-import { can } from "../../domain/permissions.ts";
+import { CHAIN_METHODS, type ChainMethod, explorerLink } from "../../domain/bounty-export.ts";
+import type { PayoutMethod } from "../../domain/payout.ts";
 import type { Severity } from "../../domain/workflow-states.ts";
 import type { AlertsService } from "../alerts/alerts.service.ts";
 import type { OutboxService } from "../outbox/outbox.service.ts";
 import {
   type AwardRow,
   awardsOf,
-  awardsOfYear,
   findAward,
   findPayout,
   findPolicy,
@@ -43,10 +30,13 @@ import {
   findReportIdByTokenHash,
   insertAward,
   reporterEmail,
-  savePayout,
-  savePolicy,
   updateAward,
 } from "./bounties.repo.ts";
+import { actorOf, type BountyPolicyView, objectOf, policyView, requireAdmin, text } from "./bounty-common.ts";
+import { createBountyPolicies } from "./bounty-policy.service.ts";
+import { createPayouts } from "./payout.service.ts";
+
+export type { BountyPolicyView } from "./bounty-common.ts";
 
 export interface BountiesDeps {
   db: Db;
@@ -55,10 +45,6 @@ export interface BountiesDeps {
   publicUrl: string;
   outbox: Pick<OutboxService, "queue">;
   alerts: Pick<AlertsService, "queue">;
-}
-
-export interface BountyPolicyView extends BountyPolicy {
-  explorers: Partial<Record<ChainMethod, string>>;
 }
 
 export interface AwardView {
@@ -101,31 +87,9 @@ const REPORTER_VISIBLE: readonly AwardState[] = ["offered", "accepted", "decline
 /** States in which a report's award is still live, so no second one may be proposed. */
 const LIVE: readonly AwardState[] = ["proposed", "approved", "offered", "accepted", "donated"];
 
-const text = (v: unknown) => (typeof v === "string" && v.trim() !== "" ? v.trim() : null);
-
-function objectOf(raw: unknown): Record<string, unknown> {
-  if (typeof raw !== "object" || raw === null || Array.isArray(raw))
-    throw badRequest("Send a JSON object.", { _: "Send a JSON object." });
-  return raw as Record<string, unknown>;
-}
-
-function requireAdmin(actor: CurrentUser, what: string) {
-  if (!can(actor.role, "settings.manage")) throw forbidden(`Only admins ${what}.`);
-}
-
 /** Bounties (issue 14 §4): the policy, each award's path from proposal to payment, and sealed payout details. */
 export function createBountiesService(deps: BountiesDeps) {
-  const { db, clock, cipher } = deps;
-
-  const policyView = (row: Awaited<ReturnType<typeof findPolicy>>): BountyPolicyView | null =>
-    row
-      ? {
-          currency: row.currency,
-          ranges: row.ranges,
-          noBountyScope: row.noBountyScope,
-          explorers: row.explorers as Partial<Record<ChainMethod, string>>,
-        }
-      : null;
+  const { db, clock } = deps;
 
   const awardView = (a: AwardRow, policy: BountyPolicyView | null): AwardView => ({
     id: a.id,
@@ -191,6 +155,8 @@ export function createBountiesService(deps: BountiesDeps) {
     if (!id) throw notFound("Report");
     return id;
   };
+  const policies = createBountyPolicies(deps);
+  const payouts = createPayouts(deps, reportIdForToken);
 
   /** One reporter answer to the live offer, under the award's lock. */
   async function reporterAnswer(token: string, action: "accept" | "decline" | "donate", charity?: unknown) {
@@ -244,65 +210,6 @@ export function createBountiesService(deps: BountiesDeps) {
   }
 
   return {
-    async policy(): Promise<BountyPolicyView | null> {
-      return policyView(await findPolicy(db));
-    },
-
-    /** Sets the policy; every wrong part is named in fields (ranges.<severity>, explorers.<chain>). */
-    async setPolicy(actor: CurrentUser, raw: unknown): Promise<BountyPolicyView> {
-      requireAdmin(actor, "set the bounty policy");
-      const body = objectOf(raw);
-      const fields: Record<string, string> = {};
-      const rangesIn = body.ranges ?? {};
-      const ranges: BountyPolicy["ranges"] = {};
-      if (typeof rangesIn !== "object" || rangesIn === null || Array.isArray(rangesIn))
-        fields.ranges = "Give the ranges as an object by severity.";
-      else
-        for (const [key, value] of Object.entries(rangesIn)) {
-          if (!(BOUNTY_SEVERITIES as readonly string[]).includes(key)) {
-            fields[`ranges.${key}`] = `Severities are ${BOUNTY_SEVERITIES.join(", ")}.`;
-            continue;
-          }
-          if (value === null) continue;
-          const r = value as { min?: unknown; max?: unknown };
-          ranges[key as keyof BountyPolicy["ranges"]] = { min: r?.min as number, max: r?.max as number };
-        }
-      const scope = body.noBountyScope === undefined || body.noBountyScope === "" ? null : body.noBountyScope;
-      const policy: BountyPolicy = {
-        currency: body.currency as string,
-        ranges,
-        noBountyScope: scope as string | null,
-      };
-      for (const [k, v] of Object.entries(policyProblems(policy)))
-        fields[(BOUNTY_SEVERITIES as readonly string[]).includes(k) ? `ranges.${k}` : k] = v as string;
-      const explorers: Partial<Record<ChainMethod, string>> = {};
-      const explorersIn = body.explorers ?? {};
-      if (typeof explorersIn !== "object" || explorersIn === null || Array.isArray(explorersIn))
-        fields.explorers = "Give the explorer templates as an object by chain.";
-      else
-        for (const [chain, template] of Object.entries(explorersIn)) {
-          if (!(CHAIN_METHODS as readonly string[]).includes(chain)) {
-            fields[`explorers.${chain}`] = `Chains are ${CHAIN_METHODS.join(", ")}.`;
-            continue;
-          }
-          if (template === null || template === "") continue;
-          const problem = explorerProblem(template);
-          if (problem) fields[`explorers.${chain}`] = problem;
-          else explorers[chain as ChainMethod] = template as string;
-        }
-      if (Object.keys(fields).length > 0) throw badRequest("The bounty policy is not valid.", fields);
-      return transaction(db, async (tx) => {
-        const now = clock();
-        await savePolicy(tx, { ...policy, explorers, updatedBy: actor.id, updatedAt: now });
-        await appendAuditEvent(
-          tx,
-          { ...actorOf(actor), action: "bounty.policy", reportId: null, data: { ...policy, explorers } },
-          now,
-        );
-        return { ...policy, explorers };
-      });
-    },
-
     /** An admin proposes an award; the amount defaults to the policy's for the severity, outside it needs a reason. */
     async propose(actor: CurrentUser, reportId: string, raw: unknown) {
       requireAdmin(actor, "propose bounties");
@@ -456,15 +363,6 @@ export function createBountiesService(deps: BountiesDeps) {
       };
     },
 
-    /** The payout address, for an admin's "mark paid" form only; never in exports, mail or logs. */
-    async payoutForPayment(actor: CurrentUser, reportId: string) {
-      requireAdmin(actor, "see payout details");
-      const payout = await findPayout(db, reportId);
-      if (!payout) return null;
-      const sealed = cipher.decryptJson<{ method: PayoutMethod; address: string }>(payout.addressEnc);
-      return { method: payout.method, address: sealed.address, hint: payout.hint };
-    },
-
     /** The tracking page's bounty section and the reporter's GET view, by report id. */
     async bountyForReporter(reportId: string): Promise<ReporterBountyView> {
       const [awards, payout] = await Promise.all([awardsOf(db, reportId), findPayout(db, reportId)]);
@@ -487,71 +385,12 @@ export function createBountiesService(deps: BountiesDeps) {
     },
 
     reportIdForToken,
+    ...policies,
+    ...payouts,
     acceptAsReporter: (token: string) => reporterAnswer(token, "accept"),
     declineAsReporter: (token: string) => reporterAnswer(token, "decline"),
     donateAsReporter: (token: string, raw: unknown) => reporterAnswer(token, "donate", objectOf(raw).charity),
-
-    /** The reporter's payout details: checked with the real checksum, stored sealed, shown back only masked. */
-    async setPayoutAsReporter(token: string, raw: unknown) {
-      const reportId = await reportIdForToken(token);
-      const body = objectOf(raw);
-      if (typeof body.method !== "string" || !(PAYOUT_METHODS as readonly string[]).includes(body.method)) {
-        const message = `Choose a payout method: ${PAYOUT_METHODS.join(", ")}.`;
-        throw badRequest(message, { method: message });
-      }
-      const check = checkPayout(body.method, body.address);
-      if (!check.ok) throw badRequest(check.problem, { address: check.problem });
-      const method = body.method as PayoutMethod;
-      return transaction(db, async (tx) => {
-        const report = await findReport(tx, reportId, { forUpdate: true });
-        if (!report) throw notFound("Report");
-        const now = clock();
-        const hint = maskedHint(check.normalized);
-        await savePayout(tx, {
-          reportId,
-          method,
-          addressEnc: cipher.encryptJson({ method, address: check.normalized }),
-          hint,
-          updatedAt: now,
-        });
-        // The audit log records that details were given and their kind, never the address.
-        await appendAuditEvent(
-          tx,
-          {
-            actorType: "reporter",
-            actorId: report.reporterId,
-            action: "bounty.payout_details",
-            reportId,
-            data: { method },
-          },
-          now,
-        );
-        return { method, hint };
-      });
-    },
-
-    /** The yearly CSV: reference, date, amount, currency, state, payout method; never an address. */
-    async exportYear(year: number): Promise<string> {
-      if (!Number.isInteger(year) || year < 2000 || year > 9999)
-        throw badRequest("Give the year as YYYY.", { year: "Give the year as YYYY." });
-      const rows = await awardsOfYear(db, year);
-      return bountyCsv(
-        rows.map((r) => ({
-          reference: r.reference,
-          date: r.award.paidOn ?? r.award.createdAt.toISOString().slice(0, 10),
-          amount: plainAmount(r.award.paidAmount ?? r.award.amount),
-          currency: r.award.currency,
-          state: r.award.state,
-          payoutMethod: r.award.paidMethod ?? r.payoutMethod ?? null,
-        })),
-      );
-    },
   };
-}
-
-function actorOf(actor: CurrentUser) {
-  const a = authorOf(actor);
-  return { actorType: a.actorType, actorId: a.actorId };
 }
 
 export type BountiesService = ReturnType<typeof createBountiesService>;

@@ -347,14 +347,6 @@ export function createDisclosureService(deps: DisclosureDeps) {
       const report = await findReport(db, reportId);
       return report ? viewOf(db, report) : null;
     },
-    /** The same, by tracking link; null for an unknown link. */
-    /** The report a live tracking link opens; 404 otherwise. */
-    reportIdForToken,
-    async forTrackingLink(token: string): Promise<DisclosureView | null> {
-      const id = await findReportIdByTokenHash(db, sha256Hex(token)).catch(() => null);
-      const report = id ? await findReport(db, id) : null;
-      return report ? viewOf(db, report) : null;
-    },
     /** Where the clock stands for each of these reports (the inbox rows' overdue mark), in few queries. */
     async clocks(reportIds: string[]): Promise<Map<string, { target: Date; clock: DisclosureClock }>> {
       const now = clock();

@@ -71,5 +71,6 @@ describe("block-explorer templates", () => {
 
   it("masks an address to its last four characters", () => {
     expect(maskedHint("DE89370400440532013000")).toBe("…3000");
+    expect(maskedHint("DE89 3704 0044 0532 0130 00")).toBe("…3000");
   });
 });

@@ -70,5 +70,5 @@ export function explorerLink(template: string | null | undefined, reference: str
 
 /** What the reporter sees of their payout address: the method and the last 4 characters. */
 export function maskedHint(address: string): string {
-  return `…${address.slice(-4)}`;
+  return `…${address.replace(/\s+/g, "").slice(-4)}`;
 }

@@ -41,6 +41,7 @@ CREATE TABLE "payout_details" (
 --> statement-breakpoint
 CREATE TABLE "disclosure_entries" (
 	"id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
+	"seq" bigserial NOT NULL,
 	"report_id" uuid NOT NULL,
 	"move" text NOT NULL,
 	"by" text NOT NULL,
@@ -87,6 +88,6 @@ ALTER TABLE "disclosure_plans" ADD CONSTRAINT "disclosure_plans_release_id_relea
 ALTER TABLE "disclosure_warnings" ADD CONSTRAINT "disclosure_warnings_report_id_reports_id_fk" FOREIGN KEY ("report_id") REFERENCES "public"."reports"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX "bounty_awards_report_idx" ON "bounty_awards" USING btree ("report_id");--> statement-breakpoint
 CREATE INDEX "bounty_awards_paid_idx" ON "bounty_awards" USING btree ("paid_at");--> statement-breakpoint
-CREATE INDEX "disclosure_entries_report_idx" ON "disclosure_entries" USING btree ("report_id","at");--> statement-breakpoint
+CREATE INDEX "disclosure_entries_report_idx" ON "disclosure_entries" USING btree ("report_id","seq");--> statement-breakpoint
 CREATE INDEX "disclosure_extensions_report_idx" ON "disclosure_extensions" USING btree ("report_id");--> statement-breakpoint
 CREATE UNIQUE INDEX "disclosure_warnings_once" ON "disclosure_warnings" USING btree ("report_id","target");

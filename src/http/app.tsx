@@ -10,6 +10,10 @@ import { can } from "../domain/permissions.ts";
 import { registerAlertPages } from "../features/alerts/alerts.pages.tsx";
 import { registerAuthPages } from "../features/auth/auth.pages.tsx";
 import { registerLoginThrottlePages } from "../features/auth/login-throttle.pages.tsx";
+import { registerBountiesApi } from "../features/bounties/bounties.api.ts";
+import { registerBountiesReporterApi } from "../features/bounties/bounties.reporter-api.ts";
+import { registerDisclosureApi } from "../features/disclosure/disclosure.api.ts";
+import { registerDisclosureReporterApi } from "../features/disclosure/disclosure.reporter-api.ts";
 import { registerFixGitRoutes } from "../features/fixes/fix-git.pages.ts";
 import { intakeDocumentRefinement, registerIntakeApi } from "../features/intake/intake.api.ts";
 import { registerIntakePages } from "../features/intake/intake.pages.tsx";
@@ -336,6 +340,17 @@ function registerRoutes(app: Hono<AppEnv>, services: Services) {
   registerRepositoriesApi(api, { repositories, auth: services.auth });
   registerNotificationsApi(api, { notifications: services.notifications, auth: services.auth });
   registerVerificationsApi(api, { verifications: services.verifications, auth: services.auth });
+  registerDisclosureApi(api, { disclosure: services.disclosure, auth: services.auth });
+  registerBountiesApi(api, { bounties: services.bounties, auth: services.auth });
+  // The reporter's operations under /api/v1/r/<token>: the tracking pages' rate limit for replies.
+  const reporterApiLimit = limits.rateLimit({
+    bucket: "replies",
+    limit: async () => (await services.settings.intake()).repliesPerHourPerIp,
+    windowSeconds: 3600,
+    key: limits.clientIp,
+  });
+  registerDisclosureReporterApi(api, { disclosure: services.disclosure, limit: reporterApiLimit });
+  registerBountiesReporterApi(api, { bounties: services.bounties, limit: reporterApiLimit });
   registerOpenApiDocument(api, {
     publicUrl: () => deps.publicUrl,
     refinements: [intakeDocumentRefinement(intake)],

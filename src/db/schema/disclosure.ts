@@ -2,18 +2,20 @@
 // date both sides agreed (linked to the release that covers the report), recorded extensions of the target, and
 // the 14-day warnings already sent, so the sweep alerts once per report per target date.
 
-import { index, pgTable, text, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { bigserial, index, pgTable, text, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import type { DisclosureMove } from "../../domain/disclosure.ts";
 import { createdAt, ts } from "./columns.ts";
 import { releases } from "./releases.ts";
 import { reports } from "./reports.ts";
 import { users } from "./team.ts";
 
-/** One move of the negotiation, oldest first by `at`; the text is sealed under the data key like messages. */
+/** One move of the negotiation, oldest first by `seq`; the text is sealed under the data key like messages. */
 export const disclosureEntries = pgTable(
   "disclosure_entries",
   {
     id: uuid("id").primaryKey().defaultRandom(),
+    /** The order of moves, even when two share an instant. */
+    seq: bigserial("seq", { mode: "number" }).notNull(),
     reportId: uuid("report_id")
       .notNull()
       .references(() => reports.id, { onDelete: "cascade" }),
@@ -25,7 +27,7 @@ export const disclosureEntries = pgTable(
     actorUserId: uuid("actor_user_id").references(() => users.id),
     at: ts("at").notNull(),
   },
-  (t) => [index("disclosure_entries_report_idx").on(t.reportId, t.at)],
+  (t) => [index("disclosure_entries_report_idx").on(t.reportId, t.seq)],
 );
 
 /** The planned disclosure date once agreed; the report's own row is not touched. */

@@ -75,7 +75,7 @@ export async function listEntries(db: Db, reportId: string): Promise<DisclosureE
     .select()
     .from(disclosureEntries)
     .where(eq(disclosureEntries.reportId, reportId))
-    .orderBy(asc(disclosureEntries.at), asc(disclosureEntries.id));
+    .orderBy(asc(disclosureEntries.seq));
 }
 
 export async function insertEntry(tx: Tx, values: typeof disclosureEntries.$inferInsert) {

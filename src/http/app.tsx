@@ -11,8 +11,18 @@ import { registerAlertPages } from "../features/alerts/alerts.pages.tsx";
 import { registerAuthPages } from "../features/auth/auth.pages.tsx";
 import { registerLoginThrottlePages } from "../features/auth/login-throttle.pages.tsx";
 import { registerBountiesApi } from "../features/bounties/bounties.api.ts";
+import {
+  bountyPanelFor,
+  bountySectionFor,
+  registerBountyPages,
+} from "../features/bounties/bounties.pages.tsx";
 import { registerBountiesReporterApi } from "../features/bounties/bounties.reporter-api.ts";
 import { registerDisclosureApi } from "../features/disclosure/disclosure.api.ts";
+import {
+  disclosurePanelFor,
+  disclosureSectionFor,
+  registerDisclosurePages,
+} from "../features/disclosure/disclosure.pages.tsx";
 import { registerDisclosureReporterApi } from "../features/disclosure/disclosure.reporter-api.ts";
 import { registerFixGitRoutes } from "../features/fixes/fix-git.pages.ts";
 import { intakeDocumentRefinement, registerIntakeApi } from "../features/intake/intake.api.ts";
@@ -33,7 +43,7 @@ import { registerAdminPages } from "../features/team/admin.pages.tsx";
 import { registerApiTokenPages } from "../features/team/api-tokens.pages.tsx";
 import { registerAvailabilityPages } from "../features/team/availability.pages.tsx";
 import { registerTemplatePages } from "../features/templates/templates.pages.tsx";
-import { registerTrackingPages } from "../features/tracking/tracking.pages.tsx";
+import { registerTrackingPages, trackingLinkNotFound } from "../features/tracking/tracking.pages.tsx";
 import { registerVerificationsApi } from "../features/verifications/verifications.api.ts";
 import {
   registerVerificationPages,
@@ -43,7 +53,7 @@ import type { Services } from "../services.ts";
 import { loadSession, sameOrigin } from "./auth.ts";
 import type { AppEnv } from "./env.ts";
 import { titleFor } from "./error-titles.ts";
-import { createFormStateStore, provideFormStates } from "./form-state.ts";
+import { createFormStateStore, type FormState, provideFormStates } from "./form-state.ts";
 import { Layout } from "./layout.tsx";
 import { createApiRouter, registerOpenApiDocument } from "./openapi.ts";
 import { createRateLimits } from "./rate-limit.ts";
@@ -244,7 +254,7 @@ function registerRoutes(app: Hono<AppEnv>, services: Services) {
   };
   registerIntakePages(app, intake);
   registerIntakeAdminPages(app, { settings: services.settings, db: services.db, clock });
-  registerTrackingPages(app, {
+  const trackingDeps = {
     reports: services.reports,
     settings: services.settings,
     db: services.db,
@@ -253,7 +263,25 @@ function registerRoutes(app: Hono<AppEnv>, services: Services) {
       return deps.smtpConfigured;
     },
     reportingAddress: reportingAddressFor,
+    // Disclosure and bounty sections on the reporter's page.
+    reporterSections: async (token: string, kept: FormState | null) => (
+      <>
+        {await disclosureSectionFor(services)(token, kept)}
+        {await bountySectionFor(services)(token, kept)}
+      </>
+    ),
+  };
+  registerTrackingPages(app, trackingDeps);
+  // The reporter's and the team's disclosure and bounty forms, under the replies' rate limit for reporters.
+  const reporterFormsLimit = limits.rateLimit({
+    bucket: "replies",
+    limit: async () => (await services.settings.intake()).repliesPerHourPerIp,
+    windowSeconds: 3600,
+    key: limits.clientIp,
   });
+  const reporterForms = { repliesLimit: reporterFormsLimit, notFound: trackingLinkNotFound(trackingDeps) };
+  registerDisclosurePages(app, { disclosure: services.disclosure, ...reporterForms });
+  registerBountyPages(app, { bounties: services.bounties, ...reporterForms });
   registerAuthPages(app, {
     auth: services.auth,
     settings: services.settings,
@@ -279,6 +307,12 @@ function registerRoutes(app: Hono<AppEnv>, services: Services) {
     fixBranchForm: (report) => services.fixes.branchForm(report),
     clock,
     verificationPanel: verificationPanelFor(services),
+    extraPanels: async (c, report, kept) => (
+      <>
+        {await disclosurePanelFor(services)(c, report, kept)}
+        {await bountyPanelFor(services)(c, report, kept)}
+      </>
+    ),
   });
   registerAdminPages(app, {
     settings: services.settings,

@@ -347,6 +347,8 @@ export function createDisclosureService(deps: DisclosureDeps) {
       const report = await findReport(db, reportId);
       return report ? viewOf(db, report) : null;
     },
+    /** The report a live tracking link opens; 404 otherwise. */
+    reportIdForToken,
     /** Where the clock stands for each of these reports (the inbox rows' overdue mark), in few queries. */
     async clocks(reportIds: string[]): Promise<Map<string, { target: Date; clock: DisclosureClock }>> {
       const now = clock();

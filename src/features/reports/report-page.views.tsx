@@ -279,6 +279,7 @@ export function ReportPage(props: ReportPageProps) {
           <FixesSection view={view} />
           <ConsultationSection {...props} />
           {props.verificationPanel}
+          {props.extraPanels}
         </aside>
 
         <div class="report-record">

@@ -122,6 +122,8 @@ export interface ReportPageProps {
   duplicatesPanel?: Child;
   /** The package verifications of the report and the form to start one (features/verifications). */
   verificationPanel?: Child;
+  /** Panels other features add (disclosure, bounty). */
+  extraPanels?: Child;
   /** A suggested original, from the panel's one-click link: fills the mark-duplicate form. */
   duplicateOfPrefill?: string | null | undefined;
   /** Canned responses for the reply forms' pickers, and the one a no-JS picker just filled in. */

@@ -71,6 +71,12 @@ export interface ReportPagesDeps {
     report: { id: string; reference: string; state: string },
     kept: FormState | null,
   ) => Promise<Child>;
+  /** Panels other features add (disclosure, bounty), with their refused form if this is one. */
+  extraPanels?: (
+    c: Context<AppEnv>,
+    report: { id: string; reference: string },
+    kept: FormState | null,
+  ) => Promise<Child>;
 }
 
 interface ReportRenderOptions {
@@ -79,6 +85,7 @@ interface ReportRenderOptions {
   messageProblem?: MessageProblem;
   cvss?: CvssRender;
   verificationKept?: FormState | null;
+  panelsKept?: FormState | null;
 }
 
 async function renderReport(
@@ -139,6 +146,7 @@ async function renderReport(
       mailWaiting={await deps.mailWaiting(view.id)}
       fixPanel={await deps.reports.fixPanel(view.id, user)}
       verificationPanel={await deps.verificationPanel?.(c, view, options.verificationKept ?? null)}
+      extraPanels={await deps.extraPanels?.(c, view, options.panelsKept ?? null)}
     />,
   );
 }
@@ -249,6 +257,7 @@ export function registerReportPages(app: Hono<AppEnv>, deps: ReportPagesDeps) {
       done: c.req.query("done"),
       ...keptReportForms(kept),
       verificationKept: kept?.form === "verification" ? kept : null,
+      panelsKept: /^(disclosure|bounty)-/.test(kept?.form ?? "") ? kept : null,
     });
   });
 

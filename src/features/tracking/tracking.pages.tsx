@@ -1,11 +1,12 @@
 import type { Context, Hono } from "hono";
+import type { Child } from "hono/jsx";
 import type { Db } from "../../core/db.ts";
 import { AppError } from "../../core/errors.ts";
 import type { LinkRecovery } from "../../http/components/lost-link-help.tsx";
 import { downloadResponse } from "../../http/download.ts";
 import type { AppEnv } from "../../http/env.ts";
 import { formFiles, formText, isFieldError, readForm } from "../../http/form.ts";
-import { redirectWithFormState, takeFormState } from "../../http/form-state.ts";
+import { type FormState, redirectWithFormState, takeFormState } from "../../http/form-state.ts";
 import type { RateLimits } from "../../http/rate-limit.ts";
 import type { ReportsService } from "../reports/reports.service.ts";
 import type { SettingsService } from "../settings/settings.service.ts";
@@ -22,6 +23,8 @@ export interface TrackingPagesDeps {
   smtpConfigured: boolean;
   /** The address the policy page shows for this configured one, or "" (domain/mail-delivery.ts). */
   reportingAddress: (securityEmail: string) => string;
+  /** Sections other features add to the page for this link (disclosure, bounty), with their refused form. */
+  reporterSections?: (token: string, kept: FormState | null) => Promise<Child>;
 }
 
 /** The organisation's name and what this deployment offers a reporter who lost a link. */
@@ -39,6 +42,11 @@ const TOKEN = /^[A-Za-z0-9_-]{16,128}$/;
 /** The same 404 for a malformed token, an unknown token and a foreign attachment. */
 async function linkNotFound(deps: TrackingPagesDeps, c: Context<AppEnv>) {
   return c.html(<LinkNotFoundPage {...(await orgAndRecovery(deps))} />, 404);
+}
+
+/** The tracking pages' one 404, for other features' forms under /r/<token>. */
+export function trackingLinkNotFound(deps: TrackingPagesDeps) {
+  return (c: Context<AppEnv>) => linkNotFound(deps, c);
 }
 
 async function renderReporterPage(deps: TrackingPagesDeps, c: Context<AppEnv>, token: string) {
@@ -62,6 +70,7 @@ async function renderReporterPage(deps: TrackingPagesDeps, c: Context<AppEnv>, t
       fix={fix}
       fixDraft={fixAnswerDraft(state)}
       fixAccessRevoked={c.req.query("revoked") === "1"}
+      extraSections={await deps.reporterSections?.(token, state)}
     />,
   );
 }

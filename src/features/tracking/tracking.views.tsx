@@ -1,3 +1,4 @@
+import type { Child } from "hono/jsx";
 import { weaknessLabel } from "../../domain/weaknesses.ts";
 import { AttachmentsInput } from "../../http/components/attachments-input.tsx";
 import { describedBy, ErrorSummary, invalid } from "../../http/components/error-summary.tsx";
@@ -59,6 +60,8 @@ export interface ReporterPageProps {
   fixDraft?: FixAnswerDraft | null;
   /** The reporter just revoked their clone access. */
   fixAccessRevoked?: boolean;
+  /** Sections other features add (disclosure, bounty). */
+  extraSections?: Child;
 }
 
 /** The reporter's private page: status, deadlines, the conversation and their own report, with a reply form. */
@@ -98,6 +101,7 @@ export function ReporterPage(props: ReporterPageProps) {
               revoked={props.fixAccessRevoked ?? false}
             />
           )}
+          {props.extraSections}
           <section class="card" aria-labelledby="messages-heading" id="messages">
             <h2 id="messages-heading">Conversation</h2>
             {view.messages.length === 0 ? (

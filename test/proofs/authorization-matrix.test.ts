@@ -183,6 +183,17 @@ const MATRIX: Row[] = [
   r("PUT /api/v1/bounty-policy",             [401, 401, 403, 403, 200, 401], { json: () => ({ currency: "EUR", ranges: { high: { min: 100000, max: 300000 } } }) }),
   r("POST /api/v1/reports/:id/bounty",       [401, 401, 403, 403, 201, 401], { url: (w) => `/api/v1/reports/${w.a.id}/bounty`, json: () => ({ amount: 150000, currency: "EUR", message: "Thank you.", reason: "Matrix." }) }),
   r("POST /api/v1/bounties/:id/actions",     [401, 401, 403, 403, 404, 401], { url: () => `/api/v1/bounties/${randomUUID()}/actions`, json: () => ({ action: "offer" }) }),
+  // Their forms on the report page and the tracking page (post/redirect/get; a refused form returns to its section).
+  r("POST /reports/:ref/disclosure/:rid/answer", [401, 401, 403, 404, 404, 401], { url: (w) => `/reports/${w.a.ref}/disclosure/${randomUUID()}/answer`, form: () => ({ decision: "agree" }) }),
+  r("POST /reports/:ref/disclosure-target",  [401, 401, 403, "303 /reports/", "303 /reports/", 401], { url: (w) => `/reports/${w.a.ref}/disclosure-target`, form: () => ({ until: inDays(500), reason: "Vendor coordination." }) }),
+  r("POST /reports/:ref/bounty",             [401, 401, 403, 403, "303 /reports/", 401], { url: (w) => `/reports/${w.a.ref}/bounty`, form: () => ({ amount: "150000", currency: "EUR", message: "Thank you.", reason: "Matrix." }) }),
+  r("POST /reports/:ref/bounty/:id/actions", [401, 401, 403, 403, 404, 401], { url: (w) => `/reports/${w.a.ref}/bounty/${randomUUID()}/actions`, form: () => ({ action: "offer" }) }),
+  r("POST /r/:token/disclosure",             [404, "303 /r/", 404, 404, 404, 404], { url: (_w, _a, link) => `/r/${link}/disclosure`, form: () => ({ date: inDays(70), message: "Talk." }), holder: "303 /r/" }),
+  r("POST /r/:token/disclosure/:rid/accept", [404, 404, 404, 404, 404, 404], { url: (_w, _a, link) => `/r/${link}/disclosure/${randomUUID()}/accept`, form: () => ({}), holder: 404 }),
+  r("POST /r/:token/bounty/accept",          [404, 404, 404, 404, 404, 404], { url: (_w, _a, link) => `/r/${link}/bounty/accept`, form: () => ({}), holder: 404 }),
+  r("POST /r/:token/bounty/decline",         [404, 404, 404, 404, 404, 404], { url: (_w, _a, link) => `/r/${link}/bounty/decline`, form: () => ({}), holder: 404 }),
+  r("POST /r/:token/bounty/donate",          [404, 404, 404, 404, 404, 404], { url: (_w, _a, link) => `/r/${link}/bounty/donate`, form: () => ({ charity: "FSF" }), holder: 404 }),
+  r("POST /r/:token/payout",                 [404, "303 /r/", 404, 404, 404, 404], { url: (_w, _a, link) => `/r/${link}/payout`, form: () => ({ method: "iban", address: "DE89370400440532013000" }), holder: "303 /r/" }),
   // The reporter's JSON operations: the link in the path is the credential, as on the tracking page.
   r("POST /api/v1/r/:token/disclosure-requests", [404, 201, 404, 404, 404, 404], { url: (_w, _a, link) => `/api/v1/r/${link}/disclosure-requests`, json: () => ({ date: inDays(60), message: "Conference talk." }), holder: 201 }),
   r("POST /api/v1/r/:token/disclosure-requests/:rid/accept", [404, 404, 404, 404, 404, 404], { url: (_w, _a, link) => `/api/v1/r/${link}/disclosure-requests/${randomUUID()}/accept`, json: () => ({}), holder: 404 }),

@@ -183,7 +183,14 @@ const MATRIX: Row[] = [
   r("PUT /api/v1/bounty-policy",             [401, 401, 403, 403, 200, 401], { json: () => ({ currency: "EUR", ranges: { high: { min: 100000, max: 300000 } } }) }),
   r("POST /api/v1/reports/:id/bounty",       [401, 401, 403, 403, 201, 401], { url: (w) => `/api/v1/reports/${w.a.id}/bounty`, json: () => ({ amount: 150000, currency: "EUR", message: "Thank you.", reason: "Matrix." }) }),
   r("POST /api/v1/bounties/:id/actions",     [401, 401, 403, 403, 404, 401], { url: () => `/api/v1/bounties/${randomUUID()}/actions`, json: () => ({ action: "offer" }) }),
-  // Their forms on the report page and the tracking page (post/redirect/get; a refused form returns to its section).
+  // The reporter's JSON operations: the link in the path is the credential, as on the tracking page.
+  r("POST /api/v1/r/:token/disclosure-requests", [404, 201, 404, 404, 404, 404], { url: (_w, _a, link) => `/api/v1/r/${link}/disclosure-requests`, json: () => ({ date: inDays(60), message: "Conference talk." }), holder: 201 }),
+  r("POST /api/v1/r/:token/disclosure-requests/:rid/accept", [404, 404, 404, 404, 404, 404], { url: (_w, _a, link) => `/api/v1/r/${link}/disclosure-requests/${randomUUID()}/accept`, json: () => ({}), holder: 404 }),
+  r("POST /api/v1/r/:token/bounty/accept",   [404, 404, 404, 404, 404, 404], { url: (_w, _a, link) => `/api/v1/r/${link}/bounty/accept`, json: () => ({}), holder: 404 }),
+  r("POST /api/v1/r/:token/bounty/decline",  [404, 404, 404, 404, 404, 404], { url: (_w, _a, link) => `/api/v1/r/${link}/bounty/decline`, json: () => ({}), holder: 404 }),
+  r("POST /api/v1/r/:token/bounty/donate",   [404, 404, 404, 404, 404, 404], { url: (_w, _a, link) => `/api/v1/r/${link}/bounty/donate`, json: () => ({ charity: "FSF" }), holder: 404 }),
+  r("PUT /api/v1/r/:token/payout",           [404, 204, 404, 404, 404, 404], { url: (_w, _a, link) => `/api/v1/r/${link}/payout`, json: () => ({ method: "iban", address: "DE89370400440532013000" }), holder: 204 }),
+  // The same on the report page and the tracking page, as forms (post/redirect/get; a refused form returns to its section).
   r("POST /reports/:ref/disclosure/:rid/answer", [401, 401, 403, 404, 404, 401], { url: (w) => `/reports/${w.a.ref}/disclosure/${randomUUID()}/answer`, form: () => ({ decision: "agree" }) }),
   r("POST /reports/:ref/disclosure-target",  [401, 401, 403, "303 /reports/", "303 /reports/", 401], { url: (w) => `/reports/${w.a.ref}/disclosure-target`, form: () => ({ until: inDays(500), reason: "Vendor coordination." }) }),
   r("POST /reports/:ref/bounty",             [401, 401, 403, 403, "303 /reports/", 401], { url: (w) => `/reports/${w.a.ref}/bounty`, form: () => ({ amount: "150000", currency: "EUR", message: "Thank you.", reason: "Matrix." }) }),
@@ -194,13 +201,6 @@ const MATRIX: Row[] = [
   r("POST /r/:token/bounty/decline",         [404, 404, 404, 404, 404, 404], { url: (_w, _a, link) => `/r/${link}/bounty/decline`, form: () => ({}), holder: 404 }),
   r("POST /r/:token/bounty/donate",          [404, 404, 404, 404, 404, 404], { url: (_w, _a, link) => `/r/${link}/bounty/donate`, form: () => ({ charity: "FSF" }), holder: 404 }),
   r("POST /r/:token/payout",                 [404, "303 /r/", 404, 404, 404, 404], { url: (_w, _a, link) => `/r/${link}/payout`, form: () => ({ method: "iban", address: "DE89370400440532013000" }), holder: "303 /r/" }),
-  // The reporter's JSON operations: the link in the path is the credential, as on the tracking page.
-  r("POST /api/v1/r/:token/disclosure-requests", [404, 201, 404, 404, 404, 404], { url: (_w, _a, link) => `/api/v1/r/${link}/disclosure-requests`, json: () => ({ date: inDays(60), message: "Conference talk." }), holder: 201 }),
-  r("POST /api/v1/r/:token/disclosure-requests/:rid/accept", [404, 404, 404, 404, 404, 404], { url: (_w, _a, link) => `/api/v1/r/${link}/disclosure-requests/${randomUUID()}/accept`, json: () => ({}), holder: 404 }),
-  r("POST /api/v1/r/:token/bounty/accept",   [404, 404, 404, 404, 404, 404], { url: (_w, _a, link) => `/api/v1/r/${link}/bounty/accept`, json: () => ({}), holder: 404 }),
-  r("POST /api/v1/r/:token/bounty/decline",  [404, 404, 404, 404, 404, 404], { url: (_w, _a, link) => `/api/v1/r/${link}/bounty/decline`, json: () => ({}), holder: 404 }),
-  r("POST /api/v1/r/:token/bounty/donate",   [404, 404, 404, 404, 404, 404], { url: (_w, _a, link) => `/api/v1/r/${link}/bounty/donate`, json: () => ({ charity: "FSF" }), holder: 404 }),
-  r("PUT /api/v1/r/:token/payout",           [404, 204, 404, 404, 404, 404], { url: (_w, _a, link) => `/api/v1/r/${link}/payout`, json: () => ({ method: "iban", address: "DE89370400440532013000" }), holder: 204 }),
 
   // A member's own pages. Token ids are random and shown only to their owner and admins, so the refusal to
   // revoke another member's token may say so (403), while a made-up id is simply not found.

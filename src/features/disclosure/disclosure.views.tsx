@@ -30,7 +30,7 @@ const MOVE_LABELS = {
 export function DisclosureClockBadge(props: { clock: DisclosureClock; target: Date }) {
   return (
     <span class={`badge disclosure-${props.clock}${props.clock === "overdue" ? " sev-critical" : ""}`}>
-      Disclosure {CLOCK_LABELS[props.clock].toLowerCase()}: target {formatDate(props.target).slice(0, 10)}
+      {CLOCK_LABELS[props.clock]} · {formatDate(props.target).slice(0, 10)}
     </span>
   );
 }

@@ -10,20 +10,8 @@ import { can } from "../domain/permissions.ts";
 import { registerAlertPages } from "../features/alerts/alerts.pages.tsx";
 import { registerAuthPages } from "../features/auth/auth.pages.tsx";
 import { registerLoginThrottlePages } from "../features/auth/login-throttle.pages.tsx";
-import { registerBountiesApi } from "../features/bounties/bounties.api.ts";
-import {
-  bountyPanelFor,
-  bountySectionFor,
-  registerBountyPages,
-} from "../features/bounties/bounties.pages.tsx";
-import { registerBountiesReporterApi } from "../features/bounties/bounties.reporter-api.ts";
-import { registerDisclosureApi } from "../features/disclosure/disclosure.api.ts";
-import {
-  disclosurePanelFor,
-  disclosureSectionFor,
-  registerDisclosurePages,
-} from "../features/disclosure/disclosure.pages.tsx";
-import { registerDisclosureReporterApi } from "../features/disclosure/disclosure.reporter-api.ts";
+import { bountyRoutes } from "../features/bounties/bounties.routes.tsx";
+import { disclosureRoutes } from "../features/disclosure/disclosure.routes.tsx";
 import { registerFixGitRoutes } from "../features/fixes/fix-git.pages.ts";
 import { intakeDocumentRefinement, registerIntakeApi } from "../features/intake/intake.api.ts";
 import { registerIntakePages } from "../features/intake/intake.pages.tsx";
@@ -263,25 +251,12 @@ function registerRoutes(app: Hono<AppEnv>, services: Services) {
       return deps.smtpConfigured;
     },
     reportingAddress: reportingAddressFor,
-    // Disclosure and bounty sections on the reporter's page.
-    reporterSections: async (token: string, kept: FormState | null) => (
-      <>
-        {await disclosureSectionFor(services)(token, kept)}
-        {await bountySectionFor(services)(token, kept)}
-      </>
-    ),
+    reporterSections: async (token: string, kept: FormState | null) => [
+      await disclosureRoutes.section(services)(token, kept),
+      await bountyRoutes.section(services)(token, kept),
+    ],
   };
   registerTrackingPages(app, trackingDeps);
-  // The reporter's and the team's disclosure and bounty forms, under the replies' rate limit for reporters.
-  const reporterFormsLimit = limits.rateLimit({
-    bucket: "replies",
-    limit: async () => (await services.settings.intake()).repliesPerHourPerIp,
-    windowSeconds: 3600,
-    key: limits.clientIp,
-  });
-  const reporterForms = { repliesLimit: reporterFormsLimit, notFound: trackingLinkNotFound(trackingDeps) };
-  registerDisclosurePages(app, { disclosure: services.disclosure, ...reporterForms });
-  registerBountyPages(app, { bounties: services.bounties, ...reporterForms });
   registerAuthPages(app, {
     auth: services.auth,
     settings: services.settings,
@@ -307,12 +282,10 @@ function registerRoutes(app: Hono<AppEnv>, services: Services) {
     fixBranchForm: (report) => services.fixes.branchForm(report),
     clock,
     verificationPanel: verificationPanelFor(services),
-    extraPanels: async (c, report, kept) => (
-      <>
-        {await disclosurePanelFor(services)(c, report, kept)}
-        {await bountyPanelFor(services)(c, report, kept)}
-      </>
-    ),
+    extraPanels: async (c, report, kept) => [
+      await disclosureRoutes.panel(services)(c, report, kept),
+      await bountyRoutes.panel(services)(c, report, kept),
+    ],
   });
   registerAdminPages(app, {
     settings: services.settings,
@@ -374,17 +347,16 @@ function registerRoutes(app: Hono<AppEnv>, services: Services) {
   registerRepositoriesApi(api, { repositories, auth: services.auth });
   registerNotificationsApi(api, { notifications: services.notifications, auth: services.auth });
   registerVerificationsApi(api, { verifications: services.verifications, auth: services.auth });
-  registerDisclosureApi(api, { disclosure: services.disclosure, auth: services.auth });
-  registerBountiesApi(api, { bounties: services.bounties, auth: services.auth });
-  // The reporter's operations under /api/v1/r/<token>: the tracking pages' rate limit for replies.
-  const reporterApiLimit = limits.rateLimit({
+  // Disclosure and bounties: forms, the team's API and the reporter's, under the replies' rate limit.
+  const repliesLimit = limits.rateLimit({
     bucket: "replies",
     limit: async () => (await services.settings.intake()).repliesPerHourPerIp,
     windowSeconds: 3600,
     key: limits.clientIp,
   });
-  registerDisclosureReporterApi(api, { disclosure: services.disclosure, limit: reporterApiLimit });
-  registerBountiesReporterApi(api, { bounties: services.bounties, limit: reporterApiLimit });
+  const extras = { ...services, repliesLimit, notFound: trackingLinkNotFound(trackingDeps) };
+  disclosureRoutes.register(app, api, extras);
+  bountyRoutes.register(app, api, extras);
   registerOpenApiDocument(api, {
     publicUrl: () => deps.publicUrl,
     refinements: [intakeDocumentRefinement(intake)],

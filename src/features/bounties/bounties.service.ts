@@ -1,9 +1,7 @@
 import { appendAuditEvent } from "../../audit/audit-log.ts";
 import type { CurrentUser } from "../../core/actors.ts";
-import type { Clock } from "../../core/clock.ts";
-import { type Db, type Tx, transaction } from "../../core/db.ts";
+import { type Tx, transaction } from "../../core/db.ts";
 import { badRequest, conflict, notFound } from "../../core/errors.ts";
-import type { DataCipher } from "../../crypto/data-key.ts";
 import { sha256Hex } from "../../crypto/tokens.ts";
 import {
   AWARD_ACTIONS,
@@ -18,8 +16,6 @@ import {
 import { CHAIN_METHODS, type ChainMethod, explorerLink } from "../../domain/bounty-export.ts";
 import type { PayoutMethod } from "../../domain/payout.ts";
 import type { Severity } from "../../domain/workflow-states.ts";
-import type { AlertsService } from "../alerts/alerts.service.ts";
-import type { OutboxService } from "../outbox/outbox.service.ts";
 import {
   type AwardRow,
   awardsOf,
@@ -32,20 +28,12 @@ import {
   reporterEmail,
   updateAward,
 } from "./bounties.repo.ts";
+import type { BountiesDeps } from "./bounty-common.ts";
 import { actorOf, type BountyPolicyView, objectOf, policyView, requireAdmin, text } from "./bounty-common.ts";
 import { createBountyPolicies } from "./bounty-policy.service.ts";
 import { createPayouts } from "./payout.service.ts";
 
-export type { BountyPolicyView } from "./bounty-common.ts";
-
-export interface BountiesDeps {
-  db: Db;
-  clock: Clock;
-  cipher: DataCipher;
-  publicUrl: string;
-  outbox: Pick<OutboxService, "queue">;
-  alerts: Pick<AlertsService, "queue">;
-}
+export type { BountiesDeps, BountyPolicyView } from "./bounty-common.ts";
 
 export interface AwardView {
   id: string;

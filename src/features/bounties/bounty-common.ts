@@ -1,8 +1,13 @@
 import { authorOf, type CurrentUser } from "../../core/actors.ts";
+import type { Clock } from "../../core/clock.ts";
+import type { Db } from "../../core/db.ts";
 import { badRequest, forbidden } from "../../core/errors.ts";
+import type { DataCipher } from "../../crypto/data-key.ts";
 import type { BountyPolicy } from "../../domain/bounty.ts";
 import type { ChainMethod } from "../../domain/bounty-export.ts";
 import { can } from "../../domain/permissions.ts";
+import type { AlertsService } from "../alerts/alerts.service.ts";
+import type { OutboxService } from "../outbox/outbox.service.ts";
 import type { findPolicy } from "./bounties.repo.ts";
 
 export interface BountyPolicyView extends BountyPolicy {
@@ -35,4 +40,13 @@ export function requireAdmin(actor: CurrentUser, what: string) {
 export function actorOf(actor: CurrentUser) {
   const a = authorOf(actor);
   return { actorType: a.actorType, actorId: a.actorId };
+}
+
+export interface BountiesDeps {
+  db: Db;
+  clock: Clock;
+  cipher: DataCipher;
+  publicUrl: string;
+  outbox: Pick<OutboxService, "queue">;
+  alerts: Pick<AlertsService, "queue">;
 }

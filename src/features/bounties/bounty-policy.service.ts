@@ -5,7 +5,7 @@ import { badRequest } from "../../core/errors.ts";
 import { BOUNTY_SEVERITIES, type BountyPolicy, policyProblems } from "../../domain/bounty.ts";
 import { CHAIN_METHODS, type ChainMethod, explorerProblem } from "../../domain/bounty-export.ts";
 import { findPolicy, savePolicy } from "./bounties.repo.ts";
-import type { BountiesDeps } from "./bounties.service.ts";
+import type { BountiesDeps } from "./bounty-common.ts";
 import { actorOf, type BountyPolicyView, objectOf, policyView, requireAdmin } from "./bounty-common.ts";
 
 export type { BountyPolicyView } from "./bounty-common.ts";

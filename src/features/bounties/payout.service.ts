@@ -5,7 +5,7 @@ import { badRequest, notFound } from "../../core/errors.ts";
 import { bountyCsv, maskedHint, plainAmount } from "../../domain/bounty-export.ts";
 import { checkPayout, PAYOUT_METHODS, type PayoutMethod } from "../../domain/payout.ts";
 import { awardsOfYear, findPayout, findReport, savePayout } from "./bounties.repo.ts";
-import type { BountiesDeps } from "./bounties.service.ts";
+import type { BountiesDeps } from "./bounty-common.ts";
 import { objectOf, requireAdmin } from "./bounty-common.ts";
 
 /**

@@ -219,6 +219,25 @@ export async function main(argv: string[]): Promise<number> {
     });
 
   program
+    .command("bounties")
+    .description("bounty awards")
+    .command("export")
+    .description(
+      "write a year's awards as CSV to stdout: reference, date, amount, currency, state, payout method",
+    )
+    .requiredOption("--year <year>", "the year the awards were made, e.g. 2026")
+    .action(async (opts: { year: string }) => {
+      exitCode = await withRuntime(async (rt) => {
+        if (!/^\d{4}$/.test(opts.year)) {
+          err("Give the year as four digits, e.g. --year 2026.");
+          return 2;
+        }
+        process.stdout.write(await rt.services.bounties.exportYear(Number(opts.year)));
+        return 0;
+      });
+    });
+
+  program
     .command("keys")
     .description("encryption keys")
     .command("rotate-data-key")

@@ -9,9 +9,11 @@ import { createAlertsService } from "./features/alerts/alerts.service.ts";
 import { createAssignmentService } from "./features/assignment/assignment.service.ts";
 import { createAuditService } from "./features/audit/audit.service.ts";
 import { createAuthService } from "./features/auth/auth.service.ts";
+import { createBountiesService } from "./features/bounties/bounties.service.ts";
 import { createCreditsService } from "./features/credits/credits.service.ts";
 import { createMyReportsService } from "./features/credits/my-reports.service.ts";
 import { createDataKeyService } from "./features/data-key/data-key.service.ts";
+import { createDisclosureService } from "./features/disclosure/disclosure.service.ts";
 import { createFixesService } from "./features/fixes/fixes.service.ts";
 import type { FixesDeps } from "./features/fixes/fixes.types.ts";
 import { createKeysService } from "./features/keys/keys.service.ts";
@@ -170,6 +172,8 @@ export function createServices(deps: ServiceDeps) {
     mailIntake,
     credits,
     myReports: createMyReportsService({ db, clock, publicUrl, outbox, settings }),
+    disclosure: createDisclosureService({ db, clock, cipher, publicUrl, outbox, alerts }),
+    bounties: createBountiesService({ db, clock, cipher, publicUrl, outbox, alerts }),
     dataKey: createDataKeyService({ db, search }),
     publishedAdvisories: createPublishedAdvisoriesService({
       db,

@@ -1,4 +1,4 @@
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { contextStorage } from "hono/context-storage";
 import { secureHeaders } from "hono/secure-headers";
@@ -14,12 +14,14 @@ import { registerPublicAdvisoryPages } from "../features/advisories/public.pages
 import { registerAlertPages } from "../features/alerts/alerts.pages.tsx";
 import { registerAuthPages } from "../features/auth/auth.pages.tsx";
 import { registerLoginThrottlePages } from "../features/auth/login-throttle.pages.tsx";
+import { bountyRoutes } from "../features/bounties/bounties.routes.tsx";
 import {
   creditSectionFor,
   registerCreditPages,
   teamCreditPanelFor,
 } from "../features/credits/credits.pages.tsx";
 import { registerMyReportsPages } from "../features/credits/my-reports.pages.tsx";
+import { disclosureRoutes } from "../features/disclosure/disclosure.routes.tsx";
 import { registerFixGitRoutes } from "../features/fixes/fix-git.pages.ts";
 import { intakeDocumentRefinement, registerIntakeApi } from "../features/intake/intake.api.ts";
 import { registerIntakePages } from "../features/intake/intake.pages.tsx";
@@ -42,7 +44,7 @@ import { registerAdminPages } from "../features/team/admin.pages.tsx";
 import { registerApiTokenPages } from "../features/team/api-tokens.pages.tsx";
 import { registerAvailabilityPages } from "../features/team/availability.pages.tsx";
 import { registerTemplatePages } from "../features/templates/templates.pages.tsx";
-import { registerTrackingPages } from "../features/tracking/tracking.pages.tsx";
+import { registerTrackingPages, trackingLinkNotFound } from "../features/tracking/tracking.pages.tsx";
 import { registerVerificationsApi } from "../features/verifications/verifications.api.ts";
 import {
   registerVerificationPages,
@@ -52,7 +54,7 @@ import type { Services } from "../services.ts";
 import { loadSession, sameOrigin } from "./auth.ts";
 import type { AppEnv } from "./env.ts";
 import { titleFor } from "./error-titles.ts";
-import { createFormStateStore, provideFormStates } from "./form-state.ts";
+import { createFormStateStore, type FormState, provideFormStates } from "./form-state.ts";
 import { Layout } from "./layout.tsx";
 import { createApiRouter, registerOpenApiDocument } from "./openapi.ts";
 import { createRateLimits } from "./rate-limit.ts";
@@ -253,6 +255,13 @@ function registerRoutes(app: Hono<AppEnv>, services: Services) {
   };
   registerIntakePages(app, intake);
   registerIntakeAdminPages(app, { settings: services.settings, db: services.db, clock });
+  // Replies from reporters (credit, disclosure, bounty answers) share the messages' rate limit.
+  const repliesLimit = limits.rateLimit({
+    bucket: "replies",
+    limit: async () => (await services.settings.intake()).repliesPerHourPerIp,
+    windowSeconds: 3600,
+    key: limits.clientIp,
+  });
   // Credit, thanks, feedback and the hall of fame; "My reports" before the tracking pages' /r/:token.
   const creditPages = { credits: services.credits, settings: services.settings };
   registerMyReportsPages(app, {
@@ -265,15 +274,10 @@ function registerRoutes(app: Hono<AppEnv>, services: Services) {
     notFound: async () => {
       throw new AppError("not_found", 404, "There is no report at this link.");
     },
-    repliesLimit: limits.rateLimit({
-      bucket: "replies",
-      limit: async () => (await services.settings.intake()).repliesPerHourPerIp,
-      windowSeconds: 3600,
-      key: limits.clientIp,
-    }),
+    repliesLimit,
   });
-  registerTrackingPages(app, {
-    reporterSections: creditSectionFor(creditPages),
+  const creditSection = creditSectionFor(creditPages);
+  const trackingDeps = {
     reports: services.reports,
     settings: services.settings,
     db: services.db,
@@ -283,7 +287,14 @@ function registerRoutes(app: Hono<AppEnv>, services: Services) {
     },
     reportingAddress: reportingAddressFor,
     advisories: services.advisories,
-  });
+    // The reporter's sections: their credit, the disclosure negotiation and any bounty offer.
+    reporterSections: async (c: Context<AppEnv>, token: string, kept: FormState | null) => [
+      await creditSection(c, token, kept),
+      await disclosureRoutes.section(services)(token, kept),
+      await bountyRoutes.section(services)(token, kept),
+    ],
+  };
+  registerTrackingPages(app, trackingDeps);
   registerAuthPages(app, {
     auth: services.auth,
     settings: services.settings,
@@ -310,6 +321,10 @@ function registerRoutes(app: Hono<AppEnv>, services: Services) {
     clock,
     verificationPanel: verificationPanelFor(services),
     creditPanel: teamCreditPanelFor({ credits: services.credits, settings: services.settings }),
+    extraPanels: async (c, report, kept) => [
+      await disclosureRoutes.panel(services)(c, report, kept),
+      await bountyRoutes.panel(services)(c, report, kept),
+    ],
   });
   registerAdminPages(app, {
     settings: services.settings,
@@ -378,6 +393,10 @@ function registerRoutes(app: Hono<AppEnv>, services: Services) {
   registerPrenotifyApi(api, { prenotify: services.prenotify, auth: services.auth });
   registerAdvisoriesApi(api, { advisories: services.advisories, auth: services.auth });
   registerReporterApi(api, { reports: services.reports, credits: services.credits, settings, limits });
+  // Disclosure and bounties: forms, the team's API and the reporter's, under the replies' rate limit.
+  const extras = { ...services, repliesLimit, notFound: trackingLinkNotFound(trackingDeps) };
+  disclosureRoutes.register(app, api, extras);
+  bountyRoutes.register(app, api, extras);
   registerOpenApiDocument(api, {
     publicUrl: () => deps.publicUrl,
     refinements: [intakeDocumentRefinement(intake)],

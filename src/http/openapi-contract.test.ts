@@ -2,7 +2,7 @@ import SwaggerParser from "@apidevtools/swagger-parser";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import addFormatsPlugin from "ajv-formats";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Actor, makeTeam, reportFields } from "../../test/helpers/actors.ts";
+import { type Actor, makeActor, makeTeam, reportFields } from "../../test/helpers/actors.ts";
 import { advisoryBody, confirmedReportWithCvss } from "../../test/helpers/advisory-drafts.ts";
 import { type LiveServer, startLiveServer } from "../../test/helpers/browser.ts";
 import { invitedReport } from "../../test/helpers/consultation-world.ts";
@@ -486,6 +486,125 @@ describe.each(DB_KINDS)("real answers match the OpenAPI document on %s", (kind) 
       }),
       201,
     );
+  });
+
+  it("disclosure and bounty operations, team and reporter: a success and an error each", async () => {
+    const t = live.t;
+    const grace = await makeActor(t, "admin", "Grace");
+    const { report, token } = await t.services.reports.submit(reportFields(), [], "api");
+    const day = (n: number) => new Date(t.clock().getTime() + n * 86_400_000).toISOString().slice(0, 10);
+    const asked = await check(
+      "requestDisclosure",
+      await request(null, "POST", `/api/v1/r/${token}/disclosure-requests`, {
+        date: day(30),
+        message: "Talk",
+      }),
+      201,
+    );
+    await check(
+      "requestDisclosure",
+      await request(null, "POST", `/api/v1/r/${token}/disclosure-requests`, { date: "2020-01-01" }),
+      409,
+    );
+    const answerPath = `/api/v1/reports/${report.id}/disclosure-requests/${asked.id}/answer`;
+    await check(
+      "answerDisclosureRequest",
+      await request(team.alice, "POST", answerPath, { decision: "x" }),
+      400,
+    );
+    await check(
+      "answerDisclosureRequest",
+      await request(team.alice, "POST", answerPath, { decision: "propose", date: day(40), reason: "4.2" }),
+      200,
+    );
+    const acceptPath = `/api/v1/r/${token}/disclosure-requests/${asked.id}/accept`;
+    await check("acceptDisclosureProposal", await request(null, "POST", acceptPath), 200);
+    await check("acceptDisclosureProposal", await request(null, "POST", acceptPath), 409);
+    const target = `/api/v1/reports/${report.id}/disclosure-target`;
+    await check(
+      "extendDisclosureTarget",
+      await request(team.alice, "POST", target, { until: day(200) }),
+      400,
+    );
+    await check(
+      "extendDisclosureTarget",
+      await request(team.alice, "POST", target, { until: day(200), reason: "Upstream" }),
+      200,
+    );
+    const policy = { currency: "EUR", ranges: { high: { min: 100000, max: 300000 } } };
+    await check("setBountyPolicy", await request(team.admin, "PUT", "/api/v1/bounty-policy", policy), 200);
+    await check("setBountyPolicy", await request(team.alice, "PUT", "/api/v1/bounty-policy", policy), 403);
+    const bountyPath = `/api/v1/reports/${report.id}/bounty`;
+    await check(
+      "proposeBounty",
+      await request(team.admin, "POST", bountyPath, { amount: 5, message: "x" }),
+      400,
+    );
+    const award = await check(
+      "proposeBounty",
+      await request(team.admin, "POST", bountyPath, {
+        amount: 150000,
+        currency: "EUR",
+        message: "Thanks",
+        reason: "r",
+      }),
+      201,
+    );
+    expect(award.state).toBe("proposed");
+    const actions = `/api/v1/bounties/${award.id}/actions`;
+    await check("actOnBounty", await request(team.admin, "POST", actions, { action: "approve" }), 409);
+    await check("actOnBounty", await request(grace, "POST", actions, { action: "approve" }), 200);
+    await check("actOnBounty", await request(grace, "POST", actions, { action: "offer" }), 200);
+    const payout = `/api/v1/r/${token}/payout`;
+    const bad = await check(
+      "setPayoutDetails",
+      await request(null, "PUT", payout, { method: "iban", address: "DE00" }),
+      400,
+    );
+    expect(((bad.error as Json).fields as Json).address).toBeTruthy();
+    // 204 has no body to validate against a schema: its status is checked here and recorded as seen.
+    const stored = await request(null, "PUT", payout, { method: "iban", address: "DE89370400440532013000" });
+    expect(stored.status).toBe(204);
+    seen.get("setPayoutDetails")!.add(204);
+    await check(
+      "declineBounty",
+      await request(null, "POST", `/api/v1/r/${"A".repeat(22)}/bounty/decline`),
+      404,
+    );
+    await check(
+      "donateBounty",
+      await request(null, "POST", `/api/v1/r/${token}/bounty/donate`, { charity: "" }),
+      400,
+    );
+    await check("acceptBounty", await request(null, "POST", `/api/v1/r/${token}/bounty/accept`), 200);
+    await check("acceptBounty", await request(null, "POST", `/api/v1/r/${token}/bounty/accept`), 409);
+    await check("declineBounty", await request(null, "POST", `/api/v1/r/${token}/bounty/decline`), 409);
+    await check(
+      "donateBounty",
+      await request(null, "POST", `/api/v1/r/${token}/bounty/donate`, { charity: "FSF" }),
+      409,
+    );
+    // A second report to show a decline and a donation succeed.
+    for (const verb of ["decline", "donate"] as const) {
+      const other = await t.services.reports.submit(reportFields(), [], "api");
+      const a = await t.services.bounties.propose(team.admin, other.report.id, {
+        amount: 150000,
+        message: "m",
+        reason: "r",
+      });
+      await t.services.bounties.act(grace, a.id, { action: "approve" });
+      await t.services.bounties.act(team.admin, a.id, { action: "offer" });
+      await check(
+        `${verb}Bounty`,
+        await request(
+          null,
+          "POST",
+          `/api/v1/r/${other.token}/bounty/${verb}`,
+          verb === "donate" ? { charity: "FSF" } : undefined,
+        ),
+        200,
+      );
+    }
   });
 
   it("checked a success and an error of every operation in the document", () => {

@@ -2,6 +2,7 @@ import type { Logger } from "pino";
 import { NO_PRIVATE_HOSTS } from "../domain/network-trust.ts";
 import { alertQueues } from "../features/alerts/alert-queue.jobs.ts";
 import { registerAlertWorkers } from "../features/alerts/alerts.jobs.ts";
+import { disclosureQueues, registerDisclosureSweep } from "../features/disclosure/disclosure.jobs.ts";
 import { registerFixWorkers } from "../features/fixes/fixes.jobs.ts";
 import { fixQueues } from "../features/fixes/fixes-queue.jobs.ts";
 import { mailIntakeQueues, registerMailFetch } from "../features/mail-intake/mail-intake.jobs.ts";
@@ -29,6 +30,7 @@ export const ALL_QUEUES: readonly QueueDefinition[] = [
   ...verificationQueues,
   ...fixQueues,
   ...prenotifyQueues,
+  ...disclosureQueues,
 ];
 
 /** What only job handlers need beyond the services: the way out for mail, and the mailbox to poll. */
@@ -79,6 +81,7 @@ export async function registerWorkers(services: Services, options: WorkerOptions
     settings: services.settings,
     alerts: services.alerts,
   });
+  await registerDisclosureSweep({ db, jobs, clock, alerts: services.alerts, logger: options.logger });
   await registerMaintenance({ db, jobs, maintenance: services.maintenance, logger: options.logger });
   await registerRepositoryFetch({ jobs, repositories: services.repositories, logger: options.logger });
   await registerVerificationRun({ jobs, verifications: services.verifications, logger: options.logger });

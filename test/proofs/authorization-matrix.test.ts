@@ -79,6 +79,8 @@ const decision = (kind: "held" | "key", verb: "accept" | "dismiss", suffix: stri
 const EMPTY: Extra = { form: () => ({}) };
 const CVSS = "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H";
 const ALL_200: Cells = [200, 200, 200, 200, 200, 200];
+/** A date (YYYY-MM-DD) this many days after the server's clock, which the matrix sets to now. */
+const inDays = (n: number) => new Date(Date.now() + n * 86_400_000).toISOString().slice(0, 10);
 // The matrix's server has no SMTP_URL: no link could be mailed, so the post sends nothing and returns to the
 // page that says so (with mail configured it goes on to /r/recover/sent; tracking.test.ts covers that).
 const RECOVER_SENT = "303 /r/recover";
@@ -225,6 +227,31 @@ const MATRIX: Row[] = [
   r("POST /manage/advisories/:id/share",     [401, 401, 403, "303 /manage/advisories/", "303 /manage/advisories/", 401], { url: (w) => `/manage/advisories/${w.advisoryId}/share`, ...EMPTY }),
   r("POST /manage/advisories/:id/comments",  [401, 401, 403, "303 /manage/advisories/", "303 /manage/advisories/", 401], { url: (w) => `/manage/advisories/${w.advisoryId}/comments`, form: () => ({ body: "Reviewed the text." }) }),
   r("POST /api/v1/reports/:id/actions",      [401, 401, 403, 200, 200, 401], { url: (w) => `/api/v1/reports/${w.a.id}/actions`, json: () => ({ action: "set_severity", cvss: CVSS }) }),
+  // Disclosure and bounties. A made-up request or award id reaches the handler only for members who may act.
+  r("POST /api/v1/reports/:id/disclosure-requests/:rid/answer", [401, 401, 403, 404, 404, 401], { url: (w) => `/api/v1/reports/${w.a.id}/disclosure-requests/${randomUUID()}/answer`, json: () => ({ decision: "agree" }) }),
+  // The responder extends the target first; the admin's same date is then no later than the target.
+  r("POST /api/v1/reports/:id/disclosure-target", [401, 401, 403, 200, 400, 401], { url: (w) => `/api/v1/reports/${w.a.id}/disclosure-target`, json: () => ({ until: inDays(400), reason: "Upstream needs time." }) }),
+  r("PUT /api/v1/bounty-policy",             [401, 401, 403, 403, 200, 401], { json: () => ({ currency: "EUR", ranges: { high: { min: 100000, max: 300000 } } }) }),
+  r("POST /api/v1/reports/:id/bounty",       [401, 401, 403, 403, 201, 401], { url: (w) => `/api/v1/reports/${w.a.id}/bounty`, json: () => ({ amount: 150000, currency: "EUR", message: "Thank you.", reason: "Matrix." }) }),
+  r("POST /api/v1/bounties/:id/actions",     [401, 401, 403, 403, 404, 401], { url: () => `/api/v1/bounties/${randomUUID()}/actions`, json: () => ({ action: "offer" }) }),
+  // The reporter's JSON operations: the link in the path is the credential, as on the tracking page.
+  r("POST /api/v1/r/:token/disclosure-requests", [404, 201, 404, 404, 404, 404], { url: (_w, _a, link) => `/api/v1/r/${link}/disclosure-requests`, json: () => ({ date: inDays(60), message: "Conference talk." }), holder: 201 }),
+  r("POST /api/v1/r/:token/disclosure-requests/:rid/accept", [404, 404, 404, 404, 404, 404], { url: (_w, _a, link) => `/api/v1/r/${link}/disclosure-requests/${randomUUID()}/accept`, json: () => ({}), holder: 404 }),
+  r("POST /api/v1/r/:token/bounty/accept",   [404, 404, 404, 404, 404, 404], { url: (_w, _a, link) => `/api/v1/r/${link}/bounty/accept`, json: () => ({}), holder: 404 }),
+  r("POST /api/v1/r/:token/bounty/decline",  [404, 404, 404, 404, 404, 404], { url: (_w, _a, link) => `/api/v1/r/${link}/bounty/decline`, json: () => ({}), holder: 404 }),
+  r("POST /api/v1/r/:token/bounty/donate",   [404, 404, 404, 404, 404, 404], { url: (_w, _a, link) => `/api/v1/r/${link}/bounty/donate`, json: () => ({ charity: "FSF" }), holder: 404 }),
+  r("PUT /api/v1/r/:token/payout",           [404, 204, 404, 404, 404, 404], { url: (_w, _a, link) => `/api/v1/r/${link}/payout`, json: () => ({ method: "iban", address: "DE89370400440532013000" }), holder: 204 }),
+  // The same on the report page and the tracking page, as forms (post/redirect/get; a refused form returns to its section).
+  r("POST /reports/:ref/disclosure/:rid/answer", [401, 401, 403, 404, 404, 401], { url: (w) => `/reports/${w.a.ref}/disclosure/${randomUUID()}/answer`, form: () => ({ decision: "agree" }) }),
+  r("POST /reports/:ref/disclosure-target",  [401, 401, 403, "303 /reports/", "303 /reports/", 401], { url: (w) => `/reports/${w.a.ref}/disclosure-target`, form: () => ({ until: inDays(500), reason: "Vendor coordination." }) }),
+  r("POST /reports/:ref/bounty",             [401, 401, 403, 403, "303 /reports/", 401], { url: (w) => `/reports/${w.a.ref}/bounty`, form: () => ({ amount: "150000", currency: "EUR", message: "Thank you.", reason: "Matrix." }) }),
+  r("POST /reports/:ref/bounty/:id/actions", [401, 401, 403, 403, 404, 401], { url: (w) => `/reports/${w.a.ref}/bounty/${randomUUID()}/actions`, form: () => ({ action: "offer" }) }),
+  r("POST /r/:token/disclosure",             [404, "303 /r/", 404, 404, 404, 404], { url: (_w, _a, link) => `/r/${link}/disclosure`, form: () => ({ date: inDays(70), message: "Talk." }), holder: "303 /r/" }),
+  r("POST /r/:token/disclosure/:rid/accept", [404, 404, 404, 404, 404, 404], { url: (_w, _a, link) => `/r/${link}/disclosure/${randomUUID()}/accept`, form: () => ({}), holder: 404 }),
+  r("POST /r/:token/bounty/accept",          [404, 404, 404, 404, 404, 404], { url: (_w, _a, link) => `/r/${link}/bounty/accept`, form: () => ({}), holder: 404 }),
+  r("POST /r/:token/bounty/decline",         [404, 404, 404, 404, 404, 404], { url: (_w, _a, link) => `/r/${link}/bounty/decline`, form: () => ({}), holder: 404 }),
+  r("POST /r/:token/bounty/donate",          [404, 404, 404, 404, 404, 404], { url: (_w, _a, link) => `/r/${link}/bounty/donate`, form: () => ({ charity: "FSF" }), holder: 404 }),
+  r("POST /r/:token/payout",                 [404, "303 /r/", 404, 404, 404, 404], { url: (_w, _a, link) => `/r/${link}/payout`, form: () => ({ method: "iban", address: "DE89370400440532013000" }), holder: "303 /r/" }),
 
   // A member's own pages. Token ids are random and shown only to their owner and admins, so the refusal to
   // revoke another member's token may say so (403), while a made-up id is simply not found.

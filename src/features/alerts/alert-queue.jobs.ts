@@ -11,6 +11,9 @@ export const ALERT_EVENTS = [
   "needs_info_expired",
   "nobody_available",
   "prenotify_failed",
+  "disclosure_requested",
+  "disclosure_due",
+  "bounty_answered",
 ] as const;
 export type AlertEvent = (typeof ALERT_EVENTS)[number];
 
@@ -23,6 +26,9 @@ export const ALERT_EVENT_LABELS: Record<AlertEvent, string> = {
   needs_info_expired: "No answer to a request for information",
   nobody_available: "Nobody available to assign",
   prenotify_failed: "Pre-notification not sent",
+  disclosure_requested: "Reporter asked about disclosure",
+  disclosure_due: "Disclosure target near, no release scheduled",
+  bounty_answered: "Reporter answered a bounty offer",
 };
 
 /**

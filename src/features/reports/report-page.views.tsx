@@ -280,6 +280,7 @@ export function ReportPage(props: ReportPageProps) {
           <ConsultationSection {...props} />
           {props.verificationPanel}
           {props.creditPanel}
+          {props.extraPanels}
         </aside>
 
         <div class="report-record">

@@ -124,6 +124,8 @@ export interface ReportPageProps {
   verificationPanel?: Child;
   /** The reporter's credit (features/credits). */
   creditPanel?: Child;
+  /** Panels other features add (disclosure, bounty). */
+  extraPanels?: Child;
   /** A suggested original, from the panel's one-click link: fills the mark-duplicate form. */
   duplicateOfPrefill?: string | null | undefined;
   /** Canned responses for the reply forms' pickers, and the one a no-JS picker just filled in. */

@@ -73,6 +73,12 @@ export interface ReportPagesDeps {
   ) => Promise<Child>;
   /** The reporter's credit panel (features/credits), with its refused form if this is one. */
   creditPanel?: (c: Context<AppEnv>, report: { id: string }, kept: FormState | null) => Promise<Child>;
+  /** Panels other features add (disclosure, bounty), with their refused form if this is one. */
+  extraPanels?: (
+    c: Context<AppEnv>,
+    report: { id: string; reference: string },
+    kept: FormState | null,
+  ) => Promise<Child>;
 }
 
 interface ReportRenderOptions {
@@ -82,6 +88,7 @@ interface ReportRenderOptions {
   cvss?: CvssRender;
   verificationKept?: FormState | null;
   creditKept?: FormState | null;
+  panelsKept?: FormState | null;
 }
 
 async function renderReport(
@@ -143,6 +150,7 @@ async function renderReport(
       fixPanel={await deps.reports.fixPanel(view.id, user)}
       verificationPanel={await deps.verificationPanel?.(c, view, options.verificationKept ?? null)}
       creditPanel={await deps.creditPanel?.(c, view, options.creditKept ?? null)}
+      extraPanels={await deps.extraPanels?.(c, view, options.panelsKept ?? null)}
     />,
   );
 }
@@ -254,6 +262,7 @@ export function registerReportPages(app: Hono<AppEnv>, deps: ReportPagesDeps) {
       ...keptReportForms(kept),
       verificationKept: kept?.form === "verification" ? kept : null,
       creditKept: kept?.form === "team-credit" ? kept : null,
+      panelsKept: /^(disclosure|bounty)-/.test(kept?.form ?? "") ? kept : null,
     });
   });
 

@@ -51,6 +51,11 @@ async function linkNotFound(deps: TrackingPagesDeps, c: Context<AppEnv>) {
   return c.html(<LinkNotFoundPage {...(await orgAndRecovery(deps))} />, 404);
 }
 
+/** The tracking pages' one 404, for other features' forms under /r/<token>. */
+export function trackingLinkNotFound(deps: TrackingPagesDeps) {
+  return (c: Context<AppEnv>) => linkNotFound(deps, c);
+}
+
 async function renderReporterPage(deps: TrackingPagesDeps, c: Context<AppEnv>, token: string) {
   const state = await takeFormState(c);
   const reply = state?.form === "reply" ? String(state.values.body ?? "") : undefined;

@@ -76,6 +76,7 @@ const ORG_FIELDS = [
   "autoAssign",
   "signSecurityTxt",
   "revealDuplicateReference",
+  "prenotifyHours",
 ] as const;
 const ASSET_FIELDS = [
   "name",

@@ -10,6 +10,8 @@ export const ALERT_EVENTS = [
   "sla_breach",
   "needs_info_expired",
   "nobody_available",
+  "release_publication_failed",
+  "report_leaked",
 ] as const;
 export type AlertEvent = (typeof ALERT_EVENTS)[number];
 
@@ -21,6 +23,8 @@ export const ALERT_EVENT_LABELS: Record<AlertEvent, string> = {
   sla_breach: "SLA deadline missed",
   needs_info_expired: "No answer to a request for information",
   nobody_available: "Nobody available to assign",
+  release_publication_failed: "A release could not be published",
+  report_leaked: "A report's issue became public (leak)",
 };
 
 export const TEAM_ALERT = "team-alert";

@@ -17,6 +17,8 @@ import { createMaintenanceService } from "./features/maintenance/maintenance.ser
 import { createNotificationsService } from "./features/notifications/notifications.service.ts";
 import { createOutboxService } from "./features/outbox/outbox.service.ts";
 import { createAssetsService } from "./features/policy/assets.service.ts";
+import { NO_ADVISORIES } from "./features/releases/releases.deps.ts";
+import { createReleasesService, type ReleasesDeps } from "./features/releases/releases.service.ts";
 import { createReportsService } from "./features/reports/reports.service.ts";
 import { createRepositoriesService } from "./features/repositories/repositories.service.ts";
 import { createSearchService } from "./features/search/search.service.ts";
@@ -126,6 +128,23 @@ export function createServices(deps: ServiceDeps) {
     settings,
     mailFrom,
   });
+  const notifications = createNotificationsService({ db, clock, keys });
+  // Releases: the advisories service and the pre-notification sender plug in here (releasesDeps.advisories,
+  // releasesDeps.prenotify); until they do, no advisory covers a release and nobody is pre-notified.
+  const releasesDeps: ReleasesDeps = {
+    db,
+    clock,
+    jobs,
+    publicUrl,
+    settings,
+    team,
+    reports,
+    verifications,
+    notifications,
+    alerts,
+    advisories: NO_ADVISORIES,
+  };
+  const releases = createReleasesService(releasesDeps);
   return {
     deps,
     db,
@@ -140,7 +159,9 @@ export function createServices(deps: ServiceDeps) {
     assets,
     repositories,
     fixes,
-    notifications: createNotificationsService({ db, clock, keys }),
+    notifications,
+    releases,
+    releasesDeps,
     verifications,
     search,
     templates,

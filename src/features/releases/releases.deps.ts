@@ -40,3 +40,10 @@ export const NO_ADVISORIES: AdvisoriesForReleases = {
   approvedText: async () => [],
   publishInTx: async () => [],
 };
+
+/** The prenotifyHours setting as a number (the settings keep it as text, like every organisation setting). */
+export async function prenotifyHoursSetting(deps: Pick<ReleasesDeps, "settings">, db: Db): Promise<number> {
+  const org = (await deps.settings.org(db)) as { prenotifyHours?: string };
+  const hours = Number(org.prenotifyHours ?? "24");
+  return Number.isInteger(hours) ? hours : 24;
+}

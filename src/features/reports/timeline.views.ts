@@ -152,6 +152,8 @@ function describeOne(action: string, data: Data): string {
     case "mail.bounced":
       return `Mail to ${str(data.to)} bounced (${str(data.why)}): it did not arrive, so reach them another way.`;
     default:
+      // A release's change carries its own sentence (features/releases), the same on each of its reports.
+      if (action.startsWith("release.") && typeof data.summary === "string") return data.summary;
       return action;
   }
 }
@@ -178,7 +180,16 @@ const REPORTER_STEPS: Record<string, (data: Data) => string> = {
   "report.fix_answered": (d) =>
     d.verdict === "fixes" ? "You confirmed that the fix works" : "You said the fix does not fix it",
   "sla.resumed": (d) => (d.why === "reporter_replied" ? "You answered; the team continues" : ""),
+  // The planned disclosure date, once a release is scheduled, and every change to it.
+  "release.scheduled": (d) => `Public disclosure planned for ${utcMinute(d.publishAt)}`,
+  "release.rescheduled": (d) => (d.scheduled ? `Public disclosure moved to ${utcMinute(d.publishAt)}` : ""),
+  "release.cancelled": (d) =>
+    d.scheduled ? "The planned disclosure date was withdrawn; a new one will follow" : "",
 };
+
+function utcMinute(v: unknown): string {
+  return `${str(v).slice(0, 16).replace("T", " ")} UTC`;
+}
 
 export function reporterTimeline(events: readonly ChainedEvent[]): { at: Date; text: string }[] {
   const out: { at: Date; text: string; rejection: boolean }[] = [];

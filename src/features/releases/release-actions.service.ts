@@ -53,6 +53,8 @@ export function createReleaseActions(
       if (!outcome.published) throw conflict("release_closed", `Release ${row.version} is no longer open.`);
       return;
     }
+    // Read before the transaction: the notifications service reads through the global handle.
+    const lists = input.action === "schedule" ? await deps.notifications.lists() : undefined;
     await transaction(db, async (tx) => {
       const release = await releaseById(tx, id, true);
       if (!release) throw notFound("Release");
@@ -77,7 +79,7 @@ export function createReleaseActions(
           if (release.state === "scheduled")
             throw conflict("release_scheduled", `Release ${release.version} is scheduled already.`);
           const listIds = await listIdsOfRelease(tx, release.id);
-          const { checklist } = await computeChecklist(deps, tx, release.id, reports, listIds);
+          const { checklist } = await computeChecklist(deps, tx, release.id, reports, listIds, lists);
           const allowed = scheduleAllowed(checklist, input.openItemsReason);
           if (!allowed.ok)
             throw badRequest(

@@ -116,6 +116,8 @@ export async function computeChecklist(
   releaseId: string,
   reports: readonly ReleaseReportView[],
   listIds: readonly string[],
+  /** The notification lists, read before a transaction: the service reads through the global handle. */
+  allLists?: Awaited<ReturnType<ReleasesDeps["notifications"]["lists"]>>,
 ) {
   const ids = reports.map((r) => r.id);
   const [verified, consultations, credits, waivers, items, advisories, lists] = await Promise.all([
@@ -125,7 +127,7 @@ export async function computeChecklist(
     waiversOf(db, releaseId),
     itemsOf(db, releaseId),
     deps.advisories.forReports(db, ids),
-    listIds.length > 0 ? deps.notifications.lists() : Promise.resolve([]),
+    allLists ?? (listIds.length > 0 ? deps.notifications.lists() : Promise.resolve([])),
   ]);
   const passed = new Map<string, boolean>();
   for (const id of ids) passed.set(id, (await deps.verifications.passedCovering(id, db)) !== null);

@@ -70,6 +70,8 @@ export function createReleasesService(deps: ReleasesDeps) {
       const parsed = createReleaseSchema.safeParse(input);
       if (!parsed.success) throw badRequest("Some fields are not valid.", zodFieldErrors(parsed.error));
       const v = parsed.data;
+      // Read before the transaction: the notifications service reads through the global handle.
+      const lists = v.notify.length > 0 ? await deps.notifications.lists() : [];
       const id = await transaction(db, async (tx) => {
         const now = clock();
         const fields: Record<string, string> = {};
@@ -105,7 +107,6 @@ export function createReleasesService(deps: ReleasesDeps) {
           fields.version = `There is a release ${v.version}${repositoryId ? " of this repository" : ""} already.`;
         const listIds = [...new Set(v.notify)];
         if (listIds.length > 0) {
-          const lists = await deps.notifications.lists();
           const missing = listIds.filter((l) => !lists.some((x) => x.id === l));
           if (missing.length > 0) fields.notify = `No notification list ${missing.join(", ")}.`;
         }

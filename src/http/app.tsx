@@ -22,6 +22,7 @@ import { registerNotificationsApi } from "../features/notifications/notification
 import { registerNotificationPages } from "../features/notifications/notifications.pages.tsx";
 import { registerPolicyPages } from "../features/policy/policy.pages.tsx";
 import { registerReleasesApi } from "../features/releases/releases.api.ts";
+import { registerReleasePages } from "../features/releases/releases.pages.tsx";
 import { registerReportsApi } from "../features/reports/reports.api.ts";
 import { registerReportPages } from "../features/reports/reports.pages.tsx";
 import { registerRepositoriesApi } from "../features/repositories/repositories.api.ts";
@@ -329,6 +330,12 @@ function registerRoutes(app: Hono<AppEnv>, services: Services) {
   const { repositories, settings } = services;
   registerRepositoryPages(app, { settings, repositories, gitDir: deps.gitDir });
   registerNotificationPages(app, { settings, notifications: services.notifications });
+  registerReleasePages(app, {
+    settings: services.settings,
+    team: services.team,
+    notifications: services.notifications,
+    releases: services.releases,
+  });
   registerVerificationPages(app, services);
   // The JSON API: its routes validate with the zod schemas the document is generated from.
   const api = createApiRouter();

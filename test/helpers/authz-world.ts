@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { and, eq, sql } from "drizzle-orm";
-import { inboundEmails, outbox } from "../../src/db/schema.ts";
+import { inboundEmails, outbox, releaseReports, releases } from "../../src/db/schema.ts";
 import { wkdHash } from "../../src/domain/pgp-keys.ts";
 import { makeTeam, reportFields } from "./actors.ts";
 import type { LiveServer } from "./browser.ts";
@@ -57,6 +57,8 @@ export interface World {
   repositoryId: string;
   /** A notification list with one member (member@example.org, the fixture key). */
   notificationList: { id: string; memberId: string };
+  /** A planned release of report B, written directly (report B's lifecycle stays as it is). */
+  releaseId: string;
   /** A package verification of report A, queued (no job runs in the matrix). */
   verificationId: string;
   templateId: string;
@@ -209,6 +211,17 @@ export async function seedWorld(live: LiveServer): Promise<World> {
     tag: "v1.0",
     reports: [a.report.reference],
   });
+  const [release] = await t.database.db
+    .insert(releases)
+    .values({
+      version: "0.0.1-authz",
+      track: "security",
+      publishAt: new Date(t.clock().getTime() + 30 * 86_400_000),
+      createdBy: team.admin.id,
+      updatedAt: t.clock(),
+    })
+    .returning({ id: releases.id });
+  await t.database.db.insert(releaseReports).values({ releaseId: release!.id, reportId: b.report.id });
   const template = await s.templates.create(team.admin.id, {
     name: "Thanks",
     purpose: "general",
@@ -272,6 +285,7 @@ export async function seedWorld(live: LiveServer): Promise<World> {
     assetId: asset.id,
     repositoryId: repository.id,
     notificationList: { id: list.id, memberId: list.members[0]!.id },
+    releaseId: release!.id,
     verificationId: verification.id,
     templateId: template.id,
     alertChannelId: channel.id,

@@ -208,6 +208,9 @@ export const PAGE_TOUR: readonly TourStop[] = [
     },
   ),
   stop("GET /admin/notification-lists", "admin", "notification lists", fixed("/admin/notification-lists")),
+  stop("GET /releases", "responder", "releases", fixed("/releases")),
+  stop("GET /releases/new", "responder", "plan a release", (w) => `/releases/new?reports=${w.b.ref}`),
+  stop("GET /releases/:id", "responder", "a planned release", (w) => `/releases/${w.releaseId}`),
   stop(
     "GET /admin/notification-lists",
     "admin",
@@ -251,6 +254,8 @@ export const NOT_PAGES: Readonly<Record<string, string>> = {
   "GET /api/v1/reports/:id": "JSON",
   "GET /api/v1/repositories": "JSON",
   "GET /api/v1/notification-lists": "JSON",
+  "GET /api/v1/releases": "JSON",
+  "GET /api/v1/releases/:id": "JSON",
   "GET /api/v1/notification-lists/:id": "JSON",
   "GET /api/v1/verifications/:id": "JSON",
   "GET /git/*": "git's smart HTTP protocol",

@@ -24,6 +24,7 @@ const ACTION_FIELDS = [
 const DONE: Record<string, string> = {
   created: "The release is planned. Work through the checklist, then schedule it.",
   changed: "Saved.",
+  leak: "The leak is recorded and the team alerted. Publish the release now if the embargo no longer holds.",
 };
 
 /** /releases, /releases/new and /releases/:id: plan, check, schedule and publish releases without JavaScript. */
@@ -112,6 +113,29 @@ export function registerReleasePages(
         done={key && Object.hasOwn(DONE, key) ? (DONE[key] ?? null) : null}
       />,
     );
+  });
+
+  // "Report a leak" on the report page: recorded, then the open release's page with publish_now, if there is one.
+  app.post("/reports/:ref/leaks", requirePage("report.act"), async (c) => {
+    const ref = c.req.param("ref");
+    const values = pickFields(await readForm(c), ["url", "note"]);
+    try {
+      const leak = await deps.releases.recordLeak(signedInMember(c), ref, values);
+      return c.redirect(
+        leak.release
+          ? `/releases/${leak.release.id}?done=leak#action-publish_now`
+          : `/reports/${encodeURIComponent(ref)}#timeline`,
+        303,
+      );
+    } catch (error) {
+      const problem = formProblem(error);
+      if (!problem) throw error;
+      return redirectWithFormState(c, `/reports/${encodeURIComponent(ref)}#leak`, {
+        form: "leak",
+        ...problem,
+        values,
+      });
+    }
   });
 
   app.post("/releases/:id/actions", requirePage("report.act"), async (c) => {

@@ -131,7 +131,7 @@ export async function openReleaseWorld(t: TestDb) {
     prenotify,
     /** A new report, scored critical and brought to fix_ready (Alice's fix, verified by Bob). */
     async fixReadyReport(overrides: Record<string, unknown> = {}) {
-      const { report } = await t.services.reports.submit(reportFields(overrides), [], "web");
+      const { report, token } = await t.services.reports.submit(reportFields(overrides), [], "web");
       for (const body of [
         { action: "acknowledge" },
         { action: "assign", assignee: team.alice.email },
@@ -144,7 +144,7 @@ export async function openReleaseWorld(t: TestDb) {
         await act(team.alice, report.reference, body);
       const fixId = (await t.services.reports.teamView(report.reference)).fixes[0]!.id;
       await act(team.bob, report.reference, { action: "verify_fix", fix: fixId });
-      return { ref: report.reference, id: report.id };
+      return { ref: report.reference, id: report.id, token };
     },
   };
 }

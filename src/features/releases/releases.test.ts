@@ -221,7 +221,7 @@ describe.each(DB_KINDS)("releases on %s", (kind) => {
   });
 
   it("schedules only with a done checklist or a reason, and asks the pre-notification sender for its time", async () => {
-    const { release } = await readyRelease("3.0.0");
+    const { release, report: planned } = await readyRelease("3.0.0");
     await t.services.releases.act(alice, release.id, { action: "add_item", label: "Rotate the signing key" });
     const open = await refusal(t.services.releases.act(alice, release.id, { action: "schedule" }));
     expect(open.fields?.openItemsReason).toBe(
@@ -268,6 +268,17 @@ describe.each(DB_KINDS)("releases on %s", (kind) => {
     expect(cancelled).toMatchObject({ state: "cancelled", cancelReason: "Superseded by 3.0.1" });
     expect(world.prenotify.calls.at(-1)).toEqual({ hook: "update", releaseId: release.id, kind: "cancel" });
     expect((await refusal(t.services.releases.act(alice, release.id, { action: "ship" }))).status).toBe(409);
+    // The reporter's tracking page shows the planned date and every change to it.
+    const steps = (await t.services.reports.reporterView(planned.token))?.timeline.map((s) => s.text) ?? [];
+    expect(steps).toContain(
+      `Public disclosure planned for ${release.publishAt.toISOString().slice(0, 16).replace("T", " ")} UTC`,
+    );
+    expect(steps).toContain(
+      `Public disclosure moved to ${at(96 * HOUR)
+        .slice(0, 16)
+        .replace("T", " ")} UTC`,
+    );
+    expect(steps).toContain("The planned disclosure date was withdrawn; a new one will follow");
     // The reporter's tracking page saw the planned date and its changes.
     const report = (await t.services.releases.get(release.id)).reports[0]!;
     const reporterEvents = await t.database.db

@@ -14,7 +14,7 @@ import { advisories, auditEvents, releases, reportLeaks, reports } from "../../d
 import { startJobQueue } from "../../jobs/queue.ts";
 import { ALL_QUEUES } from "../../jobs/workers.ts";
 import { createServices } from "../../services.ts";
-import { createPublishHandler, runReleaseSweep } from "./releases.jobs.ts";
+import { createPublishHandler, registerReleaseWorkers, runReleaseSweep } from "./releases.jobs.ts";
 
 const HOUR = 3_600_000;
 
@@ -409,6 +409,23 @@ describe.each(DB_KINDS)("releases on %s", (kind) => {
         ]);
         expect(outcomes.filter((o) => o.published)).toHaveLength(1);
         expect(await events("release.published", release.id)).toHaveLength(1);
+        // The workers of both queues start after downtime: both start-up sweeps find the release due; one publishes.
+        const late = await readyRelease("7.0.1", HOUR);
+        await t.services.releases.act(alice, late.release.id, { action: "schedule" });
+        t.clock.advance(2 * HOUR);
+        const worker = (jobs: typeof t.jobs, s: typeof second) =>
+          registerReleaseWorkers({
+            db: t.database.db,
+            jobs,
+            clock: t.clock,
+            publish: s.releases.publish,
+            intervalSeconds: 3600,
+          });
+        await Promise.all([worker(t.jobs, t.services), worker(jobs2, second)]);
+        expect((await t.services.releases.get(late.release.id)).state).toBe("published");
+        const [once, ...more] = await events("release.published", late.release.id);
+        expect(more).toEqual([]);
+        expect((once!.data as { lateSeconds: number }).lateSeconds).toBe(3600);
       } finally {
         await jobs2.stop();
       }

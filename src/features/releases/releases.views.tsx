@@ -51,32 +51,34 @@ export function ReleasesListPage(props: Frame & { releases: readonly ReleaseView
       {props.releases.length === 0 ? (
         <p>No release is planned yet.</p>
       ) : (
-        <table class="table">
-          <thead>
-            <tr>
-              <th>Version</th>
-              <th>Track</th>
-              <th>State</th>
-              <th>Publication</th>
-              <th>Reports</th>
-            </tr>
-          </thead>
-          <tbody>
-            {props.releases.map((r) => (
+        <div class="table-wrap">
+          <table class="table">
+            <thead>
               <tr>
-                <td>
-                  <a href={`/releases/${r.id}`}>{r.version}</a>
-                </td>
-                <td>{TRACK_LABELS[r.track]}</td>
-                <td>{r.state}</td>
-                <td>
-                  <When at={r.publishAt} zone={props.timeZone} />
-                </td>
-                <td>{r.reports.map((p) => p.reference).join(", ")}</td>
+                <th>Version</th>
+                <th>Track</th>
+                <th>State</th>
+                <th>Publication</th>
+                <th>Reports</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {props.releases.map((r) => (
+                <tr>
+                  <td>
+                    <a href={`/releases/${r.id}`}>{r.version}</a>
+                  </td>
+                  <td>{TRACK_LABELS[r.track]}</td>
+                  <td>{r.state}</td>
+                  <td>
+                    <When at={r.publishAt} zone={props.timeZone} />
+                  </td>
+                  <td>{r.reports.map((p) => p.reference).join(", ")}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       )}
     </Layout>
   );

@@ -24,6 +24,7 @@ import { createNotificationsService } from "./features/notifications/notificatio
 import { createOutboxService } from "./features/outbox/outbox.service.ts";
 import { createAssetsService } from "./features/policy/assets.service.ts";
 import { createPrenotifyService } from "./features/releases/prenotify.service.ts";
+import { createReleasesService, type ReleasesDeps } from "./features/releases/releases.service.ts";
 import { createReportsService } from "./features/reports/reports.service.ts";
 import { createRepositoriesService } from "./features/repositories/repositories.service.ts";
 import { createSearchService } from "./features/search/search.service.ts";
@@ -146,6 +147,25 @@ export function createServices(deps: ServiceDeps) {
     settings,
     mailFrom,
   });
+  const notifications = createNotificationsService({ db, clock, keys });
+  // The pre-notification sender, with the approved advisory text for full lists; the release service calls it.
+  const prenotify = createPrenotifyService({ db, clock, jobs, publicUrl, outbox, alerts, advisories });
+  // Releases: advisories and the pre-notification sender through their contracts (tests may swap them here).
+  const releasesDeps: ReleasesDeps = {
+    db,
+    clock,
+    jobs,
+    publicUrl,
+    settings,
+    team,
+    reports,
+    verifications,
+    notifications,
+    alerts,
+    advisories,
+    prenotify,
+  };
+  const releases = createReleasesService(releasesDeps);
   return {
     deps,
     db,
@@ -160,9 +180,10 @@ export function createServices(deps: ServiceDeps) {
     assets,
     repositories,
     fixes,
-    notifications: createNotificationsService({ db, clock, keys }),
-    // The release service receives it as its PrenotifyHooks; pass `advisories` once that service exists.
-    prenotify: createPrenotifyService({ db, clock, jobs, publicUrl, outbox, alerts }),
+    prenotify,
+    notifications,
+    releases,
+    releasesDeps,
     verifications,
     search,
     templates,

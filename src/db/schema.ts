@@ -14,6 +14,7 @@ export * from "./schema/keys.ts";
 export * from "./schema/mail.ts";
 export * from "./schema/notifications.ts";
 export * from "./schema/rate-limits.ts";
+export * from "./schema/release-waivers.ts";
 export * from "./schema/releases.ts";
 export * from "./schema/reports.ts";
 export * from "./schema/repositories.ts";

@@ -35,6 +35,8 @@ import { registerNotificationPages } from "../features/notifications/notificatio
 import { registerPolicyPages } from "../features/policy/policy.pages.tsx";
 import { registerPrenotifyApi } from "../features/releases/prenotify.api.ts";
 import { registerPrenotifyPages } from "../features/releases/prenotify.pages.tsx";
+import { registerReleasesApi } from "../features/releases/releases.api.ts";
+import { registerReleasePages } from "../features/releases/releases.pages.tsx";
 import { registerReporterApi } from "../features/reporter-api/reporter-api.api.ts";
 import { registerReportsApi } from "../features/reports/reports.api.ts";
 import { registerReportPages } from "../features/reports/reports.pages.tsx";
@@ -378,6 +380,12 @@ function registerRoutes(app: Hono<AppEnv>, services: Services) {
   const { repositories, settings } = services;
   registerRepositoryPages(app, { settings, repositories, gitDir: deps.gitDir });
   registerNotificationPages(app, { settings, notifications: services.notifications });
+  registerReleasePages(app, {
+    settings: services.settings,
+    team: services.team,
+    notifications: services.notifications,
+    releases: services.releases,
+  });
   registerVerificationPages(app, services);
   registerPublicAdvisoryPages(app, { publishedAdvisories: services.publishedAdvisories, settings });
   registerCsafPages(app, { publishedAdvisories: services.publishedAdvisories });
@@ -397,6 +405,7 @@ function registerRoutes(app: Hono<AppEnv>, services: Services) {
   const extras = { ...services, repliesLimit, notFound: trackingLinkNotFound(trackingDeps) };
   disclosureRoutes.register(app, api, extras);
   bountyRoutes.register(app, api, extras);
+  registerReleasesApi(api, { releases: services.releases, auth: services.auth });
   registerOpenApiDocument(api, {
     publicUrl: () => deps.publicUrl,
     refinements: [intakeDocumentRefinement(intake)],

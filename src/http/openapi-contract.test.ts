@@ -10,6 +10,7 @@ import { DB_KINDS } from "../../test/helpers/db.ts";
 import { raiseIntakeLimits } from "../../test/helpers/intake-limits.ts";
 import { MEMBER_PUBLIC_KEY } from "../../test/helpers/pgp.ts";
 import { insertRelease } from "../../test/helpers/release-rows.ts";
+import { CRITICAL_OWASP } from "../../test/helpers/release-world.ts";
 import { OPENAPI_DOCUMENT_PATH } from "./openapi.ts";
 
 // Every operation of the JSON API, called over a real socket, success and errors alike: each answer's status
@@ -349,6 +350,66 @@ describe.each(DB_KINDS)("real answers match the OpenAPI document on %s", (kind) 
       "actOnAdvisory",
       await request(team.bob, "POST", `${path}/actions`, { action: "approve" }),
       200,
+    );
+  });
+
+  it("the releases: 201, 200, 400 naming the field, 404, and a leak 201 and 400", async () => {
+    const { report } = await live.t.services.reports.submit(reportFields(), [], "web");
+    for (const body of [
+      { action: "acknowledge" },
+      { action: "assign", assignee: team.alice.email },
+      { action: "start_triage" },
+      { action: "set_severity", owasp: CRITICAL_OWASP },
+    ])
+      await live.t.services.reports.act(team.alice, report.reference, body);
+    const publishAt = new Date(live.t.clock().getTime() + 72 * 3_600_000).toISOString();
+    const created = await check(
+      "createRelease",
+      await request(team.alice, "POST", "/api/v1/releases", {
+        version: "9.9.9",
+        reports: [report.reference],
+        publishAt,
+      }),
+      201,
+    );
+    expect(created).toMatchObject({ version: "9.9.9", track: "security", state: "planned" });
+    const bad = await check(
+      "createRelease",
+      await request(team.alice, "POST", "/api/v1/releases", {
+        version: "9.9.8",
+        reports: ["EMB-2099-0001"],
+        publishAt,
+      }),
+      400,
+    );
+    expect(((bad.error as Json).fields as Json).reports).toBe("No report EMB-2099-0001.");
+    await check("listReleases", await request(team.viewer, "GET", "/api/v1/releases"), 200);
+    await check("listReleases", await request(null, "GET", "/api/v1/releases"), 401);
+    await check("getRelease", await request(team.viewer, "GET", `/api/v1/releases/${created.id}`), 200);
+    await check("getRelease", await request(team.viewer, "GET", "/api/v1/releases/nope"), 404);
+    await check(
+      "actOnRelease",
+      await request(team.alice, "POST", `/api/v1/releases/${created.id}/actions`, {
+        action: "add_item",
+        label: "Docs",
+      }),
+      200,
+    );
+    const refused = await check(
+      "actOnRelease",
+      await request(team.alice, "POST", `/api/v1/releases/${created.id}/actions`, { action: "schedule" }),
+      400,
+    );
+    expect(((refused.error as Json).fields as Json).openItemsReason).toMatch(/^Open: /);
+    await check(
+      "reportLeak",
+      await request(team.alice, "POST", `/api/v1/reports/${report.id}/leaks`, { note: "On a forum" }),
+      201,
+    );
+    await check(
+      "reportLeak",
+      await request(team.alice, "POST", `/api/v1/reports/${report.id}/leaks`, {}),
+      400,
     );
   });
 

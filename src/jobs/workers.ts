@@ -10,6 +10,7 @@ import { registerMaintenance } from "../features/maintenance/maintenance.jobs.ts
 import { maintenanceQueues } from "../features/maintenance/maintenance-queue.jobs.ts";
 import { createMailDeliveryHandler, MAIL_DELIVER, mailQueues } from "../features/outbox/outbox.jobs.ts";
 import { prenotifyQueues, registerPrenotifyWorkers } from "../features/releases/prenotify.jobs.ts";
+import { registerReleaseWorkers, releaseQueues } from "../features/releases/releases.jobs.ts";
 import { registerRepositoryFetch } from "../features/repositories/repositories.jobs.ts";
 import { repositoryQueues } from "../features/repositories/repositories-queue.jobs.ts";
 import { registerSlaSweep, slaQueues } from "../features/sla/sla.jobs.ts";
@@ -31,6 +32,7 @@ export const ALL_QUEUES: readonly QueueDefinition[] = [
   ...fixQueues,
   ...prenotifyQueues,
   ...disclosureQueues,
+  ...releaseQueues,
 ];
 
 /** What only job handlers need beyond the services: the way out for mail, and the mailbox to poll. */
@@ -87,6 +89,13 @@ export async function registerWorkers(services: Services, options: WorkerOptions
   await registerVerificationRun({ jobs, verifications: services.verifications, logger: options.logger });
   await registerFixWorkers({ jobs, fixes: services.fixes, logger: options.logger });
   await registerPrenotifyWorkers({ jobs, prenotify: services.prenotify });
+  await registerReleaseWorkers({
+    db,
+    jobs,
+    clock,
+    publish: (releaseId) => services.releases.publish(releaseId),
+    logger: options.logger,
+  });
   if (options.imapUrl) {
     await registerMailFetch({
       db,

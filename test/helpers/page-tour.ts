@@ -242,6 +242,9 @@ export const PAGE_TOUR: readonly TourStop[] = [
   ),
   stop("GET /prenotify/ack/thanks", "anonymous", "receipt recorded", fixed("/prenotify/ack/thanks")),
   stop("GET /admin/notification-lists", "admin", "notification lists", fixed("/admin/notification-lists")),
+  stop("GET /releases", "responder", "releases", fixed("/releases")),
+  stop("GET /releases/new", "responder", "plan a release", (w) => `/releases/new?reports=${w.b.ref}`),
+  stop("GET /releases/:id", "responder", "a planned release", (w) => `/releases/${w.releaseId}`),
   stop(
     "GET /admin/notification-lists",
     "admin",
@@ -339,6 +342,8 @@ export const NOT_PAGES: Readonly<Record<string, string>> = {
   "GET /api/v1/reports/:id": "JSON",
   "GET /api/v1/repositories": "JSON",
   "GET /api/v1/notification-lists": "JSON",
+  "GET /api/v1/releases": "JSON",
+  "GET /api/v1/releases/:id": "JSON",
   "GET /api/v1/notification-lists/:id": "JSON",
   "GET /api/v1/advisories": "JSON",
   "GET /api/v1/advisories/:id": "JSON",

@@ -14,6 +14,8 @@ export const ALERT_EVENTS = [
   "disclosure_requested",
   "disclosure_due",
   "bounty_answered",
+  "release_publication_failed",
+  "report_leaked",
 ] as const;
 export type AlertEvent = (typeof ALERT_EVENTS)[number];
 
@@ -29,6 +31,8 @@ export const ALERT_EVENT_LABELS: Record<AlertEvent, string> = {
   disclosure_requested: "Reporter asked about disclosure",
   disclosure_due: "Disclosure target near, no release scheduled",
   bounty_answered: "Reporter answered a bounty offer",
+  release_publication_failed: "A release could not be published",
+  report_leaked: "A report's issue became public (leak)",
 };
 
 /**

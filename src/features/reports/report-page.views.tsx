@@ -18,6 +18,7 @@ import {
   StateBadge,
   type TeamView,
 } from "./report-parts.views.tsx";
+import { ReleaseAndLeakSection } from "./report-release.views.tsx";
 import {
   AttachmentList,
   Conversation,
@@ -294,6 +295,14 @@ export function ReportPage(props: ReportPageProps) {
           )}
 
           <Conversation {...props} />
+
+          {props.canAct ? (
+            <ReleaseAndLeakSection
+              reference={view.reference}
+              state={view.state}
+              csrfToken={props.csrfToken}
+            />
+          ) : null}
 
           <section class="card" id="timeline" aria-labelledby="timeline-heading">
             <h2 id="timeline-heading">Timeline</h2>

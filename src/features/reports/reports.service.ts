@@ -1,4 +1,6 @@
+import { SYSTEM_ACTOR } from "../../core/actors.ts";
 import type { Tx } from "../../core/db.ts";
+import { notFound } from "../../core/errors.ts";
 import type { SearchReader } from "../search/search.service.ts";
 import { createReportConsultation } from "./consultation.service.ts";
 import { createFixPanel } from "./fix-panel.service.ts";
@@ -13,9 +15,9 @@ import {
 } from "./report-context.service.ts";
 import { createReportInbox } from "./report-inbox.service.ts";
 import { createReportIntake, type NewReport } from "./report-intake.service.ts";
-import { createReportMessages } from "./report-messages.service.ts";
+import { createReportMessages, messageReporter } from "./report-messages.service.ts";
 import { createReportViews } from "./report-views.service.ts";
-import type { ReportRow } from "./reports.repo.ts";
+import { lockReportWithReporter, type ReportRow, updateReport } from "./reports.repo.ts";
 import type { InboxQuery } from "./reports.schema.ts";
 
 export type { ActResult } from "./report-act.service.ts";
@@ -51,6 +53,28 @@ export function createReportsService(deps: ReportsDeps) {
      * is no longer the head returns to remediation, with an audit event saying the verification went stale.
      */
     reassessFixReadyInTx: reassessFixReady,
+    /** For a service that owns the transaction (releases): a lifecycle action inside it, decided and audited alike. */
+    actInTx: lifecycle.actInTx,
+    /**
+     * For a service that owns the transaction (releases): a message from Embargo to the reporter, stored on the
+     * report and announced by mail (without its text unless encrypted), as a lifecycle action's message is.
+     */
+    messageReporterInTx: async (tx: Tx, reportId: string, body: string) => {
+      const locked = await lockReportWithReporter(tx, reportId);
+      if (!locked) throw notFound("Report");
+      const now = deps.clock();
+      const sent = await messageReporter(
+        ctx,
+        tx,
+        SYSTEM_ACTOR,
+        locked.report,
+        locked.reporter.email,
+        { kind: "message", body },
+        now,
+      );
+      await updateReport(tx, locked.report.id, { lastReporterUpdateAt: now, updatedAt: now });
+      return sent.id;
+    },
     /** Takes a new report from the form or the JSON intake; returns the one-time tracking token. */
     submit: (
       fields: unknown,

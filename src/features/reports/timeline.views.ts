@@ -185,6 +185,8 @@ function describeOne(action: string, data: Data): string {
     case "advisory.published":
       return `Advisory ${str(data.publicId)} published: ${str(data.url)}.`;
     default:
+      // A release's change carries its own sentence (features/releases), the same on each of its reports.
+      if (action.startsWith("release.") && typeof data.summary === "string") return data.summary;
       return action;
   }
 }
@@ -219,7 +221,16 @@ const REPORTER_STEPS: Record<string, (data: Data) => string> = {
   "credit.thanks_granted": () => "The security team offered you a hall-of-fame thanks entry",
   "credit.thanks_accepted": () => "You accepted the hall-of-fame thanks entry",
   "report.feedback_given": () => "You gave feedback. Thank you!",
+  // The planned disclosure date, once a release is scheduled, and every change to it.
+  "release.scheduled": (d) => `Public disclosure planned for ${utcMinute(d.publishAt)}`,
+  "release.rescheduled": (d) => (d.scheduled ? `Public disclosure moved to ${utcMinute(d.publishAt)}` : ""),
+  "release.cancelled": (d) =>
+    d.scheduled ? "The planned disclosure date was withdrawn; a new one will follow" : "",
 };
+
+function utcMinute(v: unknown): string {
+  return `${str(v).slice(0, 16).replace("T", " ")} UTC`;
+}
 
 export function reporterTimeline(events: readonly ChainedEvent[]): { at: Date; text: string }[] {
   const out: { at: Date; text: string; rejection: boolean }[] = [];

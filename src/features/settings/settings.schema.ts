@@ -98,6 +98,17 @@ export const orgSettingsSchema = z.object({
       if (problem) ctx.addIssue({ code: "custom", message: problem });
     })
     .default("EMBSA"),
+  /** How many hours before a security release's publication its pre-notification lists are told. */
+  prenotifyHours: z
+    .preprocess(
+      (v) => (typeof v === "number" ? String(v) : v),
+      z
+        .string()
+        .trim()
+        .regex(/^\d{1,3}$/, "Enter a whole number of hours, from 0 to 720.")
+        .refine((v) => Number(v) <= 720, "Use at most 720 hours (30 days)."),
+    )
+    .default("24"),
 });
 export type OrgSettings = z.output<typeof orgSettingsSchema>;
 

@@ -78,6 +78,7 @@ const ORG_FIELDS = [
   "revealDuplicateReference",
   "cnaOrgId",
   "advisoryPrefix",
+  "prenotifyHours",
 ] as const;
 const ASSET_FIELDS = [
   "name",

@@ -253,6 +253,16 @@ export function SettingsPage(props: SettingsPageProps) {
             value={o.advisoryPrefix ?? "EMBSA"}
             errors={oe}
           />
+          <Field
+            id="org-prenotify-hours"
+            name="prenotifyHours"
+            label="Pre-notify lists this many hours before a security release (default 24)"
+            type="number"
+            min={0}
+            max={720}
+            value={o.prenotifyHours ?? "24"}
+            errors={oe}
+          />
           <div class="actions">
             <button type="submit">Save organisation settings</button>
           </div>

@@ -7,10 +7,6 @@ import { AppError } from "../core/errors.ts";
 import { MAX_REPORT_REQUEST_BYTES } from "../domain/attachments.ts";
 import { heldMailNotice, reportingAddress } from "../domain/mail-delivery.ts";
 import { can } from "../domain/permissions.ts";
-import { registerAdvisoriesApi } from "../features/advisories/advisories.api.ts";
-import { registerAdvisoryPages } from "../features/advisories/advisories.pages.tsx";
-import { registerCsafPages } from "../features/advisories/csaf.pages.ts";
-import { registerPublicAdvisoryPages } from "../features/advisories/public.pages.tsx";
 import { registerAlertPages } from "../features/alerts/alerts.pages.tsx";
 import { registerAuthPages } from "../features/auth/auth.pages.tsx";
 import { registerLoginThrottlePages } from "../features/auth/login-throttle.pages.tsx";
@@ -23,42 +19,33 @@ import {
 import { registerMyReportsPages } from "../features/credits/my-reports.pages.tsx";
 import { disclosureRoutes } from "../features/disclosure/disclosure.routes.tsx";
 import { registerFixGitRoutes } from "../features/fixes/fix-git.pages.ts";
-import { intakeDocumentRefinement, registerIntakeApi } from "../features/intake/intake.api.ts";
 import { registerIntakePages } from "../features/intake/intake.pages.tsx";
 import { registerIntakeAdminPages } from "../features/intake/intake-admin.pages.tsx";
 import { OPENPGP_BROWSER_FILE, OPENPGP_BROWSER_PATH } from "../features/intake/openpgp-asset.data.ts";
 import { registerKeyPages } from "../features/keys/keys.pages.tsx";
 import { registerMailIntakePages } from "../features/mail-intake/mail-intake.pages.tsx";
 import { registerMaintenancePages } from "../features/maintenance/maintenance.pages.tsx";
-import { registerNotificationsApi } from "../features/notifications/notifications.api.ts";
 import { registerNotificationPages } from "../features/notifications/notifications.pages.tsx";
 import { registerPolicyPages } from "../features/policy/policy.pages.tsx";
-import { registerPrenotifyApi } from "../features/releases/prenotify.api.ts";
-import { registerPrenotifyPages } from "../features/releases/prenotify.pages.tsx";
-import { registerReleasesApi } from "../features/releases/releases.api.ts";
-import { registerReleasePages } from "../features/releases/releases.pages.tsx";
-import { registerReporterApi } from "../features/reporter-api/reporter-api.api.ts";
-import { registerReportsApi } from "../features/reports/reports.api.ts";
 import { registerReportPages } from "../features/reports/reports.pages.tsx";
-import { registerRepositoriesApi } from "../features/repositories/repositories.api.ts";
 import { registerRepositoryPages } from "../features/repositories/repositories.pages.tsx";
 import { registerAdminPages } from "../features/team/admin.pages.tsx";
 import { registerApiTokenPages } from "../features/team/api-tokens.pages.tsx";
 import { registerAvailabilityPages } from "../features/team/availability.pages.tsx";
 import { registerTemplatePages } from "../features/templates/templates.pages.tsx";
-import { registerTrackingPages, trackingLinkNotFound } from "../features/tracking/tracking.pages.tsx";
-import { registerVerificationsApi } from "../features/verifications/verifications.api.ts";
+import { registerTrackingPages } from "../features/tracking/tracking.pages.tsx";
 import {
   registerVerificationPages,
   verificationPanelFor,
 } from "../features/verifications/verifications.pages.tsx";
 import type { Services } from "../services.ts";
+import { registerJsonApi } from "./app-api.ts";
+import { registerPublicationPages } from "./app-publication.ts";
 import { loadSession, sameOrigin } from "./auth.ts";
 import type { AppEnv } from "./env.ts";
 import { titleFor } from "./error-titles.ts";
 import { createFormStateStore, type FormState, provideFormStates } from "./form-state.ts";
 import { Layout } from "./layout.tsx";
-import { createApiRouter, registerOpenApiDocument } from "./openapi.ts";
 import { createRateLimits } from "./rate-limit.ts";
 import { staticFiles } from "./static-files.ts";
 
@@ -380,37 +367,9 @@ function registerRoutes(app: Hono<AppEnv>, services: Services) {
   const { repositories, settings } = services;
   registerRepositoryPages(app, { settings, repositories, gitDir: deps.gitDir });
   registerNotificationPages(app, { settings, notifications: services.notifications });
-  registerReleasePages(app, {
-    settings: services.settings,
-    team: services.team,
-    notifications: services.notifications,
-    releases: services.releases,
-  });
   registerVerificationPages(app, services);
-  registerPublicAdvisoryPages(app, { publishedAdvisories: services.publishedAdvisories, settings });
-  registerCsafPages(app, { publishedAdvisories: services.publishedAdvisories });
-  registerPrenotifyPages(app, { prenotify: services.prenotify, settings, limits });
-  registerAdvisoryPages(app, { settings, advisories: services.advisories });
-  // The JSON API: its routes validate with the zod schemas the document is generated from.
-  const api = createApiRouter();
-  registerIntakeApi(api, intake);
-  registerReportsApi(api, { reports: services.reports, auth: services.auth });
-  registerRepositoriesApi(api, { repositories, auth: services.auth });
-  registerNotificationsApi(api, { notifications: services.notifications, auth: services.auth });
-  registerVerificationsApi(api, { verifications: services.verifications, auth: services.auth });
-  registerPrenotifyApi(api, { prenotify: services.prenotify, auth: services.auth });
-  registerAdvisoriesApi(api, { advisories: services.advisories, auth: services.auth });
-  registerReporterApi(api, { reports: services.reports, credits: services.credits, settings, limits });
-  // Disclosure and bounties: forms, the team's API and the reporter's, under the replies' rate limit.
-  const extras = { ...services, repliesLimit, notFound: trackingLinkNotFound(trackingDeps) };
-  disclosureRoutes.register(app, api, extras);
-  bountyRoutes.register(app, api, extras);
-  registerReleasesApi(api, { releases: services.releases, auth: services.auth });
-  registerOpenApiDocument(api, {
-    publicUrl: () => deps.publicUrl,
-    refinements: [intakeDocumentRefinement(intake)],
-  });
-  app.route("/", api);
+  registerPublicationPages(app, services, limits);
+  registerJsonApi(app, services, { intake, limits, repliesLimit, trackingDeps });
 }
 
 async function errorPage(

@@ -51,7 +51,7 @@ describe("the import graph of src/ (type imports included)", () => {
       .filter(
         (e) =>
           (featureOf(e.from) && /^src\/(services|runtime|main)\.ts$/.test(e.to)) ||
-          (featureOf(e.from) && e.to === "src/http/app.tsx") ||
+          (featureOf(e.from) && /^src\/http\/app(-api|-publication)?\.tsx?$/.test(e.to)) ||
           (/^src\/(core|domain)\//.test(e.from) && !/^src\/(core|domain|db)\//.test(e.to)) ||
           (/^src\/domain\//.test(e.from) && !/^src\/domain\//.test(e.to)) ||
           // src/jobs/workers.ts registers the features' job handlers: it is part of the composition root.

@@ -5,12 +5,13 @@ import type { Database } from "./db/client.ts";
 import { type HostAllowList, NO_PRIVATE_HOSTS, type TrustProxy } from "./domain/network-trust.ts";
 import { createAdvisoriesService } from "./features/advisories/advisories.service.ts";
 import { createPublishedAdvisoriesService } from "./features/advisories/published.service.ts";
+import { advisoryUrl } from "./features/advisories/record.ts";
 import { createAlertsService } from "./features/alerts/alerts.service.ts";
 import { createAssignmentService } from "./features/assignment/assignment.service.ts";
 import { createAuditService } from "./features/audit/audit.service.ts";
 import { createAuthService } from "./features/auth/auth.service.ts";
 import { createBountiesService } from "./features/bounties/bounties.service.ts";
-import { createCreditsService } from "./features/credits/credits.service.ts";
+import { type CreditsDeps, createCreditsService } from "./features/credits/credits.service.ts";
 import { createMyReportsService } from "./features/credits/my-reports.service.ts";
 import { createDataKeyService } from "./features/data-key/data-key.service.ts";
 import { createDisclosureService } from "./features/disclosure/disclosure.service.ts";
@@ -103,7 +104,8 @@ export function createServices(deps: ServiceDeps) {
   const fixesDeps: FixesDeps = { db, clock, jobs, gitDir: deps.gitDir, publicUrl, repositories, alerts };
   const fixes = createFixesService(fixesDeps);
   // Credit as the reporter chooses it; the release, advisory and bounty facts of final feedback are wired here.
-  const credits = createCreditsService({ db, clock, publicUrl });
+  const creditsDeps: CreditsDeps = { db, clock, publicUrl };
+  const credits = createCreditsService(creditsDeps);
   const reports = createReportsService({
     db,
     clock,
@@ -166,6 +168,16 @@ export function createServices(deps: ServiceDeps) {
     prenotify,
   };
   const releases = createReleasesService(releasesDeps);
+  const bounties = createBountiesService({ db, clock, cipher, publicUrl, outbox, alerts });
+  // Final feedback names the release, the public advisory and the bounty, read in the closing transaction.
+  creditsDeps.finalFeedback = {
+    releaseOf: (d, reportId) => releases.releaseOf(d, reportId),
+    advisoryUrlOf: async (d, reportId) => {
+      const published = (await advisories.forReports(d, [reportId])).find((a) => a.state === "published");
+      return published ? advisoryUrl(publicUrl, published.publicId) : null;
+    },
+    bountyStateOf: (d, reportId) => bounties.bountyStateOf(d, reportId),
+  };
   return {
     deps,
     db,
@@ -194,7 +206,7 @@ export function createServices(deps: ServiceDeps) {
     credits,
     myReports: createMyReportsService({ db, clock, publicUrl, outbox, settings }),
     disclosure: createDisclosureService({ db, clock, cipher, publicUrl, outbox, alerts }),
-    bounties: createBountiesService({ db, clock, cipher, publicUrl, outbox, alerts }),
+    bounties,
     dataKey: createDataKeyService({ db, search }),
     publishedAdvisories: createPublishedAdvisoriesService({
       db,

@@ -5,6 +5,7 @@ import {
   type AwardAction,
   type AwardState,
   type BountyPolicy,
+  bountyFeedbackLine,
   decideAward,
   defaultAward,
   formatAmount,
@@ -195,5 +196,18 @@ describe("an award's steps", () => {
           { action: action as AwardAction, by: "admin", actorId: "b" },
         ),
       ).toMatchObject({ ok: false, code: "invalid_transition" });
+  });
+});
+
+describe("bountyFeedbackLine", () => {
+  it("says where the award stands, with its amount, in the reporter's words", () => {
+    const award = { amount: 50_000, currency: "EUR", paidOn: null, charity: null };
+    expect(bountyFeedbackLine({ ...award, state: "paid", paidOn: "2026-03-20" })).toBe(
+      "Bounty: EUR 500.00, paid on 2026-03-20.",
+    );
+    expect(bountyFeedbackLine({ ...award, state: "donated", charity: "FSF" })).toContain("donated to FSF");
+    expect(bountyFeedbackLine({ ...award, state: "declined" })).toContain("you declined it");
+    expect(bountyFeedbackLine({ ...award, state: "accepted" })).toContain("payment follows");
+    expect(bountyFeedbackLine({ ...award, state: "offered" })).toContain("tracking page");
   });
 });

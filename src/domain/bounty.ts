@@ -225,3 +225,26 @@ export function decideAward(
   }
   return { ok: true, to: rule.to };
 }
+
+/** The bounty's line in the final feedback to the reporter, from the award they were offered. */
+export function bountyFeedbackLine(a: {
+  state: AwardState;
+  amount: number;
+  currency: string;
+  paidOn?: string | null;
+  charity?: string | null;
+}): string {
+  const amount = formatAmount(a.amount, a.currency);
+  switch (a.state) {
+    case "paid":
+      return `Bounty: ${amount}, paid${a.paidOn ? ` on ${a.paidOn}` : ""}.`;
+    case "donated":
+      return `Bounty: ${amount}, donated${a.charity ? ` to ${a.charity}` : ""} as you asked.`;
+    case "declined":
+      return `Bounty: ${amount} was offered; you declined it.`;
+    case "accepted":
+      return `Bounty: ${amount}, accepted; the payment follows.`;
+    default:
+      return `Bounty: ${amount} is offered; answer it on your tracking page.`;
+  }
+}

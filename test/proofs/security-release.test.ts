@@ -211,5 +211,12 @@ describe.each(DB_KINDS)("a critical report through a scheduled security release,
     const told = JSON.stringify(view);
     expect(told).toContain(`/advisories/${publicId}`);
     expect(told).toContain("2.4.1");
+
+    // Closing sends the final feedback: the release, the advisory link and how they are credited.
+    await t.services.reports.act(alice, ref, { action: "close", message: "Thank you for the report." });
+    const final = JSON.stringify(await t.services.reports.reporterView(token));
+    expect(final).toContain("Release: Release, version 2.4.1");
+    expect(final).toContain("Thank you for the report.");
+    expect(final).toContain(`/advisories/${publicId}`);
   });
 });

@@ -1,12 +1,13 @@
 import { appendAuditEvent } from "../../audit/audit-log.ts";
 import type { CurrentUser } from "../../core/actors.ts";
-import { type Tx, transaction } from "../../core/db.ts";
+import { type Db, type Tx, transaction } from "../../core/db.ts";
 import { badRequest, conflict, notFound } from "../../core/errors.ts";
 import { sha256Hex } from "../../crypto/tokens.ts";
 import {
   AWARD_ACTIONS,
   type AwardAction,
   type AwardState,
+  bountyFeedbackLine,
   decideAward,
   defaultAward,
   formatAmount,
@@ -352,6 +353,12 @@ export function createBountiesService(deps: BountiesDeps) {
     },
 
     /** The tracking page's bounty section and the reporter's GET view, by report id. */
+    /** One sentence on the report's bounty for final feedback, or null when none was offered; reads in `dbOrTx`. */
+    async bountyStateOf(dbOrTx: Db, reportId: string): Promise<string | null> {
+      const a = (await awardsOf(dbOrTx, reportId)).find((x) => REPORTER_VISIBLE.includes(x.state));
+      return a ? bountyFeedbackLine(a) : null;
+    },
+
     async bountyForReporter(reportId: string): Promise<ReporterBountyView> {
       const [awards, payout] = await Promise.all([awardsOf(db, reportId), findPayout(db, reportId)]);
       const a = awards.find((x) => REPORTER_VISIBLE.includes(x.state));

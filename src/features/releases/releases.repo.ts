@@ -297,3 +297,16 @@ export async function reportRef(db: Db, idOrRef: string) {
   const [row] = await reportsByReferences(db, [idOrRef]);
   return row ?? null;
 }
+
+/** The latest published release that carried a report, with its repository's name, for final feedback. */
+export async function publishedReleaseOfReport(db: Db, reportId: string) {
+  const [row] = await db
+    .select({ version: releases.version, repository: repositories.name })
+    .from(releaseReports)
+    .innerJoin(releases, eq(releases.id, releaseReports.releaseId))
+    .leftJoin(repositories, eq(repositories.id, releases.repositoryId))
+    .where(and(eq(releaseReports.reportId, reportId), eq(releases.state, "published")))
+    .orderBy(desc(releases.publishedAt))
+    .limit(1);
+  return row ?? null;
+}

@@ -1,5 +1,5 @@
 import type { CurrentUser } from "../../core/actors.ts";
-import { transaction } from "../../core/db.ts";
+import { type Db, transaction } from "../../core/db.ts";
 import { badRequest, forbidden, notFound } from "../../core/errors.ts";
 import { zodFieldErrors } from "../../core/field-errors.ts";
 import { can } from "../../domain/permissions.ts";
@@ -21,6 +21,7 @@ import {
   insertRelease,
   linkReleaseLists,
   linkReleaseReports,
+  publishedReleaseOfReport,
   releaseById,
   releaseWithVersion,
   reportsByReferences,
@@ -171,6 +172,12 @@ export function createReleasesService(deps: ReleasesDeps) {
 
     /** The publication at publishAt; the job and the sweep call it. */
     publish: (releaseId: string) => publication.publish(releaseId),
+
+    /** The published release that carried a report (its repository and version), for final feedback. */
+    async releaseOf(dbOrTx: Db, reportId: string): Promise<{ name: string; version: string } | null> {
+      const row = await publishedReleaseOfReport(dbOrTx, reportId);
+      return row ? { name: row.repository ?? "Release", version: row.version } : null;
+    },
 
     /** "Report a leak" on a report, and what the report page shows of leaks and the report's open release. */
     recordLeak: leaks.recordLeak,

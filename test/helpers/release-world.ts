@@ -144,6 +144,8 @@ export async function openReleaseWorld(t: TestDb) {
         await act(team.alice, report.reference, body);
       const fixId = (await t.services.reports.teamView(report.reference)).fixes[0]!.id;
       await act(team.bob, report.reference, { action: "verify_fix", fix: fixId });
+      // The reporter confirms how they will be credited, as the release checklist asks.
+      await t.services.credits.confirmCreditAsReporter(token);
       return { ref: report.reference, id: report.id, token };
     },
   };

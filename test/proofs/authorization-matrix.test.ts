@@ -185,7 +185,7 @@ const MATRIX: Row[] = [
   r("GET /releases/new",                     [LOGIN, LOGIN, 403, 200, 200, LOGIN]),
   r("POST /releases/new",                    [401, 401, 403, "303 /releases/new", "303 /releases/new", 401], EMPTY),
   r("GET /releases/:id",                     [LOGIN, LOGIN, 200, 200, 200, LOGIN], { url: (w) => `/releases/${w.releaseId}` }),
-  r("POST /reports/:ref/leaks",              [401, 401, 403, "303 /releases/", "303 /releases/", 401], { url: (w) => `/reports/${w.b.ref}/leaks`, form: () => ({ note: "Posted on a forum" }) }),
+  r("POST /reports/:ref/leaks",              [401, 401, 403, "303 /releases/", "303 /releases/", 401], { url: (w) => `/reports/${w.a.ref}/leaks`, form: () => ({ note: "Posted on a forum" }) }),
   r("POST /releases/:id/actions",            [401, 401, 403, "303 /releases/", "303 /releases/", 401], { url: (w) => `/releases/${w.releaseId}/actions`, form: () => ({ action: "add_item", label: "Check the docs" }) }),
   r("GET /reports/:ref/attachments/:id",     [LOGIN, LOGIN, 200, 200, 200, LOGIN], { url: (w) => `/reports/${w.a.ref}/attachments/${w.a.attachmentId}` }),
   r("GET /reports/:ref/spam",                [LOGIN, LOGIN, 403, 200, 200, LOGIN], { url: (w) => `/reports/${w.a.ref}/spam` }),

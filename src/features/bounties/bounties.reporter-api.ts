@@ -21,6 +21,7 @@ const answer = (verb: "accept" | "decline" | "donate", summary: string) =>
   createRoute({
     method: "post",
     path: `/api/v1/r/{token}/bounty/${verb}`,
+    security: [],
     operationId: `${verb}Bounty`,
     summary,
     request: {
@@ -52,6 +53,7 @@ const answer = (verb: "accept" | "decline" | "donate", summary: string) =>
 const payout = createRoute({
   method: "put",
   path: "/api/v1/r/{token}/payout",
+  security: [],
   operationId: "setPayoutDetails",
   summary:
     "Reporter: give the payout details (stored sealed; only the method and last 4 characters are shown)",

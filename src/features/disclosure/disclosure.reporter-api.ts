@@ -16,6 +16,7 @@ const UNKNOWN_LINK = "No report has this tracking link (or it was replaced).";
 const request = createRoute({
   method: "post",
   path: "/api/v1/r/{token}/disclosure-requests",
+  security: [],
   operationId: "requestDisclosure",
   summary: "Reporter: request disclosure on a date, with a message for the team",
   request: {
@@ -46,6 +47,7 @@ const request = createRoute({
 const accept = createRoute({
   method: "post",
   path: "/api/v1/r/{token}/disclosure-requests/{rid}/accept",
+  security: [],
   operationId: "acceptDisclosureProposal",
   summary: "Reporter: accept the team's counter-proposal to request rid",
   request: { params: z.object({ token: tokenParam, rid: z.string() }) },

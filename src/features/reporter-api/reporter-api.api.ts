@@ -123,6 +123,8 @@ const route = <M extends "get" | "post" | "put">(method: M, sub: string, id: str
   operationId: id,
   summary,
   description: NO_AUTH,
+  // The link's token in the path is the credential: no bearer token.
+  security: [],
   request: { params: reporterTokenParams },
 });
 

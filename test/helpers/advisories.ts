@@ -126,8 +126,11 @@ export async function seedAdvisory(t: TestDb, seed: AdvisorySeed): Promise<Seede
   return { id: inserted.id, publicId, reportIds };
 }
 
-/** One published advisory (EMBSA-2026-0001) by a member of its own, for tours that show the public pages. */
-export async function seedPublishedAdvisory(t: TestDb): Promise<SeededAdvisory> {
+/**
+ * One published advisory (EMBSA-2026-0001, or another number where drafts made through the service already took
+ * the first ones) by a member of its own, for tours that show the public pages.
+ */
+export async function seedPublishedAdvisory(t: TestDb, number = 1): Promise<SeededAdvisory> {
   const author = await t.services.team.createMember(null, {
     email: "advisory-author@example.org",
     name: "Advisory Author",
@@ -136,7 +139,7 @@ export async function seedPublishedAdvisory(t: TestDb): Promise<SeededAdvisory> 
   });
   const at = new Date(t.clock().getTime() - 86_400_000);
   return seedAdvisory(t, {
-    number: 1,
+    number,
     authorId: author.id,
     publishedAt: at,
     revisions: [{ content: advisoryContent(), at }],

@@ -73,7 +73,7 @@ export const PAGE_TOUR: readonly TourStop[] = [
   stop("GET /", "anonymous", "policy", fixed("/")),
   stop("GET /hall-of-fame", "anonymous", "hall of fame", fixed("/hall-of-fame")),
   stop("GET /advisories", "anonymous", "advisories", fixed("/advisories")),
-  stop("GET /advisories/:id", "anonymous", "a published advisory", fixed("/advisories/EMBSA-2026-0001")),
+  stop("GET /advisories/:id", "anonymous", "a published advisory", fixed("/advisories/EMBSA-2026-9001")),
   stop("GET /keys", "anonymous", "public keys", fixed("/keys")),
   stop("GET /report", "anonymous", "empty form, encryption ready", fixed("/report"), async (page) => {
     // With JavaScript the form says which key it encrypts to: a 40-digit fingerprint that must still fit.
@@ -398,7 +398,7 @@ export async function startTour(): Promise<Tour> {
   const live = await startLiveServer("pglite");
   const seeded = await seedWorld(live);
   const world = await driveLifecycles(live, seeded);
-  await seedPublishedAdvisory(live.t);
+  await seedPublishedAdvisory(live.t, 9001);
   const browser = await launchChromium();
   const contexts = new Map<string, BrowserContext>();
   const contextFor = async (as: Viewer, viewport: { width: number; height: number }, bypassCSP: boolean) => {

@@ -168,7 +168,7 @@ export function createServices(deps: ServiceDeps) {
     prenotify,
   };
   const releases = createReleasesService(releasesDeps);
-  const bounties = createBountiesService({ db, clock, cipher, publicUrl, outbox, alerts });
+  const bounties = createBountiesService({ db, clock, cipher, publicUrl, outbox, alerts, reports });
   // Final feedback names the release, the public advisory and the bounty, read in the closing transaction.
   creditsDeps.finalFeedback = {
     releaseOf: (d, reportId) => releases.releaseOf(d, reportId),
@@ -205,7 +205,7 @@ export function createServices(deps: ServiceDeps) {
     mailIntake,
     credits,
     myReports: createMyReportsService({ db, clock, publicUrl, outbox, settings }),
-    disclosure: createDisclosureService({ db, clock, cipher, publicUrl, outbox, alerts }),
+    disclosure: createDisclosureService({ db, clock, cipher, publicUrl, outbox, alerts, reports }),
     bounties,
     dataKey: createDataKeyService({ db, search }),
     publishedAdvisories: createPublishedAdvisoriesService({

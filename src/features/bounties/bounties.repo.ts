@@ -1,13 +1,6 @@
-import { and, asc, desc, eq, gte, isNull, lt } from "drizzle-orm";
+import { and, asc, desc, eq, gte, lt } from "drizzle-orm";
 import type { Db, Tx } from "../../core/db.ts";
-import {
-  bountyAwards,
-  bountyPolicies,
-  payoutDetails,
-  reporters,
-  reports,
-  trackingTokens,
-} from "../../db/schema.ts";
+import { bountyAwards, bountyPolicies, payoutDetails, reports } from "../../db/schema.ts";
 
 export type AwardRow = typeof bountyAwards.$inferSelect;
 export type PolicyRow = typeof bountyPolicies.$inferSelect;
@@ -41,22 +34,6 @@ export async function findReport(db: Db, idOrRef: string, opts: { forUpdate?: bo
     .where(UUID.test(idOrRef) ? eq(reports.id, idOrRef) : eq(reports.reference, idOrRef));
   const [row] = opts.forUpdate ? await query.for("update") : await query;
   return row ?? null;
-}
-
-export async function findReportIdByTokenHash(db: Db, tokenHash: string): Promise<string | null> {
-  const [row] = await db
-    .select({ reportId: trackingTokens.reportId })
-    .from(trackingTokens)
-    .where(and(eq(trackingTokens.tokenHash, tokenHash), isNull(trackingTokens.revokedAt)));
-  return row?.reportId ?? null;
-}
-
-export async function reporterEmail(db: Db, reporterId: string): Promise<string | null> {
-  const [row] = await db
-    .select({ email: reporters.email })
-    .from(reporters)
-    .where(eq(reporters.id, reporterId));
-  return row?.email ?? null;
 }
 
 export async function awardsOf(db: Db, reportId: string): Promise<AwardRow[]> {

@@ -2,7 +2,6 @@ import { appendAuditEvent } from "../../audit/audit-log.ts";
 import type { CurrentUser } from "../../core/actors.ts";
 import { type Db, type Tx, transaction } from "../../core/db.ts";
 import { badRequest, conflict, notFound } from "../../core/errors.ts";
-import { sha256Hex } from "../../crypto/tokens.ts";
 import {
   AWARD_ACTIONS,
   type AwardAction,
@@ -24,9 +23,7 @@ import {
   findPayout,
   findPolicy,
   findReport,
-  findReportIdByTokenHash,
   insertAward,
-  reporterEmail,
   updateAward,
 } from "./bounties.repo.ts";
 import type { BountiesDeps } from "./bounty-common.ts";
@@ -110,37 +107,11 @@ export function createBountiesService(deps: BountiesDeps) {
     createdAt: a.createdAt,
   });
 
-  async function tellReporter(
-    tx: Tx,
-    report: { id: string; reference: string; reporterId: string },
-    what: string,
-  ) {
-    const email = await reporterEmail(tx, report.reporterId);
-    if (!email) return;
-    await deps.outbox.queue(
-      tx,
-      {
-        reportId: report.id,
-        to: email,
-        subject: `[${report.reference}] Update on your security report`,
-        body: [
-          "Hello,",
-          "",
-          what,
-          "",
-          "Read it on your private tracking page, using the link you received when you submitted the report.",
-          `Lost the link? Request a new one at ${deps.publicUrl}/r/recover`,
-          "",
-          `Reference: ${report.reference}`,
-        ].join("\n"),
-        recipient: { kind: "reporter", id: report.reporterId },
-      },
-      clock(),
-    );
-  }
+  const tellReporter = (tx: Tx, report: { id: string }, what: string) =>
+    deps.reports.newsForReporterInTx(tx, report.id, what);
 
   const reportIdForToken = async (token: string) => {
-    const id = typeof token === "string" ? await findReportIdByTokenHash(db, sha256Hex(token)) : null;
+    const id = await deps.reports.reportIdForTrackingToken(token);
     if (!id) throw notFound("Report");
     return id;
   };

@@ -8,6 +8,7 @@ import type { ChainMethod } from "../../domain/bounty-export.ts";
 import { can } from "../../domain/permissions.ts";
 import type { AlertsService } from "../alerts/alerts.service.ts";
 import type { OutboxService } from "../outbox/outbox.service.ts";
+import type { ReportsService } from "../reports/reports.service.ts";
 import type { findPolicy } from "./bounties.repo.ts";
 
 export interface BountyPolicyView extends BountyPolicy {
@@ -49,4 +50,6 @@ export interface BountiesDeps {
   publicUrl: string;
   outbox: Pick<OutboxService, "queue">;
   alerts: Pick<AlertsService, "queue">;
+  /** The tracking link's report and the "news on your tracking page" mail, as the reports feature has them. */
+  reports: Pick<ReportsService, "reportIdForTrackingToken" | "newsForReporterInTx">;
 }

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gt, inArray, isNull, notInArray } from "drizzle-orm";
+import { and, asc, desc, eq, gt, inArray, notInArray } from "drizzle-orm";
 import type { Db, Tx } from "../../core/db.ts";
 import {
   disclosureEntries,
@@ -7,9 +7,7 @@ import {
   disclosureWarnings,
   releaseReports,
   releases,
-  reporters,
   reports,
-  trackingTokens,
   users,
 } from "../../db/schema.ts";
 
@@ -54,21 +52,6 @@ export async function findReport(db: Db, idOrRef: string, opts: { forUpdate?: bo
 }
 
 /** The report a live (unrevoked) tracking link opens, by the link's SHA-256. */
-export async function findReportIdByTokenHash(db: Db, tokenHash: string): Promise<string | null> {
-  const [row] = await db
-    .select({ reportId: trackingTokens.reportId })
-    .from(trackingTokens)
-    .where(and(eq(trackingTokens.tokenHash, tokenHash), isNull(trackingTokens.revokedAt)));
-  return row?.reportId ?? null;
-}
-
-export async function reporterEmail(db: Db, reporterId: string): Promise<string | null> {
-  const [row] = await db
-    .select({ email: reporters.email })
-    .from(reporters)
-    .where(eq(reporters.id, reporterId));
-  return row?.email ?? null;
-}
 
 export async function listEntries(db: Db, reportId: string): Promise<DisclosureEntryRow[]> {
   return db

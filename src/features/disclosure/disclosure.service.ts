@@ -4,7 +4,6 @@ import type { Clock } from "../../core/clock.ts";
 import { type Db, type Tx, transaction } from "../../core/db.ts";
 import { badRequest, conflict, forbidden, notFound } from "../../core/errors.ts";
 import type { DataCipher } from "../../crypto/data-key.ts";
-import { sha256Hex } from "../../crypto/tokens.ts";
 import {
   agreedDate,
   type DisclosureClock,
@@ -21,19 +20,18 @@ import {
 import { can } from "../../domain/permissions.ts";
 import type { AlertsService } from "../alerts/alerts.service.ts";
 import type { OutboxService } from "../outbox/outbox.service.ts";
+import type { ReportsService } from "../reports/reports.service.ts";
 import {
   clockFactsFor,
   type DisclosureEntryRow,
   type DisclosureReport,
   findPlan,
   findReport,
-  findReportIdByTokenHash,
   insertEntry,
   insertExtension,
   listEntries,
   listExtensions,
   releasesCovering,
-  reporterEmail,
   reportsByIds,
   reportsWithScheduledRelease,
   savePlan,
@@ -46,6 +44,8 @@ export interface DisclosureDeps {
   publicUrl: string;
   outbox: Pick<OutboxService, "queue">;
   alerts: Pick<AlertsService, "queue">;
+  /** The tracking link's report and the "news on your tracking page" mail, as the reports feature has them. */
+  reports: Pick<ReportsService, "reportIdForTrackingToken" | "newsForReporterInTx">;
 }
 
 /** One move as both sides see it. */
@@ -139,30 +139,8 @@ export function createDisclosureService(deps: DisclosureDeps) {
   }
 
   /** Tells the reporter by mail that there is news, never what it is: they read it on the tracking page. */
-  async function tellReporter(tx: Tx, report: DisclosureReport, what: string) {
-    const email = await reporterEmail(tx, report.reporterId);
-    if (!email) return;
-    await deps.outbox.queue(
-      tx,
-      {
-        reportId: report.id,
-        to: email,
-        subject: `[${report.reference}] Update on your security report`,
-        body: [
-          "Hello,",
-          "",
-          what,
-          "",
-          "Read it on your private tracking page, using the link you received when you submitted the report.",
-          `Lost the link? Request a new one at ${deps.publicUrl}/r/recover`,
-          "",
-          `Reference: ${report.reference}`,
-        ].join("\n"),
-        recipient: { kind: "reporter", id: report.reporterId },
-      },
-      clock(),
-    );
-  }
+  const tellReporter = (tx: Tx, report: DisclosureReport, what: string) =>
+    deps.reports.newsForReporterInTx(tx, report.id, what);
 
   /** Decides and writes one move under the report's lock, with its audit event, plan and notice. */
   async function move(
@@ -253,7 +231,7 @@ export function createDisclosureService(deps: DisclosureDeps) {
   }
 
   const reportIdForToken = async (token: string) => {
-    const id = typeof token === "string" ? await findReportIdByTokenHash(db, sha256Hex(token)) : null;
+    const id = await deps.reports.reportIdForTrackingToken(token);
     if (!id) throw notFound("Report");
     return id;
   };

@@ -17,6 +17,7 @@ import { createReportInbox } from "./report-inbox.service.ts";
 import { createReportIntake, type NewReport } from "./report-intake.service.ts";
 import { createReportMessages, messageReporter } from "./report-messages.service.ts";
 import { createReportViews } from "./report-views.service.ts";
+import { createReporterNews } from "./reporter-news.service.ts";
 import { lockReportWithReporter, type ReportRow, updateReport } from "./reports.repo.ts";
 import type { InboxQuery } from "./reports.schema.ts";
 
@@ -36,6 +37,7 @@ export function createReportsService(deps: ReportsDeps) {
   const { recoverLinks } = createLinkRecovery(ctx);
   const { reassessFixReady } = createFixReadyReassessment(ctx);
   const { fixPanel } = createFixPanel(ctx);
+  const { reportIdForTrackingToken, newsForReporterInTx } = createReporterNews(ctx);
 
   return {
     /** For other features' services that own the transaction (the mail intake): a new report inside it. */
@@ -53,6 +55,10 @@ export function createReportsService(deps: ReportsDeps) {
      * is no longer the head returns to remediation, with an audit event saying the verification went stale.
      */
     reassessFixReadyInTx: reassessFixReady,
+    /** For features above reports with reporter routes: the report a live tracking link opens, or null. */
+    reportIdForTrackingToken,
+    /** For features above reports: a mail to the reporter that their tracking page has news, in the caller's tx. */
+    newsForReporterInTx,
     /** For a service that owns the transaction (releases): a lifecycle action inside it, decided and audited alike. */
     actInTx: lifecycle.actInTx,
     /**

@@ -42,7 +42,23 @@ export function registerJsonApi(
   registerVerificationsApi(api, { verifications: services.verifications, auth: services.auth });
   registerPrenotifyApi(api, { prenotify: services.prenotify, auth: services.auth });
   registerAdvisoriesApi(api, { advisories: services.advisories, auth: services.auth });
-  registerReporterApi(api, { reports: services.reports, credits: services.credits, settings, limits });
+  // The reporter's view also carries the disclosure negotiation and any bounty offered, by the link's report.
+  const byLink =
+    <T>(read: (reportId: string) => Promise<T>) =>
+    async (token: string) => {
+      const reportId = await services.reports.reportIdForTrackingToken(token);
+      return reportId ? read(reportId) : null;
+    };
+  registerReporterApi(api, {
+    reports: services.reports,
+    credits: services.credits,
+    settings,
+    limits,
+    providers: {
+      disclosureRequests: byLink((id) => services.disclosure.disclosureForReporter(id)),
+      bounty: byLink((id) => services.bounties.bountyForReporter(id)),
+    },
+  });
   // Disclosure and bounties: forms, the team's API and the reporter's, under the replies' rate limit.
   const extras = { ...services, repliesLimit, notFound: trackingLinkNotFound(trackingDeps) };
   disclosureRoutes.register(app, api, extras);

@@ -486,6 +486,9 @@ describe.each(DB_KINDS)("real answers match the OpenAPI document on %s", (kind) 
     expect(view).toMatchObject({
       reference: report.reference,
       credit: { display: "handle", line: "r3searcher" },
+      // The disclosure negotiation (none yet, with its 90-day target) and the bounty (none offered).
+      disclosureRequests: { entries: [] },
+      bounty: { award: null, payout: null },
     });
     await check("getReporterView", await request(null, "GET", "/api/v1/r/AAAAAAAAAAAAAAAAAAAAAA"), 404);
     await check(

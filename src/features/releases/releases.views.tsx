@@ -3,6 +3,7 @@ import { inZone, TRACK_LABELS, TRACK_POLICY } from "../../domain/release-policy.
 import { Done, type FormProblem, Problem } from "../../http/components/admin-layout.tsx";
 import { Err, Field } from "../../http/components/field.tsx";
 import { Csrf, formatDate, Layout } from "../../http/layout.tsx";
+import { ActionForm } from "./release-action-form.views.tsx";
 import type { ReleaseDetail, ReleaseView } from "./release-view.service.ts";
 
 interface Frame {
@@ -177,43 +178,6 @@ export function NewReleasePage(
   );
 }
 
-function ActionForm(props: {
-  id: string;
-  csrfToken: string | null;
-  action: string;
-  label: string;
-  fields?: { name: string; label: string; value?: string }[];
-  hidden?: Record<string, string>;
-  problem: FormProblem | null;
-}) {
-  const mine = props.problem?.values.action === props.action ? props.problem : null;
-  return (
-    <form
-      method="post"
-      action={`/releases/${props.id}/actions`}
-      class="admin-form"
-      id={`action-${props.action}`}
-    >
-      <Csrf token={props.csrfToken} />
-      <input type="hidden" name="action" value={props.action} />
-      {Object.entries(props.hidden ?? {}).map(([k, val]) => (
-        <input type="hidden" name={k} value={val} />
-      ))}
-      <Problem problem={mine} id={`action-${props.action}-error`} />
-      {(props.fields ?? []).map((f) => (
-        <Field
-          id={`action-${props.action}-${f.name}`}
-          name={f.name}
-          label={f.label}
-          value={mine?.values[f.name] ?? f.value ?? ""}
-          errors={mine?.errors}
-        />
-      ))}
-      <button type="submit">{props.label}</button>
-    </form>
-  );
-}
-
 export function ReleasePage(
   props: Frame & { release: ReleaseDetail; problem: FormProblem | null; done: string | null },
 ) {
@@ -329,6 +293,7 @@ export function ReleasePage(
           ) : null}
           <ActionForm
             {...a}
+            fold
             action="reschedule"
             label="Reschedule"
             fields={[
@@ -338,6 +303,7 @@ export function ReleasePage(
           />
           <ActionForm
             {...a}
+            fold
             action="waive_consultation"
             label="Waive the reporter's consultation"
             fields={[
@@ -347,6 +313,7 @@ export function ReleasePage(
           />
           <ActionForm
             {...a}
+            fold
             action="waive_package_verification"
             label="Waive the package verification"
             fields={[
@@ -354,16 +321,19 @@ export function ReleasePage(
               { name: "reason", label: "Reason" },
             ]}
           />
-          <ActionForm {...a} action="ship" label="Ship (reports released)" />
+          <ActionForm {...a} fold action="ship" label="Ship (reports released)" />
           <ActionForm
             {...a}
             action="publish_now"
+            danger
             label="Publish now (break the embargo)"
             fields={[{ name: "reason", label: "Reason" }]}
           />
           <ActionForm
             {...a}
+            fold
             action="cancel"
+            danger
             label="Cancel the release"
             fields={[{ name: "reason", label: "Reason" }]}
           />

@@ -128,7 +128,7 @@ const act = createRoute({
   },
 });
 
-/** The team's bounty operations: the same service calls as /admin/bounties and the report page. */
+/** The team's bounty operations: the same service calls as the report page's bounty panel. */
 export function registerBountiesApi(
   api: ApiRouter,
   deps: { bounties: BountiesService; auth: ApiTokenLookup },
